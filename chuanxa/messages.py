@@ -1,0 +1,218 @@
+"""The message catalogue: every sentence a user can see, in Vietnamese and English.
+
+Messages are templates with named placeholders, filled from an error's attributes, so that the location
+and the values stay data and the wording stays in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Lang = Literal["vi", "en"]
+LANGS: Final[tuple[Lang, ...]] = ("vi", "en")
+
+CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
+    # --- reading YAML ---
+    "yaml.syntax": {
+        "vi": "Tệp YAML không đọc được: {detail}.",
+        "en": "The YAML file cannot be read: {detail}.",
+    },
+    "yaml.duplicate_key": {
+        "vi": "Khóa '{key}' xuất hiện hai lần (lần đầu ở dòng {first_line}). Hãy xóa hoặc đổi tên một trong hai.",
+        "en": "The key '{key}' appears twice (first at line {first_line}). Remove or rename one of them.",
+    },
+    "yaml.not_mapping": {
+        "vi": "Tệp phải là một bảng khóa: giá trị (mapping) ở cấp cao nhất.",
+        "en": "The file must hold a mapping (key: value) at its top level.",
+    },
+    "file.unreadable": {
+        "vi": "Không mở được tệp: {detail}.",
+        "en": "The file cannot be opened: {detail}.",
+    },
+    # --- ruleset model ---
+    "ruleset.invalid_field": {
+        "vi": "Giá trị không hợp lệ: {detail}.",
+        "en": "Invalid value: {detail}.",
+    },
+    "ruleset.unknown_key": {
+        "vi": "Khóa '{key}' không được phép ở đây.",
+        "en": "The key '{key}' is not allowed here.",
+    },
+    "ruleset.missing_key": {
+        "vi": "Thiếu khóa bắt buộc '{key}'.",
+        "en": "The required key '{key}' is missing.",
+    },
+    "ruleset.unknown_input": {
+        "vi": "Chỉ tiêu {owner} đọc dữ liệu '{name}' nhưng dữ liệu này chưa được khai báo trong 'inputs'.",
+        "en": "Indicator {owner} reads the input '{name}', which is not declared under 'inputs'.",
+    },
+    "ruleset.indicator_points": {
+        "vi": "Tổng điểm các chỉ tiêu của tiêu chí {criterion} là {actual}, nhưng điểm tối đa của tiêu chí là {expected}.",
+        "en": "The indicators of criterion {criterion} add up to {actual} points, but the criterion's maximum is {expected}.",
+    },
+    "ruleset.criteria_points": {
+        "vi": "Tổng điểm các tiêu chí là {actual}, nhưng tổng điểm của bộ tiêu chí là {expected}.",
+        "en": "The criteria add up to {actual} points, but the ruleset's total is {expected}.",
+    },
+    "ruleset.duplicate_id": {
+        "vi": "Mã {what} '{id}' bị trùng (đã dùng ở {first}).",
+        "en": "The {what} id '{id}' is used twice (first at {first}).",
+    },
+    "ruleset.level_points": {
+        "vi": "Mức điểm {points} của chỉ tiêu {indicator} nằm ngoài khoảng 0 đến {max}.",
+        "en": "Level points {points} of indicator {indicator} lie outside 0 to {max}.",
+    },
+    "ruleset.best_level": {
+        "vi": "Mức cao nhất của chỉ tiêu {indicator} cho {best} điểm, nhưng điểm tối đa là {max}.",
+        "en": "The best level of indicator {indicator} gives {best} points, but its maximum is {max}.",
+    },
+    "ruleset.kind_field": {
+        "vi": "Chỉ tiêu {indicator} loại '{kind}' {problem}.",
+        "en": "Indicator {indicator} of kind '{kind}' {problem_en}.",
+    },
+    "ruleset.input_type": {
+        "vi": "Chỉ tiêu {indicator} so sánh '{name}' (kiểu {actual}) với {threshold}; kiểu này không so sánh được bằng '{op}'.",
+        "en": "Indicator {indicator} compares '{name}' (of type {actual}) with {threshold}; that type cannot be compared with '{op}'.",
+    },
+    "ruleset.table_keys": {
+        "vi": "Bảng ngưỡng theo {by} phải có đúng mỗi {by} một giá trị. Thiếu: {missing}. Thừa: {extra}.",
+        "en": "A threshold table by {by} must give exactly one value per {by}. Missing: {missing}. Unknown: {extra}.",
+    },
+    "ruleset.weight_input": {
+        "vi": "Dữ liệu '{name}' gộp theo trung bình có trọng số '{weight}', nhưng '{weight}' {problem}.",
+        "en": "The input '{name}' merges as a mean weighted by '{weight}', but '{weight}' {problem_en}.",
+    },
+    "ruleset.choices_missing": {
+        "vi": "Dữ liệu '{name}' kiểu lựa chọn (choice) phải liệt kê 'choices'.",
+        "en": "The choice input '{name}' must list its 'choices'.",
+    },
+    "ruleset.bad_extends": {
+        "vi": "'extends: {ref}' không trỏ tới bộ tiêu chí nào đã biết.",
+        "en": "'extends: {ref}' names no known ruleset.",
+    },
+    "ruleset.extends_cycle": {
+        "vi": "Chuỗi 'extends' bị vòng lặp: {chain}.",
+        "en": "The 'extends' chain loops: {chain}.",
+    },
+    "ruleset.remove_unknown": {
+        "vi": "Không thể xóa '{id}': bộ gốc không có mục này.",
+        "en": "Cannot remove '{id}': the base has no such item.",
+    },
+    "ruleset.overlapping_dates": {
+        "vi": "Các phiên bản {a} và {b} của bộ '{family}' có hiệu lực chồng lên nhau (từ {start} đến {end}).",
+        "en": "Versions {a} and {b} of '{family}' are in force over the same days ({start} to {end}).",
+    },
+    "ruleset.duplicate_version": {
+        "vi": "Bộ tiêu chí {ref} được khai báo hai lần: {first} và {second}.",
+        "en": "The ruleset {ref} is declared twice: {first} and {second}.",
+    },
+    "ruleset.dates_order": {
+        "vi": "Ngày hết hiệu lực {until} đứng trước ngày có hiệu lực {effective}.",
+        "en": "The end date {until} comes before the effective date {effective}.",
+    },
+    "ruleset.version_date": {
+        "vi": "Phiên bản {version} phải trùng ngày có hiệu lực {effective}.",
+        "en": "The version {version} must equal the effective date {effective}.",
+    },
+    "ruleset.not_found": {
+        "vi": "Không tìm thấy bộ tiêu chí '{ref}'. Các bộ hiện có: {known}.",
+        "en": "No ruleset '{ref}'. Known rulesets: {known}.",
+    },
+    "ruleset.bad_reference": {
+        "vi": "'{ref}' không phải là tên bộ tiêu chí hợp lệ. Ví dụ đúng: qd1300 hoặc qd1300@2023-03-20.",
+        "en": "'{ref}' is not a ruleset reference. Examples: qd1300 or qd1300@2023-03-20.",
+    },
+    "ruleset.none_in_force": {
+        "vi": "Không có phiên bản nào của bộ '{family}' có hiệu lực vào ngày {as_of}. Các phiên bản: {versions}.",
+        "en": "No version of '{family}' is in force on {as_of}. Versions: {versions}.",
+    },
+    "ruleset.no_default": {
+        "vi": "Không có bộ tiêu chí mặc định đang có hiệu lực vào ngày {as_of}.",
+        "en": "No default ruleset is in force on {as_of}.",
+    },
+    # --- expressions ---
+    "expr.syntax": {
+        "vi": "Biểu thức '{expr}' sai cú pháp: {detail}.",
+        "en": "The expression '{expr}' has a syntax error: {detail}.",
+    },
+    "expr.forbidden": {
+        "vi": "Biểu thức '{expr}' dùng '{construct}', là phần không được phép. Chỉ dùng số, chuỗi, tên dữ liệu, + - * /, so sánh, and/or/not, in, min/max/abs.",
+        "en": "The expression '{expr}' uses '{construct}', which is not allowed. Use numbers, strings, input names, + - * /, comparisons, and/or/not, in, min/max/abs.",
+    },
+    "expr.unknown_name": {
+        "vi": "Biểu thức '{expr}' dùng tên '{name}' chưa được khai báo.",
+        "en": "The expression '{expr}' uses the name '{name}', which is not declared.",
+    },
+    "expr.type": {
+        "vi": "Biểu thức '{expr}': {detail_vi}.",
+        "en": "The expression '{expr}': {detail}.",
+    },
+    # --- commune data ---
+    "data.bad_value": {
+        "vi": "Giá trị '{value}' không hợp lệ cho '{label_vi}' ({input}): cần {expected_vi}.",
+        "en": "The value '{value}' is not valid for '{label_en}' ({input}): expected {expected}.",
+    },
+    "data.out_of_bounds": {
+        "vi": "Giá trị {value} của '{label_vi}' ({input}) nằm ngoài khoảng cho phép {low} đến {high}.",
+        "en": "The value {value} of '{label_en}' ({input}) lies outside the allowed range {low} to {high}.",
+    },
+    "data.unknown_input": {
+        "vi": "Dữ liệu '{name}' không có trong bộ tiêu chí {ruleset}.",
+        "en": "'{name}' is not an input of the ruleset {ruleset}.",
+    },
+    "data.derived_input": {
+        "vi": "'{name}' được tính tự động từ {sources}; hãy nhập các số liệu đó thay vì nhập trực tiếp.",
+        "en": "'{name}' is computed from {sources}; enter those instead of the value itself.",
+    },
+    "data.unknown_indicator": {
+        "vi": "Chỉ tiêu '{name}' không có trong bộ tiêu chí {ruleset}.",
+        "en": "There is no indicator '{name}' in the ruleset {ruleset}.",
+    },
+    "data.assessed_points": {
+        "vi": "Điểm thẩm định {points} của chỉ tiêu {indicator} nằm ngoài khoảng 0 đến {max}{step_vi}.",
+        "en": "The assessed points {points} of indicator {indicator} lie outside 0 to {max}{step_en}.",
+    },
+    "data.missing_field": {
+        "vi": "Thiếu thông tin bắt buộc '{field}' của xã.",
+        "en": "The commune's required field '{field}' is missing.",
+    },
+    "data.bad_field": {
+        "vi": "Thông tin '{field}' của xã không hợp lệ: '{value}'. {expected_vi}",
+        "en": "The commune's field '{field}' is not valid: '{value}'. {expected}",
+    },
+    "data.unknown_columns": {
+        "vi": "Các cột không dùng đến (không khớp dữ liệu nào): {columns}.",
+        "en": "Columns not used (they match no input): {columns}.",
+    },
+    "data.empty": {
+        "vi": "Tệp không có dòng dữ liệu nào.",
+        "en": "The file has no data rows.",
+    },
+    "data.bad_format": {
+        "vi": "Không đọc được loại tệp '{suffix}'. Dùng .yaml, .yml, .json, .csv hoặc .xlsx.",
+        "en": "Cannot read files of type '{suffix}'. Use .yaml, .yml, .json, .csv or .xlsx.",
+    },
+    # --- engines ---
+    "engine.durable_missing": {
+        "vi": "Chưa cài bộ máy durable-rules. Cài bằng: pip install 'chuanxa[durable]'.",
+        "en": "The durable-rules engine is not installed. Install it with: pip install 'chuanxa[durable]'.",
+    },
+}
+
+
+def render(key: str, lang: Lang, params: dict[str, object]) -> str:
+    """Fill the catalogue template `key` in `lang` with `params` (missing placeholders stay visible)."""
+    text = CATALOGUE[key][lang].format_map(_Lenient(params))
+    suggestions = params.get("suggestions")
+    if suggestions:
+        joined = ", ".join(str(s) for s in suggestions)  # type: ignore[attr-defined]
+        text += f" {_DID_YOU_MEAN[lang]} {joined}?"
+    return text
+
+
+_DID_YOU_MEAN: Final[dict[Lang, str]] = {"vi": "Có phải ý bạn là:", "en": "Did you mean:"}
+
+
+class _Lenient(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

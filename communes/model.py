@@ -1,0 +1,81 @@
+"""What chuanxa knows about a commune before scoring: identity, classification, data values and the
+points the appraisal team awarded. Values stay raw here; `chuanxa.engine.prepare` checks them against the
+ruleset's declared types and bounds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from chuanxa.criteria.model import Id
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none), BeforeValidator(_as_text)]
+
+
+class CommuneInfo(BaseModel):
+    """Identity and classification of a commune (ids of shared/reference/ids.md or Vietnamese names)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: Annotated[str, BeforeValidator(_as_text)] = Field(min_length=1)
+    name: str = Field(min_length=1)
+    province: OptionalText = None
+    district: OptionalText = None
+    region: OptionalText = None
+    terrain: OptionalText = None
+    distance_km: Annotated[float | None, BeforeValidator(_blank_to_none)] = Field(default=None, ge=0)
+    difficult_terrain: Annotated[bool, BeforeValidator(lambda v: False if v is None else v)] = False
+    zone: Annotated[int | None, BeforeValidator(_blank_to_none)] = Field(default=None, ge=1, le=3)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yes_no_words(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("difficult_terrain"), str):
+            from .values import parse_yes_no
+
+            data = dict(data)
+            data["difficult_terrain"] = parse_yes_no(data["difficult_terrain"])
+        return data
+
+
+class AssessedEntry(BaseModel):
+    """Points the appraisal team awarded to an indicator, with a short note on the evidence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    points: float
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"points": data} if isinstance(data, (int, float)) and not isinstance(data, bool) else data
+
+
+class CommuneData(BaseModel):
+    """One commune's file: identity, the date or year assessed, data values and assessed points."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    commune: CommuneInfo
+    as_of: dt.date | int | None = None
+    values: dict[str, Any] = {}
+    assessed: dict[Id, AssessedEntry] = {}
+    ruleset: str | None = None  # optional `family@version` the file was prepared for
+
+    def with_values(self, **changes: Any) -> "CommuneData":
+        """A copy with some data values replaced (what-if)."""
+        return self.model_copy(update={"values": {**self.values, **changes}})

@@ -1,0 +1,235 @@
+"""Read commune data: one commune from YAML/JSON, many from CSV/XLSX (one row per commune).
+
+Table headers may be input ids or their Vietnamese or English labels, matched without regard to case or
+diacritics, with or without a trailing "(unit)". Unknown columns are reported, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from chuanxa.errors import CommuneDataError, Location
+
+from .model import CommuneData
+from .values import fold, is_blank
+
+if TYPE_CHECKING:
+    from chuanxa.criteria.model import Ruleset
+
+#: Commune fields and the header words that name them (folded: no case, no diacritics).
+COMMUNE_HEADERS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "ma xa", "ma", "ma don vi", "commune code"),
+    "name": ("name", "ten xa", "xa", "ten", "commune", "commune name", "ten don vi"),
+    "province": ("province", "tinh", "tinh/thanh pho", "tinh thanh pho"),
+    "district": ("district", "huyen", "quan/huyen", "quan huyen"),
+    "region": ("region", "vung kinh te xa hoi", "vung kinh te - xa hoi", "vung kt-xh", "socio-economic region"),
+    "terrain": ("terrain", "dia hinh"),
+    "distance_km": ("distance km", "distance", "khoang cach", "khoang cach km", "khoang cach den benh vien"),
+    "difficult_terrain": ("difficult terrain", "dia hinh dac biet kho khan"),
+    "zone": ("zone", "vung", "vung (1/2/3)"),
+    "as_of": ("as of", "nam", "nam danh gia", "ngay danh gia", "year", "assessment date"),
+}
+_ASSESSED = re.compile(r"^(?:assessed|diem tham dinh|diem chi tieu|chi tieu|diem ct|ct)\s*[:.#]?\s*([0-9a-z]+)$")
+_ASSESSED_NOTE = re.compile(r"^(?:assessed note|ghi chu chi tieu|ghi chu ct|ghi chu|note)\s*[:.#]?\s*([0-9a-z]+)$")
+_UNIT = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def read_commune_file(path: Path) -> CommuneData:
+    """One commune from a YAML or JSON file (the documented commune file)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise CommuneDataError(key="data.bad_format", params={"suffix": suffix}, location=Location(file=str(path)))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise CommuneDataError(key="file.unreadable", params={"detail": exc.strerror or str(exc)}, location=Location(file=str(path))) from None
+    if suffix == ".json":
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CommuneDataError(key="yaml.syntax", params={"detail": exc.msg}, location=Location(file=str(path), line=exc.lineno)) from None
+    else:
+        from chuanxa.criteria.yamlio import load_yaml_text, strip
+
+        raw = strip(load_yaml_text(text, str(path), CommuneDataError))  # type: ignore[arg-type]
+    return commune_from_mapping(raw, file=str(path))
+
+
+def commune_from_mapping(raw: Any, file: str | None = None, row: int | None = None, columns: Mapping[tuple[str, ...], str] | None = None) -> CommuneData:
+    """Validate a mapping shaped like the commune file; errors name the field (and column when known)."""
+    if not isinstance(raw, Mapping):
+        raise CommuneDataError(key="yaml.not_mapping", location=Location(file=file, row=row))
+    try:
+        return CommuneData.model_validate(dict(raw))
+    except ValidationError as exc:
+        errors = [_field_error(err, raw, file, row, columns or {}) for err in exc.errors()]
+        errors[0].related = list(errors)
+        raise errors[0] from None
+
+
+def _field_error(err: Any, raw: Any, file: str | None, row: int | None, columns: Mapping[tuple[str, ...], str]) -> CommuneDataError:
+    loc = tuple(str(p) for p in err["loc"])
+    commune = raw.get("commune", {}) if isinstance(raw, Mapping) else {}
+    code = str(commune.get("code")) if isinstance(commune, Mapping) and commune.get("code") is not None else None
+    location = Location(file=file, row=row, column=columns.get(loc), commune=code, path=loc)
+    name = loc[-1] if loc else "?"
+    if err["type"] == "missing":
+        return CommuneDataError(key="data.missing_field", params={"field": ".".join(loc)}, location=location)
+    value = err.get("input")
+    return CommuneDataError(key="data.bad_field", params={"field": name, "value": value, "expected": err["msg"], "expected_vi": _vi_hint(name)}, location=location)
+
+
+def _vi_hint(field_name: str) -> str:
+    return {
+        "zone": "Vùng phải là 1, 2 hoặc 3.",
+        "distance_km": "Khoảng cách là một số km không âm.",
+        "difficult_terrain": "Ghi có hoặc không.",
+        "as_of": "Ghi năm (ví dụ 2024) hoặc ngày (2024-12-31).",
+        "points": "Điểm là một số.",
+    }.get(field_name, "Kiểm tra lại giá trị.")
+
+
+@dataclass
+class TableRow:
+    """One data row of a table: its spreadsheet row number, the commune and which column held each field."""
+
+    row: int
+    data: CommuneData
+    columns: dict[tuple[str, ...], str]
+
+
+@dataclass
+class TableRead:
+    rows: list[TableRow] = field(default_factory=list)
+    errors: list[tuple[int, CommuneDataError]] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+
+
+def read_table(path: Path, ruleset: "Ruleset") -> TableRead:
+    """Many communes from a CSV or XLSX file. Bad rows are collected in `errors`, never raised."""
+    header, rows = _table_cells(path)
+    mapping, unknown = match_headers(header, ruleset)
+    result = TableRead(unknown_columns=unknown)
+    if not rows:
+        raise CommuneDataError(key="data.empty", location=Location(file=str(path)))
+    seen_codes: dict[str, int] = {}
+    for number, cells in rows:
+        raw, columns = _row_mapping(header, cells, mapping)
+        try:
+            data = commune_from_mapping(raw, file=str(path), row=number, columns=columns)
+        except CommuneDataError as exc:
+            result.errors.append((number, exc))
+            continue
+        if data.commune.code in seen_codes:
+            error = CommuneDataError(key="data.bad_field", params={"field": "code", "value": data.commune.code, "expected": f"a code not used before (row {seen_codes[data.commune.code]} has it)", "expected_vi": f"Mã xã đã dùng ở hàng {seen_codes[data.commune.code]}."}, location=Location(file=str(path), row=number, column=columns.get(("commune", "code")), commune=data.commune.code))
+            result.errors.append((number, error))
+            continue
+        seen_codes[data.commune.code] = number
+        result.rows.append(TableRow(number, data, columns))
+    return result
+
+
+def match_headers(header: list[str], ruleset: "Ruleset") -> tuple[dict[int, tuple[str, ...]], list[str]]:
+    """Column index → where its value goes (e.g. ('values', 'latrine_rate')); and the unknown headers."""
+    names: dict[str, tuple[str, ...]] = {}
+    for field_name, words in COMMUNE_HEADERS.items():
+        target = ("as_of",) if field_name == "as_of" else ("commune", field_name)
+        for word in words + (field_name,):
+            names[fold(word)] = target
+    for input_id, spec in ruleset.inputs.items():
+        for word in (input_id, spec.label.vi, spec.label.en):
+            names[fold(word)] = ("values", input_id)
+    mapping: dict[int, tuple[str, ...]] = {}
+    unknown: list[str] = []
+    for index, text in enumerate(header):
+        if is_blank(text):
+            continue
+        key = fold(text)
+        target = names.get(key) or names.get(fold(_UNIT.sub("", str(text))))
+        if target is None:
+            assessed = _ASSESSED.match(key)
+            note = _ASSESSED_NOTE.match(key)
+            target = ("assessed", assessed.group(1), "points") if assessed else ("assessed", note.group(1), "note") if note else None
+        if target is None:
+            unknown.append(str(text))
+        else:
+            mapping[index] = target
+    return mapping, unknown
+
+
+def _row_mapping(header: list[str], cells: list[Any], mapping: dict[int, tuple[str, ...]]) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
+    raw: dict[str, Any] = {"commune": {}, "values": {}, "assessed": {}}
+    columns: dict[tuple[str, ...], str] = {}
+    for index, target in mapping.items():
+        value = cells[index] if index < len(cells) else None
+        if is_blank(value):
+            continue
+        columns[target] = str(header[index])
+        if target[0] == "assessed":
+            raw["assessed"].setdefault(target[1], {})[target[2]] = value
+        elif len(target) == 1:
+            raw[target[0]] = value
+        else:
+            raw[target[0]][target[1]] = value
+    for ind, entry in list(raw["assessed"].items()):
+        if "points" not in entry:
+            del raw["assessed"][ind]  # a note without points says nothing to score
+    if isinstance(raw.get("as_of"), float) and raw["as_of"].is_integer():
+        raw["as_of"] = int(raw["as_of"])
+    return raw, columns
+
+
+def _table_cells(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return _csv_cells(path)
+        if suffix in (".xlsx", ".xlsm"):
+            return _xlsx_cells(path)
+    except OSError as exc:
+        raise CommuneDataError(key="file.unreadable", params={"detail": exc.strerror or str(exc)}, location=Location(file=str(path))) from None
+    raise CommuneDataError(key="data.bad_format", params={"suffix": suffix}, location=Location(file=str(path)))
+
+
+def _csv_cells(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    text = path.read_text(encoding="utf-8-sig")
+    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t") if text.strip() else csv.excel
+    lines = list(csv.reader(text.splitlines(), dialect))
+    return _split(lines)
+
+
+def _xlsx_cells(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
+        raise CommuneDataError(key="file.unreadable", params={"detail": str(exc)}, location=Location(file=str(path))) from None
+    try:
+        sheet = book.worksheets[0]
+        lines = [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return _split(lines)
+
+
+def _split(lines: list[list[Any]]) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    numbered = list(_non_blank(lines))
+    if not numbered:
+        return [], []
+    (_, header), rows = numbered[0], numbered[1:]
+    return [("" if h is None else str(h)) for h in header], rows
+
+
+def _non_blank(lines: list[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
+    for number, cells in enumerate(lines, start=1):
+        if any(not is_blank(c) for c in cells):
+            yield number, cells

@@ -1,0 +1,99 @@
+"""Turn a located YAML tree into a validated `Ruleset`, with every error pointing at file, line and path."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from chuanxa.errors import Location, RulesetError, close_matches
+
+from .checks import find_problems
+from .model import Ruleset
+from .yamlio import LocatedDict, locate
+
+_TOP_LEVEL = ("ruleset", "classification", "inputs", "criteria", "recognition")
+
+
+def build_ruleset(tree: Any, file: str | None = None) -> Ruleset:
+    """Validate a (merged) YAML tree into a `Ruleset`.
+
+    Raises the first `RulesetError` found; all of them are on its `related` attribute (the first included).
+    """
+    if not isinstance(tree, dict):
+        raise RulesetError(key="yaml.not_mapping", location=Location(file=file, line=1))
+    try:
+        ruleset = Ruleset.model_validate(dict(tree))
+    except ValidationError as exc:
+        _raise_all([_from_pydantic(tree, error, file) for error in exc.errors()])
+    problems = find_problems(ruleset)
+    for problem in problems:
+        where, line = locate(tree, problem.location.path)
+        problem.location = Location(file=where or file, line=line, path=problem.location.path)
+    _raise_all(problems)
+    return ruleset
+
+
+def _raise_all(errors: list[RulesetError]) -> None:
+    if errors:
+        first = errors[0]
+        first.related = list(errors)
+        raise first
+
+
+def _from_pydantic(tree: Any, error: Any, file: str | None) -> RulesetError:
+    path = _clean_loc(tree, tuple(error["loc"]))
+    where, line = locate(tree, path)
+    location = Location(file=where or file, line=line, path=path)
+    kind = error["type"]
+    last = path[-1] if path else ""
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(tree, path[:-1])
+        return RulesetError(key="ruleset.unknown_key", params={"key": last, "suggestions": close_matches(last, allowed)}, location=location)
+    if kind == "missing":
+        return RulesetError(key="ruleset.missing_key", params={"key": last}, location=location)
+    return RulesetError(key="ruleset.invalid_field", params={"detail": f"{error['msg']} (got {error.get('input')!r})"[:300]}, location=location)
+
+
+def _clean_loc(tree: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """Drop the union tags pydantic inserts into locations (e.g. 'threshold', 'compare'), keeping real keys."""
+    path: list[str | int] = []
+    node = tree
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and _is_tag(part):
+            continue
+        else:
+            node = None
+        path.append(part)
+    return tuple(path)
+
+
+def _is_tag(part: str) -> bool:
+    return part in ("threshold", "yes_no", "conditions", "assessed", "compare", "all", "any", "expr") or part.startswith(("function-", "Annotated", "union[", "tagged-union"))
+
+
+def _allowed_keys(tree: Any, parent: tuple[str | int, ...]) -> list[str]:
+    # A cheap, good-enough list for "did you mean": every key used at this level of the model.
+    from . import model
+
+    names: set[str] = set()
+    for cls in (model.Metadata, model.Classification, model.InputDef, model.Criterion, model.ThresholdIndicator,
+                model.YesNoIndicator, model.ConditionsIndicator, model.AssessedIndicator, model.Recognition,
+                model.ThresholdLevel, model.ConditionLevel, model.Zoning, model.ZoneRule, model.Aggregation):
+        names.update(cls.model_fields)
+    return sorted(names | set(_TOP_LEVEL)) if parent else list(_TOP_LEVEL)
+
+
+def content_hash(ruleset: Ruleset) -> str:
+    """sha256 of the resolved ruleset's canonical JSON: two files that resolve alike hash alike."""
+    canonical = json.dumps(ruleset.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+__all__ = ["build_ruleset", "content_hash", "LocatedDict"]

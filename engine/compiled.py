@@ -1,0 +1,196 @@
+"""A ruleset compiled once into closures and lookup tables, then evaluated as a pure function per commune."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from chuanxa.communes.model import AssessedEntry, CommuneData
+from chuanxa.communes.values import fold
+from chuanxa.criteria.checks import COMMUNE_ATTRIBUTES, expression_env
+from chuanxa.criteria.expressions import parse_expression
+from chuanxa.criteria.loader import content_hash
+from chuanxa.criteria.model import IndicatorModel, Ruleset
+
+from .expr_eval import compile_expression
+from .gaps import build_gaps
+from .kinds import KINDS, KindContext, KindEvaluator, Outcome
+from .prepare import PreparedCommune, prepare
+from .recognition import CriterionShape, judge
+from .results import (
+    CommuneIdentity,
+    CommuneResult,
+    IndicatorResult,
+    Reason,
+    RulesetStamp,
+    Status,
+)
+from .rules_text import describe_rule
+
+Env = Mapping[str, Any]
+
+
+class CompiledIndicator:
+    """One indicator ready to score: its kind's evaluator, applicability test and fixed explanation parts."""
+
+    def __init__(self, ind: IndicatorModel, criterion: str, ctx: KindContext, award_not_applicable: bool) -> None:
+        self.model = ind
+        self.criterion = criterion
+        self.kind: KindEvaluator = KINDS[ind.kind](ind, ctx)
+        self.applies = compile_expression(parse_expression(ind.applies_when, ctx.env, "bool")) if ind.applies_when else None
+        self.reads = tuple(self.kind.reads)
+        self.rule = describe_rule(ind)
+        self.award_not_applicable = award_not_applicable
+        self.knockout_needs = ind.knockout_min_points if ind.knockout_min_points is not None else ind.max_points
+
+    def outcome(self, env: Env) -> Outcome:
+        """The data's own outcome (applicability included), before any assessors' decision."""
+        if self.applies is not None:
+            applies = self.applies(env)
+            if applies is None:
+                return Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_VALUE)
+            if not applies:
+                points = self.model.max_points if self.award_not_applicable else 0.0
+                return Outcome(points, Status.NOT_APPLICABLE, Reason.NOT_APPLICABLE)
+        return self.kind.score(env)
+
+    def evaluate(self, env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
+        ind = self.model
+        data = self.outcome(env)
+        entry = assessed.get(ind.id)
+        points, status, reason = data.points, data.status, data.reason
+        data_points = data_status = None
+        if entry is not None and data.status is not Status.NOT_APPLICABLE:
+            if ind.kind != "assessed":
+                data_points, data_status = data.points, data.status
+            points, status, reason = entry.points, Status.ASSESSED, Reason.ASSESSED
+        knockout_failed = ind.knockout and status not in (Status.NOT_APPLICABLE, Status.MISSING_DATA) and points < self.knockout_needs - 1e-9
+        return IndicatorResult.model_construct(
+            id=ind.id, criterion=self.criterion, title=ind.title, kind=ind.kind, points=points, max=ind.max_points,
+            status=status, reason=reason, provisional=ind.provisional, knockout=ind.knockout, knockout_failed=knockout_failed,
+            rule=self.rule, values={name: env.get(name) for name in self.reads}, threshold=data.threshold,
+            source=ind.source, note=ind.note, data_points=data_points, data_status=data_status,
+            assessed_note=entry.note if entry is not None else None,
+        )
+
+
+class CompiledRuleset:
+    """A validated ruleset compiled for evaluation. Build it with `compile_ruleset`."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self.stamp = RulesetStamp(id=ruleset.ruleset.id, version=ruleset.ruleset.version, sha256=content_hash(ruleset))
+        env = expression_env(ruleset)
+        ctx = KindContext(env=env)
+        award = ruleset.recognition.not_applicable == "award"
+        self.indicators = tuple(CompiledIndicator(ind, crit.id, ctx, award) for crit in ruleset.criteria for ind in crit.indicators)
+        self.indicator_models = {ci.model.id: ci.model for ci in self.indicators}
+        positions = {ci.model.id: i for i, ci in enumerate(self.indicators)}
+        self.shapes = tuple(CriterionShape(crit, tuple(positions[ind.id] for ind in crit.indicators)) for crit in ruleset.criteria)
+        self.derived = _derived_in_order(ruleset, env)
+        self.zoning = tuple((rule.zone, compile_expression(parse_expression(rule.when, COMMUNE_ATTRIBUTES, "bool"))) for rule in ruleset.classification.zoning.rules)
+        self.region_ids = _name_table((r.id, r.vi, r.en) for r in ruleset.classification.regions)
+        self.terrain_ids = _name_table((t.id, t.vi, t.en) for t in ruleset.classification.terrains)
+        self.terrain_groups = {t.id: t.group for t in ruleset.classification.terrains}
+        self.readers = _readers(self.indicators, ruleset, env)
+
+    # --- preparation helpers used by `prepare` ---
+    def derive(self, env: dict[str, Any]) -> None:
+        """Compute derived inputs (in dependency order) unless the commune gave them directly."""
+        for name, fn in self.derived:
+            if env.get(name) is None:
+                env[name] = fn(env)
+
+    def zone_of(self, given: int | None, env: Env) -> tuple[int | None, str]:
+        """The zone stated by the province, else the first zoning rule that holds, else the default."""
+        if given is not None:
+            return given, "given"
+        for zone, rule in self.zoning:
+            holds = rule(env)
+            if holds is None:
+                return None, "unknown"
+            if holds:
+                return zone, "derived"
+        return self.ruleset.classification.zoning.default, "derived"
+
+    def first_reader(self, input_id: str) -> str | None:
+        readers = self.readers.get(input_id)
+        return readers[0] if readers else None
+
+    # --- evaluation ---
+    def evaluate(self, data: CommuneData) -> CommuneResult:
+        """Score one commune (raises `CommuneDataError` when its data cannot be read)."""
+        return self.evaluate_prepared(prepare(self, data))
+
+    def evaluate_prepared(self, prepared: PreparedCommune) -> CommuneResult:
+        env = prepared.env
+        results = [ci.evaluate(env, prepared.assessed) for ci in self.indicators]
+        judgement = judge(results, self.shapes, self.ruleset.recognition)
+        gaps = build_gaps(results, [ci.kind for ci in self.indicators], env, judgement, self.ruleset.inputs)
+        info = prepared.data.commune
+        return CommuneResult.model_construct(
+            ruleset=self.stamp,
+            commune=CommuneIdentity.model_construct(code=info.code, name=info.name, province=info.province, district=info.district),
+            as_of=_as_of(prepared.data.as_of), zone=prepared.zone, zone_source=prepared.zone_source, region=prepared.region,
+            total=judgement.total, criteria=judgement.criteria, indicators=tuple(results), verdict=judgement.verdict,
+            recognised={"recognised": True, "not_recognised": False}.get(judgement.verdict.value),
+            reasons=judgement.reasons, gaps=gaps,
+            provisional_count=sum(1 for r in results if r.provisional and r.status is not Status.NOT_APPLICABLE),
+            provisional_decides=judgement.provisional_decides, knockouts_failed=judgement.knockouts_failed, missing_count=judgement.missing_count,
+        )
+
+
+def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
+    """Compile a validated ruleset once; evaluate many communes with `.evaluate(data)`."""
+    return CompiledRuleset(ruleset)
+
+
+def _as_of(value: Any) -> Any:
+    import datetime as dt
+
+    if isinstance(value, int):
+        return dt.date(value, 12, 31)
+    return value
+
+
+def _name_table(rows: Any) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for ident, vi, en in rows:
+        for name in (ident, vi, en):
+            table[fold(name)] = ident
+    return table
+
+
+def _derived_in_order(ruleset: Ruleset, env: Mapping[str, Any]) -> tuple[tuple[str, Callable[[Env], Any]], ...]:
+    parsed = {name: parse_expression(spec.expr, env) for name, spec in ruleset.inputs.items() if spec.expr}
+    ordered: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        for dep in sorted(parsed[name].names & parsed.keys()):
+            visit(dep)
+        ordered.append(name)
+
+    for name in parsed:
+        visit(name)
+    return tuple((name, compile_expression(parsed[name])) for name in ordered)
+
+
+def _readers(indicators: tuple[CompiledIndicator, ...], ruleset: Ruleset, env: Mapping[str, Any]) -> dict[str, list[str]]:
+    """input id → the indicators that read it, directly or through derived inputs."""
+    sources = {name: parse_expression(spec.expr, env).names for name, spec in ruleset.inputs.items() if spec.expr}
+    readers: dict[str, list[str]] = {}
+
+    def add(name: str, indicator: str, seen: frozenset[str] = frozenset()) -> None:
+        readers.setdefault(name, [])
+        if indicator not in readers[name]:
+            readers[name].append(indicator)
+        for dep in sources.get(name, ()):
+            if dep not in seen:
+                add(dep, indicator, seen | {name})
+
+    for ci in indicators:
+        for name in ci.reads:
+            add(name, ci.model.id)
+    return readers

@@ -1,0 +1,240 @@
+"""One small evaluator per indicator kind, registered in `KINDS`.
+
+A new decision is new YAML and at most one new kind here, never a new evaluation loop. An evaluator turns
+the commune's values (a mapping of input ids and commune attributes) into an `Outcome`, and can list the
+targets that would earn more points (for gap lists and planning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from chuanxa.criteria.expressions import parse_expression
+from chuanxa.criteria.model import (
+    AllOf,
+    AnyOf,
+    AssessedIndicator,
+    Comparison,
+    ConditionsIndicator,
+    ExprCondition,
+    HIGHER_IS_BETTER,
+    ThresholdIndicator,
+    ThresholdTable,
+    YesNoIndicator,
+)
+
+from .expr_eval import COMPARATORS, compile_expression
+from .results import GapTarget, Reason, Status, ThresholdUsed
+
+Env = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one indicator scored from the data, before any assessors' decision."""
+
+    points: float
+    status: Status
+    reason: Reason
+    threshold: ThresholdUsed | None = None
+    unmet: tuple[str, ...] = ()  # comparisons still to satisfy (conditions kind), in words
+
+
+def status_for(points: float, maximum: float) -> tuple[Status, Reason]:
+    if points >= maximum:
+        return Status.MET, Reason.MET
+    return Status.PARTLY_MET, Reason.LEVEL_MET
+
+
+MISSING = Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_VALUE)
+MISSING_CLASS = Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_CLASSIFICATION)
+
+
+def resolve_threshold(threshold: Any, env: Env) -> tuple[Any, str | None, str | None]:
+    """The threshold value for this commune, the table axis and the key used (value None when unknown)."""
+    if not isinstance(threshold, ThresholdTable):
+        return threshold, None, None
+    key = env.get(threshold.by)
+    key = None if key is None else str(key)
+    return threshold.values.get(key) if key is not None else None, threshold.by, key
+
+
+class ThresholdKind:
+    """`input op threshold` per level; the best level met gives its points."""
+
+    def __init__(self, ind: ThresholdIndicator, ctx: "KindContext") -> None:
+        self.ind = ind
+        self.input = ind.input
+        self.compare = COMPARATORS[ind.op]
+        self.levels = sorted(ind.levels, key=lambda lv: -lv.points)
+        self.reads = (ind.input,)
+        self.fail_reason = {True: Reason.BELOW_THRESHOLD, False: Reason.ABOVE_CEILING, None: Reason.CONDITION_NOT_MET}[HIGHER_IS_BETTER[ind.op]]
+
+    def _used(self, level: Any, value: Any, by: str | None, key: str | None) -> ThresholdUsed:
+        return ThresholdUsed.model_construct(op=self.ind.op, value=value, by=by, key=key, points=level.points, input=self.input)
+
+    def score(self, env: Env) -> Outcome:
+        value = env.get(self.input)
+        if value is None:
+            return MISSING
+        for level in self.levels:
+            threshold, by, key = resolve_threshold(level.threshold, env)
+            if threshold is None:
+                return MISSING_CLASS
+            if self.compare(value, threshold):
+                status, reason = status_for(level.points, self.ind.max_points)
+                return Outcome(level.points, status, reason, self._used(level, threshold, by, key))
+        lowest = self.levels[-1]
+        threshold, by, key = resolve_threshold(lowest.threshold, env)
+        return Outcome(0.0, Status.NOT_MET, self.fail_reason, self._used(lowest, threshold, by, key))
+
+    def targets(self, env: Env, points: float) -> list[GapTarget]:
+        value = env.get(self.input)
+        found = []
+        for level in reversed(self.levels):
+            if level.points <= points:
+                continue
+            threshold, _, _ = resolve_threshold(level.threshold, env)
+            change = threshold - value if _numeric(threshold) and _numeric(value) else None
+            found.append(GapTarget.model_construct(op=self.ind.op, target=threshold, change=change, points=level.points, gain=level.points - points))
+        return found
+
+
+class YesNoKind:
+    """Full points when a yes/no input has the expected answer."""
+
+    def __init__(self, ind: YesNoIndicator, ctx: "KindContext") -> None:
+        self.ind = ind
+        self.reads = (ind.input,)
+        self.used = ThresholdUsed(op="==", value=ind.expected, points=ind.max_points, input=ind.input)
+
+    def score(self, env: Env) -> Outcome:
+        value = env.get(self.ind.input)
+        if value is None:
+            return MISSING
+        if bool(value) == self.ind.expected:
+            return Outcome(self.ind.max_points, Status.MET, Reason.MET, self.used)
+        return Outcome(0.0, Status.NOT_MET, Reason.ANSWER_NOT_EXPECTED, self.used)
+
+    def targets(self, env: Env, points: float) -> list[GapTarget]:
+        return [GapTarget.model_construct(op="==", target=self.ind.expected, change=None, points=self.ind.max_points, gain=self.ind.max_points - points)]
+
+
+ConditionFn = Callable[[Env], "bool | None"]
+
+
+class ConditionsKind:
+    """Levels with structured conditions (comparisons, all/any of them, or an expression)."""
+
+    def __init__(self, ind: ConditionsIndicator, ctx: "KindContext") -> None:
+        self.ind = ind
+        self.levels = [(lv.points, self._compile(lv.when, ctx)) for lv in sorted(ind.levels, key=lambda lv: -lv.points)]
+        self.conditions = {lv.points: lv.when for lv in ind.levels}
+        reads: set[str] = set()
+        for lv in ind.levels:
+            reads |= _condition_reads(lv.when, ctx)
+        self.reads = tuple(sorted(reads))
+
+    def _compile(self, cond: Any, ctx: "KindContext") -> ConditionFn:
+        if isinstance(cond, Comparison):
+            compare = COMPARATORS[cond.op]
+
+            def run(env: Env) -> bool | None:
+                value = env.get(cond.input)
+                threshold, _, _ = resolve_threshold(cond.threshold, env)
+                return None if value is None or threshold is None else compare(value, threshold)
+            return run
+        if isinstance(cond, (AllOf, AnyOf)):
+            parts = [self._compile(c, ctx) for c in (cond.all if isinstance(cond, AllOf) else cond.any)]
+            decided, otherwise = (False, True) if isinstance(cond, AllOf) else (True, False)
+
+            def combine(env: Env) -> bool | None:
+                unknown = False
+                for part in parts:
+                    result = part(env)
+                    if result is None:
+                        unknown = True
+                    elif result is decided:
+                        return decided
+                return None if unknown else otherwise
+            return combine
+        assert isinstance(cond, ExprCondition)
+        return compile_expression(parse_expression(cond.expr, ctx.env, "bool"))
+
+    def score(self, env: Env) -> Outcome:
+        for points, condition in self.levels:
+            result = condition(env)
+            if result is None:
+                return MISSING
+            if result:
+                status, reason = status_for(points, self.ind.max_points)
+                return Outcome(points, status, reason)
+        return Outcome(0.0, Status.NOT_MET, Reason.CONDITION_NOT_MET, unmet=tuple(unmet_comparisons(self.ind.levels[-1].when, env)))
+
+    def targets(self, env: Env, points: float) -> list[GapTarget]:
+        return [GapTarget.model_construct(op=None, target=None, change=None, points=p, gain=p - points) for p, _ in reversed(self.levels) if p > points]
+
+
+class AssessedKind:
+    """Points awarded by the assessors on evidence; without them the indicator's data is missing."""
+
+    def __init__(self, ind: AssessedIndicator, ctx: "KindContext") -> None:
+        self.ind = ind
+        self.reads = ()
+
+    def score(self, env: Env) -> Outcome:
+        return Outcome(0.0, Status.MISSING_DATA, Reason.NOT_ASSESSED)
+
+    def targets(self, env: Env, points: float) -> list[GapTarget]:
+        return [GapTarget.model_construct(op=None, target=None, change=None, points=self.ind.max_points, gain=self.ind.max_points - points)]
+
+
+def unmet_comparisons(cond: Any, env: Env) -> list[str]:
+    """The comparisons of a condition that do not hold yet, in words (for gap lists)."""
+    if isinstance(cond, Comparison):
+        value = env.get(cond.input)
+        threshold, _, _ = resolve_threshold(cond.threshold, env)
+        if value is None or threshold is None or not COMPARATORS[cond.op](value, threshold):
+            return [f"{cond.input} {_fmt(value)} → {cond.op} {_fmt(threshold)}"]
+        return []
+    if isinstance(cond, (AllOf, AnyOf)):
+        return [text for sub in (cond.all if isinstance(cond, AllOf) else cond.any) for text in unmet_comparisons(sub, env)]
+    return [cond.expr]
+
+
+def _condition_reads(cond: Any, ctx: "KindContext") -> set[str]:
+    if isinstance(cond, Comparison):
+        return {cond.input}
+    if isinstance(cond, (AllOf, AnyOf)):
+        return set().union(*(_condition_reads(c, ctx) for c in (cond.all if isinstance(cond, AllOf) else cond.any)))
+    return set(parse_expression(cond.expr, ctx.env).names)
+
+
+def _numeric(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "?"
+    return f"{value:g}" if _numeric(value) else str(value)
+
+
+@dataclass(frozen=True)
+class KindContext:
+    """What a kind may need at compile time: the expression environment (names → types)."""
+
+    env: Mapping[str, Any] = field(default_factory=dict)
+
+
+KindEvaluator = ThresholdKind | YesNoKind | ConditionsKind | AssessedKind
+
+#: The registry of indicator kinds: `kind:` in YAML → its evaluator.
+KINDS: dict[str, Callable[[Any, KindContext], KindEvaluator]] = {
+    "threshold": ThresholdKind,
+    "yes_no": YesNoKind,
+    "conditions": ConditionsKind,
+    "assessed": AssessedKind,
+}

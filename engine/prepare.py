@@ -1,0 +1,170 @@
+"""Check a commune's raw data against a compiled ruleset and turn it into typed values.
+
+Every problem in one commune is collected (not just the first), each naming the field, the commune and the
+indicator that needed the value; readers add the file, row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chuanxa.communes.model import AssessedEntry, CommuneData
+from chuanxa.communes.values import fold, is_blank, parse_date, parse_number, parse_yes_no
+from chuanxa.criteria.model import InputDef
+from chuanxa.errors import CommuneDataError, Location, close_matches
+
+if TYPE_CHECKING:
+    from .compiled import CompiledRuleset
+
+
+@dataclass
+class PreparedCommune:
+    """Typed values ready for evaluation; `env` holds input ids and commune attributes."""
+
+    data: CommuneData
+    env: dict[str, Any]
+    zone: int | None
+    zone_source: str
+    region: str | None
+    assessed: dict[str, AssessedEntry] = field(default_factory=dict)
+
+
+_EXPECTED = {
+    "percent": ("một số từ {low} đến {high} (ví dụ 92,5)", "a number from {low} to {high} (e.g. 92.5)"),
+    "number": ("một số (ví dụ 12,5)", "a number (e.g. 12.5)"),
+    "count": ("một số nguyên không âm (ví dụ 120)", "a whole number, 0 or more (e.g. 120)"),
+    "yes_no": ("có/không (yes/no)", "yes or no (có/không)"),
+    "choice": ("một trong: {choices}", "one of: {choices}"),
+    "date": ("một ngày dạng YYYY-MM-DD hoặc DD/MM/YYYY", "a date as YYYY-MM-DD or DD/MM/YYYY"),
+}
+
+
+def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
+    """Typed, checked values of `data` for `compiled`; raises `CommuneDataError` listing every problem."""
+    errors: list[CommuneDataError] = []
+    code = data.commune.code
+    region = _classify(compiled.region_ids, data.commune.region, "region", code, errors)
+    terrain = _classify(compiled.terrain_ids, data.commune.terrain, "terrain", code, errors)
+    env: dict[str, Any] = {
+        "region": region,
+        "terrain": terrain,
+        "terrain_group": compiled.terrain_groups.get(terrain) if terrain else None,
+        "distance_km": data.commune.distance_km,
+        "difficult_terrain": data.commune.difficult_terrain,
+    }
+    for name, raw in data.values.items():
+        spec = compiled.ruleset.inputs.get(name)
+        if spec is None:
+            errors.append(_error("data.unknown_input", code, name, None, name=name, ruleset=compiled.ruleset.ref, suggestions=close_matches(name, compiled.ruleset.inputs)))
+            continue
+        if is_blank(raw):
+            continue
+        try:
+            env[name] = convert(spec, raw)
+        except ValueError as exc:
+            errors.append(_value_error(compiled, spec, name, raw, code, str(exc)))
+    assessed = _check_assessed(compiled, data, errors)
+    if errors:
+        first = errors[0]
+        first.related = list(errors)
+        raise first
+    compiled.derive(env)
+    zone, source = compiled.zone_of(data.commune.zone, env)
+    env["zone"] = zone
+    return PreparedCommune(data=data, env=env, zone=zone, zone_source=source, region=region, assessed=assessed)
+
+
+def convert(spec: InputDef, raw: Any) -> Any:
+    """`raw` as the input's type, within its bounds; ValueError("type") or ValueError("bounds") otherwise."""
+    try:
+        value = _typed(spec, raw)
+    except (ValueError, TypeError):
+        raise ValueError("type") from None
+    if isinstance(value, float):
+        low, high = spec.bounds()
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValueError("bounds")
+    return value
+
+
+def _typed(spec: InputDef, raw: Any) -> Any:
+    if spec.type in ("percent", "number"):
+        return parse_number(raw)
+    if spec.type == "count":
+        number = parse_number(raw)
+        if not number.is_integer():
+            raise ValueError(raw)
+        return number
+    if spec.type == "yes_no":
+        return parse_yes_no(raw)
+    if spec.type == "date":
+        return parse_date(raw)
+    return _choice(spec, raw)
+
+
+def _choice(spec: InputDef, raw: Any) -> str:
+    key = fold(str(raw))
+    for choice in spec.choices or ():
+        if key in (fold(choice.id), fold(choice.vi), fold(choice.en)):
+            return choice.id
+    raise ValueError(raw)
+
+
+def _classify(known: dict[str, str], raw: str | None, what: str, code: str, errors: list[CommuneDataError]) -> str | None:
+    if raw is None:
+        return None
+    found = known.get(fold(raw))
+    if found is None:
+        errors.append(_error(
+            "data.bad_field", code, None, None, field=what, value=raw,
+            expected_vi="Dùng một trong: " + ", ".join(sorted(set(known.values()))),
+            expected="Use one of: " + ", ".join(sorted(set(known.values()))),
+            suggestions=close_matches(fold(raw), known),
+        ))
+    return found
+
+
+def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list[CommuneDataError]) -> dict[str, AssessedEntry]:
+    kept: dict[str, AssessedEntry] = {}
+    for ind_id, entry in data.assessed.items():
+        ind = compiled.indicator_models.get(ind_id)
+        if ind is None:
+            errors.append(_error("data.unknown_indicator", data.commune.code, None, ind_id, name=ind_id, ruleset=compiled.ruleset.ref, suggestions=close_matches(ind_id, compiled.indicator_models)))
+            continue
+        step = getattr(ind, "step", None)
+        off_step = step is not None and abs(entry.points / step - round(entry.points / step)) > 1e-9
+        if not 0 <= entry.points <= ind.max_points or off_step:
+            errors.append(_error(
+                "data.assessed_points", data.commune.code, None, ind_id, points=entry.points, indicator=ind_id, max=f"{ind.max_points:g}",
+                step_vi=f", theo bước {step:g}" if step else "", step_en=f", in steps of {step:g}" if step else "",
+            ))
+            continue
+        kept[ind_id] = entry
+    return kept
+
+
+def _value_error(compiled: "CompiledRuleset", spec: InputDef, name: str, raw: Any, code: str, problem: str) -> CommuneDataError:
+    indicator = compiled.first_reader(name)
+    low, high = spec.bounds()
+    if problem == "bounds":
+        return _error("data.out_of_bounds", code, name, indicator, value=raw, label_vi=spec.label.vi, label_en=spec.label.en, input=name, low=_fmt(low), high=_fmt(high))
+    choices = ", ".join(c.id for c in spec.choices or ())
+    vi, en = _EXPECTED[spec.type]
+    params = {"low": _fmt(low), "high": _fmt(high), "choices": choices}
+    error = _error("data.bad_value", code, name, indicator, value=raw, label_vi=spec.label.vi, label_en=spec.label.en, input=name, expected=en.format(**params))
+    error.params["expected_vi"] = vi.format(**params)
+    return error
+
+
+def _error(key: str, commune: str, field_name: str | None, indicator: str | None, **params: Any) -> CommuneDataError:
+    path = ("values", field_name) if field_name else ()
+    return CommuneDataError(key=key, params=params, location=Location(commune=commune, indicator=indicator, path=path))
+
+
+def _fmt(value: float | None) -> str:
+    return "…" if value is None else f"{value:g}"
+
+
+__all__ = ["PreparedCommune", "prepare", "convert", "dt"]

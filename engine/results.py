@@ -1,0 +1,228 @@
+"""The result model: what an evaluation found, as frozen, typed records that serialise to the documented
+JSON. Every renderer (table, JSON, CSV, XLSX, reports) reads only these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from chuanxa.criteria.model import Text
+
+
+class Status(str, Enum):
+    """How an indicator came out."""
+
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+    MISSING_DATA = "missing_data"
+    NOT_APPLICABLE = "not_applicable"
+    ASSESSED = "assessed"
+
+
+class Reason(str, Enum):
+    """Stable reason codes for an indicator's points."""
+
+    MET = "MET"
+    LEVEL_MET = "LEVEL_MET"  # a lower level than the best was reached
+    BELOW_THRESHOLD = "BELOW_THRESHOLD"  # a "higher is better" value is short
+    ABOVE_CEILING = "ABOVE_CEILING"  # a "lower is better" value is too high
+    CONDITION_NOT_MET = "CONDITION_NOT_MET"
+    ANSWER_NOT_EXPECTED = "ANSWER_NOT_EXPECTED"
+    MISSING_VALUE = "MISSING_VALUE"
+    MISSING_CLASSIFICATION = "MISSING_CLASSIFICATION"  # region or zone needed for the threshold is unknown
+    NOT_ASSESSED = "NOT_ASSESSED"  # an evidence-judged indicator without assessors' points
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    ASSESSED = "ASSESSED"  # points given by the assessors
+
+
+class Verdict(str, Enum):
+    RECOGNISED = "recognised"
+    NOT_RECOGNISED = "not_recognised"
+    INCOMPLETE = "incomplete"
+
+
+class FailureCode(str, Enum):
+    """Why a commune is not (or not yet) recognised."""
+
+    TOTAL_BELOW_MINIMUM = "TOTAL_BELOW_MINIMUM"
+    CRITERION_BELOW_FLOOR = "CRITERION_BELOW_FLOOR"
+    KNOCKOUT_FAILED = "KNOCKOUT_FAILED"
+    MISSING_DATA = "MISSING_DATA"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class RulesetStamp(_Record):
+    id: str
+    version: dt.date
+    sha256: str
+
+
+class CommuneIdentity(_Record):
+    code: str
+    name: str
+    province: str | None = None
+    district: str | None = None
+
+
+class ThresholdUsed(_Record):
+    """The threshold actually applied to this commune (the regional or zone variant when there is a table)."""
+
+    op: str
+    value: float | bool | str
+    by: str | None = None  # "region" or "zone" when read from a table
+    key: str | None = None  # the region id or zone used
+    points: float  # what meeting it gives
+    input: str | None = None
+
+
+class IndicatorResult(_Record):
+    """One indicator's points and the explanation behind them."""
+
+    id: str
+    criterion: str
+    title: Text
+    kind: str
+    points: float
+    max: float
+    status: Status
+    reason: Reason
+    provisional: bool
+    knockout: bool
+    knockout_failed: bool = False
+    rule: str  # the rule in words, e.g. "full_immunisation_rate >= 95 → 3; >= 90 → 1.5"
+    values: dict[str, Any] = {}  # the inputs read, as used
+    threshold: ThresholdUsed | None = None  # the level reached, or else the first level to reach
+    source: str
+    note: str | None = None
+    data_points: float | None = None  # what the data alone gives, when the assessors decided otherwise
+    data_status: Status | None = None
+    assessed_note: str | None = None
+
+    @property
+    def withheld(self) -> float:
+        return self.max - self.points
+
+
+class CriterionResult(_Record):
+    id: str
+    title: Text
+    points: float
+    max: float  # after not-applicable indicators were excluded, when the ruleset says so
+    floor: float
+    floor_met: bool
+    missing: int = 0  # indicators with missing data
+
+
+class Total(_Record):
+    points: float
+    max: float
+    share: float
+    minimum: float
+
+
+class FailureReason(_Record):
+    code: FailureCode
+    criterion: str | None = None
+    indicator: str | None = None
+    points: float | None = None
+    required: float | None = None
+    message: Text
+
+
+class GapTarget(_Record):
+    """One step up for an indicator: reach `target` to get `points` (+`gain`)."""
+
+    op: str | None = None
+    target: float | bool | str | None = None
+    change: float | None = None  # signed distance from the current value (None when not numeric)
+    points: float
+    gain: float
+
+
+class Gap(_Record):
+    """What an indicator short of its maximum needs, how far it is, and what it blocks."""
+
+    indicator: str
+    criterion: str
+    title: Text
+    kind: str  # "value" (a data threshold), "condition", "evidence" (assessors' points) or "missing"
+    status: Status
+    points: float
+    max: float
+    input: str | None = None
+    unit: str | None = None
+    value: Any = None
+    targets: tuple[GapTarget, ...] = ()
+    blocks: tuple[str, ...] = ()  # "knockout", "criterion:5", "total"
+    priority: int  # 0 knock-out, 1 criterion floor, 2 total, 3 other
+    provisional: bool
+    message: Text
+
+
+class CommuneResult(_Record):
+    """Everything an evaluation found about one commune."""
+
+    ruleset: RulesetStamp
+    commune: CommuneIdentity
+    as_of: dt.date | None = None
+    zone: int | None
+    zone_source: str  # "given", "derived" or "unknown"
+    region: str | None
+    total: Total
+    criteria: tuple[CriterionResult, ...]
+    indicators: tuple[IndicatorResult, ...]
+    verdict: Verdict
+    recognised: bool | None
+    reasons: tuple[FailureReason, ...]
+    gaps: tuple[Gap, ...]
+    provisional_count: int
+    provisional_decides: bool  # the verdict could change if provisional indicators were scored otherwise
+    knockouts_failed: tuple[str, ...] = ()
+    missing_count: int = 0
+
+    def indicator(self, indicator_id: str | int) -> IndicatorResult:
+        for item in self.indicators:
+            if item.id == str(indicator_id):
+                return item
+        raise KeyError(indicator_id)
+
+    def criterion(self, criterion_id: str | int) -> CriterionResult:
+        for item in self.criteria:
+            if item.id == str(criterion_id):
+                return item
+        raise KeyError(criterion_id)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The documented JSON form (see README, "JSON result")."""
+        return self.model_dump(mode="json")
+
+
+class RowError(_Record):
+    """A commune that could not be scored, with every problem found in it."""
+
+    source: str | None = None
+    row: int | None = None
+    commune: str | None = None
+    errors: tuple[dict[str, Any], ...]
+
+
+class BatchResult(_Record):
+    """Many communes: the scored ones and the rejected ones, in input order."""
+
+    results: tuple[CommuneResult, ...]
+    rejected: tuple[RowError, ...] = ()
+    unknown_columns: tuple[str, ...] = ()
+
+    @property
+    def recognised_count(self) -> int:
+        return sum(1 for r in self.results if r.verdict is Verdict.RECOGNISED)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -1,0 +1,1 @@
+"""Printable reports: score sheets and summaries (XLSX, HTML, PDF)."""
