@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,18 @@ def load_ruleset(ref: str | None = None, *, as_of: dt.date | int | str | None = 
     return registry(rulesets_dirs).load(ref, as_of)
 
 
-@lru_cache(maxsize=32)
+_COMPILED: dict[int, tuple[Ruleset, CompiledRuleset]] = {}
+
+
 def _compiled(ruleset: Ruleset) -> CompiledRuleset:
-    return compile_ruleset(ruleset)
+    # Keyed by identity (models holding dicts are not hashable); the entry keeps the model alive, so the id
+    # cannot be reused while cached. Registries cache their models, so each version compiles once.
+    hit = _COMPILED.get(id(ruleset))
+    if hit is None:
+        if len(_COMPILED) >= 64:
+            _COMPILED.clear()
+        hit = _COMPILED[id(ruleset)] = (ruleset, compile_ruleset(ruleset))
+    return hit[1]
 
 
 def compiled(ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = ()) -> CompiledRuleset:
@@ -88,14 +98,51 @@ def score(commune: CommuneLike, ruleset: RulesetLike = None, *, as_of: Any = Non
     return engine.evaluate(data)
 
 
-def score_many(communes: Iterable[CommuneLike], ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = ()) -> BatchResult:
-    """Score many communes; one that cannot be read is listed in `rejected` and never stops the others."""
+def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = ()) -> BatchResult:
+    """Score many communes; one that cannot be read is listed in `rejected` and never stops the others.
+
+    `communes` is an iterable of commune files/mappings/models, or the path of a CSV or XLSX table (one row
+    per commune; headers are input ids or their labels). A table is scored with one ruleset: `ruleset`, or
+    the one in force on `as_of` (default today).
+    """
+    if isinstance(communes, (str, Path)) and Path(communes).suffix.lower() in TABLE_SUFFIXES:
+        return score_table(Path(communes), ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    if isinstance(communes, (str, Path)):
+        communes = [communes]
     results: list[CommuneResult] = []
     rejected: list[RowError] = []
     for index, item in enumerate(communes, start=1):
         try:
             results.append(score(item, ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs))
         except ChuanxaError as exc:
+            source = str(item) if isinstance(item, (str, Path)) else None
             code = item.commune.code if isinstance(item, CommuneData) else None
-            rejected.append(RowError(row=index, commune=exc.location.commune or code, errors=tuple(e.to_dict() for e in (exc.related or [exc]))))
+            rejected.append(_row_error(exc, source, index if source is None else None, code))
     return BatchResult(results=tuple(results), rejected=tuple(rejected))
+
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
+def score_table(path: Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = ()) -> BatchResult:
+    """Score every row of a CSV/XLSX table; bad rows are rejected with file, row, column and reason."""
+    from chuanxa.communes.readers import read_table
+
+    engine = compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    table = read_table(path, engine.ruleset)
+    rejected = [(number, _row_error(exc, str(path), number, exc.location.commune)) for number, exc in table.errors]
+    results: list[CommuneResult] = []
+    for row in table.rows:
+        try:
+            results.append(engine.evaluate(row.data))
+        except ChuanxaError as exc:
+            for item in exc.related or [exc]:
+                item.location = replace(item.location, file=str(path), row=row.row, column=row.columns.get(tuple(str(p) for p in item.location.path)))
+            rejected.append((row.row, _row_error(exc, str(path), row.row, row.data.commune.code)))
+    ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
+    return BatchResult(results=tuple(results), rejected=ordered, unknown_columns=tuple(table.unknown_columns))
+
+
+def _row_error(exc: ChuanxaError, source: str | None, row: int | None, commune: str | None) -> RowError:
+    errors = tuple(e.to_dict("vi") | {"message_en": e.message("en"), "message_vi": e.message("vi")} for e in (exc.related or [exc]))
+    return RowError(source=source, row=row, commune=exc.location.commune or commune, errors=errors)

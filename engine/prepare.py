@@ -57,7 +57,7 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
     for name, raw in data.values.items():
         spec = compiled.ruleset.inputs.get(name)
         if spec is None:
-            errors.append(_error("data.unknown_input", code, name, None, name=name, ruleset=compiled.ruleset.ref, suggestions=close_matches(name, compiled.ruleset.inputs)))
+            errors.append(_error("data.unknown_input", code, ("values", name), None, name=name, ruleset=compiled.ruleset.ref, suggestions=close_matches(name, compiled.ruleset.inputs)))
             continue
         if is_blank(raw):
             continue
@@ -118,7 +118,7 @@ def _classify(known: dict[str, str], raw: str | None, what: str, code: str, erro
     found = known.get(fold(raw))
     if found is None:
         errors.append(_error(
-            "data.bad_field", code, None, None, field=what, value=raw,
+            "data.bad_field", code, ("commune", what), None, field=what, value=raw,
             expected_vi="Dùng một trong: " + ", ".join(sorted(set(known.values()))),
             expected="Use one of: " + ", ".join(sorted(set(known.values()))),
             suggestions=close_matches(fold(raw), known),
@@ -131,13 +131,13 @@ def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list
     for ind_id, entry in data.assessed.items():
         ind = compiled.indicator_models.get(ind_id)
         if ind is None:
-            errors.append(_error("data.unknown_indicator", data.commune.code, None, ind_id, name=ind_id, ruleset=compiled.ruleset.ref, suggestions=close_matches(ind_id, compiled.indicator_models)))
+            errors.append(_error("data.unknown_indicator", data.commune.code, ("assessed", ind_id), ind_id, name=ind_id, ruleset=compiled.ruleset.ref, suggestions=close_matches(ind_id, compiled.indicator_models)))
             continue
         step = getattr(ind, "step", None)
         off_step = step is not None and abs(entry.points / step - round(entry.points / step)) > 1e-9
         if not 0 <= entry.points <= ind.max_points or off_step:
             errors.append(_error(
-                "data.assessed_points", data.commune.code, None, ind_id, points=entry.points, indicator=ind_id, max=f"{ind.max_points:g}",
+                "data.assessed_points", data.commune.code, ("assessed", ind_id, "points"), ind_id, points=entry.points, indicator=ind_id, max=f"{ind.max_points:g}",
                 step_vi=f", theo bước {step:g}" if step else "", step_en=f", in steps of {step:g}" if step else "",
             ))
             continue
@@ -149,18 +149,17 @@ def _value_error(compiled: "CompiledRuleset", spec: InputDef, name: str, raw: An
     indicator = compiled.first_reader(name)
     low, high = spec.bounds()
     if problem == "bounds":
-        return _error("data.out_of_bounds", code, name, indicator, value=raw, label_vi=spec.label.vi, label_en=spec.label.en, input=name, low=_fmt(low), high=_fmt(high))
+        return _error("data.out_of_bounds", code, ("values", name), indicator, value=raw, label_vi=spec.label.vi, label_en=spec.label.en, input=name, low=_fmt(low), high=_fmt(high))
     choices = ", ".join(c.id for c in spec.choices or ())
     vi, en = _EXPECTED[spec.type]
     params = {"low": _fmt(low), "high": _fmt(high), "choices": choices}
-    error = _error("data.bad_value", code, name, indicator, value=raw, label_vi=spec.label.vi, label_en=spec.label.en, input=name, expected=en.format(**params))
+    error = _error("data.bad_value", code, ("values", name), indicator, value=raw, label_vi=spec.label.vi, label_en=spec.label.en, input=name, expected=en.format(**params))
     error.params["expected_vi"] = vi.format(**params)
     return error
 
 
-def _error(key: str, commune: str, field_name: str | None, indicator: str | None, **params: Any) -> CommuneDataError:
-    path = ("values", field_name) if field_name else ()
-    return CommuneDataError(key=key, params=params, location=Location(commune=commune, indicator=indicator, path=path))
+def _error(key: str, commune: str, path: tuple[str, ...], needed_by: str | None, **params: Any) -> CommuneDataError:
+    return CommuneDataError(key=key, params=params, location=Location(commune=commune, indicator=needed_by, path=path))
 
 
 def _fmt(value: float | None) -> str:

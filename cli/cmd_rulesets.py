@@ -1,0 +1,131 @@
+"""`chuanxa rulesets …`: list, show, validate, diff and audit rulesets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from chuanxa.api import registry
+from chuanxa.criteria.diff import diff_rulesets
+from chuanxa.criteria.registry import Registry
+from chuanxa.errors import ChuanxaError
+from chuanxa.messages import Lang
+from chuanxa.outputs.labels import KIND, label
+from chuanxa.outputs.ruleset_view import ruleset_json, rule_text
+
+from .common import EXIT_OK, EXIT_USAGE, fail, lang_option, rulesets_dir_option
+
+
+@click.group()
+def rulesets() -> None:
+    """Bộ tiêu chí: xem, kiểm tra, so sánh / Rulesets: list, show, validate, diff, audit."""
+
+
+@rulesets.command("list")
+@lang_option
+@rulesets_dir_option
+def list_rulesets(lang: Lang, rulesets_dirs: tuple[Path, ...]) -> int:
+    """Liệt kê các bộ tiêu chí / List known rulesets and their dates."""
+    reg = registry(rulesets_dirs)
+    rows = []
+    for family in reg.families():
+        for entry in reg.versions(family):
+            until = reg.in_force_until(entry)
+            rows.append([entry.ref, entry.title.get(lang, ""), entry.effective.isoformat(), until.isoformat() if until else "…", entry.extends or "", label("bundled", lang) if entry.bundled else str(entry.path)])
+    click.echo(tabulate(rows, headers=[label(k, lang) for k in ("ref", "title", "effective", "until", "extends", "origin")], tablefmt="simple"))
+    for problem in reg.broken:
+        fail(problem)
+    return EXIT_OK if not reg.broken else EXIT_USAGE
+
+
+@rulesets.command("show")
+@click.argument("ref")
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@rulesets_dir_option
+def show(ref: str, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ...]) -> None:
+    """Hiển thị tiêu chí và chỉ tiêu / Show criteria and indicators of REF (ID or ID@VERSION)."""
+    ruleset = registry(rulesets_dirs).load(ref)
+    if fmt == "json":
+        click.echo(json.dumps(ruleset_json(ruleset), ensure_ascii=False, indent=2))
+        return
+    meta = ruleset.ruleset
+    click.echo(f"{ruleset.ref} — {meta.title.get(lang)}\n{meta.legal_basis.get(lang)}\n")
+    rows = [[c.id, c.title.get(lang), f"{c.max_points:g}", f"{c.max_points * ruleset.recognition.min_criterion_share:g}", len(c.indicators)] for c in ruleset.criteria]
+    rows.append(["", label("total", lang), f"{meta.total_points:g}", f"≥ {meta.total_points * ruleset.recognition.min_total_share:g}", len(ruleset.indicators)])
+    click.echo(tabulate(rows, headers=[label("criterion", lang), label("title", lang), label("max", lang), label("floor", lang), label("indicator", lang)], tablefmt="simple"))
+    click.echo("")
+    ind_rows = []
+    for crit in ruleset.criteria:
+        for ind in crit.indicators:
+            flags = ("*" if ind.provisional else "") + (" KO" if ind.knockout else "")
+            ind_rows.append([ind.id, crit.id, _clip(ind.title.get(lang), 60), KIND[ind.kind][lang], f"{ind.max_points:g}", _clip(rule_text(ind), 60), flags])
+    click.echo(tabulate(ind_rows, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("kind", lang), label("max", lang), label("rule", lang), ""], tablefmt="simple"))
+    click.echo("\n* = " + label("provisional", lang) + ", KO = " + label("knockout", lang))
+
+
+@rulesets.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@lang_option
+def validate(paths: tuple[Path, ...], lang: Lang) -> int:
+    """Kiểm tra tệp bộ tiêu chí / Validate ruleset files (or folders) for people editing them."""
+    reg = Registry(paths, include_bundled=True, use_env=False)
+    problems = list(reg.broken)
+    for problem in problems:
+        fail(problem)
+    bad = len(problems)
+    targets = {str(p.resolve()) for p in paths}
+    for entry in reg.entries.values():
+        if entry.bundled and not any(str(entry.path.resolve()).startswith(t) for t in targets):
+            continue
+        try:
+            reg.load(entry.ref)
+            click.echo(f"OK  {entry.ref}  ({entry.path})")
+        except ChuanxaError as exc:
+            bad += 1
+            fail(exc)
+    return EXIT_OK if bad == 0 else EXIT_USAGE
+
+
+@rulesets.command("diff")
+@click.argument("old")
+@click.argument("new")
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@rulesets_dir_option
+def diff(old: str, new: str, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ...]) -> None:
+    """So sánh hai phiên bản / What changed from OLD to NEW (indicators, points, thresholds)."""
+    reg = registry(rulesets_dirs)
+    changes = diff_rulesets(reg.load(old), reg.load(new))
+    if fmt == "json":
+        click.echo(json.dumps([c.__dict__ for c in changes], ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(f"{reg.load(old).ref} → {reg.load(new).ref}: {len(changes)} " + ("thay đổi" if lang == "vi" else "change(s)"))
+    rows = [[label(c.what, lang), c.path, _short(c.before), _short(c.after)] for c in changes]
+    click.echo(tabulate(rows, headers=[label("change", lang), "", label("before", lang), label("after", lang)], tablefmt="simple"))
+
+
+@rulesets.command("audit")
+@click.argument("ref", required=False)
+@lang_option
+@rulesets_dir_option
+def audit(ref: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> None:
+    """Các chỉ tiêu tạm thời cần đối chiếu / Every provisional indicator, to check against the official text."""
+    ruleset = registry(rulesets_dirs).load(ref)
+    rows = [[ind.id, ruleset.criterion_of(ind.id).id, _clip(ind.title.get(lang), 50), f"{ind.max_points:g}", _clip(ind.source, 40), _clip(ind.note or "", 70)] for ind in ruleset.indicators if ind.provisional]
+    click.echo(f"{ruleset.ref}: {len(rows)}/{len(ruleset.indicators)} " + ("chỉ tiêu tạm thời" if lang == "vi" else "provisional indicators"))
+    click.echo(tabulate(rows, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("max", lang), label("source", lang), label("note", lang)], tablefmt="simple"))
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _short(value: object) -> str:
+    if value is None:
+        return ""
+    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    return _clip(text, 70)

@@ -1,0 +1,139 @@
+"""`chuanxa score` and `chuanxa batch`: score communes and render the results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from chuanxa.api import TABLE_SUFFIXES, compiled, score_many
+from chuanxa.communes.readers import read_commune_file
+from chuanxa.engine.results import BatchResult, CommuneResult, RowError, Verdict
+from chuanxa.errors import ChuanxaError
+from chuanxa.messages import Lang
+from chuanxa.outputs.csvout import results_csv
+from chuanxa.outputs.jsonout import batch_json, commune_json, dumps
+from chuanxa.outputs.table import batch_table, commune_table
+from chuanxa.outputs.xlsxout import write_results_xlsx
+
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, lang_option, ruleset_option, rulesets_dir_option, write_text_output
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@ruleset_option
+@as_of_option
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Định dạng kết quả / Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Tệp kết quả (bắt buộc với xlsx) / Output file (needed for xlsx).")
+@click.option("--fail-below", is_flag=True, help="Trả mã 1 nếu có xã chưa đạt chuẩn / Exit 1 when a commune is not recognised.")
+@click.option("--engine", type=click.Choice(["core", "durable"]), default="core", show_default=True, help="Bộ máy chấm điểm / Scoring engine.")
+@click.option("--brief", is_flag=True, help="Chỉ hiện chỉ tiêu chưa đạt tối đa / Show only indicators short of their maximum.")
+@rulesets_dir_option
+def score(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str, output: Path | None,
+          fail_below: bool, engine: str, brief: bool, rulesets_dirs: tuple[Path, ...]) -> int:
+    """Chấm điểm xã từ tệp YAML/JSON (một xã) hoặc CSV/XLSX (nhiều xã) / Score communes from FILES."""
+    batch = _score_files(files, ruleset_ref, as_of, engine, rulesets_dirs)
+    _render(batch, fmt, output, lang, single=len(files) == 1 and files[0].suffix.lower() not in TABLE_SUFFIXES, detail=not brief)
+    _report_rejected(batch, lang)
+    return _exit_code(batch, fail_below)
+
+
+@click.command()
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Tệp kết quả .xlsx, .csv hoặc .json / Results file.")
+@ruleset_option
+@as_of_option
+@lang_option
+@click.option("--fail-below", is_flag=True, help="Trả mã 1 nếu có xã chưa đạt chuẩn / Exit 1 when a commune is not recognised.")
+@rulesets_dir_option
+def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, fail_below: bool, rulesets_dirs: tuple[Path, ...]) -> int:
+    """Chấm cả bảng xã, không dừng vì hàng lỗi / Score a whole XLSX/CSV table; bad rows are listed, never stop the rest."""
+    result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    fmt = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}.get(output.suffix.lower(), "xlsx")
+    _render(result, fmt, output, lang, single=False, detail=True)
+    click.echo(batch_table(result, lang))
+    click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
+    _report_rejected(result, lang)
+    return _exit_code(result, fail_below)
+
+
+def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, engine: str, rulesets_dirs: tuple[Path, ...]) -> BatchResult:
+    results: list[CommuneResult] = []
+    rejected: list[RowError] = []
+    unknown: list[str] = []
+    for file in files:
+        if file.suffix.lower() in TABLE_SUFFIXES:
+            part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+            if engine == "durable":
+                part = _rescore_durable(part, file, ruleset_ref, as_of, rulesets_dirs)
+            results += part.results
+            rejected += part.rejected
+            unknown += part.unknown_columns
+            continue
+        try:
+            data = read_commune_file(file)
+            core = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+            results.append(_evaluator(core, engine)(data))
+        except ChuanxaError as exc:
+            rejected.append(RowError(source=str(file), commune=exc.location.commune, errors=tuple(e.to_dict("vi") | {"message_vi": e.message("vi"), "message_en": e.message("en")} for e in (exc.related or [exc]))))
+    return BatchResult(results=tuple(results), rejected=tuple(rejected), unknown_columns=tuple(unknown))
+
+
+def _evaluator(core: Any, engine: str) -> Any:
+    if engine == "core":
+        return core.evaluate
+    from chuanxa.engine.durable_engine import DurableEngine
+
+    return DurableEngine(core).evaluate
+
+
+def _rescore_durable(part: BatchResult, file: Path, ruleset_ref: str | None, as_of: str | None, rulesets_dirs: tuple[Path, ...]) -> BatchResult:
+    from chuanxa.communes.readers import read_table
+
+    core = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    evaluate = _evaluator(core, "durable")
+    scored = {r.commune.code for r in part.results}
+    rows = [row.data for row in read_table(file, core.ruleset).rows if row.data.commune.code in scored]
+    return part.model_copy(update={"results": tuple(evaluate(data) for data in rows)})
+
+
+def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, single: bool, detail: bool) -> None:
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx cần -o TỆP.xlsx / --format xlsx needs -o FILE.xlsx")
+        write_results_xlsx(batch, output, lang)
+        return
+    if fmt == "json":
+        text = dumps(commune_json(batch.results[0]) if single and batch.results else batch_json(batch))
+    elif fmt == "csv":
+        text = results_csv(batch.results)
+    elif single and batch.results:
+        text = commune_table(batch.results[0], lang, detail=detail)
+    elif single:
+        return  # the only file was rejected: its errors follow on stderr
+    else:
+        text = "\n\n".join([*(commune_table(r, lang, detail=False, max_gaps=5) for r in batch.results), batch_table(batch, lang)]) if len(batch.results) <= 3 else batch_table(batch, lang)
+    if output is not None and fmt == "csv":
+        output.write_text(text, encoding="utf-8-sig")  # the BOM makes Excel read Vietnamese correctly
+    else:
+        write_text_output(text, output)
+
+
+def _report_rejected(batch: BatchResult, lang: Lang) -> None:
+    if batch.unknown_columns:
+        click.secho(("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns), fg="yellow", err=True)
+    for rejected in batch.rejected:
+        for error in rejected.errors:
+            click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + str(error.get(f"message_{lang}")), fg="red", err=True)
+
+
+def _exit_code(batch: BatchResult, fail_below: bool) -> int:
+    if batch.rejected:
+        return EXIT_SOME_FAILED
+    if fail_below and any(r.verdict is not Verdict.RECOGNISED for r in batch.results):
+        return EXIT_SOME_FAILED
+    return EXIT_OK

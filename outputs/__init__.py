@@ -1,0 +1,1 @@
+"""Renderers of results: tables, JSON, CSV and the XLSX results workbook."""

@@ -1,0 +1,92 @@
+"""Words of tables and headings in Vietnamese and English (one catalogue for every renderer)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from chuanxa.messages import Lang
+
+LABELS: Final[dict[str, dict[Lang, str]]] = {
+    "ref": {"vi": "Bộ tiêu chí", "en": "Ruleset"},
+    "title": {"vi": "Tên", "en": "Title"},
+    "effective": {"vi": "Hiệu lực từ", "en": "Effective"},
+    "until": {"vi": "Đến", "en": "Until"},
+    "extends": {"vi": "Mở rộng từ", "en": "Extends"},
+    "origin": {"vi": "Nguồn", "en": "Origin"},
+    "bundled": {"vi": "có sẵn", "en": "bundled"},
+    "criterion": {"vi": "Tiêu chí", "en": "Criterion"},
+    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "kind": {"vi": "Loại", "en": "Kind"},
+    "max": {"vi": "Điểm tối đa", "en": "Max"},
+    "points": {"vi": "Điểm", "en": "Points"},
+    "floor": {"vi": "Tối thiểu (50%)", "en": "Floor (50%)"},
+    "rule": {"vi": "Quy tắc", "en": "Rule"},
+    "provisional": {"vi": "Tạm thời", "en": "Provisional"},
+    "knockout": {"vi": "Điểm liệt", "en": "Knock-out"},
+    "note": {"vi": "Ghi chú", "en": "Note"},
+    "source": {"vi": "Căn cứ", "en": "Source"},
+    "status": {"vi": "Kết quả", "en": "Status"},
+    "value": {"vi": "Giá trị", "en": "Value"},
+    "threshold": {"vi": "Ngưỡng áp dụng", "en": "Threshold used"},
+    "commune": {"vi": "Xã", "en": "Commune"},
+    "code": {"vi": "Mã xã", "en": "Code"},
+    "zone": {"vi": "Vùng", "en": "Zone"},
+    "region": {"vi": "Vùng KT-XH", "en": "Region"},
+    "total": {"vi": "Tổng điểm", "en": "Total"},
+    "share": {"vi": "Tỷ lệ", "en": "Share"},
+    "verdict": {"vi": "Kết luận", "en": "Verdict"},
+    "reasons": {"vi": "Lý do", "en": "Reasons"},
+    "gaps": {"vi": "Còn thiếu", "en": "Gaps"},
+    "blocks": {"vi": "Ảnh hưởng", "en": "Blocks"},
+    "yes": {"vi": "có", "en": "yes"},
+    "no": {"vi": "không", "en": "no"},
+    "met_floor": {"vi": "đạt", "en": "met"},
+    "below_floor": {"vi": "dưới mức", "en": "below"},
+    "errors": {"vi": "Lỗi", "en": "Errors"},
+    "row": {"vi": "Hàng", "en": "Row"},
+    "change": {"vi": "Thay đổi", "en": "Change"},
+    "before": {"vi": "Trước", "en": "Before"},
+    "after": {"vi": "Sau", "en": "After"},
+    "added": {"vi": "thêm", "en": "added"},
+    "removed": {"vi": "bỏ", "en": "removed"},
+    "changed": {"vi": "sửa", "en": "changed"},
+    "provisional_notice": {
+        "vi": "Lưu ý: {count} chỉ tiêu đang dùng nội dung TẠM THỜI (chưa đối chiếu văn bản gốc){decides}.",
+        "en": "Note: {count} indicators use PROVISIONAL content (not checked against the official text){decides}.",
+    },
+    "provisional_decides": {"vi": "; kết luận có thể thay đổi khi các chỉ tiêu này được hiệu chỉnh", "en": "; the verdict could change once they are corrected"},
+}
+
+STATUS: Final[dict[str, dict[Lang, str]]] = {
+    "met": {"vi": "đạt", "en": "met"},
+    "partly_met": {"vi": "đạt một phần", "en": "partly met"},
+    "not_met": {"vi": "không đạt", "en": "not met"},
+    "missing_data": {"vi": "thiếu số liệu", "en": "missing data"},
+    "not_applicable": {"vi": "không áp dụng", "en": "not applicable"},
+    "assessed": {"vi": "thẩm định", "en": "assessed"},
+}
+
+VERDICT: Final[dict[str, dict[Lang, str]]] = {
+    "recognised": {"vi": "ĐẠT chuẩn", "en": "RECOGNISED"},
+    "not_recognised": {"vi": "CHƯA ĐẠT chuẩn", "en": "NOT RECOGNISED"},
+    "incomplete": {"vi": "CHƯA ĐỦ SỐ LIỆU", "en": "INCOMPLETE"},
+}
+
+KIND: Final[dict[str, dict[Lang, str]]] = {
+    "threshold": {"vi": "ngưỡng", "en": "threshold"},
+    "yes_no": {"vi": "có/không", "en": "yes/no"},
+    "conditions": {"vi": "điều kiện", "en": "conditions"},
+    "assessed": {"vi": "thẩm định", "en": "assessed"},
+}
+
+
+def label(key: str, lang: Lang, **params: object) -> str:
+    return LABELS[key][lang].format(**params) if params else LABELS[key][lang]
+
+
+def status_word(status: str, lang: Lang) -> str:
+    return STATUS[status][lang]
+
+
+def verdict_word(verdict: str, lang: Lang) -> str:
+    return VERDICT[verdict][lang]

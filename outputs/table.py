@@ -1,0 +1,113 @@
+"""Readable text tables (tabulate) of results, in Vietnamese or English."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tabulate import tabulate
+
+from chuanxa.engine.results import BatchResult, CommuneResult, IndicatorResult
+from chuanxa.messages import Lang
+
+from .labels import label, status_word, verdict_word
+
+
+def commune_table(result: CommuneResult, lang: Lang, detail: bool = True, max_gaps: int = 10) -> str:
+    """One commune: heading, criteria, indicators (all with `detail`, else only those short of maximum), gaps."""
+    parts = [_heading(result, lang), _criteria(result, lang)]
+    rows = [r for r in result.indicators if detail or r.points < r.max]
+    if rows:
+        parts.append(_indicators(rows, lang))
+    if result.gaps:
+        parts.append(_gaps(result, lang, max_gaps))
+    notice = provisional_notice(result, lang)
+    if notice:
+        parts.append(notice)
+    return "\n\n".join(parts)
+
+
+def provisional_notice(result: CommuneResult, lang: Lang) -> str:
+    if not result.provisional_count:
+        return ""
+    decides = label("provisional_decides", lang) if result.provisional_decides else ""
+    return label("provisional_notice", lang, count=result.provisional_count, decides=decides)
+
+
+def _heading(result: CommuneResult, lang: Lang) -> str:
+    c = result.commune
+    place = ", ".join(p for p in (c.name, c.district, c.province) if p)
+    zone = f"{label('zone', lang)} {result.zone if result.zone is not None else '?'} ({result.zone_source})"
+    lines = [
+        f"{label('commune', lang)}: {place} [{c.code}]   {zone}   {label('region', lang)}: {result.region or '?'}",
+        f"{label('ref', lang)}: {result.ruleset.id}@{result.ruleset.version.isoformat()} (sha256 {result.ruleset.sha256[:12]}…)",
+        f"{label('total', lang)}: {result.total.points:g}/{result.total.max:g} ({result.total.share:.1%}; ≥ {result.total.minimum:g})   "
+        f"{label('verdict', lang)}: {verdict_word(result.verdict.value, lang)}",
+    ]
+    lines += [f"  - {reason.message.get(lang)}" for reason in result.reasons]
+    return "\n".join(lines)
+
+
+def _criteria(result: CommuneResult, lang: Lang) -> str:
+    rows = [[c.id, _clip(c.title.get(lang), 48), f"{c.points:g}", f"{c.max:g}", f"{c.floor:g}", label("met_floor" if c.floor_met else "below_floor", lang)] for c in result.criteria]
+    return tabulate(rows, headers=[label("criterion", lang), label("title", lang), label("points", lang), label("max", lang), label("floor", lang), ""], tablefmt="simple")
+
+
+def _indicators(rows: Sequence[IndicatorResult], lang: Lang) -> str:
+    table = []
+    for r in rows:
+        flags = ("*" if r.provisional else "") + (" KO!" if r.knockout_failed else " KO" if r.knockout else "")
+        table.append([r.id, r.criterion, _clip(r.title.get(lang), 44), f"{r.points:g}/{r.max:g}", status_word(r.status.value, lang), _values(r), _threshold(r), flags])
+    return tabulate(table, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("points", lang), label("status", lang), label("value", lang), label("threshold", lang), ""], tablefmt="simple")
+
+
+def _gaps(result: CommuneResult, lang: Lang, limit: int) -> str:
+    lines = [label("gaps", lang) + ":"]
+    for gap in result.gaps[:limit]:
+        blocks = f" [{', '.join(gap.blocks)}]" if gap.blocks else ""
+        lines.append(f"  {gap.indicator:>3}. {gap.message.get(lang)}{blocks}")
+    if len(result.gaps) > limit:
+        lines.append(f"  … (+{len(result.gaps) - limit})")
+    return "\n".join(lines)
+
+
+def batch_table(batch: BatchResult, lang: Lang) -> str:
+    """Many communes: one line each, then the rejected rows."""
+    rows = []
+    for r in batch.results:
+        failing = ", ".join(c.id for c in r.criteria if not c.floor_met)
+        rows.append([r.commune.code, _clip(r.commune.name, 28), f"{r.total.points:g}", f"{r.total.share:.1%}", verdict_word(r.verdict.value, lang), failing, ", ".join(r.knockouts_failed), r.missing_count])
+    headers = [label("code", lang), label("commune", lang), label("total", lang), label("share", lang), label("verdict", lang),
+               "TC < 50%" if lang == "vi" else "Criteria < 50%", label("knockout", lang), "Thiếu" if lang == "vi" else "Missing"]
+    text = tabulate(rows, headers=headers, tablefmt="simple")
+    recognised = batch.recognised_count
+    text += "\n\n" + (f"Đạt chuẩn: {recognised}/{len(batch.results)} xã" if lang == "vi" else f"Recognised: {recognised}/{len(batch.results)} communes")
+    if batch.rejected:
+        text += "\n" + (f"Bị từ chối: {len(batch.rejected)} hàng" if lang == "vi" else f"Rejected: {len(batch.rejected)} rows")
+    return text
+
+
+def _values(r: IndicatorResult) -> str:
+    return ", ".join(_fmt(v) for v in r.values.values()) if r.values else ""
+
+
+def _threshold(r: IndicatorResult) -> str:
+    t = r.threshold
+    if t is None:
+        return ""
+    key = f" ({t.by} {t.key})" if t.by else ""
+    return f"{t.op} {_fmt(t.value)}{key}"
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,121 @@
+"""The XLSX results workbook: a summary sheet, one sheet per commune, and the rejected rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from chuanxa.engine.results import BatchResult, CommuneResult
+from chuanxa.messages import Lang
+
+from .labels import label, status_word, verdict_word
+from .table import provisional_notice
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def write_results_xlsx(batch: BatchResult, path: Path, lang: Lang = "vi") -> None:
+    """Write `batch` to `path` (values only, frozen headers, bold headings)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "Tổng hợp" if lang == "vi" else "Summary"
+    _summary_sheet(summary, batch.results, lang)
+    used = {summary.title}
+    for result in batch.results:
+        sheet = book.create_sheet(_sheet_name(f"{result.commune.code} {result.commune.name}", used))
+        _commune_sheet(sheet, result, lang)
+    if batch.rejected:
+        sheet = book.create_sheet(_sheet_name("Bị từ chối" if lang == "vi" else "Rejected", used))
+        _rejected_sheet(sheet, batch, lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+
+
+def _summary_sheet(sheet: Any, results: Sequence[CommuneResult], lang: Lang) -> None:
+    criteria = [c.id for c in results[0].criteria] if results else []
+    headers = [label("code", lang), label("commune", lang), "Tỉnh" if lang == "vi" else "Province", "Huyện" if lang == "vi" else "District",
+               label("zone", lang), label("total", lang), label("max", lang), label("share", lang), label("verdict", lang), label("reasons", lang)]
+    headers += [f"{label('criterion', lang)} {c}" for c in criteria] + [label("provisional", lang)]
+    _header(sheet, headers)
+    for r in results:
+        reasons = "; ".join(x.message.get(lang) for x in r.reasons)
+        sheet.append([r.commune.code, r.commune.name, r.commune.province, r.commune.district, r.zone, r.total.points, r.total.max,
+                      round(r.total.share, 4), verdict_word(r.verdict.value, lang), reasons] + [c.points for c in r.criteria] + [r.provisional_count])
+    _widths(sheet, [10, 24, 14, 14, 6, 10, 8, 8, 18, 60] + [10] * len(criteria) + [10])
+
+
+def _commune_sheet(sheet: Any, r: CommuneResult, lang: Lang) -> None:
+    from openpyxl.styles import Font
+
+    c = r.commune
+    sheet.append([f"{label('commune', lang)}: {c.name} [{c.code}]", ", ".join(p for p in (c.district, c.province) if p)])
+    sheet.append([f"{label('ref', lang)}: {r.ruleset.id}@{r.ruleset.version.isoformat()}", f"sha256 {r.ruleset.sha256}"])
+    sheet.append([f"{label('total', lang)}: {r.total.points:g}/{r.total.max:g} ({r.total.share:.1%})", f"{label('verdict', lang)}: {verdict_word(r.verdict.value, lang)}"])
+    for reason in r.reasons:
+        sheet.append(["", reason.message.get(lang)])
+    notice = provisional_notice(r, lang)
+    if notice:
+        sheet.append([notice])
+    for row in sheet.iter_rows(min_row=1, max_row=3):
+        row[0].font = Font(bold=True)
+    sheet.append([])
+    start = sheet.max_row + 1
+    _header(sheet, [label("criterion", lang), label("indicator", lang), label("title", lang), label("max", lang), label("points", lang), label("status", lang),
+                    label("value", lang), label("threshold", lang), label("note", lang), label("provisional", lang), label("knockout", lang), label("source", lang)], row=start)
+    for ind in r.indicators:
+        values = ", ".join("" if v is None else str(v) for v in ind.values.values())
+        threshold = f"{ind.threshold.op} {ind.threshold.value}" + (f" ({ind.threshold.by} {ind.threshold.key})" if ind.threshold and ind.threshold.by else "") if ind.threshold else ""
+        sheet.append([ind.criterion, ind.id, ind.title.get(lang), ind.max, ind.points, status_word(ind.status.value, lang), values, threshold,
+                      ind.assessed_note or "", label("yes", lang) if ind.provisional else "", label("yes", lang) if ind.knockout else "", ind.source])
+    sheet.freeze_panes = sheet.cell(row=start + 1, column=1)
+    sheet.append([])
+    _header(sheet, [label("criterion", lang), label("title", lang), label("points", lang), label("max", lang), label("floor", lang), ""], row=sheet.max_row + 1)
+    for crit in r.criteria:
+        sheet.append([crit.id, crit.title.get(lang), crit.points, crit.max, crit.floor, label("met_floor" if crit.floor_met else "below_floor", lang)])
+    if r.gaps:
+        sheet.append([])
+        _header(sheet, [label("indicator", lang), label("gaps", lang), label("blocks", lang)], row=sheet.max_row + 1)
+        for gap in r.gaps:
+            sheet.append([gap.indicator, gap.message.get(lang), ", ".join(gap.blocks)])
+    _widths(sheet, [10, 10, 50, 8, 8, 14, 14, 18, 30, 10, 10, 40])
+
+
+def _rejected_sheet(sheet: Any, batch: BatchResult, lang: Lang) -> None:
+    _header(sheet, [label("row", lang), label("code", lang), label("errors", lang)])
+    for rejected in batch.rejected:
+        for error in rejected.errors:
+            sheet.append([rejected.row, rejected.commune, error.get(f"message_{lang}") or error.get("message")])
+    _widths(sheet, [8, 12, 120])
+
+
+def _header(sheet: Any, names: Sequence[str], row: int | None = None) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    row = row or sheet.max_row + (0 if sheet.max_row == 1 and sheet.cell(1, 1).value is None else 1)
+    for column, name in enumerate(names, start=1):
+        cell = sheet.cell(row=row, column=column, value=name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    if row == 1:
+        sheet.freeze_panes = "A2"
+
+
+def _widths(sheet: Any, widths: Sequence[int]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    base = _BAD_SHEET_CHARS.sub(" ", text).strip()[:31] or "Sheet"
+    name, n = base, 2
+    while name in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name)
+    return name
