@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import click
 from chuanxa.api import TABLE_SUFFIXES, compiled, score_many
 from chuanxa.communes.readers import read_commune_file
 from chuanxa.engine.results import BatchResult, CommuneResult, RowError, Verdict
-from chuanxa.errors import ChuanxaError
+from chuanxa.errors import ChuanxaError, CommuneDataError
 from chuanxa.messages import Lang
 from chuanxa.outputs.csvout import results_csv
 from chuanxa.outputs.jsonout import batch_json, commune_json, dumps
@@ -76,11 +77,24 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
             continue
         try:
             data = read_commune_file(file)
-            core = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
-            results.append(_evaluator(core, engine)(data))
         except ChuanxaError as exc:
-            rejected.append(RowError(source=str(file), commune=exc.location.commune, errors=tuple(e.to_dict("vi") | {"message_vi": e.message("vi"), "message_en": e.message("en")} for e in (exc.related or [exc]))))
+            rejected.append(_rejected(file, exc))
+            continue
+        # A ruleset problem is a usage error for the whole run (exit 2), not a rejected commune.
+        core = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+        try:
+            results.append(_evaluator(core, engine)(data))
+        except CommuneDataError as exc:
+            rejected.append(_rejected(file, exc))
     return BatchResult(results=tuple(results), rejected=tuple(rejected), unknown_columns=tuple(unknown))
+
+
+def _rejected(file: Path, exc: ChuanxaError) -> RowError:
+    for item in exc.related or [exc]:
+        if item.location.file is None:
+            item.location = replace(item.location, file=str(file))
+    errors = tuple(e.to_dict("vi") | {"message_vi": e.message("vi"), "message_en": e.message("en")} for e in (exc.related or [exc]))
+    return RowError(source=str(file), commune=exc.location.commune, errors=errors)
 
 
 def _evaluator(core: Any, engine: str) -> Any:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 _YES = {"yes", "y", "true", "1", "co", "x", "dat", "đạt", "có", "có"}
 _NO = {"no", "n", "false", "0", "khong", "không", "chua", "chưa", "khong dat", "không đạt"}
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Case- and diacritic-insensitive key: "Tỷ lệ Tiêm chủng" → "ty le tiem chung"."""
     text = str(text).replace("đ", "d").replace("Đ", "D")
@@ -26,9 +28,9 @@ def parse_yes_no(value: Any) -> bool:
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
     key = fold(str(value))
-    if key in {fold(w) for w in _YES}:
+    if key in _YES_FOLDED:
         return True
-    if key in {fold(w) for w in _NO}:
+    if key in _NO_FOLDED:
         return False
     raise ValueError(value)
 
@@ -65,3 +67,7 @@ def parse_date(value: Any) -> dt.date:
 
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and math.isnan(value))
+
+
+_YES_FOLDED = frozenset(fold(w) for w in _YES)
+_NO_FOLDED = frozenset(fold(w) for w in _NO)

@@ -27,7 +27,9 @@ def build_ruleset(tree: Any, file: str | None = None) -> Ruleset:
     try:
         ruleset = Ruleset.model_validate(dict(tree))
     except ValidationError as exc:
-        _raise_all([_from_pydantic(tree, error, file) for error in exc.errors()])
+        # Unknown keys first: a misspelt key also shows up as a missing one, and the misspelling is the cause.
+        ordered = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        _raise_all([_from_pydantic(tree, error, file) for error in ordered])
     problems = find_problems(ruleset)
     for problem in problems:
         where, line = locate(tree, problem.location.path)

@@ -63,8 +63,14 @@ def load_yaml_file(path: Path, error_cls: type[RulesetError] = RulesetError) -> 
     return load_yaml_text(text, str(path), error_cls)
 
 
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 def _build(node: yaml.Node, file: str | None, path: tuple[str | int, ...], error_cls: type[RulesetError]) -> Any:
     line = node.start_mark.line + 1
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+        # Rules are data: a tag such as !!python/object would build objects from YAML, so it is refused.
+        raise error_cls(key="yaml.syntax", params={"detail": f"the tag {node.tag} is not allowed"}, location=Location(file=file, line=line, path=path))
     if isinstance(node, yaml.MappingNode):
         result = LocatedDict()
         result.file, result.line = file, line
@@ -86,7 +92,11 @@ def _build(node: yaml.Node, file: str | None, path: tuple[str | int, ...], error
             items.append(_build(item, file, path + (index,), error_cls))
             items.lines.append((file, item.start_mark.line + 1))
         return items
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+    try:
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        detail = str(getattr(exc, "problem", None) or exc)
+        raise error_cls(key="yaml.syntax", params={"detail": detail}, location=Location(file=file, line=line, path=path)) from None
 
 
 def _scalar_key(node: yaml.Node, file: str | None, path: tuple[str | int, ...], error_cls: type[RulesetError]) -> str:

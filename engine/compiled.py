@@ -17,6 +17,7 @@ from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .prepare import PreparedCommune, prepare
 from .recognition import CriterionShape, judge
+from .fast import construct, from_state
 from .results import (
     CommuneIdentity,
     CommuneResult,
@@ -42,6 +43,11 @@ class CompiledIndicator:
         self.rule = describe_rule(ind)
         self.award_not_applicable = award_not_applicable
         self.knockout_needs = ind.knockout_min_points if ind.knockout_min_points is not None else ind.max_points
+        # The explanation parts that never change between communes, built once.
+        self.static: dict[str, Any] = {
+            "id": ind.id, "criterion": criterion, "title": ind.title, "kind": ind.kind, "max": ind.max_points,
+            "provisional": ind.provisional, "knockout": ind.knockout, "rule": self.rule, "source": ind.source, "note": ind.note,
+        }
 
     def outcome(self, env: Env) -> Outcome:
         """The data's own outcome (applicability included), before any assessors' decision."""
@@ -57,21 +63,20 @@ class CompiledIndicator:
     def evaluate(self, env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
         ind = self.model
         data = self.outcome(env)
-        entry = assessed.get(ind.id)
+        entry = assessed.get(ind.id) if assessed else None
         points, status, reason = data.points, data.status, data.reason
         data_points = data_status = None
-        if entry is not None and data.status is not Status.NOT_APPLICABLE:
+        if entry is not None and status is not Status.NOT_APPLICABLE:
             if ind.kind != "assessed":
-                data_points, data_status = data.points, data.status
+                data_points, data_status = points, status
             points, status, reason = entry.points, Status.ASSESSED, Reason.ASSESSED
-        knockout_failed = ind.knockout and status not in (Status.NOT_APPLICABLE, Status.MISSING_DATA) and points < self.knockout_needs - 1e-9
-        return IndicatorResult.model_construct(
-            id=ind.id, criterion=self.criterion, title=ind.title, kind=ind.kind, points=points, max=ind.max_points,
-            status=status, reason=reason, provisional=ind.provisional, knockout=ind.knockout, knockout_failed=knockout_failed,
-            rule=self.rule, values={name: env.get(name) for name in self.reads}, threshold=data.threshold,
-            source=ind.source, note=ind.note, data_points=data_points, data_status=data_status,
-            assessed_note=entry.note if entry is not None else None,
+        state = dict(self.static)
+        state.update(
+            points=points, status=status, reason=reason, threshold=data.threshold, data_points=data_points, data_status=data_status,
+            knockout_failed=ind.knockout and status is not Status.NOT_APPLICABLE and status is not Status.MISSING_DATA and points < self.knockout_needs - 1e-9,
+            values={name: env.get(name) for name in self.reads}, assessed_note=entry.note if entry is not None else None,
         )
+        return from_state(IndicatorResult, state)
 
 
 class CompiledRuleset:
@@ -128,9 +133,9 @@ class CompiledRuleset:
         judgement = judge(results, self.shapes, self.ruleset.recognition)
         gaps = build_gaps(results, [ci.kind for ci in self.indicators], env, judgement, self.ruleset.inputs)
         info = prepared.data.commune
-        return CommuneResult.model_construct(
+        return construct(CommuneResult,
             ruleset=self.stamp,
-            commune=CommuneIdentity.model_construct(code=info.code, name=info.name, province=info.province, district=info.district),
+            commune=construct(CommuneIdentity, code=info.code, name=info.name, province=info.province, district=info.district),
             as_of=_as_of(prepared.data.as_of), zone=prepared.zone, zone_source=prepared.zone_source, region=prepared.region,
             total=judgement.total, criteria=judgement.criteria, indicators=tuple(results), verdict=judgement.verdict,
             recognised={"recognised": True, "not_recognised": False}.get(judgement.verdict.value),

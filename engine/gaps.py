@@ -17,6 +17,7 @@ from chuanxa.criteria.model import InputDef, Text
 
 from .kinds import KindEvaluator
 from .recognition import Judgement
+from .fast import construct
 from .results import Gap, GapTarget, IndicatorResult, Status
 
 
@@ -51,12 +52,12 @@ def _gap(res: IndicatorResult, kind: KindEvaluator, env: Mapping[str, Any], inpu
     spec = inputs.get(input_id) if input_id else None
     value = env.get(input_id) if input_id else None
     if res.status is Status.MISSING_DATA:
-        gap_kind, targets = "missing", (GapTarget.model_construct(op=None, target=None, change=None, points=res.max, gain=res.max - res.points),)
+        gap_kind, targets = "missing", (construct(GapTarget, op=None, target=None, change=None, points=res.max, gain=res.max - res.points),)
     else:
         gap_kind = {"assessed": "evidence", "conditions": "condition"}.get(res.kind, "value")
         targets = tuple(kind.targets(env, res.points))
     message = _message(res, gap_kind, spec, value, targets)
-    return Gap.model_construct(
+    return construct(Gap,
         indicator=res.id, criterion=res.criterion, title=res.title, kind=gap_kind, status=res.status, points=res.points, max=res.max,
         input=input_id, unit=spec.unit if spec else None, value=value, targets=targets, blocks=blocks, priority=priority,
         provisional=res.provisional, message=message,

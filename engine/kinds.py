@@ -26,6 +26,7 @@ from chuanxa.criteria.model import (
 )
 
 from .expr_eval import COMPARATORS, compile_expression
+from .fast import construct
 from .results import GapTarget, Reason, Status, ThresholdUsed
 
 Env = Mapping[str, Any]
@@ -73,7 +74,7 @@ class ThresholdKind:
         self.fail_reason = {True: Reason.BELOW_THRESHOLD, False: Reason.ABOVE_CEILING, None: Reason.CONDITION_NOT_MET}[HIGHER_IS_BETTER[ind.op]]
 
     def _used(self, level: Any, value: Any, by: str | None, key: str | None) -> ThresholdUsed:
-        return ThresholdUsed.model_construct(op=self.ind.op, value=value, by=by, key=key, points=level.points, input=self.input)
+        return construct(ThresholdUsed, op=self.ind.op, value=value, by=by, key=key, points=level.points, input=self.input)
 
     def score(self, env: Env) -> Outcome:
         value = env.get(self.input)
@@ -98,7 +99,7 @@ class ThresholdKind:
                 continue
             threshold, _, _ = resolve_threshold(level.threshold, env)
             change = threshold - value if _numeric(threshold) and _numeric(value) else None
-            found.append(GapTarget.model_construct(op=self.ind.op, target=threshold, change=change, points=level.points, gain=level.points - points))
+            found.append(construct(GapTarget, op=self.ind.op, target=threshold, change=change, points=level.points, gain=level.points - points))
         return found
 
 
@@ -119,7 +120,7 @@ class YesNoKind:
         return Outcome(0.0, Status.NOT_MET, Reason.ANSWER_NOT_EXPECTED, self.used)
 
     def targets(self, env: Env, points: float) -> list[GapTarget]:
-        return [GapTarget.model_construct(op="==", target=self.ind.expected, change=None, points=self.ind.max_points, gain=self.ind.max_points - points)]
+        return [construct(GapTarget, op="==", target=self.ind.expected, change=None, points=self.ind.max_points, gain=self.ind.max_points - points)]
 
 
 ConditionFn = Callable[[Env], "bool | None"]
@@ -174,7 +175,7 @@ class ConditionsKind:
         return Outcome(0.0, Status.NOT_MET, Reason.CONDITION_NOT_MET, unmet=tuple(unmet_comparisons(self.ind.levels[-1].when, env)))
 
     def targets(self, env: Env, points: float) -> list[GapTarget]:
-        return [GapTarget.model_construct(op=None, target=None, change=None, points=p, gain=p - points) for p, _ in reversed(self.levels) if p > points]
+        return [construct(GapTarget, op=None, target=None, change=None, points=p, gain=p - points) for p, _ in reversed(self.levels) if p > points]
 
 
 class AssessedKind:
@@ -188,7 +189,7 @@ class AssessedKind:
         return Outcome(0.0, Status.MISSING_DATA, Reason.NOT_ASSESSED)
 
     def targets(self, env: Env, points: float) -> list[GapTarget]:
-        return [GapTarget.model_construct(op=None, target=None, change=None, points=self.ind.max_points, gain=self.ind.max_points - points)]
+        return [construct(GapTarget, op=None, target=None, change=None, points=self.ind.max_points, gain=self.ind.max_points - points)]
 
 
 def unmet_comparisons(cond: Any, env: Env) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from chuanxa.criteria.model import Criterion, Recognition, Text
 
+from .fast import construct
 from .results import CriterionResult, FailureCode, FailureReason, IndicatorResult, Status, Total, Verdict
 
 _EPS = 1e-9
@@ -55,7 +56,7 @@ def judge(results: Sequence[IndicatorResult], shapes: Sequence[CriterionShape], 
     criteria = tuple(_criterion(shape, results, points, maxima, rule) for shape in shapes)
     total_max = _round(sum(maxima))
     total_points = _round(sum(points))
-    total = Total.model_construct(points=total_points, max=total_max, share=(total_points / total_max) if total_max else 0.0, minimum=_round(rule.min_total_share * total_max))
+    total = construct(Total, points=total_points, max=total_max, share=(total_points / total_max) if total_max else 0.0, minimum=_round(rule.min_total_share * total_max))
     knockouts_failed = tuple(r.id for r in results if r.knockout_failed)
     missing = [i for i, r in enumerate(results) if r.status is Status.MISSING_DATA]
     reasons = _failures(criteria, total, knockouts_failed, len(missing), rule)
@@ -82,27 +83,27 @@ def _criterion(shape: CriterionShape, results: Sequence[IndicatorResult], points
     top = _round(sum(maxima[i] for i in shape.positions))
     floor = _round(rule.min_criterion_share * top)
     missing = sum(1 for i in shape.positions if results[i].status is Status.MISSING_DATA)
-    return CriterionResult.model_construct(id=shape.criterion.id, title=shape.criterion.title, points=got, max=top, floor=floor, floor_met=got >= floor - _EPS, missing=missing)
+    return construct(CriterionResult, id=shape.criterion.id, title=shape.criterion.title, points=got, max=top, floor=floor, floor_met=got >= floor - _EPS, missing=missing)
 
 
 def _failures(criteria: Sequence[CriterionResult], total: Total, knockouts: Sequence[str], missing: int, rule: Recognition) -> tuple[FailureReason, ...]:
     found: list[FailureReason] = []
     if rule.knockouts:
         for ind in knockouts:
-            found.append(FailureReason.model_construct(code=FailureCode.KNOCKOUT_FAILED, criterion=None, indicator=ind, points=None, required=None, message=Text(
+            found.append(construct(FailureReason, code=FailureCode.KNOCKOUT_FAILED, criterion=None, indicator=ind, points=None, required=None, message=Text(
                 vi=f"Không đạt chỉ tiêu điểm liệt {ind}: không được công nhận dù tổng điểm bao nhiêu.",
                 en=f"Knock-out indicator {ind} failed: no recognition whatever the total.")))
     for crit in criteria:
         if not crit.floor_met:
-            found.append(FailureReason.model_construct(code=FailureCode.CRITERION_BELOW_FLOOR, criterion=crit.id, indicator=None, points=crit.points, required=crit.floor, message=Text(
+            found.append(construct(FailureReason, code=FailureCode.CRITERION_BELOW_FLOOR, criterion=crit.id, indicator=None, points=crit.points, required=crit.floor, message=Text(
                 vi=f"Tiêu chí {crit.id} đạt {crit.points:g}/{crit.max:g} điểm, dưới mức tối thiểu {crit.floor:g} ({rule.min_criterion_share:.0%}).",
                 en=f"Criterion {crit.id} scores {crit.points:g}/{crit.max:g}, below its floor of {crit.floor:g} ({rule.min_criterion_share:.0%}).")))
     if total.points < total.minimum - _EPS:
-        found.append(FailureReason.model_construct(code=FailureCode.TOTAL_BELOW_MINIMUM, criterion=None, indicator=None, points=total.points, required=total.minimum, message=Text(
+        found.append(construct(FailureReason, code=FailureCode.TOTAL_BELOW_MINIMUM, criterion=None, indicator=None, points=total.points, required=total.minimum, message=Text(
             vi=f"Tổng điểm {total.points:g}/{total.max:g} ({total.share:.1%}), dưới mức {total.minimum:g} ({rule.min_total_share:.0%}).",
             en=f"Total {total.points:g}/{total.max:g} ({total.share:.1%}) is below {total.minimum:g} ({rule.min_total_share:.0%}).")))
     if missing:
-        found.append(FailureReason.model_construct(code=FailureCode.MISSING_DATA, criterion=None, indicator=None, points=None, required=None, message=Text(
+        found.append(construct(FailureReason, code=FailureCode.MISSING_DATA, criterion=None, indicator=None, points=None, required=None, message=Text(
             vi=f"Thiếu số liệu hoặc điểm thẩm định của {missing} chỉ tiêu: chưa thể kết luận.",
             en=f"{missing} indicator(s) lack data or assessed points: no verdict yet.")))
     return tuple(found)

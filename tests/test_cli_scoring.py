@@ -1,0 +1,130 @@
+"""The CLI as an officer uses it: exit codes, bad rows, languages, formats, and never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chuanxa.cli.common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
+from chuanxa.cli.main import cli, main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = ["--rulesets", str(FIXTURES / "rulesets"), "--ruleset", "mini"]
+
+HEADER = "Mã xã,Tên xã,Tỉnh,Vùng kinh tế - xã hội,Địa hình,Khoảng cách (km),Năm đánh giá,Ty le tiem chung,Tỷ lệ thấp còi (%),Số hộ,Số hộ có nhà tiêu hợp vệ sinh,Có bác sĩ,Điểm thẩm định 5,Cột lạ\n"
+GOOD = "001,Xã An,Hà Nội,Đồng bằng sông Hồng,đồng bằng,4,2024,\"96,5\",12,500,480,có,2,x\n"
+BAD = "002,Xã Bình,Hà Nội,Đồng bằng sông Hồng,đồng bằng,4,2024,abc,12,500,480,có,2,\n"
+LOW = "003,Xã Cường,Hà Nội,Đồng bằng sông Hồng,đồng bằng,4,2024,70,30,500,400,không,1,\n"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, standalone_mode=False)
+    code = result.return_value if isinstance(result.return_value, int) else result.exit_code
+    return code, result.stdout, result.stderr
+
+
+def test_a_batch_with_one_malformed_row_scores_the_others_and_names_the_bad_one(tmp_path: Path) -> None:
+    table = tmp_path / "district.csv"
+    table.write_text(HEADER + GOOD + BAD + LOW, encoding="utf-8")
+    out = tmp_path / "results.json"
+    code, stdout, stderr = run("batch", str(table), "-o", str(out), *MINI, "--lang", "en")
+    assert code == EXIT_SOME_FAILED
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["commune"]["code"] for r in data["results"]] == ["001", "003"]
+    rejected = data["rejected"][0]
+    assert (rejected["row"], rejected["commune"]) == (3, "002")
+    location = rejected["errors"][0]["location"]
+    assert location["column"] == "Ty le tiem chung" and location["indicator"] == "1"
+    assert "row 3" in stderr and "abc" in stderr
+    assert data["unknown_columns"] == ["Cột lạ"]
+
+
+def test_the_xlsx_results_workbook_has_a_summary_and_a_sheet_per_commune(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    table = tmp_path / "district.csv"
+    table.write_text(HEADER + GOOD + LOW, encoding="utf-8")
+    out = tmp_path / "results.xlsx"
+    code, _, _ = run("batch", str(table), "-o", str(out), *MINI)
+    assert code == EXIT_OK
+    book = load_workbook(out)
+    assert book.sheetnames[0] == "Tổng hợp" and len(book.sheetnames) == 3
+    assert book["Tổng hợp"]["B2"].value == "Xã An" and book["Tổng hợp"]["F2"].value == 10
+
+
+def test_fail_below_exits_one_when_a_commune_is_not_recognised(tmp_path: Path) -> None:
+    table = tmp_path / "d.csv"
+    table.write_text(HEADER + GOOD + LOW, encoding="utf-8")
+    assert run("score", str(table), *MINI)[0] == EXIT_OK
+    assert run("score", str(table), *MINI, "--fail-below")[0] == EXIT_SOME_FAILED
+
+
+def test_score_prints_vietnamese_by_default_and_english_on_request(tmp_path: Path) -> None:
+    table = tmp_path / "d.csv"
+    table.write_text(HEADER + LOW, encoding="utf-8")
+    _, vi, _ = run("score", str(table), *MINI)
+    _, en, _ = run("score", str(table), *MINI, "--lang", "en")
+    assert "CHƯA ĐẠT chuẩn" in vi and "NOT RECOGNISED" in en
+
+
+def test_json_output_of_one_commune_is_the_documented_object(tmp_path: Path) -> None:
+    commune = {"commune": {"code": "9", "name": "Xã Chín", "region": "dong_bang_song_hong", "terrain": "dong_bang", "distance_km": 4},
+               "values": {"immunisation_rate": 96, "stunting_rate": 10, "households": 10, "households_latrine": 10, "has_doctor": "yes"}, "assessed": {"5": 2}}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(commune, allow_unicode=True), encoding="utf-8")
+    code, stdout, _ = run("score", str(path), *MINI, "--format", "json")
+    data = json.loads(stdout)
+    assert code == EXIT_OK and data["recognised"] is True and data["ruleset"]["id"] == "mini"
+
+
+def test_an_unknown_ruleset_is_a_usage_error_with_a_suggestion(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("commune: {code: '1', name: X}\n", encoding="utf-8")
+    code = main(["score", str(path), "--ruleset", "qd130"])
+    assert code == EXIT_USAGE
+
+
+def test_template_files_are_read_back_by_the_batch_reader(tmp_path: Path) -> None:
+    csv_path = tmp_path / "t.csv"
+    assert run("template", *MINI, "-o", str(csv_path))[0] == EXIT_OK
+    header = csv_path.read_text(encoding="utf-8-sig").strip()
+    row = "001,Xã An,Hà Nội,,Đồng bằng sông Hồng,đồng bằng,4,không,,2024,100,96,12,500,480,có,2,ghi chú"
+    csv_path.write_text(header + "\n" + row + "\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    code, _, stderr = run("batch", str(csv_path), "-o", str(out), *MINI)
+    assert code == EXIT_OK, stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["unknown_columns"] == [] and result["results"][0]["recognised"] is True
+
+
+def test_the_xlsx_template_has_data_validation(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "t.xlsx"
+    assert run("template", *MINI, "-o", str(path))[0] == EXIT_OK
+    sheet = load_workbook(path)["Dữ liệu"]
+    kinds = {dv.type for dv in sheet.data_validations.dataValidation}
+    assert {"list", "decimal", "whole"} <= kinds
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.one_of(st.text(max_size=8), st.floats(allow_nan=True), st.integers(-10**6, 10**6), st.none()), min_size=8, max_size=8))
+def test_no_generated_input_makes_the_cli_print_a_traceback(tmp_path: Path, capsys, cells: list) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["code", "name", "region", "terrain", "distance_km", "immunisation_rate", "has_doctor", "assessed 5"])
+    writer.writerow(["" if c is None else c for c in cells])
+    path = tmp_path / "fuzz.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    code = main(["score", str(path), *MINI])
+    captured = capsys.readouterr()
+    assert code in (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE), captured.err
+    assert "Traceback" not in captured.out + captured.err and "Internal error" not in captured.err

@@ -1,0 +1,40 @@
+"""The wheel is complete: built from the repo, installed into a fresh virtual environment, imported there."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_in_a_fresh_environment_with_rulesets_and_types(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], check=True, capture_output=True)
+    wheel = next(wheels.glob("chuanxa-*.whl"))
+    env_dir = tmp_path / "env"
+    # The dependencies come from this interpreter's site-packages; chuanxa itself only from the wheel.
+    venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env_dir)
+    python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
+    probe = (
+        "import chuanxa, pathlib, importlib.resources as r;"
+        "p = pathlib.Path(chuanxa.__file__).parent;"
+        "print(p);"
+        "print((p / 'py.typed').exists());"
+        "print(sorted(x.name for x in r.files('chuanxa.rulesets').iterdir() if x.name.endswith('.yaml')));"
+        "print(chuanxa.load_ruleset('qd1300').ref)"
+    )
+    out = subprocess.run([str(python), "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path).stdout.splitlines()
+    assert str(env_dir) in out[0], "chuanxa was imported from outside the fresh environment"
+    assert out[1] == "True"
+    assert "qd1300_2023-03-20.yaml" in out[2] and "qd4667_2014-11-07.yaml" in out[2]
+    assert out[3].startswith("qd1300@")
+    cli = subprocess.run([str(env_dir / "bin" / "chuanxa"), "rulesets", "list"], capture_output=True, text=True, cwd=tmp_path)
+    assert cli.returncode == 0 and "qd1300@2023-03-20" in cli.stdout
