@@ -5,61 +5,70 @@
     >>> len(ruleset.criteria)
     10
 
-The public surface is listed in `__all__`; everything else is private.
+The public surface is listed in `__all__`; everything else is private. Names are imported on first use, so
+that `import chuanxa` (and `chuanxa --help`) stays fast and has no side effects.
 """
 
-from chuanxa.api import compiled, load_ruleset, registry, score, score_many
-from chuanxa.communes.model import AssessedEntry, CommuneData, CommuneInfo
-from chuanxa.criteria.model import Ruleset
-from chuanxa.engine.results import (
-    BatchResult,
-    CommuneResult,
-    CriterionResult,
-    FailureCode,
-    Gap,
-    IndicatorResult,
-    Reason,
-    RowError,
-    Status,
-    Verdict,
-)
-from chuanxa.errors import (
-    ChuanxaError,
-    CommuneDataError,
-    EngineUnavailableError,
-    ExpressionError,
-    NoRulesetInForceError,
-    RulesetError,
-    RulesetNotFoundError,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "AssessedEntry",
-    "BatchResult",
-    "ChuanxaError",
-    "CommuneData",
-    "CommuneDataError",
-    "CommuneInfo",
-    "CommuneResult",
-    "CriterionResult",
-    "EngineUnavailableError",
-    "ExpressionError",
-    "FailureCode",
-    "Gap",
-    "IndicatorResult",
-    "NoRulesetInForceError",
-    "Reason",
-    "RowError",
-    "Ruleset",
-    "RulesetError",
-    "RulesetNotFoundError",
-    "Status",
-    "Verdict",
-    "compiled",
-    "load_ruleset",
-    "registry",
-    "score",
-    "score_many",
-]
+_EXPORTS: dict[str, str] = {
+    "compiled": "chuanxa.api",
+    "load_ruleset": "chuanxa.api",
+    "registry": "chuanxa.api",
+    "score": "chuanxa.api",
+    "score_many": "chuanxa.api",
+    "AssessedEntry": "chuanxa.communes.model",
+    "CommuneData": "chuanxa.communes.model",
+    "CommuneInfo": "chuanxa.communes.model",
+    "Ruleset": "chuanxa.criteria.model",
+    "BatchResult": "chuanxa.engine.results",
+    "CommuneResult": "chuanxa.engine.results",
+    "CriterionResult": "chuanxa.engine.results",
+    "FailureCode": "chuanxa.engine.results",
+    "Gap": "chuanxa.engine.results",
+    "IndicatorResult": "chuanxa.engine.results",
+    "Reason": "chuanxa.engine.results",
+    "RowError": "chuanxa.engine.results",
+    "Status": "chuanxa.engine.results",
+    "Verdict": "chuanxa.engine.results",
+    "ChuanxaError": "chuanxa.errors",
+    "CommuneDataError": "chuanxa.errors",
+    "EngineUnavailableError": "chuanxa.errors",
+    "ExpressionError": "chuanxa.errors",
+    "NoRulesetInForceError": "chuanxa.errors",
+    "RulesetError": "chuanxa.errors",
+    "RulesetNotFoundError": "chuanxa.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'chuanxa' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from chuanxa.api import compiled, load_ruleset, registry, score, score_many
+    from chuanxa.communes.model import AssessedEntry, CommuneData, CommuneInfo
+    from chuanxa.criteria.model import Ruleset
+    from chuanxa.engine.results import (
+        BatchResult, CommuneResult, CriterionResult, FailureCode, Gap, IndicatorResult, Reason, RowError, Status, Verdict,
+    )
+    from chuanxa.errors import (
+        ChuanxaError, CommuneDataError, EngineUnavailableError, ExpressionError, NoRulesetInForceError, RulesetError,
+        RulesetNotFoundError,
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chuanxa.criteria.model import InputDef, Text
+from chuanxa.criteria.model import InputDef
 
 from .kinds import KindEvaluator
 from .recognition import Judgement
@@ -56,51 +56,10 @@ def _gap(res: IndicatorResult, kind: KindEvaluator, env: Mapping[str, Any], inpu
     else:
         gap_kind = {"assessed": "evidence", "conditions": "condition"}.get(res.kind, "value")
         targets = tuple(kind.targets(env, res.points))
-    message = _message(res, gap_kind, spec, value, targets)
     return construct(Gap,
         indicator=res.id, criterion=res.criterion, title=res.title, kind=gap_kind, status=res.status, points=res.points, max=res.max,
         input=input_id, unit=spec.unit if spec else None, value=value, targets=targets, blocks=blocks, priority=priority,
-        provisional=res.provisional, message=message,
+        provisional=res.provisional, label=spec.label if spec else None, input_type=spec.type if spec else None,
     )
 
 
-def _message(res: IndicatorResult, gap_kind: str, spec: InputDef | None, value: Any, targets: Sequence[GapTarget]) -> Text:
-    gain = res.max - res.points
-    if gap_kind == "missing":
-        if spec is not None and value is None:
-            return Text(vi=f"Chưa có số liệu '{spec.label.vi}': nhập số liệu để chấm chỉ tiêu {res.id} (tối đa +{gain:g} điểm).",
-                        en=f"No data for '{spec.label.en}': enter it to score indicator {res.id} (up to +{gain:g} points).")
-        return Text(vi=f"Chưa có điểm thẩm định hoặc số liệu cho chỉ tiêu {res.id} (tối đa +{gain:g} điểm).",
-                    en=f"Indicator {res.id} has no assessed points or data yet (up to +{gain:g} points).")
-    if gap_kind == "evidence":
-        return Text(vi=f"Bổ sung minh chứng cho chỉ tiêu {res.id}: còn thiếu {gain:g} điểm.",
-                    en=f"Evidence for indicator {res.id}: {gain:g} points still to earn.")
-    if gap_kind == "condition" or spec is None or not targets:
-        return Text(vi=f"Chỉ tiêu {res.id} chưa đạt điều kiện: còn thiếu {gain:g} điểm.",
-                    en=f"Indicator {res.id} does not meet its condition yet: {gain:g} points still to earn.")
-    steps_vi = "; ".join(_step(spec, value, t, "vi") for t in targets)
-    steps_en = "; ".join(_step(spec, value, t, "en") for t in targets)
-    return Text(vi=f"{spec.label.vi}: {steps_vi}", en=f"{spec.label.en}: {steps_en}")
-
-
-def _step(spec: InputDef, value: Any, target: GapTarget, lang: str) -> str:
-    points = f"+{target.gain:g} điểm" if lang == "vi" else f"+{target.gain:g} points"
-    if spec.type == "yes_no":
-        words = {"vi": ("có", "không"), "en": ("yes", "no")}[lang]
-        now = words[0] if value else words[1]
-        want = words[0] if target.target else words[1]
-        return f"{now} → {want}: {points}"
-    unit = spec.unit or ""
-    if target.change is None:
-        return f"{_num(value)}{unit} → {target.op} {_num(target.target)}{unit}: {points}"
-    if spec.type == "percent":
-        amount = f"{target.change:+.1f} điểm phần trăm" if lang == "vi" else f"{target.change:+.1f} points of percentage"
-        return f"{value:.1f}% → {target.target:.1f}%: {amount}, {points}"
-    amount = f"{target.change:+g} {unit}".rstrip()
-    return f"{_num(value)} → {target.op} {_num(target.target)} {unit}: {amount}, {points}".replace("  ", " ")
-
-
-def _num(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return "?" if value is None else str(value)

@@ -33,54 +33,75 @@ class Judgement:
     provisional_decides: bool
 
 
-def passes(points: Sequence[float], maxima: Sequence[float], shapes: Sequence[CriterionShape], rule: Recognition, knockout_ok: bool) -> bool:
-    """Whether indicator `points` (against effective `maxima`) meet the rule. Used with hypothetical points
-    too (missing data at full marks, provisional indicators at zero) to tell what could change the verdict."""
+def passes(crit_points: Sequence[float], crit_max: Sequence[float], rule: Recognition, knockout_ok: bool) -> bool:
+    """Whether criterion subtotals `crit_points` (against `crit_max`) meet the rule. Used with hypothetical
+    points too (missing data at full marks, provisional indicators at zero) to tell what could change."""
     if rule.knockouts and not knockout_ok:
         return False
-    total_max = sum(maxima)
-    if sum(points) < rule.min_total_share * total_max - _EPS:
+    if sum(crit_points) < rule.min_total_share * sum(crit_max) - _EPS:
         return False
-    for shape in shapes:
-        got = sum(points[i] for i in shape.positions)
-        if got < rule.min_criterion_share * sum(maxima[i] for i in shape.positions) - _EPS:
-            return False
-    return True
+    share = rule.min_criterion_share
+    return all(got >= share * top - _EPS for got, top in zip(crit_points, crit_max))
 
 
 def judge(results: Sequence[IndicatorResult], shapes: Sequence[CriterionShape], rule: Recognition) -> Judgement:
     """Apply `rule` to the scored indicators (in ruleset order)."""
     exclude = rule.not_applicable == "exclude"
-    maxima = [0.0 if (exclude and r.status is Status.NOT_APPLICABLE) else r.max for r in results]
-    points = [r.points for r in results]
-    criteria = tuple(_criterion(shape, results, points, maxima, rule) for shape in shapes)
-    total_max = _round(sum(maxima))
-    total_points = _round(sum(points))
+    n = len(results)
+    maxima = [0.0] * n
+    points = [0.0] * n
+    owner = [0] * n
+    missing: list[int] = []
+    provisional: list[int] = []
+    knockouts_failed: list[str] = []
+    for c, shape in enumerate(shapes):
+        for i in shape.positions:
+            r = results[i]
+            owner[i] = c
+            points[i] = r.points
+            status = r.status
+            maxima[i] = 0.0 if (exclude and status is Status.NOT_APPLICABLE) else r.max
+            if status is Status.MISSING_DATA:
+                missing.append(i)
+            if r.provisional and status is not Status.NOT_APPLICABLE:
+                provisional.append(i)
+            if r.knockout_failed:
+                knockouts_failed.append(r.id)
+    crit_points = [sum(points[i] for i in shape.positions) for shape in shapes]
+    crit_max = [sum(maxima[i] for i in shape.positions) for shape in shapes]
+    criteria = tuple(_criterion(shape, crit_points[c], crit_max[c], results, rule) for c, shape in enumerate(shapes))
+    total_max = _round(sum(crit_max))
+    total_points = _round(sum(crit_points))
     total = construct(Total, points=total_points, max=total_max, share=(total_points / total_max) if total_max else 0.0, minimum=_round(rule.min_total_share * total_max))
-    knockouts_failed = tuple(r.id for r in results if r.knockout_failed)
-    missing = [i for i, r in enumerate(results) if r.status is Status.MISSING_DATA]
     reasons = _failures(criteria, total, knockouts_failed, len(missing), rule)
-    now = passes(points, maxima, shapes, rule, not knockouts_failed)
-    optimistic = list(points)
-    for i in missing:
-        optimistic[i] = maxima[i]
+    knockout_ok = not knockouts_failed
+    optimistic = _adjusted(crit_points, {i: maxima[i] for i in missing}, points, owner)
     if missing:
-        could = passes(optimistic, maxima, shapes, rule, not knockouts_failed)
-        verdict = Verdict.INCOMPLETE if could else Verdict.NOT_RECOGNISED
+        verdict = Verdict.INCOMPLETE if passes(optimistic, crit_max, rule, knockout_ok) else Verdict.NOT_RECOGNISED
     else:
-        verdict = Verdict.RECOGNISED if now else Verdict.NOT_RECOGNISED
-    provisional = [i for i, r in enumerate(results) if r.provisional and r.status is not Status.NOT_APPLICABLE]
-    high, low = list(optimistic), list(optimistic)
-    for i in provisional:
-        high[i], low[i] = maxima[i], 0.0
-    knock_ok_high = not any(r.knockout_failed and not r.provisional for r in results)
-    decides = bool(provisional) and passes(high, maxima, shapes, rule, knock_ok_high) != passes(low, maxima, shapes, rule, not knockouts_failed)
-    return Judgement(criteria, total, verdict, reasons, knockouts_failed, len(missing), decides)
+        verdict = Verdict.RECOGNISED if passes(crit_points, crit_max, rule, knockout_ok) else Verdict.NOT_RECOGNISED
+    decides = False
+    if provisional:
+        # Could correcting provisional indicators flip the verdict? Compare them all at full marks with all at zero
+        # (missing data counted at full marks, so that only provisional content decides).
+        base = [maxima[i] if results[i].status is Status.MISSING_DATA else points[i] for i in range(n)]
+        high = _adjusted(optimistic, {i: maxima[i] for i in provisional}, base, owner)
+        low = _adjusted(optimistic, {i: 0.0 for i in provisional}, base, owner)
+        firm_knockout_ok = not any(results[i].knockout_failed for i in range(n) if not results[i].provisional)
+        decides = passes(high, crit_max, rule, firm_knockout_ok) != passes(low, crit_max, rule, knockout_ok)
+    return Judgement(criteria, total, verdict, reasons, tuple(knockouts_failed), len(missing), decides)
 
 
-def _criterion(shape: CriterionShape, results: Sequence[IndicatorResult], points: Sequence[float], maxima: Sequence[float], rule: Recognition) -> CriterionResult:
-    got = _round(sum(points[i] for i in shape.positions))
-    top = _round(sum(maxima[i] for i in shape.positions))
+def _adjusted(crit_points: Sequence[float], changes: dict[int, float], points: Sequence[float], owner: Sequence[int]) -> list[float]:
+    """Criterion subtotals after setting indicator `i` to `changes[i]` (from `points[i]`)."""
+    adjusted = list(crit_points)
+    for i, value in changes.items():
+        adjusted[owner[i]] += value - points[i]
+    return adjusted
+
+
+def _criterion(shape: CriterionShape, got: float, top: float, results: Sequence[IndicatorResult], rule: Recognition) -> CriterionResult:
+    got, top = _round(got), _round(top)
     floor = _round(rule.min_criterion_share * top)
     missing = sum(1 for i in shape.positions if results[i].status is Status.MISSING_DATA)
     return construct(CriterionResult, id=shape.criterion.id, title=shape.criterion.title, points=got, max=top, floor=floor, floor_met=got >= floor - _EPS, missing=missing)

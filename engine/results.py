@@ -7,7 +7,7 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from chuanxa.criteria.model import Text
 
@@ -163,7 +163,18 @@ class Gap(_Record):
     blocks: tuple[str, ...] = ()  # "knockout", "criterion:5", "total"
     priority: int  # 0 knock-out, 1 criterion floor, 2 total, 3 other
     provisional: bool
-    message: Text
+    label: Text | None = None  # the input's label, when the gap is about one input
+    input_type: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def message(self) -> Text:
+        """The gap in words, e.g. "immunisation 92.0% → 95.0%: +3.0 points of percentage, +2 points".
+
+        Built when read (rendering), not when scored: batch scoring never pays for sentences nobody reads."""
+        from .gap_text import gap_message
+
+        return gap_message(self)
 
 
 class CommuneResult(_Record):
