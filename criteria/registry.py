@@ -92,9 +92,12 @@ class Registry:
         self.broken: list[ChuanxaError] = []
         self._trees: dict[str, LocatedDict] = {}
         self._cache: dict[str, Ruleset] = {}
+        seen: set[Path] = set()
         for folder, bundled in paths:
             for file in _yaml_files(folder):
-                self._add(file, bundled)
+                if file.resolve() not in seen:  # a folder named twice (or the bundled one named again) counts once
+                    seen.add(file.resolve())
+                    self._add(file, bundled)
         self._check_overlaps()
 
     # --- discovery ---
