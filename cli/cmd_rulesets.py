@@ -11,7 +11,8 @@ from tabulate import tabulate
 from chuanxa.api import registry
 from chuanxa.criteria.diff import diff_rulesets
 from chuanxa.criteria.registry import Registry
-from chuanxa.errors import ChuanxaError
+from chuanxa.criteria.model import Ruleset
+from chuanxa.errors import ChuanxaError, NoRulesetInForceError
 from chuanxa.messages import Lang
 from chuanxa.outputs.labels import KIND, label
 from chuanxa.outputs.ruleset_view import ruleset_json, rule_text
@@ -48,7 +49,7 @@ def list_rulesets(lang: Lang, rulesets_dirs: tuple[Path, ...]) -> int:
 @rulesets_dir_option
 def show(ref: str, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ...]) -> None:
     """Hiển thị tiêu chí và chỉ tiêu / Show criteria and indicators of REF (ID or ID@VERSION)."""
-    ruleset = registry(rulesets_dirs).load(ref)
+    ruleset = _load_for_viewing(ref, rulesets_dirs)
     if fmt == "json":
         click.echo(json.dumps(ruleset_json(ruleset), ensure_ascii=False, indent=2))
         return
@@ -114,10 +115,21 @@ def diff(old: str, new: str, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ..
 @rulesets_dir_option
 def audit(ref: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> None:
     """Các chỉ tiêu tạm thời cần đối chiếu / Every provisional indicator, to check against the official text."""
-    ruleset = registry(rulesets_dirs).load(ref)
+    ruleset = _load_for_viewing(ref, rulesets_dirs)
     rows = [[ind.id, ruleset.criterion_of(ind.id).id, _clip(ind.title.get(lang), 50), f"{ind.max_points:g}", _clip(ind.source, 40), _clip(ind.note or "", 70)] for ind in ruleset.indicators if ind.provisional]
     click.echo(f"{ruleset.ref}: {len(rows)}/{len(ruleset.indicators)} " + ("chỉ tiêu tạm thời" if lang == "vi" else "provisional indicators"))
     click.echo(tabulate(rows, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("max", lang), label("source", lang), label("note", lang)], tablefmt="simple"))
+
+
+def _load_for_viewing(ref: str | None, rulesets_dirs: tuple[Path, ...]) -> Ruleset:
+    """The ruleset `ref` names; a bare family no longer in force shows its latest version (viewing is not scoring)."""
+    reg = registry(rulesets_dirs)
+    try:
+        return reg.load(ref)
+    except NoRulesetInForceError:
+        if ref is None or "@" in ref:
+            raise
+        return reg.load(reg.latest(ref).ref)
 
 
 def _clip(text: str, width: int) -> str:

@@ -36,7 +36,7 @@ class CommuneInfo(BaseModel):
     district: OptionalText = None
     region: OptionalText = None
     terrain: OptionalText = None
-    distance_km: Annotated[float | None, BeforeValidator(_blank_to_none)] = Field(default=None, ge=0)
+    distance_km: Annotated[float | None, BeforeValidator(_blank_to_none)] = Field(default=None, ge=0, allow_inf_nan=False)
     difficult_terrain: Annotated[bool, BeforeValidator(lambda v: False if v is None else v)] = False
     zone: Annotated[int | None, BeforeValidator(_blank_to_none)] = Field(default=None, ge=1, le=3)
 
@@ -56,7 +56,7 @@ class AssessedEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    points: float
+    points: float = Field(allow_inf_nan=False)
     note: str | None = None
 
     @model_validator(mode="before")

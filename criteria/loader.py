@@ -30,12 +30,24 @@ def build_ruleset(tree: Any, file: str | None = None) -> Ruleset:
         # Unknown keys first: a misspelt key also shows up as a missing one, and the misspelling is the cause.
         ordered = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         _raise_all([_from_pydantic(tree, error, file) for error in ordered])
-    problems = find_problems(ruleset)
+    problems = _unique(find_problems(ruleset))
     for problem in problems:
         where, line = locate(tree, problem.location.path)
         problem.location = Location(file=where or file, line=line, path=problem.location.path)
     _raise_all(problems)
     return ruleset
+
+
+def _unique(errors: list[RulesetError]) -> list[RulesetError]:
+    # One fault can be met twice (e.g. an unknown input read by two levels); report it once.
+    seen: set[tuple[str, tuple[str | int, ...]]] = set()
+    kept = []
+    for error in errors:
+        key = (error.key, error.location.path[:4])
+        if key not in seen:
+            seen.add(key)
+            kept.append(error)
+    return kept
 
 
 def _raise_all(errors: list[RulesetError]) -> None:

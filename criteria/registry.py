@@ -158,6 +158,13 @@ class Registry:
                 return entry
         raise NoRulesetInForceError(key="ruleset.none_in_force", params={"family": parsed.family, "as_of": day.isoformat(), "versions": ", ".join(e.ref for e in versions)})
 
+    def latest(self, family: str) -> RulesetEntry:
+        """The newest version of `family` (for showing a family that is no longer in force)."""
+        versions = self.versions(family)
+        if not versions:
+            return self.entry(family)  # raises the typed "not found" error with suggestions
+        return versions[-1]
+
     def default_entry(self, as_of: Any = None) -> RulesetEntry:
         """The national ruleset in force on `as_of`: among families that do not extend another family."""
         day = as_of_date(as_of)

@@ -134,8 +134,9 @@ def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list
             errors.append(_error("data.unknown_indicator", data.commune.code, ("assessed", ind_id), ind_id, name=ind_id, ruleset=compiled.ruleset.ref, suggestions=close_matches(ind_id, compiled.indicator_models)))
             continue
         step = getattr(ind, "step", None)
-        off_step = step is not None and abs(entry.points / step - round(entry.points / step)) > 1e-9
-        if not 0 <= entry.points <= ind.max_points or off_step:
+        in_range = 0 <= entry.points <= ind.max_points
+        off_step = in_range and step is not None and abs(entry.points / step - round(entry.points / step)) > 1e-9
+        if not in_range or off_step:
             errors.append(_error(
                 "data.assessed_points", data.commune.code, ("assessed", ind_id, "points"), ind_id, points=entry.points, indicator=ind_id, max=f"{ind.max_points:g}",
                 step_vi=f", theo bước {step:g}" if step else "", step_en=f", in steps of {step:g}" if step else "",

@@ -17,7 +17,7 @@ def describe_rule(ind: IndicatorModel) -> str:
     if kind == "conditions":
         levels = sorted(ind.levels, key=lambda lv: -lv.points)  # type: ignore[union-attr]
         return "; ".join(f"{describe_condition(lv.when)} → {lv.points:g}" for lv in levels)
-    return f"assessed on evidence, 0–{ind.max_points:g}"
+    return f"0–{ind.max_points:g} (thẩm định / assessed)"
 
 
 def describe_condition(cond: Any) -> str:

@@ -86,7 +86,8 @@ def test_raising_a_higher_is_better_value_never_lowers_points(mini: Ruleset, dat
             if current is None:
                 continue
             high = spec.bounds()[1]
-            raised = min(float(current) + data.draw(st.floats(0, 50)), high if high is not None else float(current) + 50)
+            step = data.draw(st.integers(0, 50)) if spec.type == "count" else data.draw(st.floats(0, 50))
+            raised = min(float(current) + step, high if high is not None else float(current) + 50)
             after = engine.evaluate(commune.with_values(**{ind.input: raised}))
             assert after.indicator(ind.id).points >= before.indicator(ind.id).points
 
