@@ -192,6 +192,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Không đọc được loại tệp '{suffix}'. Dùng .yaml, .yml, .json, .csv hoặc .xlsx.",
         "en": "Cannot read files of type '{suffix}'. Use .yaml, .yml, .json, .csv or .xlsx.",
     },
+    "data.merge": {
+        "vi": "Không gộp được '{field}' cho xã mới {commune}: {detail_vi}.",
+        "en": "Cannot merge '{field}' for the new commune {commune}: {detail}.",
+    },
     # --- engines ---
     "engine.durable_missing": {
         "vi": "Chưa cài bộ máy durable-rules. Cài bằng: pip install 'chuanxa[durable]'.",

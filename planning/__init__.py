@@ -1,1 +1,12 @@
-"""Planning: what-if simulation, cheapest path to recognition, targets across communes, merged communes."""
+"""Planning: what-if simulation, the cheapest path to recognition, targets across communes, merged communes.
+
+    >>> from chuanxa.planning import plan, simulate, plan_targets, merge_communes
+"""
+
+from .costs import CostModel
+from .merge import MergeMapping, load_mapping, merge_communes
+from .plan import Plan, PlanStep, plan
+from .simulate import Simulation, simulate
+from .targets import TargetPlan, plan_targets
+
+__all__ = ["CostModel", "MergeMapping", "Plan", "PlanStep", "Simulation", "TargetPlan", "load_mapping", "merge_communes", "plan", "plan_targets", "simulate"]

@@ -1,0 +1,187 @@
+"""`chuanxa simulate`, `plan`, `plan-targets` and `merge`: planning commands (logic in chuanxa.planning)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from tabulate import tabulate
+
+from chuanxa.api import compiled, score_many
+from chuanxa.communes.readers import read_commune_file, read_table
+from chuanxa.communes.values import parse_number
+from chuanxa.engine.results import BatchResult, RowError
+from chuanxa.errors import ChuanxaError
+from chuanxa.messages import Lang
+from chuanxa.outputs.labels import label, verdict_word
+from chuanxa.outputs.table import batch_table
+from chuanxa.planning import CostModel, load_mapping, merge_communes, plan as make_plan, plan_targets as make_targets, simulate as make_simulation
+from chuanxa.planning.plan import Plan
+
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, lang_option, ruleset_option, rulesets_dir_option, write_text_output
+
+costs_option = click.option("--costs", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                            help="Tệp chi phí YAML / Costs file (default: fewest indicators, then smallest changes).")
+format_option = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--set", "sets", multiple=True, metavar="INPUT=VALUE", help="Giá trị mới / A changed value (repeatable).")
+@click.option("--assess", "assessments", multiple=True, metavar="ID=POINTS", help="Điểm thẩm định mới / Assessed points (repeatable).")
+@ruleset_option
+@as_of_option
+@lang_option
+@format_option
+@rulesets_dir_option
+def simulate(file: Path, sets: tuple[str, ...], assessments: tuple[str, ...], ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ...]) -> None:
+    """Mô phỏng: chấm lại với số liệu thay đổi / What-if: re-score FILE with changed values."""
+    changes = dict(_pair(text, "--set") for text in sets)
+    assessed = {key: _number(value, "--assess") for key, value in (_pair(text, "--assess") for text in assessments)}
+    data = read_commune_file(file)
+    engine = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+    result = make_simulation(data, {k: (None if v == "" else v) for k, v in changes.items()}, assessed, engine)
+    if fmt == "json":
+        click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    rows = [[c.id, f"{c.before:g}", f"{c.after:g}", f"{c.after - c.before:+g}" if c.after != c.before else "", label("met_floor" if c.floor_met_after else "below_floor", lang)] for c in result.criteria]
+    rows.append([label("total", lang), f"{result.before.total.points:g}", f"{result.after.total.points:g}", f"{result.after.total.points - result.before.total.points:+g}", ""])
+    click.echo(tabulate(rows, headers=[label("criterion", lang), label("before", lang), label("after", lang), "Δ", ""], tablefmt="simple"))
+    click.echo(f"\n{label('verdict', lang)}: {verdict_word(result.before.verdict.value, lang)} → {verdict_word(result.after.verdict.value, lang)}")
+    if result.gaps_closed:
+        click.echo(("Đã lấp khoảng thiếu ở chỉ tiêu: " if lang == "vi" else "Gaps closed: ") + ", ".join(result.gaps_closed))
+    for reason in result.after.reasons:
+        click.echo(f"  - {reason.message.get(lang)}")
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@costs_option
+@ruleset_option
+@as_of_option
+@lang_option
+@format_option
+@rulesets_dir_option
+def plan(file: Path, costs: Path | None, ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ...]) -> int:
+    """Lộ trình chi phí thấp nhất để xã đạt chuẩn / The cheapest path for FILE to be recognised."""
+    data = read_commune_file(file)
+    engine = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+    result = make_plan(data, engine, CostModel.load(costs) if costs else CostModel())
+    if fmt == "json":
+        click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        click.echo(plan_text(result, lang))
+    return EXIT_OK if result.feasible else EXIT_SOME_FAILED
+
+
+def plan_text(result: Plan, lang: Lang) -> str:
+    vi = lang == "vi"
+    head = f"{result.name} [{result.commune}]: {result.points_before:g} {'điểm' if vi else 'points'}, {verdict_word(result.verdict_before.value, lang)}"
+    if result.already_recognised:
+        return head + ("\nXã đã đạt chuẩn: không cần cải thiện." if vi else "\nAlready recognised: nothing to improve.")
+    if not result.feasible:
+        return head + "\n" + ("Không có lộ trình nào đạt chuẩn:" if vi else "No plan reaches recognition:") + "".join(f"\n  - {b.get(lang)}" for b in result.blockers)
+    lines = [head, ("Lộ trình" if vi else "Plan") + f" ({len(result.steps)} {"bước" if vi else ("step" if len(result.steps) == 1 else "steps")}" + (f", {'tổng chi phí' if vi else 'total cost'} {result.total_cost:g}" if result.cost_model == "costs" else "") + "):"]
+    lines += [f"  {i}. {step.message.get(lang)}" for i, step in enumerate(result.steps, start=1)]
+    lines.append(("Sau lộ trình: " if vi else "After the plan: ") + f"{result.points_after:g} {'điểm' if vi else 'points'}, {verdict_word(result.verdict_after.value, lang) if result.verdict_after else '?'}")
+    return "\n".join(lines)
+
+
+@click.command("plan-targets")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--target", type=int, default=None, help="Số xã đạt chuẩn mong muốn (tổng) / Recognised communes wanted in total.")
+@click.option("--target-share", type=float, default=None, help="Tỷ lệ xã đạt chuẩn mong muốn, ví dụ 0.9 / Share of communes wanted, e.g. 0.9.")
+@click.option("--budget", type=float, default=None, help="Ngân sách tối đa / Maximum budget (chooses the most communes within it).")
+@costs_option
+@ruleset_option
+@as_of_option
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@rulesets_dir_option
+def plan_targets(table: Path, target: int | None, target_share: float | None, budget: float | None, costs: Path | None, ruleset_ref: str | None,
+                 as_of: str | None, lang: Lang, fmt: str, output: Path | None, rulesets_dirs: tuple[Path, ...]) -> int:
+    """Chọn xã cần nâng chuẩn để đạt chỉ tiêu / Which communes to bring to standard to reach a target."""
+    if target is None and target_share is None and budget is None:
+        raise click.UsageError("Cần --target, --target-share hoặc --budget / Give --target, --target-share or --budget.")
+    engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    read = read_table(table, engine.ruleset)
+    rejected = [RowError(source=str(table), row=n, commune=e.location.commune, errors=tuple({"message_vi": x.message("vi"), "message_en": x.message("en")} for x in (e.related or [e]))) for n, e in read.errors]
+    result = make_targets([row.data for row in read.rows], engine, target=target, target_share=target_share, budget=budget,
+                          costs=CostModel.load(costs) if costs else None, rejected=rejected)
+    if fmt == "json":
+        write_text_output(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2), output)
+    elif fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx cần -o TỆP.xlsx / --format xlsx needs -o FILE.xlsx")
+        from chuanxa.outputs.planning_xlsx import write_target_plan_xlsx
+
+        write_target_plan_xlsx(result, output, lang)
+    else:
+        write_text_output(_targets_text(result, lang), output)
+    for row in rejected:
+        for error in row.errors:
+            click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + str(error[f"message_{lang}"]), fg="red", err=True)
+    return EXIT_OK if result.target_met and not rejected else EXIT_SOME_FAILED
+
+
+def _targets_text(result: Any, lang: Lang) -> str:
+    vi = lang == "vi"
+    lines = [
+        (f"Số xã: {result.communes}; đã đạt chuẩn: {len(result.recognised_now)}; chỉ tiêu: {result.target}" if vi
+         else f"Communes: {result.communes}; recognised now: {len(result.recognised_now)}; target: {result.target}"),
+    ]
+    rows = [[p.commune, p.name, f"{p.points_before:g}", len(p.steps), f"{p.total_cost:g}"] for p in result.chosen]
+    if rows:
+        lines.append(tabulate(rows, headers=[label("code", lang), label("commune", lang), label("total", lang), "Bước" if vi else "Steps", "Chi phí" if vi else "Cost"], tablefmt="simple"))
+    for p in result.chosen:
+        lines.append(f"\n{p.name} [{p.commune}]:" + "".join(f"\n  - {s.message.get(lang)}" for s in p.steps))
+    for p in result.infeasible:
+        lines.append(f"\n{p.name} [{p.commune}]: " + ("không có lộ trình" if vi else "no plan") + "".join(f"\n  - {b.get(lang)}" for b in p.blockers))
+    reached = f"Sau kế hoạch: {result.reached} xã đạt chuẩn" if vi else f"After the plans: {result.reached} communes recognised"
+    status = ("đạt chỉ tiêu" if result.target_met else "CHƯA đạt chỉ tiêu") if vi else ("target met" if result.target_met else "target NOT met")
+    cost = f"; {'tổng chi phí' if vi else 'total cost'} {result.total_cost:g}" + (f" / {result.budget:g}" if result.budget is not None else "")
+    lines.append(f"\n{reached} ({status}){cost}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Số liệu xã mới (.csv, .xlsx hoặc .json) / Merged data file.")
+@ruleset_option
+@as_of_option
+@lang_option
+@rulesets_dir_option
+def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> int:
+    """Gộp số liệu các xã sáp nhập và chấm điểm xã mới / Merge predecessors' data into new communes and score them."""
+    engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    read = read_table(data, engine.ruleset) if data.suffix.lower() in (".csv", ".xlsx") else None
+    communes = [row.data for row in read.rows] if read else [read_commune_file(data)]
+    merged = merge_communes(load_mapping(mapping), communes, engine.ruleset, source=str(mapping))
+    from chuanxa.outputs.communes_out import write_communes
+
+    write_communes(merged, output, engine.ruleset)
+    batch = score_many(merged, engine)
+    click.echo(batch_table(batch, lang))
+    click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
+    return EXIT_OK if not batch.rejected else EXIT_SOME_FAILED
+
+
+def _pair(text: str, option: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise click.UsageError(f"{option} cần dạng TÊN=GIÁ_TRỊ / {option} takes NAME=VALUE, got '{text}'")
+    key, value = text.split("=", 1)
+    return key.strip(), value.strip()
+
+
+def _number(text: str, option: str) -> float:
+    try:
+        return parse_number(text)
+    except ValueError:
+        raise click.UsageError(f"{option}: '{text}' không phải là số / is not a number") from None
+
+
+__all__ = ["simulate", "plan", "plan_targets", "merge", "BatchResult", "ChuanxaError"]

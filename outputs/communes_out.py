@@ -1,0 +1,49 @@
+"""Write commune data (e.g. merged communes) back to CSV, XLSX (headers are input ids) or JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from chuanxa.communes.model import CommuneData
+from chuanxa.criteria.model import Ruleset
+
+_IDENTITY = ("code", "name", "province", "district", "region", "terrain", "distance_km", "difficult_terrain", "zone")
+
+
+def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset) -> None:
+    """One row per commune in a table the readers accept again; JSON keeps the commune-file structure."""
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps([c.model_dump(mode="json") for c in communes], ensure_ascii=False, indent=2), encoding="utf-8")
+        return
+    inputs = [name for name, spec in ruleset.inputs.items() if not spec.derived]
+    headers = list(_IDENTITY) + ["as_of"] + inputs
+    rows = [[_cell(getattr(c.commune, f)) for f in _IDENTITY] + [_cell(c.as_of)] + [_cell(c.values.get(name)) for name in inputs] for c in communes]
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+        book.save(path)
+        return
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        writer.writerows(rows)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return round(value, 4)
+    return value

@@ -1,0 +1,111 @@
+"""What an improvement costs: a costs file, or by default the number of indicators changed and then the
+size of the changes.
+
+A costs file (YAML):
+
+```yaml
+indicators:
+  "7": {cost: 300}                  # a fixed cost to reach the indicator's next levels (each option)
+  "23": {per_point: 40}             # per point gained
+  "11": {per_level: {2: 50, 4: 120}}  # the cost of reaching each points level
+  "31": {possible: false}           # cannot be improved this year
+inputs:
+  hygienic_latrine_rate: {per_unit: 40}   # per unit of change of the value (here: per percentage point)
+  has_doctor: {cost: 500}
+default: {per_point: 10}            # for everything not named (optional; else the default cost model)
+```
+
+Costs are compared as pairs: with a costs file (money, number of steps); without one (number of steps,
+size of the changes). The planner minimises the first, then the second.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chuanxa.communes.values import parse_number
+from chuanxa.criteria.yamlio import load_yaml_file, strip
+from chuanxa.errors import CommuneDataError, Location
+
+if TYPE_CHECKING:
+    from .options import Option
+
+Cost = tuple[float, float]
+
+
+class CostRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cost: float | None = Field(default=None, ge=0)
+    per_point: float | None = Field(default=None, ge=0)
+    per_unit: float | None = Field(default=None, ge=0)
+    per_level: dict[str, float] | None = None
+    possible: bool = True
+    note: str | None = None
+
+
+class CostsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    indicators: dict[str, CostRule] = {}
+    inputs: dict[str, CostRule] = {}
+    default: CostRule | None = None
+
+
+class CostModel:
+    """Prices options. `CostModel()` is the default model (fewest indicators, then smallest changes)."""
+
+    def __init__(self, costs: CostsFile | None = None) -> None:
+        self.file = costs
+
+    @classmethod
+    def load(cls, path: Path) -> "CostModel":
+        raw = strip(load_yaml_file(path)) or {}
+        try:
+            return cls(CostsFile.model_validate({k: {str(i): v for i, v in (raw.get(k) or {}).items()} if k != "default" else raw[k] for k in raw}))
+        except Exception as exc:  # pydantic's ValidationError: report it as bad data in the costs file
+            raise CommuneDataError(key="data.bad_field", params={"field": "costs", "value": path.name, "expected": str(exc).splitlines()[0], "expected_vi": "Tệp chi phí không hợp lệ."}, location=Location(file=str(path))) from None
+
+    @property
+    def monetary(self) -> bool:
+        return self.file is not None
+
+    def _rule(self, option: "Option") -> CostRule | None:
+        if self.file is None:
+            return None
+        return self.file.indicators.get(option.indicator) or (self.file.inputs.get(option.input) if option.input else None) or self.file.default
+
+    def allows(self, option: "Option") -> bool:
+        rule = self._rule(option)
+        return rule is None or rule.possible or option.kind == "collect"
+
+    def reason_blocked(self, indicator: str) -> str | None:
+        if self.file and indicator in self.file.indicators and not self.file.indicators[indicator].possible:
+            return self.file.indicators[indicator].note or "marked impossible in the costs file"
+        return None
+
+    def cost_of(self, option: "Option") -> Cost:
+        if self.file is None:
+            return (1.0, option.size)
+        rule = self._rule(option)
+        return (self._money(rule, option), 1.0)
+
+    @staticmethod
+    def _money(rule: CostRule | None, option: "Option") -> float:
+        if rule is None:
+            return 0.0
+        if rule.per_level is not None:
+            key = f"{option.points_after:g}"
+            return float(rule.per_level.get(key, rule.per_level.get(str(option.points_after), 0.0)))
+        if rule.per_unit is not None:
+            return rule.per_unit * option.size
+        if rule.per_point is not None:
+            return rule.per_point * option.gain
+        return rule.cost or 0.0
+
+
+def parse_cost(text: Any) -> float:
+    return parse_number(text)

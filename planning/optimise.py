@@ -1,0 +1,97 @@
+"""The exact cheapest set of improvements: a multiple-choice knapsack with a floor per criterion.
+
+Points are scaled to whole units (halves and quarters become integers). For each criterion a dynamic
+programme finds, for every reachable gain, the cheapest choice of at most one option per indicator (exactly
+one where an indicator must change); gains below the criterion's floor are dropped. A second programme
+combines the criteria over the total gain, capped at what the total still needs, so that gains beyond the
+need do not multiply states. The result is optimal for the additive cost, not a greedy guess.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .costs import Cost
+from .options import IndicatorChoices, Option
+
+_NO_CHOICE: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
+class Need:
+    """What the commune lacks: per criterion and in total, in points."""
+
+    criteria: dict[str, float]  # criterion id → points still needed to reach its floor (≥ 0)
+    total: float  # points still needed to reach the total minimum (≥ 0)
+
+
+@dataclass(frozen=True)
+class Solution:
+    options: tuple[Option, ...]
+    cost: Cost
+
+
+def solve(choices: Sequence[IndicatorChoices], criteria_order: Sequence[str], need: Need, order: dict[str, int]) -> Solution | None:
+    """The cheapest options meeting `need`, or None when no combination does."""
+    scale = _scale([o.gain for c in choices for o in c.options] + list(need.criteria.values()) + [need.total])
+    per_criterion: dict[str, list[IndicatorChoices]] = {c: [] for c in criteria_order}
+    for item in choices:
+        per_criterion.setdefault(item.criterion, []).append(item)
+    total_need = _units(need.total, scale)
+    combined: dict[int, tuple[Cost, tuple[Option, ...]]] = {0: ((0.0, 0.0), _NO_CHOICE)}
+    for crit in criteria_order:
+        table = _criterion_table(per_criterion.get(crit, []), _units(need.criteria.get(crit, 0.0), scale), scale, order)
+        if not table:
+            return None
+        combined = _combine(combined, table, total_need, order)
+    best = combined.get(total_need)
+    return Solution(best[1], best[0]) if best else None
+
+
+def _criterion_table(items: Sequence[IndicatorChoices], floor_units: int, scale: int, order: dict[str, int]) -> dict[int, tuple[Cost, tuple[Option, ...]]]:
+    table: dict[int, tuple[Cost, tuple[Option, ...]]] = {0: ((0.0, 0.0), _NO_CHOICE)}
+    for item in sorted(items, key=lambda i: order[i.indicator]):
+        nxt: dict[int, tuple[Cost, tuple[Option, ...]]] = {} if item.required else dict(table)
+        for option in item.options:
+            gain = _units(option.gain, scale)
+            for have, (cost, chosen) in table.items():
+                _keep(nxt, have + gain, (cost[0] + option.cost[0], cost[1] + option.cost[1]), chosen + (option,), order)
+        table = nxt
+        if not table:
+            return {}
+    return {g: v for g, v in table.items() if g >= floor_units}
+
+
+def _combine(left: dict[int, tuple[Cost, tuple[Option, ...]]], right: dict[int, tuple[Cost, tuple[Option, ...]]], cap: int, order: dict[str, int]) -> dict[int, tuple[Cost, tuple[Option, ...]]]:
+    out: dict[int, tuple[Cost, tuple[Option, ...]]] = {}
+    for g1, (c1, o1) in left.items():
+        for g2, (c2, o2) in right.items():
+            _keep(out, min(cap, g1 + g2), (c1[0] + c2[0], c1[1] + c2[1]), o1 + o2, order)
+    return out
+
+
+def _keep(table: dict[int, tuple[Cost, tuple[Option, ...]]], key: int, cost: Cost, chosen: tuple[Option, ...], order: dict[str, int]) -> None:
+    """Keep the cheaper entry; ties go to the choice that is first in ruleset order (deterministic)."""
+    current = table.get(key)
+    rounded = (round(cost[0], 9), round(cost[1], 9))
+    if current is None or (rounded, _signature(chosen, order)) < ((round(current[0][0], 9), round(current[0][1], 9)), _signature(current[1], order)):
+        table[key] = (cost, chosen)
+
+
+def _signature(chosen: tuple[Option, ...], order: dict[str, int]) -> tuple[tuple[int, float], ...]:
+    return tuple(sorted((order[o.indicator], o.points_after) for o in chosen))
+
+
+def _scale(values: Sequence[float]) -> int:
+    """The smallest whole multiplier that makes every value an integer (points are halves, quarters…)."""
+    lcm = 1
+    for value in values:
+        lcm = math.lcm(lcm, Fraction(value).limit_denominator(100).denominator)
+    return min(lcm, 100)
+
+
+def _units(points: float, scale: int) -> int:
+    return max(0, math.ceil(round(points * scale, 6)))

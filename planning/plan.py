@@ -1,0 +1,159 @@
+"""The cheapest path to recognition for one commune: `plan(commune, ruleset, costs)`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from chuanxa.api import CommuneLike, RulesetLike, as_commune, compiled
+from chuanxa.communes.model import AssessedEntry, CommuneData
+from chuanxa.criteria.model import Text
+from chuanxa.engine.prepare import prepare
+from chuanxa.engine.results import CommuneResult, RulesetStamp, Verdict
+
+from .costs import CostModel
+from .optimise import Need, solve
+from .options import IndicatorChoices, Option, list_options
+
+
+class PlanStep(BaseModel):
+    """One action of a plan, e.g. raise hygienic latrine coverage from 88% to 90% (+1 point, cost 40)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    indicator: str
+    criterion: str
+    kind: str
+    input: str | None = None
+    value_before: Any = None
+    value_after: Any = None
+    points_before: float
+    points_after: float
+    gain: float
+    cost: float
+    message: Text
+
+
+class Plan(BaseModel):
+    """The cheapest improvements that make a commune recognised, or why none exists."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ruleset: RulesetStamp
+    commune: str
+    name: str
+    feasible: bool
+    already_recognised: bool
+    steps: tuple[PlanStep, ...] = ()
+    total_cost: float = 0.0
+    cost_model: str  # "default" (fewest indicators, then smallest changes) or "costs"
+    points_before: float
+    points_after: float | None = None
+    verdict_before: Verdict
+    verdict_after: Verdict | None = None
+    blockers: tuple[Text, ...] = ()
+
+
+def plan(commune: CommuneLike, ruleset: RulesetLike = None, costs: CostModel | str | Path | None = None, *, as_of: Any = None) -> Plan:
+    """The cheapest set of improvements that makes `commune` recognised (exact, not greedy).
+
+    Example:
+        >>> p = plan("examples/xa-thieu-giao.yaml")  # doctest: +SKIP
+        >>> [s.message.en for s in p.steps]  # doctest: +SKIP
+    """
+    data = as_commune(commune)
+    engine = compiled(ruleset, as_of=as_of if as_of is not None else data.as_of)
+    model = costs if isinstance(costs, CostModel) else CostModel.load(Path(costs)) if costs else CostModel()
+    prepared = prepare(engine, data)
+    before = engine.evaluate_prepared(prepared)
+    base = dict(ruleset=before.ruleset, commune=data.commune.code, name=data.commune.name, cost_model="costs" if model.monetary else "default",
+                points_before=before.total.points, verdict_before=before.verdict)
+    if before.verdict is Verdict.RECOGNISED:
+        return Plan(**base, feasible=True, already_recognised=True, points_after=before.total.points, verdict_after=before.verdict)
+    choices = list_options(engine, before, prepared.env, model)
+    blockers = _blockers(choices, before, engine)
+    order = {ci.model.id: i for i, ci in enumerate(engine.indicators)}
+    solution = None if blockers else solve(choices, [c.id for c in before.criteria], _need(before, engine), order)
+    if solution is None:
+        return Plan(**base, feasible=False, already_recognised=False, blockers=tuple(blockers) or (_generic_blocker(),))
+    options = sorted(solution.options, key=lambda o: order[o.indicator])
+    after = engine.evaluate(apply_options(data, options))
+    steps = tuple(_step(o, engine, model) for o in options)
+    return Plan(**base, feasible=True, already_recognised=False, steps=steps, total_cost=round(sum(s.cost for s in steps), 6),
+                points_after=after.total.points, verdict_after=after.verdict)
+
+
+def apply_options(data: CommuneData, options: list[Option]) -> CommuneData:
+    """The commune as it would be after the options: new values, and the points the appraisal would give."""
+    values = dict(data.values)
+    assessed = {k: v.model_dump() for k, v in data.assessed.items()}
+    for option in options:
+        if option.kind in ("value", "answer"):
+            values[option.input] = option.value_after  # type: ignore[index]
+        else:
+            note = "kế hoạch: thu thập số liệu" if option.kind == "collect" else "kế hoạch: bổ sung minh chứng / đạt điều kiện"
+            assessed[option.indicator] = {"points": option.points_after, "note": note}
+    return data.model_copy(update={"values": values, "assessed": {k: AssessedEntry.model_validate(v) for k, v in assessed.items()}})
+
+
+def _need(result: CommuneResult, engine: Any) -> Need:
+    return Need(
+        criteria={c.id: max(0.0, c.floor - c.points) for c in result.criteria},
+        total=max(0.0, result.total.minimum - result.total.points),
+    )
+
+
+def _blockers(choices: list[IndicatorChoices], result: CommuneResult, engine: Any) -> list[Text]:
+    found = [Text(vi=f"Chỉ tiêu {c.indicator} bắt buộc phải cải thiện nhưng không thể: {c.blocked}.", en=f"Indicator {c.indicator} must improve but cannot: {c.blocked}.")
+             for c in choices if c.required and not c.options]
+    best = {c.indicator: max((o.gain for o in c.options), default=0.0) for c in choices}
+    for crit in result.criteria:
+        reachable = crit.points + sum(best[c.indicator] for c in choices if c.criterion == crit.id)
+        if reachable < crit.floor - 1e-9:
+            found.append(Text(vi=f"Tiêu chí {crit.id} chỉ có thể đạt tối đa {reachable:g} điểm, dưới mức tối thiểu {crit.floor:g}.",
+                              en=f"Criterion {crit.id} can reach at most {reachable:g} points, below its floor of {crit.floor:g}."))
+    reachable_total = result.total.points + sum(best.values())
+    if reachable_total < result.total.minimum - 1e-9:
+        found.append(Text(vi=f"Tổng điểm chỉ có thể đạt tối đa {reachable_total:g}, dưới mức {result.total.minimum:g}.",
+                          en=f"The total can reach at most {reachable_total:g}, below the minimum of {result.total.minimum:g}."))
+    return found
+
+
+def _generic_blocker() -> Text:
+    return Text(vi="Không có tổ hợp cải thiện nào đáp ứng đồng thời mọi điều kiện công nhận.", en="No combination of improvements meets every recognition condition at once.")
+
+
+def _step(option: Option, engine: Any, model: CostModel) -> PlanStep:
+    spec = engine.ruleset.inputs.get(option.input) if option.input else None
+    cost = option.cost[0]  # money with a costs file; with the default model, 1 per indicator changed
+    return PlanStep(indicator=option.indicator, criterion=option.criterion, kind=option.kind, input=option.input, value_before=option.value_before,
+                    value_after=option.value_after, points_before=option.points_before, points_after=option.points_after, gain=round(option.gain, 6),
+                    cost=round(cost, 6), message=_words(option, spec, model))
+
+
+def _words(option: Option, spec: Any, model: CostModel) -> Text:
+    gain_vi, gain_en = f"+{option.gain:g} điểm", f"+{option.gain:g} point" + ("" if option.gain == 1 else "s")
+    cost_vi = f", chi phí {option.cost[0]:g}" if model.monetary else ""
+    cost_en = f", cost {option.cost[0]:g}" if model.monetary else ""
+    unit = (spec.unit or "") if spec else ""
+    if option.kind == "value" and spec is not None:
+        before = "chưa có" if option.value_before is None else f"{option.value_before:g}{unit}"
+        before_en = "unknown" if option.value_before is None else f"{option.value_before:g}{unit}"
+        verb_vi, verb_en = ("Nâng", "raise") if option.op in (">=", ">") else ("Giảm", "lower")
+        to_vi = "lên" if verb_vi == "Nâng" else "xuống"
+        return Text(vi=f"{verb_vi} {spec.label.vi[0].lower() + spec.label.vi[1:]} từ {before} {to_vi} {option.value_after:g}{unit}: {gain_vi}{cost_vi}",
+                    en=f"{verb_en.capitalize()} {spec.label.en[0].lower() + spec.label.en[1:]} from {before_en} to {option.value_after:g}{unit}: {gain_en}{cost_en}")
+    if option.kind == "answer" and spec is not None:
+        return Text(vi=f"Bảo đảm: {spec.label.vi[0].lower() + spec.label.vi[1:]}: {gain_vi}{cost_vi}", en=f"Make sure that: {spec.label.en[0].lower() + spec.label.en[1:]}: {gain_en}{cost_en}")
+    if option.kind == "collect":
+        return Text(vi=f"Thu thập số liệu cho chỉ tiêu {option.indicator}{cost_vi}", en=f"Collect the data of indicator {option.indicator}{cost_en}")
+    if option.kind == "condition":
+        return Text(vi=f"Đáp ứng điều kiện của chỉ tiêu {option.indicator} để đạt {option.points_after:g} điểm: {gain_vi}{cost_vi}",
+                    en=f"Meet the condition of indicator {option.indicator} for {option.points_after:g} points: {gain_en}{cost_en}")
+    return Text(vi=f"Bổ sung minh chứng chỉ tiêu {option.indicator} để đạt {option.points_after:g} điểm: {gain_vi}{cost_vi}",
+                en=f"Evidence for indicator {option.indicator} worth {option.points_after:g} points: {gain_en}{cost_en}")
+
+
+__all__ = ["Plan", "PlanStep", "plan", "apply_options"]
