@@ -83,7 +83,10 @@ def plan_text(result: Plan, lang: Lang) -> str:
         return head + ("\nXã đã đạt chuẩn: không cần cải thiện." if vi else "\nAlready recognised: nothing to improve.")
     if not result.feasible:
         return head + "\n" + ("Không có lộ trình nào đạt chuẩn:" if vi else "No plan reaches recognition:") + "".join(f"\n  - {b.get(lang)}" for b in result.blockers)
-    lines = [head, ("Lộ trình" if vi else "Plan") + f" ({len(result.steps)} {"bước" if vi else ("step" if len(result.steps) == 1 else "steps")}" + (f", {'tổng chi phí' if vi else 'total cost'} {result.total_cost:g}" if result.cost_model == "costs" else "") + "):"]
+    count = len(result.steps)
+    unit = "bước" if vi else ("step" if count == 1 else "steps")
+    cost = (f", {'tổng chi phí' if vi else 'total cost'} {result.total_cost:g}" if result.cost_model == "costs" else "")
+    lines = [head, ("Lộ trình" if vi else "Plan") + f" ({count} {unit}{cost}):"]
     lines += [f"  {i}. {step.message.get(lang)}" for i, step in enumerate(result.steps, start=1)]
     lines.append(("Sau lộ trình: " if vi else "After the plan: ") + f"{result.points_after:g} {'điểm' if vi else 'points'}, {verdict_word(result.verdict_after.value, lang) if result.verdict_after else '?'}")
     return "\n".join(lines)
