@@ -1,0 +1,295 @@
+"""Column-wise evaluation: a whole table of communes at once, with NumPy arrays per input.
+
+Compiled from the same `CompiledRuleset` as the per-commune engine and giving the same points, statuses,
+reasons, criterion subtotals and verdicts (a test checks this on generated communes for every bundled
+ruleset). It returns arrays, not records: `to_results` builds full `CommuneResult`s (explanations, gaps) for
+the rows a caller wants to show, through the per-commune engine.
+
+Table layout (`columns`): every entered input as float64 (missing = NaN; yes/no 1/0; text as a code of the
+evaluator's `vocab`), a derived input only where it was entered directly, the commune attributes `region`,
+`terrain`, `terrain_group` (codes), `distance_km`, `difficult_terrain`, `zone_given`, and `assessed:ID` for
+the appraisal team's points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from chuanxa.communes.model import CommuneData
+from chuanxa.criteria.checks import COMMUNE_ATTRIBUTES, expression_env
+from chuanxa.criteria.expressions import parse_expression
+from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, ThresholdTable
+
+from .columnar_expr import ArrayFn, Vocabulary, compile_array
+from .compiled import CompiledRuleset
+from .prepare import prepare
+from .results import CommuneResult, Reason, Status, Verdict
+
+STATUSES: tuple[Status, ...] = tuple(Status)
+REASONS: tuple[Reason, ...] = tuple(Reason)
+VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
+S = {s: np.int8(i) for i, s in enumerate(STATUSES)}
+R = {r: np.int8(i) for i, r in enumerate(REASONS)}
+_EPS = 1e-9
+_OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less, "==": np.equal, "!=": np.not_equal}
+_FAIL = {">=": Reason.BELOW_THRESHOLD, ">": Reason.BELOW_THRESHOLD, "<=": Reason.ABOVE_CEILING, "<": Reason.ABOVE_CEILING}
+
+
+@dataclass
+class ColumnarResult:
+    """Arrays for n communes and k indicators (in ruleset order) and c criteria."""
+
+    points: np.ndarray  # [n, k] float32
+    status: np.ndarray  # [n, k] int8, index into STATUSES
+    reason: np.ndarray  # [n, k] int8, index into REASONS
+    criterion_points: np.ndarray  # [n, c]
+    criterion_max: np.ndarray  # [n, c]
+    floor_met: np.ndarray  # [n, c] bool
+    total: np.ndarray  # [n]
+    total_max: np.ndarray  # [n]
+    verdict: np.ndarray  # [n] int8, index into VERDICTS
+    provisional_decides: np.ndarray  # [n] bool
+    zone: np.ndarray  # [n] float (NaN unknown)
+
+    def verdicts(self) -> list[Verdict]:
+        return [VERDICTS[i] for i in self.verdict]
+
+
+class ColumnarEvaluator:
+    """Evaluate tables of communes with arrays. Build once per compiled ruleset."""
+
+    def __init__(self, engine: CompiledRuleset) -> None:
+        self.engine = engine
+        rs = engine.ruleset
+        self.vocab = Vocabulary()
+        for region in rs.classification.regions:
+            self.vocab.code(region.id)
+        for terrain in rs.classification.terrains:
+            self.vocab.code(terrain.id)
+            self.vocab.code(terrain.group)
+        for spec in rs.inputs.values():
+            for choice in spec.choices or ():
+                self.vocab.code(choice.id)
+        env = expression_env(rs)
+        self.derived = [(name, compile_array(parse_expression(rs.inputs[name].expr, env), self.vocab)) for name, _ in engine.derived]
+        self.zoning = [(rule.zone, compile_array(parse_expression(rule.when, COMMUNE_ATTRIBUTES, "bool"), self.vocab)) for rule in rs.classification.zoning.rules]
+        self.applies = [compile_array(parse_expression(ci.model.applies_when, env, "bool"), self.vocab) if ci.model.applies_when else None for ci in engine.indicators]
+        self.conditions = [self._conditions(ci.model, env) if ci.model.kind == "conditions" else None for ci in engine.indicators]
+        k, c = len(engine.indicators), len(engine.shapes)
+        self.membership = np.zeros((k, c))
+        for j, shape in enumerate(engine.shapes):
+            self.membership[list(shape.positions), j] = 1.0
+        self.max_points = np.array([ci.model.max_points for ci in engine.indicators])
+        self.provisional = np.array([ci.model.provisional for ci in engine.indicators])
+        self.knockout = np.array([ci.model.knockout for ci in engine.indicators])
+        self.knockout_needs = np.array([ci.knockout_needs for ci in engine.indicators])
+
+    # --- building tables ---
+    def columns_from_communes(self, communes: Sequence[CommuneData]) -> dict[str, np.ndarray]:
+        """Columns for `communes` (checked and typed by the per-commune preparation; raises on bad data)."""
+        rows = [prepare(self.engine, data) for data in communes]
+        n = len(rows)
+        cols: dict[str, np.ndarray] = {}
+        for name, spec in self.engine.ruleset.inputs.items():
+            cols[name] = np.array([self._number(r.env.get(name)) if (not spec.derived or name in r.data.values) else np.nan for r in rows], dtype=float)
+        for attr in ("region", "terrain", "terrain_group", "distance_km", "difficult_terrain"):
+            cols[attr] = np.array([self._number(r.env.get(attr)) for r in rows], dtype=float)
+        cols["zone_given"] = np.array([r.data.commune.zone if r.data.commune.zone is not None else np.nan for r in rows], dtype=float)
+        for ci in self.engine.indicators:
+            entries = [r.assessed.get(ci.model.id) for r in rows]
+            if any(e is not None for e in entries):
+                cols[f"assessed:{ci.model.id}"] = np.array([e.points if e is not None else np.nan for e in entries], dtype=float)
+        cols["__n__"] = np.zeros(n)
+        return cols
+
+    def _number(self, value: Any) -> float:
+        if value is None:
+            return np.nan
+        if isinstance(value, str):
+            return self.vocab.code(value)
+        return float(value)
+
+    # --- evaluation ---
+    def evaluate(self, columns: Mapping[str, np.ndarray]) -> ColumnarResult:
+        """Score every row of `columns` at once."""
+        n = len(next(iter(columns.values())))
+        cols = dict(columns)
+        for name, fn in self.derived:
+            given = cols.get(name)
+            computed = fn(cols, n)
+            cols[name] = computed if given is None else np.where(np.isnan(given), computed, given)
+        cols["zone"] = self._zone(cols, n)
+        k = len(self.engine.indicators)
+        points = np.zeros((n, k), dtype=np.float32)
+        status = np.zeros((n, k), dtype=np.int8)
+        reason = np.zeros((n, k), dtype=np.int8)
+        for j, ci in enumerate(self.engine.indicators):
+            p, s, r = self._indicator(j, ci, cols, n)
+            points[:, j], status[:, j], reason[:, j] = p, s, r
+        return self._judge(points, status, reason, cols["zone"])
+
+    def _zone(self, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
+        zone = np.full(n, np.nan)
+        open_ = np.ones(n, dtype=bool)
+        for value, rule in self.zoning:
+            holds = rule(cols, n)
+            unknown = np.isnan(holds) & open_
+            open_ &= ~unknown  # an undecidable rule leaves the zone unknown, as the per-commune engine does
+            hit = (holds == 1.0) & open_
+            zone[hit] = value
+            open_ &= ~hit
+        zone[open_] = self.engine.ruleset.classification.zoning.default
+        given = cols.get("zone_given")
+        return zone if given is None else np.where(np.isnan(given), zone, given)
+
+    def _indicator(self, j: int, ci: Any, cols: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ind = ci.model
+        points, status, reason = self._kind(j, ind, cols, n)
+        applies = self.applies[j]
+        if applies is not None:
+            a = applies(cols, n)
+            missing, not_applicable = np.isnan(a), a == 0.0
+            points = np.where(missing, 0.0, np.where(not_applicable, ind.max_points if ci.award_not_applicable else 0.0, points))
+            status = np.where(missing, S[Status.MISSING_DATA], np.where(not_applicable, S[Status.NOT_APPLICABLE], status))
+            reason = np.where(missing, R[Reason.MISSING_VALUE], np.where(not_applicable, R[Reason.NOT_APPLICABLE], reason))
+        given = cols.get(f"assessed:{ind.id}")
+        if given is not None:
+            use = ~np.isnan(given) & (status != S[Status.NOT_APPLICABLE])
+            points = np.where(use, given, points)
+            status = np.where(use, S[Status.ASSESSED], status)
+            reason = np.where(use, R[Reason.ASSESSED], reason)
+        return points, status, reason
+
+    def _kind(self, j: int, ind: Any, cols: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        points = np.zeros(n)
+        status = np.full(n, S[Status.MISSING_DATA], dtype=np.int8)
+        reason = np.full(n, R[Reason.NOT_ASSESSED if ind.kind == "assessed" else Reason.MISSING_VALUE], dtype=np.int8)
+        if ind.kind == "assessed":
+            return points, status, reason
+        if ind.kind == "yes_no":
+            v = cols.get(ind.input, np.full(n, np.nan))
+            known = ~np.isnan(v)
+            good = known & ((v == 1.0) == ind.expected)
+            points[good] = ind.max_points
+            status[known] = np.where(good[known], S[Status.MET], S[Status.NOT_MET])
+            reason[known] = np.where(good[known], R[Reason.MET], R[Reason.ANSWER_NOT_EXPECTED])
+            return points, status, reason
+        levels = sorted(ind.levels, key=lambda lv: -lv.points)
+        open_ = np.ones(n, dtype=bool)
+        if ind.kind == "threshold":
+            v = cols.get(ind.input, np.full(n, np.nan))
+            open_ &= ~np.isnan(v)  # missing value: stays MISSING_VALUE
+            compare = _OPS[ind.op]
+            for level in levels:
+                t = self._threshold(level.threshold, cols, n)
+                unknown = np.isnan(t) & open_
+                reason[unknown] = R[Reason.MISSING_CLASSIFICATION]
+                open_ &= ~unknown
+                with np.errstate(invalid="ignore"):
+                    hit = compare(v, t) & open_
+                self._award(hit, level.points, ind.max_points, points, status, reason)
+                open_ &= ~hit
+            status[open_], reason[open_] = S[Status.NOT_MET], R[_FAIL.get(ind.op, Reason.CONDITION_NOT_MET)]
+            return points, status, reason
+        for level, condition in zip(levels, self.conditions[j]):
+            c = condition(cols, n)
+            unknown = np.isnan(c) & open_
+            open_ &= ~unknown
+            hit = (c == 1.0) & open_
+            self._award(hit, level.points, ind.max_points, points, status, reason)
+            open_ &= ~hit
+        status[open_], reason[open_] = S[Status.NOT_MET], R[Reason.CONDITION_NOT_MET]
+        return points, status, reason
+
+    @staticmethod
+    def _award(hit: np.ndarray, level_points: float, maximum: float, points: np.ndarray, status: np.ndarray, reason: np.ndarray) -> None:
+        points[hit] = level_points
+        full = level_points >= maximum
+        status[hit] = S[Status.MET] if full else S[Status.PARTLY_MET]
+        reason[hit] = R[Reason.MET] if full else R[Reason.LEVEL_MET]
+
+    def _threshold(self, threshold: Any, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
+        if not isinstance(threshold, ThresholdTable):
+            return np.full(n, self._number(threshold))
+        if threshold.by == "zone":
+            table = np.full(4, np.nan)
+            for key, value in threshold.values.items():
+                table[int(key)] = value
+            keys = cols["zone"]
+        else:
+            table = np.full(len(self.vocab.codes) + 1, np.nan)
+            for key, value in threshold.values.items():
+                table[int(self.vocab.code(key))] = value
+            keys = cols.get("region", np.full(n, np.nan))
+        index = np.where(np.isnan(keys), len(table) - 1 if threshold.by == "region" else 0, keys).astype(np.int64)
+        index = np.clip(index, 0, len(table) - 1)
+        out = table[index]
+        out[np.isnan(keys)] = np.nan
+        return out
+
+    def _conditions(self, ind: Any, env: Any) -> list[ArrayFn]:
+        return [self._condition(level.when, env) for level in sorted(ind.levels, key=lambda lv: -lv.points)]
+
+    def _condition(self, cond: Any, env: Any) -> ArrayFn:
+        if isinstance(cond, Comparison):
+            compare = _OPS[cond.op]
+            target = cond.threshold
+
+            def run(cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+                v = cols.get(cond.input, np.full(n, np.nan))
+                t = self._threshold(target, dict(cols), n) if isinstance(target, ThresholdTable) else np.full(n, self._number(target))
+                with np.errstate(invalid="ignore"):
+                    out = compare(v, t).astype(float)
+                out[np.isnan(v) | np.isnan(t)] = np.nan
+                return out
+            return run
+        if isinstance(cond, (AllOf, AnyOf)):
+            from .columnar_expr import _kleene
+
+            return _kleene([self._condition(c, env) for c in (cond.all if isinstance(cond, AllOf) else cond.any)], isinstance(cond, AllOf))
+        assert isinstance(cond, ExprCondition)
+        return compile_array(parse_expression(cond.expr, env, "bool"), self.vocab)
+
+    # --- recognition ---
+    def _judge(self, points: np.ndarray, status: np.ndarray, reason: np.ndarray, zone: np.ndarray) -> ColumnarResult:
+        rule = self.engine.ruleset.recognition
+        na = status == S[Status.NOT_APPLICABLE]
+        missing = status == S[Status.MISSING_DATA]
+        maxima = np.where(na & (rule.not_applicable == "exclude"), 0.0, self.max_points[None, :])
+        pts = points.astype(np.float64)
+        crit_points = pts @ self.membership
+        crit_max = maxima @ self.membership
+        counted = ~(na | missing)
+        knock_failed = self.knockout[None, :] & counted & (pts < self.knockout_needs[None, :] - _EPS)
+        knock_ok = ~knock_failed.any(axis=1)
+        optimistic = np.where(missing, maxima, pts)
+        opt_crit = optimistic @ self.membership
+        has_missing = missing.any(axis=1)
+        passes_now = self._passes(crit_points, crit_max, knock_ok)
+        passes_opt = self._passes(opt_crit, crit_max, knock_ok)
+        verdict = np.where(has_missing, np.where(passes_opt, 2, 1), np.where(passes_now, 0, 1)).astype(np.int8)
+        prov = self.provisional[None, :] & ~na
+        high = np.where(prov, maxima, optimistic) @ self.membership
+        low = np.where(prov, 0.0, optimistic) @ self.membership
+        firm_ok = ~(knock_failed & ~self.provisional[None, :]).any(axis=1)
+        decides = prov.any(axis=1) & (self._passes(high, crit_max, firm_ok) != self._passes(low, crit_max, knock_ok))
+        share = rule.min_criterion_share
+        floor = np.round(share * np.round(crit_max, 6), 6)
+        return ColumnarResult(points=points, status=status, reason=reason, criterion_points=np.round(crit_points, 6), criterion_max=np.round(crit_max, 6),
+                              floor_met=np.round(crit_points, 6) >= floor - _EPS, total=np.round(crit_points.sum(axis=1), 6), total_max=np.round(crit_max.sum(axis=1), 6),
+                              verdict=verdict, provisional_decides=decides, zone=zone)
+
+    def _passes(self, crit_points: np.ndarray, crit_max: np.ndarray, knock_ok: np.ndarray) -> np.ndarray:
+        rule = self.engine.ruleset.recognition
+        ok = knock_ok if rule.knockouts else np.ones(len(crit_points), dtype=bool)
+        total_ok = crit_points.sum(axis=1) >= rule.min_total_share * crit_max.sum(axis=1) - _EPS
+        floors_ok = (crit_points >= rule.min_criterion_share * crit_max - _EPS).all(axis=1)
+        return ok & total_ok & floors_ok
+
+    def to_results(self, communes: Sequence[CommuneData], rows: Sequence[int]) -> list[CommuneResult]:
+        """Full results with explanations and gaps for the chosen rows (through the per-commune engine)."""
+        return [self.engine.evaluate(communes[i]) for i in rows]
