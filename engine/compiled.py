@@ -61,8 +61,11 @@ class CompiledIndicator:
         return self.kind.score(env)
 
     def evaluate(self, env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
+        return self.finish(self.outcome(env), env, assessed)
+
+    def finish(self, data: Outcome, env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
+        """The indicator's result from the data's outcome (decided by this or another engine) and the assessors' points."""
         ind = self.model
-        data = self.outcome(env)
         entry = assessed.get(ind.id) if assessed else None
         points, status, reason = data.points, data.status, data.reason
         data_points = data_status = None
@@ -129,7 +132,11 @@ class CompiledRuleset:
 
     def evaluate_prepared(self, prepared: PreparedCommune) -> CommuneResult:
         env = prepared.env
-        results = [ci.evaluate(env, prepared.assessed) for ci in self.indicators]
+        return self.assemble(prepared, [ci.evaluate(env, prepared.assessed) for ci in self.indicators])
+
+    def assemble(self, prepared: PreparedCommune, results: list[IndicatorResult]) -> CommuneResult:
+        """Criteria, verdict, gaps and the commune's result from its indicator results."""
+        env = prepared.env
         judgement = judge(results, self.shapes, self.ruleset.recognition)
         gaps = build_gaps(results, [ci.kind for ci in self.indicators], env, judgement, self.ruleset.inputs)
         info = prepared.data.commune

@@ -91,6 +91,12 @@ class ThresholdKind:
         threshold, by, key = resolve_threshold(lowest.threshold, env)
         return Outcome(0.0, Status.NOT_MET, self.fail_reason, self._used(lowest, threshold, by, key))
 
+    def explain(self, env: Env, level_points: float | None) -> ThresholdUsed | None:
+        """The threshold shown for an outcome: the level reached, or else the lowest level (the next to reach)."""
+        level = next((lv for lv in self.levels if lv.points == level_points), self.levels[-1])
+        threshold, by, key = resolve_threshold(level.threshold, env)
+        return self._used(level, threshold, by, key)
+
     def targets(self, env: Env, points: float) -> list[GapTarget]:
         value = env.get(self.input)
         found = []
