@@ -1,0 +1,59 @@
+"""`chuanxa watch`: read JSON lines of updates, write JSON lines of events."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from chuanxa.api import compiled
+from chuanxa.engine.monitor import Watcher
+from chuanxa.messages import Lang
+
+from .common import EXIT_OK, as_of_option, lang_option, ruleset_option, rulesets_dir_option
+
+
+@click.command()
+@click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
+@ruleset_option
+@as_of_option
+@click.option("--engine", type=click.Choice(["core", "durable"]), default="core", show_default=True)
+@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Tệp trạng thái (đọc khi khởi động, ghi sau mỗi cập nhật) / State file.")
+@click.option("--seed", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="Số liệu ban đầu (YAML/JSON/CSV/XLSX) / Initial commune data.")
+@click.option("--save-every", type=click.IntRange(min=1), default=1, show_default=True, help="Ghi trạng thái sau mỗi N dòng / Save the state every N lines.")
+@lang_option
+@rulesets_dir_option
+def watch(source: Path, ruleset_ref: str | None, as_of: str | None, engine: str, state_file: Path | None, seed: Path | None, save_every: int, lang: Lang,
+          rulesets_dirs: tuple[Path, ...]) -> int:
+    """Theo dõi cập nhật và báo sự kiện / Watch JSON-lines updates (FILE or - for stdin) and print JSON-lines events."""
+    core = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    evaluate = core.evaluate
+    if engine == "durable":
+        from chuanxa.engine.durable_engine import DurableEngine
+
+        evaluate = DurableEngine(core).evaluate
+    watcher = Watcher(core, evaluate)
+    if state_file is not None and state_file.exists():
+        watcher.load(state_file)
+    if seed is not None:
+        from chuanxa.communes.readers import read_commune_file, read_table
+
+        rows = [r.data for r in read_table(seed, core.ruleset).rows] if seed.suffix.lower() in (".csv", ".xlsx") else [read_commune_file(seed)]
+        watcher.seed(rows)
+    stream = sys.stdin if str(source) == "-" else source.open(encoding="utf-8")
+    try:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            for event in watcher.process_line(line, number):
+                click.echo(json.dumps(event, ensure_ascii=False))
+            if state_file is not None and number % save_every == 0:
+                watcher.save(state_file)
+    finally:
+        if state_file is not None:
+            watcher.save(state_file)
+        if stream is not sys.stdin:
+            stream.close()
+    return EXIT_OK

@@ -1,0 +1,165 @@
+"""Live monitoring: apply updates to communes as they arrive and report what matters when it changes.
+
+A `Watcher` keeps each commune's data, re-scores it after every update and emits events: the verdict changed
+(recognised ↔ not recognised, or incomplete), a criterion fell below or rose above its floor, a knock-out
+failed or cleared, provisional indicators newly decide the verdict. A bad update becomes an `error` event and
+never stops the stream. `save`/`load` keep the state in a JSON file so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from chuanxa.communes.model import AssessedEntry, CommuneData, CommuneInfo
+from chuanxa.errors import ChuanxaError, CommuneDataError, Location
+
+from .compiled import CompiledRuleset
+from .results import CommuneResult
+
+Event = dict[str, Any]
+STATE_VERSION = 1
+
+
+class Watcher:
+    """Keeps communes' state and turns updates into events (JSON-ready dicts)."""
+
+    def __init__(self, engine: CompiledRuleset, evaluate: Callable[[CommuneData], CommuneResult] | None = None) -> None:
+        self.engine = engine
+        self.evaluate = evaluate or engine.evaluate
+        self.communes: dict[str, CommuneData] = {}
+        self.summaries: dict[str, dict[str, Any]] = {}
+
+    # --- state ---
+    def seed(self, communes: Iterable[CommuneData]) -> None:
+        """Start from known communes without emitting events (their current state is the baseline)."""
+        for data in communes:
+            self.communes[data.commune.code] = data
+            self.summaries[data.commune.code] = _summary(self.evaluate(data))
+
+    def save(self, path: Path) -> None:
+        """Write the state atomically (a crash mid-write never leaves a half file)."""
+        state = {"version": STATE_VERSION, "ruleset": self.engine.stamp.model_dump(mode="json"),
+                 "communes": {code: {"data": data.model_dump(mode="json"), "summary": self.summaries.get(code)} for code, data in self.communes.items()}}
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".chuanxa-state-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(state, handle, ensure_ascii=False)
+        os.replace(tmp, path)
+
+    def load(self, path: Path) -> None:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        for code, entry in state.get("communes", {}).items():
+            self.communes[code] = CommuneData.model_validate(entry["data"])
+            self.summaries[code] = entry["summary"] or _summary(self.evaluate(self.communes[code]))
+
+    # --- updates ---
+    def feed(self, lines: Iterable[str]) -> Iterator[Event]:
+        """Events for JSON lines of updates (blank lines are skipped)."""
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                yield from self.process_line(line, number)
+
+    def process_line(self, line: str, number: int | None = None) -> list[Event]:
+        try:
+            update = json.loads(line)
+            if not isinstance(update, dict):
+                raise ValueError("an update must be a JSON object")
+        except ValueError as exc:
+            return [_error_event(None, None, number, f"dòng không phải JSON hợp lệ: {exc}", f"the line is not valid JSON: {exc}")]
+        return self.process(update, number)
+
+    def process(self, update: Mapping[str, Any], number: int | None = None) -> list[Event]:
+        """Apply one update `{commune, date, values, assessed, commune_info}` and return its events."""
+        code = str(update.get("commune") or (update.get("commune_info") or {}).get("code") or "")
+        date = update.get("date")
+        try:
+            data = self._apply(code, update)
+            result = self.evaluate(data)
+        except ChuanxaError as exc:
+            return [_error_event(code or None, date, number, exc.message("vi"), exc.message("en"))]
+        except (ValidationError, ValueError, TypeError) as exc:
+            return [_error_event(code or None, date, number, f"cập nhật không hợp lệ: {_first_line(exc)}", f"invalid update: {_first_line(exc)}")]
+        before = self.summaries.get(code)
+        after = _summary(result)
+        self.communes[code], self.summaries[code] = data, after
+        events = _compare(before, after)
+        for event in events:
+            event.update(commune=code, date=date, line=number)
+        return events
+
+    def _apply(self, code: str, update: Mapping[str, Any]) -> CommuneData:
+        current = self.communes.get(code)
+        info = update.get("commune_info")
+        if current is None:
+            if not info:
+                raise CommuneDataError(key="data.missing_field", params={"field": "commune_info"}, location=Location(commune=code or None))
+            current = CommuneData(commune=CommuneInfo.model_validate({"code": code, **info}))
+        elif info:
+            current = current.model_copy(update={"commune": CommuneInfo.model_validate({**current.commune.model_dump(), **info, "code": code})})
+        values = {**current.values, **(update.get("values") or {})}
+        values = {k: v for k, v in values.items() if v is not None}  # null removes a value
+        assessed = dict(current.assessed)
+        for ind, entry in (update.get("assessed") or {}).items():
+            if entry is None:
+                assessed.pop(str(ind), None)
+            else:
+                assessed[str(ind)] = AssessedEntry.model_validate(entry)
+        as_of = update.get("date") or current.as_of
+        return CommuneData.model_validate({**current.model_dump(), "values": values, "assessed": {k: v.model_dump() for k, v in assessed.items()}, "as_of": as_of})
+
+
+def _summary(result: CommuneResult) -> dict[str, Any]:
+    return {
+        "verdict": result.verdict.value,
+        "total": result.total.points,
+        "floors": {c.id: c.floor_met for c in result.criteria},
+        "criteria": {c.id: c.points for c in result.criteria},
+        "knockouts_failed": list(result.knockouts_failed),
+        "provisional_decides": result.provisional_decides,
+    }
+
+
+def _compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]:
+    if before is None:
+        return [{"event": "commune_added", "before": None, "after": after["verdict"], "total": after["total"],
+                 "message": {"vi": f"Xã mới được theo dõi: {_VERDICT_VI[after['verdict']]} ({after['total']:g} điểm).", "en": f"Now watching this commune: {after['verdict']} ({after['total']:g} points)."}}]
+    events: list[Event] = []
+    if before["verdict"] != after["verdict"]:
+        events.append({"event": "verdict_changed", "before": before["verdict"], "after": after["verdict"], "total": after["total"],
+                       "message": {"vi": f"Kết luận thay đổi: {_VERDICT_VI[before['verdict']]} → {_VERDICT_VI[after['verdict']]} ({after['total']:g} điểm).",
+                                   "en": f"Verdict changed: {before['verdict']} → {after['verdict']} ({after['total']:g} points)."}})
+    for crit, met in after["floors"].items():
+        if before["floors"].get(crit, True) and not met:
+            events.append({"event": "criterion_below_floor", "criterion": crit, "before": before["criteria"].get(crit), "after": after["criteria"][crit],
+                           "message": {"vi": f"Tiêu chí {crit} xuống dưới mức 50%.", "en": f"Criterion {crit} fell below its 50% floor."}})
+        elif not before["floors"].get(crit, True) and met:
+            events.append({"event": "criterion_above_floor", "criterion": crit, "before": before["criteria"].get(crit), "after": after["criteria"][crit],
+                           "message": {"vi": f"Tiêu chí {crit} đã đạt mức 50%.", "en": f"Criterion {crit} rose above its 50% floor."}})
+    for ind in sorted(set(after["knockouts_failed"]) - set(before["knockouts_failed"]), key=_natural):
+        events.append({"event": "knockout_failed", "indicator": ind, "message": {"vi": f"Không đạt chỉ tiêu điểm liệt {ind}.", "en": f"Knock-out indicator {ind} failed."}})
+    for ind in sorted(set(before["knockouts_failed"]) - set(after["knockouts_failed"]), key=_natural):
+        events.append({"event": "knockout_cleared", "indicator": ind, "message": {"vi": f"Đã đạt lại chỉ tiêu điểm liệt {ind}.", "en": f"Knock-out indicator {ind} cleared."}})
+    if after["provisional_decides"] and not before["provisional_decides"]:
+        events.append({"event": "provisional_decides", "message": {"vi": "Kết luận nay phụ thuộc vào các chỉ tiêu tạm thời.", "en": "Provisional indicators now decide the verdict."}})
+    return events
+
+
+_VERDICT_VI = {"recognised": "đạt chuẩn", "not_recognised": "chưa đạt chuẩn", "incomplete": "chưa đủ số liệu"}
+
+
+def _natural(text: str) -> tuple[int, str]:
+    return (int(text), "") if text.isdigit() else (10**9, text)
+
+
+def _error_event(code: str | None, date: Any, number: int | None, vi: str, en: str) -> Event:
+    return {"event": "error", "commune": code, "date": date, "line": number, "message": {"vi": vi, "en": en}}
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -1,0 +1,77 @@
+"""Live monitoring: a replayed stream gives the expected events; a restored watcher carries on the same."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import chuanxa
+from chuanxa.cli.main import main
+from chuanxa.engine.monitor import Watcher
+
+UPDATES = (Path(__file__).parent.parent / "examples" / "updates.jsonl").read_text(encoding="utf-8").splitlines()
+EXPECTED = [
+    ("commune_added", None), ("verdict_changed", None), ("criterion_below_floor", "10"),
+    ("verdict_changed", None), ("criterion_above_floor", "10"), ("error", None), ("error", None), ("error", None),
+]
+
+
+def _events(watcher: Watcher, lines: list[str], start: int = 1) -> list[dict]:
+    return [e for n, line in enumerate(lines, start=start) for e in watcher.process_line(line, n)]
+
+
+def test_a_commune_loses_and_regains_the_standard_and_bad_lines_become_error_events() -> None:
+    events = _events(Watcher(chuanxa.compiled("qd1300@2023-03-20")), UPDATES)
+    assert [(e["event"], e.get("criterion")) for e in events] == EXPECTED
+    lost, regained = events[1], events[3]
+    assert (lost["before"], lost["after"]) == ("recognised", "not_recognised")
+    assert (regained["before"], regained["after"]) == ("not_recognised", "recognised")
+    assert [e["line"] for e in events if e["event"] == "error"] == [4, 5, 6]
+    assert all(set(e["message"]) == {"vi", "en"} for e in events)
+
+
+def test_a_saved_and_restored_watcher_continues_with_the_same_events(tmp_path: Path) -> None:
+    engine = chuanxa.compiled("qd1300@2023-03-20")
+    straight = _events(Watcher(engine), UPDATES)
+    first = Watcher(engine)
+    head = _events(first, UPDATES[:2])
+    first.save(tmp_path / "state.json")
+    second = Watcher(engine)
+    second.load(tmp_path / "state.json")
+    tail = _events(second, UPDATES[2:], start=3)
+    assert head + tail == straight
+
+
+def test_knockouts_failing_and_clearing_are_reported(tmp_path: Path) -> None:
+    from chuanxa.criteria.registry import Registry
+
+    ruleset = Registry([Path(__file__).parent.parent / "examples" / "overlays"], use_env=False).load("qd1300_example_knockouts")
+    watcher = Watcher(chuanxa.compiled(ruleset))
+    _events(watcher, UPDATES[:1])
+    failed = watcher.process({"commune": "16039", "values": {"has_doctor": False}})
+    cleared = watcher.process({"commune": "16039", "values": {"has_doctor": True}})
+    assert ("knockout_failed", "7") in [(e["event"], e.get("indicator")) for e in failed]
+    assert ("knockout_cleared", "7") in [(e["event"], e.get("indicator")) for e in cleared]
+
+
+def test_the_durable_engine_gives_the_same_events() -> None:
+    pytest.importorskip("durable.lang")
+    from chuanxa.engine.durable_engine import DurableEngine
+
+    engine = chuanxa.compiled("qd1300@2023-03-20")
+    assert _events(Watcher(engine, DurableEngine(engine).evaluate), UPDATES) == _events(Watcher(engine), UPDATES)
+
+
+def test_the_watch_command_writes_json_lines_and_keeps_its_state(tmp_path: Path, capsys) -> None:
+    state = tmp_path / "state.json"
+    updates = tmp_path / "u.jsonl"
+    updates.write_text("\n".join(UPDATES[:2]) + "\n", encoding="utf-8")
+    assert main(["watch", str(updates), "--state", str(state), "--ruleset", "qd1300@2023-03-20"]) == 0
+    first = [json.loads(line)["event"] for line in capsys.readouterr().out.splitlines()]
+    updates.write_text("\n".join(UPDATES[2:3]) + "\n", encoding="utf-8")
+    assert main(["watch", str(updates), "--state", str(state), "--ruleset", "qd1300@2023-03-20"]) == 0
+    second = [json.loads(line)["event"] for line in capsys.readouterr().out.splitlines()]
+    assert first == ["commune_added", "verdict_changed", "criterion_below_floor"]
+    assert second == ["verdict_changed", "criterion_above_floor"]
