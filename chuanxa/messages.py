@@ -197,6 +197,14 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "Cannot merge '{field}' for the new commune {commune}: {detail}.",
     },
     # --- engines ---
+    "report.pdf_missing": {
+        "vi": "Không tìm thấy trình duyệt Chromium để in PDF. Cài Chromium (Debian/Ubuntu: apt-get install chromium) hoặc đặt CHUANXA_BROWSER; định dạng html và xlsx vẫn dùng được.",
+        "en": "No Chromium browser found to print the PDF. Install Chromium (Debian/Ubuntu: apt-get install chromium) or set CHUANXA_BROWSER; html and xlsx still work.",
+    },
+    "report.pdf_failed": {
+        "vi": "Chromium không in được PDF: {detail}.",
+        "en": "Chromium could not print the PDF: {detail}.",
+    },
     "engine.durable_missing": {
         "vi": "Chưa cài bộ máy durable-rules. Cài bằng: pip install 'chuanxa[durable]'.",
         "en": "The durable-rules engine is not installed. Install it with: pip install 'chuanxa[durable]'.",

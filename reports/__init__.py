@@ -1,1 +1,9 @@
-"""Printable reports: score sheets and summaries (XLSX, HTML, PDF)."""
+"""Printable reports: score sheets (biểu chấm điểm) and district summaries as HTML, PDF and XLSX.
+
+    >>> from chuanxa.reports import render_report
+"""
+
+from .collation import sort_vietnamese, vietnamese_key
+from .render import render_report
+
+__all__ = ["render_report", "sort_vietnamese", "vietnamese_key"]

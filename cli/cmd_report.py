@@ -1,0 +1,40 @@
+"""`chuanxa report`: score sheets and a summary for a dossier, as XLSX, HTML or PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from chuanxa.api import TABLE_SUFFIXES, compiled, score_many
+from chuanxa.engine.results import BatchResult
+from chuanxa.messages import Lang
+
+from .cmd_score import _report_rejected
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, lang_option, ruleset_option, rulesets_dir_option
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "html", "pdf"]), default=None, help="Mặc định theo đuôi tệp -o / Default: from the -o suffix.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Tệp báo cáo / Report file.")
+@click.option("--target-share", type=float, default=None, help="Chỉ tiêu tỷ lệ xã đạt chuẩn, ví dụ 0.9 / Target share of recognised communes.")
+@click.option("--title", default=None, help="Tiêu đề báo cáo / Report title.")
+@ruleset_option
+@as_of_option
+@lang_option
+@rulesets_dir_option
+def report(files: tuple[Path, ...], fmt: str | None, output: Path, target_share: float | None, title: str | None, ruleset_ref: str | None,
+           as_of: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> int:
+    """Biểu chấm điểm từng xã và bảng tổng hợp / Score sheets per commune and a summary (XLSX, HTML, PDF)."""
+    from chuanxa.reports import render_report
+
+    fmt = fmt or {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(output.suffix.lower(), "xlsx")
+    engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    parts = [score_many(f, engine) if f.suffix.lower() in TABLE_SUFFIXES else score_many([f], engine) for f in files]
+    batch = BatchResult(results=tuple(r for p in parts for r in p.results), rejected=tuple(r for p in parts for r in p.rejected),
+                        unknown_columns=tuple(c for p in parts for c in p.unknown_columns))
+    render_report(batch.results, fmt, output, lang, ruleset_title=engine.ruleset.ruleset.title.get(lang), target_share=target_share, title=title, rejected=batch.rejected)
+    click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
+    _report_rejected(batch, lang)
+    return EXIT_OK if not batch.rejected else EXIT_SOME_FAILED
