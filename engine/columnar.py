@@ -43,7 +43,7 @@ _FAIL = {">=": Reason.BELOW_THRESHOLD, ">": Reason.BELOW_THRESHOLD, "<=": Reason
 class ColumnarResult:
     """Arrays for n communes and k indicators (in ruleset order) and c criteria."""
 
-    points: np.ndarray  # [n, k] float32
+    points: np.ndarray  # [n, k] float32 (a transposed view of indicator-major storage)
     status: np.ndarray  # [n, k] int8, index into STATUSES
     reason: np.ndarray  # [n, k] int8, index into REASONS
     criterion_points: np.ndarray  # [n, c]
@@ -79,13 +79,6 @@ class ColumnarEvaluator:
         self.zoning = [(rule.zone, compile_array(parse_expression(rule.when, COMMUNE_ATTRIBUTES, "bool"), self.vocab)) for rule in rs.classification.zoning.rules]
         self.applies = [compile_array(parse_expression(ci.model.applies_when, env, "bool"), self.vocab) if ci.model.applies_when else None for ci in engine.indicators]
         self.conditions = [self._conditions(ci.model, env) if ci.model.kind == "conditions" else None for ci in engine.indicators]
-        k, c = len(engine.indicators), len(engine.shapes)
-        self.membership = np.zeros((k, c))
-        for j, shape in enumerate(engine.shapes):
-            self.membership[list(shape.positions), j] = 1.0
-        self.max_points = np.array([ci.model.max_points for ci in engine.indicators])
-        self.provisional = np.array([ci.model.provisional for ci in engine.indicators])
-        self.knockout = np.array([ci.model.knockout for ci in engine.indicators])
         self.knockout_needs = np.array([ci.knockout_needs for ci in engine.indicators])
 
     # --- building tables ---
@@ -124,12 +117,12 @@ class ColumnarEvaluator:
             cols[name] = computed if given is None else np.where(np.isnan(given), computed, given)
         cols["zone"] = self._zone(cols, n)
         k = len(self.engine.indicators)
-        points = np.zeros((n, k), dtype=np.float32)
-        status = np.zeros((n, k), dtype=np.int8)
-        reason = np.zeros((n, k), dtype=np.int8)
+        # Indicator-major storage: each indicator's column is contiguous, which keeps writes and sums cache-friendly.
+        points = np.zeros((k, n), dtype=np.float32)
+        status = np.zeros((k, n), dtype=np.int8)
+        reason = np.zeros((k, n), dtype=np.int8)
         for j, ci in enumerate(self.engine.indicators):
-            p, s, r = self._indicator(j, ci, cols, n)
-            points[:, j], status[:, j], reason[:, j] = p, s, r
+            points[j], status[j], reason[j] = self._indicator(j, ci, cols, n)
         return self._judge(points, status, reason, cols["zone"])
 
     def _zone(self, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
@@ -256,39 +249,65 @@ class ColumnarEvaluator:
 
     # --- recognition ---
     def _judge(self, points: np.ndarray, status: np.ndarray, reason: np.ndarray, zone: np.ndarray) -> ColumnarResult:
+        """The recognition rule on indicator-major arrays, criterion by criterion (no [n, k] temporaries)."""
         rule = self.engine.ruleset.recognition
-        na = status == S[Status.NOT_APPLICABLE]
-        missing = status == S[Status.MISSING_DATA]
-        maxima = np.where(na & (rule.not_applicable == "exclude"), 0.0, self.max_points[None, :])
-        pts = points.astype(np.float64)
-        crit_points = pts @ self.membership
-        crit_max = maxima @ self.membership
-        counted = ~(na | missing)
-        knock_failed = self.knockout[None, :] & counted & (pts < self.knockout_needs[None, :] - _EPS)
-        knock_ok = ~knock_failed.any(axis=1)
-        optimistic = np.where(missing, maxima, pts)
-        opt_crit = optimistic @ self.membership
-        has_missing = missing.any(axis=1)
+        exclude = rule.not_applicable == "exclude"
+        n = points.shape[1]
+        shapes = self.engine.shapes
+        crit_points = np.zeros((len(shapes), n))
+        crit_max = np.zeros((len(shapes), n))
+        optimistic = np.zeros((len(shapes), n))  # missing data at full marks
+        high = np.zeros((len(shapes), n))  # … and provisional indicators at full marks
+        low = np.zeros((len(shapes), n))  # … and provisional indicators at zero
+        has_missing = np.zeros(n, dtype=bool)
+        any_provisional = np.zeros(n, dtype=bool)
+        knock_failed = np.zeros(n, dtype=bool)
+        firm_knock_failed = np.zeros(n, dtype=bool)
+        na_code, missing_code = S[Status.NOT_APPLICABLE], S[Status.MISSING_DATA]
+        for c, shape in enumerate(shapes):
+            for j in shape.positions:
+                ind = self.engine.indicators[j].model
+                p = points[j].astype(np.float64)
+                na = status[j] == na_code
+                missing = status[j] == missing_code
+                top = np.where(na, 0.0, ind.max_points) if (exclude and ind.applies_when) else ind.max_points
+                best = np.where(missing, top, p)
+                crit_points[c] += p
+                crit_max[c] += top
+                optimistic[c] += best
+                has_missing |= missing
+                if ind.provisional:
+                    counted = ~na
+                    high[c] += np.where(counted, top, best)
+                    low[c] += np.where(counted, 0.0, best)
+                    any_provisional |= counted
+                else:
+                    high[c] += best
+                    low[c] += best
+                if ind.knockout:
+                    failed = ~(na | missing) & (p < self.knockout_needs[j] - _EPS)
+                    knock_failed |= failed
+                    if not ind.provisional:
+                        firm_knock_failed |= failed
+        knock_ok = ~knock_failed
         passes_now = self._passes(crit_points, crit_max, knock_ok)
-        passes_opt = self._passes(opt_crit, crit_max, knock_ok)
+        passes_opt = self._passes(optimistic, crit_max, knock_ok)
         verdict = np.where(has_missing, np.where(passes_opt, 2, 1), np.where(passes_now, 0, 1)).astype(np.int8)
-        prov = self.provisional[None, :] & ~na
-        high = np.where(prov, maxima, optimistic) @ self.membership
-        low = np.where(prov, 0.0, optimistic) @ self.membership
-        firm_ok = ~(knock_failed & ~self.provisional[None, :]).any(axis=1)
-        decides = prov.any(axis=1) & (self._passes(high, crit_max, firm_ok) != self._passes(low, crit_max, knock_ok))
-        share = rule.min_criterion_share
-        floor = np.round(share * np.round(crit_max, 6), 6)
-        return ColumnarResult(points=points, status=status, reason=reason, criterion_points=np.round(crit_points, 6), criterion_max=np.round(crit_max, 6),
-                              floor_met=np.round(crit_points, 6) >= floor - _EPS, total=np.round(crit_points.sum(axis=1), 6), total_max=np.round(crit_max.sum(axis=1), 6),
+        decides = any_provisional & (self._passes(high, crit_max, ~firm_knock_failed) != self._passes(low, crit_max, knock_ok))
+        rounded_points, rounded_max = np.round(crit_points, 6), np.round(crit_max, 6)
+        floor = np.round(rule.min_criterion_share * rounded_max, 6)
+        return ColumnarResult(points=points.T, status=status.T, reason=reason.T, criterion_points=rounded_points.T, criterion_max=rounded_max.T,
+                              floor_met=(rounded_points >= floor - _EPS).T, total=np.round(crit_points.sum(axis=0), 6), total_max=np.round(crit_max.sum(axis=0), 6),
                               verdict=verdict, provisional_decides=decides, zone=zone)
 
     def _passes(self, crit_points: np.ndarray, crit_max: np.ndarray, knock_ok: np.ndarray) -> np.ndarray:
+        """Criterion-major arrays [c, n] → whether each commune meets the rule."""
         rule = self.engine.ruleset.recognition
-        ok = knock_ok if rule.knockouts else np.ones(len(crit_points), dtype=bool)
-        total_ok = crit_points.sum(axis=1) >= rule.min_total_share * crit_max.sum(axis=1) - _EPS
-        floors_ok = (crit_points >= rule.min_criterion_share * crit_max - _EPS).all(axis=1)
-        return ok & total_ok & floors_ok
+        ok = knock_ok.copy() if rule.knockouts else np.ones(crit_points.shape[1], dtype=bool)
+        ok &= crit_points.sum(axis=0) >= rule.min_total_share * crit_max.sum(axis=0) - _EPS
+        for got, top in zip(crit_points, crit_max):
+            ok &= got >= rule.min_criterion_share * top - _EPS
+        return ok
 
     def to_results(self, communes: Sequence[CommuneData], rows: Sequence[int]) -> list[CommuneResult]:
         """Full results with explanations and gaps for the chosen rows (through the per-commune engine)."""
