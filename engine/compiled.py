@@ -34,7 +34,7 @@ Env = Mapping[str, Any]
 class CompiledIndicator:
     """One indicator ready to score: its kind's evaluator, applicability test and fixed explanation parts."""
 
-    def __init__(self, ind: IndicatorModel, criterion: str, ctx: KindContext, award_not_applicable: bool) -> None:
+    def __init__(self, ind: IndicatorModel, criterion: str, ctx: KindContext, award_not_applicable: bool, inputs: Mapping[str, Any]) -> None:
         self.model = ind
         self.criterion = criterion
         self.kind: KindEvaluator = KINDS[ind.kind](ind, ctx)
@@ -47,6 +47,13 @@ class CompiledIndicator:
         self.static: dict[str, Any] = {
             "id": ind.id, "criterion": criterion, "title": ind.title, "kind": ind.kind, "max": ind.max_points,
             "provisional": ind.provisional, "knockout": ind.knockout, "rule": self.rule, "source": ind.source, "note": ind.note,
+        }
+        input_id = getattr(ind, "input", None)
+        spec = inputs.get(input_id) if input_id else None
+        self.gap_static: dict[str, Any] = {
+            "indicator": ind.id, "criterion": criterion, "title": ind.title, "kind": {"assessed": "evidence", "conditions": "condition"}.get(ind.kind, "value"),
+            "max": ind.max_points, "input": input_id, "unit": spec.unit if spec else None, "provisional": ind.provisional,
+            "label": spec.label if spec else None, "input_type": spec.type if spec else None,
         }
 
     def outcome(self, env: Env) -> Outcome:
@@ -69,17 +76,22 @@ class CompiledIndicator:
         entry = assessed.get(ind.id) if assessed else None
         points, status, reason = data.points, data.status, data.reason
         data_points = data_status = None
-        if entry is not None and status is not Status.NOT_APPLICABLE:
+        if entry is not None and status is not _NA:
             if ind.kind != "assessed":
                 data_points, data_status = points, status
-            points, status, reason = entry.points, Status.ASSESSED, Reason.ASSESSED
-        state = dict(self.static)
-        state.update(
-            points=points, status=status, reason=reason, threshold=data.threshold, data_points=data_points, data_status=data_status,
-            knockout_failed=ind.knockout and status is not Status.NOT_APPLICABLE and status is not Status.MISSING_DATA and points < self.knockout_needs - 1e-9,
-            values={name: env.get(name) for name in self.reads}, assessed_note=entry.note if entry is not None else None,
-        )
+            points, status, reason = entry.points, _ASSESSED, _ASSESSED_REASON
+        static = self.static
+        state = {
+            "id": static["id"], "criterion": static["criterion"], "title": static["title"], "kind": static["kind"], "points": points, "max": static["max"],
+            "status": status, "reason": reason, "provisional": static["provisional"], "knockout": static["knockout"],
+            "knockout_failed": ind.knockout and status is not _NA and status is not _MISSING and points < self.knockout_needs - 1e-9,
+            "rule": static["rule"], "values": {name: env.get(name) for name in self.reads}, "threshold": data.threshold, "source": static["source"],
+            "note": static["note"], "data_points": data_points, "data_status": data_status, "assessed_note": entry.note if entry is not None else None,
+        }
         return from_state(IndicatorResult, state)
+
+
+_NA, _MISSING, _ASSESSED, _ASSESSED_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED
 
 
 class CompiledRuleset:
@@ -91,7 +103,7 @@ class CompiledRuleset:
         env = expression_env(ruleset)
         ctx = KindContext(env=env)
         award = ruleset.recognition.not_applicable == "award"
-        self.indicators = tuple(CompiledIndicator(ind, crit.id, ctx, award) for crit in ruleset.criteria for ind in crit.indicators)
+        self.indicators = tuple(CompiledIndicator(ind, crit.id, ctx, award, ruleset.inputs) for crit in ruleset.criteria for ind in crit.indicators)
         self.indicator_models = {ci.model.id: ci.model for ci in self.indicators}
         positions = {ci.model.id: i for i, ci in enumerate(self.indicators)}
         self.shapes = tuple(CriterionShape(crit, tuple(positions[ind.id] for ind in crit.indicators)) for crit in ruleset.criteria)
@@ -138,7 +150,7 @@ class CompiledRuleset:
         """Criteria, verdict, gaps and the commune's result from its indicator results."""
         env = prepared.env
         judgement = judge(results, self.shapes, self.ruleset.recognition)
-        gaps = build_gaps(results, [ci.kind for ci in self.indicators], env, judgement, self.ruleset.inputs)
+        gaps = build_gaps(results, self.indicators, env, judgement)
         info = prepared.data.commune
         return construct(CommuneResult,
             ruleset=self.stamp,

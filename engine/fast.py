@@ -34,9 +34,19 @@ def construct(cls: type[M], **values: Any) -> M:
 
 def from_state(cls: type[M], state: dict[str, Any]) -> M:
     """An instance of `cls` whose state is `state`, which must name every field (the caller's duty)."""
-    obj = cls.__new__(cls)
+    obj = _new(cls)
     _set(obj, "__dict__", state)
-    _set(obj, "__pydantic_fields_set__", set(state))
+    _set(obj, "__pydantic_fields_set__", _ALL_FIELDS.get(cls) or _all_fields(cls))
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
+
+
+_ALL_FIELDS: dict[type, set[str]] = {}
+_new = object.__new__
+
+
+def _all_fields(cls: type[BaseModel]) -> set[str]:
+    # Every field is set on records built here; one shared set per class (pydantic only reads it).
+    fields = _ALL_FIELDS[cls] = set(cls.model_fields)
+    return fields

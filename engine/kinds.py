@@ -51,6 +51,7 @@ def status_for(points: float, maximum: float) -> tuple[Status, Reason]:
 
 MISSING = Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_VALUE)
 MISSING_CLASS = Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_CLASSIFICATION)
+NOT_ASSESSED = Outcome(0.0, Status.MISSING_DATA, Reason.NOT_ASSESSED)
 
 
 def resolve_threshold(threshold: Any, env: Env) -> tuple[Any, str | None, str | None]:
@@ -72,6 +73,9 @@ class ThresholdKind:
         self.levels = sorted(ind.levels, key=lambda lv: -lv.points)
         self.reads = (ind.input,)
         self.fail_reason = {True: Reason.BELOW_THRESHOLD, False: Reason.ABOVE_CEILING, None: Reason.CONDITION_NOT_MET}[HIGHER_IS_BETTER[ind.op]]
+        # (threshold, table axis or None) per level; outcomes are immutable, so each (level, key) builds one once.
+        self._plan = [(lv.threshold.values, lv.threshold.by) if isinstance(lv.threshold, ThresholdTable) else (lv.threshold, None) for lv in self.levels]
+        self._outcomes: dict[tuple[int, str | None], Outcome] = {}
 
     def _used(self, level: Any, value: Any, by: str | None, key: str | None) -> ThresholdUsed:
         return construct(ThresholdUsed, op=self.ind.op, value=value, by=by, key=key, points=level.points, input=self.input)
@@ -80,16 +84,36 @@ class ThresholdKind:
         value = env.get(self.input)
         if value is None:
             return MISSING
-        for level in self.levels:
-            threshold, by, key = resolve_threshold(level.threshold, env)
-            if threshold is None:
-                return MISSING_CLASS
-            if self.compare(value, threshold):
+        compare = self.compare
+        for index, (threshold, by) in enumerate(self._plan):
+            key = None
+            if by is not None:
+                raw = env.get(by)
+                key = None if raw is None else str(raw)
+                threshold = threshold.get(key) if key is not None else None
+                if threshold is None:
+                    return MISSING_CLASS
+            if compare(value, threshold):
+                return self._outcome(index, key, threshold, by, hit=True)
+        threshold, by = self._plan[-1]
+        key = None
+        if by is not None:
+            key = str(env.get(by))
+            threshold = threshold.get(key)
+        return self._outcome(len(self._plan) - 1, key, threshold, by, hit=False)
+
+    def _outcome(self, index: int, key: str | None, threshold: Any, by: str | None, hit: bool) -> Outcome:
+        cache_key = (index if hit else -1 - index, key)
+        found = self._outcomes.get(cache_key)
+        if found is None:
+            level = self.levels[index]
+            if hit:
                 status, reason = status_for(level.points, self.ind.max_points)
-                return Outcome(level.points, status, reason, self._used(level, threshold, by, key))
-        lowest = self.levels[-1]
-        threshold, by, key = resolve_threshold(lowest.threshold, env)
-        return Outcome(0.0, Status.NOT_MET, self.fail_reason, self._used(lowest, threshold, by, key))
+                found = Outcome(level.points, status, reason, self._used(level, threshold, by, key))
+            else:
+                found = Outcome(0.0, Status.NOT_MET, self.fail_reason, self._used(level, threshold, by, key))
+            self._outcomes[cache_key] = found
+        return found
 
     def explain(self, env: Env, level_points: float | None) -> ThresholdUsed | None:
         """The threshold shown for an outcome: the level reached, or else the lowest level (the next to reach)."""
@@ -116,14 +140,14 @@ class YesNoKind:
         self.ind = ind
         self.reads = (ind.input,)
         self.used = ThresholdUsed(op="==", value=ind.expected, points=ind.max_points, input=ind.input)
+        self.met = Outcome(ind.max_points, Status.MET, Reason.MET, self.used)
+        self.not_met = Outcome(0.0, Status.NOT_MET, Reason.ANSWER_NOT_EXPECTED, self.used)
 
     def score(self, env: Env) -> Outcome:
         value = env.get(self.ind.input)
         if value is None:
             return MISSING
-        if bool(value) == self.ind.expected:
-            return Outcome(self.ind.max_points, Status.MET, Reason.MET, self.used)
-        return Outcome(0.0, Status.NOT_MET, Reason.ANSWER_NOT_EXPECTED, self.used)
+        return self.met if bool(value) == self.ind.expected else self.not_met
 
     def targets(self, env: Env, points: float) -> list[GapTarget]:
         return [construct(GapTarget, op="==", target=self.ind.expected, change=None, points=self.ind.max_points, gain=self.ind.max_points - points)]
@@ -192,7 +216,7 @@ class AssessedKind:
         self.reads = ()
 
     def score(self, env: Env) -> Outcome:
-        return Outcome(0.0, Status.MISSING_DATA, Reason.NOT_ASSESSED)
+        return NOT_ASSESSED
 
     def targets(self, env: Env, points: float) -> list[GapTarget]:
         return [construct(GapTarget, op=None, target=None, change=None, points=self.ind.max_points, gain=self.ind.max_points - points)]

@@ -45,65 +45,69 @@ def passes(crit_points: Sequence[float], crit_max: Sequence[float], rule: Recogn
 
 
 def judge(results: Sequence[IndicatorResult], shapes: Sequence[CriterionShape], rule: Recognition) -> Judgement:
-    """Apply `rule` to the scored indicators (in ruleset order)."""
+    """Apply `rule` to the scored indicators (in ruleset order), in one pass over them."""
     exclude = rule.not_applicable == "exclude"
-    n = len(results)
-    maxima = [0.0] * n
-    points = [0.0] * n
-    owner = [0] * n
-    missing: list[int] = []
-    provisional: list[int] = []
+    crit_points: list[float] = []
+    crit_max: list[float] = []
+    optimistic: list[float] = []  # missing data at full marks
+    high: list[float] = []  # … and provisional indicators at full marks
+    low: list[float] = []  # … and provisional indicators at zero
+    criteria: list[CriterionResult] = []
     knockouts_failed: list[str] = []
-    for c, shape in enumerate(shapes):
+    firm_knockout_failed = False
+    missing_total = 0
+    any_provisional = False
+    for shape in shapes:
+        got = top_sum = best_sum = high_sum = low_sum = 0.0
+        missing = 0
         for i in shape.positions:
             r = results[i]
-            owner[i] = c
-            points[i] = r.points
             status = r.status
-            maxima[i] = 0.0 if (exclude and status is Status.NOT_APPLICABLE) else r.max
-            if status is Status.MISSING_DATA:
-                missing.append(i)
-            if r.provisional and status is not Status.NOT_APPLICABLE:
-                provisional.append(i)
+            not_applicable = status is _NA
+            top = 0.0 if (exclude and not_applicable) else r.max
+            best = top if status is _MISSING else r.points
+            got += r.points
+            top_sum += top
+            best_sum += best
+            if status is _MISSING:
+                missing += 1
+            if r.provisional and not not_applicable:
+                any_provisional = True
+                high_sum += top
+            else:
+                high_sum += best
+                low_sum += best
             if r.knockout_failed:
                 knockouts_failed.append(r.id)
-    crit_points = [sum(points[i] for i in shape.positions) for shape in shapes]
-    crit_max = [sum(maxima[i] for i in shape.positions) for shape in shapes]
-    criteria = tuple(_criterion(shape, crit_points[c], crit_max[c], results, rule) for c, shape in enumerate(shapes))
+                firm_knockout_failed = firm_knockout_failed or not r.provisional
+        crit_points.append(got)
+        crit_max.append(top_sum)
+        optimistic.append(best_sum)
+        high.append(high_sum)
+        low.append(low_sum)
+        missing_total += missing
+        criteria.append(_criterion(shape, got, top_sum, missing, rule))
     total_max = _round(sum(crit_max))
     total_points = _round(sum(crit_points))
     total = construct(Total, points=total_points, max=total_max, share=(total_points / total_max) if total_max else 0.0, minimum=_round(rule.min_total_share * total_max))
-    reasons = _failures(criteria, total, knockouts_failed, len(missing), rule)
     knockout_ok = not knockouts_failed
-    optimistic = _adjusted(crit_points, {i: maxima[i] for i in missing}, points, owner)
-    if missing:
+    if missing_total:
         verdict = Verdict.INCOMPLETE if passes(optimistic, crit_max, rule, knockout_ok) else Verdict.NOT_RECOGNISED
     else:
         verdict = Verdict.RECOGNISED if passes(crit_points, crit_max, rule, knockout_ok) else Verdict.NOT_RECOGNISED
-    decides = False
-    if provisional:
-        # Could correcting provisional indicators flip the verdict? Compare them all at full marks with all at zero
-        # (missing data counted at full marks, so that only provisional content decides).
-        base = [maxima[i] if results[i].status is Status.MISSING_DATA else points[i] for i in range(n)]
-        high = _adjusted(optimistic, {i: maxima[i] for i in provisional}, base, owner)
-        low = _adjusted(optimistic, {i: 0.0 for i in provisional}, base, owner)
-        firm_knockout_ok = not any(results[i].knockout_failed for i in range(n) if not results[i].provisional)
-        decides = passes(high, crit_max, rule, firm_knockout_ok) != passes(low, crit_max, rule, knockout_ok)
-    return Judgement(criteria, total, verdict, reasons, tuple(knockouts_failed), len(missing), decides)
+    # Could correcting provisional indicators flip the verdict? All of them at full marks against all at zero.
+    decides = any_provisional and passes(high, crit_max, rule, not firm_knockout_failed) != passes(low, crit_max, rule, knockout_ok)
+    reasons = _failures(criteria, total, knockouts_failed, missing_total, rule)
+    return Judgement(tuple(criteria), total, verdict, reasons, tuple(knockouts_failed), missing_total, decides)
 
 
-def _adjusted(crit_points: Sequence[float], changes: dict[int, float], points: Sequence[float], owner: Sequence[int]) -> list[float]:
-    """Criterion subtotals after setting indicator `i` to `changes[i]` (from `points[i]`)."""
-    adjusted = list(crit_points)
-    for i, value in changes.items():
-        adjusted[owner[i]] += value - points[i]
-    return adjusted
+_NA = Status.NOT_APPLICABLE
+_MISSING = Status.MISSING_DATA
 
 
-def _criterion(shape: CriterionShape, got: float, top: float, results: Sequence[IndicatorResult], rule: Recognition) -> CriterionResult:
+def _criterion(shape: CriterionShape, got: float, top: float, missing: int, rule: Recognition) -> CriterionResult:
     got, top = _round(got), _round(top)
     floor = _round(rule.min_criterion_share * top)
-    missing = sum(1 for i in shape.positions if results[i].status is Status.MISSING_DATA)
     return construct(CriterionResult, id=shape.criterion.id, title=shape.criterion.title, points=got, max=top, floor=floor, floor_met=got >= floor - _EPS, missing=missing)
 
 
