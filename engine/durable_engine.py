@@ -6,7 +6,8 @@ module only turns the fired rules into the same `Outcome`s the core engine compu
 recognition and gap list, so the two engines can be compared indicator by indicator.
 
 durable_rules' known traps, handled here:
-- A fact that matches no rule raises `MessageNotHandledException`: every ruleset gets a catch-all rule.
+- A fact that matches no rule raises `MessageNotHandledException`: every ruleset gets a catch-all rule, on a
+  field of our own (`session`): a rule on durable's session key `sid` itself makes assert_fact loop for ever.
 - Rulesets are global by name and cannot be redefined: names carry the ruleset's content hash and each is
   registered once per process (two versions load side by side; the same version is never registered twice).
 - The host is shared and not thread-safe: every registration and evaluation holds one lock, and the actions
