@@ -249,65 +249,73 @@ class ColumnarEvaluator:
 
     # --- recognition ---
     def _judge(self, points: np.ndarray, status: np.ndarray, reason: np.ndarray, zone: np.ndarray) -> ColumnarResult:
-        """The recognition rule on indicator-major arrays, criterion by criterion (no [n, k] temporaries)."""
+        """The recognition rule on indicator-major arrays, criterion by criterion.
+
+        Memory stays O(n) per scenario: for each criterion its sums are folded into running totals and floor
+        checks at once (now, with missing data at full marks, with provisional indicators high and low), so no
+        [criteria, n] array exists but the two the result keeps.
+        """
         rule = self.engine.ruleset.recognition
         exclude = rule.not_applicable == "exclude"
+        share = rule.min_criterion_share
         n = points.shape[1]
         shapes = self.engine.shapes
         crit_points = np.zeros((len(shapes), n))
         crit_max = np.zeros((len(shapes), n))
-        optimistic = np.zeros((len(shapes), n))  # missing data at full marks
-        high = np.zeros((len(shapes), n))  # … and provisional indicators at full marks
-        low = np.zeros((len(shapes), n))  # … and provisional indicators at zero
+        totals = {name: np.zeros(n) for name in ("now", "opt", "high", "low", "max")}
+        floors = {name: np.ones(n, dtype=bool) for name in ("now", "opt", "high", "low")}
         has_missing = np.zeros(n, dtype=bool)
         any_provisional = np.zeros(n, dtype=bool)
         knock_failed = np.zeros(n, dtype=bool)
         firm_knock_failed = np.zeros(n, dtype=bool)
         na_code, missing_code = S[Status.NOT_APPLICABLE], S[Status.MISSING_DATA]
         for c, shape in enumerate(shapes):
+            got, top = crit_points[c], crit_max[c]
+            best, high, low = np.zeros(n), np.zeros(n), np.zeros(n)
             for j in shape.positions:
                 ind = self.engine.indicators[j].model
                 p = points[j].astype(np.float64)
                 na = status[j] == na_code
                 missing = status[j] == missing_code
-                top = np.where(na, 0.0, ind.max_points) if (exclude and ind.applies_when) else ind.max_points
-                best = np.where(missing, top, p)
-                crit_points[c] += p
-                crit_max[c] += top
-                optimistic[c] += best
+                maximum = np.where(na, 0.0, ind.max_points) if (exclude and ind.applies_when) else ind.max_points
+                optimistic = np.where(missing, maximum, p)
+                got += p
+                top += maximum
+                best += optimistic
                 has_missing |= missing
                 if ind.provisional:
                     counted = ~na
-                    high[c] += np.where(counted, top, best)
-                    low[c] += np.where(counted, 0.0, best)
+                    high += np.where(counted, maximum, optimistic)
+                    low += np.where(counted, 0.0, optimistic)
                     any_provisional |= counted
                 else:
-                    high[c] += best
-                    low[c] += best
+                    high += optimistic
+                    low += optimistic
                 if ind.knockout:
                     failed = ~(na | missing) & (p < self.knockout_needs[j] - _EPS)
                     knock_failed |= failed
                     if not ind.provisional:
                         firm_knock_failed |= failed
-        knock_ok = ~knock_failed
-        passes_now = self._passes(crit_points, crit_max, knock_ok)
-        passes_opt = self._passes(optimistic, crit_max, knock_ok)
-        verdict = np.where(has_missing, np.where(passes_opt, 2, 1), np.where(passes_now, 0, 1)).astype(np.int8)
-        decides = any_provisional & (self._passes(high, crit_max, ~firm_knock_failed) != self._passes(low, crit_max, knock_ok))
-        rounded_points, rounded_max = np.round(crit_points, 6), np.round(crit_max, 6)
-        floor = np.round(rule.min_criterion_share * rounded_max, 6)
-        return ColumnarResult(points=points.T, status=status.T, reason=reason.T, criterion_points=rounded_points.T, criterion_max=rounded_max.T,
-                              floor_met=(rounded_points >= floor - _EPS).T, total=np.round(crit_points.sum(axis=0), 6), total_max=np.round(crit_max.sum(axis=0), 6),
-                              verdict=verdict, provisional_decides=decides, zone=zone)
+            need = share * top - _EPS
+            for name, value in (("now", got), ("opt", best), ("high", high), ("low", low)):
+                totals[name] += value
+                floors[name] &= value >= need
+            totals["max"] += top
+        minimum = rule.min_total_share * totals["max"] - _EPS
 
-    def _passes(self, crit_points: np.ndarray, crit_max: np.ndarray, knock_ok: np.ndarray) -> np.ndarray:
-        """Criterion-major arrays [c, n] → whether each commune meets the rule."""
-        rule = self.engine.ruleset.recognition
-        ok = knock_ok.copy() if rule.knockouts else np.ones(crit_points.shape[1], dtype=bool)
-        ok &= crit_points.sum(axis=0) >= rule.min_total_share * crit_max.sum(axis=0) - _EPS
-        for got, top in zip(crit_points, crit_max):
-            ok &= got >= rule.min_criterion_share * top - _EPS
-        return ok
+        def passes(name: str, knock_ok: np.ndarray) -> np.ndarray:
+            ok = floors[name] & (totals[name] >= minimum)
+            return ok & knock_ok if rule.knockouts else ok
+
+        knock_ok = ~knock_failed
+        verdict = np.where(has_missing, np.where(passes("opt", knock_ok), 2, 1), np.where(passes("now", knock_ok), 0, 1)).astype(np.int8)
+        decides = any_provisional & (passes("high", ~firm_knock_failed) != passes("low", knock_ok))
+        np.round(crit_points, 6, out=crit_points)
+        np.round(crit_max, 6, out=crit_max)
+        floor_met = crit_points >= np.round(share * crit_max, 6) - _EPS
+        return ColumnarResult(points=points.T, status=status.T, reason=reason.T, criterion_points=crit_points.T, criterion_max=crit_max.T,
+                              floor_met=floor_met.T, total=np.round(totals["now"], 6), total_max=np.round(totals["max"], 6),
+                              verdict=verdict, provisional_decides=decides, zone=zone)
 
     def to_results(self, communes: Sequence[CommuneData], rows: Sequence[int]) -> list[CommuneResult]:
         """Full results with explanations and gaps for the chosen rows (through the per-commune engine)."""

@@ -39,7 +39,8 @@ def _compile(node: Node, vocab: Vocabulary) -> ArrayFn:  # noqa: C901 - one bran
         return lambda cols, n: np.full(n, value)
     if isinstance(node, Name):
         name = node.id
-        return lambda cols, n: cols[name] if name in cols else np.full(n, np.nan)
+        # Computed in float64 whatever the stored width, as the per-commune engine computes with Python floats.
+        return lambda cols, n: cols[name].astype(np.float64, copy=False) if name in cols else np.full(n, np.nan)
     if isinstance(node, Unary):
         inner = _compile(node.operand, vocab)
         if node.op == "not":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -45,7 +46,10 @@ def plan_targets(communes: Iterable[CommuneLike], ruleset: RulesetLike = None, *
     With only a budget, as many communes as the budget allows are chosen.
     """
     model = costs or CostModel()
-    plans = [plan(as_commune(c), compiled(ruleset), model) for c in communes]
+    engine = compiled(ruleset)
+    datas = [as_commune(c) for c in communes]
+    recognised_totals = _recognised_columnwise(engine, datas) if len(datas) >= COLUMNAR_FROM else {}
+    plans = [_recognised_plan(engine, d, recognised_totals[d.commune.code]) if d.commune.code in recognised_totals else plan(d, engine, model) for d in datas]
     count = len(plans) + len(rejected)
     recognised = tuple(p.commune for p in plans if p.already_recognised)
     wanted = _wanted(count, target, target_share)
@@ -66,6 +70,28 @@ def plan_targets(communes: Iterable[CommuneLike], ruleset: RulesetLike = None, *
         reached=reached, target_met=wanted is None or reached >= wanted, budget=budget,
         not_chosen=tuple(p for p in feasible if p not in chosen), infeasible=tuple(p for p in plans if not p.feasible), rejected=tuple(rejected),
     )
+
+
+#: From this many communes, the column-wise evaluator first finds those already recognised (they need no plan).
+COLUMNAR_FROM = 200
+
+
+def _recognised_columnwise(engine: Any, datas: Sequence[Any]) -> dict[str, float]:
+    """Code → total points of the communes already recognised."""
+    from chuanxa.engine.columnar import VERDICTS, ColumnarEvaluator
+    from chuanxa.engine.results import Verdict
+
+    columnar = ColumnarEvaluator(engine)
+    table = columnar.evaluate(columnar.columns_from_communes(datas))
+    return {d.commune.code: float(t) for d, v, t in zip(datas, table.verdict, table.total) if VERDICTS[v] is Verdict.RECOGNISED}
+
+
+def _recognised_plan(engine: Any, data: Any, total: float) -> Plan:
+    """The plan record of a commune the column-wise pass found recognised (nothing to do)."""
+    from chuanxa.engine.results import Verdict
+
+    return Plan(ruleset=engine.stamp, commune=data.commune.code, name=data.commune.name, feasible=True, already_recognised=True, cost_model="default",
+                points_before=total, points_after=total, verdict_before=Verdict.RECOGNISED, verdict_after=Verdict.RECOGNISED)
 
 
 def _wanted(count: int, target: int | None, share: float | None) -> int | None:

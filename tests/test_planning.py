@@ -248,3 +248,16 @@ def test_merging_refuses_a_rate_whose_denominator_is_missing() -> None:
     with pytest.raises(chuanxa.CommuneDataError) as caught:
         merge_communes(mapping, [a, b], ruleset)
     assert "children_under_1" in caught.value.message("en") and "full_immunisation_rate" in caught.value.message("en")
+
+
+def test_large_districts_find_recognised_communes_column_wise_with_the_same_answer(mini) -> None:
+    from chuanxa.planning import targets
+
+    engine = chuanxa.compiled(mini)
+    base = {"region": "dong_bang_song_hong", "terrain": "dong_bang", "distance_km": 4}
+    district = [chuanxa.CommuneData.model_validate({"commune": {"code": f"D{i}", "name": f"Xã {i}", **base},
+                "values": {"immunisation_rate": 80 + i % 20, "stunting_rate": 10, "households": 10, "households_latrine": 10, "has_doctor": i % 3 > 0},
+                "assessed": {"5": (i % 5) / 2}}) for i in range(targets.COLUMNAR_FROM)]
+    fast = plan_targets(district, engine, target_share=0.9)
+    slow_recognised = [c.commune.code for c in district if engine.evaluate(c).verdict is Verdict.RECOGNISED]
+    assert sorted(fast.recognised_now) == sorted(slow_recognised)

@@ -1,0 +1,37 @@
+"""Scoring throughput (issue 4): the example district and 10,000 generated communes, communes per second.
+
+    python -m benchmarks.bench_scoring
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import chuanxa
+
+from .generate import columns_to_communes, generate_columns
+
+ROOT = Path(__file__).parent.parent
+
+
+def main() -> None:
+    engine = chuanxa.compiled("qd1300@2023-03-20")
+    district = ROOT / "examples" / "thieu_hoa_2024.xlsx"
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        batch = chuanxa.score_many(district, engine)
+        runs.append(time.perf_counter() - start)
+    print(f"example district ({len(batch.results)} communes, read from XLSX and scored): median {statistics.median(runs) * 1000:.0f} ms, "
+          f"{len(batch.results) / statistics.median(runs):,.0f} communes/s")
+    communes = columns_to_communes(engine, generate_columns(engine, 10_000, seed=11), range(10_000))
+    start = time.perf_counter()
+    results = [engine.evaluate(c) for c in communes]
+    elapsed = time.perf_counter() - start
+    print(f"10,000 generated communes (checked, scored, explained, gaps): {elapsed:.2f} s, {len(results) / elapsed:,.0f} communes/s")
+
+
+if __name__ == "__main__":
+    main()
