@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 import chuanxa
 from chuanxa.engine.columnar import STATUSES, VERDICTS, ColumnarEvaluator

@@ -12,6 +12,7 @@ from typing import Any
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.model import Ruleset
 from chuanxa.criteria.registry import Registry
+from chuanxa.engine.batching import paused_gc
 from chuanxa.engine.compiled import CompiledRuleset, compile_ruleset
 from chuanxa.engine.results import BatchResult, CommuneResult, RowError
 from chuanxa.errors import ChuanxaError
@@ -111,13 +112,14 @@ def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLik
         communes = [communes]
     results: list[CommuneResult] = []
     rejected: list[RowError] = []
-    for index, item in enumerate(communes, start=1):
-        try:
-            results.append(score(item, ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs))
-        except ChuanxaError as exc:
-            source = str(item) if isinstance(item, (str, Path)) else None
-            code = item.commune.code if isinstance(item, CommuneData) else None
-            rejected.append(_row_error(exc, source, index if source is None else None, code))
+    with paused_gc():
+        for index, item in enumerate(communes, start=1):
+            try:
+                results.append(score(item, ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs))
+            except ChuanxaError as exc:
+                source = str(item) if isinstance(item, (str, Path)) else None
+                code = item.commune.code if isinstance(item, CommuneData) else None
+                rejected.append(_row_error(exc, source, index if source is None else None, code))
     return BatchResult(results=tuple(results), rejected=tuple(rejected))
 
 
@@ -132,13 +134,14 @@ def score_table(path: Path, ruleset: RulesetLike = None, *, as_of: Any = None, r
     table = read_table(path, engine.ruleset)
     rejected = [(number, _row_error(exc, str(path), number, exc.location.commune)) for number, exc in table.errors]
     results: list[CommuneResult] = []
-    for row in table.rows:
-        try:
-            results.append(engine.evaluate(row.data))
-        except ChuanxaError as exc:
-            for item in exc.related or [exc]:
-                item.location = replace(item.location, file=str(path), row=row.row, column=row.columns.get(tuple(str(p) for p in item.location.path)))
-            rejected.append((row.row, _row_error(exc, str(path), row.row, row.data.commune.code)))
+    with paused_gc():
+        for row in table.rows:
+            try:
+                results.append(engine.evaluate(row.data))
+            except ChuanxaError as exc:
+                for item in exc.related or [exc]:
+                    item.location = replace(item.location, file=str(path), row=row.row, column=row.columns.get(tuple(str(p) for p in item.location.path)))
+                rejected.append((row.row, _row_error(exc, str(path), row.row, row.data.commune.code)))
     ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
     return BatchResult(results=tuple(results), rejected=ordered, unknown_columns=tuple(table.unknown_columns))
 

@@ -44,7 +44,7 @@ def _compile(node: Node) -> Evaluator:  # noqa: C901 - one branch per node type
         return _binary(_ARITH[node.op], _compile(node.left), _compile(node.right))
     if isinstance(node, BoolOp):
         parts = tuple(_compile(v) for v in node.values)
-        return _and(parts) if node.op == "and" else _or(parts)
+        return _kleene(parts, decisive=node.op == "or")
     if isinstance(node, Compare):
         return _compare(_compile(node.left), tuple((COMPARATORS[o], _compile(c)) for o, c in zip(node.ops, node.comparators)))
     assert isinstance(node, Call)
@@ -72,29 +72,17 @@ def _binary(fn: Callable[[Any, Any], Any], left: Evaluator, right: Evaluator) ->
     return run
 
 
-def _and(parts: tuple[Evaluator, ...]) -> Evaluator:
+def _kleene(parts: tuple[Evaluator, ...], decisive: bool) -> Evaluator:
+    """`and` (decisive False) or `or` (decisive True): a known decisive operand settles it, else unknown wins."""
     def run(env: Mapping[str, Any]) -> Value:
         unknown = False
         for part in parts:
             value = part(env)
             if value is None:
                 unknown = True
-            elif not value:
-                return False
-        return None if unknown else True
-    return run
-
-
-def _or(parts: tuple[Evaluator, ...]) -> Evaluator:
-    def run(env: Mapping[str, Any]) -> Value:
-        unknown = False
-        for part in parts:
-            value = part(env)
-            if value is None:
-                unknown = True
-            elif value:
-                return True
-        return None if unknown else False
+            elif bool(value) is decisive:
+                return decisive
+        return None if unknown else not decisive
     return run
 
 

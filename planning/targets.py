@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from chuanxa.api import CommuneLike, RulesetLike, as_commune, compiled
+from chuanxa.engine.batching import paused_gc
 from chuanxa.engine.results import RowError
 
 from .costs import CostModel
@@ -49,7 +50,8 @@ def plan_targets(communes: Iterable[CommuneLike], ruleset: RulesetLike = None, *
     engine = compiled(ruleset)
     datas = [as_commune(c) for c in communes]
     recognised_totals = _recognised_columnwise(engine, datas) if len(datas) >= COLUMNAR_FROM else {}
-    plans = [_recognised_plan(engine, d, recognised_totals[d.commune.code]) if d.commune.code in recognised_totals else plan(d, engine, model) for d in datas]
+    with paused_gc():
+        plans = [_recognised_plan(engine, d, recognised_totals[d.commune.code]) if d.commune.code in recognised_totals else plan(d, engine, model) for d in datas]
     count = len(plans) + len(rejected)
     recognised = tuple(p.commune for p in plans if p.already_recognised)
     wanted = _wanted(count, target, target_share)

@@ -10,7 +10,6 @@ import tempfile
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from chuanxa.engine.results import CommuneResult, RowError
 from chuanxa.errors import EngineUnavailableError

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import chuanxa
 from chuanxa.cli.main import main
 from chuanxa.reports import sort_vietnamese
 from chuanxa.reports.render import find_browser
