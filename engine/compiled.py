@@ -15,12 +15,13 @@ from chuanxa.criteria.model import IndicatorModel, Ruleset
 from .expr_eval import compile_expression
 from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
-from .prepare import PreparedCommune, prepare
+from .prepare import PreparedCommune, converter, prepare
 from .recognition import CriterionShape, judge
-from .fast import construct, from_state
+from .fast import construct
 from .results import (
     CommuneIdentity,
     CommuneResult,
+    Gap,
     IndicatorResult,
     Reason,
     RulesetStamp,
@@ -43,18 +44,27 @@ class CompiledIndicator:
         self.rule = describe_rule(ind)
         self.award_not_applicable = award_not_applicable
         self.knockout_needs = ind.knockout_min_points if ind.knockout_min_points is not None else ind.max_points
-        # The explanation parts that never change between communes, built once.
+        # The explanation record's state with every field in declaration order (pydantic serialises in the
+        # state's order); per commune it is copied and only the changing fields are set.
         self.static: dict[str, Any] = {
-            "id": ind.id, "criterion": criterion, "title": ind.title, "kind": ind.kind, "max": ind.max_points,
-            "provisional": ind.provisional, "knockout": ind.knockout, "rule": self.rule, "source": ind.source, "note": ind.note,
+            "id": ind.id, "criterion": criterion, "title": ind.title, "kind": ind.kind, "points": 0.0, "max": ind.max_points,
+            "status": None, "reason": None, "provisional": ind.provisional, "knockout": ind.knockout, "knockout_failed": False,
+            "rule": self.rule, "values": None, "threshold": None, "source": ind.source, "note": ind.note,
+            "data_points": None, "data_status": None, "assessed_note": None,
         }
+        assert list(self.static) == list(IndicatorResult.model_fields), "static state must follow IndicatorResult's fields"
+        self.single_read = self.reads[0] if len(self.reads) == 1 else None
+        self.evidence_only = ind.kind == "assessed"
         input_id = getattr(ind, "input", None)
         spec = inputs.get(input_id) if input_id else None
+        # The gap record's state, every field in declaration order (as for `static`).
         self.gap_static: dict[str, Any] = {
             "indicator": ind.id, "criterion": criterion, "title": ind.title, "kind": {"assessed": "evidence", "conditions": "condition"}.get(ind.kind, "value"),
-            "max": ind.max_points, "input": input_id, "unit": spec.unit if spec else None, "provisional": ind.provisional,
+            "status": None, "points": 0.0, "max": ind.max_points, "input": input_id, "unit": spec.unit if spec else None, "value": None,
+            "targets": (), "blocks": (), "priority": 3, "provisional": ind.provisional,
             "label": spec.label if spec else None, "input_type": spec.type if spec else None,
         }
+        assert list(self.gap_static) == list(Gap.model_fields), "gap state must follow Gap's fields"
 
     def outcome(self, env: Env) -> Outcome:
         """The data's own outcome (applicability included), before any assessors' decision."""
@@ -72,26 +82,37 @@ class CompiledIndicator:
 
     def finish(self, data: Outcome, env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
         """The indicator's result from the data's outcome (decided by this or another engine) and the assessors' points."""
-        ind = self.model
-        entry = assessed.get(ind.id) if assessed else None
-        points, status, reason = data.points, data.status, data.reason
-        data_points = data_status = None
+        state = self.static.copy()
+        entry = assessed.get(state["id"]) if assessed else None
+        points, status = data.points, data.status
         if entry is not None and status is not _NA:
-            if ind.kind != "assessed":
-                data_points, data_status = points, status
-            points, status, reason = entry.points, _ASSESSED, _ASSESSED_REASON
-        static = self.static
-        state = {
-            "id": static["id"], "criterion": static["criterion"], "title": static["title"], "kind": static["kind"], "points": points, "max": static["max"],
-            "status": status, "reason": reason, "provisional": static["provisional"], "knockout": static["knockout"],
-            "knockout_failed": ind.knockout and status is not _NA and status is not _MISSING and points < self.knockout_needs - 1e-9,
-            "rule": static["rule"], "values": {name: env.get(name) for name in self.reads}, "threshold": data.threshold, "source": static["source"],
-            "note": static["note"], "data_points": data_points, "data_status": data_status, "assessed_note": entry.note if entry is not None else None,
-        }
-        return from_state(IndicatorResult, state)
+            if not self.evidence_only:
+                state["data_points"], state["data_status"] = points, status
+            points, status = entry.points, _ASSESSED
+            state["reason"], state["assessed_note"] = _ASSESSED_REASON, entry.note
+        else:
+            state["reason"] = data.reason
+        state["points"], state["status"], state["threshold"] = points, status, data.threshold
+        if state["knockout"]:
+            state["knockout_failed"] = status is not _NA and status is not _MISSING and points < self.knockout_needs - 1e-9
+        single = self.single_read
+        if single is not None:
+            state["values"] = {single: env.get(single)}
+        elif self.reads:
+            state["values"] = {name: env.get(name) for name in self.reads}
+        else:
+            state["values"] = {}
+        record = _new(IndicatorResult)  # engine-made values: no re-validation (see fast.py)
+        _set(record, "__dict__", state)
+        _set(record, "__pydantic_fields_set__", _INDICATOR_FIELDS)
+        _set(record, "__pydantic_extra__", None)
+        _set(record, "__pydantic_private__", None)
+        return record
 
 
 _NA, _MISSING, _ASSESSED, _ASSESSED_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED
+_new, _set = object.__new__, object.__setattr__
+_INDICATOR_FIELDS = set(IndicatorResult.model_fields)
 
 
 class CompiledRuleset:
@@ -113,6 +134,9 @@ class CompiledRuleset:
         self.terrain_ids = _name_table((t.id, t.vi, t.en) for t in ruleset.classification.terrains)
         self.terrain_groups = {t.id: t.group for t in ruleset.classification.terrains}
         self.readers = _readers(self.indicators, ruleset, env)
+        self.converters = {name: converter(spec) for name, spec in ruleset.inputs.items()}
+        # Assessors' points must lie in [0, max] and on the indicator's step, when it has one.
+        self.assessed_limits = {ind.id: (ind.max_points, getattr(ind, "step", None)) for ind in self.indicator_models.values()}
 
     # --- preparation helpers used by `prepare` ---
     def derive(self, env: dict[str, Any]) -> None:
@@ -159,7 +183,7 @@ class CompiledRuleset:
             total=judgement.total, criteria=judgement.criteria, indicators=tuple(results), verdict=judgement.verdict,
             recognised={"recognised": True, "not_recognised": False}.get(judgement.verdict.value),
             reasons=judgement.reasons, gaps=gaps,
-            provisional_count=sum(1 for r in results if r.provisional and r.status is not Status.NOT_APPLICABLE),
+            provisional_count=judgement.provisional_count,
             provisional_decides=judgement.provisional_decides, knockouts_failed=judgement.knockouts_failed, missing_count=judgement.missing_count,
         )
 

@@ -21,41 +21,34 @@ from .results import Gap, GapTarget, IndicatorResult, Status
 
 def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], env: Mapping[str, Any], judgement: Judgement) -> tuple[Gap, ...]:
     """Gaps of every indicator below its maximum, in priority order (`indicators`: the compiled ones)."""
-    failing_criteria = {c.id for c in judgement.criteria if not c.floor_met}
+    failing = {c.id: (f"criterion:{c.id}",) for c in judgement.criteria if not c.floor_met}
     total_short = judgement.total.points < judgement.total.minimum
-    gaps: list[tuple[tuple[int, float, int], Gap]] = []
-    for position, (res, compiled) in enumerate(zip(results, indicators)):
-        if res.status is _NA or res.points >= res.max:
+    tail = ("total",) if total_short else ()
+    ranked: list[tuple[int, float, int, Gap]] = []
+    for position, res in enumerate(results):
+        points, status = res.points, res.status
+        if status is _NA or points >= res.max:
             continue
-        blocks = _blocks(res, failing_criteria, total_short)
-        priority = 0 if "knockout" in blocks else 1 if any(b.startswith("criterion") for b in blocks) else 2 if total_short else 3
-        gaps.append(((priority, res.points - res.max, position), _gap(res, compiled, env, blocks, priority)))
-    gaps.sort(key=lambda item: item[0])
-    return tuple(gap for _, gap in gaps)
+        compiled = indicators[position]
+        criterion_block = failing.get(res.criterion, ())
+        if res.knockout_failed or (res.knockout and status is _MISSING):
+            blocks, priority = ("knockout", *criterion_block, *tail), 0
+        else:
+            blocks, priority = (criterion_block + tail if criterion_block else tail), (1 if criterion_block else 2 if total_short else 3)
+        state = compiled.gap_static.copy()
+        if status is _MISSING:
+            state["kind"] = "missing"
+            state["targets"] = (construct(GapTarget, op=None, target=None, change=None, points=res.max, gain=res.max - points),)
+        else:
+            state["targets"] = compiled.kind.targets(env, points)
+        input_id = state["input"]
+        state["status"], state["points"], state["blocks"], state["priority"] = status, points, blocks, priority
+        if input_id is not None:
+            state["value"] = env.get(input_id)
+        ranked.append((priority, points - res.max, position, from_state(Gap, state)))
+    ranked.sort()  # positions are unique, so the records themselves are never compared
+    return tuple(item[3] for item in ranked)
 
 
 _NA = Status.NOT_APPLICABLE
 _MISSING = Status.MISSING_DATA
-
-
-def _blocks(res: IndicatorResult, failing_criteria: set[str], total_short: bool) -> tuple[str, ...]:
-    blocks = []
-    if res.knockout_failed or (res.knockout and res.status is _MISSING):
-        blocks.append("knockout")
-    if res.criterion in failing_criteria:
-        blocks.append(f"criterion:{res.criterion}")
-    if total_short:
-        blocks.append("total")
-    return tuple(blocks)
-
-
-def _gap(res: IndicatorResult, compiled: Any, env: Mapping[str, Any], blocks: tuple[str, ...], priority: int) -> Gap:
-    state = dict(compiled.gap_static)
-    input_id = state["input"]
-    if res.status is _MISSING:
-        state["kind"] = "missing"
-        targets: tuple[GapTarget, ...] = (construct(GapTarget, op=None, target=None, change=None, points=res.max, gain=res.max - res.points),)
-    else:
-        targets = tuple(compiled.kind.targets(env, res.points))
-    state.update(status=res.status, points=res.points, value=env.get(input_id) if input_id else None, targets=targets, blocks=blocks, priority=priority)
-    return from_state(Gap, state)

@@ -121,7 +121,7 @@ class ThresholdKind:
         threshold, by, key = resolve_threshold(level.threshold, env)
         return self._used(level, threshold, by, key)
 
-    def targets(self, env: Env, points: float) -> list[GapTarget]:
+    def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         value = env.get(self.input)
         found = []
         for level in reversed(self.levels):
@@ -130,7 +130,7 @@ class ThresholdKind:
             threshold, _, _ = resolve_threshold(level.threshold, env)
             change = threshold - value if _numeric(threshold) and _numeric(value) else None
             found.append(construct(GapTarget, op=self.ind.op, target=threshold, change=change, points=level.points, gain=level.points - points))
-        return found
+        return tuple(found)
 
 
 class YesNoKind:
@@ -142,6 +142,7 @@ class YesNoKind:
         self.used = ThresholdUsed(op="==", value=ind.expected, points=ind.max_points, input=ind.input)
         self.met = Outcome(ind.max_points, Status.MET, Reason.MET, self.used)
         self.not_met = Outcome(0.0, Status.NOT_MET, Reason.ANSWER_NOT_EXPECTED, self.used)
+        self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
 
     def score(self, env: Env) -> Outcome:
         value = env.get(self.ind.input)
@@ -149,8 +150,8 @@ class YesNoKind:
             return MISSING
         return self.met if bool(value) == self.ind.expected else self.not_met
 
-    def targets(self, env: Env, points: float) -> list[GapTarget]:
-        return [construct(GapTarget, op="==", target=self.ind.expected, change=None, points=self.ind.max_points, gain=self.ind.max_points - points)]
+    def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
+        return _targets_memo(self, points, lambda: (construct(GapTarget, op="==", target=self.ind.expected, change=None, points=self.ind.max_points, gain=self.ind.max_points - points),))
 
 
 ConditionFn = Callable[[Env], "bool | None"]
@@ -167,6 +168,7 @@ class ConditionsKind:
         for lv in ind.levels:
             reads |= _condition_reads(lv.when, ctx)
         self.reads = tuple(sorted(reads))
+        self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
 
     def _compile(self, cond: Any, ctx: "KindContext") -> ConditionFn:
         if isinstance(cond, Comparison):
@@ -204,8 +206,8 @@ class ConditionsKind:
                 return Outcome(points, status, reason)
         return Outcome(0.0, Status.NOT_MET, Reason.CONDITION_NOT_MET, unmet=tuple(unmet_comparisons(self.ind.levels[-1].when, env)))
 
-    def targets(self, env: Env, points: float) -> list[GapTarget]:
-        return [construct(GapTarget, op=None, target=None, change=None, points=p, gain=p - points) for p, _ in reversed(self.levels) if p > points]
+    def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
+        return _targets_memo(self, points, lambda: tuple(construct(GapTarget, op=None, target=None, change=None, points=p, gain=p - points) for p, _ in reversed(self.levels) if p > points))
 
 
 class AssessedKind:
@@ -214,12 +216,22 @@ class AssessedKind:
     def __init__(self, ind: AssessedIndicator, ctx: "KindContext") -> None:
         self.ind = ind
         self.reads = ()
+        self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
 
     def score(self, env: Env) -> Outcome:
         return NOT_ASSESSED
 
-    def targets(self, env: Env, points: float) -> list[GapTarget]:
-        return [construct(GapTarget, op=None, target=None, change=None, points=self.ind.max_points, gain=self.ind.max_points - points)]
+    def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
+        return _targets_memo(self, points, lambda: (construct(GapTarget, op=None, target=None, change=None, points=self.ind.max_points, gain=self.ind.max_points - points),))
+
+
+def _targets_memo(kind: Any, points: float, build: Callable[[], tuple[GapTarget, ...]]) -> tuple[GapTarget, ...]:
+    """Targets that depend only on the points reached, built once per points value (records are immutable)."""
+    memo: dict[float, tuple[GapTarget, ...]] = kind.targets_by_points
+    found = memo.get(points)
+    if found is None:
+        found = memo[points] = build()
+    return found
 
 
 def unmet_comparisons(cond: Any, env: Env) -> list[str]:

@@ -7,11 +7,13 @@ indicator that needed the value; readers add the file, row and column.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chuanxa.communes.model import AssessedEntry, CommuneData
-from chuanxa.communes.values import fold, is_blank, parse_date, parse_number, parse_yes_no
+from chuanxa.communes.values import fold, parse_date, parse_number, parse_yes_no
 from chuanxa.criteria.model import InputDef
 from chuanxa.errors import CommuneDataError, Location, close_matches
 
@@ -54,17 +56,18 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
         "distance_km": data.commune.distance_km,
         "difficult_terrain": data.commune.difficult_terrain,
     }
+    converters = compiled.converters
     for name, raw in data.values.items():
-        spec = compiled.ruleset.inputs.get(name)
-        if spec is None:
+        converter = converters.get(name)
+        if converter is None:
             errors.append(_error("data.unknown_input", code, ("values", name), None, name=name, ruleset=compiled.ruleset.ref, suggestions=close_matches(name, compiled.ruleset.inputs)))
             continue
-        if is_blank(raw):
+        if raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, float) and raw != raw):  # blank (NaN: empty cell)
             continue
         try:
-            env[name] = convert(spec, raw)
+            env[name] = converter(raw)
         except ValueError as exc:
-            errors.append(_value_error(compiled, spec, name, raw, code, str(exc)))
+            errors.append(_value_error(compiled, compiled.ruleset.inputs[name], name, raw, code, str(exc)))
     assessed = _check_assessed(compiled, data, errors)
     if errors:
         first = errors[0]
@@ -78,15 +81,28 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
 
 def convert(spec: InputDef, raw: Any) -> Any:
     """`raw` as the input's type, within its bounds; ValueError("type") or ValueError("bounds") otherwise."""
-    try:
-        value = _typed(spec, raw)
-    except (ValueError, TypeError):
-        raise ValueError("type") from None
-    if isinstance(value, float):
-        low, high = spec.bounds()
-        if (low is not None and value < low) or (high is not None and value > high):
+    return converter(spec)(raw)
+
+
+def converter(spec: InputDef) -> Callable[[Any], Any]:
+    """`convert` for one input, with its type and bounds resolved once (compiled rulesets keep one per input)."""
+    low, high = spec.bounds()
+    low = -math.inf if low is None else low
+    high = math.inf if high is None else high
+    numeric = spec.type in ("percent", "number")
+
+    def run(raw: Any) -> Any:
+        try:
+            # Plain numbers (the common case from XLSX, JSON and generated data) skip the text parsing.
+            value = float(raw) if numeric and (raw.__class__ is float or raw.__class__ is int) and raw == raw else _typed(spec, raw)
+        except (ValueError, TypeError):
+            raise ValueError("type") from None
+        if value.__class__ is float and not (low <= value <= high):
+            if value != value or value in (math.inf, -math.inf):
+                raise ValueError("type")
             raise ValueError("bounds")
-    return value
+        return value
+    return run
 
 
 def _typed(spec: InputDef, raw: Any) -> Any:
@@ -128,17 +144,17 @@ def _classify(known: dict[str, str], raw: str | None, what: str, code: str, erro
 
 def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list[CommuneDataError]) -> dict[str, AssessedEntry]:
     kept: dict[str, AssessedEntry] = {}
+    limits = compiled.assessed_limits
     for ind_id, entry in data.assessed.items():
-        ind = compiled.indicator_models.get(ind_id)
-        if ind is None:
+        limit = limits.get(ind_id)
+        if limit is None:
             errors.append(_error("data.unknown_indicator", data.commune.code, ("assessed", ind_id), ind_id, name=ind_id, ruleset=compiled.ruleset.ref, suggestions=close_matches(ind_id, compiled.indicator_models)))
             continue
-        step = getattr(ind, "step", None)
-        in_range = 0 <= entry.points <= ind.max_points
-        off_step = in_range and step is not None and abs(entry.points / step - round(entry.points / step)) > 1e-9
-        if not in_range or off_step:
+        top, step = limit
+        points = entry.points
+        if not 0 <= points <= top or (step is not None and abs(points / step - round(points / step)) > 1e-9):
             errors.append(_error(
-                "data.assessed_points", data.commune.code, ("assessed", ind_id, "points"), ind_id, points=entry.points, indicator=ind_id, max=f"{ind.max_points:g}",
+                "data.assessed_points", data.commune.code, ("assessed", ind_id, "points"), ind_id, points=points, indicator=ind_id, max=f"{top:g}",
                 step_vi=f", theo bước {step:g}" if step else "", step_en=f", in steps of {step:g}" if step else "",
             ))
             continue
