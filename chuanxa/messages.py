@@ -17,6 +17,14 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Tệp YAML không đọc được: {detail}.",
         "en": "The YAML file cannot be read: {detail}.",
     },
+    "yaml.bad_date": {
+        "vi": "'{text}' không phải là một ngày có thật (viết ngày dạng YYYY-MM-DD, ví dụ 2023-03-20).",
+        "en": "'{text}' is not a real date (write dates as YYYY-MM-DD, e.g. 2023-03-20).",
+    },
+    "yaml.bad_scalar": {
+        "vi": "Giá trị '{text}' không đọc được ({detail}).",
+        "en": "The value '{text}' cannot be read ({detail}).",
+    },
     "yaml.duplicate_key": {
         "vi": "Khóa '{key}' xuất hiện hai lần (lần đầu ở dòng {first_line}). Hãy xóa hoặc đổi tên một trong hai.",
         "en": "The key '{key}' appears twice (first at line {first_line}). Remove or rename one of them.",
@@ -31,8 +39,12 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     },
     # --- ruleset model ---
     "ruleset.invalid_field": {
-        "vi": "Giá trị không hợp lệ: {detail}.",
+        "vi": "Giá trị không hợp lệ: {detail_vi}.",
         "en": "Invalid value: {detail}.",
+    },
+    "ruleset.unknown_kind": {
+        "vi": "'{key}: {value}' không phải là loại đã biết. Dùng một trong: {allowed}.",
+        "en": "'{key}: {value}' is not a known kind. Use one of: {allowed}.",
     },
     "ruleset.unknown_key": {
         "vi": "Khóa '{key}' không được phép ở đây.",
@@ -55,7 +67,7 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "The criteria add up to {actual} points, but the ruleset's total is {expected}.",
     },
     "ruleset.duplicate_id": {
-        "vi": "Mã {what} '{id}' bị trùng (đã dùng ở {first}).",
+        "vi": "Mã {what_vi} '{id}' bị trùng (đã dùng ở {first}).",
         "en": "The {what} id '{id}' is used twice (first at {first}).",
     },
     "ruleset.level_points": {
@@ -75,7 +87,7 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "Indicator {indicator} compares '{name}' (of type {actual}) with {threshold}; that type cannot be compared with '{op}'.",
     },
     "ruleset.table_keys": {
-        "vi": "Bảng ngưỡng theo {by} phải có đúng mỗi {by} một giá trị. Thiếu: {missing}. Thừa: {extra}.",
+        "vi": "Bảng ngưỡng theo {by_vi} phải có đúng mỗi vùng một giá trị. Thiếu: {missing}. Thừa: {extra}.",
         "en": "A threshold table by {by} must give exactly one value per {by}. Missing: {missing}. Unknown: {extra}.",
     },
     "ruleset.weight_input": {
@@ -136,8 +148,8 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "The expression '{expr}' has a syntax error: {detail}.",
     },
     "expr.forbidden": {
-        "vi": "Biểu thức '{expr}' dùng '{construct}', là phần không được phép. Chỉ dùng số, chuỗi, tên dữ liệu, + - * /, so sánh, and/or/not, in, min/max/abs.",
-        "en": "The expression '{expr}' uses '{construct}', which is not allowed. Use numbers, strings, input names, + - * /, comparisons, and/or/not, in, min/max/abs.",
+        "vi": "Biểu thức '{expr}' có {what_vi} '{construct}', là phần không được phép. Chỉ dùng số, chuỗi, tên dữ liệu, + - * /, so sánh, and/or/not, in, min/max/abs.",
+        "en": "The expression '{expr}' has {what} '{construct}', which is not allowed. Use numbers, strings, input names, + - * /, comparisons, and/or/not, in, min/max/abs.",
     },
     "expr.unknown_name": {
         "vi": "Biểu thức '{expr}' dùng tên '{name}' chưa được khai báo.",

@@ -81,11 +81,11 @@ def _check_ids(rs: Ruleset) -> Iterator[RulesetError]:
     seen_indicators: dict[str, str] = {}
     for ci, crit in enumerate(rs.criteria):
         if crit.id in seen_criteria:
-            yield _err("ruleset.duplicate_id", ("criteria", ci, "id"), what="criterion", id=crit.id, first=f"criteria[{seen_criteria[crit.id]}]")
+            yield _err("ruleset.duplicate_id", ("criteria", ci, "id"), what="criterion", what_vi="tiêu chí", id=crit.id, first=f"criteria[{seen_criteria[crit.id]}]")
         seen_criteria.setdefault(crit.id, ci)
         for ii, ind in enumerate(crit.indicators):
             if ind.id in seen_indicators:
-                yield _err("ruleset.duplicate_id", ("criteria", ci, "indicators", ii, "id"), what="indicator", id=ind.id, first=seen_indicators[ind.id])
+                yield _err("ruleset.duplicate_id", ("criteria", ci, "indicators", ii, "id"), what="indicator", what_vi="chỉ tiêu", id=ind.id, first=seen_indicators[ind.id])
             seen_indicators.setdefault(ind.id, f"criteria[{ci}].indicators[{ii}]")
 
 
@@ -244,7 +244,8 @@ def _check_table(rs: Ruleset, table: ThresholdTable, path: Path) -> Iterator[Rul
     if given != expected:
         extra = sorted(given - expected)
         suggestions = [m for e in extra for m in close_matches(e, expected - given)]
-        yield _err("ruleset.table_keys", path + ("values",), by=table.by, missing=", ".join(sorted(expected - given)) or "-", extra=", ".join(extra) or "-", suggestions=suggestions)
+        by_vi, by_en = _TABLE_AXES.get(table.by, (table.by, table.by))
+        yield _err("ruleset.table_keys", path + ("values",), by=by_en, by_vi=by_vi, missing=", ".join(sorted(expected - given)) or "-", extra=", ".join(extra) or "-", suggestions=suggestions)
 
 
 def _declared(rs: Ruleset, name: str) -> InputDef | None:
@@ -257,3 +258,8 @@ def _unknown_input(rs: Ruleset, owner: str, name: str, path: Path) -> RulesetErr
 
 def _num(value: float) -> str:
     return f"{value:g}"
+
+
+# How a threshold table's axis is named in messages.
+_TABLE_AXES = {"region": ("vùng kinh tế - xã hội (region)", "socio-economic region"), "zone": ("vùng (zone)", "zone")}
+

@@ -105,6 +105,23 @@ def parse_expression(text: str, env: Mapping[str, ExprType], expect: ExprType | 
     return Expression(text=source, tree=tree, type=kind, names=frozenset(builder.names))
 
 
+_FORBIDDEN_KINDS: dict[type, tuple[str, str]] = {
+    ast.Call: ("lời gọi hàm", "a call of"),
+    ast.Attribute: ("truy cập thuộc tính", "an attribute access"),
+    ast.Subscript: ("truy cập chỉ số", "an index or slice"),
+    ast.Lambda: ("hàm lambda", "a lambda"),
+    ast.NamedExpr: ("phép gán", "an assignment"),
+    ast.IfExp: ("biểu thức if … else", "an if … else expression"),
+    ast.ListComp: ("bộ sinh danh sách", "a comprehension"),
+    ast.GeneratorExp: ("bộ sinh", "a generator"),
+    ast.Dict: ("bảng khóa: giá trị", "a dictionary"),
+    ast.JoinedStr: ("chuỗi f-string", "an f-string"),
+    ast.Constant: ("hằng số kiểu này", "a constant of this type"),
+    ast.BinOp: ("phép toán", "the operation"),
+    ast.UnaryOp: ("phép toán", "the operation"),
+}
+
+
 def _type_error(expr: str, detail: str, detail_vi: str) -> None:
     raise ExpressionError(key="expr.type", params={"expr": expr, "detail": detail, "detail_vi": detail_vi})
 
@@ -116,8 +133,13 @@ class _Builder:
         self.names: set[str] = set()
 
     def forbid(self, node: ast.AST) -> ExpressionError:
-        construct = ast.get_source_segment(self.source, node) or type(node).__name__
-        return ExpressionError(key="expr.forbidden", params={"expr": self.source, "construct": construct})
+        """Name the narrowest part that is not allowed (for a call: what is called), and what kind of thing it is."""
+        target = node.func if isinstance(node, ast.Call) else node
+        construct = ast.get_source_segment(self.source, target) or type(target).__name__
+        what_vi, what_en = _FORBIDDEN_KINDS.get(type(node), ("một cú pháp", "a construct"))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
+            what_vi, what_en = "một lời gọi có tham số đặt tên", "a call with named arguments"
+        return ExpressionError(key="expr.forbidden", params={"expr": self.source, "construct": construct, "what_vi": what_vi, "what": what_en})
 
     def build(self, node: ast.AST) -> Node:  # noqa: C901 - one branch per whitelisted node type
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bool)):

@@ -68,7 +68,63 @@ def _from_pydantic(tree: Any, error: Any, file: str | None) -> RulesetError:
         return RulesetError(key="ruleset.unknown_key", params={"key": last, "suggestions": close_matches(last, allowed)}, location=location)
     if kind == "missing":
         return RulesetError(key="ruleset.missing_key", params={"key": last}, location=location)
-    return RulesetError(key="ruleset.invalid_field", params={"detail": f"{error['msg']} (got {error.get('input')!r})"[:300]}, location=location)
+    if kind == "union_tag_invalid":
+        ctx = error.get("ctx") or {}
+        tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
+        return RulesetError(key="ruleset.unknown_kind", params={"key": ctx.get("discriminator", "kind").strip("'"), "value": ctx.get("tag"),
+                            "allowed": ", ".join(tags), "suggestions": close_matches(str(ctx.get("tag")), tags)}, location=location)
+    vi, en = describe_invalid(error)
+    return RulesetError(key="ruleset.invalid_field", params={"detail": en, "detail_vi": vi}, location=location)
+
+
+def describe_invalid(error: Any) -> tuple[str, str]:
+    """A pydantic validation error in words a ruleset editor knows, Vietnamese and English, with the value given."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    got = repr(error.get("input"))
+    got = got if len(got) <= 60 else got[:57] + "…"
+    words = _INVALID.get(kind)
+    if words is None:
+        for prefix, found in _INVALID_PREFIXES:
+            if kind.startswith(prefix):
+                words = found
+                break
+    if words is None:
+        # A check of our own model (a validator's sentence) or a rare pydantic type: its message as written.
+        text = str(error.get("msg", kind)).removeprefix("Value error, ")
+        return f"{text} (giá trị: {got})", f"{text} (got {got})"
+    vi, en = words
+    params = {name: str(value) for name, value in ctx.items()}
+    params_vi = {name: value.replace("' or '", "', '") for name, value in params.items()}  # pydantic joins choices with "or"
+    return f"{vi.format_map(params_vi)} (giá trị: {got})", f"{en.format_map(params)} (got {got})"
+
+
+_NUMBER = ("phải là một số", "must be a number")
+_INVALID: dict[str, tuple[str, str]] = {
+    "float_parsing": _NUMBER, "float_type": _NUMBER, "int_parsing": ("phải là một số nguyên", "must be a whole number"),
+    "int_type": ("phải là một số nguyên", "must be a whole number"), "int_from_float": ("phải là một số nguyên", "must be a whole number"),
+    "finite_number": ("phải là một số hữu hạn", "must be a finite number"),
+    "bool_parsing": ("phải là true hoặc false", "must be true or false"), "bool_type": ("phải là true hoặc false", "must be true or false"),
+    "string_type": ("phải là chữ (một chuỗi)", "must be text"), "string_too_short": ("không được để trống", "must not be empty"),
+    "literal_error": ("phải là một trong: {expected}", "must be one of: {expected}"),
+    "enum": ("phải là một trong: {expected}", "must be one of: {expected}"),
+    "greater_than": ("phải lớn hơn {gt}", "must be greater than {gt}"),
+    "greater_than_equal": ("phải lớn hơn hoặc bằng {ge}", "must be at least {ge}"),
+    "less_than": ("phải nhỏ hơn {lt}", "must be less than {lt}"),
+    "less_than_equal": ("phải nhỏ hơn hoặc bằng {le}", "must be at most {le}"),
+    "too_short": ("cần ít nhất {min_length} mục", "needs at least {min_length} item(s)"),
+    "too_long": ("có nhiều nhất {max_length} mục", "takes at most {max_length} item(s)"),
+    "list_type": ("phải là một danh sách (các dòng bắt đầu bằng '- ')", "must be a list (lines starting with '- ')"),
+    "tuple_type": ("phải là một danh sách (các dòng bắt đầu bằng '- ')", "must be a list (lines starting with '- ')"),
+    "set_type": ("phải là một danh sách (các dòng bắt đầu bằng '- ')", "must be a list (lines starting with '- ')"),
+    "dict_type": ("phải là một bảng khóa: giá trị", "must be a mapping (key: value)"),
+    "model_type": ("phải là một bảng khóa: giá trị", "must be a mapping (key: value)"),
+    "model_attributes_type": ("phải là một bảng khóa: giá trị", "must be a mapping (key: value)"),
+    "union_tag_not_found": ("thiếu khóa '{discriminator}' cho biết loại", "lacks the key '{discriminator}' that says which kind it is"),
+}
+_INVALID_PREFIXES: tuple[tuple[str, tuple[str, str]], ...] = (
+    ("date", ("phải là một ngày dạng YYYY-MM-DD", "must be a date as YYYY-MM-DD")),
+    ("datetime", ("phải là một ngày dạng YYYY-MM-DD", "must be a date as YYYY-MM-DD")),
+)
 
 
 def _clean_loc(tree: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:

@@ -97,6 +97,10 @@ def _build(node: yaml.Node, file: str | None, path: tuple[str | int, ...], error
     except yaml.YAMLError as exc:
         detail = str(getattr(exc, "problem", None) or exc)
         raise error_cls(key="yaml.syntax", params={"detail": detail}, location=Location(file=file, line=line, path=path)) from None
+    except (ValueError, OverflowError) as exc:
+        # A scalar that looks like a date or number but is not one, e.g. `2023-02-30`.
+        key = "yaml.bad_date" if node.tag == "tag:yaml.org,2002:timestamp" else "yaml.bad_scalar"
+        raise error_cls(key=key, params={"text": node.value, "detail": str(exc)}, location=Location(file=file, line=line, path=path)) from None
 
 
 def _scalar_key(node: yaml.Node, file: str | None, path: tuple[str | int, ...], error_cls: type[RulesetError]) -> str:

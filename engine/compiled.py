@@ -17,7 +17,7 @@ from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .prepare import PreparedCommune, converter, prepare
 from .recognition import CriterionShape, judge
-from .fast import construct
+from .fast import construct, set_extra, set_fields_set, set_private, set_state
 from .results import (
     CommuneIdentity,
     CommuneResult,
@@ -103,15 +103,15 @@ class CompiledIndicator:
         else:
             state["values"] = {}
         record = _new(IndicatorResult)  # engine-made values: no re-validation (see fast.py)
-        _set(record, "__dict__", state)
-        _set(record, "__pydantic_fields_set__", _INDICATOR_FIELDS)
-        _set(record, "__pydantic_extra__", None)
-        _set(record, "__pydantic_private__", None)
+        set_state(record, state)
+        set_fields_set(record, _INDICATOR_FIELDS)
+        set_extra(record, None)
+        set_private(record, None)
         return record
 
 
 _NA, _MISSING, _ASSESSED, _ASSESSED_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED
-_new, _set = object.__new__, object.__setattr__
+_new = object.__new__
 _INDICATOR_FIELDS = set(IndicatorResult.model_fields)
 
 

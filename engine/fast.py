@@ -16,6 +16,22 @@ _DEFAULTS: dict[type, tuple[dict[str, Any], frozenset[str]]] = {}
 _set = object.__setattr__
 
 
+def _slot_setter(name: str) -> Any:
+    # BaseModel keeps its state in slots; calling the slot's own setter skips a name lookup per record
+    # (~100 records per commune). Falls back to object.__setattr__ if pydantic ever stores them otherwise.
+    descriptor = BaseModel.__dict__.get(name)
+    setter = getattr(descriptor, "__set__", None)
+    if setter is None:
+        return lambda obj, value: _set(obj, name, value)
+    return setter
+
+
+set_state = _slot_setter("__dict__")
+set_fields_set = _slot_setter("__pydantic_fields_set__")
+set_extra = _slot_setter("__pydantic_extra__")
+set_private = _slot_setter("__pydantic_private__")
+
+
 def construct(cls: type[M], **values: Any) -> M:
     """An instance of `cls` holding `values` (missing fields take their declared defaults)."""
     table = _DEFAULTS.get(cls)
@@ -24,21 +40,21 @@ def construct(cls: type[M], **values: Any) -> M:
         table = _DEFAULTS[cls] = (defaults, frozenset(cls.model_fields))
     defaults, names = table
     state = {**defaults, **values} if len(values) < len(names) else values
-    obj = cls.__new__(cls)
-    _set(obj, "__dict__", state)
-    _set(obj, "__pydantic_fields_set__", set(names))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    obj = _new(cls)
+    set_state(obj, state)
+    set_fields_set(obj, set(names))
+    set_extra(obj, None)
+    set_private(obj, None)
     return obj
 
 
 def from_state(cls: type[M], state: dict[str, Any]) -> M:
     """An instance of `cls` whose state is `state`, which must name every field (the caller's duty)."""
     obj = _new(cls)
-    _set(obj, "__dict__", state)
-    _set(obj, "__pydantic_fields_set__", _ALL_FIELDS.get(cls) or _all_fields(cls))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    set_state(obj, state)
+    set_fields_set(obj, _ALL_FIELDS.get(cls) or _all_fields(cls))
+    set_extra(obj, None)
+    set_private(obj, None)
     return obj
 
 

@@ -178,3 +178,17 @@ criteria:
     # Removing 2 points from criterion 2 breaks its sum: the error names the criterion's max_points line.
     assert caught.value.key == "ruleset.indicator_points"
     assert caught.value.params["actual"] == "2"
+
+
+def test_field_errors_are_in_plain_vietnamese_not_pydantic_english() -> None:
+    number = _first_error(FIXTURES / "broken" / "not_a_number.yaml")
+    assert "phải là một số" in number.message("vi") and "mười" in number.message("vi")
+    assert "Input should" not in number.message("vi") and "must be a number" in number.message("en")
+    kind = _first_error(FIXTURES / "broken" / "unknown_kind.yaml")
+    assert "treshold" in kind.message("vi") and "threshold" in kind.message("vi")
+    assert "does not match any" not in kind.message("en")
+
+
+def test_an_impossible_date_is_a_located_error_not_a_crash() -> None:
+    error = _first_error(FIXTURES / "broken" / "impossible_date.yaml")
+    assert "2020-02-30" in error.message("vi") and "ngày" in error.message("vi")
