@@ -22,6 +22,27 @@ _EXPORTS: dict[str, str] = {
     "registry": "chuanxa.api",
     "score": "chuanxa.api",
     "score_many": "chuanxa.api",
+    "summarise_many": "chuanxa.api",
+    "evaluator": "chuanxa.api",
+    "CostModel": "chuanxa.planning",
+    "MergeMapping": "chuanxa.planning",
+    "Plan": "chuanxa.planning",
+    "PlanStep": "chuanxa.planning",
+    "Simulation": "chuanxa.planning",
+    "TargetPlan": "chuanxa.planning",
+    "load_mapping": "chuanxa.planning",
+    "merge_communes": "chuanxa.planning",
+    "plan": "chuanxa.planning",
+    "plan_targets": "chuanxa.planning",
+    "simulate": "chuanxa.planning",
+    "sweep": "chuanxa.planning",
+    "frange": "chuanxa.planning",
+    "Sweep": "chuanxa.planning",
+    "Watcher": "chuanxa.engine.monitor",
+    "ColumnarEvaluator": "chuanxa.engine.columnar",
+    "render_report": "chuanxa.reports.render",
+    "CommuneSummary": "chuanxa.engine.results",
+    "SummaryBatch": "chuanxa.engine.results",
     "AssessedEntry": "chuanxa.communes.model",
     "CommuneData": "chuanxa.communes.model",
     "CommuneInfo": "chuanxa.communes.model",
@@ -58,15 +79,22 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted([*__all__, "__version__"])
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from chuanxa.api import compiled, load_ruleset, registry, score, score_many
+    from chuanxa.api import compiled, evaluator, load_ruleset, registry, score, score_many, summarise_many
+    from chuanxa.engine.columnar import ColumnarEvaluator
+    from chuanxa.engine.monitor import Watcher
+    from chuanxa.planning import (
+        CostModel, MergeMapping, Plan, PlanStep, Simulation, TargetPlan, load_mapping, merge_communes, plan, plan_targets, simulate,
+        Sweep, frange, sweep,
+    )
+    from chuanxa.reports.render import render_report
     from chuanxa.communes.model import AssessedEntry, CommuneData, CommuneInfo
     from chuanxa.criteria.model import Ruleset
     from chuanxa.engine.results import (
-        BatchResult, CommuneResult, CriterionResult, FailureCode, Gap, IndicatorResult, Reason, RowError, Status, Verdict,
+        BatchResult, CommuneResult, CommuneSummary, CriterionResult, FailureCode, Gap, IndicatorResult, Reason, RowError, Status, SummaryBatch, Verdict,
     )
     from chuanxa.errors import (
         ChuanxaError, CommuneDataError, EngineUnavailableError, ExpressionError, NoRulesetInForceError, RulesetError,

@@ -7,18 +7,23 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.model import Ruleset
 from chuanxa.criteria.registry import Registry
 from chuanxa.engine.batching import paused_gc
 from chuanxa.engine.compiled import CompiledRuleset, compile_ruleset
-from chuanxa.engine.results import BatchResult, CommuneResult, RowError
+from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, SummaryBatch
 from chuanxa.errors import ChuanxaError
 
 RulesetLike = Ruleset | CompiledRuleset | str | None
 CommuneLike = CommuneData | Mapping[str, Any] | str | Path
+EngineName = Literal["core", "durable"]
+
+#: From this many communes on, `summarise_many` evaluates column-wise (measured: below it, building the
+#: arrays costs more than it saves; see benchmarks/bench_scoring.py).
+COLUMN_WISE_FROM = 64
 
 
 @lru_cache(maxsize=8)
@@ -84,10 +89,30 @@ def as_commune(commune: CommuneLike) -> CommuneData:
     return commune_from_mapping(commune)
 
 
-def score(commune: CommuneLike, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = ()) -> CommuneResult:
+_DURABLE: dict[int, tuple[CompiledRuleset, Any]] = {}
+
+
+def evaluator(engine: CompiledRuleset, name: EngineName = "core") -> Any:
+    """The function that scores one `CommuneData` with `engine` on the chosen engine: "core" (the compiled
+    evaluator) or "durable" (the same ruleset on durable-rules; raises `EngineUnavailableError` without it)."""
+    if name == "core":
+        return engine.evaluate
+    if name != "durable":
+        raise ValueError(f"unknown engine {name!r}: use 'core' or 'durable'")
+    hit = _DURABLE.get(id(engine))
+    if hit is None:
+        from chuanxa.engine.durable_engine import DurableEngine
+
+        hit = _DURABLE[id(engine)] = (engine, DurableEngine(engine))  # the entry keeps `engine` alive, so its id stays unique
+    return hit[1].evaluate
+
+
+def score(commune: CommuneLike, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (),
+          engine: EngineName = "core") -> CommuneResult:
     """Score one commune.
 
-    The ruleset defaults to the one in force on the commune's `as_of` (or `as_of` given here).
+    The ruleset defaults to the one in force on the commune's `as_of` (or `as_of` given here). `engine="durable"`
+    scores on durable-rules instead of the compiled evaluator (same answers; needs `chuanxa[durable]`).
 
     Example:
         >>> import chuanxa
@@ -95,11 +120,12 @@ def score(commune: CommuneLike, ruleset: RulesetLike = None, *, as_of: Any = Non
         >>> result.verdict, result.total.points  # doctest: +SKIP
     """
     data = as_commune(commune)
-    engine = compiled(ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
-    return engine.evaluate(data)
+    core = compiled(ruleset if ruleset is not None else data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+    return evaluator(core, engine)(data)
 
 
-def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = ()) -> BatchResult:
+def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (),
+               engine: EngineName = "core") -> BatchResult:
     """Score many communes; one that cannot be read is listed in `rejected` and never stops the others.
 
     `communes` is an iterable of commune files/mappings/models, or the path of a CSV or XLSX table (one row
@@ -107,7 +133,7 @@ def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLik
     the one in force on `as_of` (default today).
     """
     if isinstance(communes, (str, Path)) and Path(communes).suffix.lower() in TABLE_SUFFIXES:
-        return score_table(Path(communes), ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
+        return score_table(Path(communes), ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine)
     if isinstance(communes, (str, Path)):
         communes = [communes]
     results: list[CommuneResult] = []
@@ -115,7 +141,7 @@ def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLik
     with paused_gc():
         for index, item in enumerate(communes, start=1):
             try:
-                results.append(score(item, ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs))
+                results.append(score(item, ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine))
             except ChuanxaError as exc:
                 source = str(item) if isinstance(item, (str, Path)) else None
                 code = item.commune.code if isinstance(item, CommuneData) else None
@@ -126,24 +152,114 @@ def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLik
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 
-def score_table(path: Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = ()) -> BatchResult:
+def score_table(path: Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (),
+                engine: EngineName = "core") -> BatchResult:
     """Score every row of a CSV/XLSX table; bad rows are rejected with file, row, column and reason."""
     from chuanxa.communes.readers import read_table
 
-    engine = compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
-    table = read_table(path, engine.ruleset)
+    core = compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    evaluate = evaluator(core, engine)
+    table = read_table(path, core.ruleset)
     rejected = [(number, _row_error(exc, str(path), number, exc.location.commune)) for number, exc in table.errors]
     results: list[CommuneResult] = []
     with paused_gc():
         for row in table.rows:
             try:
-                results.append(engine.evaluate(row.data))
+                results.append(evaluate(row.data))
             except ChuanxaError as exc:
                 for item in exc.related or [exc]:
                     item.location = replace(item.location, file=str(path), row=row.row, column=row.columns.get(tuple(str(p) for p in item.location.path)))
                 rejected.append((row.row, _row_error(exc, str(path), row.row, row.data.commune.code)))
     ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
     return BatchResult(results=tuple(results), rejected=ordered, unknown_columns=tuple(table.unknown_columns))
+
+
+def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None,
+                   rulesets_dirs: Iterable[str | Path] = (), column_wise: bool | None = None) -> SummaryBatch:
+    """Totals, criteria, verdicts and indicator points of many communes, without explanations or gap lists.
+
+    The fast path for large tables: from `COLUMN_WISE_FROM` communes on (or when `column_wise=True`) the
+    communes are evaluated together by the column-wise evaluator; each summary equals
+    `score(commune).summary()`. Bad communes are rejected as in `score_many`, never stopping the rest.
+    """
+    from chuanxa.engine.prepare import PreparedCommune, prepare
+
+    items, rejected, unknown = _commune_items(communes, ruleset, as_of, rulesets_dirs)
+    groups: dict[int, tuple[CompiledRuleset, list[tuple[int, PreparedCommune]]]] = {}
+    with paused_gc():
+        for order, row, data, core, where in items:
+            try:
+                prepared = prepare(core, data)
+            except ChuanxaError as exc:
+                _locate(exc, where, row)
+                rejected.append((order, _row_error(exc, where.get("file"), row, data.commune.code)))
+                continue
+            groups.setdefault(id(core), (core, []))[1].append((order, prepared))
+        found: list[tuple[int, CommuneSummary]] = []
+        used_columns = False
+        for core, members in groups.values():
+            if column_wise if column_wise is not None else len(members) >= COLUMN_WISE_FROM:
+                from chuanxa.engine.columnar import ColumnarEvaluator
+                from chuanxa.engine.summary import summarise_prepared
+
+                summaries = summarise_prepared(_columnar(core, ColumnarEvaluator), [p for _, p in members])
+                used_columns = True
+            else:
+                summaries = [core.evaluate_prepared(p).summary() for _, p in members]
+            found += zip((position for position, _ in members), summaries)
+    found.sort(key=lambda pair: pair[0])
+    ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
+    return SummaryBatch(summaries=tuple(s for _, s in found), rejected=ordered, unknown_columns=tuple(unknown), column_wise=used_columns)
+
+
+_COLUMNAR: dict[int, tuple[CompiledRuleset, Any]] = {}
+
+
+def _columnar(core: CompiledRuleset, cls: Any) -> Any:
+    hit = _COLUMNAR.get(id(core))
+    if hit is None:
+        hit = _COLUMNAR[id(core)] = (core, cls(core))
+    return hit[1]
+
+
+_Item = tuple[int, int | None, CommuneData, CompiledRuleset, dict[str, Any]]
+
+
+def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path]
+                   ) -> tuple[list[_Item], list[tuple[int, RowError]], list[str]]:
+    """Per readable commune: (input order, table row, data, compiled ruleset, location hints); the unreadable
+    ones as (input order, error); a table's unknown columns. As in `score_many`, a commune that cannot be read
+    or has no ruleset is rejected without stopping the others."""
+    items: list[_Item] = []
+    rejected: list[tuple[int, RowError]] = []
+    if isinstance(communes, (str, Path)) and Path(communes).suffix.lower() in TABLE_SUFFIXES:
+        from chuanxa.communes.readers import read_table
+
+        path = Path(communes)
+        core = compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
+        table = read_table(path, core.ruleset)
+        rejected += [(number, _row_error(exc, str(path), number, exc.location.commune)) for number, exc in table.errors]
+        items += [(row.row, row.row, row.data, core, {"file": str(path), "columns": row.columns}) for row in table.rows]
+        return items, rejected, list(table.unknown_columns)
+    if isinstance(communes, (str, Path)):
+        communes = [communes]
+    for index, item in enumerate(communes, start=1):
+        source = str(item) if isinstance(item, (str, Path)) else None
+        try:
+            data = as_commune(item)
+            core = compiled(ruleset if ruleset is not None else data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+        except ChuanxaError as exc:
+            rejected.append((index, _row_error(exc, source, index if source is None else None, item.commune.code if isinstance(item, CommuneData) else None)))
+            continue
+        items.append((index, index if source is None else None, data, core, {"file": source}))
+    return items, rejected, []
+
+
+def _locate(exc: ChuanxaError, where: dict[str, Any], row: int | None) -> None:
+    columns = where.get("columns") or {}
+    for item in exc.related or [exc]:
+        item.location = replace(item.location, file=item.location.file or where.get("file"), row=row if row is not None else item.location.row,
+                                column=columns.get(tuple(str(p) for p in item.location.path)) if columns else item.location.column)
 
 
 def _row_error(exc: ChuanxaError, source: str | None, row: int | None, commune: str | None) -> RowError:

@@ -168,6 +168,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Giá trị {value} của '{label_vi}' ({input}) nằm ngoài khoảng cho phép {low} đến {high}.",
         "en": "The value {value} of '{label_en}' ({input}) lies outside the allowed range {low} to {high}.",
     },
+    "plan.sweep_size": {
+        "vi": "Phép quét có {size} điểm; cần từ 1 đến {max} điểm. Hãy thu hẹp khoảng hoặc tăng bước.",
+        "en": "The sweep has {size} points; it needs 1 to {max}. Narrow the ranges or use larger steps.",
+    },
     "data.unknown_input": {
         "vi": "Dữ liệu '{name}' không có trong bộ tiêu chí {ruleset}.",
         "en": "'{name}' is not an input of the ruleset {ruleset}.",

@@ -19,6 +19,7 @@ from chuanxa.outputs.labels import label, verdict_word
 from chuanxa.outputs.table import batch_table
 from chuanxa.planning import CostModel, load_mapping, merge_communes, plan as make_plan, plan_targets as make_targets, simulate as make_simulation
 from chuanxa.planning.plan import Plan
+from chuanxa.planning.sweep import Sweep, frange, sweep as make_sweep
 
 from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, lang_option, ruleset_option, rulesets_dir_option, write_text_output
 
@@ -31,17 +32,27 @@ format_option = click.option("--format", "fmt", type=click.Choice(["table", "jso
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--set", "sets", multiple=True, metavar="INPUT=VALUE", help="Giá trị mới / A changed value (repeatable).")
 @click.option("--assess", "assessments", multiple=True, metavar="ID=POINTS", help="Điểm thẩm định mới / Assessed points (repeatable).")
+@click.option("--sweep", "sweeps", multiple=True, metavar="INPUT=FROM:TO:STEP",
+              help="Quét một dữ liệu qua một khoảng giá trị (lặp lại để quét lưới) / Score over a range of values (repeat for a grid).")
 @ruleset_option
 @as_of_option
 @lang_option
 @format_option
 @rulesets_dir_option
-def simulate(file: Path, sets: tuple[str, ...], assessments: tuple[str, ...], ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ...]) -> None:
+def simulate(file: Path, sets: tuple[str, ...], assessments: tuple[str, ...], sweeps: tuple[str, ...], ruleset_ref: str | None, as_of: str | None, lang: Lang,
+             fmt: str, rulesets_dirs: tuple[Path, ...]) -> None:
     """Mô phỏng: chấm lại với số liệu thay đổi / What-if: re-score FILE with changed values."""
     changes = dict(_pair(text, "--set") for text in sets)
     assessed = {key: _number(value, "--assess") for key, value in (_pair(text, "--assess") for text in assessments)}
     data = read_commune_file(file)
     engine = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+    if sweeps:
+        if assessed:
+            raise click.UsageError("--sweep không dùng cùng --assess / --sweep does not combine with --assess")
+        ranges = dict(_sweep_range(text) for text in sweeps)
+        result_sweep = make_sweep(data, ranges, engine, changes={k: (None if v == "" else v) for k, v in changes.items()})
+        click.echo(json.dumps(result_sweep.model_dump(mode="json"), ensure_ascii=False, indent=2) if fmt == "json" else sweep_text(result_sweep, lang))
+        return
     result = make_simulation(data, {k: (None if v == "" else v) for k, v in changes.items()}, assessed, engine)
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
@@ -171,6 +182,37 @@ def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_o
     click.echo(batch_table(batch, lang))
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     return EXIT_OK if not batch.rejected else EXIT_SOME_FAILED
+
+
+def _sweep_range(text: str) -> tuple[str, list[float]]:
+    name, spec = _pair(text, "--sweep")
+    parts = spec.split(":")
+    if len(parts) != 3:
+        raise click.UsageError(f"--sweep cần dạng TÊN=TỪ:ĐẾN:BƯỚC, ví dụ full_immunisation_rate=85:100:1 / --sweep takes NAME=FROM:TO:STEP, got '{text}'")
+    start, stop, step = (_number(part, "--sweep") for part in parts)
+    if step <= 0 or stop < start:
+        raise click.UsageError(f"--sweep: cần TỪ ≤ ĐẾN và BƯỚC > 0 / --sweep needs FROM ≤ TO and STEP > 0, got '{text}'")
+    return name, frange(start, stop, step)
+
+
+def sweep_text(result: Sweep, lang: Lang, limit: int = 60) -> str:
+    """A table of the sweep (only the points where the verdict changes, when there are many), then the answer."""
+    vi = lang == "vi"
+    points = list(result.points)
+    shown = points if len(points) <= limit else [p for i, p in enumerate(points) if i in (0, len(points) - 1) or p.verdict is not points[i - 1].verdict]
+    rows = [[*(f"{p.values[name]:g}" if isinstance(p.values[name], float) else str(p.values[name]) for name in result.inputs), f"{p.total:g}", f"{p.share:.1%}",
+             verdict_word(p.verdict.value, lang), ", ".join(p.criteria_below)] for p in shown]
+    headers = [*result.inputs, label("total", lang), label("share", lang), label("verdict", lang), "TC < 50%" if vi else "Criteria < 50%"]
+    lines = [f"{result.name} [{result.commune}]", tabulate(rows, headers=headers, tablefmt="simple")]
+    if len(shown) < len(points):
+        lines.append(f"(chỉ hiện {len(shown)}/{len(points)} điểm: đầu, cuối và nơi kết luận đổi)" if vi else f"(showing {len(shown)} of {len(points)} points: first, last and where the verdict changes)")
+    first = result.first_recognised
+    values = ", ".join(f"{name} = {first.values[name]:g}" for name in result.inputs) if first else ""
+    if first:
+        lines.append(f"Đạt chuẩn lần đầu tại: {values}" if vi else f"First recognised at: {values}")
+    else:
+        lines.append("Không điểm nào của phép quét làm xã đạt chuẩn." if vi else "No point of the sweep makes the commune recognised.")
+    return "\n".join(lines)
 
 
 def _pair(text: str, option: str) -> tuple[str, str]:

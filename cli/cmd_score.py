@@ -8,12 +8,12 @@ from typing import Any
 
 import click
 
-from chuanxa.api import TABLE_SUFFIXES, compiled, score_many
+from chuanxa.api import TABLE_SUFFIXES, compiled, evaluator, score_many, summarise_many
 from chuanxa.communes.readers import read_commune_file
-from chuanxa.engine.results import BatchResult, CommuneResult, RowError, Verdict
+from chuanxa.engine.results import BatchResult, CommuneResult, RowError, SummaryBatch, Verdict
 from chuanxa.errors import ChuanxaError, CommuneDataError
 from chuanxa.messages import Lang
-from chuanxa.outputs.csvout import results_csv
+from chuanxa.outputs.csvout import results_csv, summaries_csv
 from chuanxa.outputs.jsonout import batch_json, commune_json, dumps
 from chuanxa.outputs.table import batch_table, commune_table
 from chuanxa.outputs.xlsxout import write_results_xlsx
@@ -50,11 +50,21 @@ def score(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, l
 @as_of_option
 @lang_option
 @click.option("--fail-below", is_flag=True, help="Trả mã 1 nếu có xã chưa đạt chuẩn / Exit 1 when a commune is not recognised.")
+@click.option("--summary", "summary_only", is_flag=True,
+              help="Chỉ tổng hợp điểm và kết luận, không giải thích (nhanh cho bảng lớn) / Totals and verdicts only, no explanations (fast for large tables).")
 @rulesets_dir_option
-def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, fail_below: bool, rulesets_dirs: tuple[Path, ...]) -> int:
+def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, fail_below: bool, summary_only: bool,
+          rulesets_dirs: tuple[Path, ...]) -> int:
     """Chấm cả bảng xã, không dừng vì hàng lỗi / Score a whole XLSX/CSV table; bad rows are listed, never stop the rest."""
-    result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
     fmt = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}.get(output.suffix.lower(), "xlsx")
+    if summary_only:
+        summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+        _render_summaries(summaries, fmt, output, lang)
+        click.echo(batch_table(summaries, lang))
+        click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
+        _report_rejected(summaries, lang)
+        return _exit_code(summaries, fail_below)
+    result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
     _render(result, fmt, output, lang, single=False, detail=True)
     click.echo(batch_table(result, lang))
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
@@ -68,9 +78,7 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
     unknown: list[str] = []
     for file in files:
         if file.suffix.lower() in TABLE_SUFFIXES:
-            part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
-            if engine == "durable":
-                part = _rescore_durable(part, file, ruleset_ref, as_of, rulesets_dirs)
+            part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine)  # type: ignore[arg-type]
             results += part.results
             rejected += part.rejected
             unknown += part.unknown_columns
@@ -83,7 +91,7 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
         # A ruleset problem is a usage error for the whole run (exit 2), not a rejected commune.
         core = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
         try:
-            results.append(_evaluator(core, engine)(data))
+            results.append(evaluator(core, engine)(data))  # type: ignore[arg-type]
         except CommuneDataError as exc:
             rejected.append(_rejected(file, exc))
     return BatchResult(results=tuple(results), rejected=tuple(rejected), unknown_columns=tuple(unknown))
@@ -97,22 +105,13 @@ def _rejected(file: Path, exc: ChuanxaError) -> RowError:
     return RowError(source=str(file), commune=exc.location.commune, errors=errors)
 
 
-def _evaluator(core: Any, engine: str) -> Any:
-    if engine == "core":
-        return core.evaluate
-    from chuanxa.engine.durable_engine import DurableEngine
-
-    return DurableEngine(core).evaluate
-
-
-def _rescore_durable(part: BatchResult, file: Path, ruleset_ref: str | None, as_of: str | None, rulesets_dirs: tuple[Path, ...]) -> BatchResult:
-    from chuanxa.communes.readers import read_table
-
-    core = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
-    evaluate = _evaluator(core, "durable")
-    scored = {r.commune.code for r in part.results}
-    rows = [row.data for row in read_table(file, core.ruleset).rows if row.data.commune.code in scored]
-    return part.model_copy(update={"results": tuple(evaluate(data) for data in rows)})
+def _render_summaries(batch: SummaryBatch, fmt: str, output: Path, lang: Lang) -> None:
+    if fmt == "xlsx":
+        write_results_xlsx(batch, output, lang)
+    elif fmt == "json":
+        write_text_output(dumps(batch_json(batch)), output)
+    else:
+        output.write_text(summaries_csv(batch.summaries), encoding="utf-8-sig")
 
 
 def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, single: bool, detail: bool) -> None:
@@ -137,7 +136,7 @@ def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, singl
         write_text_output(text, output)
 
 
-def _report_rejected(batch: BatchResult, lang: Lang) -> None:
+def _report_rejected(batch: BatchResult | SummaryBatch, lang: Lang) -> None:
     if batch.unknown_columns:
         click.secho(("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns), fg="yellow", err=True)
     for rejected in batch.rejected:
@@ -145,9 +144,10 @@ def _report_rejected(batch: BatchResult, lang: Lang) -> None:
             click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + str(error.get(f"message_{lang}")), fg="red", err=True)
 
 
-def _exit_code(batch: BatchResult, fail_below: bool) -> int:
+def _exit_code(batch: BatchResult | SummaryBatch, fail_below: bool) -> int:
     if batch.rejected:
         return EXIT_SOME_FAILED
-    if fail_below and any(r.verdict is not Verdict.RECOGNISED for r in batch.results):
+    items = batch.results if isinstance(batch, BatchResult) else batch.summaries
+    if fail_below and any(r.verdict is not Verdict.RECOGNISED for r in items):
         return EXIT_SOME_FAILED
     return EXIT_OK

@@ -26,7 +26,7 @@ from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, Thre
 
 from .columnar_expr import ArrayFn, Vocabulary, compile_array
 from .compiled import CompiledRuleset
-from .prepare import prepare
+from .prepare import PreparedCommune, prepare
 from .results import CommuneResult, Reason, Status, Verdict
 
 STATUSES: tuple[Status, ...] = tuple(Status)
@@ -84,7 +84,10 @@ class ColumnarEvaluator:
     # --- building tables ---
     def columns_from_communes(self, communes: Sequence[CommuneData]) -> dict[str, np.ndarray]:
         """Columns for `communes` (checked and typed by the per-commune preparation; raises on bad data)."""
-        rows = [prepare(self.engine, data) for data in communes]
+        return self.columns_from_prepared([prepare(self.engine, data) for data in communes])
+
+    def columns_from_prepared(self, rows: Sequence[PreparedCommune]) -> dict[str, np.ndarray]:
+        """Columns for communes already checked by `prepare` (so that a caller can reject bad rows one by one)."""
         n = len(rows)
         cols: dict[str, np.ndarray] = {}
         for name, spec in self.engine.ruleset.inputs.items():

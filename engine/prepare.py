@@ -79,6 +79,17 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
     return PreparedCommune(data=data, env=env, zone=zone, zone_source=source, region=region, assessed=assessed)
 
 
+def check_value(compiled: "CompiledRuleset", name: str, raw: Any, commune: str = "") -> Any:
+    """One value for input `name`, typed and within bounds, or a `CommuneDataError` saying why (as `prepare` would)."""
+    converter = compiled.converters.get(name)
+    if converter is None:
+        raise _error("data.unknown_input", commune, ("values", name), None, name=name, ruleset=compiled.ruleset.ref, suggestions=close_matches(name, compiled.ruleset.inputs))
+    try:
+        return converter(raw)
+    except ValueError as exc:
+        raise _value_error(compiled, compiled.ruleset.inputs[name], name, raw, commune, str(exc)) from None
+
+
 def convert(spec: InputDef, raw: Any) -> Any:
     """`raw` as the input's type, within its bounds; ValueError("type") or ValueError("bounds") otherwise."""
     return converter(spec)(raw)
@@ -183,4 +194,4 @@ def _fmt(value: float | None) -> str:
     return "…" if value is None else f"{value:g}"
 
 
-__all__ = ["PreparedCommune", "prepare", "convert", "dt"]
+__all__ = ["PreparedCommune", "prepare", "convert", "check_value", "dt"]

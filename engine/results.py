@@ -214,6 +214,45 @@ class CommuneResult(_Record):
         """The documented JSON form (see README, "JSON result")."""
         return self.model_dump(mode="json")
 
+    def summary(self) -> "CommuneSummary":
+        """This result without its explanation (what `chuanxa.summarise_many` gives per commune)."""
+        codes: list[FailureCode] = []
+        for reason in self.reasons:
+            if reason.code not in codes:
+                codes.append(reason.code)
+        return CommuneSummary(
+            ruleset=self.ruleset, commune=self.commune, as_of=self.as_of, zone=self.zone, zone_source=self.zone_source, region=self.region,
+            total=self.total, criteria=self.criteria, verdict=self.verdict, recognised=self.recognised, reason_codes=tuple(codes),
+            knockouts_failed=self.knockouts_failed, missing_count=self.missing_count, provisional_count=self.provisional_count,
+            provisional_decides=self.provisional_decides, points={i.id: round(i.points * 1e6) / 1e6 for i in self.indicators},
+            statuses={i.id: i.status for i in self.indicators},
+        )
+
+
+class CommuneSummary(_Record):
+    """A commune's standing without the explanation: totals, criteria, verdict, indicator points and statuses.
+
+    What a district table needs; built column-wise for large batches (`chuanxa.summarise_many`) or from a full
+    result (`CommuneResult.summary()`), with the same values either way."""
+
+    ruleset: RulesetStamp
+    commune: CommuneIdentity
+    as_of: dt.date | None = None
+    zone: int | None
+    zone_source: str
+    region: str | None
+    total: Total
+    criteria: tuple[CriterionResult, ...]
+    verdict: Verdict
+    recognised: bool | None
+    reason_codes: tuple[FailureCode, ...]  # in the order of `reasons` in a full result, each once
+    knockouts_failed: tuple[str, ...] = ()
+    missing_count: int = 0
+    provisional_count: int
+    provisional_decides: bool
+    points: dict[str, float]  # indicator id → points
+    statuses: dict[str, Status]  # indicator id → status
+
 
 class RowError(_Record):
     """A commune that could not be scored, with every problem found in it."""
@@ -234,6 +273,22 @@ class BatchResult(_Record):
     @property
     def recognised_count(self) -> int:
         return sum(1 for r in self.results if r.verdict is Verdict.RECOGNISED)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class SummaryBatch(_Record):
+    """Many communes summarised (no explanations), and the rejected ones, in input order."""
+
+    summaries: tuple[CommuneSummary, ...]
+    rejected: tuple[RowError, ...] = ()
+    unknown_columns: tuple[str, ...] = ()
+    column_wise: bool = False  # whether the column-wise evaluator computed them
+
+    @property
+    def recognised_count(self) -> int:
+        return sum(1 for r in self.summaries if r.verdict is Verdict.RECOGNISED)
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -80,6 +80,19 @@ KIND: Final[dict[str, dict[Lang, str]]] = {
 }
 
 
+#: Why a commune is not recognised, in a few words (summaries carry codes, not sentences).
+FAILURE: Final[dict[str, dict[Lang, str]]] = {
+    "KNOCKOUT_FAILED": {"vi": "không đạt chỉ tiêu điểm liệt", "en": "a knock-out indicator failed"},
+    "CRITERION_BELOW_FLOOR": {"vi": "có tiêu chí dưới 50% điểm", "en": "a criterion below its floor"},
+    "TOTAL_BELOW_MINIMUM": {"vi": "tổng điểm dưới mức tối thiểu", "en": "total below the minimum"},
+    "MISSING_DATA": {"vi": "thiếu số liệu", "en": "data missing"},
+}
+
+
+def failure_word(code: str, lang: Lang) -> str:
+    return FAILURE[code][lang]
+
+
 def label(key: str, lang: Lang, **params: object) -> str:
     return LABELS[key][lang].format(**params) if params else LABELS[key][lang]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from chuanxa.engine.results import BatchResult, CommuneResult, IndicatorResult
+from chuanxa.engine.results import BatchResult, CommuneResult, IndicatorResult, SummaryBatch
 from chuanxa.messages import Lang
 
 from .labels import label, status_word, verdict_word
@@ -71,17 +71,18 @@ def _gaps(result: CommuneResult, lang: Lang, limit: int) -> str:
     return "\n".join(lines)
 
 
-def batch_table(batch: BatchResult, lang: Lang) -> str:
-    """Many communes: one line each, then the rejected rows."""
+def batch_table(batch: BatchResult | SummaryBatch, lang: Lang) -> str:
+    """Many communes (full results or summaries): one line each, then the counts."""
+    items = batch.results if isinstance(batch, BatchResult) else batch.summaries
     rows = []
-    for r in batch.results:
+    for r in items:
         failing = ", ".join(c.id for c in r.criteria if not c.floor_met)
         rows.append([r.commune.code, _clip(r.commune.name, 28), f"{r.total.points:g}", f"{r.total.share:.1%}", verdict_word(r.verdict.value, lang), failing, ", ".join(r.knockouts_failed), r.missing_count])
     headers = [label("code", lang), label("commune", lang), label("total", lang), label("share", lang), label("verdict", lang),
                "TC < 50%" if lang == "vi" else "Criteria < 50%", label("knockout", lang), "Thiếu" if lang == "vi" else "Missing"]
     text = tabulate(rows, headers=headers, tablefmt="simple")
     recognised = batch.recognised_count
-    text += "\n\n" + (f"Đạt chuẩn: {recognised}/{len(batch.results)} xã" if lang == "vi" else f"Recognised: {recognised}/{len(batch.results)} communes")
+    text += "\n\n" + (f"Đạt chuẩn: {recognised}/{len(items)} xã" if lang == "vi" else f"Recognised: {recognised}/{len(items)} communes")
     if batch.rejected:
         text += "\n" + (f"Bị từ chối: {len(batch.rejected)} hàng" if lang == "vi" else f"Rejected: {len(batch.rejected)} rows")
     return text

@@ -7,25 +7,27 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from chuanxa.engine.results import BatchResult, CommuneResult
+from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, SummaryBatch
 from chuanxa.messages import Lang
 
-from .labels import label, status_word, verdict_word
+from .labels import failure_word, label, status_word, verdict_word
 from .table import provisional_notice
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def write_results_xlsx(batch: BatchResult, path: Path, lang: Lang = "vi") -> None:
-    """Write `batch` to `path` (values only, frozen headers, bold headings)."""
+def write_results_xlsx(batch: BatchResult | SummaryBatch, path: Path, lang: Lang = "vi") -> None:
+    """Write `batch` to `path` (values only, frozen headers, bold headings): a summary sheet, one sheet per
+    commune for full results, and the rejected rows."""
     from openpyxl import Workbook
 
     book = Workbook()
     summary = book.active
     summary.title = "Tổng hợp" if lang == "vi" else "Summary"
-    _summary_sheet(summary, batch.results, lang)
+    full = batch.results if isinstance(batch, BatchResult) else ()
+    _summary_sheet(summary, full or batch.summaries, lang)  # type: ignore[union-attr]
     used = {summary.title}
-    for result in batch.results:
+    for result in full:
         sheet = book.create_sheet(_sheet_name(f"{result.commune.code} {result.commune.name}", used))
         _commune_sheet(sheet, result, lang)
     if batch.rejected:
@@ -35,14 +37,17 @@ def write_results_xlsx(batch: BatchResult, path: Path, lang: Lang = "vi") -> Non
     book.save(path)
 
 
-def _summary_sheet(sheet: Any, results: Sequence[CommuneResult], lang: Lang) -> None:
+def _summary_sheet(sheet: Any, results: Sequence[CommuneResult] | Sequence[CommuneSummary], lang: Lang) -> None:
     criteria = [c.id for c in results[0].criteria] if results else []
     headers = [label("code", lang), label("commune", lang), "Tỉnh" if lang == "vi" else "Province", "Huyện" if lang == "vi" else "District",
                label("zone", lang), label("total", lang), label("max", lang), label("share", lang), label("verdict", lang), label("reasons", lang)]
     headers += [f"{label('criterion', lang)} {c}" for c in criteria] + [label("provisional", lang)]
     _header(sheet, headers)
     for r in results:
-        reasons = "; ".join(x.message.get(lang) for x in r.reasons)
+        if isinstance(r, CommuneResult):
+            reasons = "; ".join(x.message.get(lang) for x in r.reasons)
+        else:
+            reasons = "; ".join(failure_word(code.value, lang) for code in r.reason_codes)
         sheet.append([r.commune.code, r.commune.name, r.commune.province, r.commune.district, r.zone, r.total.points, r.total.max,
                       round(r.total.share, 4), verdict_word(r.verdict.value, lang), reasons] + [c.points for c in r.criteria] + [r.provisional_count])
     _widths(sheet, [10, 24, 14, 14, 6, 10, 8, 8, 18, 60] + [10] * len(criteria) + [10])
@@ -84,7 +89,7 @@ def _commune_sheet(sheet: Any, r: CommuneResult, lang: Lang) -> None:
     _widths(sheet, [10, 10, 50, 8, 8, 14, 14, 18, 30, 10, 10, 40])
 
 
-def _rejected_sheet(sheet: Any, batch: BatchResult, lang: Lang) -> None:
+def _rejected_sheet(sheet: Any, batch: BatchResult | SummaryBatch, lang: Lang) -> None:
     _header(sheet, [label("row", lang), label("code", lang), label("errors", lang)])
     for rejected in batch.rejected:
         for error in rejected.errors:

@@ -44,6 +44,25 @@ def test_a_batch_with_one_malformed_row_scores_the_others_and_names_the_bad_one(
     assert data["unknown_columns"] == ["Cột lạ"]
 
 
+def test_a_summary_batch_gives_the_same_totals_and_still_names_the_bad_row(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    table = tmp_path / "district.csv"
+    table.write_text(HEADER + GOOD + BAD + LOW, encoding="utf-8")
+    full, summary = tmp_path / "full.csv", tmp_path / "summary.csv"
+    assert run("batch", str(table), "-o", str(full), *MINI)[0] == EXIT_SOME_FAILED
+    code, _, stderr = run("batch", str(table), "-o", str(summary), "--summary", *MINI, "--lang", "en")
+    assert code == EXIT_SOME_FAILED and "row 3" in stderr and "abc" in stderr
+    assert summary.read_text(encoding="utf-8-sig") == full.read_text(encoding="utf-8-sig")
+    book_path = tmp_path / "summary.xlsx"
+    assert run("batch", str(table), "-o", str(book_path), "--summary", *MINI)[0] == EXIT_SOME_FAILED
+    book = load_workbook(book_path)
+    assert book.sheetnames == ["Tổng hợp", "Bị từ chối"]
+    assert [row[1] for row in book["Tổng hợp"].iter_rows(min_row=2, values_only=True)] == ["Xã An", "Xã Cường"]
+    reasons = book["Tổng hợp"]["J3"].value
+    assert reasons and "dưới" in reasons
+
+
 def test_the_xlsx_results_workbook_has_a_summary_and_a_sheet_per_commune(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

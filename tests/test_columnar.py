@@ -48,3 +48,34 @@ def test_they_agree_on_the_example_district_under_the_knockout_overlay() -> None
     ruleset = Registry([root / "examples" / "overlays"], use_env=False).load("qd1300_example_knockouts")
     rows = [r.data for r in read_table(root / "examples" / "thieu_hoa_2024.csv", ruleset).rows]
     _check_agreement(ruleset, rows)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_column_wise_summaries_equal_the_per_commune_ones(mini: chuanxa.Ruleset, data: st.DataObject) -> None:
+    for ruleset in rulesets_under_test(mini):
+        batch = [data.draw(communes(ruleset)) for _ in range(6)]
+        fast = chuanxa.summarise_many(batch, ruleset, column_wise=True)
+        slow = chuanxa.summarise_many(batch, ruleset, column_wise=False)
+        assert fast.column_wise and not slow.column_wise
+        assert list(fast.summaries) == list(slow.summaries) == [chuanxa.score(c, ruleset).summary() for c in batch]
+
+
+def test_summaries_of_a_table_with_a_bad_row_keep_the_others(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    source = Path(__file__).parent.parent / "examples" / "thieu_hoa_2024.csv"
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    column = next(i for i, name in enumerate(header) if "tiêm chủng" in name.lower() or "immunisation" in name.lower())
+    cells = lines[3].split(",")
+    cells[column] = "chín mươi"  # row 4 of the file: not a number
+    lines[3] = ",".join(cells)
+    table = tmp_path / "district.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for column_wise in (True, False):
+        result = chuanxa.summarise_many(table, "qd1300@2023-03-20", column_wise=column_wise)
+        assert len(result.summaries) == len(lines) - 2 and [r.row for r in result.rejected] == [4]
+        assert "chín mươi" in result.rejected[0].errors[0]["message_vi"]
+    full = chuanxa.score_many(table, "qd1300@2023-03-20")
+    assert [r.summary() for r in full.results] == list(chuanxa.summarise_many(table, "qd1300@2023-03-20", column_wise=True).summaries)

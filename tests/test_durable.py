@@ -45,3 +45,14 @@ def test_two_versions_load_side_by_side_and_a_version_registers_once() -> None:
 def test_score_with_the_durable_engine_from_the_cli(capsys) -> None:
     assert main(["score", "examples/xa-thieu-giao.yaml", "--engine", "durable", "--format", "json"]) == 0
     assert '"total"' in capsys.readouterr().out
+
+
+def test_the_library_scores_on_durable_rules_when_asked() -> None:
+    from pathlib import Path
+
+    example = Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml"
+    core, durable = chuanxa.score(example), chuanxa.score(example, engine="durable")
+    assert [(i.id, i.points, i.status) for i in durable.indicators] == [(i.id, i.points, i.status) for i in core.indicators]
+    assert durable.verdict is core.verdict
+    table = Path(__file__).parent.parent / "examples" / "thieu_hoa_2024.csv"
+    assert [r.summary() for r in chuanxa.score_many(table, engine="durable").results] == [r.summary() for r in chuanxa.score_many(table).results]

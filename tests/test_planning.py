@@ -4,6 +4,7 @@ communes; merged communes keep totals and re-weight rates."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -261,3 +262,27 @@ def test_large_districts_find_recognised_communes_column_wise_with_the_same_answ
     fast = plan_targets(district, engine, target_share=0.9)
     slow_recognised = [c.commune.code for c in district if engine.evaluate(c).verdict is Verdict.RECOGNISED]
     assert sorted(fast.recognised_now) == sorted(slow_recognised)
+
+
+def test_a_sweep_agrees_with_scoring_each_variant_and_finds_the_first_recognised_value() -> None:
+    from chuanxa.planning.sweep import frange, sweep
+
+    example = Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml"
+    ranges = {"health_insurance_rate": frange(80, 100, 2.5), "full_immunisation_rate": [85.0, 95.0]}
+    by_columns, one_by_one = sweep(example, ranges, column_wise=True), sweep(example, ranges, column_wise=False)
+    assert by_columns.points == one_by_one.points and len(by_columns.points) == 18
+    for point in by_columns.points[::5]:
+        after = chuanxa.simulate(example, point.values).after
+        assert (after.total.points, after.verdict) == (point.total, point.verdict)
+    first = by_columns.first_recognised
+    assert first is not None and first.verdict is chuanxa.Verdict.RECOGNISED
+    assert all(p.verdict is not chuanxa.Verdict.RECOGNISED for p in by_columns.points[: by_columns.points.index(first)])
+
+
+def test_a_sweep_value_out_of_bounds_is_refused_naming_the_input() -> None:
+    from chuanxa.planning.sweep import sweep
+
+    example = Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml"
+    with pytest.raises(chuanxa.CommuneDataError) as caught:
+        sweep(example, {"health_insurance_rate": [90, 120]})
+    assert "health_insurance_rate" in caught.value.message("en") and "120" in caught.value.message("vi")
