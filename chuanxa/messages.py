@@ -46,6 +46,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "'{key}: {value}' không phải là loại đã biết. Dùng một trong: {allowed}.",
         "en": "'{key}: {value}' is not a known kind. Use one of: {allowed}.",
     },
+    "ruleset.bad_as_of": {
+        "vi": "'{value}' không phải là một ngày hay năm đánh giá có thật. Viết năm (2024) hoặc ngày dạng YYYY-MM-DD hay DD/MM/YYYY.",
+        "en": "'{value}' is not a real assessment date or year. Write a year (2024) or a date as YYYY-MM-DD or DD/MM/YYYY.",
+    },
     "ruleset.unknown_key": {
         "vi": "Khóa '{key}' không được phép ở đây.",
         "en": "The key '{key}' is not allowed here.",
@@ -199,6 +203,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     "data.unknown_columns": {
         "vi": "Các cột không dùng đến (không khớp dữ liệu nào): {columns}.",
         "en": "Columns not used (they match no input): {columns}.",
+    },
+    "data.no_data_sheet": {
+        "vi": "Không trang tính nào có cột mã xã (đã xem: {sheets}). Hàng tiêu đề cần một cột 'Mã xã' (hoặc 'code').",
+        "en": "No sheet has a commune-code column (sheets seen: {sheets}). The header row needs a 'Mã xã' (or 'code') column.",
     },
     "data.empty": {
         "vi": "Tệp không có dòng dữ liệu nào.",

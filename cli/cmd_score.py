@@ -76,12 +76,14 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
     results: list[CommuneResult] = []
     rejected: list[RowError] = []
     unknown: list[str] = []
+    skipped: list[str] = []
     for file in files:
         if file.suffix.lower() in TABLE_SUFFIXES:
             part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine)  # type: ignore[arg-type]
             results += part.results
             rejected += part.rejected
             unknown += part.unknown_columns
+            skipped += part.skipped_sheets
             continue
         try:
             data = read_commune_file(file)
@@ -94,7 +96,7 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
             results.append(evaluator(core, engine)(data))  # type: ignore[arg-type]
         except CommuneDataError as exc:
             rejected.append(_rejected(file, exc))
-    return BatchResult(results=tuple(results), rejected=tuple(rejected), unknown_columns=tuple(unknown))
+    return BatchResult(results=tuple(results), rejected=tuple(rejected), unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped))
 
 
 def _rejected(file: Path, exc: ChuanxaError) -> RowError:
@@ -111,7 +113,7 @@ def _render_summaries(batch: SummaryBatch, fmt: str, output: Path, lang: Lang) -
     elif fmt == "json":
         write_text_output(dumps(batch_json(batch)), output)
     else:
-        output.write_text(summaries_csv(batch.summaries), encoding="utf-8-sig")
+        output.write_text(summaries_csv(batch.summaries, batch.rejected, lang), encoding="utf-8-sig")
 
 
 def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, single: bool, detail: bool) -> None:
@@ -123,7 +125,7 @@ def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, singl
     if fmt == "json":
         text = dumps(commune_json(batch.results[0]) if single and batch.results else batch_json(batch))
     elif fmt == "csv":
-        text = results_csv(batch.results)
+        text = results_csv(batch.results, batch.rejected, lang)
     elif single and batch.results:
         text = commune_table(batch.results[0], lang, detail=detail)
     elif single:
@@ -139,6 +141,9 @@ def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, singl
 def _report_rejected(batch: BatchResult | SummaryBatch, lang: Lang) -> None:
     if batch.unknown_columns:
         click.secho(("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns), fg="yellow", err=True)
+    if batch.skipped_sheets:
+        click.secho(("Trang tính không có cột mã xã, không đọc: " if lang == "vi" else "Sheets without a commune-code column, not read: ")
+                    + ", ".join(batch.skipped_sheets), fg="yellow", err=True)
     for rejected in batch.rejected:
         for error in rejected.errors:
             click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + str(error.get(f"message_{lang}")), fg="red", err=True)

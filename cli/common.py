@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -37,36 +38,75 @@ rulesets_dir_option = click.option(
 as_of_option = click.option("--as-of", "as_of", default=None, metavar="DATE|YEAR", help="Ngày hoặc năm đánh giá / Assessment date or year (chooses the ruleset in force).")
 
 
-def current_lang() -> Lang:
+def current_lang(argv: Sequence[str] | None = None) -> Lang:
+    """The language asked for: `--lang` of the running command, else of the command line (an error raised
+    while click is parsing or after it finished has no context left), else CHUANXA_LANG, else Vietnamese."""
     ctx = click.get_current_context(silent=True)
     while ctx is not None:
         lang = ctx.params.get("lang")
         if lang in ("vi", "en"):
             return lang  # type: ignore[no-any-return]
         ctx = ctx.parent
+    args = list(sys.argv[1:] if argv is None else argv)
+    for index, arg in enumerate(args):
+        value = args[index + 1] if arg == "--lang" and index + 1 < len(args) else arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if value in ("vi", "en"):
+            return value  # type: ignore[return-value]
     return default_lang()
 
 
-def fail(error: ChuanxaError) -> None:
+def fail(error: ChuanxaError, lang: Lang | None = None) -> None:
     """Print a typed error (and the others found with it) in the user's language, for a human."""
-    lang = current_lang()
+    lang = lang or current_lang()
     for item in error.related or [error]:
         click.secho(("Lỗi: " if lang == "vi" else "Error: ") + item.message(lang), fg="red", err=True)
 
 
-def run_safely(body: Callable[[], Any]) -> int:
+# click's own usage errors are English; these are the ones a user meets, in Vietnamese.
+_CLICK_VI: tuple[tuple[str, str], ...] = (
+    (r"File '(.*)' does not exist\.", r"Tệp '\1' không tồn tại."),
+    (r"Path '(.*)' does not exist\.", r"Đường dẫn '\1' không tồn tại."),
+    (r"File '(.*)' is a directory\.", r"'\1' là một thư mục, không phải tệp."),
+    (r"Directory '(.*)' is a file\.", r"'\1' là một tệp, không phải thư mục."),
+    (r"Invalid value for '(.*?)': ", r"Giá trị không hợp lệ cho '\1': "),
+    (r"Invalid value: ", r"Giá trị không hợp lệ: "),
+    (r"'(.*?)' is not one of (.*)\.", r"'\1' không phải một trong \2."),
+    (r"'(.*?)' is not a valid (integer|float)( range)?\.", r"'\1' không phải là một số hợp lệ."),
+    (r"Missing argument '(.*)'\.", r"Thiếu tham số '\1'."),
+    (r"Missing option '(.*)'\.", r"Thiếu tùy chọn '\1'."),
+    (r"No such option: (\S+)", r"Không có tùy chọn \1"),
+    (r"Did you mean (.*)\?", r"Có phải ý bạn là \1?"),
+    (r"(?:Option '(.*)' requires an argument|Option '(.*)' requires \d+ arguments)\.", r"Tùy chọn '\1' cần một giá trị."),
+    (r"No such command '(.*)'\.", r"Không có lệnh '\1'."),
+    (r"Got unexpected extra arguments? \((.*)\)", r"Thừa tham số (\1)"),
+)
+
+
+def usage_message(exc: click.ClickException, lang: Lang) -> str:
+    """A click usage error in the user's language, with where to find help."""
+    text = exc.format_message()
+    if lang == "vi":
+        for pattern, replacement in _CLICK_VI:
+            text = re.sub(pattern, replacement, text)
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "chuanxa"
+    hint = f"Xem '{command} --help' để biết cách dùng." if lang == "vi" else f"See '{command} --help' for usage."
+    return ("Lỗi: " if lang == "vi" else "Error: ") + text + "\n" + hint
+
+
+def run_safely(body: Callable[[], Any], argv: Sequence[str] | None = None) -> int:
     """Run the CLI body, turning every failure into a message and an exit code, never a traceback."""
     try:
         result = body()
         return result if isinstance(result, int) else EXIT_OK
     except ChuanxaError as exc:
-        fail(exc)
+        fail(exc, current_lang(argv))
         return EXIT_USAGE
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
-        return EXIT_USAGE
+        click.secho(usage_message(exc, current_lang(argv)), fg="red", err=True)
+        return exc.exit_code if exc.exit_code not in (0, 1) else EXIT_USAGE
     except click.Abort:
         click.echo("Đã hủy / Aborted.", err=True)
         return EXIT_USAGE

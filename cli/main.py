@@ -59,7 +59,7 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Console entry point: never shows a traceback to a user."""
-    return run_safely(lambda: cli.main(args=argv, prog_name="chuanxa", standalone_mode=False))
+    return run_safely(lambda: cli.main(args=argv, prog_name="chuanxa", standalone_mode=False), argv)
 
 
 if __name__ == "__main__":  # pragma: no cover

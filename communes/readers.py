@@ -104,6 +104,7 @@ class TableRow:
     row: int
     data: CommuneData
     columns: dict[tuple[str, ...], str]
+    sheet: str | None = None  # the XLSX sheet, when the workbook has more than one data sheet
 
 
 @dataclass
@@ -111,29 +112,62 @@ class TableRead:
     rows: list[TableRow] = field(default_factory=list)
     errors: list[tuple[int, CommuneDataError]] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)  # non-empty sheets without a commune-code column
+
+
+@dataclass
+class _Sheet:
+    name: str | None
+    header: list[str]
+    rows: list[tuple[int, list[Any]]]
+
+
+# Sheets that chuanxa's own data-entry template adds beside the data (lists for validation, the guide).
+_TEMPLATE_SHEETS = {"danh muc", "lists", "huong dan", "guide"}
 
 
 def read_table(path: Path, ruleset: "Ruleset") -> TableRead:
-    """Many communes from a CSV or XLSX file. Bad rows are collected in `errors`, never raised."""
-    header, rows = _table_cells(path)
-    mapping, unknown = match_headers(header, ruleset)
-    result = TableRead(unknown_columns=unknown)
-    if not rows:
+    """Many communes from a CSV or XLSX file. Bad rows are collected in `errors`, never raised.
+
+    In a workbook every sheet whose header has a commune-code column is read (e.g. one sheet per assessment
+    round); other non-empty sheets are listed in `skipped_sheets` so that nothing is dropped unseen."""
+    sheets = _table_sheets(path)
+    result = TableRead()
+    data_sheets: list[tuple[_Sheet, dict[int, tuple[str, ...]]]] = []
+    for sheet in sheets:
+        mapping, unknown = match_headers(sheet.header, ruleset)
+        if sheet.name is not None and ("commune", "code") not in mapping.values():
+            if sheet.rows and fold(sheet.name) not in _TEMPLATE_SHEETS:
+                result.skipped_sheets.append(sheet.name)
+            continue
+        data_sheets.append((sheet, mapping))
+        result.unknown_columns += [name for name in unknown if name not in result.unknown_columns]
+    if not data_sheets and result.skipped_sheets:
+        raise CommuneDataError(key="data.no_data_sheet", params={"sheets": ", ".join(result.skipped_sheets)}, location=Location(file=str(path)))
+    if not any(sheet.rows for sheet, _ in data_sheets):
         raise CommuneDataError(key="data.empty", location=Location(file=str(path)))
-    seen_codes: dict[str, int] = {}
-    for number, cells in rows:
-        raw, columns = _row_mapping(header, cells, mapping)
-        try:
-            data = commune_from_mapping(raw, file=str(path), row=number, columns=columns)
-        except CommuneDataError as exc:
-            result.errors.append((number, exc))
-            continue
-        if data.commune.code in seen_codes:
-            error = CommuneDataError(key="data.bad_field", params={"field": "code", "value": data.commune.code, "expected": f"a code not used before (row {seen_codes[data.commune.code]} has it)", "expected_vi": f"Mã xã đã dùng ở hàng {seen_codes[data.commune.code]}."}, location=Location(file=str(path), row=number, column=columns.get(("commune", "code")), commune=data.commune.code))
-            result.errors.append((number, error))
-            continue
-        seen_codes[data.commune.code] = number
-        result.rows.append(TableRow(number, data, columns))
+    named = len(data_sheets) > 1
+    seen_codes: dict[str, str] = {}
+    for sheet, mapping in data_sheets:
+        sheet_name = sheet.name if named else None
+        for number, cells in sheet.rows:
+            raw, columns = _row_mapping(sheet.header, cells, mapping)
+            where = f"{path} [{sheet_name}]" if sheet_name else str(path)
+            try:
+                data = commune_from_mapping(raw, file=where, row=number, columns=columns)
+            except CommuneDataError as exc:
+                result.errors.append((number, exc))
+                continue
+            place = f"{sheet_name}, {number}" if sheet_name else str(number)
+            if data.commune.code in seen_codes:
+                first = seen_codes[data.commune.code]
+                error = CommuneDataError(key="data.bad_field", params={"field": "code", "value": data.commune.code, "expected": f"a code not used before (row {first} has it)",
+                                                                       "expected_vi": f"Mã xã đã dùng ở hàng {first}."},
+                                         location=Location(file=where, row=number, column=columns.get(("commune", "code")), commune=data.commune.code))
+                result.errors.append((number, error))
+                continue
+            seen_codes[data.commune.code] = place
+            result.rows.append(TableRow(number, data, columns, sheet_name))
     return result
 
 
@@ -187,13 +221,13 @@ def _row_mapping(header: list[str], cells: list[Any], mapping: dict[int, tuple[s
     return raw, columns
 
 
-def _table_cells(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def _table_sheets(path: Path) -> list[_Sheet]:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            return _csv_cells(path)
+            return [_Sheet(None, *_csv_cells(path))]
         if suffix in (".xlsx", ".xlsm"):
-            return _xlsx_cells(path)
+            return _xlsx_sheets(path)
     except OSError as exc:
         raise CommuneDataError(key="file.unreadable", params={"detail": exc.strerror or str(exc)}, location=Location(file=str(path))) from None
     raise CommuneDataError(key="data.bad_format", params={"suffix": suffix}, location=Location(file=str(path)))
@@ -206,7 +240,7 @@ def _csv_cells(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     return _split(lines)
 
 
-def _xlsx_cells(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def _xlsx_sheets(path: Path) -> list[_Sheet]:
     import openpyxl
 
     try:
@@ -214,11 +248,18 @@ def _xlsx_cells(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
         raise CommuneDataError(key="file.unreadable", params={"detail": str(exc)}, location=Location(file=str(path))) from None
     try:
-        sheet = book.worksheets[0]
-        lines = [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheets = [_Sheet(sheet.title, *_split([[_cell_value(cell) for cell in row] for row in sheet.iter_rows()])) for sheet in book.worksheets]
     finally:
         book.close()
-    return _split(lines)
+    return sheets
+
+
+def _cell_value(cell: Any) -> Any:
+    """A cell as the officer sees it: a number shown as a percentage ("95.6%", stored as 0.956) is 95.6."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (getattr(cell, "number_format", "") or ""):
+        return round(value * 100, 9)
+    return value
 
 
 def _split(lines: list[list[Any]]) -> tuple[list[str], list[tuple[int, list[Any]]]]:

@@ -74,7 +74,12 @@ def as_of_date(value: dt.date | dt.datetime | int | str | None) -> dt.date:
     text = str(value).strip()
     if re.fullmatch(r"\d{4}", text):
         return dt.date(int(text), 12, 31)
-    return dt.date.fromisoformat(text)
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise RulesetNotFoundError(key="ruleset.bad_as_of", params={"value": text})
 
 
 class Registry:

@@ -10,7 +10,7 @@ from chuanxa.communes.values import fold
 from chuanxa.criteria.checks import COMMUNE_ATTRIBUTES, expression_env
 from chuanxa.criteria.expressions import parse_expression
 from chuanxa.criteria.loader import content_hash
-from chuanxa.criteria.model import IndicatorModel, Ruleset
+from chuanxa.criteria.model import IndicatorModel, Ruleset, Text
 
 from .expr_eval import compile_expression
 from .gaps import build_gaps
@@ -133,6 +133,7 @@ class CompiledRuleset:
         self.region_ids = _name_table((r.id, r.vi, r.en) for r in ruleset.classification.regions)
         self.terrain_ids = _name_table((t.id, t.vi, t.en) for t in ruleset.classification.terrains)
         self.terrain_groups = {t.id: t.group for t in ruleset.classification.terrains}
+        self.region_names = {r.id: Text(vi=r.vi, en=r.en) for r in ruleset.classification.regions}
         self.readers = _readers(self.indicators, ruleset, env)
         self.converters = {name: converter(spec) for name, spec in ruleset.inputs.items()}
         # Assessors' points must lie in [0, max] and on the indicator's step, when it has one.
@@ -185,6 +186,7 @@ class CompiledRuleset:
             reasons=judgement.reasons, gaps=gaps,
             provisional_count=judgement.provisional_count,
             provisional_decides=judgement.provisional_decides, knockouts_failed=judgement.knockouts_failed, missing_count=judgement.missing_count,
+            region_name=self.region_names.get(prepared.region) if prepared.region else None,
         )
 
 

@@ -197,6 +197,7 @@ class CommuneResult(_Record):
     provisional_decides: bool  # the verdict could change if provisional indicators were scored otherwise
     knockouts_failed: tuple[str, ...] = ()
     missing_count: int = 0
+    region_name: Text | None = None  # the region's name in Vietnamese and English
 
     def indicator(self, indicator_id: str | int) -> IndicatorResult:
         for item in self.indicators:
@@ -269,6 +270,7 @@ class BatchResult(_Record):
     results: tuple[CommuneResult, ...]
     rejected: tuple[RowError, ...] = ()
     unknown_columns: tuple[str, ...] = ()
+    skipped_sheets: tuple[str, ...] = ()  # workbook sheets without a commune-code column (not read)
 
     @property
     def recognised_count(self) -> int:
@@ -284,6 +286,7 @@ class SummaryBatch(_Record):
     summaries: tuple[CommuneSummary, ...]
     rejected: tuple[RowError, ...] = ()
     unknown_columns: tuple[str, ...] = ()
+    skipped_sheets: tuple[str, ...] = ()  # workbook sheets without a commune-code column (not read)
     column_wise: bool = False  # whether the column-wise evaluator computed them
 
     @property

@@ -37,9 +37,10 @@ def provisional_notice(result: CommuneResult, lang: Lang) -> str:
 def _heading(result: CommuneResult, lang: Lang) -> str:
     c = result.commune
     place = ", ".join(p for p in (c.name, c.district, c.province) if p)
-    zone = f"{label('zone', lang)} {result.zone if result.zone is not None else '?'} ({result.zone_source})"
+    zone = f"{label('zone', lang)} {result.zone if result.zone is not None else '?'} ({label('zone_' + result.zone_source, lang)})"
+    region = result.region_name.get(lang) if result.region_name else (result.region or "?")
     lines = [
-        f"{label('commune', lang)}: {place} [{c.code}]   {zone}   {label('region', lang)}: {result.region or '?'}",
+        f"{label('commune', lang)}: {place} [{c.code}]   {zone}   {label('region', lang)}: {region}",
         f"{label('ref', lang)}: {result.ruleset.id}@{result.ruleset.version.isoformat()} (sha256 {result.ruleset.sha256[:12]}…)",
         f"{label('total', lang)}: {result.total.points:g}/{result.total.max:g} ({result.total.share:.1%}; ≥ {result.total.minimum:g})   "
         f"{label('verdict', lang)}: {verdict_word(result.verdict.value, lang)}",
@@ -50,14 +51,14 @@ def _heading(result: CommuneResult, lang: Lang) -> str:
 
 def _criteria(result: CommuneResult, lang: Lang) -> str:
     rows = [[c.id, _clip(c.title.get(lang), 48), f"{c.points:g}", f"{c.max:g}", f"{c.floor:g}", label("met_floor" if c.floor_met else "below_floor", lang)] for c in result.criteria]
-    return tabulate(rows, headers=[label("criterion", lang), label("title", lang), label("points", lang), label("max", lang), label("floor", lang), ""], tablefmt="simple")
+    return tabulate(rows, headers=[label("criterion", lang), label("title", lang), label("points", lang), label("max", lang), label("floor", lang), label("status", lang)], tablefmt="simple")
 
 
 def _indicators(rows: Sequence[IndicatorResult], lang: Lang) -> str:
     table = []
     for r in rows:
         flags = ("*" if r.provisional else "") + (" KO!" if r.knockout_failed else " KO" if r.knockout else "")
-        table.append([r.id, r.criterion, _clip(r.title.get(lang), 44), f"{r.points:g}/{r.max:g}", status_word(r.status.value, lang), _values(r), _threshold(r), flags])
+        table.append([r.id, r.criterion, _clip(r.title.get(lang), 44), f"{r.points:g}/{r.max:g}", status_word(r.status.value, lang), _values(r, lang), _threshold(r, lang), flags])
     return tabulate(table, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("points", lang), label("status", lang), label("value", lang), label("threshold", lang), ""], tablefmt="simple")
 
 
@@ -88,23 +89,23 @@ def batch_table(batch: BatchResult | SummaryBatch, lang: Lang) -> str:
     return text
 
 
-def _values(r: IndicatorResult) -> str:
-    return ", ".join(_fmt(v) for v in r.values.values()) if r.values else ""
+def _values(r: IndicatorResult, lang: Lang = "en") -> str:
+    return ", ".join(_fmt(v, lang) for v in r.values.values()) if r.values else ""
 
 
-def _threshold(r: IndicatorResult) -> str:
+def _threshold(r: IndicatorResult, lang: Lang = "en") -> str:
     t = r.threshold
     if t is None:
         return ""
-    key = f" ({t.by} {t.key})" if t.by else ""
-    return f"{t.op} {_fmt(t.value)}{key}"
+    key = f" ({label(t.by, lang) if t.by in ('zone', 'region') else t.by} {t.key})" if t.by else ""
+    return f"{t.op} {_fmt(t.value, lang)}{key}"
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, lang: Lang = "en") -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return label("yes" if value else "no", lang)
     if isinstance(value, float):
         return f"{round(value, 2):g}"
     return str(value)

@@ -30,9 +30,9 @@ def write_results_xlsx(batch: BatchResult | SummaryBatch, path: Path, lang: Lang
     for result in full:
         sheet = book.create_sheet(_sheet_name(f"{result.commune.code} {result.commune.name}", used))
         _commune_sheet(sheet, result, lang)
-    if batch.rejected:
-        sheet = book.create_sheet(_sheet_name("Bị từ chối" if lang == "vi" else "Rejected", used))
-        _rejected_sheet(sheet, batch, lang)
+    if batch.rejected or batch.unknown_columns or batch.skipped_sheets:
+        title = ("Bị từ chối" if lang == "vi" else "Rejected") if batch.rejected else ("Ghi chú" if lang == "vi" else "Notes")
+        _rejected_sheet(book.create_sheet(_sheet_name(title, used)), batch, lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
 
@@ -94,6 +94,12 @@ def _rejected_sheet(sheet: Any, batch: BatchResult | SummaryBatch, lang: Lang) -
     for rejected in batch.rejected:
         for error in rejected.errors:
             sheet.append([rejected.row, rejected.commune, error.get(f"message_{lang}") or error.get("message")])
+    # What was handed in but not used is recorded here too, so the workbook alone tells the whole story.
+    if batch.unknown_columns:
+        sheet.append(["", "", ("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns)])
+    if batch.skipped_sheets:
+        sheet.append(["", "", ("Trang tính không có cột mã xã, không đọc: " if lang == "vi" else "Sheets without a commune-code column, not read: ")
+                      + ", ".join(batch.skipped_sheets)])
     _widths(sheet, [8, 12, 120])
 
 

@@ -88,7 +88,7 @@ def _commune(r: CommuneResult, lang: Lang, L: dict[str, str]) -> dict[str, Any]:
     if r.provisional_count:
         notice = L["provisional_notice"].format(count=r.provisional_count) + (" " + L["provisional_decides"] if r.provisional_decides else "")
     c = r.commune
-    return {"name": c.name, "code": c.code, "place": ", ".join(p for p in (c.district, c.province) if p), "zone": r.zone if r.zone is not None else "?", "region": r.region or "?",
+    return {"name": c.name, "code": c.code, "place": ", ".join(p for p in (c.district, c.province) if p), "zone": r.zone if r.zone is not None else "?", "region": (r.region_name.get(lang) if r.region_name else r.region) or "?",
             "criteria": criteria, "total": _num(r.total.points), "max": _num(r.total.max), "share": f"{r.total.share:.1%}", "verdict": verdict_word(r.verdict.value, lang),
             "recognised": r.verdict is Verdict.RECOGNISED, "reasons": [x.message.get(lang) for x in r.reasons], "knockouts": ", ".join(r.knockouts_failed),
             "gaps": [g.message.get(lang) for g in r.gaps], "provisional_notice": notice,

@@ -50,10 +50,12 @@ def test_a_summary_batch_gives_the_same_totals_and_still_names_the_bad_row(tmp_p
     table = tmp_path / "district.csv"
     table.write_text(HEADER + GOOD + BAD + LOW, encoding="utf-8")
     full, summary = tmp_path / "full.csv", tmp_path / "summary.csv"
-    assert run("batch", str(table), "-o", str(full), *MINI)[0] == EXIT_SOME_FAILED
+    assert run("batch", str(table), "-o", str(full), *MINI, "--lang", "en")[0] == EXIT_SOME_FAILED
     code, _, stderr = run("batch", str(table), "-o", str(summary), "--summary", *MINI, "--lang", "en")
     assert code == EXIT_SOME_FAILED and "row 3" in stderr and "abc" in stderr
     assert summary.read_text(encoding="utf-8-sig") == full.read_text(encoding="utf-8-sig")
+    rejected_line = full.read_text(encoding="utf-8-sig").splitlines()[-1]
+    assert rejected_line.startswith("002,") and ",rejected," in rejected_line and "abc" in rejected_line  # the CSV alone lists the bad row
     book_path = tmp_path / "summary.xlsx"
     assert run("batch", str(table), "-o", str(book_path), "--summary", *MINI)[0] == EXIT_SOME_FAILED
     book = load_workbook(book_path)
@@ -72,7 +74,8 @@ def test_the_xlsx_results_workbook_has_a_summary_and_a_sheet_per_commune(tmp_pat
     code, _, _ = run("batch", str(table), "-o", str(out), *MINI)
     assert code == EXIT_OK
     book = load_workbook(out)
-    assert book.sheetnames[0] == "Tổng hợp" and len(book.sheetnames) == 3
+    assert book.sheetnames[0] == "Tổng hợp" and len(book.sheetnames) == 4 and book.sheetnames[-1] == "Ghi chú"
+    assert "Cột lạ" in str(book["Ghi chú"]["C2"].value)  # the unknown column is recorded in the workbook too
     assert book["Tổng hợp"]["B2"].value == "Xã An" and book["Tổng hợp"]["F2"].value == 10
 
 
@@ -147,3 +150,30 @@ def test_no_generated_input_makes_the_cli_print_a_traceback(tmp_path: Path, caps
     captured = capsys.readouterr()
     assert code in (EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE), captured.err
     assert "Traceback" not in captured.out + captured.err and "Internal error" not in captured.err
+
+
+def test_workbooks_read_every_data_sheet_and_percent_formatted_cells_as_shown(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    guide = book.active
+    guide.title = "Ghi chú"
+    guide.append(["Bảng số liệu đợt 1 và đợt 2"])
+    guide.append(["Người lập: Trung tâm Y tế huyện"])
+    for title, line in (("Đợt 1", GOOD), ("Đợt 2", LOW)):
+        sheet = book.create_sheet(title)
+        sheet.append(HEADER.strip().split(","))
+        cells: list[object] = [c.strip('"') for c in line.strip().replace('"96,5"', "0.965").split(",")]
+        sheet.append(cells)
+    first = book["Đợt 1"]
+    first["H2"].value = 0.965  # typed as "96.5%" in Excel: stored 0.965, shown 96.5%
+    first["H2"].number_format = "0.0%"
+    first["F2"].value = 4
+    path = tmp_path / "rounds.xlsx"
+    book.save(path)
+    out = tmp_path / "out.json"
+    code, _, stderr = run("batch", str(path), "-o", str(out), *MINI, "--lang", "en")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["commune"]["code"] for r in data["results"]] == ["001", "003"]
+    assert data["results"][0]["indicators"][0]["values"] == {"immunisation_rate": 96.5}
+    assert data["skipped_sheets"] == ["Ghi chú"] and "Ghi chú" in stderr
