@@ -59,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "Verdict": "chuanxa.engine.results",
     "ChuanxaError": "chuanxa.errors",
     "CommuneDataError": "chuanxa.errors",
+    "CostsFileError": "chuanxa.errors",
     "EngineUnavailableError": "chuanxa.errors",
     "ExpressionError": "chuanxa.errors",
     "NoRulesetInForceError": "chuanxa.errors",
@@ -97,6 +98,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         BatchResult, CommuneResult, CommuneSummary, CriterionResult, FailureCode, Gap, IndicatorResult, Reason, RowError, Status, SummaryBatch, Verdict,
     )
     from chuanxa.errors import (
-        ChuanxaError, CommuneDataError, EngineUnavailableError, ExpressionError, NoRulesetInForceError, RulesetError,
+        ChuanxaError, CommuneDataError, CostsFileError, EngineUnavailableError, ExpressionError, NoRulesetInForceError, RulesetError,
         RulesetNotFoundError,
     )

@@ -116,6 +116,10 @@ class CommuneDataError(ChuanxaError):
     """Commune data cannot be read or a value breaks its input's type or bounds."""
 
 
+class CostsFileError(ChuanxaError):
+    """A planning costs file that cannot be used (syntax, unknown key, unknown indicator or input)."""
+
+
 class EngineUnavailableError(ChuanxaError):
     """An optional engine (durable-rules) is not installed."""
 

@@ -196,6 +196,14 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Thiếu thông tin bắt buộc '{field}' của xã.",
         "en": "The commune's required field '{field}' is missing.",
     },
+    "data.table_not_commune": {
+        "vi": "'{name}' là bảng nhiều xã, còn ở đây cần tệp của một xã (.yaml hoặc .json). Với bảng, dùng 'chuanxa score', 'chuanxa batch' hoặc 'chuanxa plan-targets'.",
+        "en": "'{name}' is a table of many communes; this needs one commune's file (.yaml or .json). For a table use 'chuanxa score', 'chuanxa batch' or 'chuanxa plan-targets'.",
+    },
+    "data.unknown_field": {
+        "vi": "Trường '{field}' không có trong tệp số liệu xã (các trường: {allowed}).",
+        "en": "'{field}' is not a field of the commune file (fields: {allowed}).",
+    },
     "data.bad_field": {
         "vi": "Thông tin '{field}' của xã không hợp lệ: '{value}'. {expected_vi}",
         "en": "The commune's field '{field}' is not valid: '{value}'. {expected}",
@@ -207,6 +215,22 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     "data.no_data_sheet": {
         "vi": "Không trang tính nào có cột mã xã (đã xem: {sheets}). Hàng tiêu đề cần một cột 'Mã xã' (hoặc 'code').",
         "en": "No sheet has a commune-code column (sheets seen: {sheets}). The header row needs a 'Mã xã' (or 'code') column.",
+    },
+    "watch.bad_assessed": {
+        "vi": "Điểm thẩm định của chỉ tiêu {indicator} phải là một số hoặc {{\"points\": số, \"note\": \"…\"}}, không phải {value!r}.",
+        "en": "The assessed points of indicator {indicator} must be a number or {{\"points\": number, \"note\": \"…\"}}, not {value!r}.",
+    },
+    "watch.new_commune": {
+        "vi": "Xã {code} chưa được theo dõi: bản cập nhật đầu tiên của một xã cần 'commune_info' (tên, tỉnh, vùng, địa hình, khoảng cách).",
+        "en": "Commune {code} is not being watched yet: a commune's first update needs 'commune_info' (name, province, region, terrain, distance).",
+    },
+    "costs.unknown_key": {
+        "vi": "Khóa '{key}' không dùng được trong tệp chi phí (dùng: {allowed}).",
+        "en": "The key '{key}' is not allowed in a costs file (use: {allowed}).",
+    },
+    "costs.unknown_id": {
+        "vi": "Tệp chi phí có '{id}' trong mục {section}, nhưng bộ tiêu chí {ruleset} không có mã này.",
+        "en": "The costs file lists '{id}' under {section}, which the ruleset {ruleset} does not have.",
     },
     "data.empty": {
         "vi": "Tệp không có dòng dữ liệu nào.",

@@ -21,7 +21,7 @@ from chuanxa.planning import CostModel, load_mapping, merge_communes, plan as ma
 from chuanxa.planning.plan import Plan
 from chuanxa.planning.sweep import Sweep, frange, sweep as make_sweep
 
-from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, lang_option, ruleset_option, rulesets_dir_option, write_text_output
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, format_from_suffix, lang_option, ruleset_option, rulesets_dir_option, write_text_output
 
 costs_option = click.option("--costs", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                             help="Tệp chi phí YAML / Costs file (default: fewest indicators, then smallest changes).")
@@ -105,9 +105,9 @@ def plan_text(result: Plan, lang: Lang) -> str:
 
 @click.command("plan-targets")
 @click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--target", type=int, default=None, help="Số xã đạt chuẩn mong muốn (tổng) / Recognised communes wanted in total.")
-@click.option("--target-share", type=float, default=None, help="Tỷ lệ xã đạt chuẩn mong muốn, ví dụ 0.9 / Share of communes wanted, e.g. 0.9.")
-@click.option("--budget", type=float, default=None, help="Ngân sách tối đa / Maximum budget (chooses the most communes within it).")
+@click.option("--target", type=click.IntRange(min=1), default=None, help="Số xã đạt chuẩn mong muốn (tổng) / Recognised communes wanted in total.")
+@click.option("--target-share", type=click.FloatRange(0, 1, min_open=True), default=None, help="Tỷ lệ xã đạt chuẩn mong muốn, ví dụ 0.9 / Share of communes wanted, e.g. 0.9.")
+@click.option("--budget", type=click.FloatRange(min=0), default=None, help="Ngân sách tối đa / Maximum budget (chooses the most communes within it).")
 @costs_option
 @ruleset_option
 @as_of_option
@@ -133,6 +133,8 @@ def plan_targets(table: Path, target: int | None, target_share: float | None, bu
         from chuanxa.outputs.planning_xlsx import write_target_plan_xlsx
 
         write_target_plan_xlsx(result, output, lang)
+        click.echo(_targets_text(result, lang))
+        click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     else:
         write_text_output(_targets_text(result, lang), output)
     for row in rejected:
@@ -143,10 +145,14 @@ def plan_targets(table: Path, target: int | None, target_share: float | None, bu
 
 def _targets_text(result: Any, lang: Lang) -> str:
     vi = lang == "vi"
+    target = result.target if result.has_target else ("không đặt (chỉ có ngân sách)" if vi else "none (budget only)")
     lines = [
-        (f"Số xã: {result.communes}; đã đạt chuẩn: {len(result.recognised_now)}; chỉ tiêu: {result.target}" if vi
-         else f"Communes: {result.communes}; recognised now: {len(result.recognised_now)}; target: {result.target}"),
+        (f"Số xã: {result.communes}; đã đạt chuẩn: {len(result.recognised_now)}; chỉ tiêu: {target}" if vi
+         else f"Communes: {result.communes}; recognised now: {len(result.recognised_now)}; target: {target}"),
     ]
+    if result.has_target and result.target > result.communes:
+        lines.append(f"Chỉ tiêu {result.target} xã lớn hơn số xã trong bảng ({result.communes}): không thể đạt dù mọi xã đều đạt chuẩn." if vi
+                     else f"The target of {result.target} communes exceeds the {result.communes} communes in the table: it cannot be met.")
     rows = [[p.commune, p.name, f"{p.points_before:g}", len(p.steps), f"{p.total_cost:g}"] for p in result.chosen]
     if rows:
         lines.append(tabulate(rows, headers=[label("code", lang), label("commune", lang), label("total", lang), "Bước" if vi else "Steps", "Chi phí" if vi else "Cost"], tablefmt="simple"))
@@ -155,7 +161,10 @@ def _targets_text(result: Any, lang: Lang) -> str:
     for p in result.infeasible:
         lines.append(f"\n{p.name} [{p.commune}]: " + ("không có lộ trình" if vi else "no plan") + "".join(f"\n  - {b.get(lang)}" for b in p.blockers))
     reached = f"Sau kế hoạch: {result.reached} xã đạt chuẩn" if vi else f"After the plans: {result.reached} communes recognised"
-    status = ("đạt chỉ tiêu" if result.target_met else "CHƯA đạt chỉ tiêu") if vi else ("target met" if result.target_met else "target NOT met")
+    if not result.has_target:
+        status = "trong ngân sách" if vi else "within the budget"
+    else:
+        status = ("đạt chỉ tiêu" if result.target_met else "CHƯA đạt chỉ tiêu") if vi else ("target met" if result.target_met else "target NOT met")
     cost = f"; {'tổng chi phí' if vi else 'total cost'} {result.total_cost:g}" + (f" / {result.budget:g}" if result.budget is not None else "")
     lines.append(f"\n{reached} ({status}){cost}")
     return "\n".join(lines)
@@ -171,6 +180,7 @@ def _targets_text(result: Any, lang: Lang) -> str:
 @rulesets_dir_option
 def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> int:
     """Gộp số liệu các xã sáp nhập và chấm điểm xã mới / Merge predecessors' data into new communes and score them."""
+    format_from_suffix(output, {".csv": "csv", ".xlsx": "xlsx", ".json": "json"})
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
     read = read_table(data, engine.ruleset) if data.suffix.lower() in (".csv", ".xlsx") else None
     communes = [row.data for row in read.rows] if read else [read_commune_file(data)]

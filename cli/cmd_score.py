@@ -18,7 +18,7 @@ from chuanxa.outputs.jsonout import batch_json, commune_json, dumps
 from chuanxa.outputs.table import batch_table, commune_table
 from chuanxa.outputs.xlsxout import write_results_xlsx
 
-from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, lang_option, ruleset_option, rulesets_dir_option, write_text_output
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, format_from_suffix, lang_option, ruleset_option, rulesets_dir_option, write_text_output
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -56,7 +56,7 @@ def score(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, l
 def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, fail_below: bool, summary_only: bool,
           rulesets_dirs: tuple[Path, ...]) -> int:
     """Chấm cả bảng xã, không dừng vì hàng lỗi / Score a whole XLSX/CSV table; bad rows are listed, never stop the rest."""
-    fmt = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}.get(output.suffix.lower(), "xlsx")
+    fmt = format_from_suffix(output, {".xlsx": "xlsx", ".csv": "csv", ".json": "json"})
     if summary_only:
         summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
         _render_summaries(summaries, fmt, output, lang)

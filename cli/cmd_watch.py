@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -27,7 +29,10 @@ from .common import EXIT_OK, as_of_option, lang_option, ruleset_option, rulesets
 @rulesets_dir_option
 def watch(source: Path, ruleset_ref: str | None, as_of: str | None, engine: str, state_file: Path | None, seed: Path | None, save_every: int, lang: Lang,
           rulesets_dirs: tuple[Path, ...]) -> int:
-    """Theo dõi cập nhật và báo sự kiện / Watch JSON-lines updates (FILE or - for stdin) and print JSON-lines events."""
+    """Theo dõi cập nhật và báo sự kiện / Watch JSON-lines updates (FILE or - for stdin) and print JSON-lines events.
+
+    With --state, a FILE read again resumes after the last line already applied; an update dated before the
+    commune's state is reported as `out_of_order` and not applied."""
     core = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
     evaluate = core.evaluate
     if engine == "durable":
@@ -43,9 +48,17 @@ def watch(source: Path, ruleset_ref: str | None, as_of: str | None, engine: str,
         rows = [r.data for r in read_table(seed, core.ruleset).rows] if seed.suffix.lower() in (".csv", ".xlsx") else [read_commune_file(seed)]
         watcher.seed(rows)
     stream = sys.stdin if str(source) == "-" else source.open(encoding="utf-8")
+    # A file read again after a restart (the same lines, perhaps more appended) resumes after the last line the
+    # state holds; a file whose first lines changed is read from the start. stdin is always new.
+    key = None if stream is sys.stdin else str(source.resolve())
+    digest = hashlib.sha256()
+    done = _resume_after(watcher.positions.get(key), source) if key else 0
     try:
         for number, line in enumerate(stream, start=1):
-            if not line.strip():
+            digest.update(line.encode("utf-8"))
+            if key:
+                watcher.positions[key] = {"lines": number, "sha256": digest.hexdigest()}
+            if not line.strip() or number <= done:
                 continue
             for event in watcher.process_line(line, number):
                 click.echo(json.dumps(event, ensure_ascii=False))
@@ -57,3 +70,16 @@ def watch(source: Path, ruleset_ref: str | None, as_of: str | None, engine: str,
         if stream is not sys.stdin:
             stream.close()
     return EXIT_OK
+
+
+def _resume_after(position: Any, source: Path) -> int:
+    """How many lines of `source` the state already applied: its recorded count, if those lines are unchanged."""
+    if not isinstance(position, dict) or not position.get("lines"):
+        return 0
+    digest = hashlib.sha256()
+    with source.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            digest.update(line.encode("utf-8"))
+            if number == position["lines"]:
+                return number if digest.hexdigest() == position.get("sha256") else 0
+    return 0

@@ -78,6 +78,7 @@ _CLICK_VI: tuple[tuple[str, str], ...] = (
     (r"Did you mean (.*)\?", r"Có phải ý bạn là \1?"),
     (r"(?:Option '(.*)' requires an argument|Option '(.*)' requires \d+ arguments)\.", r"Tùy chọn '\1' cần một giá trị."),
     (r"No such command '(.*)'\.", r"Không có lệnh '\1'."),
+    (r"(\S+) is not in the range (\S+)\.", r"\1 nằm ngoài khoảng cho phép \2."),
     (r"Got unexpected extra arguments? \((.*)\)", r"Thừa tham số (\1)"),
 )
 
@@ -124,6 +125,18 @@ def run_safely(body: Callable[[], Any], argv: Sequence[str] | None = None) -> in
             fg="red", err=True,
         )
         return EXIT_INTERNAL
+
+
+def format_from_suffix(output: Path, formats: dict[str, str], option: str = "-o") -> str:
+    """The output format named by `output`'s suffix (e.g. {".xlsx": "xlsx"}), or a usage error listing those known:
+    a results file must never be written in one format under another's name."""
+    found = formats.get(output.suffix.lower())
+    if found is None:
+        known = ", ".join(sorted(formats))
+        if current_lang() == "vi":
+            raise click.UsageError(f"không rõ định dạng của '{output.name}' ({option}): hãy dùng đuôi {known}.")
+        raise click.UsageError(f"cannot tell the format of '{output.name}' ({option}): use a {known} suffix.")
+    return found
 
 
 def write_text_output(text: str, output: Path | None) -> None:

@@ -65,13 +65,30 @@ class AssessedEntry(BaseModel):
         return {"points": data} if isinstance(data, (int, float)) and not isinstance(data, bool) else data
 
 
+def _as_of(value: Any) -> Any:
+    """A year (2024) or a date, written as YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY (as officers write it)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit() and len(text) == 4:
+            return int(text)
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+            try:
+                return dt.datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        raise ValueError("not a year or a date")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
 class CommuneData(BaseModel):
     """One commune's file: identity, the date or year assessed, data values and assessed points."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     commune: CommuneInfo
-    as_of: dt.date | int | None = None
+    as_of: Annotated[dt.date | int | None, BeforeValidator(_as_of)] = None
     values: dict[str, Any] = {}
     assessed: dict[Id, AssessedEntry] = {}
     ruleset: str | None = None  # optional `family@version` the file was prepared for

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from chuanxa.errors import CommuneDataError, Location
+from chuanxa.errors import CommuneDataError, Location, close_matches
 
 from .model import CommuneData
 from .values import fold, is_blank
@@ -45,6 +45,8 @@ _UNIT = re.compile(r"\s*\([^()]*\)\s*$")
 def read_commune_file(path: Path) -> CommuneData:
     """One commune from a YAML or JSON file (the documented commune file)."""
     suffix = path.suffix.lower()
+    if suffix in (".csv", ".xlsx", ".xlsm"):
+        raise CommuneDataError(key="data.table_not_commune", params={"name": path.name}, location=Location(file=str(path)))
     if suffix not in (".yaml", ".yml", ".json"):
         raise CommuneDataError(key="data.bad_format", params={"suffix": suffix}, location=Location(file=str(path)))
     try:
@@ -76,15 +78,29 @@ def commune_from_mapping(raw: Any, file: str | None = None, row: int | None = No
 
 
 def _field_error(err: Any, raw: Any, file: str | None, row: int | None, columns: Mapping[tuple[str, ...], str]) -> CommuneDataError:
-    loc = tuple(str(p) for p in err["loc"])
+    loc = tuple(str(p) for p in err["loc"] if not str(p).startswith(("function-", "union[")) and str(p) not in ("date", "int", "float", "bool", "str"))
     commune = raw.get("commune", {}) if isinstance(raw, Mapping) else {}
     code = str(commune.get("code")) if isinstance(commune, Mapping) and commune.get("code") is not None else None
     location = Location(file=file, row=row, column=columns.get(loc), commune=code, path=loc)
     name = loc[-1] if loc else "?"
     if err["type"] == "missing":
         return CommuneDataError(key="data.missing_field", params={"field": ".".join(loc)}, location=location)
+    if err["type"] == "extra_forbidden":
+        allowed = _COMMUNE_FIELDS if len(loc) == 2 and loc[0] == "commune" else _TOP_FIELDS
+        return CommuneDataError(key="data.unknown_field", params={"field": ".".join(loc), "allowed": ", ".join(allowed), "suggestions": close_matches(name, allowed)},
+                                location=location)
+    from chuanxa.criteria.loader import describe_invalid
+
+    plain_vi, plain_en = describe_invalid(err)
+    hint = _vi_hint(name)
     value = err.get("input")
-    return CommuneDataError(key="data.bad_field", params={"field": name, "value": value, "expected": err["msg"], "expected_vi": _vi_hint(name)}, location=location)
+    shown = value if not isinstance(value, (dict, list)) else "…"
+    return CommuneDataError(key="data.bad_field", params={"field": name, "value": shown, "expected": plain_en[:1].upper() + plain_en[1:] + ".",
+                                                          "expected_vi": hint or (plain_vi[:1].upper() + plain_vi[1:] + ".")}, location=location)
+
+
+_TOP_FIELDS = ("commune", "as_of", "values", "assessed", "ruleset")
+_COMMUNE_FIELDS = ("code", "name", "province", "district", "region", "terrain", "distance_km", "difficult_terrain", "zone")
 
 
 def _vi_hint(field_name: str) -> str:
@@ -92,9 +108,9 @@ def _vi_hint(field_name: str) -> str:
         "zone": "Vùng phải là 1, 2 hoặc 3.",
         "distance_km": "Khoảng cách là một số km không âm.",
         "difficult_terrain": "Ghi có hoặc không.",
-        "as_of": "Ghi năm (ví dụ 2024) hoặc ngày (2024-12-31).",
+        "as_of": "Ghi năm (ví dụ 2024) hoặc ngày (2024-12-31 hay 31/12/2024).",
         "points": "Điểm là một số.",
-    }.get(field_name, "Kiểm tra lại giá trị.")
+    }.get(field_name, "")
 
 
 @dataclass

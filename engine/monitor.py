@@ -35,6 +35,7 @@ class Watcher:
         self.evaluate = evaluate or engine.evaluate
         self.communes: dict[str, CommuneData] = {}
         self.summaries: dict[str, dict[str, Any]] = {}
+        self.positions: dict[str, Any] = {}  # input file → {lines, sha256} applied, so a restart resumes after them
 
     # --- state ---
     def seed(self, communes: Iterable[CommuneData]) -> None:
@@ -45,7 +46,7 @@ class Watcher:
 
     def save(self, path: Path) -> None:
         """Write the state atomically (a crash mid-write never leaves a half file)."""
-        state = {"version": STATE_VERSION, "ruleset": self.engine.stamp.model_dump(mode="json"),
+        state = {"version": STATE_VERSION, "ruleset": self.engine.stamp.model_dump(mode="json"), "positions": self.positions,
                  "communes": {code: {"data": data.model_dump(mode="json"), "summary": self.summaries.get(code)} for code, data in self.communes.items()}}
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".chuanxa-state-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -54,6 +55,7 @@ class Watcher:
 
     def load(self, path: Path) -> None:
         state = json.loads(path.read_text(encoding="utf-8"))
+        self.positions.update(state.get("positions") or {})
         for code, entry in state.get("communes", {}).items():
             self.communes[code] = CommuneData.model_validate(entry["data"])
             self.summaries[code] = entry["summary"] or _summary(self.evaluate(self.communes[code]))
@@ -70,21 +72,34 @@ class Watcher:
             update = json.loads(line)
             if not isinstance(update, dict):
                 raise ValueError("an update must be a JSON object")
-        except ValueError as exc:
-            return [_error_event(None, None, number, f"dòng không phải JSON hợp lệ: {exc}", f"the line is not valid JSON: {exc}")]
+        except json.JSONDecodeError as exc:
+            return [_error_event(None, None, number, f"dòng không phải JSON hợp lệ (lỗi ở ký tự thứ {exc.colno}).", f"the line is not valid JSON ({exc.msg} at character {exc.colno}).")]
+        except ValueError:
+            return [_error_event(None, None, number, "mỗi dòng phải là một đối tượng JSON {…}.", "each line must be a JSON object {…}.")]
         return self.process(update, number)
 
     def process(self, update: Mapping[str, Any], number: int | None = None) -> list[Event]:
         """Apply one update `{commune, date, values, assessed, commune_info}` and return its events."""
-        code = str(update.get("commune") or (update.get("commune_info") or {}).get("code") or "")
+        info = update.get("commune_info")
+        code = str(update.get("commune") or (info.get("code") if isinstance(info, Mapping) else None) or "")
         date = update.get("date")
+        if not code:
+            return [_error_event(None, date, number, "dòng cập nhật thiếu mã xã (\"commune\").", "the update lacks the commune code (\"commune\").")]
         try:
+            stale = self._older_than_state(code, date)
+            if stale is not None:
+                return [{"event": "out_of_order", "commune": code, "date": date, "line": number, "state_date": stale,
+                         "message": {"vi": f"Bản cập nhật ngày {date} cũ hơn số liệu đang theo dõi (ngày {stale}): không áp dụng.",
+                                     "en": f"This update of {date} is older than the state being watched ({stale}): not applied."}}]
             data = self._apply(code, update)
             result = self.evaluate(data)
         except ChuanxaError as exc:
             return [_error_event(code or None, date, number, exc.message("vi"), exc.message("en"))]
-        except (ValidationError, ValueError, TypeError) as exc:
-            return [_error_event(code or None, date, number, f"cập nhật không hợp lệ: {_first_line(exc)}", f"invalid update: {_first_line(exc)}")]
+        except ValidationError as exc:
+            return [_error_event(code or None, date, number, *_describe_invalid(exc))]
+        except (ValueError, TypeError, AttributeError) as exc:
+            return [_error_event(code or None, date, number, "cập nhật không đúng dạng: 'values' và 'assessed' phải là bảng {mã: giá trị}.",
+                                 f"malformed update ({_first_line(exc)}): 'values' and 'assessed' must be objects {{id: value}}.")]
         before = self.summaries.get(code)
         after = _summary(result)
         self.communes[code], self.summaries[code] = data, after
@@ -93,12 +108,23 @@ class Watcher:
             event.update(commune=code, date=date, line=number)
         return events
 
+    def _older_than_state(self, code: str, date: Any) -> str | None:
+        """The state's date when `date` is older than it (a late report must not overwrite newer data)."""
+        current = self.communes.get(code)
+        if current is None or date is None or current.as_of is None:
+            return None
+        from chuanxa.criteria.registry import as_of_date
+
+        if as_of_date(date) < as_of_date(current.as_of):
+            return as_of_date(current.as_of).isoformat()
+        return None
+
     def _apply(self, code: str, update: Mapping[str, Any]) -> CommuneData:
         current = self.communes.get(code)
         info = update.get("commune_info")
         if current is None:
             if not info:
-                raise CommuneDataError(key="data.missing_field", params={"field": "commune_info"}, location=Location(commune=code or None))
+                raise CommuneDataError(key="watch.new_commune", params={"code": code}, location=Location(commune=code or None))
             current = CommuneData(commune=CommuneInfo.model_validate({"code": code, **info}))
         elif info:
             current = current.model_copy(update={"commune": CommuneInfo.model_validate({**current.commune.model_dump(), **info, "code": code})})
@@ -109,7 +135,10 @@ class Watcher:
             if entry is None:
                 assessed.pop(str(ind), None)
             else:
-                assessed[str(ind)] = AssessedEntry.model_validate(entry)
+                try:
+                    assessed[str(ind)] = AssessedEntry.model_validate(entry)
+                except ValidationError:
+                    raise CommuneDataError(key="watch.bad_assessed", params={"indicator": ind, "value": entry}, location=Location(commune=code, indicator=str(ind))) from None
         as_of = update.get("date") or current.as_of
         return CommuneData.model_validate({**current.model_dump(), "values": values, "assessed": {k: v.model_dump() for k, v in assessed.items()}, "as_of": as_of})
 
@@ -159,6 +188,16 @@ def _natural(text: str) -> tuple[int, str]:
 
 def _error_event(code: str | None, date: Any, number: int | None, vi: str, en: str) -> Event:
     return {"event": "error", "commune": code, "date": date, "line": number, "message": {"vi": vi, "en": en}}
+
+
+def _describe_invalid(exc: ValidationError) -> tuple[str, str]:
+    """A pydantic error about an update, as one sentence per language naming the field."""
+    from chuanxa.criteria.loader import describe_invalid
+
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ()) if not str(part).startswith(("function-", "union[")))
+    vi, en = describe_invalid(first)
+    return f"cập nhật không hợp lệ ở '{where}': {vi}.", f"invalid update at '{where}': {en}."
 
 
 def _first_line(exc: Exception) -> str:

@@ -22,8 +22,8 @@ def write_target_plan_xlsx(result: Any, path: Path, lang: Lang = "vi") -> None:
     chosen = {p.commune for p in result.chosen}
     for p in list(result.chosen) + list(result.not_chosen) + list(result.infeasible):
         sheet.append([p.commune, p.name, p.points_before, verdict_word(p.verdict_before.value, lang), ("có" if vi else "yes") if p.commune in chosen else "", len(p.steps), p.total_cost if p.feasible else None])
-    for code in result.recognised_now:
-        sheet.append([code, "", "", verdict_word("recognised", lang), "", 0, 0])
+    for p in result.already:
+        sheet.append([p.commune, p.name, p.points_before, verdict_word(p.verdict_before.value, lang), "", 0, 0])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

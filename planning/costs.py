@@ -24,11 +24,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chuanxa.communes.values import parse_number
 from chuanxa.criteria.yamlio import load_yaml_file, strip
-from chuanxa.errors import CommuneDataError, Location
+from chuanxa.errors import CostsFileError, Location, close_matches
 
 if TYPE_CHECKING:
     from .options import Option
@@ -58,16 +58,38 @@ class CostsFile(BaseModel):
 class CostModel:
     """Prices options. `CostModel()` is the default model (fewest indicators, then smallest changes)."""
 
-    def __init__(self, costs: CostsFile | None = None) -> None:
+    def __init__(self, costs: CostsFile | None = None, path: Path | None = None) -> None:
         self.file = costs
+        self.path = path
+        self._checked: set[int] = set()
 
     @classmethod
     def load(cls, path: Path) -> "CostModel":
-        raw = strip(load_yaml_file(path)) or {}
+        """Read a costs file; a fault is a `CostsFileError` naming the file, line and key (with "did you mean")."""
+        tree = load_yaml_file(path, CostsFileError)  # type: ignore[arg-type]
+        raw = strip(tree) or {}
+        if not isinstance(raw, dict):
+            raise CostsFileError(key="yaml.not_mapping", location=Location(file=str(path)))
         try:
-            return cls(CostsFile.model_validate({k: {str(i): v for i, v in (raw.get(k) or {}).items()} if k != "default" else raw[k] for k in raw}))
-        except Exception as exc:  # pydantic's ValidationError: report it as bad data in the costs file
-            raise CommuneDataError(key="data.bad_field", params={"field": "costs", "value": path.name, "expected": str(exc).splitlines()[0], "expected_vi": "Tệp chi phí không hợp lệ."}, location=Location(file=str(path))) from None
+            return cls(path=path, costs=CostsFile.model_validate({k: {str(i): v for i, v in (raw.get(k) or {}).items()} if k in ("indicators", "inputs") and isinstance(raw.get(k), dict) else raw[k]
+                                                 for k in raw}))
+        except ValidationError as exc:
+            errors = [_costs_error(tree, error, str(path)) for error in exc.errors()]
+            errors[0].related = errors
+            raise errors[0] from None
+
+    def check(self, ruleset: Any) -> None:
+        """Refuse indicator or input ids the ruleset does not have (a typo would silently price nothing)."""
+        if self.file is None or id(ruleset) in self._checked:
+            return
+        indicators = {ind.id for crit in ruleset.criteria for ind in crit.indicators}
+        for section, known in (("indicators", indicators), ("inputs", set(ruleset.inputs))):
+            for ident in getattr(self.file, section):
+                if ident not in known:
+                    raise CostsFileError(key="costs.unknown_id", params={"section": section, "id": ident, "ruleset": ruleset.ref,
+                                                                          "suggestions": close_matches(ident, sorted(known))},
+                                         location=Location(file=str(self.path) if self.path else None, path=(section, ident)))
+        self._checked.add(id(ruleset))
 
     @property
     def monetary(self) -> bool:
@@ -105,6 +127,21 @@ class CostModel:
         if rule.per_point is not None:
             return rule.per_point * option.gain
         return rule.cost or 0.0
+
+
+def _costs_error(tree: Any, error: Any, file: str) -> "CostsFileError":
+    from chuanxa.criteria.loader import describe_invalid
+    from chuanxa.criteria.yamlio import locate
+
+    path = tuple(error["loc"])
+    where, line = locate(tree, path)
+    location = Location(file=where or file, line=line, path=path)
+    last = str(path[-1]) if path else ""
+    if error["type"] == "extra_forbidden":
+        allowed = sorted(CostRule.model_fields) if len(path) > 1 else sorted(CostsFile.model_fields)
+        return CostsFileError(key="costs.unknown_key", params={"key": last, "allowed": ", ".join(allowed), "suggestions": close_matches(last, allowed)}, location=location)
+    vi, en = describe_invalid(error)
+    return CostsFileError(key="ruleset.invalid_field", params={"detail": en, "detail_vi": vi}, location=location)
 
 
 def parse_cost(text: Any) -> float:

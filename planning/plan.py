@@ -66,6 +66,7 @@ def plan(commune: CommuneLike, ruleset: RulesetLike = None, costs: CostModel | s
     data = as_commune(commune)
     engine = compiled(ruleset, as_of=as_of if as_of is not None else data.as_of)
     model = costs if isinstance(costs, CostModel) else CostModel.load(Path(costs)) if costs else CostModel()
+    model.check(engine.ruleset)
     prepared = prepare(engine, data)
     before = engine.evaluate_prepared(prepared)
     base = dict(ruleset=before.ruleset, commune=data.commune.code, name=data.commune.name, cost_model="costs" if model.monetary else "default",

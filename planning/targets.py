@@ -29,7 +29,8 @@ class TargetPlan(BaseModel):
 
     communes: int
     recognised_now: tuple[str, ...]
-    target: int  # recognised communes wanted in total
+    target: int  # recognised communes wanted in total (with only a budget: those reached)
+    has_target: bool = True  # False when only a budget was given
     chosen: tuple[Plan, ...]  # cheapest first
     total_cost: float
     reached: int  # recognised communes after the chosen plans
@@ -37,6 +38,7 @@ class TargetPlan(BaseModel):
     budget: float | None = None
     not_chosen: tuple[Plan, ...] = ()  # feasible plans left out (dearer, or over the budget)
     infeasible: tuple[Plan, ...] = ()  # communes with no plan (and why)
+    already: tuple[Plan, ...] = ()  # the communes recognised now (name, points), in input order
     rejected: tuple[RowError, ...] = ()
 
 
@@ -48,6 +50,7 @@ def plan_targets(communes: Iterable[CommuneLike], ruleset: RulesetLike = None, *
     """
     model = costs or CostModel()
     engine = compiled(ruleset)
+    model.check(engine.ruleset)
     datas = [as_commune(c) for c in communes]
     recognised_totals = _recognised_columnwise(engine, datas) if len(datas) >= COLUMNAR_FROM else {}
     with paused_gc():
@@ -69,8 +72,9 @@ def plan_targets(communes: Iterable[CommuneLike], ruleset: RulesetLike = None, *
     reached = len(recognised) + len(chosen)
     return TargetPlan(
         communes=count, recognised_now=recognised, target=wanted if wanted is not None else reached, chosen=tuple(chosen), total_cost=round(spent, 6),
-        reached=reached, target_met=wanted is None or reached >= wanted, budget=budget,
+        reached=reached, target_met=wanted is None or reached >= wanted, budget=budget, has_target=wanted is not None,
         not_chosen=tuple(p for p in feasible if p not in chosen), infeasible=tuple(p for p in plans if not p.feasible), rejected=tuple(rejected),
+        already=tuple(p for p in plans if p.already_recognised),
     )
 
 

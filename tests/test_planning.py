@@ -286,3 +286,18 @@ def test_a_sweep_value_out_of_bounds_is_refused_naming_the_input() -> None:
     with pytest.raises(chuanxa.CommuneDataError) as caught:
         sweep(example, {"health_insurance_rate": [90, 120]})
     assert "health_insurance_rate" in caught.value.message("en") and "120" in caught.value.message("vi")
+
+
+def test_a_costs_file_with_a_typo_names_the_line_key_and_the_right_word(tmp_path: Path) -> None:
+    bad_key = tmp_path / "costs.yaml"
+    bad_key.write_text("inputs:\n  health_insurance_rate: {per_unt: 15}\n", encoding="utf-8")
+    with pytest.raises(chuanxa.CostsFileError) as caught:
+        CostModel.load(bad_key)
+    error = caught.value
+    assert error.location.line == 2 and "per_unt" in error.message("vi") and "per_unit" in error.message("en")
+    bad_id = tmp_path / "ids.yaml"
+    bad_id.write_text("inputs:\n  helth_insurance_rate: {per_unit: 3}\n", encoding="utf-8")
+    example = Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml"
+    with pytest.raises(chuanxa.CostsFileError) as caught:
+        plan(example, costs=bad_id)
+    assert "health_insurance_rate" in caught.value.message("en")

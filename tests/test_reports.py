@@ -33,6 +33,7 @@ def test_the_xlsx_report_has_a_sorted_summary_a_chart_and_score_sheets(tmp_path:
     names = [summary.cell(row=r, column=2).value for r in range(6, 21)]
     assert names == sort_vietnamese(names) and names[0] == "Thị trấn Thiệu Hóa"
     assert summary._charts, "the summary has a chart"
+    assert [summary["C3"].value, summary["D3"].value] == ["Chỉ tiêu 90%", "chưa đạt chỉ tiêu"]  # 9/15 recognised against a 90% target
     assert len(book.sheetnames) == 16
     giao = book["16039 Xã Thiệu Giao"]
     cells = [c for row in giao.iter_rows(values_only=True) for c in row if c is not None]

@@ -75,3 +75,25 @@ def test_the_watch_command_writes_json_lines_and_keeps_its_state(tmp_path: Path,
     second = [json.loads(line)["event"] for line in capsys.readouterr().out.splitlines()]
     assert first == ["commune_added", "verdict_changed", "criterion_below_floor"]
     assert second == ["verdict_changed", "criterion_above_floor"]
+
+
+def test_a_restart_on_the_same_file_resumes_after_the_lines_already_applied(tmp_path: Path, capsys) -> None:
+    state, updates = tmp_path / "state.json", tmp_path / "u.jsonl"
+    updates.write_text("\n".join(UPDATES[:2]) + "\n", encoding="utf-8")
+    args = ["watch", str(updates), "--state", str(state), "--ruleset", "qd1300@2023-03-20"]
+    assert main(args) == 0
+    assert [json.loads(line)["event"] for line in capsys.readouterr().out.splitlines()] == ["commune_added", "verdict_changed", "criterion_below_floor"]
+    assert main(args) == 0
+    assert capsys.readouterr().out == ""  # nothing replayed, nothing repeated
+    updates.write_text("\n".join(UPDATES[:3]) + "\n", encoding="utf-8")  # the month's report appended
+    assert main(args) == 0
+    assert [json.loads(line)["event"] for line in capsys.readouterr().out.splitlines()] == ["verdict_changed", "criterion_above_floor"]
+
+
+def test_an_update_older_than_the_state_is_reported_and_not_applied() -> None:
+    watcher = Watcher(chuanxa.compiled("qd1300@2023-03-20"))
+    _events(watcher, UPDATES[:3])
+    late = json.loads(UPDATES[1])  # the July report arriving after August's
+    events = watcher.process(late, 9)
+    assert [e["event"] for e in events] == ["out_of_order"] and events[0]["state_date"] == "2024-08-31"
+    assert watcher.summaries["16039"]["verdict"] == "recognised"
