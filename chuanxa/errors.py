@@ -129,3 +129,21 @@ def close_matches(name: object, candidates: Any) -> list[str]:
     import difflib
 
     return difflib.get_close_matches(str(name), [str(c) for c in candidates], n=3, cutoff=0.6)
+
+
+def file_problem(exc: BaseException) -> dict[str, str]:
+    """`detail` / `detail_vi` parameters for a file that cannot be opened or read, in words a user knows."""
+    import errno
+
+    code = getattr(exc, "errno", None)
+    words = {
+        errno.ENOENT: ("không tồn tại", "it does not exist"),
+        errno.EACCES: ("không có quyền đọc tệp này", "permission denied"),
+        errno.EISDIR: ("đây là một thư mục, không phải tệp", "it is a folder, not a file"),
+    }.get(code)  # type: ignore[arg-type]
+    if words is not None:
+        return {"detail_vi": words[0], "detail": words[1]}
+    if isinstance(exc, UnicodeDecodeError):
+        return {"detail_vi": "tệp không phải văn bản UTF-8 (hãy lưu lại dạng UTF-8)", "detail": "the file is not UTF-8 text (save it as UTF-8)"}
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return {"detail_vi": f"tệp hỏng hoặc không đúng định dạng ({text})", "detail": text}

@@ -34,7 +34,7 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "The file must hold a mapping (key: value) at its top level.",
     },
     "file.unreadable": {
-        "vi": "Không mở được tệp: {detail}.",
+        "vi": "Không mở được tệp: {detail_vi}.",
         "en": "The file cannot be opened: {detail}.",
     },
     # --- ruleset model ---

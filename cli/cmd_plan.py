@@ -184,12 +184,20 @@ def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_o
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
     read = read_table(data, engine.ruleset) if data.suffix.lower() in (".csv", ".xlsx") else None
     communes = [row.data for row in read.rows] if read else [read_commune_file(data)]
-    merged = merge_communes(load_mapping(mapping), communes, engine.ruleset, source=str(mapping))
+    plan_of_merges = load_mapping(mapping)
+    merged = merge_communes(plan_of_merges, communes, engine.ruleset, source=str(mapping))
     from chuanxa.outputs.communes_out import write_communes
 
     write_communes(merged, output, engine.ruleset)
     batch = score_many(merged, engine)
     click.echo(batch_table(batch, lang))
+    predecessors = {code for entry in plan_of_merges.merges for code in entry.predecessors}
+    dropped = sum(len(c.assessed) for c in communes if c.commune.code in predecessors)
+    if dropped:
+        click.secho(f"Lưu ý: điểm thẩm định của các xã cũ ({dropped} mục) không được chuyển sang xã mới; các chỉ tiêu chấm theo minh chứng "
+                    "của xã mới chờ đoàn thẩm định chấm lại (vì vậy kết luận là 'chưa đủ số liệu')." if lang == "vi" else
+                    f"Note: the old communes' assessed points ({dropped} entries) are not carried over; the new commune's evidence-judged "
+                    "indicators await a new appraisal (hence 'incomplete').", fg="yellow", err=True)
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     return EXIT_OK if not batch.rejected else EXIT_SOME_FAILED
 

@@ -105,8 +105,18 @@ def diff(old: str, new: str, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ..
         click.echo(json.dumps([c.__dict__ for c in changes], ensure_ascii=False, indent=2, default=str))
         return
     click.echo(f"{reg.load(old).ref} → {reg.load(new).ref}: {len(changes)} " + ("thay đổi" if lang == "vi" else "change(s)"))
-    rows = [[label(c.what, lang), c.path, _short(c.before), _short(c.after)] for c in changes]
-    click.echo(tabulate(rows, headers=[label("change", lang), "", label("before", lang), label("after", lang)], tablefmt="simple"))
+    rows = [[label(c.what, lang), _path_words(c.path, lang), _short(c.before), _short(c.after)] for c in changes]
+    click.echo(tabulate(rows, headers=[label("change", lang), "Ở đâu" if lang == "vi" else "Where", label("before", lang), label("after", lang)], tablefmt="simple"))
+
+
+def _path_words(path: str, lang: Lang) -> str:
+    """`indicator 35.op` → `chỉ tiêu 35.op` in Vietnamese (the field names stay the YAML keys an editor looks for)."""
+    if lang != "vi":
+        return path
+    for word, vi in (("indicator ", "chỉ tiêu "), ("criterion ", "tiêu chí "), ("input ", "dữ liệu "), ("recognition", "quy tắc công nhận"), ("classification", "phân loại")):
+        if path.startswith(word):
+            return vi + path[len(word):]
+    return path
 
 
 @rulesets.command("audit")

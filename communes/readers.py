@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from chuanxa.errors import CommuneDataError, Location, close_matches
+from chuanxa.errors import CommuneDataError, Location, close_matches, file_problem
 
 from .model import CommuneData
 from .values import fold, is_blank
@@ -52,7 +52,7 @@ def read_commune_file(path: Path) -> CommuneData:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise CommuneDataError(key="file.unreadable", params={"detail": exc.strerror or str(exc)}, location=Location(file=str(path))) from None
+        raise CommuneDataError(key="file.unreadable", params=file_problem(exc), location=Location(file=str(path))) from None
     if suffix == ".json":
         try:
             raw = json.loads(text)
@@ -245,13 +245,31 @@ def _table_sheets(path: Path) -> list[_Sheet]:
         if suffix in (".xlsx", ".xlsm"):
             return _xlsx_sheets(path)
     except OSError as exc:
-        raise CommuneDataError(key="file.unreadable", params={"detail": exc.strerror or str(exc)}, location=Location(file=str(path))) from None
+        raise CommuneDataError(key="file.unreadable", params=file_problem(exc), location=Location(file=str(path))) from None
     raise CommuneDataError(key="data.bad_format", params={"suffix": suffix}, location=Location(file=str(path)))
 
 
+def table_text(path: Path) -> str:
+    """A CSV's text whatever Excel saved it as: UTF-8 (with or without BOM), "Unicode text" (UTF-16), or the
+    Vietnamese Windows code page 1258 that "CSV (Comma delimited)" uses on a Vietnamese Windows."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        import unicodedata
+
+        # cp1258 writes some Vietnamese letters as a base letter plus a combining tone mark: compose them again.
+        return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+
+
 def _csv_cells(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    text = path.read_text(encoding="utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t") if text.strip() else csv.excel
+    text = table_text(path)
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t") if text.strip() else csv.excel
+    except csv.Error:
+        dialect = csv.excel  # one column, or no delimiter found: read it plainly and let the header check speak
     lines = list(csv.reader(text.splitlines(), dialect))
     return _split(lines)
 
@@ -262,7 +280,7 @@ def _xlsx_sheets(path: Path) -> list[_Sheet]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
-        raise CommuneDataError(key="file.unreadable", params={"detail": str(exc)}, location=Location(file=str(path))) from None
+        raise CommuneDataError(key="file.unreadable", params=file_problem(exc), location=Location(file=str(path))) from None
     try:
         sheets = [_Sheet(sheet.title, *_split([[_cell_value(cell) for cell in row] for row in sheet.iter_rows()])) for sheet in book.worksheets]
     finally:

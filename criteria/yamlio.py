@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from chuanxa.errors import Location, RulesetError
+from chuanxa.errors import Location, RulesetError, file_problem
 
 
 class LocatedDict(dict[str, Any]):
@@ -59,7 +59,7 @@ def load_yaml_file(path: Path, error_cls: type[RulesetError] = RulesetError) -> 
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise error_cls(key="file.unreadable", params={"detail": exc.strerror or str(exc)}, location=Location(file=str(path))) from None
+        raise error_cls(key="file.unreadable", params=file_problem(exc), location=Location(file=str(path))) from None
     return load_yaml_text(text, str(path), error_cls)
 
 

@@ -63,6 +63,10 @@ def merge_communes(mapping: MergeMapping, communes: Sequence[CommuneData], rules
             # The new station's distance decides the zone; without it, assume the main site is the nearest old station.
             distances = [p.commune.distance_km for p in parts if p.commune.distance_km is not None]
             identity = identity.model_copy(update={"distance_km": min(distances) if distances else None})
+        for place in ("province", "district"):
+            shared = {getattr(p.commune, place) for p in parts}
+            if getattr(identity, place) is None and len(shared) == 1:
+                identity = identity.model_copy(update={place: shared.pop()})  # all predecessors agree: keep it
         merged.append(CommuneData(commune=identity, as_of=as_of, values=values))
     return merged
 

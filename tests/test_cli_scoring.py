@@ -177,3 +177,42 @@ def test_workbooks_read_every_data_sheet_and_percent_formatted_cells_as_shown(tm
     assert [r["commune"]["code"] for r in data["results"]] == ["001", "003"]
     assert data["results"][0]["indicators"][0]["values"] == {"immunisation_rate": 96.5}
     assert data["skipped_sheets"] == ["Ghi chú"] and "Ghi chú" in stderr
+
+
+def _cp1258(text: str) -> bytes:
+    """Text as Excel's "CSV (Comma delimited)" writes it on a Vietnamese Windows: code page 1258, where some
+    letters are a precomposed vowel followed by a combining tone mark."""
+    import itertools
+    import unicodedata
+
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, marks = unicodedata.normalize("NFD", ch)[0], unicodedata.normalize("NFD", ch)[1:]
+        for keep in (c for k in range(len(marks), -1, -1) for c in itertools.combinations(range(len(marks)), k)):
+            head = unicodedata.normalize("NFC", base + "".join(marks[i] for i in keep))
+            rest = "".join(marks[i] for i in range(len(marks)) if i not in keep)
+            try:
+                out += head.encode("cp1258") + rest.encode("cp1258")
+                break
+            except UnicodeEncodeError:
+                continue
+    return bytes(out)
+
+
+def test_csv_files_saved_by_excel_in_other_encodings_read_the_same(tmp_path: Path) -> None:
+    text = HEADER + GOOD + LOW
+    expected = None
+    for name, data in (("utf8.csv", text.encode("utf-8")), ("cp1258.csv", _cp1258(text)), ("utf16.csv", text.encode("utf-16"))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        out = tmp_path / (name + ".json")
+        assert run("batch", str(path), "-o", str(out), *MINI)[0] == EXIT_OK
+        results = [(r["commune"]["name"], r["total"]["points"]) for r in json.loads(out.read_text(encoding="utf-8"))["results"]]
+        assert results[0][0] == "Xã An" and results[1][0] == "Xã Cường"
+        expected = expected or results
+        assert results == expected, name
