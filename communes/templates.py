@@ -169,6 +169,14 @@ def _validations(sheet: Any, lists: Any, ruleset: Ruleset, lang: Lang, rows: int
 def _apply(sheet: Any, dv: Any, column: int, rows: int) -> None:
     from openpyxl.utils import get_column_letter
 
+    # Excel refuses a wrong entry at once, with a message (rather than chuanxa rejecting the row later).
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    dv.errorTitle = dv.errorTitle or "chuanxa"
+    if not dv.error:
+        header = sheet.cell(row=1, column=column).value
+        dv.error = f"{header}: " + ("chọn một giá trị trong danh sách / pick a value from the list" if dv.type == "list"
+                                    else "giá trị ngoài khoảng cho phép / value out of the allowed range")
     letter = get_column_letter(column)
     sheet.add_data_validation(dv)
     dv.add(f"{letter}2:{letter}{rows + 1}")

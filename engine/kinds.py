@@ -128,7 +128,7 @@ class ThresholdKind:
             if level.points <= points:
                 continue
             threshold, _, _ = resolve_threshold(level.threshold, env)
-            change = threshold - value if _numeric(threshold) and _numeric(value) else None
+            change = round(threshold - value, 9) if _numeric(threshold) and _numeric(value) else None  # 95 - 91.2 is 3.8, not 3.799…
             found.append(construct(GapTarget, op=self.ind.op, target=threshold, change=change, points=level.points, gain=level.points - points))
         return tuple(found)
 
