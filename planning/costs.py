@@ -64,8 +64,9 @@ class CostModel:
         self._checked: set[int] = set()
 
     @classmethod
-    def load(cls, path: Path) -> "CostModel":
+    def load(cls, path: str | Path) -> "CostModel":
         """Read a costs file; a fault is a `CostsFileError` naming the file, line and key (with "did you mean")."""
+        path = Path(path)
         tree = load_yaml_file(path, CostsFileError)  # type: ignore[arg-type]
         raw = strip(tree) or {}
         if not isinstance(raw, dict):
