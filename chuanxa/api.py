@@ -172,7 +172,8 @@ def score_table(path: Path, ruleset: RulesetLike = None, *, as_of: Any = None, r
                     item.location = replace(item.location, file=where, row=row.row, column=row.columns.get(tuple(str(p) for p in item.location.path)))
                 rejected.append((row.row, _row_error(exc, where, row.row, row.data.commune.code)))
     ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
-    return BatchResult(results=tuple(results), rejected=ordered, unknown_columns=tuple(table.unknown_columns), skipped_sheets=tuple(table.skipped_sheets))
+    return BatchResult(results=tuple(results), rejected=ordered, unknown_columns=tuple(table.unknown_columns), skipped_sheets=tuple(table.skipped_sheets),
+                       column_hints={k: tuple(v) for k, v in table.column_hints.items()})
 
 
 def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None,
@@ -185,7 +186,7 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
     """
     from chuanxa.engine.prepare import PreparedCommune, prepare
 
-    items, rejected, unknown, skipped = _commune_items(communes, ruleset, as_of, rulesets_dirs)
+    items, rejected, unknown, skipped, hints = _commune_items(communes, ruleset, as_of, rulesets_dirs)
     groups: dict[int, tuple[CompiledRuleset, list[tuple[int, PreparedCommune]]]] = {}
     with paused_gc():
         for order, row, data, core, where in items:
@@ -211,7 +212,7 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
     found.sort(key=lambda pair: pair[0])
     ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
     return SummaryBatch(summaries=tuple(s for _, s in found), rejected=ordered, unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped),
-                        column_wise=used_columns)
+                        column_hints=hints, column_wise=used_columns)
 
 
 _COLUMNAR: dict[int, tuple[CompiledRuleset, Any]] = {}
@@ -228,7 +229,7 @@ _Item = tuple[int, int | None, CommuneData, CompiledRuleset, dict[str, Any]]
 
 
 def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path]
-                   ) -> tuple[list[_Item], list[tuple[int, RowError]], list[str], list[str]]:
+                   ) -> tuple[list[_Item], list[tuple[int, RowError]], list[str], list[str], dict[str, tuple[str, ...]]]:
     """Per readable commune: (input order, table row, data, compiled ruleset, location hints); the unreadable
     ones as (input order, error); a table's unknown columns. As in `score_many`, a commune that cannot be read
     or has no ruleset is rejected without stopping the others; and a workbook's sheets that were not read."""
@@ -242,7 +243,7 @@ def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
         table = read_table(path, core.ruleset)
         rejected += [(number, _row_error(exc, str(path), number, exc.location.commune)) for number, exc in table.errors]
         items += [(row.row, row.row, row.data, core, {"file": f"{path} [{row.sheet}]" if row.sheet else str(path), "columns": row.columns}) for row in table.rows]
-        return items, rejected, list(table.unknown_columns), list(table.skipped_sheets)
+        return items, rejected, list(table.unknown_columns), list(table.skipped_sheets), {k: tuple(v) for k, v in table.column_hints.items()}
     if isinstance(communes, (str, Path)):
         communes = [communes]
     for index, item in enumerate(communes, start=1):
@@ -254,7 +255,7 @@ def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
             rejected.append((index, _row_error(exc, source, index if source is None else None, item.commune.code if isinstance(item, CommuneData) else None)))
             continue
         items.append((index, index if source is None else None, data, core, {"file": source}))
-    return items, rejected, [], []
+    return items, rejected, [], [], {}
 
 
 def _locate(exc: ChuanxaError, where: dict[str, Any], row: int | None) -> None:

@@ -77,6 +77,7 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
     rejected: list[RowError] = []
     unknown: list[str] = []
     skipped: list[str] = []
+    hints: dict[str, tuple[str, ...]] = {}
     for file in files:
         if file.suffix.lower() in TABLE_SUFFIXES:
             part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine)  # type: ignore[arg-type]
@@ -84,6 +85,7 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
             rejected += part.rejected
             unknown += part.unknown_columns
             skipped += part.skipped_sheets
+            hints.update(part.column_hints)
             continue
         try:
             data = read_commune_file(file)
@@ -96,7 +98,7 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
             results.append(evaluator(core, engine)(data))  # type: ignore[arg-type]
         except CommuneDataError as exc:
             rejected.append(_rejected(file, exc))
-    return BatchResult(results=tuple(results), rejected=tuple(rejected), unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped))
+    return BatchResult(results=tuple(results), rejected=tuple(rejected), unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped), column_hints=hints)
 
 
 def _rejected(file: Path, exc: ChuanxaError) -> RowError:
@@ -141,6 +143,8 @@ def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, singl
 def _report_rejected(batch: BatchResult | SummaryBatch, lang: Lang) -> None:
     if batch.unknown_columns:
         click.secho(("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns), fg="yellow", err=True)
+        for column, hints in batch.column_hints.items():
+            click.secho(f"  '{column}': " + ("có phải ý bạn là " if lang == "vi" else "did you mean ") + " / ".join(f"'{h}'" for h in hints) + "?", fg="yellow", err=True)
     if batch.skipped_sheets:
         click.secho(("Trang tính không có cột mã xã, không đọc: " if lang == "vi" else "Sheets without a commune-code column, not read: ")
                     + ", ".join(batch.skipped_sheets), fg="yellow", err=True)

@@ -128,6 +128,7 @@ class TableRead:
     rows: list[TableRow] = field(default_factory=list)
     errors: list[tuple[int, CommuneDataError]] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    column_hints: dict[str, list[str]] = field(default_factory=dict)  # unknown column → the known headers it resembles
     skipped_sheets: list[str] = field(default_factory=list)  # non-empty sheets without a commune-code column
 
 
@@ -158,6 +159,10 @@ def read_table(path: Path, ruleset: "Ruleset") -> TableRead:
             continue
         data_sheets.append((sheet, mapping))
         result.unknown_columns += [name for name in unknown if name not in result.unknown_columns]
+        for name in unknown:
+            hints = column_hints(name, ruleset)
+            if hints:
+                result.column_hints[name] = hints
     if not data_sheets and result.skipped_sheets:
         raise CommuneDataError(key="data.no_data_sheet", params={"sheets": ", ".join(result.skipped_sheets)}, location=Location(file=str(path)))
     if not any(sheet.rows for sheet, _ in data_sheets):
@@ -213,6 +218,16 @@ def match_headers(header: list[str], ruleset: "Ruleset") -> tuple[dict[int, tupl
         else:
             mapping[index] = target
     return mapping, unknown
+
+
+def column_hints(header: str, ruleset: "Ruleset") -> list[str]:
+    """Known headers (Vietnamese labels, as the template writes them) that an unknown header resembles."""
+    labels = {fold(spec.label.vi): spec.label.vi for spec in ruleset.inputs.values()}
+    labels.update({fold(name): name for name in ruleset.inputs})
+    key = fold(_UNIT.sub("", header))
+    import difflib
+
+    return [labels[k] for k in difflib.get_close_matches(key, list(labels), n=2, cutoff=0.55)]
 
 
 def _row_mapping(header: list[str], cells: list[Any], mapping: dict[int, tuple[str, ...]]) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:

@@ -270,6 +270,7 @@ class BatchResult(_Record):
     results: tuple[CommuneResult, ...]
     rejected: tuple[RowError, ...] = ()
     unknown_columns: tuple[str, ...] = ()
+    column_hints: dict[str, tuple[str, ...]] = {}  # unknown column → known headers it resembles
     skipped_sheets: tuple[str, ...] = ()  # workbook sheets without a commune-code column (not read)
 
     @property
@@ -286,6 +287,7 @@ class SummaryBatch(_Record):
     summaries: tuple[CommuneSummary, ...]
     rejected: tuple[RowError, ...] = ()
     unknown_columns: tuple[str, ...] = ()
+    column_hints: dict[str, tuple[str, ...]] = {}  # unknown column → known headers it resembles
     skipped_sheets: tuple[str, ...] = ()  # workbook sheets without a commune-code column (not read)
     column_wise: bool = False  # whether the column-wise evaluator computed them
 

@@ -216,3 +216,17 @@ def test_csv_files_saved_by_excel_in_other_encodings_read_the_same(tmp_path: Pat
         assert results[0][0] == "Xã An" and results[1][0] == "Xã Cường"
         expected = expected or results
         assert results == expected, name
+
+
+def test_a_misspelled_column_is_reported_with_the_label_it_resembles(tmp_path: Path) -> None:
+    table = tmp_path / "district.csv"
+    table.write_text(HEADER.replace("Ty le tiem chung", "Ty le tiem chug") + GOOD, encoding="utf-8")
+    code, _, stderr = run("score", str(table), *MINI)
+    assert code == EXIT_OK and "Ty le tiem chug" in stderr and "Tỷ lệ tiêm chủng" in stderr
+    assert chuanxa_hints(table) == {"Ty le tiem chug": ("Tỷ lệ tiêm chủng",)}
+
+
+def chuanxa_hints(table: Path) -> dict:
+    import chuanxa
+
+    return dict(chuanxa.score_many(table, "mini", rulesets_dirs=[FIXTURES / "rulesets"]).column_hints)
