@@ -223,7 +223,7 @@ def test_a_misspelled_column_is_reported_with_the_label_it_resembles(tmp_path: P
     table.write_text(HEADER.replace("Ty le tiem chung", "Ty le tiem chug") + GOOD, encoding="utf-8")
     code, _, stderr = run("score", str(table), *MINI)
     assert code == EXIT_OK and "Ty le tiem chug" in stderr and "Tỷ lệ tiêm chủng" in stderr
-    assert chuanxa_hints(table) == {"Ty le tiem chug": ("Tỷ lệ tiêm chủng",)}
+    assert chuanxa_hints(table)["Ty le tiem chug"][0] == "Tỷ lệ tiêm chủng"  # the closest first
 
 
 def chuanxa_hints(table: Path) -> dict:
