@@ -14,7 +14,7 @@ LANGS: Final[tuple[Lang, ...]] = ("vi", "en")
 CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     # --- reading YAML ---
     "yaml.syntax": {
-        "vi": "Tệp YAML không đọc được: {detail}.",
+        "vi": "Tệp YAML không đọc được: {detail_vi}.",
         "en": "The YAML file cannot be read: {detail}.",
     },
     "yaml.bad_date": {

@@ -57,7 +57,8 @@ def read_commune_file(path: Path) -> CommuneData:
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CommuneDataError(key="yaml.syntax", params={"detail": exc.msg}, location=Location(file=str(path), line=exc.lineno)) from None
+            raise CommuneDataError(key="yaml.syntax", params={"detail": f"{exc.msg} (column {exc.colno})", "detail_vi": f"JSON sai cú pháp ở cột {exc.colno}"},
+                                   location=Location(file=str(path), line=exc.lineno)) from None
     else:
         from chuanxa.criteria.yamlio import load_yaml_text, strip
 

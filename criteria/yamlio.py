@@ -48,7 +48,7 @@ def load_yaml_text(text: str, file: str | None = None, error_cls: type[RulesetEr
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         detail = str(getattr(exc, "problem", None) or exc)
-        raise error_cls(key="yaml.syntax", params={"detail": detail}, location=Location(file=file, line=line)) from None
+        raise error_cls(key="yaml.syntax", params={"detail": detail, "detail_vi": yaml_problem_vi(detail)}, location=Location(file=file, line=line)) from None
     if node is None:
         return None
     return _build(node, file, (), error_cls)
@@ -63,6 +63,28 @@ def load_yaml_file(path: Path, error_cls: type[RulesetError] = RulesetError) -> 
     return load_yaml_text(text, str(path), error_cls)
 
 
+_YAML_PROBLEMS_VI: tuple[tuple[str, str], ...] = (
+    ("found character '\\t'", "có ký tự Tab; YAML chỉ thụt lề bằng dấu cách"),
+    ("mapping values are not allowed here", "dấu ':' đặt sai chỗ (thường do thụt lề sai hoặc thiếu dấu nháy quanh một câu có ':')"),
+    ("could not find expected ':'", "thiếu dấu ':' sau một khóa"),
+    ("expected ',' or ']'", "danh sách [ … ] chưa đóng đúng (thiếu ',' hoặc ']')"),
+    ("expected ',' or '}'", "bảng { … } chưa đóng đúng (thiếu ',' hoặc '}')"),
+    ("found unexpected end of stream", "tệp kết thúc khi một chuỗi trong dấu nháy chưa đóng"),
+    ("expected the node content", "thiếu giá trị (tệp hoặc khối kết thúc quá sớm)"),
+    ("did not find expected key", "thụt lề không khớp với các dòng trên"),
+    ("did not find expected '-' indicator", "thụt lề của danh sách '- ' không khớp"),
+    ("found undefined alias", "dùng bí danh '*' chưa được định nghĩa"),
+)
+
+
+def yaml_problem_vi(detail: str) -> str:
+    """PyYAML's description of a syntax problem, in Vietnamese where it is a common one (else as given)."""
+    for english, vietnamese in _YAML_PROBLEMS_VI:
+        if english in detail:
+            return vietnamese
+    return detail
+
+
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
@@ -70,7 +92,8 @@ def _build(node: yaml.Node, file: str | None, path: tuple[str | int, ...], error
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
         # Rules are data: a tag such as !!python/object would build objects from YAML, so it is refused.
-        raise error_cls(key="yaml.syntax", params={"detail": f"the tag {node.tag} is not allowed"}, location=Location(file=file, line=line, path=path))
+        raise error_cls(key="yaml.syntax", params={"detail": f"the tag {node.tag} is not allowed (rules are data: no tags that build objects)",
+                                                 "detail_vi": f"không được dùng thẻ {node.tag} (bộ tiêu chí chỉ là dữ liệu)"}, location=Location(file=file, line=line, path=path))
     if isinstance(node, yaml.MappingNode):
         result = LocatedDict()
         result.file, result.line = file, line
@@ -96,7 +119,7 @@ def _build(node: yaml.Node, file: str | None, path: tuple[str | int, ...], error
         return _CONSTRUCTOR.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         detail = str(getattr(exc, "problem", None) or exc)
-        raise error_cls(key="yaml.syntax", params={"detail": detail}, location=Location(file=file, line=line, path=path)) from None
+        raise error_cls(key="yaml.syntax", params={"detail": detail, "detail_vi": yaml_problem_vi(detail)}, location=Location(file=file, line=line, path=path)) from None
     except (ValueError, OverflowError) as exc:
         # A scalar that looks like a date or number but is not one, e.g. `2023-02-30`.
         key = "yaml.bad_date" if node.tag == "tag:yaml.org,2002:timestamp" else "yaml.bad_scalar"
@@ -107,7 +130,7 @@ def _scalar_key(node: yaml.Node, file: str | None, path: tuple[str | int, ...], 
     if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:merge":
         raise error_cls(
             key="yaml.syntax",
-            params={"detail": "keys must be plain names (no merge keys '<<' or complex keys)"},
+            params={"detail": "keys must be plain names (no merge keys '<<' or complex keys)", "detail_vi": "khóa phải là tên đơn giản (không dùng '<<' hay khóa phức hợp)"},
             location=Location(file=file, line=node.start_mark.line + 1, path=path),
         )
     # Keys are always text: `35:` and `"35":` name the same indicator.
