@@ -17,7 +17,7 @@ from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .prepare import PreparedCommune, converter, prepare
 from .recognition import CriterionShape, judge
-from .fast import construct, set_extra, set_fields_set, set_private, set_state
+from .fast import INTERN_LIMIT, NO_VALUES, construct, set_extra, set_fields_set, set_private, set_state
 from .results import (
     CommuneIdentity,
     CommuneResult,
@@ -54,6 +54,8 @@ class CompiledIndicator:
         }
         assert list(self.static) == list(IndicatorResult.model_fields), "static state must follow IndicatorResult's fields"
         self.single_read = self.reads[0] if len(self.reads) == 1 else None
+        self.interned: dict[tuple[Any, ...], IndicatorResult] = {}
+        self.interned_gaps: dict[tuple[Any, ...], Any] = {}
         self.evidence_only = ind.kind == "assessed"
         input_id = getattr(ind, "input", None)
         spec = inputs.get(input_id) if input_id else None
@@ -81,9 +83,23 @@ class CompiledIndicator:
         return self.finish(self.outcome(env), env, assessed)
 
     def finish(self, data: Outcome, env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
-        """The indicator's result from the data's outcome (decided by this or another engine) and the assessors' points."""
+        """The indicator's result from the data's outcome (decided by this or another engine) and the assessors' points.
+
+        An indicator that reads no data (evidence judged by the assessors) has few distinct results (its points and
+        note): those immutable records are interned and shared between communes."""
+        entry = assessed.get(self.model.id) if assessed else None
+        if not self.reads:
+            key = (data.points, data.status, data.reason, data.threshold, None if entry is None else entry.points, None if entry is None else entry.note)
+            found = self.interned.get(key)
+            if found is None:
+                found = self._record(data, env, entry)
+                if len(self.interned) < INTERN_LIMIT:
+                    self.interned[key] = found
+            return found
+        return self._record(data, env, entry)
+
+    def _record(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
         state = self.static.copy()
-        entry = assessed.get(state["id"]) if assessed else None
         points, status = data.points, data.status
         if entry is not None and status is not _NA:
             if not self.evidence_only:
@@ -101,7 +117,7 @@ class CompiledIndicator:
         elif self.reads:
             state["values"] = {name: env.get(name) for name in self.reads}
         else:
-            state["values"] = {}
+            state["values"] = NO_VALUES
         record = _new(IndicatorResult)  # engine-made values: no re-validation (see fast.py)
         set_state(record, state)
         set_fields_set(record, _INDICATOR_FIELDS)
@@ -138,6 +154,7 @@ class CompiledRuleset:
         self.converters = {name: converter(spec) for name, spec in ruleset.inputs.items()}
         # Assessors' points must lie in [0, max] and on the indicator's step, when it has one.
         self.assessed_limits = {ind.id: (ind.max_points, getattr(ind, "step", None)) for ind in self.indicator_models.values()}
+        self.assessed_accepted: set[tuple[str, float]] = set()  # (indicator, points) pairs already found valid
 
     # --- preparation helpers used by `prepare` ---
     def derive(self, env: dict[str, Any]) -> None:

@@ -66,3 +66,31 @@ def _all_fields(cls: type[BaseModel]) -> set[str]:
     # Every field is set on records built here; one shared set per class (pydantic only reads it).
     fields = _ALL_FIELDS[cls] = set(cls.model_fields)
     return fields
+
+
+class FrozenDict(dict):  # type: ignore[type-arg]
+    """A read-only dict: the `values` of result records that are interned (shared between communes), so that no
+    consumer can change one commune's record through another's. Serialises, copies and pickles as a dict."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("result records are read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> Any:
+        return (FrozenDict, (dict(self),))
+
+    def __copy__(self) -> "FrozenDict":
+        return self
+
+    def __deepcopy__(self, memo: Any) -> "FrozenDict":
+        return self
+
+
+#: The `values` of an indicator that reads no data (evidence judged by the assessors).
+NO_VALUES = FrozenDict()
+
+#: Interned records per key stay below this many (free-text notes could otherwise grow a table without end).
+INTERN_LIMIT = 2048

@@ -15,7 +15,7 @@ from typing import Any
 
 
 from .recognition import Judgement
-from .fast import construct, from_state
+from .fast import INTERN_LIMIT, construct, from_state
 from .results import Gap, GapTarget, IndicatorResult, Status
 
 
@@ -35,6 +35,14 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
             blocks, priority = ("knockout", *criterion_block, *tail), 0
         else:
             blocks, priority = (criterion_block + tail if criterion_block else tail), (1 if criterion_block else 2 if total_short else 3)
+        interned = compiled.interned_gaps
+        key = (status, points, blocks, priority)
+        if compiled.single_read is None and not compiled.reads:
+            # No input value in the record: the gap is fixed by these four, so its immutable record is shared.
+            found = interned.get(key)
+            if found is not None:
+                ranked.append((priority, points - res.max, position, found))
+                continue
         state = compiled.gap_static.copy()
         if status is _MISSING:
             state["kind"] = "missing"
@@ -45,7 +53,10 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
         state["status"], state["points"], state["blocks"], state["priority"] = status, points, blocks, priority
         if input_id is not None:
             state["value"] = env.get(input_id)
-        ranked.append((priority, points - res.max, position, from_state(Gap, state)))
+        gap = from_state(Gap, state)
+        if not compiled.reads and len(interned) < INTERN_LIMIT:
+            interned[key] = gap
+        ranked.append((priority, points - res.max, position, gap))
     ranked.sort()  # positions are unique, so the records themselves are never compared
     return tuple(item[3] for item in ranked)
 

@@ -156,7 +156,11 @@ def _classify(known: dict[str, str], raw: str | None, what: str, code: str, erro
 def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list[CommuneDataError]) -> dict[str, AssessedEntry]:
     kept: dict[str, AssessedEntry] = {}
     limits = compiled.assessed_limits
+    accepted = compiled.assessed_accepted
     for ind_id, entry in data.assessed.items():
+        if (ind_id, entry.points) in accepted:  # checked before: in range and on the step
+            kept[ind_id] = entry
+            continue
         limit = limits.get(ind_id)
         if limit is None:
             errors.append(_error("data.unknown_indicator", data.commune.code, ("assessed", ind_id), ind_id, name=ind_id, ruleset=compiled.ruleset.ref, suggestions=close_matches(ind_id, compiled.indicator_models)))
@@ -170,6 +174,8 @@ def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list
             ))
             continue
         kept[ind_id] = entry
+        if len(accepted) < 65536:
+            accepted.add((ind_id, points))
     return kept
 
 

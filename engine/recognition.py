@@ -4,11 +4,12 @@ and the verdict with every reason it fails."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any
+from dataclasses import dataclass, field
 
 from chuanxa.criteria.model import Criterion, Recognition, Text
 
-from .fast import construct, from_state
+from .fast import INTERN_LIMIT, construct, from_state
 from .results import CriterionResult, FailureCode, FailureReason, IndicatorResult, Status, Total, Verdict
 
 _EPS = 1e-9
@@ -20,6 +21,8 @@ class CriterionShape:
 
     criterion: Criterion
     positions: tuple[int, ...]
+    # Criterion records are immutable and take few distinct values (points on half-point steps): shared.
+    interned: dict[tuple[float, float, int, float], CriterionResult] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -109,32 +112,66 @@ _MISSING = Status.MISSING_DATA
 
 def _criterion(shape: CriterionShape, got: float, top: float, missing: int, rule: Recognition) -> CriterionResult:
     got, top = round(got * 1e6) / 1e6, round(top * 1e6) / 1e6  # _round, inlined (10 criteria per commune)
-    floor = round(rule.min_criterion_share * top * 1e6) / 1e6
-    criterion = shape.criterion
-    return from_state(CriterionResult, {"id": criterion.id, "title": criterion.title, "points": got, "max": top, "floor": floor, "floor_met": got >= floor - _EPS, "missing": missing})
+    share = rule.min_criterion_share
+    key = (got, top, missing, share)
+    found = shape.interned.get(key)
+    if found is None:
+        floor = round(share * top * 1e6) / 1e6
+        criterion = shape.criterion
+        found = from_state(CriterionResult, {"id": criterion.id, "title": criterion.title, "points": got, "max": top, "floor": floor, "floor_met": got >= floor - _EPS, "missing": missing})
+        if len(shape.interned) < INTERN_LIMIT:
+            shape.interned[key] = found
+    return found
 
 
 def _failures(criteria: Sequence[CriterionResult], total: Total, knockouts: Sequence[str], missing: int, rule: Recognition) -> tuple[FailureReason, ...]:
     found: list[FailureReason] = []
     if rule.knockouts:
-        for ind in knockouts:
-            found.append(construct(FailureReason, code=FailureCode.KNOCKOUT_FAILED, criterion=None, indicator=ind, points=None, required=None, message=Text(
-                vi=f"Không đạt chỉ tiêu điểm liệt {ind}: không được công nhận dù tổng điểm bao nhiêu.",
-                en=f"Knock-out indicator {ind} failed: no recognition whatever the total.")))
-    for crit in criteria:
-        if not crit.floor_met:
-            found.append(construct(FailureReason, code=FailureCode.CRITERION_BELOW_FLOOR, criterion=crit.id, indicator=None, points=crit.points, required=crit.floor, message=Text(
-                vi=f"Tiêu chí {crit.id} đạt {crit.points:g}/{crit.max:g} điểm, dưới mức tối thiểu {crit.floor:g} ({rule.min_criterion_share:.0%}).",
-                en=f"Criterion {crit.id} scores {crit.points:g}/{crit.max:g}, below its floor of {crit.floor:g} ({rule.min_criterion_share:.0%}).")))
+        found += [_reason(("knockout", ind), _knockout_reason, ind) for ind in knockouts]
+    share = rule.min_criterion_share
+    found += [_reason(("criterion", crit.id, crit.points, crit.max, crit.floor, share), _criterion_reason, crit, share) for crit in criteria if not crit.floor_met]
     if total.points < total.minimum - _EPS:
-        found.append(construct(FailureReason, code=FailureCode.TOTAL_BELOW_MINIMUM, criterion=None, indicator=None, points=total.points, required=total.minimum, message=Text(
-            vi=f"Tổng điểm {total.points:g}/{total.max:g} ({total.share:.1%}), dưới mức {total.minimum:g} ({rule.min_total_share:.0%}).",
-            en=f"Total {total.points:g}/{total.max:g} ({total.share:.1%}) is below {total.minimum:g} ({rule.min_total_share:.0%}).")))
+        found.append(_reason(("total", total.points, total.max, total.minimum, rule.min_total_share), _total_reason, total, rule.min_total_share))
     if missing:
-        found.append(construct(FailureReason, code=FailureCode.MISSING_DATA, criterion=None, indicator=None, points=None, required=None, message=Text(
-            vi=f"Thiếu số liệu hoặc điểm thẩm định của {missing} chỉ tiêu: chưa thể kết luận.",
-            en=f"{missing} indicator(s) lack data or assessed points: no verdict yet.")))
+        found.append(_reason(("missing", missing), _missing_reason, missing))
     return tuple(found)
+
+
+# Failure records depend only on the numbers in their sentence: built once per distinct sentence, then shared.
+_REASONS: dict[tuple[Any, ...], FailureReason] = {}
+
+
+def _reason(key: tuple[Any, ...], build: Any, *args: Any) -> FailureReason:
+    found = _REASONS.get(key)
+    if found is None:
+        found = build(*args)
+        if len(_REASONS) < INTERN_LIMIT * 4:
+            _REASONS[key] = found
+    return found
+
+
+def _knockout_reason(ind: str) -> FailureReason:
+    return construct(FailureReason, code=FailureCode.KNOCKOUT_FAILED, criterion=None, indicator=ind, points=None, required=None, message=Text(
+        vi=f"Không đạt chỉ tiêu điểm liệt {ind}: không được công nhận dù tổng điểm bao nhiêu.",
+        en=f"Knock-out indicator {ind} failed: no recognition whatever the total."))
+
+
+def _criterion_reason(crit: CriterionResult, share: float) -> FailureReason:
+    return construct(FailureReason, code=FailureCode.CRITERION_BELOW_FLOOR, criterion=crit.id, indicator=None, points=crit.points, required=crit.floor, message=Text(
+        vi=f"Tiêu chí {crit.id} đạt {crit.points:g}/{crit.max:g} điểm, dưới mức tối thiểu {crit.floor:g} ({share:.0%}).",
+        en=f"Criterion {crit.id} scores {crit.points:g}/{crit.max:g}, below its floor of {crit.floor:g} ({share:.0%})."))
+
+
+def _total_reason(total: Total, share: float) -> FailureReason:
+    return construct(FailureReason, code=FailureCode.TOTAL_BELOW_MINIMUM, criterion=None, indicator=None, points=total.points, required=total.minimum, message=Text(
+        vi=f"Tổng điểm {total.points:g}/{total.max:g} ({total.share:.1%}), dưới mức {total.minimum:g} ({share:.0%}).",
+        en=f"Total {total.points:g}/{total.max:g} ({total.share:.1%}) is below {total.minimum:g} ({share:.0%})."))
+
+
+def _missing_reason(missing: int) -> FailureReason:
+    return construct(FailureReason, code=FailureCode.MISSING_DATA, criterion=None, indicator=None, points=None, required=None, message=Text(
+        vi=f"Thiếu số liệu hoặc điểm thẩm định của {missing} chỉ tiêu: chưa thể kết luận.",
+        en=f"{missing} indicator(s) lack data or assessed points: no verdict yet."))
 
 
 def _round(value: float) -> float:

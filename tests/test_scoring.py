@@ -161,3 +161,18 @@ def _variant(tmp_path: Path, knockout_indicator: str | None = None, min_total_sh
         lines += ["recognition:", f"  min_total_share: {min_total_share}"]
     (tmp_path / "variant.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return Registry([FIXTURES / "rulesets", tmp_path], include_bundled=False, use_env=False).load("mini_variant")
+
+
+def test_shared_result_records_are_read_only_and_equal_to_fresh_ones() -> None:
+    """Records that depend only on assessed points are interned across communes; nobody may change them."""
+    import copy
+    import json
+    import pickle
+
+    example = Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml"
+    first, second = chuanxa.score(example), chuanxa.score(example)
+    evidence = [r for r in first.indicators if not r.values]
+    assert evidence and all(a is b for a, b in zip(evidence, (r for r in second.indicators if not r.values)))
+    with pytest.raises(TypeError):
+        evidence[0].values["x"] = 1  # type: ignore[index]
+    assert json.loads(second.model_dump_json()) == json.loads(copy.deepcopy(second).model_dump_json()) == json.loads(pickle.loads(pickle.dumps(second)).model_dump_json())
