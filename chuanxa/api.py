@@ -21,9 +21,9 @@ RulesetLike = Ruleset | CompiledRuleset | str | None
 CommuneLike = CommuneData | Mapping[str, Any] | str | Path
 EngineName = Literal["core", "durable"]
 
-#: From this many communes on, `summarise_many` evaluates column-wise (measured: below it, building the
-#: arrays costs more than it saves; see benchmarks/bench_scoring.py).
-COLUMN_WISE_FROM = 64
+#: From this many communes on, `summarise_many` evaluates column-wise. Measured by benchmarks/bench_scoring.py
+#: (qd1300): even at 16 communes, 32 give 1.4x, 128 give 2.1x; per-commune reading and checking bounds the gain.
+COLUMN_WISE_FROM = 32
 
 
 @lru_cache(maxsize=8)
