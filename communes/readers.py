@@ -203,6 +203,7 @@ def match_headers(header: list[str], ruleset: "Ruleset") -> tuple[dict[int, tupl
     for input_id, spec in ruleset.inputs.items():
         for word in (input_id, spec.label.vi, spec.label.en):
             names[fold(word)] = ("values", input_id)
+    indicator_ids = {ind.id for crit in ruleset.criteria for ind in crit.indicators}
     mapping: dict[int, tuple[str, ...]] = {}
     unknown: list[str] = []
     for index, text in enumerate(header):
@@ -214,6 +215,8 @@ def match_headers(header: list[str], ruleset: "Ruleset") -> tuple[dict[int, tupl
             assessed = _ASSESSED.match(key)
             note = _ASSESSED_NOTE.match(key)
             target = ("assessed", assessed.group(1), "points") if assessed else ("assessed", note.group(1), "note") if note else None
+            if target is not None and target[1] not in indicator_ids:
+                target = None  # an indicator the ruleset lacks: one column problem (with a hint), not every row refused
         if target is None:
             unknown.append(str(text))
         else:
@@ -226,6 +229,12 @@ def column_hints(header: str, ruleset: "Ruleset") -> list[str]:
     labels = {fold(spec.label.vi): spec.label.vi for spec in ruleset.inputs.values()}
     labels.update({fold(name): name for name in ruleset.inputs})
     key = fold(_UNIT.sub("", header))
+    for pattern in (_ASSESSED, _ASSESSED_NOTE):
+        found = pattern.match(key)
+        if found:  # e.g. "Diem tham dinh 3a": the assessed column of an indicator the ruleset does not have
+            ids = [ind.id for crit in ruleset.criteria for ind in crit.indicators]
+            prefix = header[: len(header) - len(found.group(1))].rstrip() if header.lower().endswith(found.group(1)) else header
+            return [f"{prefix} {close}" for close in close_matches(found.group(1), ids)[:2]]
     import difflib
 
     return [labels[k] for k in difflib.get_close_matches(key, list(labels), n=2, cutoff=0.55)]

@@ -230,3 +230,17 @@ def chuanxa_hints(table: Path) -> dict:
     import chuanxa
 
     return dict(chuanxa.score_many(table, "mini", rulesets_dirs=[FIXTURES / "rulesets"]).column_hints)
+
+
+def test_an_assessed_column_for_an_unknown_indicator_is_one_column_problem_not_every_row(tmp_path: Path) -> None:
+    table = tmp_path / "district.csv"
+    table.write_text(HEADER.replace("Điểm thẩm định 5", "Diem tham dinh 5a") + GOOD + LOW, encoding="utf-8")
+    batch = chuanxa_batch(table)
+    assert len(batch.results) == 2 and not batch.rejected
+    assert "Diem tham dinh 5a" in batch.unknown_columns and batch.column_hints["Diem tham dinh 5a"] == ("Diem tham dinh 5",)
+
+
+def chuanxa_batch(table: Path):  # type: ignore[no-untyped-def]
+    import chuanxa
+
+    return chuanxa.score_many(table, "mini", rulesets_dirs=[FIXTURES / "rulesets"])
