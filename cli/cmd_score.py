@@ -57,7 +57,9 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
           rulesets_dirs: tuple[Path, ...]) -> int:
     """Chấm cả bảng xã, không dừng vì hàng lỗi / Score a whole XLSX/CSV table; bad rows are listed, never stop the rest."""
     fmt = format_from_suffix(output, {".xlsx": "xlsx", ".csv": "csv", ".json": "json"})
-    if summary_only:
+    # A CSV holds one summary line per commune, the same from summaries as from full results (a test checks it),
+    # so it takes the summary path, column-wise for large tables.
+    if summary_only or fmt == "csv":
         summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
         _render_summaries(summaries, fmt, output, lang)
         click.echo(batch_table(summaries, lang))
