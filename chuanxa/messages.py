@@ -176,6 +176,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Phép quét có {size} điểm; cần từ 1 đến {max} điểm. Hãy thu hẹp khoảng hoặc tăng bước.",
         "en": "The sweep has {size} points; it needs 1 to {max}. Narrow the ranges or use larger steps.",
     },
+    "data.derived_out_of_bounds": {
+        "vi": "'{label_vi}' ({input}) tính ra {value} từ {expr}, nằm ngoài khoảng {low} đến {high}: hãy kiểm tra các số liệu thành phần.",
+        "en": "'{label_en}' ({input}) comes out as {value} from {expr}, outside {low} to {high}: check the numbers it is computed from.",
+    },
     "data.unknown_input": {
         "vi": "Dữ liệu '{name}' không có trong bộ tiêu chí {ruleset}.",
         "en": "'{name}' is not an input of the ruleset {ruleset}.",

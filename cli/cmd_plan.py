@@ -21,7 +21,7 @@ from chuanxa.planning import CostModel, load_mapping, merge_communes, plan as ma
 from chuanxa.planning.plan import Plan
 from chuanxa.planning.sweep import Sweep, frange, sweep as make_sweep
 
-from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, format_from_suffix, lang_option, ruleset_option, rulesets_dir_option, write_text_output
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, format_from_suffix, output_format, lang_option, ruleset_option, rulesets_dir_option, write_text_output
 
 costs_option = click.option("--costs", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                             help="Tệp chi phí YAML / Costs file (default: fewest indicators, then smallest changes).")
@@ -112,14 +112,16 @@ def plan_text(result: Plan, lang: Lang) -> str:
 @ruleset_option
 @as_of_option
 @lang_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default=None, help="Mặc định theo đuôi tệp -o, hoặc bảng / Default: from the -o suffix, else table.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @rulesets_dir_option
 def plan_targets(table: Path, target: int | None, target_share: float | None, budget: float | None, costs: Path | None, ruleset_ref: str | None,
-                 as_of: str | None, lang: Lang, fmt: str, output: Path | None, rulesets_dirs: tuple[Path, ...]) -> int:
+                 as_of: str | None, lang: Lang, fmt: str | None, output: Path | None, rulesets_dirs: tuple[Path, ...]) -> int:
     """Chọn xã cần nâng chuẩn để đạt chỉ tiêu / Which communes to bring to standard to reach a target."""
     if target is None and target_share is None and budget is None:
-        raise click.UsageError("Cần --target, --target-share hoặc --budget / Give --target, --target-share or --budget.")
+        raise click.UsageError("cần --target, --target-share hoặc --budget." if lang == "vi" else "give --target, --target-share or --budget.")
+    fmt = output_format(output, fmt, {".txt": "table", ".json": "json", ".xlsx": "xlsx"}, "table")
+    check_output(output, [table])
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
     read = read_table(table, engine.ruleset)
     rejected = [RowError(source=str(table), row=n, commune=e.location.commune, errors=tuple({"message_vi": x.message("vi"), "message_en": x.message("en")} for x in (e.related or [e]))) for n, e in read.errors]
@@ -181,6 +183,7 @@ def _targets_text(result: Any, lang: Lang) -> str:
 def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> int:
     """Gộp số liệu các xã sáp nhập và chấm điểm xã mới / Merge predecessors' data into new communes and score them."""
     format_from_suffix(output, {".csv": "csv", ".xlsx": "xlsx", ".json": "json"})
+    check_output(output, [mapping, data])
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
     read = read_table(data, engine.ruleset) if data.suffix.lower() in (".csv", ".xlsx") else None
     communes = [row.data for row in read.rows] if read else [read_commune_file(data)]

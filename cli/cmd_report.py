@@ -11,7 +11,7 @@ from chuanxa.engine.results import BatchResult
 from chuanxa.messages import Lang
 
 from .cmd_score import _report_rejected
-from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, format_from_suffix, lang_option, ruleset_option, rulesets_dir_option
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, output_format, lang_option, ruleset_option, rulesets_dir_option
 
 
 @click.command()
@@ -29,7 +29,8 @@ def report(files: tuple[Path, ...], fmt: str | None, output: Path, target_share:
     """Biểu chấm điểm từng xã và bảng tổng hợp / Score sheets per commune and a summary (XLSX, HTML, PDF)."""
     from chuanxa.reports import render_report
 
-    fmt = fmt or format_from_suffix(output, {".html": "html", ".htm": "html", ".pdf": "pdf", ".xlsx": "xlsx"})
+    fmt = output_format(output, fmt, {".html": "html", ".htm": "html", ".pdf": "pdf", ".xlsx": "xlsx"}, "xlsx")
+    check_output(output, files)
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
     parts = [score_many(f, engine) if f.suffix.lower() in TABLE_SUFFIXES else score_many([f], engine) for f in files]
     batch = BatchResult(results=tuple(r for p in parts for r in p.results), rejected=tuple(r for p in parts for r in p.rejected),

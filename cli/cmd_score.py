@@ -18,7 +18,7 @@ from chuanxa.outputs.jsonout import batch_json, commune_json, dumps
 from chuanxa.outputs.table import batch_table, commune_table
 from chuanxa.outputs.xlsxout import write_results_xlsx
 
-from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, format_from_suffix, lang_option, ruleset_option, rulesets_dir_option, write_text_output
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, format_from_suffix, output_format, lang_option, ruleset_option, rulesets_dir_option, write_text_output
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -28,15 +28,17 @@ FORMATS = ("table", "json", "csv", "xlsx")
 @ruleset_option
 @as_of_option
 @lang_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Định dạng kết quả / Output format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Định dạng kết quả (mặc định: theo đuôi tệp -o, hoặc bảng) / Output format (default: from the -o suffix, else table).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Tệp kết quả (bắt buộc với xlsx) / Output file (needed for xlsx).")
 @click.option("--fail-below", is_flag=True, help="Trả mã 1 nếu có xã chưa đạt chuẩn / Exit 1 when a commune is not recognised.")
 @click.option("--engine", type=click.Choice(["core", "durable"]), default="core", show_default=True, help="Bộ máy chấm điểm / Scoring engine.")
 @click.option("--brief", is_flag=True, help="Chỉ hiện chỉ tiêu chưa đạt tối đa / Show only indicators short of their maximum.")
 @rulesets_dir_option
-def score(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str, output: Path | None,
+def score(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str | None, output: Path | None,
           fail_below: bool, engine: str, brief: bool, rulesets_dirs: tuple[Path, ...]) -> int:
     """Chấm điểm xã từ tệp YAML/JSON (một xã) hoặc CSV/XLSX (nhiều xã) / Score communes from FILES."""
+    fmt = output_format(output, fmt, {".txt": "table", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}, "table")
+    check_output(output, files)
     batch = _score_files(files, ruleset_ref, as_of, engine, rulesets_dirs)
     _render(batch, fmt, output, lang, single=len(files) == 1 and files[0].suffix.lower() not in TABLE_SUFFIXES, detail=not brief)
     _report_rejected(batch, lang)
@@ -57,6 +59,7 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
           rulesets_dirs: tuple[Path, ...]) -> int:
     """Chấm cả bảng xã, không dừng vì hàng lỗi / Score a whole XLSX/CSV table; bad rows are listed, never stop the rest."""
     fmt = format_from_suffix(output, {".xlsx": "xlsx", ".csv": "csv", ".json": "json"})
+    check_output(output, [table])
     # A CSV holds one summary line per commune, the same from summaries as from full results (a test checks it),
     # so it takes the summary path, column-wise for large tables.
     if summary_only or fmt == "csv":

@@ -10,7 +10,7 @@ from chuanxa.api import load_ruleset
 from chuanxa.communes.templates import csv_template, write_xlsx_template, yaml_template
 from chuanxa.messages import Lang
 
-from .common import as_of_option, format_from_suffix, lang_option, ruleset_option, rulesets_dir_option, write_text_output
+from .common import as_of_option, check_output, output_format, lang_option, ruleset_option, rulesets_dir_option, write_text_output
 
 
 @click.command()
@@ -23,7 +23,8 @@ from .common import as_of_option, format_from_suffix, lang_option, ruleset_optio
 def template(ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str | None, output: Path | None, rulesets_dirs: tuple[Path, ...]) -> None:
     """Tạo tệp nhập số liệu / Make a data-entry file for a ruleset."""
     ruleset = load_ruleset(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
-    fmt = fmt or (format_from_suffix(output, {".xlsx": "xlsx", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}) if output else "yaml")
+    fmt = output_format(output, fmt, {".xlsx": "xlsx", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}, "yaml")
+    check_output(output)
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx cần -o TỆP.xlsx / --format xlsx needs -o FILE.xlsx")

@@ -14,11 +14,11 @@ from chuanxa.api import compiled
 from chuanxa.engine.monitor import Watcher
 from chuanxa.messages import Lang
 
-from .common import EXIT_OK, as_of_option, lang_option, ruleset_option, rulesets_dir_option
+from .common import EXIT_OK, as_of_option, check_output, lang_option, ruleset_option, rulesets_dir_option
 
 
 @click.command()
-@click.argument("source", default="-", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
+@click.argument("source", default="-", type=click.Path(exists=True, allow_dash=True, dir_okay=False, path_type=Path))
 @ruleset_option
 @as_of_option
 @click.option("--engine", type=click.Choice(["core", "durable"]), default="core", show_default=True)
@@ -33,6 +33,7 @@ def watch(source: Path, ruleset_ref: str | None, as_of: str | None, engine: str,
 
     With --state, a FILE read again resumes after the last line already applied; an update dated before the
     commune's state is reported as `out_of_order` and not applied."""
+    check_output(state_file, [source] + ([seed] if seed else []))
     core = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
     evaluate = core.evaluate
     if engine == "durable":

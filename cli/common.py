@@ -139,10 +139,38 @@ def format_from_suffix(output: Path, formats: dict[str, str], option: str = "-o"
     return found
 
 
+def check_output(output: Path | None, inputs: Sequence[Path] = ()) -> None:
+    """Refuse to write results over one of the input files (that would destroy the data being scored), and
+    create the output's folder when it does not exist yet."""
+    if output is None:
+        return
+    target = output.resolve()
+    for source in inputs:
+        if str(source) != "-" and Path(source).resolve() == target:
+            if current_lang() == "vi":
+                raise click.UsageError(f"tệp kết quả '{output}' trùng với tệp số liệu đầu vào: hãy chọn tên khác để không ghi đè số liệu.")
+            raise click.UsageError(f"the output '{output}' is one of the input files: choose another name so the data is not overwritten.")
+    output.parent.mkdir(parents=True, exist_ok=True)
+
+
+def output_format(output: Path | None, given: str | None, formats: dict[str, str], default: str) -> str:
+    """The output format: `given` (--format), else the one `output`'s suffix names, else `default` for the
+    screen. A suffix that contradicts --format, or names no known format, is a usage error."""
+    if output is None:
+        return given or default
+    found = format_from_suffix(output, formats)
+    if given is not None and given != found:
+        if current_lang() == "vi":
+            raise click.UsageError(f"--format {given} không khớp với đuôi của '{output.name}' (định dạng {found}).")
+        raise click.UsageError(f"--format {given} does not match the suffix of '{output.name}' ({found}).")
+    return found
+
+
 def write_text_output(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text)
     else:
+        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
 
 

@@ -16,6 +16,18 @@ def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def _number_text(value: Any) -> Any:
+    """A number typed as text the Vietnamese way ("6,5", "0,5") or with spaces; other values unchanged."""
+    if isinstance(value, str) and value.strip():
+        from .values import parse_number
+
+        try:
+            return parse_number(value)
+        except ValueError:
+            return value  # pydantic then says it is not a number
+    return value
+
+
 def _as_text(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -36,7 +48,7 @@ class CommuneInfo(BaseModel):
     district: OptionalText = None
     region: OptionalText = None
     terrain: OptionalText = None
-    distance_km: Annotated[float | None, BeforeValidator(_blank_to_none)] = Field(default=None, ge=0, allow_inf_nan=False)
+    distance_km: Annotated[float | None, BeforeValidator(_number_text), BeforeValidator(_blank_to_none)] = Field(default=None, ge=0, allow_inf_nan=False)
     difficult_terrain: Annotated[bool, BeforeValidator(lambda v: False if v is None else v)] = False
     zone: Annotated[int | None, BeforeValidator(_blank_to_none)] = Field(default=None, ge=1, le=3)
 
@@ -56,7 +68,7 @@ class AssessedEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    points: float = Field(allow_inf_nan=False)
+    points: Annotated[float, BeforeValidator(_number_text)] = Field(allow_inf_nan=False)
     note: str | None = None
 
     @model_validator(mode="before")

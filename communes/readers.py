@@ -291,10 +291,15 @@ def table_text(path: Path) -> str:
 
 def _csv_cells(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     text = table_text(path)
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t") if text.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel  # one column, or no delimiter found: read it plainly and let the header check speak
+    # The header row decides the separator: Excel writes ';' (with decimal commas) under Vietnamese regional
+    # settings, ',' otherwise, and a tab for "Unicode text". The most frequent of them in the header wins.
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=lambda sep: (first.count(sep), sep == ","))
+
+    class dialect(csv.excel):
+        pass
+
+    dialect.delimiter = delimiter
     lines = list(csv.reader(text.splitlines(), dialect))
     return _split(lines)
 

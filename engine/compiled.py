@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -152,16 +153,23 @@ class CompiledRuleset:
         self.region_names = {r.id: Text(vi=r.vi, en=r.en) for r in ruleset.classification.regions}
         self.readers = _readers(self.indicators, ruleset, env)
         self.converters = {name: converter(spec) for name, spec in ruleset.inputs.items()}
+        # A derived value must lie within its declared bounds too (99999 latrines for 2650 households is a typo).
+        self.derived_bounds = {name: tuple(-math.inf if b is None and i == 0 else math.inf if b is None else b for i, b in enumerate(ruleset.inputs[name].bounds()))
+                               for name, _ in self.derived}
         # Assessors' points must lie in [0, max] and on the indicator's step, when it has one.
         self.assessed_limits = {ind.id: (ind.max_points, getattr(ind, "step", None)) for ind in self.indicator_models.values()}
         self.assessed_accepted: set[tuple[str, float]] = set()  # (indicator, points) pairs already found valid
 
     # --- preparation helpers used by `prepare` ---
-    def derive(self, env: dict[str, Any]) -> None:
-        """Compute derived inputs (in dependency order) unless the commune gave them directly."""
+    def derive(self, env: dict[str, Any]) -> list[str]:
+        """Compute derived inputs (in dependency order) unless the commune gave them directly; the names computed."""
+        computed = []
         for name, fn in self.derived:
             if env.get(name) is None:
                 env[name] = fn(env)
+                if env[name] is not None:
+                    computed.append(name)
+        return computed
 
     def zone_of(self, given: int | None, env: Env) -> tuple[int | None, str]:
         """The zone stated by the province, else the first zoning rule that holds, else the default."""

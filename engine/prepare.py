@@ -73,7 +73,18 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
         first = errors[0]
         first.related = list(errors)
         raise first
-    compiled.derive(env)
+    computed = compiled.derive(env)
+    for name in computed:
+        value, (low, high) = env[name], compiled.derived_bounds[name]
+        if isinstance(value, float) and not (low <= value <= high):
+            spec = compiled.ruleset.inputs[name]
+            errors.append(_error("data.derived_out_of_bounds", code, ("values", name), compiled.first_reader(name), input=name, label_vi=spec.label.vi,
+                                 label_en=spec.label.en, value=f"{value:.4g}", expr=spec.expr, low=_fmt(None if low == -math.inf else low),
+                                 high=_fmt(None if high == math.inf else high)))
+    if errors:
+        first = errors[0]
+        first.related = list(errors)
+        raise first
     zone, source = compiled.zone_of(data.commune.zone, env)
     env["zone"] = zone
     return PreparedCommune(data=data, env=env, zone=zone, zone_source=source, region=region, assessed=assessed)

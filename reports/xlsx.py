@@ -54,6 +54,13 @@ def write_report_xlsx(data: ReportData, results: Sequence[CommuneResult], output
         chart.height, chart.width = 9, 24
         sheet.add_chart(chart, sheet.cell(row=head_row + len(ordered) + 3, column=2).coordinate)
     used = {sheet.title}
+    if data.rejected:  # communes that could not be scored are part of the count: they must show in the workbook
+        bad = book.create_sheet(_name(L["rejected"].split(" (")[0], used))
+        bad.append([L["rejected"]])
+        bad["A1"].font = bold
+        for message in data.rejected:
+            bad.append([message])
+        bad.column_dimensions["A"].width = 140
     for commune, result in zip(data.communes, ordered):
         _score_sheet(book.create_sheet(_name(f"{commune['code']} {commune['name']}", used)), commune, data, bold, fill, Alignment)
     book.save(output)

@@ -251,3 +251,47 @@ def chuanxa_batch(table: Path):  # type: ignore[no-untyped-def]
     import chuanxa
 
     return chuanxa.score_many(table, "mini", rulesets_dirs=[FIXTURES / "rulesets"])
+
+
+def test_outputs_never_overwrite_inputs_and_follow_their_suffix(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    table = tmp_path / "district.csv"
+    table.write_text(HEADER + GOOD + LOW, encoding="utf-8")
+    before = table.read_bytes()
+    assert main(["batch", str(table), "-o", str(table), *MINI]) == EXIT_USAGE
+    assert main(["score", str(table), "-o", str(tmp_path / ".." / tmp_path.name / "district.csv"), *MINI]) == EXIT_USAGE
+    assert table.read_bytes() == before, "the data file is untouched"
+    assert main(["score", str(table), "--format", "csv", "-o", str(tmp_path / "x.xlsx"), *MINI]) == EXIT_USAGE
+    assert main(["batch", str(table), "-o", str(tmp_path / "x.txt"), *MINI]) == EXIT_USAGE
+    assert run("score", str(table), "-o", str(tmp_path / "kq.xlsx"), *MINI)[0] == EXIT_OK
+    assert load_workbook(tmp_path / "kq.xlsx").sheetnames[0] == "Tổng hợp"  # the suffix chose the format
+    assert run("batch", str(table), "-o", str(tmp_path / "new" / "folder" / "kq.csv"), *MINI)[0] == EXIT_OK
+
+
+def test_a_rate_computed_out_of_its_bounds_rejects_the_commune_naming_its_parts(tmp_path: Path) -> None:
+    table = tmp_path / "district.csv"
+    table.write_text(HEADER + GOOD.replace(",500,480,", ",500,4800,") + LOW, encoding="utf-8")
+    code, _, stderr = run("score", str(table), *MINI, "--lang", "en")
+    assert code == EXIT_SOME_FAILED and "latrine_rate" in stderr and "households_latrine / households" in stderr and "960" in stderr
+
+
+def test_watching_a_file_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    assert main(["watch", str(tmp_path / "nope.jsonl")]) == EXIT_USAGE
+
+
+def test_a_semicolon_csv_with_decimal_commas_reads_like_the_comma_one(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    plain, semi = tmp_path / "plain.csv", tmp_path / "semi.csv"
+    plain.write_text(HEADER + GOOD + LOW, encoding="utf-8")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    for row in csv.reader(io.StringIO(HEADER + GOOD + LOW)):
+        writer.writerow([cell.replace(".", ",") for cell in row])
+    semi.write_text(buffer.getvalue(), encoding="utf-8")
+    import chuanxa
+
+    results = [chuanxa.score_many(path, "mini", rulesets_dirs=[FIXTURES / "rulesets"]) for path in (plain, semi)]
+    assert [r.summary() for r in results[0].results] == [r.summary() for r in results[1].results] and not results[1].rejected

@@ -32,6 +32,11 @@ def value_for(spec: Any) -> st.SearchStrategy[Any]:
 @st.composite
 def communes(draw: st.DrawFn, ruleset: Ruleset) -> chuanxa.CommuneData:
     values = {name: draw(value_for(spec)) for name, spec in ruleset.inputs.items() if not spec.derived}
+    for spec in ruleset.inputs.values():  # keep a rate's parts consistent: households with X ≤ households
+        if spec.expr and "/" in spec.expr:
+            numerator, denominator = [part.strip() for part in spec.expr.split("*")[0].split("/")]
+            if values.get(numerator) is not None and values.get(denominator) is not None:
+                values[numerator] = float(int(values[denominator] * draw(st.floats(0, 1))))
     assessed = {}
     for ind in ruleset.indicators:
         if draw(st.booleans()) or ind.kind == "assessed" and draw(st.booleans()):

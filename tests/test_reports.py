@@ -73,3 +73,21 @@ def test_a_missing_pdf_renderer_is_a_clear_error(tmp_path: Path, monkeypatch, ca
     monkeypatch.setattr("chuanxa.reports.render.find_browser", lambda: None)
     assert main(["report", str(DISTRICT), "-o", str(tmp_path / "r.pdf")]) == 2
     assert "apt-get install chromium" in capsys.readouterr().err
+
+
+def test_the_xlsx_report_lists_the_rejected_rows(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    lines = DISTRICT.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    column = next(i for i, name in enumerate(header) if "tiêm chủng" in name.lower())
+    cells = lines[2].split(",")
+    cells[column] = "chín mươi"
+    lines[2] = ",".join(cells)
+    table = tmp_path / "district.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    assert main(["report", str(table), "-o", str(out)]) == 1
+    book = load_workbook(out)
+    assert "Các hàng bị từ chối" in book.sheetnames
+    assert "chín mươi" in str(book["Các hàng bị từ chối"]["A2"].value)
