@@ -180,6 +180,14 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "'{label_vi}' ({input}) tính ra {value} từ {expr}, nằm ngoài khoảng {low} đến {high}: hãy kiểm tra các số liệu thành phần.",
         "en": "'{label_en}' ({input}) comes out as {value} from {expr}, outside {low} to {high}: check the numbers it is computed from.",
     },
+    "data.below_minimum": {
+        "vi": "Giá trị {value} của '{label_vi}' ({input}) phải từ {low} trở lên.",
+        "en": "The value {value} of '{label_en}' ({input}) must be {low} or more.",
+    },
+    "data.above_maximum": {
+        "vi": "Giá trị {value} của '{label_vi}' ({input}) phải không quá {high}.",
+        "en": "The value {value} of '{label_en}' ({input}) must be at most {high}.",
+    },
     "data.unknown_input": {
         "vi": "Dữ liệu '{name}' không có trong bộ tiêu chí {ruleset}.",
         "en": "'{name}' is not an input of the ruleset {ruleset}.",
@@ -203,6 +211,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     "data.table_not_commune": {
         "vi": "'{name}' là bảng nhiều xã, còn ở đây cần tệp của một xã (.yaml hoặc .json). Với bảng, dùng 'chuanxa score', 'chuanxa batch' hoặc 'chuanxa plan-targets'.",
         "en": "'{name}' is a table of many communes; this needs one commune's file (.yaml or .json). For a table use 'chuanxa score', 'chuanxa batch' or 'chuanxa plan-targets'.",
+    },
+    "data.commune_not_table": {
+        "vi": "'{name}' là tệp của một xã, còn ở đây cần bảng nhiều xã (.csv hoặc .xlsx). Với một xã, dùng 'chuanxa score', 'chuanxa plan' hoặc 'chuanxa simulate'.",
+        "en": "'{name}' is one commune's file; this needs a table of communes (.csv or .xlsx). For one commune use 'chuanxa score', 'chuanxa plan' or 'chuanxa simulate'.",
     },
     "data.unknown_field": {
         "vi": "Trường '{field}' không có trong tệp số liệu xã (các trường: {allowed}).",

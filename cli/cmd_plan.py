@@ -21,7 +21,7 @@ from chuanxa.planning import CostModel, load_mapping, merge_communes, plan as ma
 from chuanxa.planning.plan import Plan
 from chuanxa.planning.sweep import Sweep, frange, sweep as make_sweep
 
-from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, format_from_suffix, output_format, lang_option, ruleset_option, rulesets_dir_option, write_text_output
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, current_lang, format_from_suffix, output_format, lang_option, ruleset_option, rulesets_dir_option, write_text_output
 
 costs_option = click.option("--costs", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                             help="Tệp chi phí YAML / Costs file (default: fewest indicators, then smallest changes).")
@@ -48,8 +48,13 @@ def simulate(file: Path, sets: tuple[str, ...], assessments: tuple[str, ...], sw
     engine = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
     if sweeps:
         if assessed:
-            raise click.UsageError("--sweep không dùng cùng --assess / --sweep does not combine with --assess")
-        ranges = dict(_sweep_range(text) for text in sweeps)
+            raise click.UsageError("--sweep không dùng cùng --assess." if lang == "vi" else "--sweep does not combine with --assess.")
+        pairs = [_sweep_range(text) for text in sweeps]
+        ranges = dict(pairs)
+        twice = sorted({name for name, _ in pairs if [n for n, _ in pairs].count(name) > 1} | (set(ranges) & set(changes)))
+        if twice:
+            raise click.UsageError((f"{', '.join(twice)}: mỗi dữ liệu chỉ quét một lần, và không vừa --set vừa --sweep." if lang == "vi"
+                                    else f"{', '.join(twice)}: sweep each input once, and do not both --set and --sweep it."))
         result_sweep = make_sweep(data, ranges, engine, changes={k: (None if v == "" else v) for k, v in changes.items()})
         click.echo(json.dumps(result_sweep.model_dump(mode="json"), ensure_ascii=False, indent=2) if fmt == "json" else sweep_text(result_sweep, lang))
         return
@@ -209,10 +214,11 @@ def _sweep_range(text: str) -> tuple[str, list[float]]:
     name, spec = _pair(text, "--sweep")
     parts = spec.split(":")
     if len(parts) != 3:
-        raise click.UsageError(f"--sweep cần dạng TÊN=TỪ:ĐẾN:BƯỚC, ví dụ full_immunisation_rate=85:100:1 / --sweep takes NAME=FROM:TO:STEP, got '{text}'")
+        raise click.UsageError(f"--sweep cần dạng TÊN=TỪ:ĐẾN:BƯỚC, ví dụ full_immunisation_rate=85:100:1 (nhận được '{text}')." if current_lang() == "vi"
+                               else f"--sweep takes NAME=FROM:TO:STEP, e.g. full_immunisation_rate=85:100:1 (got '{text}').")
     start, stop, step = (_number(part, "--sweep") for part in parts)
     if step <= 0 or stop < start:
-        raise click.UsageError(f"--sweep: cần TỪ ≤ ĐẾN và BƯỚC > 0 / --sweep needs FROM ≤ TO and STEP > 0, got '{text}'")
+        raise click.UsageError(f"--sweep cần TỪ ≤ ĐẾN và BƯỚC > 0 (nhận được '{text}')." if current_lang() == "vi" else f"--sweep needs FROM ≤ TO and STEP > 0 (got '{text}').")
     return name, frange(start, stop, step)
 
 
@@ -238,7 +244,7 @@ def sweep_text(result: Sweep, lang: Lang, limit: int = 60) -> str:
 
 def _pair(text: str, option: str) -> tuple[str, str]:
     if "=" not in text:
-        raise click.UsageError(f"{option} cần dạng TÊN=GIÁ_TRỊ / {option} takes NAME=VALUE, got '{text}'")
+        raise click.UsageError(f"{option} cần dạng TÊN=GIÁ_TRỊ (nhận được '{text}')." if current_lang() == "vi" else f"{option} takes NAME=VALUE (got '{text}').")
     key, value = text.split("=", 1)
     return key.strip(), value.strip()
 
@@ -247,7 +253,7 @@ def _number(text: str, option: str) -> float:
     try:
         return parse_number(text)
     except ValueError:
-        raise click.UsageError(f"{option}: '{text}' không phải là số / is not a number") from None
+        raise click.UsageError(f"{option}: '{text}' không phải là một số." if current_lang() == "vi" else f"{option}: '{text}' is not a number.") from None
 
 
 __all__ = ["simulate", "plan", "plan_targets", "merge", "BatchResult", "ChuanxaError"]

@@ -269,6 +269,8 @@ def _table_sheets(path: Path) -> list[_Sheet]:
             return [_Sheet(None, *_csv_cells(path))]
         if suffix in (".xlsx", ".xlsm"):
             return _xlsx_sheets(path)
+        if suffix in (".yaml", ".yml", ".json"):
+            raise CommuneDataError(key="data.commune_not_table", params={"name": path.name}, location=Location(file=str(path)))
     except OSError as exc:
         raise CommuneDataError(key="file.unreadable", params=file_problem(exc), location=Location(file=str(path))) from None
     raise CommuneDataError(key="data.bad_format", params={"suffix": suffix}, location=Location(file=str(path)))

@@ -194,7 +194,8 @@ def _value_error(compiled: "CompiledRuleset", spec: InputDef, name: str, raw: An
     indicator = compiled.first_reader(name)
     low, high = spec.bounds()
     if problem == "bounds":
-        return _error("data.out_of_bounds", code, ("values", name), indicator, value=raw, label_vi=spec.label.vi, label_en=spec.label.en, input=name, low=_fmt(low), high=_fmt(high))
+        key = "data.out_of_bounds" if high is not None and low is not None else "data.below_minimum" if low is not None else "data.above_maximum"
+        return _error(key, code, ("values", name), indicator, value=raw, label_vi=spec.label.vi, label_en=spec.label.en, input=name, low=_fmt(low), high=_fmt(high))
     choices = ", ".join(c.id for c in spec.choices or ())
     vi, en = _EXPECTED[spec.type]
     params = {"low": _fmt(low), "high": _fmt(high), "choices": choices}

@@ -18,7 +18,7 @@ def commune_table(result: CommuneResult, lang: Lang, detail: bool = True, max_ga
     parts = [_heading(result, lang), _criteria(result, lang)]
     rows = [r for r in result.indicators if detail or r.points < r.max]
     if rows:
-        parts.append(_indicators(rows, lang))
+        parts.append(_indicators(rows, lang, result.region_name.get(lang) if result.region_name else None))
     if result.gaps:
         parts.append(_gaps(result, lang, max_gaps))
     notice = provisional_notice(result, lang)
@@ -54,18 +54,18 @@ def _criteria(result: CommuneResult, lang: Lang) -> str:
     return tabulate(rows, headers=[label("criterion", lang), label("title", lang), label("points", lang), label("max", lang), label("floor", lang), label("status", lang)], tablefmt="simple")
 
 
-def _indicators(rows: Sequence[IndicatorResult], lang: Lang) -> str:
+def _indicators(rows: Sequence[IndicatorResult], lang: Lang, region: str | None = None) -> str:
     table = []
     for r in rows:
         flags = ("*" if r.provisional else "") + (" KO!" if r.knockout_failed else " KO" if r.knockout else "")
-        table.append([r.id, r.criterion, _clip(r.title.get(lang), 44), f"{r.points:g}/{r.max:g}", status_word(r.status.value, lang), _values(r, lang), _threshold(r, lang), flags])
+        table.append([r.id, r.criterion, _clip(r.title.get(lang), 44), f"{r.points:g}/{r.max:g}", status_word(r.status.value, lang), values_text(r, lang), threshold_text(r, lang, region), flags])
     return tabulate(table, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("points", lang), label("status", lang), label("value", lang), label("threshold", lang), ""], tablefmt="simple")
 
 
 def _gaps(result: CommuneResult, lang: Lang, limit: int) -> str:
     lines = [label("gaps", lang) + ":"]
     for gap in result.gaps[:limit]:
-        blocks = f" [{', '.join(gap.blocks)}]" if gap.blocks else ""
+        blocks = f" [{blocks_text(gap.blocks, lang)}]" if gap.blocks else ""
         lines.append(f"  {gap.indicator:>3}. {gap.message.get(lang)}{blocks}")
     if len(result.gaps) > limit:
         lines.append(f"  … (+{len(result.gaps) - limit})")
@@ -89,16 +89,36 @@ def batch_table(batch: BatchResult | SummaryBatch, lang: Lang) -> str:
     return text
 
 
-def _values(r: IndicatorResult, lang: Lang = "en") -> str:
+def values_text(r: IndicatorResult, lang: Lang = "en") -> str:
+    """The values an indicator read, as a person writes them (yes/no in the language, numbers rounded)."""
     return ", ".join(_fmt(v, lang) for v in r.values.values()) if r.values else ""
 
 
-def _threshold(r: IndicatorResult, lang: Lang = "en") -> str:
+def threshold_text(r: IndicatorResult, lang: Lang = "en", region_name: str | None = None) -> str:
+    """The threshold applied, with the zone or region it was read for (the commune's region by its name)."""
     t = r.threshold
     if t is None:
         return ""
-    key = f" ({label(t.by, lang) if t.by in ('zone', 'region') else t.by} {t.key})" if t.by else ""
-    return f"{t.op} {_fmt(t.value, lang)}{key}"
+    key = t.key
+    if t.by == "region" and region_name:
+        key = region_name
+    where = f" ({label(t.by, lang) if t.by in ('zone', 'region') else t.by} {key})" if t.by else ""
+    return f"{t.op} {_fmt(t.value, lang)}{where}"
+
+
+def blocks_text(blocks: Sequence[str], lang: Lang) -> str:
+    """What a gap holds back, in words: a knock-out, a criterion below its floor, the total."""
+    words = []
+    for block in blocks:
+        if block == "knockout":
+            words.append("điểm liệt" if lang == "vi" else "knock-out")
+        elif block.startswith("criterion:"):
+            words.append((f"tiêu chí {block.split(':', 1)[1]} dưới 50%" if lang == "vi" else f"criterion {block.split(':', 1)[1]} below its floor"))
+        elif block == "total":
+            words.append("tổng điểm" if lang == "vi" else "the total")
+        else:
+            words.append(block)
+    return ", ".join(words)
 
 
 def _fmt(value: Any, lang: Lang = "en") -> str:

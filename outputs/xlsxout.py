@@ -11,7 +11,7 @@ from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, S
 from chuanxa.messages import Lang
 
 from .labels import failure_word, label, status_word, verdict_word
-from .table import provisional_notice
+from .table import blocks_text, provisional_notice, threshold_text, values_text
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -72,8 +72,8 @@ def _commune_sheet(sheet: Any, r: CommuneResult, lang: Lang) -> None:
     _header(sheet, [label("criterion", lang), label("indicator", lang), label("title", lang), label("max", lang), label("points", lang), label("status", lang),
                     label("value", lang), label("threshold", lang), label("note", lang), label("provisional", lang), label("knockout", lang), label("source", lang)], row=start)
     for ind in r.indicators:
-        values = ", ".join("" if v is None else str(v) for v in ind.values.values())
-        threshold = f"{ind.threshold.op} {ind.threshold.value}" + (f" ({ind.threshold.by} {ind.threshold.key})" if ind.threshold and ind.threshold.by else "") if ind.threshold else ""
+        values = values_text(ind, lang)
+        threshold = threshold_text(ind, lang, r.region_name.get(lang) if r.region_name else None)
         sheet.append([ind.criterion, ind.id, ind.title.get(lang), ind.max, ind.points, status_word(ind.status.value, lang), values, threshold,
                       ind.assessed_note or "", label("yes", lang) if ind.provisional else "", label("yes", lang) if ind.knockout else "", ind.source])
     sheet.freeze_panes = sheet.cell(row=start + 1, column=1)
@@ -85,7 +85,7 @@ def _commune_sheet(sheet: Any, r: CommuneResult, lang: Lang) -> None:
         sheet.append([])
         _header(sheet, [label("indicator", lang), label("gaps", lang), label("blocks", lang)], row=sheet.max_row + 1)
         for gap in r.gaps:
-            sheet.append([gap.indicator, gap.message.get(lang), ", ".join(gap.blocks)])
+            sheet.append([gap.indicator, gap.message.get(lang), blocks_text(gap.blocks, lang)])
     _widths(sheet, [10, 10, 50, 8, 8, 14, 14, 18, 30, 10, 10, 40])
 
 

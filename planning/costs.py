@@ -58,9 +58,10 @@ class CostsFile(BaseModel):
 class CostModel:
     """Prices options. `CostModel()` is the default model (fewest indicators, then smallest changes)."""
 
-    def __init__(self, costs: CostsFile | None = None, path: Path | None = None) -> None:
+    def __init__(self, costs: CostsFile | None = None, path: Path | None = None, tree: Any = None) -> None:
         self.file = costs
         self.path = path
+        self.tree = tree  # the located YAML, so that a later check can name the line
         self._checked: set[int] = set()
 
     @classmethod
@@ -72,7 +73,7 @@ class CostModel:
         if not isinstance(raw, dict):
             raise CostsFileError(key="yaml.not_mapping", location=Location(file=str(path)))
         try:
-            return cls(path=path, costs=CostsFile.model_validate({k: {str(i): v for i, v in (raw.get(k) or {}).items()} if k in ("indicators", "inputs") and isinstance(raw.get(k), dict) else raw[k]
+            return cls(path=path, tree=tree, costs=CostsFile.model_validate({k: {str(i): v for i, v in (raw.get(k) or {}).items()} if k in ("indicators", "inputs") and isinstance(raw.get(k), dict) else raw[k]
                                                  for k in raw}))
         except ValidationError as exc:
             errors = [_costs_error(tree, error, str(path)) for error in exc.errors()]
@@ -89,8 +90,17 @@ class CostModel:
                 if ident not in known:
                     raise CostsFileError(key="costs.unknown_id", params={"section": section, "id": ident, "ruleset": ruleset.ref,
                                                                           "suggestions": close_matches(ident, sorted(known))},
-                                         location=Location(file=str(self.path) if self.path else None, path=(section, ident)))
+                                         location=Location(file=str(self.path) if self.path else None, line=self._line(section, ident), path=(section, ident)))
         self._checked.add(id(ruleset))
+
+    def _line(self, section: str, ident: str) -> int | None:
+        from chuanxa.criteria.yamlio import locate
+
+        if self.tree is None:
+            return None
+        node = self.tree.get(section) if isinstance(self.tree, dict) else None
+        key = next((k for k in (node or {}) if str(k) == ident), ident)
+        return locate(self.tree, (section, key))[1]
 
     @property
     def monetary(self) -> bool:

@@ -16,8 +16,9 @@ from chuanxa.engine.prepare import check_value, prepare
 from chuanxa.engine.results import RulesetStamp, Verdict
 from chuanxa.errors import CommuneDataError, Location
 
-#: A sweep larger than this is refused (it would only print a wall of numbers).
-MAX_POINTS = 1_000_000
+#: A sweep larger than this is refused: it would only print a wall of numbers, and its point records would
+#: need gigabytes (1,000,000 points took 2.6 GB in a review).
+MAX_POINTS = 100_000
 
 
 class SweepPoint(BaseModel):

@@ -20,7 +20,7 @@ def test_plan_prints_steps_and_the_verdict_after(capsys) -> None:
 
 def test_simulate_with_a_bad_pair_is_a_usage_error(capsys) -> None:
     assert main(["simulate", str(EXAMPLES / "xa-thieu-giao.yaml"), "--set", "health_insurance_rate"]) == EXIT_USAGE
-    assert "NAME=VALUE" in capsys.readouterr().err
+    assert "TÊN=GIÁ_TRỊ" in capsys.readouterr().err
 
 
 def test_plan_targets_reaches_ninety_percent_of_the_example_district(capsys) -> None:
