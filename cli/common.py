@@ -31,8 +31,22 @@ lang_option = click.option(
     help="Ngôn ngữ hiển thị / Output language.",
 )
 ruleset_option = click.option("--ruleset", "ruleset_ref", metavar="ID[@VERSION]", default=None, help="Bộ tiêu chí, ví dụ qd1300@2023-03-20 / Ruleset to use (default: the one in force on the assessment date).")
+def _warn_broken_rulesets(ctx: click.Context, param: click.Parameter, folders: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Say which files of the user's ruleset folders cannot be read, so that a ruleset is never missed unseen
+    (`chuanxa rulesets validate` gives every detail)."""
+    if folders and ctx.info_name not in ("validate", "list"):  # those two report broken files themselves
+        from chuanxa.api import registry
+
+        lang = current_lang()
+        for error in registry(folders).broken:
+            where = error.location.file or "?"
+            click.secho((f"Cảnh báo: bỏ qua tệp bộ tiêu chí lỗi {where} (xem: chuanxa rulesets validate {where})" if lang == "vi"
+                         else f"Warning: skipping the broken ruleset file {where} (see: chuanxa rulesets validate {where})"), fg="yellow", err=True)
+    return folders
+
+
 rulesets_dir_option = click.option(
-    "--rulesets", "rulesets_dirs", multiple=True, type=click.Path(exists=True, file_okay=True, path_type=Path),
+    "--rulesets", "rulesets_dirs", multiple=True, type=click.Path(exists=True, file_okay=True, path_type=Path), callback=_warn_broken_rulesets,
     help="Thư mục bộ tiêu chí bổ sung / Extra folder of ruleset YAML files (repeatable; also CHUANXA_RULESETS).",
 )
 as_of_option = click.option("--as-of", "as_of", default=None, metavar="DATE|YEAR", help="Ngày hoặc năm đánh giá / Assessment date or year (chooses the ruleset in force).")
