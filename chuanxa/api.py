@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.model import Ruleset
@@ -17,9 +17,9 @@ from chuanxa.engine.compiled import CompiledRuleset, compile_ruleset
 from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, SummaryBatch
 from chuanxa.errors import ChuanxaError
 
-RulesetLike = Ruleset | CompiledRuleset | str | None
-CommuneLike = CommuneData | Mapping[str, Any] | str | Path
-EngineName = Literal["core", "durable"]
+RulesetLike: TypeAlias = "Ruleset | CompiledRuleset | str | None"
+CommuneLike: TypeAlias = "CommuneData | Mapping[str, Any] | str | Path"
+EngineName: TypeAlias = Literal["core", "durable"]
 
 #: From this many communes on, `summarise_many` evaluates column-wise. Measured by benchmarks/bench_scoring.py
 #: (qd1300): even at 16 communes, 32 give 1.4x, 128 give 2.1x; per-commune reading and checking bounds the gain.

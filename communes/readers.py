@@ -197,9 +197,9 @@ def match_headers(header: list[str], ruleset: "Ruleset") -> tuple[dict[int, tupl
     """Column index → where its value goes (e.g. ('values', 'latrine_rate')); and the unknown headers."""
     names: dict[str, tuple[str, ...]] = {}
     for field_name, words in COMMUNE_HEADERS.items():
-        target = ("as_of",) if field_name == "as_of" else ("commune", field_name)
+        place: tuple[str, ...] = ("as_of",) if field_name == "as_of" else ("commune", field_name)
         for word in words + (field_name,):
-            names[fold(word)] = target
+            names[fold(word)] = place
     for input_id, spec in ruleset.inputs.items():
         for word in (input_id, spec.label.vi, spec.label.en):
             names[fold(word)] = ("values", input_id)
@@ -210,7 +210,7 @@ def match_headers(header: list[str], ruleset: "Ruleset") -> tuple[dict[int, tupl
         if is_blank(text):
             continue
         key = fold(text)
-        target = names.get(key) or names.get(fold(_UNIT.sub("", str(text))))
+        target: tuple[str, ...] | None = names.get(key) or names.get(fold(_UNIT.sub("", str(text))))
         if target is None:
             assessed = _ASSESSED.match(key)
             note = _ASSESSED_NOTE.match(key)

@@ -15,11 +15,13 @@ from .model import (
     AnyOf,
     AssessedIndicator,
     Comparison,
+    ConditionLevel,
     ConditionsIndicator,
     ExprCondition,
     InputDef,
     Ruleset,
     ThresholdIndicator,
+    ThresholdLevel,
     ThresholdTable,
     YesNoIndicator,
 )
@@ -177,10 +179,11 @@ def _check_indicator(rs: Ruleset, ind: Any, path: Path) -> Iterator[RulesetError
 
 
 def _check_levels_points(ind: ThresholdIndicator | ConditionsIndicator, path: Path) -> Iterator[RulesetError]:
-    for li, level in enumerate(ind.levels):
+    levels: tuple[ThresholdLevel | ConditionLevel, ...] = ind.levels
+    for li, level in enumerate(levels):
         if not 0 <= level.points <= ind.max_points + _TOLERANCE:
             yield _err("ruleset.level_points", path + ("levels", li, "points"), points=_num(level.points), indicator=ind.id, max=_num(ind.max_points))
-    best = max(level.points for level in ind.levels)
+    best = max(level.points for level in levels)
     if abs(best - ind.max_points) > _TOLERANCE:
         yield _err("ruleset.best_level", path + ("levels",), indicator=ind.id, best=_num(best), max=_num(ind.max_points))
 

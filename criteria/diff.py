@@ -38,12 +38,12 @@ def diff_rulesets(old: Ruleset, new: Ruleset) -> list[Change]:
     old_ind = {i.id: i for i in old.indicators}
     new_ind = {i.id: i for i in new.indicators}
     for iid in _ordered(old_ind, new_ind):
-        a, b = old_ind.get(iid), new_ind.get(iid)
-        if a is None or b is None:
-            changes.append(Change("added" if a is None else "removed", f"indicator {iid}", None if a is None else a.max_points, None if b is None else b.max_points))
+        ia, ib = old_ind.get(iid), new_ind.get(iid)
+        if ia is None or ib is None:
+            changes.append(Change("added" if ia is None else "removed", f"indicator {iid}", None if ia is None else ia.max_points, None if ib is None else ib.max_points))
             continue
         for field in _INDICATOR_FIELDS:
-            before, after = getattr(a, field, None), getattr(b, field, None)
+            before, after = getattr(ia, field, None), getattr(ib, field, None)
             if before != after:
                 changes.append(Change("changed", f"indicator {iid}.{field}", _plain(before), _plain(after)))
         if old.criterion_of(iid).id != new.criterion_of(iid).id:

@@ -154,8 +154,8 @@ class _Builder:
         if isinstance(node, ast.BinOp) and type(node.op) in _ARITH:
             return Binary(_ARITH[type(node.op)], self.build(node.left), self.build(node.right))  # type: ignore[arg-type]
         if isinstance(node, ast.BoolOp):
-            op = "and" if isinstance(node.op, ast.And) else "or"
-            return BoolOp(op, tuple(self.build(v) for v in node.values))
+            joiner: Literal["and", "or"] = "and" if isinstance(node.op, ast.And) else "or"
+            return BoolOp(joiner, tuple(self.build(v) for v in node.values))
         if isinstance(node, ast.Compare) and all(type(o) in _CMP for o in node.ops):
             ops = tuple(_CMP[type(o)] for o in node.ops)
             return Compare(self.build(node.left), ops, tuple(self.build(c) for c in node.comparators))

@@ -164,7 +164,8 @@ def _condition_tag(data: Any) -> str | None:
             if key in data:
                 return key
         return "compare"
-    return {Comparison: "compare", AllOf: "all", AnyOf: "any", ExprCondition: "expr"}.get(type(data))
+    tags: dict[type, str] = {Comparison: "compare", AllOf: "all", AnyOf: "any", ExprCondition: "expr"}
+    return tags.get(type(data))
 
 
 Condition = Annotated[
@@ -253,8 +254,8 @@ class Criterion(_Model):
 class Recognition(_Model):
     """The recognition rule as data."""
 
-    min_total_share: float = Field(0.8, ge=0, le=1)
-    min_criterion_share: float = Field(0.5, ge=0, le=1)
+    min_total_share: float = Field(default=0.8, ge=0, le=1)
+    min_criterion_share: float = Field(default=0.5, ge=0, le=1)
     knockouts: bool = True
     not_applicable: Literal["exclude", "award"] = "exclude"
     source: str | None = None

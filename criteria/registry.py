@@ -228,8 +228,9 @@ def _entry_of(tree: Any, file: Path, bundled: bool) -> RulesetEntry:
     except (TypeError, ValueError) as exc:
         raise RulesetError(key="ruleset.invalid_field", params={"detail": f"version and effective dates must be dates as YYYY-MM-DD ({exc})",
                            "detail_vi": f"version và effective phải là ngày dạng YYYY-MM-DD ({exc})"}, location=Location(file=str(file), line=getattr(header, "line", None), path=("ruleset",))) from None
-    title = header.get("title") if isinstance(header.get("title"), dict) else {}
-    return RulesetEntry(path=file, family=str(header["id"]), version=version, effective=effective, effective_until=until, extends=header.get("extends"), bundled=bundled, title=dict(title))
+    raw_title = header.get("title")
+    title: dict[str, str] = {str(k): str(v) for k, v in raw_title.items()} if isinstance(raw_title, dict) else {}
+    return RulesetEntry(path=file, family=str(header["id"]), version=version, effective=effective, effective_until=until, extends=header.get("extends"), bundled=bundled, title=title)
 
 
 def _date(value: Any) -> dt.date:

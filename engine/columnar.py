@@ -191,7 +191,9 @@ class ColumnarEvaluator:
                 open_ &= ~hit
             status[open_], reason[open_] = S[Status.NOT_MET], R[_FAIL.get(ind.op, Reason.CONDITION_NOT_MET)]
             return points, status, reason
-        for level, condition in zip(levels, self.conditions[j]):
+        conditions = self.conditions[j]
+        assert conditions is not None  # compiled for every "conditions" indicator
+        for level, condition in zip(levels, conditions):
             c = condition(cols, n)
             unknown = np.isnan(c) & open_
             open_ &= ~unknown

@@ -34,7 +34,7 @@ from chuanxa.errors import EngineUnavailableError
 
 from .compiled import CompiledRuleset
 from .expr_eval import compile_expression
-from .kinds import KindContext, Outcome, status_for
+from .kinds import ConditionsKind, KindContext, Outcome, status_for
 from .prepare import prepare
 from .results import CommuneResult, Reason, Status
 
@@ -169,7 +169,8 @@ class DurableEngine:
             return compile_expression(parse_expression(cond.expr, self._env_types, "bool"))
         parts = cond.all if isinstance(cond, (AllOf,)) else cond.any if isinstance(cond, AnyOf) else ()
         if any(not isinstance(c, Comparison) or isinstance(c.threshold, ThresholdTable) for c in parts):
-            kind = next(ci.kind for ci in self.engine.indicators if ci.model.kind == "conditions")
+            kind = next(ci.kind for ci in self.engine.indicators if isinstance(ci.kind, ConditionsKind))
+            assert isinstance(kind, ConditionsKind)
             return kind._compile(cond, KindContext(env=self._env_types))
         return None
 

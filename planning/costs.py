@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chuanxa.communes.values import parse_number
 from chuanxa.criteria.yamlio import load_yaml_file, strip
-from chuanxa.errors import CostsFileError, Location, close_matches
+from chuanxa.errors import ChuanxaError, CostsFileError, Location, close_matches
 
 if TYPE_CHECKING:
     from .options import Option
@@ -76,7 +76,7 @@ class CostModel:
             return cls(path=path, tree=tree, costs=CostsFile.model_validate({k: {str(i): v for i, v in (raw.get(k) or {}).items()} if k in ("indicators", "inputs") and isinstance(raw.get(k), dict) else raw[k]
                                                  for k in raw}))
         except ValidationError as exc:
-            errors = [_costs_error(tree, error, str(path)) for error in exc.errors()]
+            errors: list[ChuanxaError] = [_costs_error(tree, error, str(path)) for error in exc.errors()]
             errors[0].related = errors
             raise errors[0] from None
 
