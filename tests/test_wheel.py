@@ -38,3 +38,28 @@ def test_the_wheel_installs_in_a_fresh_environment_with_rulesets_and_types(tmp_p
     assert out[3].startswith("qd1300@")
     cli = subprocess.run([str(env_dir / "bin" / "chuanxa"), "rulesets", "list"], capture_output=True, text=True, cwd=tmp_path)
     assert cli.returncode == 0 and "qd1300@2023-03-20" in cli.stdout
+    # The installed package is typed (py.typed): mypy checks a program embedding it, and catches a misuse.
+    good = tmp_path / "embed_ok.py"
+    good.write_text(EMBEDDING, encoding="utf-8")
+    bad = tmp_path / "embed_bad.py"
+    bad.write_text("import chuanxa\nwrong: int = chuanxa.score('x.yaml')\n", encoding="utf-8")
+    mypy = [sys.executable, "-m", "mypy", "--python-executable", str(python), "--no-incremental", "--cache-dir", str(tmp_path / "cache")]
+    checked = subprocess.run([*mypy, str(good)], capture_output=True, text=True, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    refused = subprocess.run([*mypy, str(bad)], capture_output=True, text=True, cwd=tmp_path)
+    assert refused.returncode == 1 and "CommuneResult" in refused.stdout, refused.stdout
+
+
+EMBEDDING = """
+import chuanxa
+
+result: chuanxa.CommuneResult = chuanxa.score({"commune": {"code": "1", "name": "Xã A"}, "values": {}})
+points: float = result.total.points
+batch: chuanxa.BatchResult = chuanxa.score_many(["x.yaml"], "qd1300@2023-03-20")
+table: chuanxa.SummaryBatch = chuanxa.summarise_many(["x.yaml"])
+plan: chuanxa.Plan = chuanxa.plan("x.yaml")
+try:
+    chuanxa.load_ruleset("qd9999")
+except chuanxa.ChuanxaError as error:
+    text: str = error.message("vi")
+"""
