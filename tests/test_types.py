@@ -11,8 +11,6 @@ ROOT = Path(__file__).parent.parent
 PACKAGES = ["chuanxa", "criteria", "engine", "communes", "planning", "outputs", "reports", "cli"]
 
 
-
-
 def test_mypy_finds_no_type_error_in_the_package(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "mypy", *PACKAGES, "--ignore-missing-imports", "--no-incremental",
                            "--cache-dir", str(tmp_path / "cache")], cwd=ROOT, capture_output=True, text=True, timeout=600)
