@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +15,7 @@ from chuanxa.criteria.registry import Registry
 from chuanxa.engine.batching import paused_gc
 from chuanxa.engine.compiled import CompiledRuleset, compile_ruleset
 from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, SummaryBatch
-from chuanxa.errors import ChuanxaError
+from chuanxa.errors import ChuanxaError, EngineUnavailableError
 
 RulesetLike: TypeAlias = "Ruleset | CompiledRuleset | str | None"
 CommuneLike: TypeAlias = "CommuneData | Mapping[str, Any] | str | Path"
@@ -92,13 +92,13 @@ def as_commune(commune: CommuneLike) -> CommuneData:
 _DURABLE: dict[int, tuple[CompiledRuleset, Any]] = {}
 
 
-def evaluator(engine: CompiledRuleset, name: EngineName = "core") -> Any:
+def evaluator(engine: CompiledRuleset, name: EngineName = "core") -> Callable[[CommuneData], CommuneResult]:
     """The function that scores one `CommuneData` with `engine` on the chosen engine: "core" (the compiled
     evaluator) or "durable" (the same ruleset on durable-rules; raises `EngineUnavailableError` without it)."""
     if name == "core":
         return engine.evaluate
     if name != "durable":
-        raise ValueError(f"unknown engine {name!r}: use 'core' or 'durable'")
+        raise EngineUnavailableError(key="engine.unknown", params={"name": name})
     hit = _DURABLE.get(id(engine))
     if hit is None:
         from chuanxa.engine.durable_engine import DurableEngine

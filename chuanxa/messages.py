@@ -46,6 +46,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "'{key}: {value}' không phải là loại đã biết. Dùng một trong: {allowed}.",
         "en": "'{key}: {value}' is not a known kind. Use one of: {allowed}.",
     },
+    "ruleset.folder_missing": {
+        "vi": "Không có thư mục bộ tiêu chí '{folder}'.",
+        "en": "The ruleset folder '{folder}' does not exist.",
+    },
     "ruleset.bad_as_of": {
         "vi": "'{value}' không phải là một ngày hay năm đánh giá có thật. Viết năm (2024) hoặc ngày dạng YYYY-MM-DD hay DD/MM/YYYY.",
         "en": "'{value}' is not a real assessment date or year. Write a year (2024) or a date as YYYY-MM-DD or DD/MM/YYYY.",
@@ -247,6 +251,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     "costs.unknown_id": {
         "vi": "Tệp chi phí có '{id}' trong mục {section}, nhưng bộ tiêu chí {ruleset} không có mã này.",
         "en": "The costs file lists '{id}' under {section}, which the ruleset {ruleset} does not have.",
+    },
+    "engine.unknown": {
+        "vi": "Không có bộ máy chấm điểm '{name}': dùng 'core' hoặc 'durable'.",
+        "en": "There is no scoring engine '{name}': use 'core' or 'durable'.",
     },
     "data.empty": {
         "vi": "Tệp không có dòng dữ liệu nào.",

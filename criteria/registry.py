@@ -90,6 +90,9 @@ class Registry:
         if include_bundled:
             paths.append((Path(str(resources.files("chuanxa.rulesets"))), True))
         extra = [Path(f) for f in folders]
+        for folder in extra:
+            if not folder.exists():  # a mistyped folder would otherwise just find no rulesets
+                raise RulesetNotFoundError(key="ruleset.folder_missing", params={"folder": str(folder)}, location=Location(file=str(folder)))
         if use_env and os.environ.get(ENV_VAR):
             extra += [Path(p) for p in os.environ[ENV_VAR].split(os.pathsep) if p]
         paths += [(p, False) for p in extra]

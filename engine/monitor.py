@@ -44,8 +44,9 @@ class Watcher:
             self.communes[data.commune.code] = data
             self.summaries[data.commune.code] = _summary(self.evaluate(data))
 
-    def save(self, path: Path) -> None:
+    def save(self, path: str | Path) -> None:
         """Write the state atomically (a crash mid-write never leaves a half file)."""
+        path = Path(path)
         state = {"version": STATE_VERSION, "ruleset": self.engine.stamp.model_dump(mode="json"), "positions": self.positions,
                  "communes": {code: {"data": data.model_dump(mode="json"), "summary": self.summaries.get(code)} for code, data in self.communes.items()}}
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".chuanxa-state-")
@@ -53,8 +54,9 @@ class Watcher:
             json.dump(state, handle, ensure_ascii=False)
         os.replace(tmp, path)
 
-    def load(self, path: Path) -> None:
-        state = json.loads(path.read_text(encoding="utf-8"))
+    def load(self, path: str | Path) -> None:
+        """Continue from a state written by `save`."""
+        state = json.loads(Path(path).read_text(encoding="utf-8"))
         self.positions.update(state.get("positions") or {})
         for code, entry in state.get("communes", {}).items():
             self.communes[code] = CommuneData.model_validate(entry["data"])

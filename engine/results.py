@@ -7,7 +7,7 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
 from chuanxa.criteria.model import Text
 
@@ -165,6 +165,14 @@ class Gap(_Record):
     provisional: bool
     label: Text | None = None  # the input's label, when the gap is about one input
     input_type: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _computed_fields_are_not_input(cls, data: Any) -> Any:
+        # `message` is written out (computed from the other fields) and rebuilt on reading: a result's JSON reads back.
+        if isinstance(data, dict) and "message" in data:
+            data = {k: v for k, v in data.items() if k != "message"}
+        return data
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -42,14 +43,22 @@ class TargetPlan(BaseModel):
     rejected: tuple[RowError, ...] = ()
 
 
-def plan_targets(communes: Iterable[CommuneLike], ruleset: RulesetLike = None, *, target: int | None = None, target_share: float | None = None,
-                 budget: float | None = None, costs: CostModel | None = None, rejected: Sequence[RowError] = ()) -> TargetPlan:
+def plan_targets(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, target: int | None = None, target_share: float | None = None,
+                 budget: float | None = None, costs: CostModel | str | Path | None = None, rejected: Sequence[RowError] = ()) -> TargetPlan:
     """Reach `target` recognised communes (or `target_share` of them) at least cost, or the most within `budget`.
 
-    With only a budget, as many communes as the budget allows are chosen.
+    `communes` is an iterable of communes or the path of a CSV/XLSX table (its bad rows count as communes and
+    are listed in `rejected`). With only a budget, as many communes as the budget allows are chosen.
     """
-    model = costs or CostModel()
+    model = costs if isinstance(costs, CostModel) else CostModel.load(costs) if costs else CostModel()
     engine = compiled(ruleset)
+    if isinstance(communes, (str, Path)):
+        from chuanxa.api import _row_error
+        from chuanxa.communes.readers import read_table
+
+        table = read_table(Path(communes), engine.ruleset)
+        rejected = [*rejected, *(_row_error(exc, str(communes), number, exc.location.commune) for number, exc in table.errors)]
+        communes = [row.data for row in table.rows]
     model.check(engine.ruleset)
     datas = [as_commune(c) for c in communes]
     recognised_totals = _recognised_columnwise(engine, datas) if len(datas) >= COLUMNAR_FROM else {}

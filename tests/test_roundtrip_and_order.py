@@ -71,3 +71,18 @@ def test_shuffling_a_communes_values_never_changes_its_plan(data: st.DataObject,
     items = list(commune.values.items())
     random.Random(seed).shuffle(items)
     assert plan(commune, engine) == plan(commune.model_copy(update={"values": dict(items)}), engine)
+
+
+def test_results_read_back_from_their_own_json() -> None:
+    import json
+    from pathlib import Path
+
+    import chuanxa
+
+    root = Path(__file__).parent.parent / "examples"
+    result = chuanxa.score(root / "xa-thieu-giao.yaml")
+    assert result.gaps, "the example has gaps, whose computed message must not block reading back"
+    assert chuanxa.CommuneResult.model_validate_json(result.model_dump_json()) == result
+    assert chuanxa.CommuneResult.model_validate(json.loads(json.dumps(result.to_json_dict()))) == result
+    batch = chuanxa.score_many(root / "thieu_hoa_2024.csv")
+    assert chuanxa.BatchResult.model_validate_json(batch.model_dump_json()) == batch

@@ -44,7 +44,7 @@ def test_the_wheel_installs_in_a_fresh_environment_with_rulesets_and_types(tmp_p
     bad = tmp_path / "embed_bad.py"
     bad.write_text("import chuanxa\nwrong: int = chuanxa.score('x.yaml')\n", encoding="utf-8")
     mypy = [sys.executable, "-m", "mypy", "--python-executable", str(python), "--no-incremental", "--cache-dir", str(tmp_path / "cache")]
-    checked = subprocess.run([*mypy, str(good)], capture_output=True, text=True, cwd=tmp_path)
+    checked = subprocess.run([*mypy, "--strict", str(good)], capture_output=True, text=True, cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout
     refused = subprocess.run([*mypy, str(bad)], capture_output=True, text=True, cwd=tmp_path)
     assert refused.returncode == 1 and "CommuneResult" in refused.stdout, refused.stdout
