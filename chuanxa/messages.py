@@ -50,6 +50,14 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Không có thư mục bộ tiêu chí '{folder}'.",
         "en": "The ruleset folder '{folder}' does not exist.",
     },
+    "ruleset.overlay_caused": {
+        "vi": "Các lỗi dưới đây xuất hiện sau khi áp dụng tệp {overlay} lên {base} (bộ gốc tự nó hợp lệ): hãy sửa các thay đổi trong {overlay}.",
+        "en": "The errors below appear once {overlay} is applied to {base} (the base alone is valid): correct the changes in {overlay}.",
+    },
+    "ruleset.overlay_new_item": {
+        "vi": "Mã '{id}' không có trong bộ gốc, nên đây là một mục mới và cần đủ các khóa (thiếu: {missing}). Nếu muốn sửa một mục có sẵn, hãy dùng đúng mã của nó.",
+        "en": "'{id}' is not in the base, so this is a new item and needs all its keys (missing: {missing}). To change an existing item, use its id.",
+    },
     "ruleset.bad_as_of": {
         "vi": "'{value}' không phải là một ngày hay năm đánh giá có thật. Viết năm (2024) hoặc ngày dạng YYYY-MM-DD hay DD/MM/YYYY.",
         "en": "'{value}' is not a real assessment date or year. Write a year (2024) or a date as YYYY-MM-DD or DD/MM/YYYY.",

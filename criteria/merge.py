@@ -72,6 +72,11 @@ def _merge_by_id(base: list[Any], overlay: list[Any], path: tuple[str | int, ...
             result[target] = merge_values(result[target], item, path + (target,))
             result.lines[target] = where
         else:
+            known_keys = set().union(*(set(existing) for existing in result)) if result else set()
+            missing = sorted({"title", "kind", "max_points"} & known_keys - set(item))
+            if missing:  # most likely a mistyped id meant to change an existing item
+                raise RulesetError(key="ruleset.overlay_new_item", params={"id": item_id, "missing": ", ".join(missing), "suggestions": close_matches(item_id, positions)},
+                                   location=Location(file=where[0], line=where[1], path=path + (index,)))
             positions[item_id] = len(result)
             result.append(copy.deepcopy(item))
             result.lines.append(where)

@@ -191,8 +191,26 @@ class Registry:
         """The resolved, validated ruleset for `ref` (or the default one in force on `as_of`)."""
         entry = self.default_entry(as_of) if ref is None else self.entry(ref, as_of)
         if entry.ref not in self._cache:
-            self._cache[entry.ref] = build_ruleset(self.resolved_tree(entry.ref), str(entry.path))
+            try:
+                self._cache[entry.ref] = build_ruleset(self.resolved_tree(entry.ref), str(entry.path))
+            except RulesetError as exc:
+                raise self._blame_overlay(entry, exc) from None
         return self._cache[entry.ref]
+
+    def _blame_overlay(self, entry: RulesetEntry, exc: RulesetError) -> RulesetError:
+        """An error that the merged ruleset shows in a base file, while the base alone is valid, was caused by
+        the overlay: say so first, naming the overlay, then give the details (which point into the base)."""
+        errors = exc.related or [exc]
+        if entry.extends is None or not any(e.location.file and Path(e.location.file) != entry.path for e in errors):
+            return exc
+        base = self.entry(entry.extends, entry.effective)
+        try:
+            self.load(base.ref)
+        except RulesetError:
+            return exc  # the base itself is broken: its own errors say where
+        note = RulesetError(key="ruleset.overlay_caused", params={"overlay": entry.path.name, "base": base.ref}, location=Location(file=str(entry.path)))
+        note.related = [note, *errors]
+        return note
 
     def resolved_tree(self, ref: str, chain: tuple[str, ...] = ()) -> LocatedDict:
         """The YAML tree of `ref` with its whole `extends` chain applied."""

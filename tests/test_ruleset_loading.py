@@ -175,9 +175,10 @@ criteria:
     registry = Registry([FIXTURES / "rulesets", tmp_path], include_bundled=False, use_env=False)
     with pytest.raises(RulesetError) as caught:
         registry.load("mini@2021-01-01")
-    # Removing 2 points from criterion 2 breaks its sum: the error names the criterion's max_points line.
-    assert caught.value.key == "ruleset.indicator_points"
-    assert caught.value.params["actual"] == "2"
+    # Removing 2 points from criterion 2 breaks its sum: first the overlay is named, then the criterion's line.
+    assert caught.value.key == "ruleset.overlay_caused" and caught.value.location.file.endswith("mini_2021.yaml")
+    sums = next(e for e in caught.value.related if e.key == "ruleset.indicator_points")
+    assert sums.params["actual"] == "2"
 
 
 def test_field_errors_are_in_plain_vietnamese_not_pydantic_english() -> None:
@@ -192,3 +193,28 @@ def test_field_errors_are_in_plain_vietnamese_not_pydantic_english() -> None:
 def test_an_impossible_date_is_a_located_error_not_a_crash() -> None:
     error = _first_error(FIXTURES / "broken" / "impossible_date.yaml")
     assert "2020-02-30" in error.message("vi") and "ngày" in error.message("vi")
+
+
+def _overlay(tmp_path: Path, body: str) -> Path:
+    folder = tmp_path / "overlay"
+    folder.mkdir()
+    (folder / "qd1300_tinh.yaml").write_text(
+        "ruleset:\n  id: qd1300_tinh\n  version: 2024-01-01\n  title: {vi: Tỉnh thử, en: Test}\n  legal_basis: {vi: Thử, en: Test}\n"
+        "  issued: 2024-01-01\n  effective: 2024-01-01\n  extends: qd1300@2023-03-20\n" + body, encoding="utf-8")
+    return folder
+
+
+def test_an_overlay_that_breaks_the_sums_is_named_before_the_base_lines(tmp_path: Path) -> None:
+    folder = _overlay(tmp_path, 'criteria:\n  - id: "7"\n    indicators:\n      - id: "33"\n        max_points: 2\n')
+    with pytest.raises(RulesetError) as caught:
+        Registry([folder], use_env=False).load("qd1300_tinh")
+    first = caught.value
+    assert first.key == "ruleset.overlay_caused" and first.location.file.endswith("qd1300_tinh.yaml")
+    assert "qd1300_tinh.yaml" in first.message("vi") and any(e.key == "ruleset.indicator_points" for e in first.related)
+
+
+def test_an_overlay_naming_an_unknown_indicator_says_so_at_its_line(tmp_path: Path) -> None:
+    folder = _overlay(tmp_path, 'criteria:\n  - id: "7"\n    indicators:\n      - id: "99"\n        knockout: true\n')
+    with pytest.raises(RulesetError) as caught:
+        Registry([folder], use_env=False).load("qd1300_tinh")
+    assert caught.value.key == "ruleset.overlay_new_item" and caught.value.location.line == 12 and "99" in caught.value.message("en")
