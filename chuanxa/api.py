@@ -116,7 +116,7 @@ def score(commune: CommuneLike, ruleset: RulesetLike = None, *, as_of: Any = Non
 
     Example:
         >>> import chuanxa
-        >>> result = chuanxa.score("examples/commune.yaml")  # doctest: +SKIP
+        >>> result = chuanxa.score("examples/xa-thieu-giao.yaml")  # doctest: +SKIP
         >>> result.verdict, result.total.points  # doctest: +SKIP
     """
     data = as_commune(commune)

@@ -56,8 +56,14 @@ def build_report(results: Sequence[CommuneResult], lang: Lang = "vi", *, ruleset
     count = len(ordered) + len(rejected)
     share = recognised / count if count else 0.0
     first = ordered[0] if ordered else None
-    summary = {"recognised": recognised, "count": count, "share": share, "target": target_share,
-               "target_met": target_share is not None and recognised >= math.ceil(round(target_share * count, 9))}
+    needed = math.ceil(round(target_share * count, 9)) if target_share is not None else None
+    provisional = max((r.provisional_count for r in ordered), default=0)
+    deciding = sum(1 for r in ordered if r.provisional_decides)
+    notice = ""
+    if provisional:
+        notice = L["provisional_notice"].format(count=provisional) + (" " + L["provisional_summary"].format(count=deciding) if deciding else "")
+    summary = {"recognised": recognised, "count": count, "share": share, "target": target_share, "needed": needed,
+               "target_met": needed is not None and recognised >= needed, "provisional_notice": notice}
     return ReportData(
         lang=lang, title=title or L["report_title"], ruleset_ref=f"{first.ruleset.id}@{first.ruleset.version.isoformat()}" if first else "",
         ruleset_title=ruleset_title, sha256=first.ruleset.sha256 if first else "", rows=[_row(r, lang) for r in ordered],

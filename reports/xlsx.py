@@ -28,8 +28,11 @@ def write_report_xlsx(data: ReportData, results: Sequence[CommuneResult], output
     sheet.append([f"{L['ruleset']}: {data.ruleset_ref}", f"SHA-256: {data.sha256}"])
     counts = [f"{L['recognised_count']}: {data.summary['recognised']}/{data.summary['count']}", round(data.summary["share"], 4)]
     if data.summary["target"] is not None:
-        counts += [f"{L['target']} {data.summary['target']:.0%}", L["target_met"] if data.summary["target_met"] else L["target_not_met"]]
+        counts += [f"{L['target']} {data.summary['target']:.0%} ({data.summary['needed']} {L['communes_word']})",
+                   L["target_met"] if data.summary["target_met"] else f"{L['target_not_met']} — {L['still_needed']} {data.summary['needed'] - data.summary['recognised']}"]
     sheet.append(counts)
+    if data.summary["provisional_notice"]:
+        sheet.append([data.summary["provisional_notice"]])
     ordered = sorted(results, key=lambda r: vietnamese_key(r.commune.name))
     criteria = [c.id for c in ordered[0].criteria] if ordered else []
     header = ["#", L["commune"], L["code"], L["zone"], L["total"], L["max"], L["share"], L["verdict"], L["reasons"]] + [f"{L['criterion']} {c}" for c in criteria]

@@ -30,10 +30,11 @@ def test_the_xlsx_report_has_a_sorted_summary_a_chart_and_score_sheets(tmp_path:
     assert main(["report", str(DISTRICT), "-o", str(out), "--target-share", "0.9"]) == 0
     book = load_workbook(out)
     summary = book["Bảng tổng hợp"]
-    names = [summary.cell(row=r, column=2).value for r in range(6, 21)]
+    names = [summary.cell(row=r, column=2).value for r in range(7, 22)]
     assert names == sort_vietnamese(names) and names[0] == "Thị trấn Thiệu Hóa"
     assert summary._charts, "the summary has a chart"
-    assert [summary["C3"].value, summary["D3"].value] == ["Chỉ tiêu 90%", "chưa đạt chỉ tiêu"]  # 9/15 recognised against a 90% target
+    assert [summary["C3"].value, summary["D3"].value] == ["Chỉ tiêu 90% (14 xã)", "chưa đạt chỉ tiêu — còn thiếu 5"]  # 9/15 against 90% of 15
+    assert "TẠM THỜI" in summary["A4"].value  # the provisional notice is on the summary too
     assert len(book.sheetnames) == 16
     giao = book["16039 Xã Thiệu Giao"]
     cells = [c for row in giao.iter_rows(values_only=True) for c in row if c is not None]
