@@ -113,7 +113,8 @@ def _path_words(path: str, lang: Lang) -> str:
     """`indicator 35.op` → `chỉ tiêu 35.op` in Vietnamese (the field names stay the YAML keys an editor looks for)."""
     if lang != "vi":
         return path
-    for word, vi in (("indicator ", "chỉ tiêu "), ("criterion ", "tiêu chí "), ("input ", "dữ liệu "), ("recognition", "quy tắc công nhận"), ("classification", "phân loại")):
+    for word, vi in (("indicator ", "chỉ tiêu "), ("criterion ", "tiêu chí "), ("input ", "dữ liệu "), ("recognition rule.", "quy tắc công nhận: "),
+                     ("recognition", "quy tắc công nhận"), ("classification", "phân loại")):
         if path.startswith(word):
             return vi + path[len(word):]
     return path

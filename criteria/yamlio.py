@@ -72,6 +72,7 @@ _YAML_PROBLEMS_VI: tuple[tuple[str, str], ...] = (
     ("found unexpected end of stream", "tệp kết thúc khi một chuỗi trong dấu nháy chưa đóng"),
     ("expected the node content", "thiếu giá trị (tệp hoặc khối kết thúc quá sớm)"),
     ("did not find expected key", "thụt lề không khớp với các dòng trên"),
+    ("expected <block end>", "thụt lề không khớp: một dòng thụt vào sâu hơn hoặc ít hơn các dòng cùng cấp"),
     ("did not find expected '-' indicator", "thụt lề của danh sách '- ' không khớp"),
     ("found undefined alias", "dùng bí danh '*' chưa được định nghĩa"),
 )

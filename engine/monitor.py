@@ -159,12 +159,12 @@ def _summary(result: CommuneResult) -> dict[str, Any]:
 def _compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event]:
     if before is None:
         return [{"event": "commune_added", "before": None, "after": after["verdict"], "total": after["total"],
-                 "message": {"vi": f"Xã mới được theo dõi: {_VERDICT_VI[after['verdict']]} ({after['total']:g} điểm).", "en": f"Now watching this commune: {after['verdict']} ({after['total']:g} points)."}}]
+                 "message": {"vi": f"Xã mới được theo dõi: {_VERDICT_VI[after['verdict']]} ({after['total']:g} điểm).", "en": f"Now watching this commune: {_VERDICT_EN[after['verdict']]} ({after['total']:g} points)."}}]
     events: list[Event] = []
     if before["verdict"] != after["verdict"]:
         events.append({"event": "verdict_changed", "before": before["verdict"], "after": after["verdict"], "total": after["total"],
                        "message": {"vi": f"Kết luận thay đổi: {_VERDICT_VI[before['verdict']]} → {_VERDICT_VI[after['verdict']]} ({after['total']:g} điểm).",
-                                   "en": f"Verdict changed: {before['verdict']} → {after['verdict']} ({after['total']:g} points)."}})
+                                   "en": f"Verdict changed: {_VERDICT_EN[before['verdict']]} → {_VERDICT_EN[after['verdict']]} ({after['total']:g} points)."}})
     for crit, met in after["floors"].items():
         if before["floors"].get(crit, True) and not met:
             events.append({"event": "criterion_below_floor", "criterion": crit, "before": before["criteria"].get(crit), "after": after["criteria"][crit],
@@ -182,6 +182,7 @@ def _compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event
 
 
 _VERDICT_VI = {"recognised": "đạt chuẩn", "not_recognised": "chưa đạt chuẩn", "incomplete": "chưa đủ số liệu"}
+_VERDICT_EN = {"recognised": "recognised", "not_recognised": "not recognised", "incomplete": "incomplete (data missing)"}
 
 
 def _natural(text: str) -> tuple[int, str]:

@@ -157,9 +157,9 @@ def _classify(known: dict[str, str], raw: str | None, what: str, code: str, erro
     if found is None:
         errors.append(_error(
             "data.bad_field", code, ("commune", what), None, field=what, value=raw,
-            expected_vi="Dùng một trong: " + ", ".join(sorted(set(known.values()))),
-            expected="Use one of: " + ", ".join(sorted(set(known.values()))),
-            suggestions=close_matches(fold(raw), known),
+            expected_vi="Dùng một trong: " + ", ".join(sorted(set(known.values()))) + ".",
+            expected="Use one of: " + ", ".join(sorted(set(known.values()))) + ".",
+            suggestions=list(dict.fromkeys(known[k] for k in close_matches(fold(raw), known))),  # ids, not folded names
         ))
     return found
 
