@@ -112,11 +112,19 @@ def converter(spec: InputDef) -> Callable[[Any], Any]:
     low = -math.inf if low is None else low
     high = math.inf if high is None else high
     numeric = spec.type in ("percent", "number")
+    count = spec.type == "count"
+    yes_no = spec.type == "yes_no"
 
     def run(raw: Any) -> Any:
+        kind = raw.__class__
         try:
-            # Plain numbers (the common case from XLSX, JSON and generated data) skip the text parsing.
-            value = float(raw) if numeric and (raw.__class__ is float or raw.__class__ is int) and raw == raw else _typed(spec, raw)
+            # Plain numbers and booleans (the common case from XLSX, JSON and generated data) skip the text parsing.
+            if (kind is float or kind is int) and raw == raw and (numeric or (count and float(raw).is_integer())):
+                value = float(raw)
+            elif kind is bool and yes_no:
+                return raw
+            else:
+                value = _typed(spec, raw)
         except (ValueError, TypeError):
             raise ValueError("type") from None
         if value.__class__ is float and not (low <= value <= high):
