@@ -53,18 +53,31 @@ def load_ruleset(ref: str | None = None, *, as_of: dt.date | int | str | None = 
     return registry(rulesets_dirs).load(ref, as_of)
 
 
-_COMPILED: dict[int, tuple[Ruleset, CompiledRuleset]] = {}
+def _built_for(cache: dict[int, tuple[Any, Any]], owner: Any, build: Callable[[Any], Any]) -> Any:
+    """`build(owner)`, once per owner object. Keyed by identity (models holding dicts are not hashable); each
+    entry keeps its owner alive, so the id cannot be reused while cached."""
+    hit = cache.get(id(owner))
+    if hit is None:
+        if len(cache) >= 64:
+            cache.clear()
+        hit = cache[id(owner)] = (owner, build(owner))
+    return hit[1]
+
+
+_COMPILED: dict[int, tuple[Any, Any]] = {}  # ruleset model → compiled (registries cache models: one compile per version)
+_DURABLE: dict[int, tuple[Any, Any]] = {}  # compiled ruleset → its durable-rules engine
+_COLUMNAR: dict[int, tuple[Any, Any]] = {}  # compiled ruleset → its column-wise evaluator
 
 
 def _compiled(ruleset: Ruleset) -> CompiledRuleset:
-    # Keyed by identity (models holding dicts are not hashable); the entry keeps the model alive, so the id
-    # cannot be reused while cached. Registries cache their models, so each version compiles once.
-    hit = _COMPILED.get(id(ruleset))
-    if hit is None:
-        if len(_COMPILED) >= 64:
-            _COMPILED.clear()
-        hit = _COMPILED[id(ruleset)] = (ruleset, compile_ruleset(ruleset))
-    return hit[1]
+    return _built_for(_COMPILED, ruleset, compile_ruleset)  # type: ignore[no-any-return]
+
+
+def columnar(engine: CompiledRuleset) -> Any:
+    """The column-wise evaluator of `engine` (built once)."""
+    from chuanxa.engine.columnar import ColumnarEvaluator
+
+    return _built_for(_COLUMNAR, engine, ColumnarEvaluator)
 
 
 def compiled(ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = ()) -> CompiledRuleset:
@@ -89,9 +102,6 @@ def as_commune(commune: CommuneLike) -> CommuneData:
     return commune_from_mapping(commune)
 
 
-_DURABLE: dict[int, tuple[CompiledRuleset, Any]] = {}
-
-
 def evaluator(engine: CompiledRuleset, name: EngineName = "core") -> Callable[[CommuneData], CommuneResult]:
     """The function that scores one `CommuneData` with `engine` on the chosen engine: "core" (the compiled
     evaluator) or "durable" (the same ruleset on durable-rules; raises `EngineUnavailableError` without it)."""
@@ -99,12 +109,9 @@ def evaluator(engine: CompiledRuleset, name: EngineName = "core") -> Callable[[C
         return engine.evaluate
     if name != "durable":
         raise EngineUnavailableError(key="engine.unknown", params={"name": name})
-    hit = _DURABLE.get(id(engine))
-    if hit is None:
-        from chuanxa.engine.durable_engine import DurableEngine
+    from chuanxa.engine.durable_engine import DurableEngine
 
-        hit = _DURABLE[id(engine)] = (engine, DurableEngine(engine))  # the entry keeps `engine` alive, so its id stays unique
-    return hit[1].evaluate
+    return _built_for(_DURABLE, engine, DurableEngine).evaluate  # type: ignore[no-any-return]
 
 
 def score(commune: CommuneLike, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (),
@@ -132,21 +139,17 @@ def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLik
     per commune; headers are input ids or their labels). A table is scored with one ruleset: `ruleset`, or
     the one in force on `as_of` (default today).
     """
-    if isinstance(communes, (str, Path)) and Path(communes).suffix.lower() in TABLE_SUFFIXES:
-        return score_table(Path(communes), ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine)
-    if isinstance(communes, (str, Path)):
-        communes = [communes]
+    items, rejected, unknown, skipped, hints = _commune_items(communes, ruleset, as_of, rulesets_dirs)
     results: list[CommuneResult] = []
-    rejected: list[RowError] = []
     with paused_gc():
-        for index, item in enumerate(communes, start=1):
+        for order, row, data, core, where in items:
             try:
-                results.append(score(item, ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine))
+                results.append(evaluator(core, engine)(data))
             except ChuanxaError as exc:
-                source = str(item) if isinstance(item, (str, Path)) else None
-                code = item.commune.code if isinstance(item, CommuneData) else None
-                rejected.append(_row_error(exc, source, index if source is None else None, code))
-    return BatchResult(results=tuple(results), rejected=tuple(rejected))
+                _locate(exc, where, row)
+                rejected.append((order, _row_error(exc, where.get("file"), row, data.commune.code)))
+    ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
+    return BatchResult(results=tuple(results), rejected=ordered, unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped), column_hints=hints)
 
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -155,25 +158,7 @@ TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 def score_table(path: Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (),
                 engine: EngineName = "core") -> BatchResult:
     """Score every row of a CSV/XLSX table; bad rows are rejected with file, row, column and reason."""
-    from chuanxa.communes.readers import read_table
-
-    core = compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
-    evaluate = evaluator(core, engine)
-    table = read_table(path, core.ruleset)
-    rejected = [(number, _row_error(exc, str(path), number, exc.location.commune)) for number, exc in table.errors]
-    results: list[CommuneResult] = []
-    with paused_gc():
-        for row in table.rows:
-            try:
-                results.append(evaluate(row.data))
-            except ChuanxaError as exc:
-                where = f"{path} [{row.sheet}]" if row.sheet else str(path)
-                for item in exc.related or [exc]:
-                    item.location = replace(item.location, file=where, row=row.row, column=row.columns.get(tuple(str(p) for p in item.location.path)))
-                rejected.append((row.row, _row_error(exc, where, row.row, row.data.commune.code)))
-    ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
-    return BatchResult(results=tuple(results), rejected=ordered, unknown_columns=tuple(table.unknown_columns), skipped_sheets=tuple(table.skipped_sheets),
-                       column_hints={k: tuple(v) for k, v in table.column_hints.items()})
+    return score_many(Path(path), ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine)
 
 
 def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None,
@@ -201,10 +186,9 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
         used_columns = False
         for core, members in groups.values():
             if column_wise if column_wise is not None else len(members) >= COLUMN_WISE_FROM:
-                from chuanxa.engine.columnar import ColumnarEvaluator
                 from chuanxa.engine.summary import summarise_prepared
 
-                summaries = summarise_prepared(_columnar(core, ColumnarEvaluator), [p for _, p in members])
+                summaries = summarise_prepared(columnar(core), [p for _, p in members])
                 used_columns = True
             else:
                 summaries = [core.evaluate_prepared(p).summary() for _, p in members]
@@ -213,16 +197,6 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
     ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
     return SummaryBatch(summaries=tuple(s for _, s in found), rejected=ordered, unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped),
                         column_hints=hints, column_wise=used_columns)
-
-
-_COLUMNAR: dict[int, tuple[CompiledRuleset, Any]] = {}
-
-
-def _columnar(core: CompiledRuleset, cls: Any) -> Any:
-    hit = _COLUMNAR.get(id(core))
-    if hit is None:
-        hit = _COLUMNAR[id(core)] = (core, cls(core))
-    return hit[1]
 
 
 _Item = tuple[int, int | None, CommuneData, CompiledRuleset, dict[str, Any]]

@@ -12,7 +12,7 @@ from tabulate import tabulate
 from chuanxa.api import compiled, score_many
 from chuanxa.communes.readers import read_commune_file, read_table
 from chuanxa.communes.values import parse_number
-from chuanxa.engine.results import BatchResult, RowError
+from chuanxa.engine.results import BatchResult
 from chuanxa.errors import ChuanxaError
 from chuanxa.messages import Lang
 from chuanxa.outputs.labels import label, verdict_word
@@ -128,10 +128,8 @@ def plan_targets(table: Path, target: int | None, target_share: float | None, bu
     fmt = output_format(output, fmt, {".txt": "table", ".json": "json", ".xlsx": "xlsx"}, "table")
     check_output(output, [table])
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
-    read = read_table(table, engine.ruleset)
-    rejected = [RowError(source=str(table), row=n, commune=e.location.commune, errors=tuple({"message_vi": x.message("vi"), "message_en": x.message("en")} for x in (e.related or [e]))) for n, e in read.errors]
-    result = make_targets([row.data for row in read.rows], engine, target=target, target_share=target_share, budget=budget,
-                          costs=CostModel.load(costs) if costs else None, rejected=rejected)
+    result = make_targets(table, engine, target=target, target_share=target_share, budget=budget, costs=costs)
+    rejected = result.rejected
     if fmt == "json":
         write_text_output(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2), output)
     elif fmt == "xlsx":

@@ -11,6 +11,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from chuanxa.criteria.model import Id
 
+from .values import parse_date, parse_number
+
 
 def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
@@ -19,8 +21,6 @@ def _blank_to_none(value: Any) -> Any:
 def _number_text(value: Any) -> Any:
     """A number typed as text the Vietnamese way ("6,5", "0,5") or with spaces; other values unchanged."""
     if isinstance(value, str) and value.strip():
-        from .values import parse_number
-
         try:
             return parse_number(value)
         except ValueError:
@@ -83,12 +83,10 @@ def _as_of(value: Any) -> Any:
         text = value.strip()
         if text.isdigit() and len(text) == 4:
             return int(text)
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-            try:
-                return dt.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-        raise ValueError("not a year or a date")
+        try:
+            return parse_date(text)
+        except ValueError:
+            raise ValueError("not a year or a date") from None
     if isinstance(value, dt.datetime):
         return value.date()
     return value

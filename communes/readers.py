@@ -79,7 +79,9 @@ def commune_from_mapping(raw: Any, file: str | None = None, row: int | None = No
 
 
 def _field_error(err: Any, raw: Any, file: str | None, row: int | None, columns: Mapping[tuple[str, ...], str]) -> CommuneDataError:
-    loc = tuple(str(p) for p in err["loc"] if not str(p).startswith(("function-", "union[")) and str(p) not in ("date", "int", "float", "bool", "str"))
+    from chuanxa.criteria.loader import describe_invalid, plain_location
+
+    loc = plain_location(err)
     commune = raw.get("commune", {}) if isinstance(raw, Mapping) else {}
     code = str(commune.get("code")) if isinstance(commune, Mapping) and commune.get("code") is not None else None
     location = Location(file=file, row=row, column=columns.get(loc), commune=code, path=loc)
@@ -90,8 +92,6 @@ def _field_error(err: Any, raw: Any, file: str | None, row: int | None, columns:
         allowed = _COMMUNE_FIELDS if len(loc) == 2 and loc[0] == "commune" else _TOP_FIELDS
         return CommuneDataError(key="data.unknown_field", params={"field": ".".join(loc), "allowed": ", ".join(allowed), "suggestions": close_matches(name, allowed)},
                                 location=location)
-    from chuanxa.criteria.loader import describe_invalid
-
     plain_vi, plain_en = describe_invalid(err)
     hint = _vi_hint(name)
     value = err.get("input")
@@ -297,12 +297,7 @@ def _csv_cells(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     # settings, ',' otherwise, and a tab for "Unicode text". The most frequent of them in the header wins.
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=lambda sep: (first.count(sep), sep == ","))
-
-    class dialect(csv.excel):
-        pass
-
-    dialect.delimiter = delimiter
-    lines = list(csv.reader(text.splitlines(), dialect))
+    lines = list(csv.reader(text.splitlines(), delimiter=delimiter))
     return _split(lines)
 
 

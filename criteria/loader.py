@@ -77,6 +77,13 @@ def _from_pydantic(tree: Any, error: Any, file: str | None) -> RulesetError:
     return RulesetError(key="ruleset.invalid_field", params={"detail": en, "detail_vi": vi}, location=location)
 
 
+def plain_location(error: Any) -> tuple[str, ...]:
+    """A pydantic error's location without the tags pydantic adds for validators and union members
+    (`function-before[…]`, `union[…]`, `date`, `int`…): the keys a person wrote."""
+    return tuple(str(part) for part in error.get("loc", ())
+                 if not str(part).startswith(("function-", "union[")) and str(part) not in ("date", "int", "float", "bool", "str"))
+
+
 def describe_invalid(error: Any) -> tuple[str, str]:
     """A pydantic validation error in words a ruleset editor knows, Vietnamese and English, with the value given."""
     kind, ctx = error["type"], error.get("ctx") or {}

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
+from chuanxa.communes.values import parse_date
 from chuanxa.errors import ChuanxaError, Location, NoRulesetInForceError, RulesetError, RulesetNotFoundError, close_matches
 
 from .loader import build_ruleset
@@ -74,12 +75,10 @@ def as_of_date(value: dt.date | dt.datetime | int | str | None) -> dt.date:
     text = str(value).strip()
     if re.fullmatch(r"\d{4}", text):
         return dt.date(int(text), 12, 31)
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise RulesetNotFoundError(key="ruleset.bad_as_of", params={"value": text})
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise RulesetNotFoundError(key="ruleset.bad_as_of", params={"value": text}) from None
 
 
 class Registry:

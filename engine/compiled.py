@@ -18,7 +18,7 @@ from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .prepare import PreparedCommune, converter, prepare
 from .recognition import CriterionShape, judge
-from .fast import INTERN_LIMIT, NO_VALUES, construct, set_extra, set_fields_set, set_private, set_state
+from .fast import NO_VALUES, construct, intern, set_extra, set_fields_set, set_private, set_state
 from .results import (
     CommuneIdentity,
     CommuneResult,
@@ -91,12 +91,7 @@ class CompiledIndicator:
         entry = assessed.get(self.model.id) if assessed else None
         if not self.reads:
             key = (data.points, data.status, data.reason, data.threshold, None if entry is None else entry.points, None if entry is None else entry.note)
-            found = self.interned.get(key)
-            if found is None:
-                found = self._record(data, env, entry)
-                if len(self.interned) < INTERN_LIMIT:
-                    self.interned[key] = found
-            return found
+            return intern(self.interned, key, self._record, data, env, entry)
         return self._record(data, env, entry)
 
     def _record(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:

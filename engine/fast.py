@@ -7,6 +7,7 @@ computed once per class and sets the instance state directly. Only for values th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -92,5 +93,16 @@ class FrozenDict(dict):  # type: ignore[type-arg]
 #: The `values` of an indicator that reads no data (evidence judged by the assessors).
 NO_VALUES = FrozenDict()
 
-#: Interned records per key stay below this many (free-text notes could otherwise grow a table without end).
+#: An intern table stays below this many records (free-text notes could otherwise grow one without end).
 INTERN_LIMIT = 2048
+
+
+def intern(table: dict[Any, M], key: Any, build: Callable[..., M], *args: Any) -> M:
+    """The record `build(*args)` for `key`, built once and then shared: only for immutable records whose every
+    field is fixed by `key` (points, statuses, notes), never by a commune's own values."""
+    found = table.get(key)
+    if found is None:
+        found = build(*args)
+        if len(table) < INTERN_LIMIT:
+            table[key] = found
+    return found

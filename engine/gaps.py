@@ -15,7 +15,7 @@ from typing import Any
 
 
 from .recognition import Judgement
-from .fast import INTERN_LIMIT, construct, from_state
+from .fast import construct, from_state, intern
 from .results import Gap, GapTarget, IndicatorResult, Status
 
 
@@ -34,28 +34,11 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
         if res.knockout_failed or (res.knockout and status is _MISSING):
             blocks, priority = ("knockout", *criterion_block, *tail), 0
         else:
-            blocks, priority = (criterion_block + tail if criterion_block else tail), (1 if criterion_block else 2 if total_short else 3)
-        interned = compiled.interned_gaps
-        key = (status, points, blocks, priority)
-        if compiled.single_read is None and not compiled.reads:
-            # No input value in the record: the gap is fixed by these four, so its immutable record is shared.
-            found = interned.get(key)
-            if found is not None:
-                ranked.append((priority, points - res.max, position, found))
-                continue
-        state = compiled.gap_static.copy()
-        if status is _MISSING:
-            state["kind"] = "missing"
-            state["targets"] = (construct(GapTarget, op=None, target=None, change=None, points=res.max, gain=res.max - points),)
-        else:
-            state["targets"] = compiled.kind.targets(env, points)
-        input_id = state["input"]
-        state["status"], state["points"], state["blocks"], state["priority"] = status, points, blocks, priority
-        if input_id is not None:
-            state["value"] = env.get(input_id)
-        gap = from_state(Gap, state)
-        if not compiled.reads and len(interned) < INTERN_LIMIT:
-            interned[key] = gap
+            blocks, priority = criterion_block + tail, (1 if criterion_block else 2 if total_short else 3)
+        if compiled.reads:
+            gap = _gap(compiled, res, env, blocks, priority)
+        else:  # no input value in the record: the gap is fixed by these four, so its record is shared
+            gap = intern(compiled.interned_gaps, (status, points, blocks, priority), _gap, compiled, res, env, blocks, priority)
         ranked.append((priority, points - res.max, position, gap))
     ranked.sort()  # positions are unique, so the records themselves are never compared
     return tuple(item[3] for item in ranked)
@@ -63,3 +46,18 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
 
 _NA = Status.NOT_APPLICABLE
 _MISSING = Status.MISSING_DATA
+
+
+def _gap(compiled: Any, res: IndicatorResult, env: Mapping[str, Any], blocks: tuple[str, ...], priority: int) -> Gap:
+    state = compiled.gap_static.copy()
+    points, status = res.points, res.status
+    if status is _MISSING:
+        state["kind"] = "missing"
+        state["targets"] = (construct(GapTarget, op=None, target=None, change=None, points=res.max, gain=res.max - points),)
+    else:
+        state["targets"] = compiled.kind.targets(env, points)
+    state["status"], state["points"], state["blocks"], state["priority"] = status, points, blocks, priority
+    input_id = state["input"]
+    if input_id is not None:
+        state["value"] = env.get(input_id)
+    return from_state(Gap, state)

@@ -26,7 +26,7 @@ from chuanxa.criteria.model import (
 )
 
 from .expr_eval import COMPARATORS, compile_expression
-from .fast import construct
+from .fast import construct, intern
 from .results import GapTarget, Reason, Status, ThresholdUsed
 
 Env = Mapping[str, Any]
@@ -227,11 +227,7 @@ class AssessedKind:
 
 def _targets_memo(kind: Any, points: float, build: Callable[[], tuple[GapTarget, ...]]) -> tuple[GapTarget, ...]:
     """Targets that depend only on the points reached, built once per points value (records are immutable)."""
-    memo: dict[float, tuple[GapTarget, ...]] = kind.targets_by_points
-    found = memo.get(points)
-    if found is None:
-        found = memo[points] = build()
-    return found
+    return intern(kind.targets_by_points, points, build)
 
 
 def unmet_comparisons(cond: Any, env: Env) -> list[str]:

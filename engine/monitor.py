@@ -195,10 +195,10 @@ def _error_event(code: str | None, date: Any, number: int | None, vi: str, en: s
 
 def _describe_invalid(exc: ValidationError) -> tuple[str, str]:
     """A pydantic error about an update, as one sentence per language naming the field."""
-    from chuanxa.criteria.loader import describe_invalid
+    from chuanxa.criteria.loader import describe_invalid, plain_location
 
     first = exc.errors()[0]
-    where = ".".join(str(part) for part in first.get("loc", ()) if not str(part).startswith(("function-", "union[")))
+    where = ".".join(plain_location(first))
     vi, en = describe_invalid(first)
     return f"cập nhật không hợp lệ ở '{where}': {vi}.", f"invalid update at '{where}': {en}."
 

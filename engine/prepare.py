@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chuanxa.communes.model import AssessedEntry, CommuneData
-from chuanxa.communes.values import fold, parse_date, parse_number, parse_yes_no
+from chuanxa.communes.values import fold, is_blank, parse_date, parse_number, parse_yes_no
 from chuanxa.criteria.model import InputDef
 from chuanxa.errors import CommuneDataError, Location, close_matches
 
@@ -60,9 +60,9 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
     for name, raw in data.values.items():
         converter = converters.get(name)
         if converter is None:
-            errors.append(_error("data.unknown_input", code, ("values", name), None, name=name, ruleset=compiled.ruleset.ref, suggestions=close_matches(name, compiled.ruleset.inputs)))
+            errors.append(_unknown_input(compiled, name, code))
             continue
-        if raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, float) and raw != raw):  # blank (NaN: empty cell)
+        if is_blank(raw):
             continue
         try:
             env[name] = converter(raw)
@@ -94,7 +94,7 @@ def check_value(compiled: "CompiledRuleset", name: str, raw: Any, commune: str =
     """One value for input `name`, typed and within bounds, or a `CommuneDataError` saying why (as `prepare` would)."""
     converter = compiled.converters.get(name)
     if converter is None:
-        raise _error("data.unknown_input", commune, ("values", name), None, name=name, ruleset=compiled.ruleset.ref, suggestions=close_matches(name, compiled.ruleset.inputs))
+        raise _unknown_input(compiled, name, commune)
     try:
         return converter(raw)
     except ValueError as exc:
@@ -196,6 +196,10 @@ def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list
         if len(accepted) < 65536:
             accepted.add((ind_id, points))
     return kept
+
+
+def _unknown_input(compiled: "CompiledRuleset", name: str, commune: str) -> CommuneDataError:
+    return _error("data.unknown_input", commune, ("values", name), None, name=name, ruleset=compiled.ruleset.ref, suggestions=close_matches(name, compiled.ruleset.inputs))
 
 
 def _value_error(compiled: "CompiledRuleset", spec: InputDef, name: str, raw: Any, code: str, problem: str) -> CommuneDataError:

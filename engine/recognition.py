@@ -4,13 +4,13 @@ and the verdict with every reason it fails."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from chuanxa.criteria.model import Criterion, Recognition, Text
 
-from .fast import INTERN_LIMIT, construct, from_state
-from .results import CriterionResult, FailureCode, FailureReason, IndicatorResult, Status, Total, Verdict
+from .fast import construct, from_state, intern
+from .results import CriterionResult, FailureCode, FailureReason, IndicatorResult, Status, Total, Verdict, round_points
 
 _EPS = 1e-9
 
@@ -92,9 +92,9 @@ def judge(results: Sequence[IndicatorResult], shapes: Sequence[CriterionShape], 
         low.append(low_sum)
         missing_total += missing
         criteria.append(_criterion(shape, got, top_sum, missing, rule))
-    total_max = _round(sum(crit_max))
-    total_points = _round(sum(crit_points))
-    total = construct(Total, points=total_points, max=total_max, share=(total_points / total_max) if total_max else 0.0, minimum=_round(rule.min_total_share * total_max))
+    total_max = round_points(sum(crit_max))
+    total_points = round_points(sum(crit_points))
+    total = construct(Total, points=total_points, max=total_max, share=(total_points / total_max) if total_max else 0.0, minimum=round_points(rule.min_total_share * total_max))
     knockout_ok = not knockouts_failed
     if missing_total:
         verdict = Verdict.INCOMPLETE if passes(optimistic, crit_max, rule, knockout_ok) else Verdict.NOT_RECOGNISED
@@ -111,17 +111,13 @@ _MISSING = Status.MISSING_DATA
 
 
 def _criterion(shape: CriterionShape, got: float, top: float, missing: int, rule: Recognition) -> CriterionResult:
-    got, top = round(got * 1e6) / 1e6, round(top * 1e6) / 1e6  # _round, inlined (10 criteria per commune)
-    share = rule.min_criterion_share
-    key = (got, top, missing, share)
-    found = shape.interned.get(key)
-    if found is None:
-        floor = round(share * top * 1e6) / 1e6
-        criterion = shape.criterion
-        found = from_state(CriterionResult, {"id": criterion.id, "title": criterion.title, "points": got, "max": top, "floor": floor, "floor_met": got >= floor - _EPS, "missing": missing})
-        if len(shape.interned) < INTERN_LIMIT:
-            shape.interned[key] = found
-    return found
+    got, top, share = round_points(got), round_points(top), rule.min_criterion_share
+    return intern(shape.interned, (got, top, missing, share), _criterion_record, shape.criterion, got, top, missing, share)
+
+
+def _criterion_record(criterion: Criterion, got: float, top: float, missing: int, share: float) -> CriterionResult:
+    floor = round_points(share * top)
+    return from_state(CriterionResult, {"id": criterion.id, "title": criterion.title, "points": got, "max": top, "floor": floor, "floor_met": got >= floor - _EPS, "missing": missing})
 
 
 def _failures(criteria: Sequence[CriterionResult], total: Total, knockouts: Sequence[str], missing: int, rule: Recognition) -> tuple[FailureReason, ...]:
@@ -142,12 +138,7 @@ _REASONS: dict[tuple[Any, ...], FailureReason] = {}
 
 
 def _reason(key: tuple[Any, ...], build: Any, *args: Any) -> FailureReason:
-    found = _REASONS.get(key)
-    if found is None:
-        found = build(*args)
-        if len(_REASONS) < INTERN_LIMIT * 4:
-            _REASONS[key] = found
-    return found
+    return intern(_REASONS, key, build, *args)
 
 
 def _knockout_reason(ind: str) -> FailureReason:
@@ -172,10 +163,3 @@ def _missing_reason(missing: int) -> FailureReason:
     return construct(FailureReason, code=FailureCode.MISSING_DATA, criterion=None, indicator=None, points=None, required=None, message=Text(
         vi=f"Thiếu số liệu hoặc điểm thẩm định của {missing} chỉ tiêu: chưa thể kết luận.",
         en=f"{missing} indicator(s) lack data or assessed points: no verdict yet."))
-
-
-def _round(value: float) -> float:
-    # Points are halves and quarters; rounding keeps 0.1 + 0.2 style noise out of sums and comparisons.
-    # Scaled and rounded half-to-even, as NumPy's `round(x, 6)` does in the column-wise engine (and ~5x cheaper
-    # than Python's decimal-exact `round(x, 6)`).
-    return round(value * 1e6) / 1e6

@@ -12,6 +12,13 @@ from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 from chuanxa.criteria.model import Text
 
 
+def round_points(value: float) -> float:
+    """Points and sums rounded to 6 decimals: keeps 0.1 + 0.2 style noise out of sums and comparisons. Scaled and
+    rounded half-to-even, as NumPy's `round(x, 6)` does in the column-wise engine (and ~5x cheaper than Python's
+    decimal-exact `round(x, 6)`)."""
+    return round(value * 1e6) / 1e6
+
+
 class Status(str, Enum):
     """How an indicator came out."""
 
@@ -233,7 +240,7 @@ class CommuneResult(_Record):
             ruleset=self.ruleset, commune=self.commune, as_of=self.as_of, zone=self.zone, zone_source=self.zone_source, region=self.region,
             total=self.total, criteria=self.criteria, verdict=self.verdict, recognised=self.recognised, reason_codes=tuple(codes),
             knockouts_failed=self.knockouts_failed, missing_count=self.missing_count, provisional_count=self.provisional_count,
-            provisional_decides=self.provisional_decides, points={i.id: round(i.points * 1e6) / 1e6 for i in self.indicators},
+            provisional_decides=self.provisional_decides, points={i.id: round_points(i.points) for i in self.indicators},
             statuses={i.id: i.status for i in self.indicators},
         )
 

@@ -13,7 +13,7 @@ from .columnar import STATUSES, VERDICTS, ColumnarEvaluator, ColumnarResult
 from .compiled import _as_of
 from .fast import from_state
 from .prepare import PreparedCommune
-from .results import CommuneIdentity, CommuneSummary, CriterionResult, FailureCode, Status, Total, Verdict
+from .results import CommuneIdentity, CommuneSummary, CriterionResult, FailureCode, Status, Total, Verdict, round_points
 
 _EPS = 1e-9
 _RECOGNISED = {Verdict.RECOGNISED: True, Verdict.NOT_RECOGNISED: False, Verdict.INCOMPLETE: None}
@@ -54,10 +54,10 @@ def summaries_from_table(evaluator: ColumnarEvaluator, rows: Sequence[PreparedCo
         crit_points, crit_max, floor_met = table.criterion_points[n].tolist(), table.criterion_max[n].tolist(), table.floor_met[n].tolist()
         missing_n = missing_per_criterion[n].tolist()
         crit_records = tuple(from_state(CriterionResult, {
-            "id": crit_ids[c], "title": titles[c], "points": crit_points[c], "max": crit_max[c], "floor": round(share * crit_max[c] * 1e6) / 1e6,
+            "id": crit_ids[c], "title": titles[c], "points": crit_points[c], "max": crit_max[c], "floor": round_points(share * crit_max[c]),
             "floor_met": floor_met[c], "missing": missing_n[c]}) for c in range(len(crit_ids)))
         total_points, total_max = float(table.total[n]), float(table.total_max[n])
-        minimum = round(rule.min_total_share * total_max * 1e6) / 1e6
+        minimum = round_points(rule.min_total_share * total_max)
         total = from_state(Total, {"points": total_points, "max": total_max, "share": total_points / total_max if total_max else 0.0, "minimum": minimum})
         verdict = VERDICTS[table.verdict[n]]
         failed = tuple(ids[j] for j in np.flatnonzero(knockout_failed[n]))

@@ -100,10 +100,10 @@ def _one_by_one(engine: Any, data: Any, names: tuple[str, ...], combos: list[tup
 
 
 def _by_columns(engine: Any, base: Any, names: tuple[str, ...], combos: list[tuple[Any, ...]]) -> list[SweepPoint]:
-    from chuanxa.api import _columnar
-    from chuanxa.engine.columnar import VERDICTS, ColumnarEvaluator
+    from chuanxa.api import columnar
+    from chuanxa.engine.columnar import VERDICTS
 
-    evaluator = _columnar(engine, ColumnarEvaluator)
+    evaluator = columnar(engine)
     n = len(combos)
     columns = {name: np.repeat(column, n) for name, column in evaluator.columns_from_prepared([base]).items()}
     for j, name in enumerate(names):
