@@ -91,7 +91,7 @@ class CompiledIndicator:
         entry = assessed.get(self.model.id) if assessed else None
         if not self.reads:
             key = (data.points, data.status, data.reason, data.threshold, None if entry is None else entry.points, None if entry is None else entry.note)
-            return intern(self.interned, key, self._record, data, env, entry)
+            return self.interned.get(key) or intern(self.interned, key, self._record, data, env, entry)  # hot path: look up inline
         return self._record(data, env, entry)
 
     def _record(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:

@@ -38,7 +38,8 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
         if compiled.reads:
             gap = _gap(compiled, res, env, blocks, priority)
         else:  # no input value in the record: the gap is fixed by these four, so its record is shared
-            gap = intern(compiled.interned_gaps, (status, points, blocks, priority), _gap, compiled, res, env, blocks, priority)
+            key = (status, points, blocks, priority)
+            gap = compiled.interned_gaps.get(key) or intern(compiled.interned_gaps, key, _gap, compiled, res, env, blocks, priority)
         ranked.append((priority, points - res.max, position, gap))
     ranked.sort()  # positions are unique, so the records themselves are never compared
     return tuple(item[3] for item in ranked)

@@ -112,7 +112,8 @@ _MISSING = Status.MISSING_DATA
 
 def _criterion(shape: CriterionShape, got: float, top: float, missing: int, rule: Recognition) -> CriterionResult:
     got, top, share = round_points(got), round_points(top), rule.min_criterion_share
-    return intern(shape.interned, (got, top, missing, share), _criterion_record, shape.criterion, got, top, missing, share)
+    key = (got, top, missing, share)
+    return shape.interned.get(key) or intern(shape.interned, key, _criterion_record, shape.criterion, got, top, missing, share)
 
 
 def _criterion_record(criterion: Criterion, got: float, top: float, missing: int, share: float) -> CriterionResult:
