@@ -22,7 +22,7 @@ CommuneLike: TypeAlias = "CommuneData | Mapping[str, Any] | str | Path"
 EngineName: TypeAlias = Literal["core", "durable"]
 
 #: From this many communes on, `summarise_many` evaluates column-wise. Measured by benchmarks/bench_scoring.py
-#: (qd1300): even at 16 communes, 32 give 1.4x, 128 give 2.1x; per-commune reading and checking bounds the gain.
+#: (qd1300): even at 16 communes, 1.1–1.4x at 32, about 2x at 64–128; per-commune reading and checking bounds the gain.
 COLUMN_WISE_FROM = 32
 
 
