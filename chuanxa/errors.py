@@ -120,6 +120,15 @@ class CostsFileError(ChuanxaError):
     """A planning costs file that cannot be used (syntax, unknown key, unknown indicator or input)."""
 
 
+class OutputError(ChuanxaError):
+    """An output file cannot be written (full disk, no permission, a device or read-only file); the previous
+    file, if any, is left as it was."""
+
+
+class StateFileError(ChuanxaError):
+    """A `watch` state file that cannot be used (damaged, or in use by another watcher)."""
+
+
 class EngineUnavailableError(ChuanxaError):
     """An optional engine (durable-rules) is not installed."""
 

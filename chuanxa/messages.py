@@ -276,6 +276,43 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Không gộp được '{field}' cho xã mới {commune}: {detail_vi}.",
         "en": "Cannot merge '{field}' for the new commune {commune}: {detail}.",
     },
+    # --- writing outputs (every file is written whole or not at all) ---
+    "output.write_failed": {
+        "vi": "Không ghi được tệp {file}: {detail_vi}. Tệp cũ (nếu có) vẫn được giữ nguyên, không có tệp nào bị ghi dở.",
+        "en": "Could not write {file}: {detail}. The previous file (if any) is kept unchanged; nothing half-written was left.",
+    },
+    "output.not_regular": {
+        "vi": "'{file}' không phải là một tệp thông thường (có thể là thư mục hoặc thiết bị): hãy chọn một tên tệp khác.",
+        "en": "'{file}' is not a regular file (it may be a folder or a device): choose another file name.",
+    },
+    "output.read_only": {
+        "vi": "Tệp '{file}' đang ở chế độ chỉ đọc nên không ghi đè: hãy bỏ chế độ chỉ đọc hoặc chọn tên khác.",
+        "en": "The file '{file}' is read-only, so it is not overwritten: make it writable or choose another name.",
+    },
+    "output.incomplete_pdf": {
+        "vi": "Chromium chỉ ghi được một tệp PDF không hoàn chỉnh ({detail_vi}), có thể do ổ đĩa đầy. Tệp cũ (nếu có) vẫn được giữ nguyên.",
+        "en": "Chromium wrote only an incomplete PDF ({detail}), perhaps because the disk is full. The previous file (if any) is kept unchanged.",
+    },
+    "state.broken": {
+        "vi": "Tệp trạng thái {file} bị hỏng hoặc không phải do chuanxa watch ghi ({detail}). Hãy khôi phục bản sao lưu, hoặc xóa nó để bắt đầu lại từ đầu.",
+        "en": "The state file {file} is damaged or was not written by chuanxa watch ({detail}). Restore a backup, or delete it to start again from scratch.",
+    },
+    "state.locked": {
+        "vi": "Tệp trạng thái {file} đang được một tiến trình chuanxa watch khác sử dụng; hai tiến trình cùng ghi sẽ làm mất cập nhật. Hãy dừng tiến trình kia hoặc dùng tệp trạng thái khác.",
+        "en": "The state file {file} is in use by another chuanxa watch; two watchers writing it would lose updates. Stop the other one or use another state file.",
+    },
+    "yaml.too_large": {
+        "vi": "Tệp YAML vượt giới hạn an toàn: {detail_vi}. Tệp số liệu hoặc bộ tiêu chí thật không cần nhiều như vậy; hãy kiểm tra các bí danh '&'/'*'.",
+        "en": "The YAML file exceeds a safety limit: {detail}. Real data or ruleset files never need this much; check its '&'/'*' aliases.",
+    },
+    "yaml.encoding": {
+        "vi": "Tệp không phải văn bản UTF-8 (có vẻ là {encoding}). Hãy mở tệp và lưu lại dạng UTF-8.",
+        "en": "The file is not UTF-8 text (it looks like {encoding}). Open it and save it again as UTF-8.",
+    },
+    "expr.too_large": {
+        "vi": "Biểu thức quá lớn: {detail_vi} (giới hạn {limit}). Hãy chia thành các đầu vào dẫn xuất nhỏ hơn.",
+        "en": "The expression is too large: {detail} (limit {limit}). Split it into smaller derived inputs.",
+    },
     # --- engines ---
     "report.pdf_missing": {
         "vi": "Không tìm thấy trình duyệt Chromium để in PDF. Cài Chromium (Debian/Ubuntu: apt-get install chromium) hoặc đặt CHUANXA_BROWSER; định dạng html và xlsx vẫn dùng được.",

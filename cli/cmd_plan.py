@@ -21,7 +21,7 @@ from chuanxa.planning import CostModel, load_mapping, merge_communes, plan as ma
 from chuanxa.planning.plan import Plan
 from chuanxa.planning.sweep import Sweep, frange, sweep as make_sweep
 
-from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, current_lang, format_from_suffix, output_format, lang_option, ruleset_option, rulesets_dir_option, write_text_output
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, current_lang, format_from_suffix, output_format, lang_option, raw_csv_option, ruleset_option, rulesets_dir_option, write_text_output
 
 costs_option = click.option("--costs", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                             help="Tệp chi phí YAML / Costs file (default: fewest indicators, then smallest changes).")
@@ -182,8 +182,9 @@ def _targets_text(result: Any, lang: Lang) -> str:
 @ruleset_option
 @as_of_option
 @lang_option
+@raw_csv_option
 @rulesets_dir_option
-def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> int:
+def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, raw_csv: bool, rulesets_dirs: tuple[Path, ...]) -> int:
     """Gộp số liệu các xã sáp nhập và chấm điểm xã mới / Merge predecessors' data into new communes and score them."""
     format_from_suffix(output, {".csv": "csv", ".xlsx": "xlsx", ".json": "json"})
     check_output(output, [mapping, data])
@@ -194,7 +195,7 @@ def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_o
     merged = merge_communes(plan_of_merges, communes, engine.ruleset, source=str(mapping))
     from chuanxa.outputs.communes_out import write_communes
 
-    write_communes(merged, output, engine.ruleset)
+    write_communes(merged, output, engine.ruleset, protect=not raw_csv)
     batch = score_many(merged, engine)
     click.echo(batch_table(batch, lang))
     predecessors = {code for entry in plan_of_merges.merges for code in entry.predecessors}

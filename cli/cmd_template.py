@@ -35,6 +35,6 @@ def template(ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str | 
         if output is None:
             click.echo(text, nl=False)
         else:
-            output.write_text(text, encoding="utf-8-sig")
+            write_text_output(text, output, encoding="utf-8-sig")
     else:
         write_text_output(yaml_template(ruleset, lang), output)

@@ -160,11 +160,21 @@ def check_output(output: Path | None, inputs: Sequence[Path] = ()) -> None:
         return
     target = output.resolve()
     for source in inputs:
-        if str(source) != "-" and Path(source).resolve() == target:
+        if str(source) != "-" and (Path(source).resolve() == target or _same_file(Path(source), output)):
             if current_lang() == "vi":
                 raise click.UsageError(f"tệp kết quả '{output}' trùng với tệp số liệu đầu vào: hãy chọn tên khác để không ghi đè số liệu.")
             raise click.UsageError(f"the output '{output}' is one of the input files: choose another name so the data is not overwritten.")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    from chuanxa.fileio import destination
+
+    destination(output)  # a folder, a device or a read-only file is refused before any work is done
+
+
+def _same_file(source: Path, output: Path) -> bool:
+    """Whether two names are the same file on disk (a hard link to the input is the input)."""
+    try:
+        return os.path.samefile(source, output)
+    except OSError:
+        return False
 
 
 def output_format(output: Path | None, given: str | None, formats: dict[str, str], default: str) -> str:
@@ -180,12 +190,21 @@ def output_format(output: Path | None, given: str | None, formats: dict[str, str
     return found
 
 
-def write_text_output(text: str, output: Path | None) -> None:
+def write_text_output(text: str, output: Path | None, encoding: str = "utf-8") -> None:
+    """Print `text`, or write it to `output` atomically (whole or not at all)."""
     if output is None:
         click.echo(text)
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        from chuanxa.fileio import write_text
+
+        write_text(output, text, encoding)
+
+
+raw_csv_option = click.option(
+    "--raw-csv", is_flag=True,
+    help="CSV nguyên văn: không thêm dấu ' trước ô văn bản bắt đầu bằng = + - @ (cho chương trình đọc, không mở bằng Excel) / "
+         "Raw CSV: no protective ' before text starting with = + - @ (for programs; unsafe to open in a spreadsheet).",
+)
 
 
 __all__ = ["EXIT_OK", "EXIT_SOME_FAILED", "EXIT_USAGE", "EXIT_INTERNAL", "sys"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from chuanxa.criteria.model import InputDef, Ruleset
 from chuanxa.messages import Lang
+from chuanxa.outputs.cells import append_row, save_workbook
 
 #: Commune columns of a table template: (field, Vietnamese header, English header).
 COMMUNE_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -90,11 +91,12 @@ def yaml_template(ruleset: Ruleset, lang: Lang) -> str:
 
 
 def csv_template(ruleset: Ruleset, lang: Lang) -> str:
-    import csv
     import io
 
+    from chuanxa.outputs.cells import SafeCsvWriter
+
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(table_headers(ruleset, lang))
+    SafeCsvWriter(buffer).writerow(table_headers(ruleset, lang))
     return buffer.getvalue()
 
 
@@ -109,7 +111,7 @@ def write_xlsx_template(ruleset: Ruleset, lang: Lang, path: Path, rows: int = 20
     sheet = book.active
     sheet.title = "Dữ liệu" if lang == "vi" else "Data"
     headers = table_headers(ruleset, lang)
-    sheet.append(headers)
+    append_row(sheet, headers)
     for column, _ in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column)
         cell.font = Font(bold=True)
@@ -123,8 +125,7 @@ def write_xlsx_template(ruleset: Ruleset, lang: Lang, path: Path, rows: int = 20
         note = f"{name}\n{allowed_text(spec, lang)}" + (f"\n{spec.help.get(lang)}" if spec.help else "")
         sheet.cell(row=1, column=column).comment = Comment(note, "chuanxa")
     _guide(book.create_sheet("Hướng dẫn" if lang == "vi" else "Guide"), ruleset, lang)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    save_workbook(book, path)
 
 
 def _validations(sheet: Any, lists: Any, ruleset: Ruleset, lang: Lang, rows: int) -> None:
@@ -184,9 +185,9 @@ def _apply(sheet: Any, dv: Any, column: int, rows: int) -> None:
 
 def _guide(sheet: Any, ruleset: Ruleset, lang: Lang) -> None:
     vi = lang == "vi"
-    sheet.append(["Cột" if vi else "Column", "Mã" if vi else "Id", "Kiểu" if vi else "Type", "Đơn vị" if vi else "Unit", "Giá trị cho phép" if vi else "Allowed", "Giải thích" if vi else "Help"])
+    append_row(sheet, ["Cột" if vi else "Column", "Mã" if vi else "Id", "Kiểu" if vi else "Type", "Đơn vị" if vi else "Unit", "Giá trị cho phép" if vi else "Allowed", "Giải thích" if vi else "Help"])
     for name, spec in entry_inputs(ruleset):
-        sheet.append([input_header(spec, lang), name, spec.type, spec.unit or "", allowed_text(spec, lang), spec.help.get(lang) if spec.help else ""])
+        append_row(sheet, [input_header(spec, lang), name, spec.type, spec.unit or "", allowed_text(spec, lang), spec.help.get(lang) if spec.help else ""])
     for width, letter in zip((50, 34, 10, 10, 20, 80), "ABCDEF"):
         sheet.column_dimensions[letter].width = width
 

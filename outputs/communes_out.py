@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,14 +10,18 @@ from typing import Any
 
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.model import Ruleset
+from chuanxa.fileio import write_text
+
+from .cells import SafeCsvWriter, append_row, save_workbook
 
 _IDENTITY = ("code", "name", "province", "district", "region", "terrain", "distance_km", "difficult_terrain", "zone")
 
 
-def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset) -> None:
-    """One row per commune in a table the readers accept again; JSON keeps the commune-file structure."""
+def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset, protect: bool = True) -> None:
+    """One row per commune in a table the readers accept again; JSON keeps the commune-file structure.
+    Written atomically; CSV text that would start a formula is protected unless `protect` is False."""
     if path.suffix.lower() == ".json":
-        path.write_text(json.dumps([c.model_dump(mode="json") for c in communes], ensure_ascii=False, indent=2), encoding="utf-8")
+        write_text(path, json.dumps([c.model_dump(mode="json") for c in communes], ensure_ascii=False, indent=2))
         return
     inputs = [name for name, spec in ruleset.inputs.items() if not spec.derived]
     headers = list(_IDENTITY) + ["as_of"] + inputs
@@ -27,16 +31,17 @@ def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset
 
         book = Workbook()
         sheet = book.active
-        sheet.append(headers)
+        append_row(sheet, headers)
         for row in rows:
-            sheet.append(row)
+            append_row(sheet, row)
         sheet.freeze_panes = "A2"
-        book.save(path)
+        save_workbook(book, path)
         return
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headers)
-        writer.writerows(rows)
+    buffer = io.StringIO(newline="")
+    writer = SafeCsvWriter(buffer, protect)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    write_text(path, buffer.getvalue(), encoding="utf-8-sig")
 
 
 def _cell(value: Any) -> Any:

@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
 from chuanxa.engine.results import CommuneResult, CommuneSummary, RowError
 from chuanxa.messages import Lang
 
+from .cells import SafeCsvWriter
+
 _BASE = ["code", "name", "province", "district", "zone", "region", "total", "max", "share", "verdict", "recognised", "reasons", "knockouts_failed",
          "missing", "provisional_count", "ruleset", "sha256"]
 
 
-def results_csv(results: Sequence[CommuneResult], rejected: Sequence[RowError] = (), lang: Lang = "vi") -> str:
+def results_csv(results: Sequence[CommuneResult], rejected: Sequence[RowError] = (), lang: Lang = "vi", protect: bool = True) -> str:
     """CSV text (UTF-8 with a BOM is added by the writer when saving, so Excel shows Vietnamese right).
 
     Rejected communes are rows too (verdict `rejected`, the errors under `reasons`), so the file alone shows
-    every commune that was handed in."""
-    return summaries_csv([r.summary() for r in results], rejected, lang)
+    every commune that was handed in. Text that a spreadsheet would run as a formula gets a leading `'`
+    unless `protect` is False (see `chuanxa.outputs.cells`)."""
+    return summaries_csv([r.summary() for r in results], rejected, lang, protect)
 
 
-def summaries_csv(results: Sequence[CommuneSummary], rejected: Sequence[RowError] = (), lang: Lang = "vi") -> str:
+def summaries_csv(results: Sequence[CommuneSummary], rejected: Sequence[RowError] = (), lang: Lang = "vi", protect: bool = True) -> str:
     """The same CSV from summaries (what `chuanxa.summarise_many` gives)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer, protect)
     if not results and not rejected:
         return ""
     criteria = [c.id for c in results[0].criteria] if results else []

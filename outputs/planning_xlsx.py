@@ -7,6 +7,7 @@ from typing import Any
 
 from chuanxa.messages import Lang
 
+from .cells import append_row, save_workbook
 from .labels import label, verdict_word
 
 
@@ -18,22 +19,22 @@ def write_target_plan_xlsx(result: Any, path: Path, lang: Lang = "vi") -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "Kế hoạch" if vi else "Plan"
-    sheet.append([label("code", lang), label("commune", lang), label("total", lang), label("verdict", lang), "Chọn" if vi else "Chosen", "Bước" if vi else "Steps", "Chi phí" if vi else "Cost"])
+    append_row(sheet, [label("code", lang), label("commune", lang), label("total", lang), label("verdict", lang), "Chọn" if vi else "Chosen", "Bước" if vi else "Steps", "Chi phí" if vi else "Cost"])
     chosen = {p.commune for p in result.chosen}
     for p in list(result.chosen) + list(result.not_chosen) + list(result.infeasible):
-        sheet.append([p.commune, p.name, p.points_before, verdict_word(p.verdict_before.value, lang), ("có" if vi else "yes") if p.commune in chosen else "", len(p.steps), p.total_cost if p.feasible else None])
+        append_row(sheet, [p.commune, p.name, p.points_before, verdict_word(p.verdict_before.value, lang), ("có" if vi else "yes") if p.commune in chosen else "", len(p.steps), p.total_cost if p.feasible else None])
     for p in result.already:
-        sheet.append([p.commune, p.name, p.points_before, verdict_word(p.verdict_before.value, lang), "", 0, 0])
+        append_row(sheet, [p.commune, p.name, p.points_before, verdict_word(p.verdict_before.value, lang), "", 0, 0])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     steps = book.create_sheet("Các bước" if vi else "Steps")
-    steps.append([label("code", lang), label("indicator", lang), "Việc cần làm" if vi else "Action", "+" + label("points", lang), "Chi phí" if vi else "Cost"])
+    append_row(steps, [label("code", lang), label("indicator", lang), "Việc cần làm" if vi else "Action", "+" + label("points", lang), "Chi phí" if vi else "Cost"])
     for p in result.chosen:
         for s in p.steps:
-            steps.append([p.commune, s.indicator, s.message.get(lang), s.gain, s.cost])
+            append_row(steps, [p.commune, s.indicator, s.message.get(lang), s.gain, s.cost])
     for cell in steps[1]:
         cell.font = Font(bold=True)
     steps.column_dimensions["C"].width = 90
     steps.freeze_panes = "A2"
-    book.save(path)
+    save_workbook(book, path)

@@ -10,6 +10,7 @@ from typing import Any
 from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, SummaryBatch
 from chuanxa.messages import Lang
 
+from .cells import append_row, save_workbook, set_cell
 from .labels import failure_word, label, status_word, verdict_word
 from .table import blocks_text, provisional_notice, threshold_text, values_text
 
@@ -33,8 +34,7 @@ def write_results_xlsx(batch: BatchResult | SummaryBatch, path: Path, lang: Lang
     if batch.rejected or batch.unknown_columns or batch.skipped_sheets:
         title = ("Bị từ chối" if lang == "vi" else "Rejected") if batch.rejected else ("Ghi chú" if lang == "vi" else "Notes")
         _rejected_sheet(book.create_sheet(_sheet_name(title, used)), batch, lang)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    save_workbook(book, path)
 
 
 def _summary_sheet(sheet: Any, results: Sequence[CommuneResult] | Sequence[CommuneSummary], lang: Lang) -> None:
@@ -48,7 +48,7 @@ def _summary_sheet(sheet: Any, results: Sequence[CommuneResult] | Sequence[Commu
             reasons = "; ".join(x.message.get(lang) for x in r.reasons)
         else:
             reasons = "; ".join(failure_word(code.value, lang) for code in r.reason_codes)
-        sheet.append([r.commune.code, r.commune.name, r.commune.province, r.commune.district, r.zone, r.total.points, r.total.max,
+        append_row(sheet, [r.commune.code, r.commune.name, r.commune.province, r.commune.district, r.zone, r.total.points, r.total.max,
                       round(r.total.share, 4), verdict_word(r.verdict.value, lang), reasons] + [c.points for c in r.criteria] + [r.provisional_count])
     _widths(sheet, [10, 24, 14, 14, 6, 10, 8, 8, 18, 60] + [10] * len(criteria) + [10])
 
@@ -57,35 +57,35 @@ def _commune_sheet(sheet: Any, r: CommuneResult, lang: Lang) -> None:
     from openpyxl.styles import Font
 
     c = r.commune
-    sheet.append([f"{label('commune', lang)}: {c.name} [{c.code}]", ", ".join(p for p in (c.district, c.province) if p)])
-    sheet.append([f"{label('ref', lang)}: {r.ruleset.id}@{r.ruleset.version.isoformat()}", f"sha256 {r.ruleset.sha256}"])
-    sheet.append([f"{label('total', lang)}: {r.total.points:g}/{r.total.max:g} ({r.total.share:.1%})", f"{label('verdict', lang)}: {verdict_word(r.verdict.value, lang)}"])
+    append_row(sheet, [f"{label('commune', lang)}: {c.name} [{c.code}]", ", ".join(p for p in (c.district, c.province) if p)])
+    append_row(sheet, [f"{label('ref', lang)}: {r.ruleset.id}@{r.ruleset.version.isoformat()}", f"sha256 {r.ruleset.sha256}"])
+    append_row(sheet, [f"{label('total', lang)}: {r.total.points:g}/{r.total.max:g} ({r.total.share:.1%})", f"{label('verdict', lang)}: {verdict_word(r.verdict.value, lang)}"])
     for reason in r.reasons:
-        sheet.append(["", reason.message.get(lang)])
+        append_row(sheet, ["", reason.message.get(lang)])
     notice = provisional_notice(r, lang)
     if notice:
-        sheet.append([notice])
+        append_row(sheet, [notice])
     for row in sheet.iter_rows(min_row=1, max_row=3):
         row[0].font = Font(bold=True)
-    sheet.append([])
+    append_row(sheet, [])
     start = sheet.max_row + 1
     _header(sheet, [label("criterion", lang), label("indicator", lang), label("title", lang), label("max", lang), label("points", lang), label("status", lang),
                     label("value", lang), label("threshold", lang), label("note", lang), label("provisional", lang), label("knockout", lang), label("source", lang)], row=start)
     for ind in r.indicators:
         values = values_text(ind, lang)
         threshold = threshold_text(ind, lang, r.region_name.get(lang) if r.region_name else None)
-        sheet.append([ind.criterion, ind.id, ind.title.get(lang), ind.max, ind.points, status_word(ind.status.value, lang), values, threshold,
+        append_row(sheet, [ind.criterion, ind.id, ind.title.get(lang), ind.max, ind.points, status_word(ind.status.value, lang), values, threshold,
                       ind.assessed_note or "", label("yes", lang) if ind.provisional else "", label("yes", lang) if ind.knockout else "", ind.source])
     sheet.freeze_panes = sheet.cell(row=start + 1, column=1)
-    sheet.append([])
+    append_row(sheet, [])
     _header(sheet, [label("criterion", lang), label("title", lang), label("points", lang), label("max", lang), label("floor", lang), ""], row=sheet.max_row + 1)
     for crit in r.criteria:
-        sheet.append([crit.id, crit.title.get(lang), crit.points, crit.max, crit.floor, label("met_floor" if crit.floor_met else "below_floor", lang)])
+        append_row(sheet, [crit.id, crit.title.get(lang), crit.points, crit.max, crit.floor, label("met_floor" if crit.floor_met else "below_floor", lang)])
     if r.gaps:
-        sheet.append([])
+        append_row(sheet, [])
         _header(sheet, [label("indicator", lang), label("gaps", lang), label("blocks", lang)], row=sheet.max_row + 1)
         for gap in r.gaps:
-            sheet.append([gap.indicator, gap.message.get(lang), blocks_text(gap.blocks, lang)])
+            append_row(sheet, [gap.indicator, gap.message.get(lang), blocks_text(gap.blocks, lang)])
     _widths(sheet, [10, 10, 50, 8, 8, 14, 14, 18, 30, 10, 10, 40])
 
 
@@ -93,12 +93,12 @@ def _rejected_sheet(sheet: Any, batch: BatchResult | SummaryBatch, lang: Lang) -
     _header(sheet, [label("row", lang), label("code", lang), label("errors", lang)])
     for rejected in batch.rejected:
         for error in rejected.errors:
-            sheet.append([rejected.row, rejected.commune, error.get(f"message_{lang}") or error.get("message")])
+            append_row(sheet, [rejected.row, rejected.commune, error.get(f"message_{lang}") or error.get("message")])
     # What was handed in but not used is recorded here too, so the workbook alone tells the whole story.
     if batch.unknown_columns:
-        sheet.append(["", "", ("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns)])
+        append_row(sheet, ["", "", ("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns)])
     if batch.skipped_sheets:
-        sheet.append(["", "", ("Trang tính không có cột mã xã, không đọc: " if lang == "vi" else "Sheets without a commune-code column, not read: ")
+        append_row(sheet, ["", "", ("Trang tính không có cột mã xã, không đọc: " if lang == "vi" else "Sheets without a commune-code column, not read: ")
                       + ", ".join(batch.skipped_sheets)])
     _widths(sheet, [8, 12, 120])
 
@@ -108,7 +108,7 @@ def _header(sheet: Any, names: Sequence[str], row: int | None = None) -> None:
 
     row = row or sheet.max_row + (0 if sheet.max_row == 1 and sheet.cell(1, 1).value is None else 1)
     for column, name in enumerate(names, start=1):
-        cell = sheet.cell(row=row, column=column, value=name)
+        cell = set_cell(sheet, row, column, name)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     if row == 1:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from chuanxa.engine.results import CommuneResult
+from chuanxa.outputs.cells import append_row, save_workbook
 
 from .collation import vietnamese_key
 from .model import ReportData
@@ -23,26 +24,26 @@ def write_report_xlsx(data: ReportData, results: Sequence[CommuneResult], output
     book = Workbook()
     sheet = book.active
     sheet.title = L["summary"][:31]
-    sheet.append([data.title])
+    append_row(sheet, [data.title])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([f"{L['ruleset']}: {data.ruleset_ref}", f"SHA-256: {data.sha256}"])
+    append_row(sheet, [f"{L['ruleset']}: {data.ruleset_ref}", f"SHA-256: {data.sha256}"])
     counts = [f"{L['recognised_count']}: {data.summary['recognised']}/{data.summary['count']}", round(data.summary["share"], 4)]
     if data.summary["target"] is not None:
         counts += [f"{L['target']} {data.summary['target']:.0%} ({data.summary['needed']} {L['communes_word']})",
                    L["target_met"] if data.summary["target_met"] else f"{L['target_not_met']} — {L['still_needed']} {data.summary['needed'] - data.summary['recognised']}"]
-    sheet.append(counts)
+    append_row(sheet, counts)
     if data.summary["provisional_notice"]:
-        sheet.append([data.summary["provisional_notice"]])
+        append_row(sheet, [data.summary["provisional_notice"]])
     ordered = sorted(results, key=lambda r: vietnamese_key(r.commune.name))
     criteria = [c.id for c in ordered[0].criteria] if ordered else []
     header = ["#", L["commune"], L["code"], L["zone"], L["total"], L["max"], L["share"], L["verdict"], L["reasons"]] + [f"{L['criterion']} {c}" for c in criteria]
-    sheet.append([])
-    sheet.append(header)
+    append_row(sheet, [])
+    append_row(sheet, header)
     head_row = sheet.max_row
     for cell in sheet[head_row]:
         cell.font, cell.fill = bold, fill
     for index, (row, result) in enumerate(zip(data.rows, ordered), start=1):
-        sheet.append([index, row["name"], row["code"], result.zone, result.total.points, result.total.max, round(result.total.share, 4), row["verdict"], row["reasons"]]
+        append_row(sheet, [index, row["name"], row["code"], result.zone, result.total.points, result.total.max, round(result.total.share, 4), row["verdict"], row["reasons"]]
                      + [round(c.points / c.max, 4) if c.max else 0 for c in result.criteria])
     sheet.freeze_panes = sheet.cell(row=head_row + 1, column=3)
     for letter, width in zip("ABCDEFGHI", (5, 26, 10, 6, 9, 8, 8, 18, 60)):
@@ -59,43 +60,43 @@ def write_report_xlsx(data: ReportData, results: Sequence[CommuneResult], output
     used = {sheet.title}
     if data.rejected:  # communes that could not be scored are part of the count: they must show in the workbook
         bad = book.create_sheet(_name(L["rejected"].split(" (")[0], used))
-        bad.append([L["rejected"]])
+        append_row(bad, [L["rejected"]])
         bad["A1"].font = bold
         for message in data.rejected:
-            bad.append([message])
+            append_row(bad, [message])
         bad.column_dimensions["A"].width = 140
     for commune, result in zip(data.communes, ordered):
         _score_sheet(book.create_sheet(_name(f"{commune['code']} {commune['name']}", used)), commune, data, bold, fill, Alignment)
-    book.save(output)
+    save_workbook(book, output)
 
 
 def _score_sheet(sheet: Any, c: dict[str, Any], data: ReportData, bold: Any, fill: Any, alignment: Any) -> None:
     L = data.L
-    sheet.append([f"{L['score_sheet']}: {c['name']} ({c['code']})"])
+    append_row(sheet, [f"{L['score_sheet']}: {c['name']} ({c['code']})"])
     sheet["A1"].font = bold
-    sheet.append([c["place"], f"{L['zone']} {c['zone']}", f"{L['ruleset']}: {data.ruleset_ref}"])
+    append_row(sheet, [c["place"], f"{L['zone']} {c['zone']}", f"{L['ruleset']}: {data.ruleset_ref}"])
     if c["provisional_notice"]:
-        sheet.append([c["provisional_notice"]])
-    sheet.append([])
-    sheet.append([L["indicator"], L["content"], L["max"], L["points"], L["assessment"], L["evidence"]])
+        append_row(sheet, [c["provisional_notice"]])
+    append_row(sheet, [])
+    append_row(sheet, [L["indicator"], L["content"], L["max"], L["points"], L["assessment"], L["evidence"]])
     head = sheet.max_row
     for cell in sheet[head]:
         cell.font, cell.fill = bold, fill
     for crit in c["criteria"]:
-        sheet.append([f"{L['criterion']} {crit['id']}", crit["title"], float(crit["max"]), float(crit["points"]), f"{L['floor']}: {crit['floor']}"])
+        append_row(sheet, [f"{L['criterion']} {crit['id']}", crit["title"], float(crit["max"]), float(crit["points"]), f"{L['floor']}: {crit['floor']}"])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for ind in crit["indicators"]:
-            sheet.append([ind["id"], ind["title"] + (f" ({L['provisional_mark']})" if ind["provisional"] else ""), float(ind["max"]), float(ind["points"]), ind["status"], ind["evidence"]])
-    sheet.append([L["total"], "", float(c["max"]), float(c["total"]), c["share"]])
-    sheet.append([L["verdict"], c["verdict"]])
+            append_row(sheet, [ind["id"], ind["title"] + (f" ({L['provisional_mark']})" if ind["provisional"] else ""), float(ind["max"]), float(ind["points"]), ind["status"], ind["evidence"]])
+    append_row(sheet, [L["total"], "", float(c["max"]), float(c["total"]), c["share"]])
+    append_row(sheet, [L["verdict"], c["verdict"]])
     for reason in c["reasons"]:
-        sheet.append(["", reason])
+        append_row(sheet, ["", reason])
     if c["gaps"]:
-        sheet.append([])
-        sheet.append([L["gaps"]])
+        append_row(sheet, [])
+        append_row(sheet, [L["gaps"]])
         for gap in c["gaps"]:
-            sheet.append(["", gap])
+            append_row(sheet, ["", gap])
     sheet.freeze_panes = sheet.cell(row=head + 1, column=1)
     for letter, width in zip("ABCDEF", (12, 70, 10, 10, 16, 40)):
         sheet.column_dimensions[letter].width = width
