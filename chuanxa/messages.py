@@ -302,11 +302,11 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "The state file {file} is in use by another chuanxa watch; two watchers writing it would lose updates. Stop the other one or use another state file.",
     },
     "yaml.too_large": {
-        "vi": "Tệp YAML vượt giới hạn an toàn: {detail_vi}. Tệp số liệu hoặc bộ tiêu chí thật không cần nhiều như vậy; hãy kiểm tra các bí danh '&'/'*'.",
-        "en": "The YAML file exceeds a safety limit: {detail}. Real data or ruleset files never need this much; check its '&'/'*' aliases.",
+        "vi": "Tệp vượt giới hạn an toàn: {detail_vi}. Tệp số liệu hoặc bộ tiêu chí thật luôn nhỏ hơn nhiều; tệp này có thể bị lỗi hoặc cố ý gây hại.",
+        "en": "The file exceeds a safety limit: {detail}. Real data and ruleset files stay far below it; this file may be broken or hostile.",
     },
     "yaml.encoding": {
-        "vi": "Tệp không phải văn bản UTF-8 (có vẻ là {encoding}). Hãy mở tệp và lưu lại dạng UTF-8.",
+        "vi": "Tệp không phải văn bản UTF-8 (có vẻ là {encoding_vi}). Hãy mở tệp và lưu lại dạng UTF-8.",
         "en": "The file is not UTF-8 text (it looks like {encoding}). Open it and save it again as UTF-8.",
     },
     "expr.too_large": {

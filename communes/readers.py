@@ -49,18 +49,12 @@ def read_commune_file(path: Path) -> CommuneData:
         raise CommuneDataError(key="data.table_not_commune", params={"name": path.name}, location=Location(file=str(path)))
     if suffix not in (".yaml", ".yml", ".json"):
         raise CommuneDataError(key="data.bad_format", params={"suffix": suffix}, location=Location(file=str(path)))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CommuneDataError(key="file.unreadable", params=file_problem(exc), location=Location(file=str(path))) from None
+    from chuanxa.criteria.yamlio import load_json_text, load_yaml_text, read_text_file, strip
+
+    text = read_text_file(path, CommuneDataError)  # type: ignore[arg-type]
     if suffix == ".json":
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CommuneDataError(key="yaml.syntax", params={"detail": f"{exc.msg} (column {exc.colno})", "detail_vi": f"JSON sai cú pháp ở cột {exc.colno}"},
-                                   location=Location(file=str(path), line=exc.lineno)) from None
+        raw = load_json_text(text, str(path), CommuneDataError)  # type: ignore[arg-type]
     else:
-        from chuanxa.criteria.yamlio import load_yaml_text, strip
 
         raw = strip(load_yaml_text(text, str(path), CommuneDataError))  # type: ignore[arg-type]
     return commune_from_mapping(raw, file=str(path))
