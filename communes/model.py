@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+import re
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from chuanxa.criteria.model import Id
 
@@ -34,7 +37,19 @@ def _as_text(value: Any) -> Any:
     return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
-OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none), BeforeValidator(_as_text)]
+#: Control characters (other than tab and line breaks) cannot be typed on purpose, cannot be shown and cannot
+#: be written to an XLSX file: a name or note holding one is rejected with its place, the rest still scored.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, str) and (found := _CONTROL.search(value)):
+        raise PydanticCustomError("control_character", "contains the invisible control character U+{code}", {"code": f"{ord(found.group()):04X}"})
+    return value
+
+
+Text = Annotated[str, AfterValidator(_printable)]
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none), BeforeValidator(_as_text), AfterValidator(_printable)]
 
 
 class CommuneInfo(BaseModel):
@@ -42,8 +57,8 @@ class CommuneInfo(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    code: Annotated[str, BeforeValidator(_as_text)] = Field(min_length=1)
-    name: str = Field(min_length=1)
+    code: Annotated[str, BeforeValidator(_as_text), AfterValidator(_printable)] = Field(min_length=1)
+    name: Text = Field(min_length=1)
     province: OptionalText = None
     district: OptionalText = None
     region: OptionalText = None
@@ -69,7 +84,7 @@ class AssessedEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     points: Annotated[float, BeforeValidator(_number_text)] = Field(allow_inf_nan=False)
-    note: str | None = None
+    note: Text | None = None
 
     @model_validator(mode="before")
     @classmethod

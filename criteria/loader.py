@@ -111,6 +111,8 @@ _INVALID: dict[str, tuple[str, str]] = {
     "int_type": ("phải là một số nguyên", "must be a whole number"), "int_from_float": ("phải là một số nguyên", "must be a whole number"),
     "finite_number": ("phải là một số hữu hạn", "must be a finite number"),
     "bool_parsing": ("phải là true hoặc false", "must be true or false"), "bool_type": ("phải là true hoặc false", "must be true or false"),
+    "control_character": ("có ký tự điều khiển vô hình U+{code} (thường do sao chép từ phần mềm khác): hãy gõ lại ô này",
+                          "contains the invisible control character U+{code} (often pasted from another program): retype this cell"),
     "string_type": ("phải là chữ (một chuỗi)", "must be text"), "string_too_short": ("không được để trống", "must not be empty"),
     "literal_error": ("phải là một trong: {expected}", "must be one of: {expected}"),
     "enum": ("phải là một trong: {expected}", "must be one of: {expected}"),
