@@ -93,16 +93,54 @@ def parse_expression(text: str, env: Mapping[str, ExprType], expect: ExprType | 
     'number'
     """
     source = str(text).strip()
+    if len(source) > MAX_LENGTH:
+        _too_large(source, f"{len(source):,} characters", f"{len(source):,} ký tự", f"{MAX_LENGTH:,}")
     try:
         parsed = ast.parse(source, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(key="expr.syntax", params={"expr": source, "detail": exc.msg}) from None
+        raise ExpressionError(key="expr.syntax", params={"expr": _clip(source), "detail": exc.msg}) from None
+    except (RecursionError, MemoryError, ValueError):
+        _too_large(source, "nested too deeply to read", "lồng nhau quá sâu", f"{MAX_DEPTH}")
+    _check_size(source, parsed.body)
     builder = _Builder(source, env)
     tree = builder.build(parsed.body)
     kind = builder.type_of(tree)
     if expect is not None and kind != expect:
         _type_error(source, f"it gives a {kind} where a {expect} is needed", f"cho ra kiểu {kind} trong khi cần kiểu {expect}")
     return Expression(text=source, tree=tree, type=kind, names=frozenset(builder.names))
+
+
+#: Bounds of one expression, checked before anything recurses over it (real ones are a line or two: the bundled
+#: rulesets' longest is far below every bound). Beyond them an expression is a located ruleset error.
+MAX_LENGTH = 2_000
+MAX_NODES = 500
+MAX_DEPTH = 50
+MAX_NUMBER = 1e15
+
+
+def _clip(source: str) -> str:
+    return source if len(source) <= 120 else source[:117] + "…"
+
+
+def _too_large(source: str, detail: str, detail_vi: str, limit: str) -> None:
+    raise ExpressionError(key="expr.too_large", params={"expr": _clip(source), "detail": detail, "detail_vi": detail_vi, "limit": limit})
+
+
+def _check_size(source: str, root: ast.AST) -> None:
+    """Count the parts of the parsed expression and its depth without recursion, and refuse a number
+    literal too large for a count, a rate or a money amount."""
+    count, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            _too_large(source, f"more than {MAX_NODES} parts", f"hơn {MAX_NODES} thành phần", f"{MAX_NODES}")
+        if depth > MAX_DEPTH:
+            _too_large(source, f"nested more than {MAX_DEPTH} levels deep", f"lồng nhau sâu hơn {MAX_DEPTH} cấp", f"{MAX_DEPTH}")
+        value = getattr(node, "value", None) if isinstance(node, ast.Constant) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not abs(value) <= MAX_NUMBER:
+            _too_large(source, f"the number {str(value)[:20]}… is larger than {MAX_NUMBER:g}", f"số {str(value)[:20]}… lớn hơn {MAX_NUMBER:g}", f"{MAX_NUMBER:g}")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 _FORBIDDEN_KINDS: dict[type, tuple[str, str]] = {
