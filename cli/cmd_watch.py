@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import click
 
 from chuanxa.api import compiled
+from chuanxa.engine.journal import COMPACT_EVERY, StateStore
 from chuanxa.engine.monitor import Watcher
 from chuanxa.messages import Lang
 
@@ -22,17 +24,20 @@ from .common import EXIT_OK, as_of_option, check_output, lang_option, ruleset_op
 @ruleset_option
 @as_of_option
 @click.option("--engine", type=click.Choice(["core", "durable"]), default="core", show_default=True)
-@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Tệp trạng thái (đọc khi khởi động, ghi sau mỗi cập nhật) / State file.")
+@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Tệp trạng thái (đọc khi khởi động; mỗi cập nhật được ghi vào nhật ký FILE.journal) / State file (read at start; each update is journalled in FILE.journal).")
 @click.option("--seed", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="Số liệu ban đầu (YAML/JSON/CSV/XLSX) / Initial commune data.")
-@click.option("--save-every", type=click.IntRange(min=1), default=1, show_default=True, help="Ghi trạng thái sau mỗi N dòng / Save the state every N lines.")
+@click.option("--save-every", "compact_every", type=click.IntRange(min=1), default=COMPACT_EVERY, show_default=True,
+              help="Gộp nhật ký vào tệp trạng thái sau mỗi N dòng / Fold the journal into the state file every N lines.")
 @lang_option
 @rulesets_dir_option
-def watch(source: Path, ruleset_ref: str | None, as_of: str | None, engine: str, state_file: Path | None, seed: Path | None, save_every: int, lang: Lang,
+def watch(source: Path, ruleset_ref: str | None, as_of: str | None, engine: str, state_file: Path | None, seed: Path | None, compact_every: int, lang: Lang,
           rulesets_dirs: tuple[Path, ...]) -> int:
     """Theo dõi cập nhật và báo sự kiện / Watch JSON-lines updates (FILE or - for stdin) and print JSON-lines events.
 
     With --state, a FILE read again resumes after the last line already applied; an update dated before the
-    commune's state is reported as `out_of_order` and not applied."""
+    commune's state is reported as `out_of_order` and not applied. Each line is journalled before its events
+    are printed, so a restart after a crash never repeats an event."""
     check_output(state_file, [source] + ([seed] if seed else []))
     core = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
     evaluate = core.evaluate
@@ -41,14 +46,28 @@ def watch(source: Path, ruleset_ref: str | None, as_of: str | None, engine: str,
 
         evaluate = DurableEngine(core).evaluate
     watcher = Watcher(core, evaluate)
-    if state_file is not None and state_file.exists():
-        watcher.load(state_file)
-    if seed is not None:
-        from chuanxa.communes.readers import read_commune_file, read_table
+    store = StateStore(state_file, compact_every) if state_file is not None else None
+    with store if store is not None else nullcontext():
+        if store is not None:
+            store.restore(watcher)
+        if seed is not None:
+            from chuanxa.communes.readers import read_commune_file, read_table
 
-        rows = [r.data for r in read_table(seed, core.ruleset).rows] if seed.suffix.lower() in (".csv", ".xlsx") else [read_commune_file(seed)]
-        watcher.seed(rows)
-    stream = sys.stdin if str(source) == "-" else source.open(encoding="utf-8")
+            rows = [r.data for r in read_table(seed, core.ruleset).rows] if seed.suffix.lower() in (".csv", ".xlsx") else [read_commune_file(seed)]
+            watcher.seed(rows)
+        try:
+            _follow(watcher, source, store)
+        finally:
+            if store is not None:
+                store.compact(watcher)
+    return EXIT_OK
+
+
+def _follow(watcher: Watcher, source: Path, store: StateStore | None) -> None:
+    """Apply each line of `source`, journal it, then print its events."""
+    if str(source) == "-" and hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")  # a stray non-UTF-8 byte is one bad line, not the end of the stream
+    stream = sys.stdin if str(source) == "-" else source.open(encoding="utf-8", errors="replace")
     # A file read again after a restart (the same lines, perhaps more appended) resumes after the last line the
     # state holds; a file whose first lines changed is read from the start. stdin is always new.
     key = None if stream is sys.stdin else str(source.resolve())
@@ -57,20 +76,19 @@ def watch(source: Path, ruleset_ref: str | None, as_of: str | None, engine: str,
     try:
         for number, line in enumerate(stream, start=1):
             digest.update(line.encode("utf-8"))
+            position = {"lines": number, "sha256": digest.hexdigest()}
             if key:
-                watcher.positions[key] = {"lines": number, "sha256": digest.hexdigest()}
+                watcher.positions[key] = position
             if not line.strip() or number <= done:
                 continue
-            for event in watcher.process_line(line, number):
+            events = watcher.process_line(line, number)
+            if store is not None:
+                store.record(line, number, key, position, watcher)  # saved before the events are shown
+            for event in events:
                 click.echo(json.dumps(event, ensure_ascii=False))
-            if state_file is not None and number % save_every == 0:
-                watcher.save(state_file)
     finally:
-        if state_file is not None:
-            watcher.save(state_file)
         if stream is not sys.stdin:
             stream.close()
-    return EXIT_OK
 
 
 def _resume_after(position: Any, source: Path) -> int:
@@ -78,7 +96,7 @@ def _resume_after(position: Any, source: Path) -> int:
     if not isinstance(position, dict) or not position.get("lines"):
         return 0
     digest = hashlib.sha256()
-    with source.open(encoding="utf-8") as handle:
+    with source.open(encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             digest.update(line.encode("utf-8"))
             if number == position["lines"]:

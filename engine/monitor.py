@@ -9,8 +9,6 @@ never stops the stream. `save`/`load` keep the state in a JSON file so a restart
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Callable
@@ -44,23 +42,30 @@ class Watcher:
             self.communes[data.commune.code] = data
             self.summaries[data.commune.code] = _summary(self.evaluate(data))
 
+    def state(self) -> dict[str, Any]:
+        """The whole state as JSON-ready data (what `save` writes)."""
+        return {"version": STATE_VERSION, "ruleset": self.engine.stamp.model_dump(mode="json"), "positions": self.positions,
+                "communes": {code: {"data": data.model_dump(mode="json"), "summary": self.summaries.get(code)} for code, data in self.communes.items()}}
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        """Continue from data given by `state()`."""
+        self.positions.update(state.get("positions") or {})
+        for code, entry in (state.get("communes") or {}).items():
+            self.communes[code] = CommuneData.model_validate(entry["data"])
+            self.summaries[code] = entry.get("summary") or _summary(self.evaluate(self.communes[code]))
+
     def save(self, path: str | Path) -> None:
-        """Write the state atomically (a crash mid-write never leaves a half file)."""
-        path = Path(path)
-        state = {"version": STATE_VERSION, "ruleset": self.engine.stamp.model_dump(mode="json"), "positions": self.positions,
-                 "communes": {code: {"data": data.model_dump(mode="json"), "summary": self.summaries.get(code)} for code, data in self.communes.items()}}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".chuanxa-state-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(state, handle, ensure_ascii=False)
-        os.replace(tmp, path)
+        """Write the state atomically (a crash mid-write never leaves a half file). `chuanxa watch --state`
+        keeps a journal instead (`chuanxa.engine.journal`), so that each update does not rewrite everything."""
+        from chuanxa.fileio import write_text
+
+        write_text(Path(path), json.dumps(self.state(), ensure_ascii=False))
 
     def load(self, path: str | Path) -> None:
-        """Continue from a state written by `save`."""
-        state = json.loads(Path(path).read_text(encoding="utf-8"))
-        self.positions.update(state.get("positions") or {})
-        for code, entry in state.get("communes", {}).items():
-            self.communes[code] = CommuneData.model_validate(entry["data"])
-            self.summaries[code] = entry["summary"] or _summary(self.evaluate(self.communes[code]))
+        """Continue from a state written by `save` (a damaged file is a `StateFileError` naming it)."""
+        from .journal import load_snapshot
+
+        load_snapshot(self, Path(path))
 
     # --- updates ---
     def feed(self, lines: Iterable[str]) -> Iterator[Event]:
@@ -74,6 +79,8 @@ class Watcher:
             update = json.loads(line)
             if not isinstance(update, dict):
                 raise ValueError("an update must be a JSON object")
+        except RecursionError:
+            return [_error_event(None, None, number, "dòng lồng nhau quá sâu, không phải một bản cập nhật.", "the line is nested far too deeply to be an update.")]
         except json.JSONDecodeError as exc:
             return [_error_event(None, None, number, f"dòng không phải JSON hợp lệ (lỗi ở ký tự thứ {exc.colno}).", f"the line is not valid JSON ({exc.msg} at character {exc.colno}).")]
         except ValueError:
@@ -99,6 +106,8 @@ class Watcher:
             return [_error_event(code or None, date, number, exc.message("vi"), exc.message("en"))]
         except ValidationError as exc:
             return [_error_event(code or None, date, number, *_describe_invalid(exc))]
+        except (OverflowError, RecursionError) as exc:
+            return [_error_event(code or None, date, number, "cập nhật có số quá lớn hoặc lồng nhau quá sâu.", f"the update holds a number too large or nesting too deep ({_first_line(exc)}).")]
         except (ValueError, TypeError, AttributeError) as exc:
             return [_error_event(code or None, date, number, "cập nhật không đúng dạng: 'values' và 'assessed' phải là bảng {mã: giá trị}.",
                                  f"malformed update ({_first_line(exc)}): 'values' and 'assessed' must be objects {{id: value}}.")]

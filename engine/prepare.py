@@ -125,7 +125,7 @@ def converter(spec: InputDef) -> Callable[[Any], Any]:
                 return raw
             else:
                 value = _typed(spec, raw)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):  # OverflowError: an integer with hundreds of digits
             raise ValueError("type") from None
         if value.__class__ is float and not (low <= value <= high):
             if value != value or value in (math.inf, -math.inf):
@@ -205,6 +205,8 @@ def _unknown_input(compiled: "CompiledRuleset", name: str, commune: str) -> Comm
 def _value_error(compiled: "CompiledRuleset", spec: InputDef, name: str, raw: Any, code: str, problem: str) -> CommuneDataError:
     indicator = compiled.first_reader(name)
     low, high = spec.bounds()
+    if isinstance(raw, str) and len(raw) > 60 or isinstance(raw, int) and abs(raw) > 10**60:
+        raw = str(raw)[:57] + "…"  # a 400-digit number is named, not printed whole
     if problem == "bounds":
         key = "data.out_of_bounds" if high is not None and low is not None else "data.below_minimum" if low is not None else "data.above_maximum"
         return _error(key, code, ("values", name), indicator, value=raw, label_vi=spec.label.vi, label_en=spec.label.en, input=name, low=_fmt(low), high=_fmt(high))
