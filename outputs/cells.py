@@ -70,9 +70,15 @@ def save_workbook(book: Any, path: Path) -> None:
     """Save `book` to `path` with text kept as text, atomically (whole or not at all)."""
     from chuanxa.fileio import atomic_output
 
+    import io
+
     text_only(book)
+    # Zipped in memory first: openpyxl leaves its zip file open when a write fails, which then prints an
+    # "Exception ignored" traceback; the zipped book is small beside the workbook already in memory.
+    buffer = io.BytesIO()
+    book.save(buffer)
     with atomic_output(Path(path)) as temp:
-        book.save(temp)
+        temp.write_bytes(buffer.getvalue())
 
 
 def protect_csv_text(text: str) -> str:

@@ -45,12 +45,15 @@ class Run:
         assert self.peak_mb < MEMORY_LIMIT_MB, f"peak memory {self.peak_mb:.0f} MB"
 
 
-def _limits() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (_ADDRESS_SPACE, _ADDRESS_SPACE))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def _limits(address_space: bool) -> Callable[[], None]:
+    def apply() -> None:
+        if address_space:  # Chromium reserves tens of GB of address space it never uses: PDF runs go without
+            resource.setrlimit(resource.RLIMIT_AS, (_ADDRESS_SPACE, _ADDRESS_SPACE))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return apply
 
 
-def run_chuanxa(args: list[str], cwd: Path, stdin: bytes | None = None, timeout: float = WALL_LIMIT_S * 2) -> Run:
+def run_chuanxa(args: list[str], cwd: Path, stdin: bytes | None = None, timeout: float = WALL_LIMIT_S * 2, address_space: bool = True) -> Run:
     """`chuanxa ARGS` in a child process under the limits above; its peak memory is read by `wait4`."""
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "CHUANXA_LANG": "en", "PYTHONPATH": str(ROOT)}
     env.pop("CHUANXA_DEBUG", None)
@@ -59,7 +62,7 @@ def run_chuanxa(args: list[str], cwd: Path, stdin: bytes | None = None, timeout:
         given.write(stdin or b"")
         given.seek(0)
         start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, env=env, stdin=given, stdout=out, stderr=err, preexec_fn=_limits)
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdin=given, stdout=out, stderr=err, preexec_fn=_limits(address_space))
         timer = threading.Timer(timeout, child.kill)
         timer.start()
         try:
