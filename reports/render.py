@@ -3,6 +3,7 @@ embedded) and XLSX (openpyxl, values only, frozen headers, a native bar chart)."
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -93,7 +94,10 @@ def print_html_to_pdf(html: str, output: Path) -> None:
                    f"--user-data-dir={tmp}/profile", f"--print-to-pdf={temp.resolve()}", page.as_uri()]
         done = subprocess.run(command, capture_output=True, text=True, timeout=180)
         if done.returncode != 0 or not temp.stat().st_size:
-            raise EngineUnavailableError(key="report.pdf_failed", params={"detail": (done.stderr or "").strip().splitlines()[-1:] or "?"})
+            if "No space left on device" in (done.stderr or ""):
+                raise OSError(errno.ENOSPC, "No space left on device")  # said as a full disk, the old file kept
+            last = (done.stderr or "").strip().splitlines()[-1:]
+            raise EngineUnavailableError(key="report.pdf_failed", params={"detail": last[0][-300:] if last else "?"})
 
 
 def _complete_pdf(path: Path, output: Path) -> None:
