@@ -24,7 +24,7 @@ from typing import Any
 #: What XML 1.0 (so XLSX) cannot hold: the C0 control characters other than tab, line feed and carriage return.
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d[\d ]*(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
 
 
 def xlsx_text(text: str) -> str:
@@ -81,19 +81,22 @@ def save_workbook(book: Any, path: Path) -> None:
         temp.write_bytes(buffer.getvalue())
 
 
+def _needs_protection(text: str) -> bool:
+    """Whether a spreadsheet would run `text` (after any leading apostrophes, so that protecting stays reversible)."""
+    bare = text.lstrip("'")
+    return bool(bare) and bare.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(bare)
+
+
 def protect_csv_text(text: str) -> str:
     """`text` made safe to open in a spreadsheet program: a leading apostrophe before `= + - @`, tab or CR,
-    unless the whole text is a plain number (`-3.5`, `+84`, `1e-05` stay as they are)."""
-    if text and text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+    unless the whole text is a plain number (`-3.5`, `+84`, `1e-05` stay as they are). Text that already
+    starts with apostrophes before such a character gets one more, so `unprotect_csv_text` undoes exactly."""
+    return "'" + text if _needs_protection(text) else text
 
 
 def unprotect_csv_text(text: str) -> str:
-    """The text before `protect_csv_text` (one leading apostrophe before a formula character removed)."""
-    if text.startswith("'") and text[1:2] and text[1:].startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text[1:]):
-        return text[1:]
-    return text
+    """The text before `protect_csv_text` (for programs reading a protected CSV)."""
+    return text[1:] if text.startswith("'") and _needs_protection(text[1:]) else text
 
 
 def csv_row(values: Sequence[Any], protect: bool = True) -> list[Any]:
