@@ -7,6 +7,7 @@ import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -74,21 +75,37 @@ def _follow(watcher: Watcher, source: Path, store: StateStore | None) -> None:
     digest = hashlib.sha256()
     done = _resume_after(watcher.positions.get(key), source) if key else 0
     try:
-        for number, line in enumerate(stream, start=1):
-            digest.update(line.encode("utf-8"))
+        for number, (line, whole) in enumerate(_lines(stream, digest), start=1):
             position = {"lines": number, "sha256": digest.hexdigest()}
             if key:
                 watcher.positions[key] = position
             if not line.strip() or number <= done:
                 continue
-            events = watcher.process_line(line, number)
+            events = watcher.process_line(line, number) if whole else watcher.line_too_long(number, MAX_LINE)
             if store is not None:
-                store.record(line, number, key, position, watcher)  # saved before the events are shown
+                store.record(line if whole else "", number, key, position, watcher)  # saved before the events are shown
             for event in events:
                 click.echo(json.dumps(event, ensure_ascii=False))
     finally:
         if stream is not sys.stdin:
             stream.close()
+
+
+#: The longest line read whole (an update is a few hundred characters): a longer one is an `error` event, read
+#: in pieces and never held in memory at once.
+MAX_LINE = 1_000_000
+
+
+def _lines(stream: Any, digest: Any) -> Iterator[tuple[str, bool]]:
+    """`(line, whole)` for each line of `stream`, adding every character read to `digest`; a line longer than
+    `MAX_LINE` comes as its first `MAX_LINE` characters with `whole` False."""
+    while line := stream.readline(MAX_LINE + 1):
+        digest.update(line.encode("utf-8", "replace"))
+        whole = len(line) <= MAX_LINE or line.endswith("\n")
+        rest = line
+        while not rest.endswith("\n") and len(rest) > MAX_LINE and (rest := stream.readline(MAX_LINE + 1)):
+            digest.update(rest.encode("utf-8", "replace"))
+        yield line, whole
 
 
 def _resume_after(position: Any, source: Path) -> int:
@@ -97,8 +114,7 @@ def _resume_after(position: Any, source: Path) -> int:
         return 0
     digest = hashlib.sha256()
     with source.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            digest.update(line.encode("utf-8"))
+        for number, _ in enumerate(_lines(handle, digest), start=1):
             if number == position["lines"]:
                 return number if digest.hexdigest() == position.get("sha256") else 0
     return 0

@@ -87,6 +87,11 @@ class Watcher:
             return [_error_event(None, None, number, "mỗi dòng phải là một đối tượng JSON {…}.", "each line must be a JSON object {…}.")]
         return self.process(update, number)
 
+    def line_too_long(self, number: int | None, limit: int) -> list[Event]:
+        """The event for a line longer than any update (it is not read, so it changes nothing)."""
+        return [_error_event(None, None, number, f"dòng dài hơn {limit:,} ký tự, không phải một bản cập nhật: bỏ qua.",
+                             f"the line is longer than {limit:,} characters, not an update: skipped.")]
+
     def process(self, update: Mapping[str, Any], number: int | None = None) -> list[Event]:
         """Apply one update `{commune, date, values, assessed, commune_info}` and return its events."""
         info = update.get("commune_info")

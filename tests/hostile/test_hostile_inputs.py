@@ -161,18 +161,19 @@ def test_a_control_character_in_one_name_rejects_that_commune_and_the_workbook_h
 def _watch_stream(folder: Path) -> Path:
     good = (EXAMPLES / "updates.jsonl").read_text(encoding="utf-8").splitlines()
     lines = [good[0].encode(), b"[" * 100_000 + b"]" * 100_000, b'{"commune": "16039", "values": {"households": ' + b"9" * 400 + b"}}",
-             b"\xff\xfe not text", good[1].encode()]
+             b"\xff\xfe not text", b"x" * 2_500_000, good[1].encode()]
     path = folder / "updates.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
     return path
 
 
-def test_watch_turns_deep_huge_and_undecodable_lines_into_error_events_and_goes_on(tmp_path: Path) -> None:
+def test_watch_turns_deep_huge_long_and_undecodable_lines_into_error_events_and_goes_on(tmp_path: Path) -> None:
     run = run_chuanxa(["watch", str(_watch_stream(tmp_path)), "--state", "state.json"], tmp_path)
     run.assert_clean({0})
     events = [json.loads(line) for line in run.out.splitlines()]
-    assert [e["line"] for e in events if e["event"] == "error"] == [2, 3, 4]
-    assert events[-1]["line"] == 5 and events[-1]["event"] != "error"
+    assert [e["line"] for e in events if e["event"] == "error"] == [2, 3, 4, 5]
+    assert "longer than 1,000,000 characters" in next(e for e in events if e["line"] == 5)["message"]["en"]
+    assert events[-1]["line"] == 6 and events[-1]["event"] != "error"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json", "state.json.journal", "updates.jsonl"]
 
 
