@@ -6,6 +6,7 @@ out to the network or start programs. chuanxa writes no formula at all, so:
 
 - XLSX: every text value is written as a string cell, whatever it starts with (and `#N/A`-like text stays
   text); characters XML cannot hold (control characters) become U+FFFD instead of ending the whole file.
+  Text longer than Excel's 32,767 characters per cell is cut with "…" (Excel would otherwise damage the file).
   `save_workbook` checks every cell once more before the book is written, atomically.
 - CSV: a text field starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe
   `'`, as OWASP recommends; spreadsheet programs show the apostrophe-free text. Numbers (also negative ones,
@@ -27,9 +28,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
 
 
+#: Excel's limit on the characters of one cell; a longer text makes Excel "repair" (damage) the whole file.
+MAX_CELL_CHARS = 32_767
+
+
 def xlsx_text(text: str) -> str:
-    """`text` with the characters an XLSX file cannot hold replaced by U+FFFD (they are visible, not lost silently)."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    """`text` with the characters an XLSX file cannot hold replaced by U+FFFD (they are visible, not lost
+    silently), cut with "…" at Excel's limit of 32,767 characters per cell."""
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
 
 
 def xlsx_value(value: Any) -> Any:

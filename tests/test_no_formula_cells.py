@@ -89,3 +89,14 @@ def test_csv_protection_leaves_ordinary_text_alone(text: str) -> None:
 @pytest.mark.parametrize("number", ["-3.5", "+2", "1e-05", "-12,5", "7", "95%", ""])
 def test_csv_protection_leaves_numbers_alone(number: str) -> None:
     assert protect_csv_text(number) == number
+
+
+def test_text_cells_hold_no_control_character_and_fit_excels_limit() -> None:
+    from openpyxl import Workbook
+
+    from chuanxa.outputs.cells import MAX_CELL_CHARS, append_row
+
+    sheet = Workbook().active
+    append_row(sheet, ["a\x07b", "x" * 100_000, -3.5, "=1"])
+    a, b, c, d = sheet[1]
+    assert (a.value, len(b.value), b.value[-1], c.value, c.data_type, d.data_type) == ("a\ufffdb", MAX_CELL_CHARS, "…", -3.5, "n", "s")
