@@ -140,9 +140,11 @@ def load_json_text(text: str, file: str | None = None, error_cls: type[RulesetEr
     except json.JSONDecodeError as exc:
         raise error_cls(key="yaml.syntax", params={"detail": f"{exc.msg} (column {exc.colno})", "detail_vi": f"JSON sai cú pháp ở cột {exc.colno}"},
                         location=Location(file=file, line=exc.lineno)) from None
-    except (RecursionError, ValueError) as exc:
-        detail = str(exc) if isinstance(exc, ValueError) else f"nested more than {MAX_DEPTH} levels deep"
-        raise error_cls(key="yaml.too_large", params={"detail": detail, "detail_vi": detail}, location=Location(file=file)) from None
+    except RecursionError:
+        raise error_cls(key="yaml.too_large", params={"detail": f"nested more than {MAX_DEPTH} levels deep", "detail_vi": f"lồng nhau sâu hơn {MAX_DEPTH} cấp"},
+                        location=Location(file=file)) from None
+    except ValueError as exc:  # NaN, Infinity, or an integer of thousands of digits
+        raise error_cls(key="yaml.syntax", params={"detail": str(exc), "detail_vi": f"có giá trị không phải số JSON hợp lệ ({exc})"}, location=Location(file=file)) from None
     if _depth(data) > MAX_DEPTH:
         raise error_cls(key="yaml.too_large", params={"detail": f"nested more than {MAX_DEPTH} levels deep", "detail_vi": f"lồng nhau sâu hơn {MAX_DEPTH} cấp"},
                         location=Location(file=file))

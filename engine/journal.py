@@ -52,8 +52,6 @@ class StateStore:
 
     def open(self) -> None:
         """Lock the state (or refuse: another watcher has it) and clear a killed watcher's temporary files."""
-        import fcntl
-
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.journal_path, "a+b")
@@ -61,7 +59,7 @@ class StateStore:
             raise StateFileError(key="output.write_failed", params={"file": str(self.journal_path), **write_problem(exc)},
                                  location=Location(file=str(self.journal_path))) from None
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock(handle)
         except OSError:
             handle.close()
             raise StateFileError(key="state.locked", params={"file": str(self.path)}, location=Location(file=str(self.path))) from None
@@ -143,6 +141,19 @@ class StateStore:
             raise StateFileError(key="output.write_failed", params={"file": str(self.journal_path), **write_problem(exc)},
                                  location=Location(file=str(self.journal_path))) from None
         self._since_compaction = 0
+
+
+def _lock(handle: BinaryIO) -> None:
+    """Take an exclusive lock on the open journal without waiting (OSError when another process holds it)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: lock the journal's first byte instead
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def load_snapshot(watcher: Watcher, path: Path) -> int:
