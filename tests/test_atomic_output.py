@@ -66,3 +66,19 @@ def test_a_killed_watchers_temporary_files_are_removed_when_the_state_is_opened_
     with StateStore(tmp_path / "state.json"):
         pass
     assert not stale.exists() and other.exists()
+
+
+def test_a_pdf_the_browser_left_unfinished_is_refused_and_the_old_one_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from chuanxa.cli.main import main
+
+    browser = tmp_path / "fake-chromium"
+    browser.write_text('#!/bin/sh\nfor a in "$@"; do case "$a" in --print-to-pdf=*) printf "%%PDF-1.4 cut short" > "${a#--print-to-pdf=}";; esac; done\nexit 0\n',
+                       encoding="utf-8")
+    browser.chmod(0o755)
+    monkeypatch.setenv("CHUANXA_BROWSER", str(browser))
+    old = tmp_path / "r.pdf"
+    old.write_bytes(b"%PDF-1.4 the good one %%EOF")
+    example = Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml"
+    assert main(["report", str(example), "-o", str(old), "--lang", "en"]) == 2
+    assert "incomplete PDF" in capsys.readouterr().err
+    assert old.read_bytes() == b"%PDF-1.4 the good one %%EOF" and [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
