@@ -58,8 +58,22 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Console entry point: never shows a traceback to a user."""
-    return run_safely(lambda: cli.main(args=argv, prog_name="chuanxa", standalone_mode=False), argv)
+    """Console entry point: never shows a traceback to a user. A termination request (SIGTERM, e.g. from a
+    service manager) unwinds like Ctrl+C, so no half-written temporary file stays and `watch` saves its state."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return run_safely(lambda: cli.main(args=argv, prog_name="chuanxa", standalone_mode=False), argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return run_safely(lambda: cli.main(args=argv, prog_name="chuanxa", standalone_mode=False), argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":  # pragma: no cover
