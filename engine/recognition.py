@@ -118,7 +118,8 @@ def _criterion(shape: CriterionShape, got: float, top: float, missing: int, rule
 
 def _criterion_record(criterion: Criterion, got: float, top: float, missing: int, share: float) -> CriterionResult:
     floor = round_points(share * top)
-    return from_state(CriterionResult, {"id": criterion.id, "title": criterion.title, "points": got, "max": top, "floor": floor, "floor_met": got >= floor - _EPS, "missing": missing})
+    return from_state(CriterionResult, {"id": criterion.id, "title": criterion.title, "points": got, "max": top, "floor": floor, "floor_met": got >= floor - _EPS, "missing": missing,
+                                        "provisional": criterion.provisional})
 
 
 def _failures(criteria: Sequence[CriterionResult], total: Total, knockouts: Sequence[str], missing: int, rule: Recognition) -> tuple[FailureReason, ...]:

@@ -69,13 +69,46 @@ class RulesetStamp(_Record):
     id: str
     version: dt.date
     sha256: str
+    warning: Text | None = None  # the ruleset's own warning (e.g. "not for certification"), shown by every output
+
+
+class Notice(_Record):
+    """Something inferred or out of date about a commune's place (a former province mapped, an old code…)."""
+
+    code: str  # FORMER_PROVINCE, FORMER_DISTRICT, CODE_NOT_CURRENT, CODE_NAME_DIFFERS, ASSESSED_BEFORE_MERGER
+    message: Text
 
 
 class CommuneIdentity(_Record):
+    """Who the commune is and where: current province, and the former province and district of old records."""
+
     code: str
     name: str
+    unit_type: str | None = None  # "xa", "phuong", "dac_khu" ("thi_tran" in old records)
     province: str | None = None
-    district: str | None = None
+    province_code: int | None = None
+    former_province: str | None = None
+    former_district: str | None = None
+    region_source: str | None = None  # why the result's region: given, former_province, commune_code, province, unknown
+    region_reason: Text | None = None
+    notices: tuple[Notice, ...] = ()
+
+    @property
+    def district(self) -> str | None:
+        """The former district (old records); districts were abolished on 1 July 2025."""
+        return self.former_district
+
+
+def identity_state(info: Any, as_of: dt.date | None) -> dict[str, Any]:
+    """Every field of the `CommuneIdentity` of a commune's (resolved) `CommuneInfo`, for the engines to build."""
+    from chuanxa.admin import notices_for, region_reason
+
+    vi, en = region_reason(info.region, info.region_source, info.province, info.former_province, info.code)
+    notices = tuple(Notice(code=n.code, message=Text(vi=n.vi, en=n.en))
+                    for n in notices_for(info.code, info.name, info.province, info.former_province, info.former_district, info.former, as_of))
+    return {"code": info.code, "name": info.name, "unit_type": info.unit_type, "province": info.province, "province_code": info.province_code,
+            "former_province": info.former_province, "former_district": info.former_district, "region_source": info.region_source,
+            "region_reason": Text(vi=vi, en=en), "notices": notices}
 
 
 class ThresholdUsed(_Record):
@@ -125,6 +158,7 @@ class CriterionResult(_Record):
     floor: float
     floor_met: bool
     missing: int = 0  # indicators with missing data
+    provisional: bool = False  # the criterion's points, hence its floor, are not confirmed
 
 
 class Total(_Record):
