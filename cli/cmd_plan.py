@@ -17,7 +17,7 @@ from chuanxa.errors import ChuanxaError
 from chuanxa.messages import Lang
 from chuanxa.outputs.labels import label, verdict_word
 from chuanxa.outputs.table import batch_table
-from chuanxa.planning import CostModel, load_mapping, merge_communes, plan as make_plan, plan_targets as make_targets, simulate as make_simulation
+from chuanxa.planning import CostModel, load_mapping, merge_details, plan as make_plan, plan_targets as make_targets, simulate as make_simulation
 from chuanxa.planning.plan import Plan
 from chuanxa.planning.sweep import Sweep, frange, sweep as make_sweep
 
@@ -191,12 +191,15 @@ def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_o
     read = read_table(data, engine.ruleset) if data.suffix.lower() in (".csv", ".xlsx") else None
     communes = [row.data for row in read.rows] if read else [read_commune_file(data)]
     plan_of_merges = load_mapping(mapping)
-    merged = merge_communes(plan_of_merges, communes, engine.ruleset, source=str(mapping))
+    details = merge_details(plan_of_merges, communes, engine.ruleset, source=str(mapping))
+    merged = [item.data for item in details]
     from chuanxa.outputs.communes_out import write_communes
 
     write_communes(merged, output, engine.ruleset)
     batch = score_many(merged, engine)
     click.echo(batch_table(batch, lang))
+    for item in details:  # how each station's sites were combined: never summed silently
+        click.echo("\n".join(["", *(("  " if n else "") + note.get(lang) for n, note in enumerate(item.notes))]))
     predecessors = {code for entry in plan_of_merges.merges for code in entry.predecessors}
     dropped = sum(len(c.assessed) for c in communes if c.commune.code in predecessors)
     if dropped:
