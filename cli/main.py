@@ -24,8 +24,17 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "plan-targets": ("chuanxa.cli.cmd_plan:plan_targets", "Chọn xã để đạt chỉ tiêu / Choose communes to reach a target"),
     "merge": ("chuanxa.cli.cmd_plan:merge", "Gộp số liệu xã sáp nhập / Merge data of merged communes"),
     "watch": ("chuanxa.cli.cmd_watch:watch", "Theo dõi cập nhật trực tiếp / Live monitoring of updates"),
+    "recognitions": ("chuanxa.cli.cmd_recognitions:recognitions", "Theo dõi hạn công nhận đạt chuẩn / Recognition expiry and re-recognition"),
     "report": ("chuanxa.cli.cmd_report:report", "Biểu chấm điểm và báo cáo tổng hợp / Score sheets and summary reports"),
 }
+
+
+def _version_message() -> str:
+    """`chuanxa --version`: the program and the packages that hold the administrative unit lists."""
+    from chuanxa.admin.units import versions
+
+    units = ", ".join(f"{name} {version}" for name, version in versions().items())
+    return f"%(prog)s %(version)s (đơn vị hành chính / administrative units: {units})"
 
 
 class LazyGroup(click.Group):
@@ -48,7 +57,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
-@click.version_option(package_name="chuanxa")
+@click.version_option(package_name="chuanxa", message=_version_message())
 def cli() -> None:
     """chuanxa — chấm điểm Bộ tiêu chí quốc gia về y tế xã.
 
