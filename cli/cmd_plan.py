@@ -113,6 +113,8 @@ def plan_text(result: Plan, lang: Lang) -> str:
 @click.option("--target", type=click.IntRange(min=1), default=None, help="Số xã đạt chuẩn mong muốn (tổng) / Recognised communes wanted in total.")
 @click.option("--target-share", type=click.FloatRange(0, 1, min_open=True), default=None, help="Tỷ lệ xã đạt chuẩn mong muốn, ví dụ 0.9 / Share of communes wanted, e.g. 0.9.")
 @click.option("--budget", type=click.FloatRange(min=0), default=None, help="Ngân sách tối đa / Maximum budget (chooses the most communes within it).")
+@click.option("--year", type=click.IntRange(2025, 2100), default=None,
+              help="Chỉ tiêu quốc gia của năm này (90% đến 2030, 95% đến 2035) / The national target of this year (90% by 2030, 95% by 2035).")
 @costs_option
 @ruleset_option
 @as_of_option
@@ -120,11 +122,15 @@ def plan_text(result: Plan, lang: Lang) -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default=None, help="Mặc định theo đuôi tệp -o, hoặc bảng / Default: from the -o suffix, else table.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @rulesets_dir_option
-def plan_targets(table: Path, target: int | None, target_share: float | None, budget: float | None, costs: Path | None, ruleset_ref: str | None,
+def plan_targets(table: Path, target: int | None, target_share: float | None, budget: float | None, year: int | None, costs: Path | None, ruleset_ref: str | None,
                  as_of: str | None, lang: Lang, fmt: str | None, output: Path | None, rulesets_dirs: tuple[Path, ...]) -> int:
     """Chọn xã cần nâng chuẩn để đạt chỉ tiêu / Which communes to bring to standard to reach a target."""
+    if year is not None and target is None and target_share is None:
+        from chuanxa.planning.provinces import target_for
+
+        target_share = target_for(year).share
     if target is None and target_share is None and budget is None:
-        raise click.UsageError("cần --target, --target-share hoặc --budget." if lang == "vi" else "give --target, --target-share or --budget.")
+        raise click.UsageError("cần --target, --target-share, --year hoặc --budget." if lang == "vi" else "give --target, --target-share, --year or --budget.")
     fmt = output_format(output, fmt, {".txt": "table", ".json": "json", ".xlsx": "xlsx"}, "table")
     check_output(output, [table])
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)

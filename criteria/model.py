@@ -68,9 +68,9 @@ class SiteRule(_Model):
     """How a station-level input combines across the sites (điểm trạm) of one station, e.g. when `merge` turns
     the stations of merged communes into sites. 1300 predates sites, so each rule is a declared choice."""
 
-    method: AggregateMethod
+    method: Literal["sum", "mean", "all", "any", "min", "max"]  # no weighted mean: sites have no declared weights
     provisional: bool = True
-    note: str
+    note: str = Field(min_length=1)
 
 
 class InputDef(_Model):
