@@ -190,7 +190,11 @@ def _targets_text(result: Any, lang: Lang) -> str:
 @lang_option
 @rulesets_dir_option
 def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> int:
-    """Gộp số liệu các xã sáp nhập và chấm điểm xã mới / Merge predecessors' data into new communes and score them."""
+    """Gộp số liệu các xã sáp nhập và chấm điểm xã mới / Merge predecessors' data into new communes and score them.
+
+    Trạm y tế của các xã cũ trở thành các điểm trạm của một trạm; lệnh nói rõ nhân lực và cơ sở vật chất được gộp
+    thế nào. / The old stations become the sites of one station; says how staffing and facilities were combined.
+    """
     format_from_suffix(output, {".csv": "csv", ".xlsx": "xlsx", ".json": "json"})
     check_output(output, [mapping, data])
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
