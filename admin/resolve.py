@@ -9,9 +9,8 @@ inferred, for every result.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from chuanxa.communes.values import fold, is_blank
 
@@ -79,8 +78,7 @@ def _same_name(official: str, given: Any) -> bool:
     return short_name(official) == short_name(str(given))
 
 
-@dataclass(frozen=True)
-class NoticeText:
+class NoticeText(NamedTuple):
     code: str
     vi: str
     en: str
@@ -88,6 +86,15 @@ class NoticeText:
 
 def region_reason(region: str | None, source: str | None, province: str | None, former_province: str | None, code: str | None) -> tuple[str, str]:
     """Why this region was used, in Vietnamese and English."""
+    if source == "commune_code":
+        issued = admin_units().former_province_of_code(code)
+        return _region_reason(region, source, province, former_province, issued.name if issued else "?", None)
+    return _region_reason(region, source, province, former_province, None, None)
+
+
+@lru_cache(maxsize=1024)
+def _region_reason(region: str | None, source: str | None, province: str | None, former_province: str | None, issued_in: str | None,
+                   code: str | None) -> tuple[str, str]:
     units = admin_units()
     if source == "given" or source is None:
         return ("Vùng kinh tế - xã hội ghi trong số liệu của xã.", "Socio-economic region as given in the commune's data.")
@@ -95,9 +102,7 @@ def region_reason(region: str | None, source: str | None, province: str | None, 
         return (f"Vùng theo tỉnh cũ {former_province} (QĐ 1300 xếp ngưỡng theo 7 vùng cũ).",
                 f"Region of the former province {former_province} (1300's thresholds follow the 7 former regions).")
     if source == "commune_code":
-        issued = units.former_province_of_code(code)
-        name = issued.name if issued else "?"
-        return (f"Vùng theo tỉnh cũ {name}, nơi cấp mã xã {code}.", f"Region of the former province {name}, where commune code {code} was issued.")
+        return (f"Vùng theo tỉnh cũ {issued_in}, nơi cấp mã xã.", f"Region of the former province {issued_in}, where the commune's code was issued.")
     if source == "province":
         return (f"Vùng của tỉnh {province} (mọi tỉnh cũ hợp thành đều thuộc một vùng).", f"Region of {province} (all its former provinces lie in one region).")
     current = units.province(province) if province else None

@@ -50,6 +50,7 @@ class Unit:
     province: int
 
 
+@lru_cache(maxsize=2048)
 def _key(text: str) -> str:
     """A province name as a lookup key: no case, no diacritics, no punctuation, no "Tỉnh"/"Thành phố"."""
     words = re.sub(r"[^0-9a-z]+", " ", fold(text)).strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, computed_field, model_validator
@@ -100,15 +101,28 @@ class CommuneIdentity(_Record):
 
 
 def identity_state(info: Any, as_of: dt.date | None) -> dict[str, Any]:
-    """Every field of the `CommuneIdentity` of a commune's (resolved) `CommuneInfo`, for the engines to build."""
+    """Every field of the `CommuneIdentity` of a commune's (resolved) `CommuneInfo`, for the engines to build.
+
+    The words are shared records (built once per distinct reason or notice): the engines build ~one identity per
+    commune and must not pay for validating the same sentences again."""
     from chuanxa.admin import notices_for, region_reason
 
-    vi, en = region_reason(info.region, info.region_source, info.province, info.former_province, info.code)
-    notices = tuple(Notice(code=n.code, message=Text(vi=n.vi, en=n.en))
+    reason = _text_record(region_reason(info.region, info.region_source, info.province, info.former_province, info.code))
+    notices = tuple(_notice_record(n.code, n.vi, n.en)
                     for n in notices_for(info.code, info.name, info.province, info.former_province, info.former_district, info.former, as_of))
     return {"code": info.code, "name": info.name, "unit_type": info.unit_type, "province": info.province, "province_code": info.province_code,
             "former_province": info.former_province, "former_district": info.former_district, "region_source": info.region_source,
-            "region_reason": Text(vi=vi, en=en), "notices": notices}
+            "region_reason": reason, "notices": notices}
+
+
+@lru_cache(maxsize=4096)
+def _text_record(words: tuple[str, str]) -> Text:
+    return Text.model_construct(vi=words[0], en=words[1])
+
+
+@lru_cache(maxsize=4096)
+def _notice_record(code: str, vi: str, en: str) -> Notice:
+    return Notice.model_construct(code=code, message=Text.model_construct(vi=vi, en=en))
 
 
 class ThresholdUsed(_Record):

@@ -143,7 +143,7 @@ def standing(history: CommuneHistory, on: dt.date, within_months: int = 12, rule
         notes.append(Text(vi=f"Xã mới sáp nhập từ {', '.join(history.former)}: không kế thừa công nhận của các xã cũ.",
                           en=f"Merged from {', '.join(history.former)}: inherits no recognition from the old communes."))
     recognitions = [r for r in records if r.kind == "recognition"]
-    base = {"code": history.code, "name": history.name, "province": history.province}
+    base: dict[str, Any] = {"code": history.code, "name": history.name, "province": history.province}
     if not recognitions:
         return Standing(**base, status="never_recognised", notes=tuple(notes))
     last = recognitions[-1]
