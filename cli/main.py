@@ -25,6 +25,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "merge": ("chuanxa.cli.cmd_plan:merge", "Gộp xã sáp nhập: một trạm, nhiều điểm trạm / Merge communes: one station, several sites"),
     "watch": ("chuanxa.cli.cmd_watch:watch", "Theo dõi cập nhật trực tiếp / Live monitoring of updates"),
     "progress": ("chuanxa.cli.cmd_progress:progress", "Tiến độ đạt chỉ tiêu theo tỉnh / Progress per province towards the target"),
+    "reform-map": ("chuanxa.cli.cmd_reform:reform_map", "Lập tệp gộp xã từ hồ sơ cũ / Draft a merge mapping from old records"),
     "recognitions": ("chuanxa.cli.cmd_recognitions:recognitions", "Theo dõi hạn công nhận đạt chuẩn / Recognition expiry and re-recognition"),
     "report": ("chuanxa.cli.cmd_report:report", "Biểu chấm điểm và báo cáo tổng hợp / Score sheets and summary reports"),
 }

@@ -96,6 +96,9 @@ def _new_identity(identity: CommuneInfo, parts: Sequence[CommuneData]) -> Commun
             formers = {p.commune.former_province for p in parts}
             if len(formers) == 1 and None not in formers:
                 raw["former_province"] = formers.pop()  # all in one former province: its region follows
+    terrains = {p.commune.terrain for p in parts}
+    if identity.terrain is None and len(terrains) == 1 and None not in terrains:
+        raw["terrain"] = terrains.pop()  # all predecessors agree (a drafted mapping may give none)
     raw.setdefault("former", [p.commune.code for p in parts])
     if not identity.sites:
         raw["sites"] = [{"name": f"Điểm trạm {p.commune.name}", "former_commune": p.commune.code} for p in parts]

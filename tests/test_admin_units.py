@@ -160,3 +160,18 @@ def test_an_old_three_level_address_maps_to_the_new_unit() -> None:
 
     found = new_unit_of_old_address("Xã Thiệu Giao", "Huyện Thiệu Hóa", "Tỉnh Thanh Hóa")
     assert found is not None and (found.code, found.name, found.unit_type) == (15853, "Phường Đông Tiến", "phuong")
+
+
+def test_a_table_of_old_records_gives_a_draft_merge_mapping_that_merge_accepts(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("vietnamadminunits", reason="the optional extra chuanxa[old-addresses] is not installed")
+    from chuanxa.cli.main import main
+
+    draft = tmp_path / "gop.yaml"
+    assert main(["reform-map", str(EXAMPLES / "thieu_hoa_2024.csv"), "-o", str(draft)]) == 0
+    import yaml
+
+    merges = {m["new"]["code"]: m["predecessors"] for m in yaml.safe_load(draft.read_text(encoding="utf-8"))["merges"]}
+    assert merges["15778"] == ["16042", "16045", "16060"] and merges["15853"] == ["16036", "16039"]  # Thiệu Tiến; Đông Tiến
+    assert sum(len(p) for p in merges.values()) == 15  # every old commune placed
+    assert main(["merge", str(draft), str(EXAMPLES / "thieu_hoa_2024.csv"), "-o", str(tmp_path / "moi.csv")]) == 0
+    assert "4 điểm trạm" in capsys.readouterr().out  # Xã Thiệu Hóa: four old units, one station
