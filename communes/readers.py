@@ -100,6 +100,11 @@ def _field_error(err: Any, raw: Any, file: str | None, row: int | None, columns:
     plain_vi, plain_en = describe_invalid(err)
     hint = _vi_hint(name)
     value = err.get("input")
+    if name == "province" and isinstance(value, str):  # the did-you-mean of the check, in Vietnamese too
+        from chuanxa.admin.units import suggestions
+
+        close = suggestions(value)
+        hint += f" Có phải là: {', '.join(close)}?" if close else ""
     shown = value if not isinstance(value, (dict, list)) else "…"
     return CommuneDataError(key="data.bad_field", params={"field": name, "value": shown, "expected": plain_en[:1].upper() + plain_en[1:] + ".",
                                                           "expected_vi": hint or (plain_vi[:1].upper() + plain_vi[1:] + ".")}, location=location)

@@ -39,7 +39,7 @@ def write_results_xlsx(batch: BatchResult | SummaryBatch, path: Path, lang: Lang
 
 def _summary_sheet(sheet: Any, results: Sequence[CommuneResult] | Sequence[CommuneSummary], lang: Lang) -> None:
     criteria = [c.id for c in results[0].criteria] if results else []
-    headers = [label("code", lang), label("commune", lang), "Tỉnh" if lang == "vi" else "Province", "Huyện" if lang == "vi" else "District",
+    headers = [label("code", lang), label("commune", lang), "Tỉnh" if lang == "vi" else "Province", "Huyện (cũ)" if lang == "vi" else "Former district",
                label("zone", lang), label("total", lang), label("max", lang), label("share", lang), label("verdict", lang), label("reasons", lang)]
     headers += [f"{label('criterion', lang)} {c}" for c in criteria] + [label("provisional", lang)]
     _header(sheet, headers)
