@@ -94,7 +94,7 @@ def _commune(r: CommuneResult, lang: Lang, L: dict[str, str]) -> dict[str, Any]:
     criteria = []
     for crit in r.criteria:
         inds = [i for i in r.indicators if i.criterion == crit.id]
-        criteria.append({"id": crit.id, "title": crit.title.get(lang), "max": _num(crit.max), "points": _num(crit.points), "floor": _num(crit.floor), "floor_met": crit.floor_met,
+        criteria.append({"id": crit.id, "title": crit.title.get(lang), "max": _num(crit.max), "points": _num(crit.points), "floor": _num(crit.floor) + ("*" if crit.provisional else ""), "floor_met": crit.floor_met,
                          "indicators": [{"id": i.id, "title": i.title.get(lang), "max": _num(i.max), "points": _num(i.points), "status": status_word(i.status.value, lang),
                                          "provisional": i.provisional, "evidence": _evidence(i)} for i in inds]})
     notice = ""
