@@ -115,6 +115,7 @@ def plan_text(result: Plan, lang: Lang) -> str:
 @click.option("--budget", type=click.FloatRange(min=0), default=None, help="Ngân sách tối đa / Maximum budget (chooses the most communes within it).")
 @click.option("--year", type=click.IntRange(2025, 2100), default=None,
               help="Chỉ tiêu quốc gia của năm này (90% đến 2030, 95% đến 2035) / The national target of this year (90% by 2030, 95% by 2035).")
+@click.option("--by-province", is_flag=True, help="Lập kế hoạch riêng cho từng tỉnh (chỉ tiêu đặt theo tỉnh) / Plan each province separately (targets are per province).")
 @costs_option
 @ruleset_option
 @as_of_option
@@ -122,8 +123,8 @@ def plan_text(result: Plan, lang: Lang) -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default=None, help="Mặc định theo đuôi tệp -o, hoặc bảng / Default: from the -o suffix, else table.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @rulesets_dir_option
-def plan_targets(table: Path, target: int | None, target_share: float | None, budget: float | None, year: int | None, costs: Path | None, ruleset_ref: str | None,
-                 as_of: str | None, lang: Lang, fmt: str | None, output: Path | None, rulesets_dirs: tuple[Path, ...]) -> int:
+def plan_targets(table: Path, target: int | None, target_share: float | None, budget: float | None, year: int | None, by_province: bool, costs: Path | None,
+                 ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str | None, output: Path | None, rulesets_dirs: tuple[Path, ...]) -> int:
     """Chọn xã cần nâng chuẩn để đạt chỉ tiêu / Which communes to bring to standard to reach a target."""
     if year is not None and target is None and target_share is None:
         from chuanxa.planning.provinces import target_for
@@ -134,6 +135,8 @@ def plan_targets(table: Path, target: int | None, target_share: float | None, bu
     fmt = output_format(output, fmt, {".txt": "table", ".json": "json", ".xlsx": "xlsx"}, "table")
     check_output(output, [table])
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    if by_province:
+        return _by_province(table, engine, target_share, target, budget, costs, fmt, output, lang)
     result = make_targets(table, engine, target=target, target_share=target_share, budget=budget, costs=costs)
     rejected = result.rejected
     if fmt == "json":
@@ -152,6 +155,23 @@ def plan_targets(table: Path, target: int | None, target_share: float | None, bu
         for error in row.errors:
             click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + str(error[f"message_{lang}"]), fg="red", err=True)
     return EXIT_OK if result.target_met and not rejected else EXIT_SOME_FAILED
+
+
+def _by_province(table: Path, engine: Any, share: float | None, target: int | None, budget: float | None, costs: Path | None, fmt: str,
+                 output: Path | None, lang: Lang) -> int:
+    """plan-targets --by-province: one plan per province against the same share (a count or a budget has no
+    meaning across provinces)."""
+    from chuanxa.planning.provinces import plan_targets_by_province
+
+    if share is None or target is not None or budget is not None or fmt == "xlsx":
+        raise click.UsageError("--by-province cần --target-share hoặc --year (không dùng --target, --budget, xlsx)." if lang == "vi" else
+                               "--by-province takes --target-share or --year (not --target, --budget or xlsx).")
+    plans = plan_targets_by_province(table, engine, target_share=share, costs=costs)
+    if fmt == "json":
+        write_text_output(json.dumps({name: p.model_dump(mode="json") for name, p in plans.items()}, ensure_ascii=False, indent=2), output)
+    else:
+        write_text_output("\n\n".join(f"== {name} ==\n" + _targets_text(p, lang) for name, p in plans.items()), output)
+    return EXIT_OK if all(p.target_met for p in plans.values()) else EXIT_SOME_FAILED
 
 
 def _targets_text(result: Any, lang: Lang) -> str:

@@ -7,10 +7,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from chuanxa.engine.results import CommuneResult, CommuneSummary, Verdict
+
+if TYPE_CHECKING:
+    from .targets import TargetPlan
 
 
 class NationalTarget(BaseModel):
@@ -81,4 +86,27 @@ def _row(province: str | None, code: int | None, district: str | None, members: 
                         target_year=goal.year, target_share=goal.share, target_count=wanted, still_needed=max(0, wanted - recognised), source=goal.source)
 
 
-__all__ = ["NationalTarget", "AreaProgress", "national_targets", "target_for", "progress_by_area"]
+
+
+def plan_targets_by_province(communes: "str | Path | Iterable[Any]", ruleset: Any = None, *, target_share: float,
+                             costs: Any = None) -> dict[str, "TargetPlan"]:
+    """`plan_targets` for each province separately (targets are set per province), province name → plan.
+    A table's rejected rows are counted in no province (they have none that could be trusted)."""
+    from chuanxa.api import as_commune, compiled
+
+    from .targets import plan_targets
+
+    engine = compiled(ruleset)
+    if isinstance(communes, (str, Path)):
+        from chuanxa.communes.readers import read_table
+
+        datas = [row.data for row in read_table(Path(communes), engine.ruleset).rows]
+    else:
+        datas = [as_commune(c) for c in communes]
+    groups: dict[str, list[Any]] = {}
+    for data in datas:
+        groups.setdefault(data.commune.province or "?", []).append(data)
+    return {province: plan_targets(groups[province], engine, target_share=target_share, costs=costs) for province in sorted(groups)}
+
+
+__all__ = ["NationalTarget", "AreaProgress", "national_targets", "target_for", "progress_by_area", "plan_targets_by_province"]

@@ -82,3 +82,19 @@ def test_a_post_reform_province_takes_each_communes_region_from_its_former_provi
     assert [(r.commune.code, r.region, r.commune.unit_type) for r in results] == [
         ("21583", "duyen_hai_nam_trung_bo", "phuong"), ("21730", "duyen_hai_nam_trung_bo", "xa"), ("23947", "tay_nguyen", "xa"), ("24043", "tay_nguyen", "xa")]
     assert all(not r.commune.notices and r.commune.region_source == "commune_code" for r in results)
+
+
+def test_plan_targets_by_province_plans_each_province_against_its_own_target(tmp_path: Path, capsys) -> None:
+    from chuanxa.cli.main import main
+
+    table = tmp_path / "hai-tinh.csv"
+    old = (EXAMPLES / "thieu_hoa_2024.csv").read_text(encoding="utf-8-sig")
+    new = (EXAMPLES / "gia_lai_2026.csv").read_text(encoding="utf-8-sig").split("\n", 1)[1]
+    table.write_text(old.rstrip("\n") + "\n" + new, encoding="utf-8")
+    assert main(["plan-targets", str(table), "--year", "2030", "--by-province", "--format", "json"]) == 0
+    import json
+
+    plans = json.loads(capsys.readouterr().out)
+    assert sorted(plans) == ["Gia Lai", "Thanh Hóa"]
+    assert (plans["Gia Lai"]["communes"], plans["Gia Lai"]["target"]) == (4, 4)  # ceil(0.9 × 4)
+    assert (plans["Thanh Hóa"]["communes"], plans["Thanh Hóa"]["target"]) == (15, 14)
