@@ -98,3 +98,18 @@ def test_plan_targets_by_province_plans_each_province_against_its_own_target(tmp
     assert sorted(plans) == ["Gia Lai", "Thanh Hóa"]
     assert (plans["Gia Lai"]["communes"], plans["Gia Lai"]["target"]) == (4, 4)  # ceil(0.9 × 4)
     assert (plans["Thanh Hóa"]["communes"], plans["Thanh Hóa"]["target"]) == (15, 14)
+
+
+def test_the_results_csv_and_workbook_carry_the_ruleset_warning(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from chuanxa.cli.main import main
+
+    table = tmp_path / "cu.csv"
+    table.write_text("Mã xã,Tên xã,Tỉnh,Địa hình,Khoảng cách (km),Năm đánh giá\n15853,Phường Đông Tiến,Thanh Hóa,đồng bằng,4,2022\n", encoding="utf-8")
+    out_csv, out_xlsx = tmp_path / "kq.csv", tmp_path / "kq.xlsx"
+    main(["batch", str(table), "-o", str(out_csv), "--as-of", "2022"])
+    main(["batch", str(table), "-o", str(out_xlsx), "--as-of", "2022"])
+    assert "KHÔNG DÙNG ĐỂ CÔNG NHẬN" in out_csv.read_text(encoding="utf-8-sig")
+    cells = [str(c.value) for sheet in load_workbook(out_xlsx).worksheets for row in sheet.iter_rows() for c in row if c.value]
+    assert any("KHÔNG DÙNG ĐỂ CÔNG NHẬN" in c for c in cells)
