@@ -46,6 +46,7 @@ def simulate(file: Path, sets: tuple[str, ...], assessments: tuple[str, ...], sw
     assessed = {key: _number(value, "--assess") for key, value in (_pair(text, "--assess") for text in assessments)}
     data = read_commune_file(file)
     engine = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+    _warn_ruleset(engine, lang)
     if sweeps:
         if assessed:
             raise click.UsageError("--sweep không dùng cùng --assess." if lang == "vi" else "--sweep does not combine with --assess.")
@@ -84,6 +85,7 @@ def plan(file: Path, costs: Path | None, ruleset_ref: str | None, as_of: str | N
     """Lộ trình chi phí thấp nhất để xã đạt chuẩn / The cheapest path for FILE to be recognised."""
     data = read_commune_file(file)
     engine = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+    _warn_ruleset(engine, lang)
     result = make_plan(data, engine, CostModel.load(costs) if costs else CostModel())
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
@@ -135,6 +137,7 @@ def plan_targets(table: Path, target: int | None, target_share: float | None, bu
     fmt = output_format(output, fmt, {".txt": "table", ".json": "json", ".xlsx": "xlsx"}, "table")
     check_output(output, [table])
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    _warn_ruleset(engine, lang)
     if by_province:
         return _by_province(table, engine, target_share, target, budget, costs, fmt, output, lang)
     result = make_targets(table, engine, target=target, target_share=target_share, budget=budget, costs=costs)
@@ -218,6 +221,7 @@ def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_o
     format_from_suffix(output, {".csv": "csv", ".xlsx": "xlsx", ".json": "json"})
     check_output(output, [mapping, data])
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    _warn_ruleset(engine, lang)
     read = read_table(data, engine.ruleset) if data.suffix.lower() in (".csv", ".xlsx") else None
     communes = [row.data for row in read.rows] if read else [read_commune_file(data)]
     plan_of_merges = load_mapping(mapping)
@@ -239,6 +243,12 @@ def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_o
                     "indicators await a new appraisal (hence 'incomplete').", fg="yellow", err=True)
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     return EXIT_OK if not batch.rejected else EXIT_SOME_FAILED
+
+
+def _warn_ruleset(engine: Any, lang: Lang) -> None:
+    """The ruleset's own warning (e.g. qd4667, chosen by an old date: not for certification), never silent."""
+    if engine.stamp.warning is not None:
+        click.secho(f"{engine.ruleset.ref}: {engine.stamp.warning.get(lang)}", fg="yellow", err=True)
 
 
 def _sweep_range(text: str) -> tuple[str, list[float]]:
