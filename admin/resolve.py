@@ -38,7 +38,8 @@ def resolve_commune_fields(raw: dict[str, Any]) -> dict[str, Any]:
         named_former = units.former_province(province_text)
         if named_former is not None:  # an old province name: map it, keep what was written
             former = named_former
-            data.setdefault("former_province", province_text)
+            if is_blank(data.get("former_province")):
+                data["former_province"] = province_text
             current = units.provinces[named_former.current]
             data["province"] = current.name
     unit = units.unit(data.get("code"))
@@ -50,6 +51,8 @@ def resolve_commune_fields(raw: dict[str, Any]) -> dict[str, Any]:
         data["province_code"] = current.code
     if is_blank(data.get("unit_type")):
         data["unit_type"] = unit.unit_type if official and unit is not None else unit_type_from_name(data.get("name"))
+    else:  # "Phường", "đặc khu" or an id: the id
+        data["unit_type"] = unit_type_from_name(f"{data['unit_type']} x") or data["unit_type"]
     if not is_blank(data.get("region")):
         data.setdefault("region_source", "given")
         return data

@@ -175,3 +175,9 @@ def test_a_table_of_old_records_gives_a_draft_merge_mapping_that_merge_accepts(t
     assert sum(len(p) for p in merges.values()) == 15  # every old commune placed
     assert main(["merge", str(draft), str(EXAMPLES / "thieu_hoa_2024.csv"), "-o", str(tmp_path / "moi.csv")]) == 0
     assert "4 điểm trạm" in capsys.readouterr().out  # Xã Thiệu Hóa: four old units, one station
+
+
+def test_a_blank_former_province_of_the_template_still_keeps_the_old_name_and_unit_types_are_ids() -> None:
+    info = CommuneInfo(code="1", name="Xã A", province="Bình Định", former_province="", unit_type="Phường")
+    assert (info.province, info.former_province, info.unit_type) == ("Gia Lai", "Bình Định", "phuong")
+    assert CommuneInfo(code="1", name="Xã A", province="Quảng Ngãi", unit_type="đặc khu").unit_type == "dac_khu"
