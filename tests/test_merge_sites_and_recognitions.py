@@ -81,3 +81,26 @@ def test_the_recognitions_command_lists_only_communes_needing_attention(capsys) 
 def test_validity_and_maintenance_are_ruleset_data() -> None:
     validity = chuanxa.load_ruleset("qd1300@2023-03-20").recognition.validity
     assert validity is not None and (validity.years, validity.maintenance_every_years) == (3, 1)
+
+
+def test_a_csv_history_with_one_row_per_decision_reads_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "lich-su.csv"
+    path.write_text("Mã xã,Tên xã,Tỉnh,Xã cũ,Số quyết định,Ngày,Cơ quan ban hành,Bộ tiêu chí,Điểm\n"
+                    "15820,Xã Thiệu Toán,Thanh Hóa,,1234/QĐ-UBND,15/06/2023,UBND tỉnh Thanh Hóa,qd1300@2023-03-20,\"84,5\"\n"
+                    "15835,Xã Thiệu Trung,Thanh Hóa,,,,,,\n"
+                    "15853,Phường Đông Tiến,Thanh Hóa,16036; 16039,987/QĐ-UBND,10/05/2022,UBND tỉnh Thanh Hóa,qd4667@2014-11-07,82\n", encoding="utf-8")
+    rows = {s.code: s for s in standings(load_histories(path), dt.date(2026, 3, 1))}
+    assert (rows["15820"].status, rows["15820"].score, rows["15820"].expires) == ("expiring", 84.5, dt.date(2026, 6, 15))
+    assert rows["15835"].status == "never_recognised" and rows["15853"].status == "never_recognised"
+
+
+def test_a_bad_date_in_a_history_is_a_located_error(tmp_path: Path) -> None:
+    import pytest
+
+    from chuanxa.errors import CommuneDataError
+
+    path = tmp_path / "lich-su.yaml"
+    path.write_text("communes:\n  - {code: '1', name: Xã A, recognitions: [{decision: '1/QĐ', date: 'hôm qua'}]}\n", encoding="utf-8")
+    with pytest.raises(CommuneDataError) as caught:
+        load_histories(path)
+    assert caught.value.location.file == str(path) and "recognitions" in caught.value.location.path
