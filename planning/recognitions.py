@@ -86,6 +86,7 @@ class Standing(BaseModel):
 def load_histories(path: Path) -> list[CommuneHistory]:
     """Commune histories from YAML/JSON (`communes: [{code, name, …, recognitions: […]}]`) or a CSV with one row
     per record (columns code, name, province, former, decision, date, body, ruleset, score, kind)."""
+    where = 0
     try:
         if path.suffix.lower() == ".csv":
             return _from_csv(path)
@@ -96,9 +97,15 @@ def load_histories(path: Path) -> list[CommuneHistory]:
 
             raw = strip(load_yaml_file(path))
         items = raw.get("communes") if isinstance(raw, dict) else raw
-        return [CommuneHistory.model_validate(item) for item in items or ()]
+        histories = []
+        for index, item in enumerate(items or ()):
+            where = index
+            histories.append(CommuneHistory.model_validate(item))
+        return histories
     except ValidationError as exc:
         first = exc.errors()[0]
+        loc = first["loc"] if path.suffix.lower() == ".csv" else ("communes", where, *first["loc"])
+        first = {**first, "loc": loc}
         field = ".".join(str(p) for p in first["loc"])
         raise CommuneDataError(key="data.bad_field", params={"field": field, "value": first.get("input"), "expected": first["msg"],
                                                              "expected_vi": "Kiểm tra tệp lịch sử công nhận (số quyết định, ngày dạng 2023-06-15 hoặc 15/06/2023)."},
