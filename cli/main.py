@@ -31,12 +31,18 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _version_message() -> str:
-    """`chuanxa --version`: the program and the packages that hold the administrative unit lists."""
+def _print_version(ctx: click.Context, value: bool) -> None:
+    """`chuanxa --version`: the program and the packages that hold the administrative unit lists (imported
+    only when asked, so that other commands start fast)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
     from chuanxa.admin.units import versions
 
-    units = ", ".join(f"{name} {version}" for name, version in versions().items())
-    return f"%(prog)s %(version)s (đơn vị hành chính / administrative units: {units})"
+    units = ", ".join(f"{name} {number}" for name, number in versions().items())
+    click.echo(f"chuanxa {version('chuanxa')} (đơn vị hành chính / administrative units: {units})")
+    ctx.exit(0)
 
 
 class LazyGroup(click.Group):
@@ -59,7 +65,8 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
-@click.version_option(package_name="chuanxa", message=_version_message())
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, value: _print_version(ctx, value),
+              help="Phiên bản và gói danh sách đơn vị hành chính / Version, and the packages holding the unit lists.")
 def cli() -> None:
     """chuanxa — chấm điểm Bộ tiêu chí quốc gia về y tế xã, cho trạm y tế xã, phường, đặc khu, trung tâm y tế khu vực
     và Sở Y tế (34 tỉnh, thành phố sau sắp xếp năm 2025; vẫn đọc hồ sơ cũ có huyện, tên tỉnh cũ, mã cũ).
