@@ -12,9 +12,9 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from chuanxa.communes.values import fold, is_blank
+from chuanxa.communes.values import is_blank
 
-from .units import REFORM_DATE, admin_units, short_name, unit_type_from_name, unit_type_words
+from .units import REFORM_DATE, admin_units, short_name, unit_type_from_name
 
 #: Why a region was used: given in the data; from the former province; from the former province a commune code
 #: was issued in; from a province whose former provinces all lie in one region; or unknown.
@@ -141,13 +141,9 @@ def notices_for(code: str, name: str, province: str | None, former_province: str
     return tuple(found)
 
 
-def type_words(unit_type: str | None) -> str:
-    return unit_type_words(unit_type)
-
-
 def known_province(text: str) -> bool:
     units = admin_units()
     return units.province(text) is not None or units.former_province(text) is not None
 
 
-__all__ = ["resolve_commune_fields", "region_reason", "notices_for", "NoticeText", "REGION_SOURCES", "known_province", "fold", "type_words"]
+__all__ = ["resolve_commune_fields", "region_reason", "notices_for", "NoticeText", "REGION_SOURCES", "known_province"]

@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
-
 from chuanxa.communes.values import fold
 
 #: The day the two-level local government began (communes merged, districts abolished) [S].
@@ -164,10 +162,6 @@ def suggestions(text: str, limit: int = 3) -> list[str]:
     names = admin_units().province_names()
     keys = {_key(n): n for n in names}
     return [keys[k] for k in difflib.get_close_matches(_key(text), list(keys), n=limit, cutoff=0.6)]
-
-
-def as_dict(unit: Any) -> dict[str, Any]:
-    return dict(unit.__dict__)
 
 
 __all__ = ["AdminUnits", "FormerProvince", "Province", "Unit", "REFORM_DATE", "UNIT_TYPES", "admin_units", "unit_type_from_name",
