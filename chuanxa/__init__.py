@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
+    "AreaProgress": "chuanxa.planning.provinces",
     "AssessedEntry": "chuanxa.communes.model",
     "BatchResult": "chuanxa.engine.results",
     "ChuanxaError": "chuanxa.errors",
@@ -38,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "MergeMapping": "chuanxa.planning",
     "NoRulesetInForceError": "chuanxa.errors",
     "OutputError": "chuanxa.errors",
+    "Notice": "chuanxa.engine.results",
     "Plan": "chuanxa.planning",
     "PlanStep": "chuanxa.planning",
     "Reason": "chuanxa.engine.results",
@@ -46,6 +48,8 @@ _EXPORTS: dict[str, str] = {
     "RulesetError": "chuanxa.errors",
     "RulesetNotFoundError": "chuanxa.errors",
     "Simulation": "chuanxa.planning",
+    "Site": "chuanxa.communes.model",
+    "Standing": "chuanxa.planning.recognitions",
     "Status": "chuanxa.engine.results",
     "SummaryBatch": "chuanxa.engine.results",
     "Sweep": "chuanxa.planning",
@@ -55,21 +59,26 @@ _EXPORTS: dict[str, str] = {
     "compiled": "chuanxa.api",
     "evaluator": "chuanxa.api",
     "frange": "chuanxa.planning",
+    "load_histories": "chuanxa.planning.recognitions",
     "load_mapping": "chuanxa.planning",
     "load_ruleset": "chuanxa.api",
     "merge_communes": "chuanxa.planning",
+    "merge_details": "chuanxa.planning.merge",
     "plan": "chuanxa.planning",
     "plan_targets": "chuanxa.planning",
+    "progress_by_area": "chuanxa.planning.provinces",
     "registry": "chuanxa.api",
     "render_report": "chuanxa.reports.render",
     "score": "chuanxa.api",
     "score_many": "chuanxa.api",
     "simulate": "chuanxa.planning",
+    "standings": "chuanxa.planning.recognitions",
     "summarise_many": "chuanxa.api",
     "sweep": "chuanxa.planning",
 }
 
 __all__ = [
+    "AreaProgress",
     "AssessedEntry",
     "BatchResult",
     "ChuanxaError",
@@ -91,6 +100,7 @@ __all__ = [
     "MergeMapping",
     "NoRulesetInForceError",
     "OutputError",
+    "Notice",
     "Plan",
     "PlanStep",
     "Reason",
@@ -99,6 +109,8 @@ __all__ = [
     "RulesetError",
     "RulesetNotFoundError",
     "Simulation",
+    "Site",
+    "Standing",
     "Status",
     "SummaryBatch",
     "Sweep",
@@ -108,16 +120,20 @@ __all__ = [
     "compiled",
     "evaluator",
     "frange",
+    "load_histories",
     "load_mapping",
     "load_ruleset",
     "merge_communes",
+    "merge_details",
     "plan",
     "plan_targets",
+    "progress_by_area",
     "registry",
     "render_report",
     "score",
     "score_many",
     "simulate",
+    "standings",
     "summarise_many",
     "sweep",
 ]
@@ -147,3 +163,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.errors import ChuanxaError as ChuanxaError, CommuneDataError as CommuneDataError, CostsFileError as CostsFileError, EngineUnavailableError as EngineUnavailableError, ExpressionError as ExpressionError, NoRulesetInForceError as NoRulesetInForceError, OutputError as OutputError, RulesetError as RulesetError, RulesetNotFoundError as RulesetNotFoundError
     from chuanxa.planning import CostModel as CostModel, MergeMapping as MergeMapping, Plan as Plan, PlanStep as PlanStep, Simulation as Simulation, Sweep as Sweep, TargetPlan as TargetPlan, frange as frange, load_mapping as load_mapping, merge_communes as merge_communes, plan as plan, plan_targets as plan_targets, simulate as simulate, sweep as sweep
     from chuanxa.reports.render import render_report as render_report
+    from chuanxa.communes.model import Site as Site
+    from chuanxa.engine.results import Notice as Notice
+    from chuanxa.planning.merge import merge_details as merge_details
+    from chuanxa.planning.provinces import AreaProgress as AreaProgress, progress_by_area as progress_by_area
+    from chuanxa.planning.recognitions import Standing as Standing, load_histories as load_histories, standings as standings

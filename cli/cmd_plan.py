@@ -17,7 +17,7 @@ from chuanxa.errors import ChuanxaError
 from chuanxa.messages import Lang
 from chuanxa.outputs.labels import label, verdict_word
 from chuanxa.outputs.table import batch_table
-from chuanxa.planning import CostModel, load_mapping, merge_communes, plan as make_plan, plan_targets as make_targets, simulate as make_simulation
+from chuanxa.planning import CostModel, load_mapping, merge_details, plan as make_plan, plan_targets as make_targets, simulate as make_simulation
 from chuanxa.planning.plan import Plan
 from chuanxa.planning.sweep import Sweep, frange, sweep as make_sweep
 
@@ -46,6 +46,7 @@ def simulate(file: Path, sets: tuple[str, ...], assessments: tuple[str, ...], sw
     assessed = {key: _number(value, "--assess") for key, value in (_pair(text, "--assess") for text in assessments)}
     data = read_commune_file(file)
     engine = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+    _warn_ruleset(engine, lang)
     if sweeps:
         if assessed:
             raise click.UsageError("--sweep không dùng cùng --assess." if lang == "vi" else "--sweep does not combine with --assess.")
@@ -84,6 +85,7 @@ def plan(file: Path, costs: Path | None, ruleset_ref: str | None, as_of: str | N
     """Lộ trình chi phí thấp nhất để xã đạt chuẩn / The cheapest path for FILE to be recognised."""
     data = read_commune_file(file)
     engine = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+    _warn_ruleset(engine, lang)
     result = make_plan(data, engine, CostModel.load(costs) if costs else CostModel())
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
@@ -113,6 +115,9 @@ def plan_text(result: Plan, lang: Lang) -> str:
 @click.option("--target", type=click.IntRange(min=1), default=None, help="Số xã đạt chuẩn mong muốn (tổng) / Recognised communes wanted in total.")
 @click.option("--target-share", type=click.FloatRange(0, 1, min_open=True), default=None, help="Tỷ lệ xã đạt chuẩn mong muốn, ví dụ 0.9 / Share of communes wanted, e.g. 0.9.")
 @click.option("--budget", type=click.FloatRange(min=0), default=None, help="Ngân sách tối đa / Maximum budget (chooses the most communes within it).")
+@click.option("--year", type=click.IntRange(2025, 2100), default=None,
+              help="Chỉ tiêu quốc gia của năm này (90% đến 2030, 95% đến 2035) / The national target of this year (90% by 2030, 95% by 2035).")
+@click.option("--by-province", is_flag=True, help="Lập kế hoạch riêng cho từng tỉnh (chỉ tiêu đặt theo tỉnh) / Plan each province separately (targets are per province).")
 @costs_option
 @ruleset_option
 @as_of_option
@@ -120,14 +125,21 @@ def plan_text(result: Plan, lang: Lang) -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default=None, help="Mặc định theo đuôi tệp -o, hoặc bảng / Default: from the -o suffix, else table.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @rulesets_dir_option
-def plan_targets(table: Path, target: int | None, target_share: float | None, budget: float | None, costs: Path | None, ruleset_ref: str | None,
-                 as_of: str | None, lang: Lang, fmt: str | None, output: Path | None, rulesets_dirs: tuple[Path, ...]) -> int:
+def plan_targets(table: Path, target: int | None, target_share: float | None, budget: float | None, year: int | None, by_province: bool, costs: Path | None,
+                 ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str | None, output: Path | None, rulesets_dirs: tuple[Path, ...]) -> int:
     """Chọn xã cần nâng chuẩn để đạt chỉ tiêu / Which communes to bring to standard to reach a target."""
+    if year is not None and target is None and target_share is None:
+        from chuanxa.planning.provinces import target_for
+
+        target_share = target_for(year).share
     if target is None and target_share is None and budget is None:
-        raise click.UsageError("cần --target, --target-share hoặc --budget." if lang == "vi" else "give --target, --target-share or --budget.")
+        raise click.UsageError("cần --target, --target-share, --year hoặc --budget." if lang == "vi" else "give --target, --target-share, --year or --budget.")
     fmt = output_format(output, fmt, {".txt": "table", ".json": "json", ".xlsx": "xlsx"}, "table")
     check_output(output, [table])
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    _warn_ruleset(engine, lang)
+    if by_province:
+        return _by_province(table, engine, target_share, target, budget, costs, fmt, output, lang)
     result = make_targets(table, engine, target=target, target_share=target_share, budget=budget, costs=costs)
     rejected = result.rejected
     if fmt == "json":
@@ -146,6 +158,23 @@ def plan_targets(table: Path, target: int | None, target_share: float | None, bu
         for error in row.errors:
             click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + str(error[f"message_{lang}"]), fg="red", err=True)
     return EXIT_OK if result.target_met and not rejected else EXIT_SOME_FAILED
+
+
+def _by_province(table: Path, engine: Any, share: float | None, target: int | None, budget: float | None, costs: Path | None, fmt: str,
+                 output: Path | None, lang: Lang) -> int:
+    """plan-targets --by-province: one plan per province against the same share (a count or a budget has no
+    meaning across provinces)."""
+    from chuanxa.planning.provinces import plan_targets_by_province
+
+    if share is None or target is not None or budget is not None or fmt == "xlsx":
+        raise click.UsageError("--by-province cần --target-share hoặc --year (không dùng --target, --budget, xlsx)." if lang == "vi" else
+                               "--by-province takes --target-share or --year (not --target, --budget or xlsx).")
+    plans = plan_targets_by_province(table, engine, target_share=share, costs=costs)
+    if fmt == "json":
+        write_text_output(json.dumps({name: p.model_dump(mode="json") for name, p in plans.items()}, ensure_ascii=False, indent=2), output)
+    else:
+        write_text_output("\n\n".join(f"== {name} ==\n" + _targets_text(p, lang) for name, p in plans.items()), output)
+    return EXIT_OK if all(p.target_met for p in plans.values()) else EXIT_SOME_FAILED
 
 
 def _targets_text(result: Any, lang: Lang) -> str:
@@ -185,19 +214,27 @@ def _targets_text(result: Any, lang: Lang) -> str:
 @raw_csv_option
 @rulesets_dir_option
 def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, raw_csv: bool, rulesets_dirs: tuple[Path, ...]) -> int:
-    """Gộp số liệu các xã sáp nhập và chấm điểm xã mới / Merge predecessors' data into new communes and score them."""
+    """Gộp số liệu các xã sáp nhập và chấm điểm xã mới / Merge predecessors' data into new communes and score them.
+
+    Trạm y tế của các xã cũ trở thành các điểm trạm của một trạm; lệnh nói rõ nhân lực và cơ sở vật chất được gộp
+    thế nào. / The old stations become the sites of one station; says how staffing and facilities were combined.
+    """
     format_from_suffix(output, {".csv": "csv", ".xlsx": "xlsx", ".json": "json"})
     check_output(output, [mapping, data])
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    _warn_ruleset(engine, lang)
     read = read_table(data, engine.ruleset) if data.suffix.lower() in (".csv", ".xlsx") else None
     communes = [row.data for row in read.rows] if read else [read_commune_file(data)]
     plan_of_merges = load_mapping(mapping)
-    merged = merge_communes(plan_of_merges, communes, engine.ruleset, source=str(mapping))
+    details = merge_details(plan_of_merges, communes, engine.ruleset, source=str(mapping))
+    merged = [item.data for item in details]
     from chuanxa.outputs.communes_out import write_communes
 
     write_communes(merged, output, engine.ruleset, protect=not raw_csv)
     batch = score_many(merged, engine)
     click.echo(batch_table(batch, lang))
+    for item in details:  # how each station's sites were combined: never summed silently
+        click.echo("\n".join(["", *(("  " if n else "") + note.get(lang) for n, note in enumerate(item.notes))]))
     predecessors = {code for entry in plan_of_merges.merges for code in entry.predecessors}
     dropped = sum(len(c.assessed) for c in communes if c.commune.code in predecessors)
     if dropped:
@@ -207,6 +244,12 @@ def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_o
                     "indicators await a new appraisal (hence 'incomplete').", fg="yellow", err=True)
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     return EXIT_OK if not batch.rejected else EXIT_SOME_FAILED
+
+
+def _warn_ruleset(engine: Any, lang: Lang) -> None:
+    """The ruleset's own warning (e.g. qd4667, chosen by an old date: not for certification), never silent."""
+    if engine.stamp.warning is not None:
+        click.secho(f"{engine.ruleset.ref}: {engine.stamp.warning.get(lang)}", fg="yellow", err=True)
 
 
 def _sweep_range(text: str) -> tuple[str, list[float]]:

@@ -18,7 +18,7 @@ from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, outpu
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "html", "pdf"]), default=None, help="Mặc định theo đuôi tệp -o / Default: from the -o suffix.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Tệp báo cáo / Report file.")
-@click.option("--target-share", type=float, default=None, help="Chỉ tiêu tỷ lệ xã đạt chuẩn, ví dụ 0.9 / Target share of recognised communes.")
+@click.option("--target-share", type=float, default=None, help="Chỉ tiêu tỷ lệ xã đạt chuẩn của tỉnh, ví dụ 0.9 (90% năm 2030) / The province's target share, e.g. 0.9 (90% by 2030).")
 @click.option("--title", default=None, help="Tiêu đề báo cáo / Report title.")
 @ruleset_option
 @as_of_option

@@ -130,6 +130,17 @@ def audit(ref: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> None:
     rows = [[ind.id, ruleset.criterion_of(ind.id).id, _clip(ind.title.get(lang), 50), f"{ind.max_points:g}", _clip(ind.source, 40), _clip(ind.note or "", 70)] for ind in ruleset.indicators if ind.provisional]
     click.echo(f"{ruleset.ref}: {len(rows)}/{len(ruleset.indicators)} " + ("chỉ tiêu tạm thời" if lang == "vi" else "provisional indicators"))
     click.echo(tabulate(rows, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("max", lang), label("source", lang), label("note", lang)], tablefmt="simple"))
+    vi = lang == "vi"
+    if ruleset.ruleset.warning is not None:
+        click.echo("\n!! " + ruleset.ruleset.warning.get(lang))
+    criteria = [[c.id, _clip(c.title.get(lang), 50), f"{c.max_points:g}", _clip(c.note or "", 70)] for c in ruleset.criteria if c.provisional]
+    if criteria:
+        click.echo(f"\n{len(criteria)} " + ("tiêu chí có điểm (và mức sàn 50%) tạm thời" if vi else "criteria with provisional points (and 50% floors)"))
+        click.echo(tabulate(criteria, headers=[label("criterion", lang), label("title", lang), label("max", lang), label("note", lang)], tablefmt="simple"))
+    sites = [[name, spec.sites.method, _clip(spec.sites.note, 80)] for name, spec in ruleset.inputs.items() if spec.sites is not None and spec.sites.provisional]
+    if sites:
+        click.echo(f"\n{len(sites)} " + ("cách gộp theo điểm trạm tạm thời" if vi else "provisional rules for combining a station's sites"))
+        click.echo(tabulate(sites, headers=["input", "method", label("note", lang)], tablefmt="simple"))
 
 
 def _load_for_viewing(ref: str | None, rulesets_dirs: tuple[Path, ...]) -> Ruleset:

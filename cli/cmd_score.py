@@ -148,6 +148,10 @@ def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, singl
 
 
 def _report_rejected(batch: BatchResult | SummaryBatch, lang: Lang) -> None:
+    items = batch.results if isinstance(batch, BatchResult) else batch.summaries
+    warnings = {item.ruleset.warning.get(lang) for item in items if item.ruleset.warning is not None}
+    for warning in sorted(warnings):  # e.g. qd4667 chosen by an old as_of: never silently
+        click.secho(f"{item_ref(items, warning, lang)}: {warning}", fg="yellow", err=True)
     if batch.unknown_columns:
         click.secho(("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns), fg="yellow", err=True)
         for column, hints in batch.column_hints.items():
@@ -158,6 +162,12 @@ def _report_rejected(batch: BatchResult | SummaryBatch, lang: Lang) -> None:
     for rejected in batch.rejected:
         for error in rejected.errors:
             click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + str(error.get(f"message_{lang}")), fg="red", err=True)
+
+
+def item_ref(items: Any, warning: str, lang: Lang) -> str:
+    """The rulesets (family@version) whose warning is `warning`."""
+    refs = sorted({f"{i.ruleset.id}@{i.ruleset.version.isoformat()}" for i in items if i.ruleset.warning is not None and i.ruleset.warning.get(lang) == warning})
+    return ", ".join(refs)
 
 
 def _exit_code(batch: BatchResult | SummaryBatch, fail_below: bool) -> int:

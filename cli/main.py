@@ -22,10 +22,27 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("chuanxa.cli.cmd_plan:simulate", "Mô phỏng nếu thay đổi số liệu / What-if simulation"),
     "plan": ("chuanxa.cli.cmd_plan:plan", "Lộ trình rẻ nhất để đạt chuẩn / Cheapest path to recognition"),
     "plan-targets": ("chuanxa.cli.cmd_plan:plan_targets", "Chọn xã để đạt chỉ tiêu / Choose communes to reach a target"),
-    "merge": ("chuanxa.cli.cmd_plan:merge", "Gộp số liệu xã sáp nhập / Merge data of merged communes"),
+    "merge": ("chuanxa.cli.cmd_plan:merge", "Gộp xã sáp nhập: một trạm, nhiều điểm trạm / Merge communes: one station, several sites"),
     "watch": ("chuanxa.cli.cmd_watch:watch", "Theo dõi cập nhật trực tiếp / Live monitoring of updates"),
+    "progress": ("chuanxa.cli.cmd_progress:progress", "Tiến độ đạt chỉ tiêu theo tỉnh / Progress per province towards the target"),
+    "reform-map": ("chuanxa.cli.cmd_reform:reform_map", "Lập tệp gộp xã từ hồ sơ cũ / Draft a merge mapping from old records"),
+    "recognitions": ("chuanxa.cli.cmd_recognitions:recognitions", "Theo dõi hạn công nhận đạt chuẩn / Recognition expiry and re-recognition"),
     "report": ("chuanxa.cli.cmd_report:report", "Biểu chấm điểm và báo cáo tổng hợp / Score sheets and summary reports"),
 }
+
+
+def _print_version(ctx: click.Context, value: bool) -> None:
+    """`chuanxa --version`: the program and the packages that hold the administrative unit lists (imported
+    only when asked, so that other commands start fast)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    from chuanxa.admin.units import versions
+
+    units = ", ".join(f"{name} {number}" for name, number in versions().items())
+    click.echo(f"chuanxa {version('chuanxa')} (đơn vị hành chính / administrative units: {units})")
+    ctx.exit(0)
 
 
 class LazyGroup(click.Group):
@@ -48,12 +65,15 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
-@click.version_option(package_name="chuanxa")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, value: _print_version(ctx, value),
+              help="Phiên bản và gói danh sách đơn vị hành chính / Version, and the packages holding the unit lists.")
 def cli() -> None:
-    """chuanxa — chấm điểm Bộ tiêu chí quốc gia về y tế xã.
+    """chuanxa — chấm điểm Bộ tiêu chí quốc gia về y tế xã, cho trạm y tế xã, phường, đặc khu, trung tâm y tế khu vực
+    và Sở Y tế (34 tỉnh, thành phố sau sắp xếp năm 2025; vẫn đọc hồ sơ cũ có huyện, tên tỉnh cũ, mã cũ).
 
-    Scores Vietnamese communes against the national commune-health criteria (QĐ 1300/QĐ-BYT and earlier).
-    Run `chuanxa COMMAND --help` for each command.
+    Scores Vietnamese communes against the national commune-health criteria (QĐ 1300/QĐ-BYT and earlier), for
+    commune health stations, regional health centres and provincial Departments of Health; follows the 2025
+    reform and still reads old records. Run `chuanxa COMMAND --help` for each command.
     """
 
 

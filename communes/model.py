@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import re
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from chuanxa.criteria.model import Id
@@ -52,16 +52,53 @@ Text = Annotated[str, AfterValidator(_printable)]
 OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none), BeforeValidator(_as_text), AfterValidator(_printable)]
 
 
+def _text_list(value: Any) -> Any:
+    """A list written in one table cell, "16039; 16040; Xã Thiệu Đô", as a list."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace("\n", ";").split(";") if part.strip()]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [_as_text(value)]
+    return [_as_text(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
+class Site(BaseModel):
+    """A site (điểm trạm) of the commune's health station, e.g. the station of a commune merged into it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Text = Field(min_length=1)
+    former_commune: OptionalText = None  # the old commune (code or name) whose station this site was
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"name": data} if isinstance(data, str) else data
+
+
+def _sites(value: Any) -> Any:
+    return _text_list(value) if isinstance(value, str) else value
+
+
 class CommuneInfo(BaseModel):
-    """Identity and classification of a commune (ids of shared/reference/ids.md or Vietnamese names)."""
+    """Identity and classification of a commune (ids of docs/ids.md or Vietnamese names).
+
+    The place is resolved against the official lists (`chuanxa.admin`): a former province name is mapped to the
+    current province and kept as `former_province`; `district` (old records) is kept as `former_district`; the
+    unit type and, unless given, the 1300 region are filled in, with `region_source` saying why."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     code: Annotated[str, BeforeValidator(_as_text), AfterValidator(_printable)] = Field(min_length=1)
     name: Text = Field(min_length=1)
+    unit_type: OptionalText = None  # "xa", "phuong", "dac_khu" (or "thi_tran" in old records)
     province: OptionalText = None
-    district: OptionalText = None
+    province_code: int | None = None
+    former_province: OptionalText = None
+    former_district: OptionalText = None
+    former: Annotated[tuple[str, ...], BeforeValidator(_text_list)] = ()  # predecessor communes (codes or names), where known
+    sites: Annotated[tuple[Site, ...], BeforeValidator(_sites)] = ()
     region: OptionalText = None
+    region_source: OptionalText = None
     terrain: OptionalText = None
     distance_km: Annotated[float | None, BeforeValidator(_number_text), BeforeValidator(_blank_to_none)] = Field(default=None, ge=0, allow_inf_nan=False)
     difficult_terrain: Annotated[bool, BeforeValidator(lambda v: False if v is None else v)] = False
@@ -76,6 +113,32 @@ class CommuneInfo(BaseModel):
             data = dict(data)
             data["difficult_terrain"] = parse_yes_no(data["difficult_terrain"])
         return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _place(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        from chuanxa.admin import resolve_commune_fields
+
+        return resolve_commune_fields(data)
+
+    @field_validator("province")
+    @classmethod
+    def _known_province(cls, value: str | None) -> str | None:
+        from chuanxa.admin.resolve import known_province
+        from chuanxa.admin.units import suggestions
+
+        if value is not None and not known_province(value):
+            close = suggestions(value)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise ValueError(f"not a province of Viet Nam, current (34) or former (63).{hint}")
+        return value
+
+    @property
+    def district(self) -> str | None:
+        """The district of an old record (districts were abolished on 1 July 2025); same as `former_district`."""
+        return self.former_district
 
 
 class AssessedEntry(BaseModel):

@@ -30,6 +30,11 @@ COMMUNE_HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("name", "ten xa", "xa", "ten", "commune", "commune name", "ten don vi"),
     "province": ("province", "tinh", "tinh/thanh pho", "tinh thanh pho"),
     "district": ("district", "huyen", "quan/huyen", "quan huyen"),
+    "former_district": ("former district", "huyen cu", "huyen (cu)", "quan/huyen cu"),
+    "former_province": ("former province", "tinh cu", "tinh (cu)", "tinh truoc sap nhap"),
+    "unit_type": ("unit type", "loai don vi", "loai", "xa/phuong"),
+    "former": ("former communes", "xa cu", "cac xa cu", "don vi cu", "xa truoc sap nhap"),
+    "sites": ("sites", "diem tram", "cac diem tram"),
     "region": ("region", "vung kinh te xa hoi", "vung kinh te - xa hoi", "vung kt-xh", "socio-economic region"),
     "terrain": ("terrain", "dia hinh"),
     "distance_km": ("distance km", "distance", "khoang cach", "khoang cach km", "khoang cach den benh vien"),
@@ -89,13 +94,19 @@ def _field_error(err: Any, raw: Any, file: str | None, row: int | None, columns:
     plain_vi, plain_en = describe_invalid(err)
     hint = _vi_hint(name)
     value = err.get("input")
+    if name == "province" and isinstance(value, str):  # the did-you-mean of the check, in Vietnamese too
+        from chuanxa.admin.units import suggestions
+
+        close = suggestions(value)
+        hint += f" Có phải là: {', '.join(close)}?" if close else ""
     shown = value if not isinstance(value, (dict, list)) else "…"
     return CommuneDataError(key="data.bad_field", params={"field": name, "value": shown, "expected": plain_en[:1].upper() + plain_en[1:] + ".",
                                                           "expected_vi": hint or (plain_vi[:1].upper() + plain_vi[1:] + ".")}, location=location)
 
 
 _TOP_FIELDS = ("commune", "as_of", "values", "assessed", "ruleset")
-_COMMUNE_FIELDS = ("code", "name", "province", "district", "region", "terrain", "distance_km", "difficult_terrain", "zone")
+_COMMUNE_FIELDS = ("code", "name", "unit_type", "province", "former_province", "district", "former_district", "former", "sites", "region", "terrain",
+                   "distance_km", "difficult_terrain", "zone")
 
 
 def _vi_hint(field_name: str) -> str:
@@ -105,6 +116,7 @@ def _vi_hint(field_name: str) -> str:
         "difficult_terrain": "Ghi có hoặc không.",
         "as_of": "Ghi năm (ví dụ 2024) hoặc ngày (2024-12-31 hay 31/12/2024).",
         "points": "Điểm là một số.",
+        "province": "Ghi tên tỉnh, thành phố hiện nay (34) hoặc tên tỉnh cũ trước 01/7/2025 (63), ví dụ Thanh Hóa, Gia Lai, Bình Định.",
     }.get(field_name, "")
 
 

@@ -64,6 +64,15 @@ class Choice(_Model):
         return {"id": data, "vi": str(data), "en": str(data)} if isinstance(data, (str, int)) else data
 
 
+class SiteRule(_Model):
+    """How a station-level input combines across the sites (điểm trạm) of one station, e.g. when `merge` turns
+    the stations of merged communes into sites. 1300 predates sites, so each rule is a declared choice."""
+
+    method: Literal["sum", "mean", "all", "any", "min", "max"]  # no weighted mean: sites have no declared weights
+    provisional: bool = True
+    note: str = Field(min_length=1)
+
+
 class InputDef(_Model):
     """One item of commune data that rules read, or a value derived from others by `expr`."""
 
@@ -75,6 +84,7 @@ class InputDef(_Model):
     help: Text | None = None
     choices: tuple[Choice, ...] | None = None
     aggregate: Aggregation | None = None
+    sites: SiteRule | None = None  # a station-level input: how it combines across the station's sites
     expr: str | None = None
     source: str | None = None
     note: str | None = None
@@ -246,9 +256,21 @@ class Criterion(_Model):
     id: Id
     title: Text
     max_points: float = Field(gt=0)
+    provisional: bool = False  # the criterion's own points (and so its 50% floor) are not confirmed
     source: str | None = None
     note: str | None = None
     indicators: tuple[Indicator, ...] = Field(min_length=1)
+
+
+class Validity(_Model):
+    """How long a recognition lasts and how it is kept: `years` from the decision date, a `maintenance` check
+    every so many years in between (duy trì), then re-recognition (công nhận lại)."""
+
+    years: int = Field(gt=0)
+    maintenance_every_years: int | None = Field(default=None, gt=0)
+    renewal: Literal["re_recognition"] = "re_recognition"
+    source: str | None = None
+    note: str | None = None
 
 
 class Recognition(_Model):
@@ -258,6 +280,7 @@ class Recognition(_Model):
     min_criterion_share: float = Field(default=0.5, ge=0, le=1)
     knockouts: bool = True
     not_applicable: Literal["exclude", "award"] = "exclude"
+    validity: Validity | None = None
     source: str | None = None
     note: str | None = None
 
@@ -275,6 +298,7 @@ class Metadata(_Model):
     total_points: float = Field(gt=0)
     source: str | None = None
     note: str | None = None
+    warning: Text | None = None  # shown in every output that uses the ruleset (e.g. "not for certification")
 
     @property
     def ref(self) -> str:

@@ -21,6 +21,7 @@ from .recognition import CriterionShape, judge
 from .fast import NO_VALUES, construct, intern, set_extra, set_fields_set, set_private, set_state
 from .results import (
     CommuneIdentity,
+    identity_state,
     CommuneResult,
     Gap,
     IndicatorResult,
@@ -132,7 +133,7 @@ class CompiledRuleset:
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
-        self.stamp = RulesetStamp(id=ruleset.ruleset.id, version=ruleset.ruleset.version, sha256=content_hash(ruleset))
+        self.stamp = RulesetStamp(id=ruleset.ruleset.id, version=ruleset.ruleset.version, sha256=content_hash(ruleset), warning=ruleset.ruleset.warning)
         env = expression_env(ruleset)
         ctx = KindContext(env=env)
         award = ruleset.recognition.not_applicable == "award"
@@ -199,7 +200,7 @@ class CompiledRuleset:
         info = prepared.data.commune
         return construct(CommuneResult,
             ruleset=self.stamp,
-            commune=construct(CommuneIdentity, code=info.code, name=info.name, province=info.province, district=info.district),
+            commune=construct(CommuneIdentity, **identity_state(info, _as_of(prepared.data.as_of))),
             as_of=_as_of(prepared.data.as_of), zone=prepared.zone, zone_source=prepared.zone_source, region=prepared.region,
             total=judgement.total, criteria=judgement.criteria, indicators=tuple(results), verdict=judgement.verdict,
             recognised={"recognised": True, "not_recognised": False}.get(judgement.verdict.value),

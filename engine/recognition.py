@@ -118,7 +118,8 @@ def _criterion(shape: CriterionShape, got: float, top: float, missing: int, rule
 
 def _criterion_record(criterion: Criterion, got: float, top: float, missing: int, share: float) -> CriterionResult:
     floor = round_points(share * top)
-    return from_state(CriterionResult, {"id": criterion.id, "title": criterion.title, "points": got, "max": top, "floor": floor, "floor_met": got >= floor - _EPS, "missing": missing})
+    return from_state(CriterionResult, {"id": criterion.id, "title": criterion.title, "points": got, "max": top, "floor": floor, "floor_met": got >= floor - _EPS, "missing": missing,
+                                        "provisional": criterion.provisional})
 
 
 def _failures(criteria: Sequence[CriterionResult], total: Total, knockouts: Sequence[str], missing: int, rule: Recognition) -> tuple[FailureReason, ...]:
@@ -126,7 +127,7 @@ def _failures(criteria: Sequence[CriterionResult], total: Total, knockouts: Sequ
     if rule.knockouts:
         found += [_reason(("knockout", ind), _knockout_reason, ind) for ind in knockouts]
     share = rule.min_criterion_share
-    found += [_reason(("criterion", crit.id, crit.points, crit.max, crit.floor, share), _criterion_reason, crit, share) for crit in criteria if not crit.floor_met]
+    found += [_reason(("criterion", crit.id, crit.points, crit.max, crit.floor, share, crit.provisional), _criterion_reason, crit, share) for crit in criteria if not crit.floor_met]
     if total.points < total.minimum - _EPS:
         found.append(_reason(("total", total.points, total.max, total.minimum, rule.min_total_share), _total_reason, total, rule.min_total_share))
     if missing:
@@ -150,8 +151,10 @@ def _knockout_reason(ind: str) -> FailureReason:
 
 def _criterion_reason(crit: CriterionResult, share: float) -> FailureReason:
     return construct(FailureReason, code=FailureCode.CRITERION_BELOW_FLOOR, criterion=crit.id, indicator=None, points=crit.points, required=crit.floor, message=Text(
-        vi=f"Tiêu chí {crit.id} đạt {crit.points:g}/{crit.max:g} điểm, dưới mức tối thiểu {crit.floor:g} ({share:.0%}).",
-        en=f"Criterion {crit.id} scores {crit.points:g}/{crit.max:g}, below its floor of {crit.floor:g} ({share:.0%})."))
+        vi=f"Tiêu chí {crit.id} đạt {crit.points:g}/{crit.max:g} điểm, dưới mức tối thiểu {crit.floor:g} ({share:.0%})"
+           + (" — điểm của tiêu chí là giả định nên mức này cũng tạm thời." if crit.provisional else "."),
+        en=f"Criterion {crit.id} scores {crit.points:g}/{crit.max:g}, below its floor of {crit.floor:g} ({share:.0%})"
+           + (" — the criterion's points are assumed, so this floor is provisional." if crit.provisional else ".")))
 
 
 def _total_reason(total: Total, share: float) -> FailureReason:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, computed_field, model_validator
@@ -69,13 +70,59 @@ class RulesetStamp(_Record):
     id: str
     version: dt.date
     sha256: str
+    warning: Text | None = None  # the ruleset's own warning (e.g. "not for certification"), shown by every output
+
+
+class Notice(_Record):
+    """Something inferred or out of date about a commune's place (a former province mapped, an old code…)."""
+
+    code: str  # FORMER_PROVINCE, FORMER_DISTRICT, CODE_NOT_CURRENT, CODE_NAME_DIFFERS, ASSESSED_BEFORE_MERGER
+    message: Text
 
 
 class CommuneIdentity(_Record):
+    """Who the commune is and where: current province, and the former province and district of old records."""
+
     code: str
     name: str
+    unit_type: str | None = None  # "xa", "phuong", "dac_khu" ("thi_tran" in old records)
     province: str | None = None
-    district: str | None = None
+    province_code: int | None = None
+    former_province: str | None = None
+    former_district: str | None = None
+    region_source: str | None = None  # why the result's region: given, former_province, commune_code, province, unknown
+    region_reason: Text | None = None
+    notices: tuple[Notice, ...] = ()
+
+    @property
+    def district(self) -> str | None:
+        """The former district (old records); districts were abolished on 1 July 2025."""
+        return self.former_district
+
+
+def identity_state(info: Any, as_of: dt.date | None) -> dict[str, Any]:
+    """Every field of the `CommuneIdentity` of a commune's (resolved) `CommuneInfo`, for the engines to build.
+
+    The words are shared records (built once per distinct reason or notice): the engines build ~one identity per
+    commune and must not pay for validating the same sentences again."""
+    from chuanxa.admin import notices_for, region_reason
+
+    reason = _text_record(region_reason(info.region, info.region_source, info.province, info.former_province, info.code))
+    notices = tuple(_notice_record(n.code, n.vi, n.en)
+                    for n in notices_for(info.code, info.name, info.province, info.former_province, info.former_district, info.former, as_of))
+    return {"code": info.code, "name": info.name, "unit_type": info.unit_type, "province": info.province, "province_code": info.province_code,
+            "former_province": info.former_province, "former_district": info.former_district, "region_source": info.region_source,
+            "region_reason": reason, "notices": notices}
+
+
+@lru_cache(maxsize=4096)
+def _text_record(words: tuple[str, str]) -> Text:
+    return Text.model_construct(vi=words[0], en=words[1])
+
+
+@lru_cache(maxsize=4096)
+def _notice_record(code: str, vi: str, en: str) -> Notice:
+    return Notice.model_construct(code=code, message=Text.model_construct(vi=vi, en=en))
 
 
 class ThresholdUsed(_Record):
@@ -125,6 +172,7 @@ class CriterionResult(_Record):
     floor: float
     floor_met: bool
     missing: int = 0  # indicators with missing data
+    provisional: bool = False  # the criterion's points, hence its floor, are not confirmed
 
 
 class Total(_Record):

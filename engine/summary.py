@@ -13,7 +13,7 @@ from .columnar import STATUSES, VERDICTS, ColumnarEvaluator, ColumnarResult
 from .compiled import _as_of
 from .fast import from_state
 from .prepare import PreparedCommune
-from .results import CommuneIdentity, CommuneSummary, CriterionResult, FailureCode, Status, Total, Verdict, round_points
+from .results import CommuneIdentity, CommuneSummary, identity_state, CriterionResult, FailureCode, Status, Total, Verdict, round_points
 
 _EPS = 1e-9
 _RECOGNISED = {Verdict.RECOGNISED: True, Verdict.NOT_RECOGNISED: False, Verdict.INCOMPLETE: None}
@@ -55,7 +55,7 @@ def summaries_from_table(evaluator: ColumnarEvaluator, rows: Sequence[PreparedCo
         missing_n = missing_per_criterion[n].tolist()
         crit_records = tuple(from_state(CriterionResult, {
             "id": crit_ids[c], "title": titles[c], "points": crit_points[c], "max": crit_max[c], "floor": round_points(share * crit_max[c]),
-            "floor_met": floor_met[c], "missing": missing_n[c]}) for c in range(len(crit_ids)))
+            "floor_met": floor_met[c], "missing": missing_n[c], "provisional": criteria[c].provisional}) for c in range(len(crit_ids)))
         total_points, total_max = float(table.total[n]), float(table.total_max[n])
         minimum = round_points(rule.min_total_share * total_max)
         total = from_state(Total, {"points": total_points, "max": total_max, "share": total_points / total_max if total_max else 0.0, "minimum": minimum})
@@ -77,7 +77,7 @@ def summaries_from_table(evaluator: ColumnarEvaluator, rows: Sequence[PreparedCo
         info = data.commune
         summaries.append(from_state(CommuneSummary, {
             "ruleset": engine.stamp,
-            "commune": from_state(CommuneIdentity, {"code": info.code, "name": info.name, "province": info.province, "district": info.district}),
+            "commune": from_state(CommuneIdentity, identity_state(info, _as_of(data.as_of))),
             "as_of": _as_of(data.as_of), "zone": zone,
             "zone_source": "given" if info.zone is not None else ("derived" if zone is not None else "unknown"),
             "region": prepared.region, "total": total, "criteria": crit_records, "verdict": verdict, "recognised": _RECOGNISED[verdict],

@@ -14,7 +14,8 @@ from chuanxa.fileio import write_text
 
 from .cells import SafeCsvWriter, append_row, save_workbook
 
-_IDENTITY = ("code", "name", "province", "district", "region", "terrain", "distance_km", "difficult_terrain", "zone")
+_IDENTITY = ("code", "name", "unit_type", "province", "former_province", "former_district", "former", "sites", "region", "terrain", "distance_km",
+             "difficult_terrain", "zone")
 
 
 def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset, protect: bool = True) -> None:
@@ -25,7 +26,7 @@ def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset
         return
     inputs = [name for name, spec in ruleset.inputs.items() if not spec.derived]
     headers = list(_IDENTITY) + ["as_of"] + inputs
-    rows = [[_cell(getattr(c.commune, f)) for f in _IDENTITY] + [_cell(c.as_of)] + [_cell(c.values.get(name)) for name in inputs] for c in communes]
+    rows = [[_cell(_identity(c, f)) for f in _IDENTITY] + [_cell(c.as_of)] + [_cell(c.values.get(name)) for name in inputs] for c in communes]
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
@@ -44,9 +45,20 @@ def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset
     write_text(path, buffer.getvalue(), encoding="utf-8-sig")
 
 
+def _identity(commune: CommuneData, field: str) -> Any:
+    info = commune.commune
+    if field == "region" and info.region_source != "given":
+        return None  # derived from the place: derived again when read back
+    if field == "sites":
+        return "; ".join(site.name for site in info.sites)
+    return getattr(info, field)
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, tuple):
+        return "; ".join(str(v) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):

@@ -11,7 +11,7 @@ from chuanxa.messages import Lang
 from .cells import SafeCsvWriter
 
 _BASE = ["code", "name", "province", "district", "zone", "region", "total", "max", "share", "verdict", "recognised", "reasons", "knockouts_failed",
-         "missing", "provisional_count", "ruleset", "sha256"]
+         "missing", "provisional_count", "ruleset", "sha256", "ruleset_warning", "region_source"]
 
 
 def results_csv(results: Sequence[CommuneResult], rejected: Sequence[RowError] = (), lang: Lang = "vi", protect: bool = True) -> str:
@@ -37,7 +37,8 @@ def summaries_csv(results: Sequence[CommuneSummary], rejected: Sequence[RowError
             r.commune.code, r.commune.name, r.commune.province or "", r.commune.district or "", r.zone or "", r.region or "",
             f"{r.total.points:g}", f"{r.total.max:g}", f"{r.total.share:.4f}", r.verdict.value, "" if r.recognised is None else str(r.recognised).lower(),
             " ".join(sorted(code.value for code in r.reason_codes)), " ".join(r.knockouts_failed), r.missing_count, r.provisional_count,
-            f"{r.ruleset.id}@{r.ruleset.version.isoformat()}", r.ruleset.sha256,
+            f"{r.ruleset.id}@{r.ruleset.version.isoformat()}", r.ruleset.sha256, r.ruleset.warning.get(lang) if r.ruleset.warning else "",
+            r.commune.region_source or "",
         ] + [f"{c.points:g}" for c in r.criteria] + [f"{r.points[i]:g}" for i in indicators])
     for bad in rejected:
         messages = " | ".join(str(error.get(f"message_{lang}") or error.get("message")) for error in bad.errors)  # each names file, row, column

@@ -36,7 +36,7 @@ def provisional_notice(result: CommuneResult, lang: Lang) -> str:
 
 def _heading(result: CommuneResult, lang: Lang) -> str:
     c = result.commune
-    place = ", ".join(p for p in (c.name, c.district, c.province) if p)
+    place = ", ".join(p for p in (c.name, c.province) if p) + (f" ({', '.join(p for p in (c.former_district, c.former_province) if p)})" if c.former_district or c.former_province else "")
     zone = f"{label('zone', lang)} {result.zone if result.zone is not None else '?'} ({label('zone_' + result.zone_source, lang)})"
     region = result.region_name.get(lang) if result.region_name else (result.region or "?")
     lines = [
@@ -46,11 +46,16 @@ def _heading(result: CommuneResult, lang: Lang) -> str:
         f"{label('verdict', lang)}: {verdict_word(result.verdict.value, lang)}",
     ]
     lines += [f"  - {reason.message.get(lang)}" for reason in result.reasons]
+    if result.ruleset.warning is not None:
+        lines.insert(2, f"!! {result.ruleset.warning.get(lang)}")
+    if c.region_reason is not None:
+        lines.append(f"{label('region', lang)}: {c.region_reason.get(lang)}")
+    lines += [f"  • {notice.message.get(lang)}" for notice in c.notices]
     return "\n".join(lines)
 
 
 def _criteria(result: CommuneResult, lang: Lang) -> str:
-    rows = [[c.id, _clip(c.title.get(lang), 48), f"{c.points:g}", f"{c.max:g}", f"{c.floor:g}", label("met_floor" if c.floor_met else "below_floor", lang)] for c in result.criteria]
+    rows = [[c.id, _clip(c.title.get(lang), 48), f"{c.points:g}", f"{c.max:g}", f"{c.floor:g}" + ("*" if c.provisional else ""), label("met_floor" if c.floor_met else "below_floor", lang)] for c in result.criteria]
     return tabulate(rows, headers=[label("criterion", lang), label("title", lang), label("points", lang), label("max", lang), label("floor", lang), label("status", lang)], tablefmt="simple")
 
 

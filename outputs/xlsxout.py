@@ -39,7 +39,7 @@ def write_results_xlsx(batch: BatchResult | SummaryBatch, path: Path, lang: Lang
 
 def _summary_sheet(sheet: Any, results: Sequence[CommuneResult] | Sequence[CommuneSummary], lang: Lang) -> None:
     criteria = [c.id for c in results[0].criteria] if results else []
-    headers = [label("code", lang), label("commune", lang), "Tỉnh" if lang == "vi" else "Province", "Huyện" if lang == "vi" else "District",
+    headers = [label("code", lang), label("commune", lang), "Tỉnh" if lang == "vi" else "Province", "Huyện (cũ)" if lang == "vi" else "Former district",
                label("zone", lang), label("total", lang), label("max", lang), label("share", lang), label("verdict", lang), label("reasons", lang)]
     headers += [f"{label('criterion', lang)} {c}" for c in criteria] + [label("provisional", lang)]
     _header(sheet, headers)
@@ -51,6 +51,9 @@ def _summary_sheet(sheet: Any, results: Sequence[CommuneResult] | Sequence[Commu
         append_row(sheet, [r.commune.code, r.commune.name, r.commune.province, r.commune.district, r.zone, r.total.points, r.total.max,
                       round(r.total.share, 4), verdict_word(r.verdict.value, lang), reasons] + [c.points for c in r.criteria] + [r.provisional_count])
     _widths(sheet, [10, 24, 14, 14, 6, 10, 8, 8, 18, 60] + [10] * len(criteria) + [10])
+    warnings = sorted({r.ruleset.warning.get(lang) for r in results if r.ruleset.warning is not None})
+    for warning in warnings:  # e.g. qd4667: not for certification, said under the table
+        append_row(sheet, [warning])
 
 
 def _commune_sheet(sheet: Any, r: CommuneResult, lang: Lang) -> None:
@@ -65,6 +68,10 @@ def _commune_sheet(sheet: Any, r: CommuneResult, lang: Lang) -> None:
     notice = provisional_notice(r, lang)
     if notice:
         append_row(sheet, [notice])
+    if r.ruleset.warning is not None:
+        append_row(sheet, [r.ruleset.warning.get(lang)])
+    for notice_record in c.notices:  # the place: a former province mapped, an old code, a former district
+        append_row(sheet, ["", notice_record.message.get(lang)])
     for row in sheet.iter_rows(min_row=1, max_row=3):
         row[0].font = Font(bold=True)
     append_row(sheet, [])

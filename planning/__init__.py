@@ -4,7 +4,7 @@
 """
 
 from .costs import CostModel
-from .merge import MergeMapping, load_mapping, merge_communes
+from .merge import MergeMapping, load_mapping, merge_communes, merge_details, MergedCommune
 from .plan import Plan, PlanStep, plan
 from .simulate import Simulation, simulate
 from .sweep import Sweep, SweepPoint, frange, sweep

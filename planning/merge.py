@@ -4,7 +4,9 @@ input declares it aggregates, then score it like any commune.
 Counts add up; rates are re-weighted by their declared denominators; yes/no facts combine by all/any;
 derived inputs are recomputed from merged parts, never averaged. A value missing in any predecessor stays
 missing (partial sums would under-count). Assessed points are not carried over: the new commune needs a new
-appraisal.
+appraisal. The predecessors' stations become the sites (điểm trạm) of one station: station-level inputs
+combine by their ruleset's `sites` rule, and `merge_details` says how each was combined. Districts no longer
+exist: the new commune gets none; its predecessors are listed in `former`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from chuanxa.communes.model import CommuneData, CommuneInfo
-from chuanxa.criteria.model import Ruleset
+from chuanxa.criteria.model import Aggregation, Ruleset, Text
 from chuanxa.criteria.yamlio import load_yaml_file, strip
 from chuanxa.errors import CommuneDataError, Location
 
@@ -47,8 +49,22 @@ def load_mapping(path: Path) -> MergeMapping:
                                location=Location(file=str(path), path=tuple(str(p) for p in first["loc"]))) from None
 
 
+class MergedCommune(BaseModel):
+    """A new commune built by `merge_details`, and in words how its station's inputs were combined."""
+
+    model_config = ConfigDict(frozen=True)
+
+    data: CommuneData
+    notes: tuple[Text, ...]
+
+
 def merge_communes(mapping: MergeMapping, communes: Sequence[CommuneData], ruleset: Ruleset, source: str | None = None) -> list[CommuneData]:
     """One `CommuneData` per merge entry; raises `CommuneDataError` naming the new commune and the input."""
+    return [item.data for item in merge_details(mapping, communes, ruleset, source)]
+
+
+def merge_details(mapping: MergeMapping, communes: Sequence[CommuneData], ruleset: Ruleset, source: str | None = None) -> list[MergedCommune]:
+    """As `merge_communes`, with notes on the station's sites and how staffing and facilities were combined."""
     by_code = {c.commune.code: c for c in communes}
     merged = []
     for entry in mapping.merges:
@@ -63,12 +79,57 @@ def merge_communes(mapping: MergeMapping, communes: Sequence[CommuneData], rules
             # The new station's distance decides the zone; without it, assume the main site is the nearest old station.
             distances = [p.commune.distance_km for p in parts if p.commune.distance_km is not None]
             identity = identity.model_copy(update={"distance_km": min(distances) if distances else None})
-        for place in ("province", "district"):
-            shared = {getattr(p.commune, place) for p in parts}
-            if getattr(identity, place) is None and len(shared) == 1:
-                identity = identity.model_copy(update={place: shared.pop()})  # all predecessors agree: keep it
-        merged.append(CommuneData(commune=identity, as_of=as_of, values=values))
+        identity = _new_identity(identity, parts)
+        merged.append(MergedCommune(data=CommuneData(commune=identity, as_of=as_of, values=values), notes=_station_notes(ruleset, identity, parts)))
     return merged
+
+
+def _new_identity(identity: CommuneInfo, parts: Sequence[CommuneData]) -> CommuneInfo:
+    """The new commune's place: the predecessors' current province when they share it, the predecessors as
+    `former`, their stations as sites. No district: districts were abolished with the reform."""
+    raw = identity.model_dump(exclude_defaults=True, exclude={"region", "region_source"} if identity.region_source != "given" else set())
+    if identity.province is None:
+        provinces = {p.commune.province for p in parts}
+        if len(provinces) == 1 and None not in provinces:
+            raw["province"] = provinces.pop()
+            raw.pop("province_code", None)
+            formers = {p.commune.former_province for p in parts}
+            if len(formers) == 1 and None not in formers:
+                raw["former_province"] = formers.pop()  # all in one former province: its region follows
+    terrains = {p.commune.terrain for p in parts}
+    if identity.terrain is None and len(terrains) == 1 and None not in terrains:
+        raw["terrain"] = terrains.pop()  # all predecessors agree (a drafted mapping may give none)
+    raw.setdefault("former", [p.commune.code for p in parts])
+    if not identity.sites:
+        raw["sites"] = [{"name": f"Điểm trạm {p.commune.name}", "former_commune": p.commune.code} for p in parts]
+    raw.pop("former_district", None)
+    return CommuneInfo.model_validate(raw)
+
+
+_METHOD_WORDS = {
+    "sum": ("cộng số của các điểm trạm", "the sites' figures added up"),
+    "any": ("có nếu ít nhất một điểm trạm có", "yes if at least one site has it"),
+    "all": ("có chỉ khi mọi điểm trạm đều có", "yes only if every site has it"),
+    "min": ("lấy giá trị thấp nhất của các điểm trạm", "the lowest value among the sites"),
+    "max": ("lấy giá trị cao nhất của các điểm trạm", "the highest value among the sites"),
+    "mean": ("trung bình của các điểm trạm", "the mean of the sites"),
+    "weighted_mean": ("trung bình có trọng số của các điểm trạm", "the sites' weighted mean"),
+}
+
+
+def _station_notes(ruleset: Ruleset, identity: CommuneInfo, parts: Sequence[CommuneData]) -> tuple[Text, ...]:
+    names = ", ".join(site.name for site in identity.sites)
+    notes = [Text(vi=f"{identity.name}: một trạm y tế với {len(identity.sites)} điểm trạm ({names}).",
+                  en=f"{identity.name}: one health station with {len(identity.sites)} sites ({names}).")]
+    for name, spec in ruleset.inputs.items():
+        if spec.sites is None or all(p.values.get(name) is None for p in parts):
+            continue
+        vi, en = _METHOD_WORDS[spec.sites.method]
+        mark_vi, mark_en = (" (tạm thời: QĐ 1300 ban hành trước khi có điểm trạm)", " (provisional: 1300 predates sites)") if spec.sites.provisional else ("", "")
+        notes.append(Text(vi=f"{spec.label.vi}: {vi}{mark_vi}.", en=f"{spec.label.en}: {en}{mark_en}."))
+    notes.append(Text(vi="Xã mới không kế thừa công nhận đạt chuẩn của các xã cũ; điểm thẩm định của xã cũ không được chuyển sang.",
+                      en="The new commune inherits no recognition from the old communes; their assessed points are not carried over."))
+    return tuple(notes)
 
 
 def _merged_values(ruleset: Ruleset, parts: Sequence[CommuneData], code: str, source: str | None) -> dict[str, Any]:
@@ -81,12 +142,13 @@ def _merged_values(ruleset: Ruleset, parts: Sequence[CommuneData], code: str, so
             continue  # recomputed from the merged parts when scored
         if all(v is None for v in given):
             continue
-        if spec.aggregate is None:
+        rule = spec.aggregate if spec.sites is None else Aggregation(method=spec.sites.method)  # a station-level input: across sites
+        if rule is None:
             raise _error(source, code, name, "declares no aggregation in the ruleset, so it cannot be merged", "không khai báo cách gộp trong bộ tiêu chí nên không thể gộp")
         if any(v is None for v in given):
             values[name] = None  # missing in one predecessor: the merged value is unknown, not a partial sum
             continue
-        values[name] = _aggregate(spec.aggregate.method, spec.aggregate.weight, given, parts, name, code, source)
+        values[name] = _aggregate(rule.method, rule.weight, given, parts, name, code, source)
     return values
 
 
@@ -128,4 +190,4 @@ def _error(source: str | None, code: str, name: str | None, en: str, vi: str) ->
                             location=Location(file=source, commune=code, path=("values", name) if name else ("predecessors",)))
 
 
-__all__ = ["MergeMapping", "MergeEntry", "load_mapping", "merge_communes"]
+__all__ = ["MergeMapping", "MergeEntry", "MergedCommune", "load_mapping", "merge_communes", "merge_details"]

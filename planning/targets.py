@@ -1,4 +1,4 @@
-"""Targets across communes: which communes to bring to standard to reach a district's or province's target
+"""Targets across communes: which communes to bring to standard to reach a province's target (or an area's)
 at the least total cost, or the most communes within a budget.
 
 Each commune's plan is independent of the others, so choosing the k cheapest plans is exactly the least-cost

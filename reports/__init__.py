@@ -1,4 +1,4 @@
-"""Printable reports: score sheets (biểu chấm điểm) and district summaries as HTML, PDF and XLSX.
+"""Printable reports: score sheets (biểu chấm điểm) and summaries for a province or an area as HTML, PDF and XLSX.
 
     >>> from chuanxa.reports import render_report
 """

@@ -62,6 +62,7 @@ def build_report(results: Sequence[CommuneResult], lang: Lang = "vi", *, ruleset
     notice = ""
     if provisional:
         notice = L["provisional_notice"].format(count=provisional) + (" " + L["provisional_summary"].format(count=deciding) if deciding else "")
+    notice = _with_warning(first, lang, notice)
     summary = {"recognised": recognised, "count": count, "share": share, "target": target_share, "needed": needed,
                "target_met": needed is not None and recognised >= needed, "provisional_notice": notice}
     return ReportData(
@@ -71,6 +72,12 @@ def build_report(results: Sequence[CommuneResult], lang: Lang = "vi", *, ruleset
         rejected=[str(e.get(f"message_{lang}") or e.get("message")) for row in rejected for e in row.errors],
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), L=L,
     )
+
+
+def _with_warning(result: CommuneResult | None, lang: Lang, notice: str) -> str:
+    """The ruleset's own warning (e.g. qd4667: not for certification) goes first in every notice of the report."""
+    warning = result.ruleset.warning.get(lang) if result is not None and result.ruleset.warning is not None else ""
+    return " ".join(part for part in (warning, notice) if part)
 
 
 def _num(value: float) -> str:
@@ -87,14 +94,16 @@ def _commune(r: CommuneResult, lang: Lang, L: dict[str, str]) -> dict[str, Any]:
     criteria = []
     for crit in r.criteria:
         inds = [i for i in r.indicators if i.criterion == crit.id]
-        criteria.append({"id": crit.id, "title": crit.title.get(lang), "max": _num(crit.max), "points": _num(crit.points), "floor": _num(crit.floor), "floor_met": crit.floor_met,
+        criteria.append({"id": crit.id, "title": crit.title.get(lang), "max": _num(crit.max), "points": _num(crit.points), "floor": _num(crit.floor) + ("*" if crit.provisional else ""), "floor_met": crit.floor_met,
                          "indicators": [{"id": i.id, "title": i.title.get(lang), "max": _num(i.max), "points": _num(i.points), "status": status_word(i.status.value, lang),
                                          "provisional": i.provisional, "evidence": _evidence(i)} for i in inds]})
     notice = ""
     if r.provisional_count:
         notice = L["provisional_notice"].format(count=r.provisional_count) + (" " + L["provisional_decides"] if r.provisional_decides else "")
+    notice = _with_warning(r, lang, notice)
     c = r.commune
-    return {"name": c.name, "code": c.code, "place": ", ".join(p for p in (c.district, c.province) if p), "zone": r.zone if r.zone is not None else "?", "region": (r.region_name.get(lang) if r.region_name else r.region) or "?",
+    old = ", ".join(p for p in (c.former_district, c.former_province) if p)
+    return {"name": c.name, "code": c.code, "place": (c.province or "") + (f" ({old})" if old else ""), "zone": r.zone if r.zone is not None else "?", "region": (r.region_name.get(lang) if r.region_name else r.region) or "?",
             "criteria": criteria, "total": _num(r.total.points), "max": _num(r.total.max), "share": f"{r.total.share:.1%}", "verdict": verdict_word(r.verdict.value, lang),
             "recognised": r.verdict is Verdict.RECOGNISED, "reasons": [x.message.get(lang) for x in r.reasons], "knockouts": ", ".join(r.knockouts_failed),
             "gaps": [g.message.get(lang) for g in r.gaps], "provisional_notice": notice,

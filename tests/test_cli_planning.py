@@ -41,5 +41,6 @@ def test_plan_targets_writes_a_workbook(tmp_path: Path) -> None:
 def test_merge_writes_new_communes_that_read_back(tmp_path: Path, capsys) -> None:
     out = tmp_path / "new.csv"
     assert main(["merge", str(EXAMPLES / "merge_mapping.yaml"), str(EXAMPLES / "thieu_hoa_2024.csv"), "-o", str(out)]) == EXIT_OK
-    assert "16100" in capsys.readouterr().out
+    out_text = capsys.readouterr().out
+    assert "15778" in out_text and "3 điểm trạm" in out_text  # Xã Thiệu Tiến: one station, three sites
     assert main(["score", str(out)]) == EXIT_OK

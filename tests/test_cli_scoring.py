@@ -122,7 +122,7 @@ def test_template_files_are_read_back_by_the_batch_reader(tmp_path: Path) -> Non
     csv_path = tmp_path / "t.csv"
     assert run("template", *MINI, "-o", str(csv_path))[0] == EXIT_OK
     header = csv_path.read_text(encoding="utf-8-sig").strip()
-    row = "001,Xã An,Hà Nội,,Đồng bằng sông Hồng,đồng bằng,4,không,,2024,100,96,12,500,480,có,2,ghi chú"
+    row = "001,Xã An,Hà Nội,,,Đồng bằng sông Hồng,đồng bằng,4,không,,2024,100,96,12,500,480,có,2,ghi chú"  # Tỉnh cũ, Huyện (cũ) blank
     csv_path.write_text(header + "\n" + row + "\n", encoding="utf-8")
     out = tmp_path / "r.json"
     code, _, stderr = run("batch", str(csv_path), "-o", str(out), *MINI)

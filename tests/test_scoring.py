@@ -143,7 +143,7 @@ def test_provisional_indicators_are_counted_and_flagged_when_they_decide(mini_en
 
 def test_the_json_result_follows_the_documented_contract(mini_engine, make_commune) -> None:
     data = mini_engine.evaluate(make_commune()).to_json_dict()
-    assert set(data["ruleset"]) == {"id", "version", "sha256"} and len(data["ruleset"]["sha256"]) == 64
+    assert set(data["ruleset"]) == {"id", "version", "sha256", "warning"} and len(data["ruleset"]["sha256"]) == 64
     assert {"commune", "zone", "region", "total", "criteria", "indicators", "recognised", "reasons", "gaps", "provisional_count"} <= set(data)
     assert {"id", "points", "max", "floor_met"} <= set(data["criteria"][0])
     assert {"id", "criterion", "points", "max", "status", "reason", "provisional", "knockout"} <= set(data["indicators"][0])

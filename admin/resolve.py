@@ -1,0 +1,149 @@
+"""Place a commune in the current administrative list: its province (a former name mapped to the current one),
+its unit type, and the socio-economic region of Decision 1300 that its thresholds use, with the reason.
+
+`resolve_commune_fields` works on the raw commune mapping before validation (so every way in — files, tables,
+library dicts, merges — is resolved the same way); `notices_for` and `region_reason` say in words what was
+inferred, for every result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from chuanxa.communes.values import is_blank
+
+from .units import REFORM_DATE, admin_units, short_name, unit_type_from_name
+
+#: Why a region was used: given in the data; from the former province; from the former province a commune code
+#: was issued in; from a province whose former provinces all lie in one region; or unknown.
+REGION_SOURCES = ("given", "former_province", "commune_code", "province", "unknown")
+
+
+def resolve_commune_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a raw commune mapping with `province` current, `former_province`, `former_district`,
+    `province_code`, `unit_type`, `region` and `region_source` filled in where the lists tell them.
+
+    Idempotent; an unknown province is left as written (the model's check then names it)."""
+    data = dict(raw)
+    if not is_blank(data.get("district")) and is_blank(data.get("former_district")):
+        data["former_district"] = data["district"]
+    data.pop("district", None)
+    units = admin_units()
+    province_text = None if is_blank(data.get("province")) else str(data["province"]).strip()
+    former = units.former_province(str(data["former_province"])) if not is_blank(data.get("former_province")) else None
+    current = units.province(province_text) if province_text else None
+    if current is None and province_text:
+        named_former = units.former_province(province_text)
+        if named_former is not None:  # an old province name: map it, keep what was written
+            former = named_former
+            if is_blank(data.get("former_province")):
+                data["former_province"] = province_text
+            current = units.provinces[named_former.current]
+            data["province"] = current.name
+    unit = units.unit(data.get("code"))
+    official = unit is not None and (current is None or unit.province == current.code) and _same_name(unit.name, data.get("name"))
+    if current is None and official and unit is not None:
+        current = units.provinces[unit.province]
+        data["province"] = current.name
+    if current is not None:
+        data["province_code"] = current.code
+    if is_blank(data.get("unit_type")):
+        data["unit_type"] = unit.unit_type if official and unit is not None else unit_type_from_name(data.get("name"))
+    else:  # "Phường", "đặc khu" or an id: the id
+        data["unit_type"] = unit_type_from_name(f"{data['unit_type']} x") or data["unit_type"]
+    if not is_blank(data.get("region")):
+        data.setdefault("region_source", "given")
+        return data
+    region, source = _derive_region(units, current, former, data.get("code"))
+    data["region"], data["region_source"] = region, source
+    return data
+
+
+def _derive_region(units: Any, current: Any, former: Any, code: Any) -> tuple[str | None, str]:
+    if former is not None:
+        return former.region, "former_province"
+    if current is None:
+        return None, "unknown"
+    issued_in = units.former_province_of_code(code)
+    if issued_in is not None and issued_in.current == current.code:
+        return issued_in.region, "commune_code"
+    regions = units.regions_of(current)
+    if len(regions) == 1:
+        return next(iter(regions)), "province"
+    return None, "unknown"
+
+
+def _same_name(official: str, given: Any) -> bool:
+    if is_blank(given):
+        return True
+    return short_name(official) == short_name(str(given))
+
+
+class NoticeText(NamedTuple):
+    code: str
+    vi: str
+    en: str
+
+
+def region_reason(region: str | None, source: str | None, province: str | None, former_province: str | None, code: str | None) -> tuple[str, str]:
+    """Why this region was used, in Vietnamese and English."""
+    if source == "commune_code":
+        issued = admin_units().former_province_of_code(code)
+        return _region_reason(region, source, province, former_province, issued.name if issued else "?", None)
+    return _region_reason(region, source, province, former_province, None, None)
+
+
+@lru_cache(maxsize=1024)
+def _region_reason(region: str | None, source: str | None, province: str | None, former_province: str | None, issued_in: str | None,
+                   code: str | None) -> tuple[str, str]:
+    units = admin_units()
+    if source == "given" or source is None:
+        return ("Vùng kinh tế - xã hội ghi trong số liệu của xã.", "Socio-economic region as given in the commune's data.")
+    if source == "former_province":
+        return (f"Vùng theo tỉnh cũ {former_province} (QĐ 1300 xếp ngưỡng theo 7 vùng cũ).",
+                f"Region of the former province {former_province} (1300's thresholds follow the 7 former regions).")
+    if source == "commune_code":
+        return (f"Vùng theo tỉnh cũ {issued_in}, nơi cấp mã xã.", f"Region of the former province {issued_in}, where the commune's code was issued.")
+    if source == "province":
+        return (f"Vùng của tỉnh {province} (mọi tỉnh cũ hợp thành đều thuộc một vùng).", f"Region of {province} (all its former provinces lie in one region).")
+    current = units.province(province) if province else None
+    spans = ", ".join(sorted(units.regions_of(current))) if current else ""
+    if spans:
+        return (f"Chưa xác định được vùng: tỉnh {province} gồm các tỉnh cũ thuộc nhiều vùng ({spans}). Ghi tỉnh cũ (former_province) hoặc vùng (region).",
+                f"Region unknown: {province} was formed from provinces in several regions ({spans}). Give the former province or the region.")
+    return ("Chưa xác định được vùng: ghi tỉnh hoặc vùng kinh tế - xã hội.", "Region unknown: give the province or the region.")
+
+
+@lru_cache(maxsize=4096)
+def notices_for(code: str, name: str, province: str | None, former_province: str | None, former_district: str | None, former: tuple[str, ...],
+                as_of: dt.date | None) -> tuple[NoticeText, ...]:
+    """What was inferred or is out of date about a commune's place, each said once."""
+    units = admin_units()
+    found: list[NoticeText] = []
+    if former_province and province:
+        found.append(NoticeText("FORMER_PROVINCE", f"Tỉnh cũ '{former_province}' nay thuộc {province}; tên cũ được giữ ở 'former_province'.",
+                                f"The former province '{former_province}' is now part of {province}; the old name is kept as 'former_province'."))
+    if former_district:
+        found.append(NoticeText("FORMER_DISTRICT", f"Huyện '{former_district}' không còn là cấp chính quyền từ 01/7/2025; được giữ ở 'former_district' cho hồ sơ cũ.",
+                                f"District '{former_district}' is no longer a level of government since 1 July 2025; kept as 'former_district' for old records."))
+    unit = units.unit(code)
+    if unit is None:
+        found.append(NoticeText("CODE_NOT_CURRENT", f"Mã '{code}' không có trong danh sách đơn vị hành chính hiện hành (có thể là mã cũ); vẫn được chấm điểm.",
+                                f"Code '{code}' is not in the current list of administrative units (perhaps an old code); scored all the same."))
+    elif not _same_name(unit.name, name):
+        found.append(NoticeText("CODE_NAME_DIFFERS", f"Mã '{code}' hiện là {unit.name}; tên ghi '{name}' khác (có thể là mã cũ đã được dùng lại).",
+                                f"Code '{code}' is now {unit.name}; the name given, '{name}', differs (perhaps an old code reused)."))
+    if former and as_of is not None and as_of < dt.date.fromisoformat(REFORM_DATE):
+        found.append(NoticeText("ASSESSED_BEFORE_MERGER", f"Ngày đánh giá {as_of:%d/%m/%Y} trước khi xã mới được thành lập (01/7/2025): số liệu thuộc các xã cũ.",
+                                f"Assessment dated {as_of.isoformat()}, before the merged commune existed (1 July 2025): the data belong to the old communes."))
+    return tuple(found)
+
+
+def known_province(text: str) -> bool:
+    units = admin_units()
+    return units.province(text) is not None or units.former_province(text) is not None
+
+
+__all__ = ["resolve_commune_fields", "region_reason", "notices_for", "NoticeText", "REGION_SOURCES", "known_province"]
