@@ -1,4 +1,4 @@
-"""`chuanxa rulesets …`: list, show, validate, diff and audit rulesets."""
+"""`chuanxa rulesets …`: list, show, validate, diff, audit, test, export and import rulesets."""
 
 from __future__ import annotations
 
@@ -8,21 +8,25 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
+from importlib import resources
+
 from chuanxa.api import registry
+from chuanxa.authoring.case_text import outcome_lines, summary_line
+from chuanxa.authoring.cases import CaseOutcome, find_cases, registry_for, run_all
 from chuanxa.criteria.diff import diff_rulesets
 from chuanxa.criteria.registry import Registry
 from chuanxa.criteria.model import Ruleset
-from chuanxa.errors import ChuanxaError, NoRulesetInForceError
+from chuanxa.errors import ChuanxaError, NoRulesetInForceError, RulesetError
 from chuanxa.messages import Lang
 from chuanxa.outputs.labels import KIND, label
 from chuanxa.outputs.ruleset_view import ruleset_json, rule_text
 
-from .common import EXIT_OK, EXIT_USAGE, fail, lang_option, rulesets_dir_option
+from .common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, lang_option, rulesets_dir_option
 
 
 @click.group()
 def rulesets() -> None:
-    """Bộ tiêu chí: xem, kiểm tra, so sánh / Rulesets: list, show, validate, diff, audit."""
+    """Bộ tiêu chí: xem, kiểm tra, so sánh, bảng điểm Excel / Rulesets: list, show, validate, diff, audit, test, export, import."""
 
 
 @rulesets.command("list")
@@ -88,7 +92,37 @@ def validate(paths: tuple[Path, ...], lang: Lang) -> int:
         except ChuanxaError as exc:
             bad += 1
             fail(exc)
-    return EXIT_OK if bad == 0 else EXIT_USAGE
+    # Test cases beside the rulesets (NAME.cases.yaml) run too: a ruleset that loads but scores wrongly is not done.
+    failed_cases = _print_cases(run_all(find_cases(list(paths)), reg), lang, quiet_passes=True)
+    return EXIT_USAGE if bad else EXIT_SOME_FAILED if failed_cases else EXIT_OK
+
+
+@rulesets.command("test")
+@click.argument("cases", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@lang_option
+@click.option("--quiet", "-q", is_flag=True, help="Chỉ in các ca không đạt / Print failed cases only.")
+@rulesets_dir_option
+def test_cases(cases: tuple[Path, ...], lang: Lang, quiet: bool, rulesets_dirs: tuple[Path, ...]) -> int:
+    """Chạy các ca kiểm thử / Run test cases (*.cases.yaml, folders, or the cases beside a ruleset file).
+
+    Without CASES, runs the cases that ship with the bundled rulesets. Exit 0 when every case passes, 1 otherwise.
+    """
+    paths = list(cases) or [Path(str(resources.files("chuanxa.rulesets")))]
+    files = find_cases(paths)
+    if not files:
+        raise RulesetError(key="cases.none_found", params={"path": ", ".join(str(p) for p in paths)})
+    failed = _print_cases(run_all(files, registry_for(files, list(rulesets_dirs))), lang, quiet_passes=quiet)
+    return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _print_cases(outcomes: list[CaseOutcome], lang: Lang, quiet_passes: bool) -> int:
+    """Print outcomes as a test runner does; the number that failed."""
+    for outcome in outcomes:
+        if not (quiet_passes and outcome.passed):
+            click.secho("\n".join(outcome_lines(outcome, lang)), fg=None if outcome.passed else "red")
+    if outcomes:
+        click.echo(summary_line(outcomes, lang))
+    return sum(1 for o in outcomes if not o.passed)
 
 
 @rulesets.command("diff")
