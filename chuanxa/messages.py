@@ -228,6 +228,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Mức này của chỉ tiêu {id} có điều kiện ghép (nhiều dữ liệu), chỉ sửa được trong tệp YAML: hãy để các cột ngưỡng như lúc xuất.",
         "en": "This level of indicator {id} has a compound condition (several inputs), which only the YAML file can change: leave its threshold columns as exported.",
     },
+    "sheet.moved_indicator": {
+        "vi": "Chỉ tiêu {id} thuộc tiêu chí {criterion} nhưng dòng của nó đã bị chuyển xuống tiêu chí {now}. Chuyển chỉ tiêu sang tiêu chí khác phải sửa trong tệp YAML.",
+        "en": "Indicator {id} belongs to criterion {criterion} but its row was moved under criterion {now}. Moving an indicator to another criterion is done in the YAML file.",
+    },
     "sheet.orphan_level": {
         "vi": "Dòng mức điểm này không nằm dưới dòng chỉ tiêu nào.",
         "en": "This level row is not under any indicator row.",

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import click
 from tabulate import tabulate
 
-from importlib import resources
-
 from chuanxa.api import registry
 from chuanxa.authoring.case_text import outcome_lines, summary_line
 from chuanxa.authoring.cases import CaseOutcome, find_cases, registry_for, run_all
+from chuanxa.authoring.sheet_export import export_sheet
+from chuanxa.authoring.sheet_import import import_sheet, read_identity, write_overlay
+from chuanxa.communes.values import parse_date
 from chuanxa.criteria.diff import diff_rulesets
 from chuanxa.criteria.registry import Registry
 from chuanxa.criteria.model import Ruleset
@@ -21,7 +23,7 @@ from chuanxa.messages import Lang
 from chuanxa.outputs.labels import KIND, label
 from chuanxa.outputs.ruleset_view import ruleset_json, rule_text
 
-from .common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, lang_option, rulesets_dir_option
+from .common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, format_from_suffix, lang_option, rulesets_dir_option
 
 
 @click.group()
@@ -186,3 +188,40 @@ def _short(value: object) -> str:
         return ""
     text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
     return _clip(text, 70)
+
+
+@rulesets.command("export")
+@click.argument("ref")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp Excel / The workbook to write (.xlsx).")
+@lang_option
+@rulesets_dir_option
+def export(ref: str, output: Path, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> None:
+    """Xuất bảng điểm ra Excel để hiệu chỉnh / Export REF (ID[@VERSION]) as the score sheet officers know."""
+    format_from_suffix(output, {".xlsx": "xlsx"})
+    ruleset = _load_for_viewing(ref, rulesets_dirs)
+    export_sheet(ruleset, output)
+    hint = f"sửa rồi nhập lại: chuanxa rulesets import {output} -o THU-MUC" if lang == "vi" else f"edit it, then: chuanxa rulesets import {output} -o FOLDER"
+    click.echo(f"{ruleset.ref} → {output} ({hint})")
+
+
+@rulesets.command("import")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi bộ hiệu chỉnh / Folder for the overlay YAML.")
+@click.option("--id", "overlay_id", default=None, help="Mã bộ hiệu chỉnh / Id of the overlay (default: the sheet's 'Thông tin', else ID_hieu_chinh).")
+@click.option("--effective", default=None, metavar="YYYY-MM-DD", help="Ngày hiệu lực / Effective date (default: the sheet's, else the base's).")
+@lang_option
+@rulesets_dir_option
+def import_(sheet: Path, output: Path, overlay_id: str | None, effective: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> int:
+    """Nhập bảng điểm đã sửa thành bộ hiệu chỉnh / Turn an edited score sheet into a checked overlay (only what changed)."""
+    ref, _ = read_identity(sheet)
+    base = registry(rulesets_dirs).load(ref)
+    result = import_sheet(sheet, base, overlay_id=overlay_id, effective=parse_date(effective) if effective else None)
+    target = write_overlay(result, output, sheet)
+    changes = diff_rulesets(base, result.ruleset)
+    click.echo(f"{base.ref} → {result.ruleset.ref}: {target}")
+    if not changes:
+        click.echo("Không có thay đổi nào (bộ hiệu chỉnh rỗng)." if lang == "vi" else "No changes (the overlay is empty).")
+    rows = [[label(c.what, lang), _path_words(c.path, lang), _short(c.before), _short(c.after)] for c in changes]
+    if rows:
+        click.echo(tabulate(rows, headers=[label("change", lang), "Ở đâu" if lang == "vi" else "Where", label("before", lang), label("after", lang)], tablefmt="simple"))
+    return EXIT_OK
