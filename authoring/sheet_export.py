@@ -153,7 +153,24 @@ def _write_score_sheet(sheet: Any, ruleset: Ruleset) -> None:
         sheet.column_dimensions[cell.column_letter].width = col.width
     for offset, row in enumerate(sheet_rows(ruleset)):
         _write_row(sheet, HEADING_ROW + 2 + offset, cols, row)
+        sheet.row_dimensions[HEADING_ROW + 2 + offset].height = _height(row, cols)
+    sheet.row_dimensions[HEADING_ROW].height = 42
+    # The English wording is there to edit, not to print: folded away (the "+" above column D shows it).
+    english = sheet.cell(row=1, column=[c.key for c in cols].index("title_en") + 1).column_letter
+    sheet.column_dimensions[english].outlineLevel = 1
+    sheet.column_dimensions[english].hidden = True
     _format_for_print(sheet, cols)
+
+
+def _height(row: SheetRow, cols: list[Column]) -> float:
+    """A row tall enough for its longest wrapped cell (spreadsheets do not grow rows of generated files)."""
+    lines = 1
+    for col in cols:
+        value = row.cells.get(col.key)
+        if isinstance(value, str) and col.key != "title_en":
+            per_line = col.width * (1.45 if not col.editable else 1.25)  # characters a wrapped line holds, roughly
+            lines = max(lines, -int(-len(value) // per_line))
+    return min(14.0 * lines + 2, 400.0)
 
 
 def _write_row(sheet: Any, number: int, cols: list[Column], row: SheetRow) -> None:
@@ -202,8 +219,14 @@ def _write_info(sheet: Any, ruleset: Ruleset) -> None:
     put(sheet, 1, 1, "Thông tin bộ tiêu chí sau hiệu chỉnh / The corrected ruleset").font = Font(bold=True, size=13)
     put(sheet, 2, 1, f"Hiệu chỉnh từ / Corrects: {ruleset.ref}")
     for row, (key, vi, en) in enumerate(INFO_FIELDS, start=4):
-        put(sheet, row, 1, vi).font = Font(bold=True)
+        label_cell = put(sheet, row, 1, vi)
+        label_cell.font, label_cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
         put(sheet, row, 2, en).font = Font(italic=True, size=9)
         value = defaults[key]
-        put(sheet, row, 3, value.isoformat() if isinstance(value, dt.date) else value).border = _BORDER
-    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width, sheet.column_dimensions["C"].width = 44, 26, 70
+        cell = put(sheet, row, 3, value.isoformat() if isinstance(value, dt.date) else value)
+        cell.border, cell.alignment = _BORDER, Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = 30
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width, sheet.column_dimensions["C"].width = 40, 24, 70
+    sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True

@@ -49,12 +49,12 @@ def columns(ruleset: Ruleset) -> list[Column]:
     if "region" in tables:
         cols += [Column(f"region:{r.id}", r.vi, r.en, 10) for r in ruleset.classification.regions]
     cols += [
-        Column("words", "Cách chấm (chuanxa tự viết)", "Rule in words (written by chuanxa)", 34, editable=False),
+        Column("words", "Cách chấm (chuanxa tự viết)", "Rule in words (written by chuanxa)", 28, editable=False),
         Column("input", "Số liệu dùng", "Data used (written by chuanxa)", 22, editable=False),
         Column("knockout", "Điểm liệt (x)", "Knock-out (x)", 7),
-        Column("source", "Căn cứ", "Source", 30),
+        Column("source", "Căn cứ", "Source", 26),
         Column("provisional", "Tạm thời (x)", "Provisional (x)", 8),
-        Column("note", "Ghi chú", "Note", 36),
+        Column("note", "Ghi chú", "Note", 32),
     ]
     return cols
 
