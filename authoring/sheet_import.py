@@ -73,7 +73,7 @@ def import_sheet(path: Path, base: Ruleset, *, overlay_id: str | None = None, ef
         raise RulesetError(key="sheet.base_changed", params={"ref": base.ref, "expected": str(meta.get("sha256"))[:12], "actual": content_hash(base)[:12]},
                            location=Location(file=str(path)))
     reader = _Reader(path, base)
-    rows = reader.rows(book)
+    rows = reader.rows(book, _open(path, formulas=True))
     overlay_body = reader.compare(rows)
     header = reader.header(book, overlay_id, effective)
     reader.raise_errors()
@@ -110,9 +110,10 @@ def _plain_numbers(value: Any) -> Any:
     return cell_number(value) if isinstance(value, float) else value
 
 
-def _open(path: Path) -> Any:
+def _open(path: Path, formulas: bool = False) -> Any:
+    """The workbook with each cell's value (as Excel last computed it), or with its formulas."""
     try:
-        return load_workbook(path, data_only=True)
+        return load_workbook(path, data_only=not formulas)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise RulesetError(key="file.unreadable", params=file_problem(exc), location=Location(file=str(path))) from None
 
@@ -161,7 +162,7 @@ class _Reader:
             raise first
 
     # --- reading rows ---
-    def rows(self, book: Any) -> list[_Row]:
+    def rows(self, book: Any, formulas: Any) -> list[_Row]:
         if SHEET not in book.sheetnames:
             self.error("sheet.missing_sheet", None, sheet=SHEET)
             self.raise_errors()
@@ -170,6 +171,12 @@ class _Reader:
         rows = []
         for number, line in enumerate(sheet.iter_rows(min_row=heading + 2, max_col=len(self.columns)), start=heading + 2):
             cells = {col.key: cell.value for col, cell in zip(self.columns, line)}
+            for col, cell in zip(self.columns, line):
+                written = formulas[SHEET].cell(number, cell.column).value
+                if cell.value is None and isinstance(written, str) and written.startswith("="):
+                    # A formula no spreadsheet has computed yet: its value is unknown, never taken as blank.
+                    self.error("ruleset.invalid_field", self.ref(col.key, number), detail=f"a formula with no computed value ({written}): type the value itself",
+                               detail_vi=f"công thức chưa được tính ({written}): hãy gõ thẳng giá trị")
             if all(_blank(v) for v in cells.values()):
                 continue
             rows.append(_Row(number, cells, {col.key: cell.number_format for col, cell in zip(self.columns, line)}))

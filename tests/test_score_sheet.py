@@ -105,6 +105,15 @@ def test_text_starting_with_equals_is_written_as_text_and_comes_back(tmp_path: P
     assert not import_sheet(path, base).changed
 
 
+def test_a_formula_never_computed_is_an_error_not_a_blank(tmp_path: Path) -> None:
+    base = chuanxa.load_ruleset("qd1300@2023-03-20")
+    path = tmp_path / "s.xlsx"
+    export_sheet(base, path)
+    _edit(path, [({"indicator": "3"}, "Ghi chú", "=A1")])  # openpyxl stores a formula without its value
+    errors = _errors(path, base)
+    assert errors[0].location.cell.startswith("Bảng điểm!X") and "công thức" in errors[0].message("vi")
+
+
 EDITS = [
     ({"indicator": "1"}, "Điểm tối đa", 2.5),                       # half a point moved from indicator 1 …
     ({"indicator": "3"}, "Điểm tối đa", 2.5),                       # … to indicator 3 of the same criterion
