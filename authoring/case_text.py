@@ -52,7 +52,7 @@ def difference_text(difference: Difference, lang: Lang) -> str:
     """`chỉ tiêu 5 — điểm: mong đợi 4, thực tế 2`."""
     field = _WORDS.get(difference.field, {}).get(lang, difference.field)
     what = f"{_WORDS[difference.subject][lang]} {difference.item} — {field}" if difference.item else field
-    params = {"what": what, "expected": _value(difference.expected), "actual": _value(difference.actual)}
+    params: dict[str, object] = {"what": what, "expected": _value(difference.expected), "actual": _value(difference.actual)}
     return render("cases.difference", lang, params)
 
 

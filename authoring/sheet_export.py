@@ -145,9 +145,9 @@ def _write_score_sheet(sheet: Any, ruleset: Ruleset) -> None:
     put(sheet, 3, 1, f"{count}/{len(ruleset.indicators)} chỉ tiêu đánh dấu TẠM THỜI (chưa đối chiếu văn bản chính thức). "
                      "Sửa các ô trắng; cột xám do chuanxa tự viết. Bỏ dấu tạm thời chỉ khi đã ghi căn cứ.").font = Font(color="9C5700")
     for index, col in enumerate(cols, start=1):
-        for row, text in ((HEADING_ROW, col.vi), (HEADING_ROW + 1, col.en)):
-            cell = put(sheet, row, index, text)
-            cell.font = Font(bold=row == HEADING_ROW, italic=row != HEADING_ROW, size=10 if row == HEADING_ROW else 8)
+        for line, text in ((HEADING_ROW, col.vi), (HEADING_ROW + 1, col.en)):
+            cell = put(sheet, line, index, text)
+            cell.font = Font(bold=line == HEADING_ROW, italic=line != HEADING_ROW, size=10 if line == HEADING_ROW else 8)
             cell.fill, cell.border = _FILLS["heading"], _BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         sheet.column_dimensions[cell.column_letter].width = col.width

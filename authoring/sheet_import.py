@@ -81,7 +81,7 @@ def import_sheet(path: Path, base: Ruleset, *, overlay_id: str | None = None, ef
     try:
         resolved = build_ruleset(apply_overlay(base.model_dump(mode="json", exclude_none=True), overlay), str(path))
     except RulesetError as exc:
-        reader.errors = [reader.place(error, overlay) for error in exc.related or [exc]]
+        reader.errors = [reader.place(error, overlay) for error in exc.related or [exc] if isinstance(error, RulesetError)]
         reader.raise_errors()
         raise  # pragma: no cover - raise_errors raised
     return SheetImport(base=base, overlay=overlay, ruleset=resolved)
@@ -353,7 +353,8 @@ class _Reader:
         except ValueError:
             return self._bad_number(row, column, value)
 
-    def _bad_number(self, row: _Row, column: str, value: Any) -> None:
+    def _bad_number(self, row: _Row, column: str, value: Any) -> float | None:
+        """Report a cell that should hold a number; no number comes of it."""
         self.invalid(self.ref(column, row.number), "float_parsing", "" if value is None else value)
         return None
 

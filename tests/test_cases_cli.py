@@ -19,7 +19,7 @@ def run(*args: str) -> tuple[int, str]:
 
 def test_the_bundled_cases_pass() -> None:
     code, out = run("rulesets", "test", "--lang", "en")
-    assert code == 0 and "54 case(s): 54 passed, 0 failed." in out
+    assert code == 0 and "65 case(s): 65 passed, 0 failed." in out
 
 
 def test_a_case_changed_to_a_wrong_expectation_fails_with_a_clear_difference_and_exit_1(tmp_path: Path) -> None:
