@@ -311,3 +311,17 @@ def run_all(cases_files: list[Path], registry: Registry) -> list[CaseOutcome]:
         except ChuanxaError as exc:
             outcomes.append(CaseOutcome(file=str(path), name="-", line=exc.location.line, ruleset=None, error=exc))
     return outcomes
+
+
+def run_cases(paths: list[str | Path], *, rulesets_dirs: list[str | Path] = ()) -> list[CaseOutcome]:  # type: ignore[assignment]
+    """Run the test cases that `paths` name (cases files, folders, or ruleset files with cases beside them).
+
+    Example:
+        >>> import chuanxa
+        >>> from importlib import resources
+        >>> outcomes = chuanxa.run_cases([str(resources.files("chuanxa.rulesets"))])
+        >>> all(o.passed for o in outcomes)
+        True
+    """
+    files = find_cases([Path(p) for p in paths])
+    return run_all(files, registry_for(files, [Path(d) for d in rulesets_dirs]))

@@ -110,7 +110,7 @@ INFO_FIELDS = (
 )
 
 
-def export_sheet(ruleset: Ruleset, output: Path) -> None:
+def export_score_sheet(ruleset: Ruleset, output: Path) -> None:
     """Write `ruleset` as a score-sheet workbook at `output` (atomically)."""
     book = Workbook()
     sheet = book.active

@@ -64,7 +64,7 @@ def read_identity(path: Path) -> tuple[str, str]:
     return str(meta.get("ruleset")), str(meta.get("sha256"))
 
 
-def import_sheet(path: Path, base: Ruleset, *, overlay_id: str | None = None, effective: dt.date | None = None) -> SheetImport:
+def import_score_sheet(path: Path, base: Ruleset, *, overlay_id: str | None = None, effective: dt.date | None = None) -> SheetImport:
     """Read the edited sheet at `path` (exported from `base`) into a checked overlay; raise a `RulesetError`
     whose `related` lists every problem, each located by sheet and cell."""
     book = _open(path)

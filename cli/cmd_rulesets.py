@@ -12,8 +12,8 @@ from tabulate import tabulate
 from chuanxa.api import registry
 from chuanxa.authoring.case_text import outcome_lines, summary_line
 from chuanxa.authoring.cases import CaseOutcome, find_cases, registry_for, run_all
-from chuanxa.authoring.sheet_export import export_sheet
-from chuanxa.authoring.sheet_import import import_sheet, read_identity, write_overlay
+from chuanxa.authoring.sheet_export import export_score_sheet
+from chuanxa.authoring.sheet_import import import_score_sheet, read_identity, write_overlay
 from chuanxa.communes.values import parse_date
 from chuanxa.criteria.diff import diff_rulesets
 from chuanxa.criteria.registry import Registry
@@ -199,7 +199,7 @@ def export(ref: str, output: Path, lang: Lang, rulesets_dirs: tuple[Path, ...]) 
     """Xuất bảng điểm ra Excel để hiệu chỉnh / Export REF (ID[@VERSION]) as the score sheet officers know."""
     format_from_suffix(output, {".xlsx": "xlsx"})
     ruleset = _load_for_viewing(ref, rulesets_dirs)
-    export_sheet(ruleset, output)
+    export_score_sheet(ruleset, output)
     hint = f"sửa rồi nhập lại: chuanxa rulesets import {output} -o THU-MUC" if lang == "vi" else f"edit it, then: chuanxa rulesets import {output} -o FOLDER"
     click.echo(f"{ruleset.ref} → {output} ({hint})")
 
@@ -215,7 +215,12 @@ def import_(sheet: Path, output: Path, overlay_id: str | None, effective: str | 
     """Nhập bảng điểm đã sửa thành bộ hiệu chỉnh / Turn an edited score sheet into a checked overlay (only what changed)."""
     ref, _ = read_identity(sheet)
     base = registry(rulesets_dirs).load(ref)
-    result = import_sheet(sheet, base, overlay_id=overlay_id, effective=parse_date(effective) if effective else None)
+    try:
+        day = parse_date(effective) if effective else None
+    except ValueError:
+        words = "không phải một ngày có thật (viết YYYY-MM-DD, ví dụ 2024-07-01)" if lang == "vi" else "is not a real date (write YYYY-MM-DD, e.g. 2024-07-01)"
+        raise click.BadParameter(f"'{effective}' {words}", param_hint="'--effective'") from None
+    result = import_score_sheet(sheet, base, overlay_id=overlay_id, effective=day)
     target = write_overlay(result, output, sheet)
     changes = diff_rulesets(base, result.ruleset)
     click.echo(f"{base.ref} → {result.ruleset.ref}: {target}")

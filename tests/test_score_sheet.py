@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chuanxa
-from chuanxa.authoring.sheet_export import export_sheet
-from chuanxa.authoring.sheet_import import import_sheet
+from chuanxa.authoring.sheet_export import export_score_sheet
+from chuanxa.authoring.sheet_import import import_score_sheet
 from chuanxa.authoring.sheet_layout import META_SHEET, SHEET
 from chuanxa.cli.main import cli
 from chuanxa.criteria.loader import build_ruleset, content_hash
@@ -70,15 +70,15 @@ def _edit(path: Path, edits: list[tuple[dict[str, str], str, Any]]) -> None:
 @pytest.mark.parametrize("ref", BUNDLED + ["qd1300_example_knockouts@2023-03-20"])
 def test_an_unedited_sheet_imports_to_an_empty_overlay(ref: str, tmp_path: Path) -> None:
     base = chuanxa.load_ruleset(ref, rulesets_dirs=[EXAMPLES])
-    export_sheet(base, tmp_path / "s.xlsx")
-    result = import_sheet(tmp_path / "s.xlsx", base)
+    export_score_sheet(base, tmp_path / "s.xlsx")
+    result = import_score_sheet(tmp_path / "s.xlsx", base)
     assert not result.changed and set(result.overlay) == {"ruleset"}
     assert result.ruleset.criteria == base.criteria and result.ruleset.inputs == base.inputs
 
 
 def test_the_exported_sheet_is_values_only_hidden_identity_and_print_ready(tmp_path: Path) -> None:
     base = chuanxa.load_ruleset("qd1300@2023-03-20")
-    export_sheet(base, tmp_path / "s.xlsx")
+    export_score_sheet(base, tmp_path / "s.xlsx")
     book = openpyxl.load_workbook(tmp_path / "s.xlsx")
     assert book[META_SHEET].sheet_state == "hidden"
     meta = {r[0]: r[1] for r in book[META_SHEET].iter_rows(values_only=True)}
@@ -98,17 +98,17 @@ def test_text_starting_with_equals_is_written_as_text_and_comes_back(tmp_path: P
     tree["criteria"][0]["indicators"][2]["note"] = '=HYPERLINK("http://x")'
     base = build_ruleset(tree)
     path = tmp_path / "s.xlsx"
-    export_sheet(base, path)
+    export_score_sheet(base, path)
     sheet = openpyxl.load_workbook(path)[SHEET]
     cell = sheet.cell(_row_of(sheet, "3"), _columns(sheet)["Ghi chú"])
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
-    assert not import_sheet(path, base).changed
+    assert not import_score_sheet(path, base).changed
 
 
 def test_a_formula_never_computed_is_an_error_not_a_blank(tmp_path: Path) -> None:
     base = chuanxa.load_ruleset("qd1300@2023-03-20")
     path = tmp_path / "s.xlsx"
-    export_sheet(base, path)
+    export_score_sheet(base, path)
     _edit(path, [({"indicator": "3"}, "Ghi chú", "=A1")])  # openpyxl stores a formula without its value
     errors = _errors(path, base)
     assert errors[0].location.cell.startswith("Bảng điểm!X") and "công thức" in errors[0].message("vi")
@@ -147,7 +147,7 @@ def test_an_edited_sheet_imports_to_exactly_its_edits_which_validate_and_diff_sh
 
 def _errors(path: Path, base: Any) -> list[RulesetError]:
     with pytest.raises(RulesetError) as caught:
-        import_sheet(path, base)
+        import_score_sheet(path, base)
     return caught.value.related or [caught.value]
 
 
@@ -161,7 +161,7 @@ def _errors(path: Path, base: Any) -> list[RulesetError]:
 def test_a_mistake_in_the_sheet_is_located_by_sheet_and_cell(edits: Any, key: str, cell: str, tmp_path: Path) -> None:
     base = chuanxa.load_ruleset("qd1300@2023-03-20")
     path = tmp_path / "s.xlsx"
-    export_sheet(base, path)
+    export_score_sheet(base, path)
     _edit(path, edits)
     errors = _errors(path, base)
     assert (errors[0].key, errors[0].location.cell) == (key, cell), [e.message("en") for e in errors]
@@ -169,7 +169,7 @@ def test_a_mistake_in_the_sheet_is_located_by_sheet_and_cell(edits: Any, key: st
 
 def test_a_deleted_row_and_an_unknown_number_give_located_errors_in_both_languages_and_no_overlay(tmp_path: Path) -> None:
     path = tmp_path / "s.xlsx"
-    export_sheet(chuanxa.load_ruleset("qd1300@2023-03-20"), path)
+    export_score_sheet(chuanxa.load_ruleset("qd1300@2023-03-20"), path)
     book = openpyxl.load_workbook(path)
     sheet = book[SHEET]
     sheet.delete_rows(_row_of(sheet, "12"))
@@ -185,7 +185,7 @@ def test_a_deleted_row_and_an_unknown_number_give_located_errors_in_both_languag
 
 def test_a_sheet_from_another_content_of_the_ruleset_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "s.xlsx"
-    export_sheet(chuanxa.load_ruleset("qd1300@2023-03-20"), path)
+    export_score_sheet(chuanxa.load_ruleset("qd1300@2023-03-20"), path)
     errors = _errors(path, chuanxa.load_ruleset("qd1300@2023-03-09"))
     assert errors[0].key == "sheet.base_changed"
 
@@ -246,7 +246,7 @@ def _rulesets(draw: Any) -> Any:
 @given(ruleset=_rulesets())
 def test_export_then_import_without_edits_is_empty_on_generated_rulesets(ruleset: Any, tmp_path: Path) -> None:
     path = tmp_path / "gen.xlsx"
-    export_sheet(ruleset, path)
-    result = import_sheet(path, ruleset)
+    export_score_sheet(ruleset, path)
+    result = import_score_sheet(path, ruleset)
     assert result.overlay.keys() == {"ruleset"}
     assert result.ruleset.criteria == ruleset.criteria
