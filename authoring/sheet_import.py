@@ -4,8 +4,8 @@ The overlay `extends` the exported version and holds only what the officer chang
 same loader as `rulesets validate` (so the messages are the same), and every problem names the sheet and
 cell (`Bảng điểm!E12`). Nothing is written unless the whole sheet is right.
 
-This module is longer than most: reading rows, comparing them with the exported ones and placing the
-loader's errors back on cells are one job on one layout (see `sheet_layout`).
+This module is longer than most (about 420 lines): reading the rows and comparing each field with the exported
+one are one job on one layout (`sheet_layout`); cell readers are in `sheet_values`, error placing in `sheet_cells`.
 """
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from chuanxa.communes.values import parse_date, parse_number, parse_yes_no
-from chuanxa.criteria.loader import build_ruleset, content_hash, describe_invalid
+from chuanxa.communes.values import parse_date
+from chuanxa.criteria.loader import build_ruleset, content_hash
 from chuanxa.criteria.merge import apply_overlay
 from chuanxa.criteria.model import Comparison, ConditionLevel, IndicatorModel, Ruleset, ThresholdTable
 from chuanxa.errors import Location, RulesetError, close_matches, file_problem
 
+from .sheet_cells import Cells, cell_of
 from .sheet_export import INFO_FIELDS, SheetRow, default_overlay_header, sheet_rows
-from .sheet_layout import FORMAT, INFO_SHEET, META_SHEET, OPS_READ, SHEET, cell_number, columns
-from .xlsx_cells import write_text_atomically
+from .sheet_layout import FORMAT, INFO_SHEET, META_SHEET, SHEET, columns
+from .sheet_values import CellProblem, blank, id_text, invalid, read_mark, read_number, read_op, read_threshold, read_yes_no
 
 Key = tuple[Any, ...]  # ("criterion", id, column) / ("indicator", id, column) / ("level", id, index, column) / ("info", field)
 
@@ -87,29 +87,6 @@ def import_score_sheet(path: Path, base: Ruleset, *, overlay_id: str | None = No
     return SheetImport(base=base, overlay=overlay, ruleset=resolved)
 
 
-def write_overlay(result: SheetImport, folder: Path, source: Path) -> Path:
-    """Write the overlay YAML into `folder` (atomically); the file's path."""
-    target = folder / result.file_name
-    note = (f"# Bộ tiêu chí hiệu chỉnh, nhập từ bảng điểm {source.name}: chỉ ghi những gì khác {result.base.ref}.\n"
-            f"# Corrections imported from the score sheet {source.name}: only what differs from {result.base.ref}.\n")
-    text = yaml.dump(_plain_numbers(result.overlay), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
-    write_text_atomically(target, note + text)
-    return target
-
-
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True  # the same date three times is written three times, not as an alias
-
-
-def _plain_numbers(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain_numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain_numbers(v) for v in value]
-    return cell_number(value) if isinstance(value, float) else value
-
-
 def _open(path: Path, formulas: bool = False) -> Any:
     """The workbook with each cell's value (as Excel last computed it), or with its formulas."""
     try:
@@ -127,16 +104,6 @@ def _meta(book: Any, path: Path) -> dict[str, Any]:
     return meta
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _id_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 class _Reader:
     """Reads one edited sheet against the ruleset it was exported from, collecting every problem."""
 
@@ -144,7 +111,7 @@ class _Reader:
         self.path, self.base = path, base
         self.columns = columns(base)
         self.errors: list[RulesetError] = []
-        self.cells: dict[Key, str] = {}
+        self.cells: Cells = {}
         self.expected = sheet_rows(base)
 
     # --- errors ---
@@ -152,8 +119,18 @@ class _Reader:
         self.errors.append(RulesetError(key=key, params=params, location=Location(file=str(self.path), cell=cell)))
 
     def invalid(self, cell: str, kind: str, value: Any) -> None:
-        vi, en = describe_invalid({"type": kind, "input": value})
-        self.error("ruleset.invalid_field", cell, detail=en, detail_vi=vi)
+        self.problem(cell, invalid(kind, value))
+
+    def problem(self, cell: str, found: CellProblem) -> None:
+        self.error(found.key, cell, **found.params)
+
+    def read(self, reader: Any, row: _Row, column: str, *args: Any) -> Any:
+        """`reader(value, *args)` of the cell, or None with the problem recorded against the cell."""
+        try:
+            return reader(row.cells.get(column), *args)
+        except CellProblem as found:
+            self.problem(self.ref(column, row.number), found)
+            return None
 
     def raise_errors(self) -> None:
         if self.errors:
@@ -177,7 +154,7 @@ class _Reader:
                     # A formula no spreadsheet has computed yet: its value is unknown, never taken as blank.
                     self.error("ruleset.invalid_field", self.ref(col.key, number), detail=f"a formula with no computed value ({written}): type the value itself",
                                detail_vi=f"công thức chưa được tính ({written}): hãy gõ thẳng giá trị")
-            if all(_blank(v) for v in cells.values()):
+            if all(blank(v) for v in cells.values()):
                 continue
             rows.append(_Row(number, cells, {col.key: cell.number_format for col, cell in zip(self.columns, line)}))
         return rows
@@ -237,16 +214,16 @@ class _Reader:
         current_levels: list[_Row] | None = None
         for row in rows:
             crit_id, ind_id = row.cells["criterion"], row.cells["indicator"]
-            if not _blank(crit_id):
-                current_crit, current_levels = _id_text(crit_id), None
+            if not blank(crit_id):
+                current_crit, current_levels = id_text(crit_id), None
                 if current_crit not in known_crit:
                     self.error("sheet.unknown_criterion", self.ref("criterion", row.number), id=current_crit, ref=self.base.ref, suggestions=close_matches(current_crit, known_crit))
                 elif current_crit in criteria:
                     self.error("ruleset.duplicate_id", self.ref("criterion", row.number), what="criterion", what_vi="tiêu chí", id=current_crit, first=self.ref("criterion", criteria[current_crit].number))
                 else:
                     criteria[current_crit] = row
-            elif not _blank(ind_id):
-                text = _id_text(ind_id)
+            elif not blank(ind_id):
+                text = id_text(ind_id)
                 current_levels = []
                 if text not in known_ind:
                     self.error("sheet.unknown_indicator", self.ref("indicator", row.number), id=text, ref=self.base.ref, suggestions=close_matches(text, known_ind))
@@ -271,7 +248,7 @@ class _Reader:
             if col.editable or expected is None:
                 continue
             was, now = expected.cells.get(col.key), row.cells.get(col.key)
-            if (None if _blank(was) else str(was)) != (None if _blank(now) else str(now)):
+            if (None if blank(was) else str(was)) != (None if blank(now) else str(now)):
                 instead = "So sánh, Ngưỡng" if col.key == "words" else "—"
                 self.error("sheet.read_only", self.ref(col.key, row.number), column=col.vi, expected=was or "", actual=now or "", instead=instead)
 
@@ -310,7 +287,7 @@ class _Reader:
             if op is not None and op != ind.op:  # type: ignore[union-attr]
                 changes["op"] = op
         if ind.kind == "yes_no":
-            expected = self._yes_no(row, "threshold", key)
+            expected = self.read(read_yes_no, row, "threshold")
             if expected is not None and expected != ind.expected:  # type: ignore[union-attr]
                 changes["expected"] = expected
         if ind.kind in ("threshold", "conditions"):
@@ -330,7 +307,7 @@ class _Reader:
             column = f"title_{lang}"
             self.cells[key + (column,)] = self.ref(column, row.number)
             value = row.cells[column]
-            if _blank(value):
+            if blank(value):
                 self.invalid(self.ref(column, row.number), "string_too_short", "")
             elif str(value) != getattr(title, lang):
                 new[lang] = str(value)
@@ -343,25 +320,13 @@ class _Reader:
         if value is not None and value != old:
             changes[name] = value
 
-    def _number(self, row: _Row, column: str, percent: bool = False) -> float | None:
-        value = row.cells.get(column)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            # A cell formatted as a percentage shows 95% but holds 0.95.
-            return float(value) * 100 if percent and "%" in row.formats.get(column, "") else float(value)
-        try:
-            return parse_number(value) if isinstance(value, str) and value.strip() else self._bad_number(row, column, value)
-        except ValueError:
-            return self._bad_number(row, column, value)
-
-    def _bad_number(self, row: _Row, column: str, value: Any) -> float | None:
-        """Report a cell that should hold a number; no number comes of it."""
-        self.invalid(self.ref(column, row.number), "float_parsing", "" if value is None else value)
-        return None
+    def _number(self, row: _Row, column: str) -> float | None:
+        return self.read(read_number, row, column, row.formats.get(column, "General")) if column in row.cells else None
 
     def _text_field(self, row: _Row, column: str, old: str | None, key: Key, changes: dict[str, Any], *, required: bool) -> bool:
         self.cells[key + (column,)] = self.ref(column, row.number)
         value = row.cells.get(column)
-        new = None if _blank(value) else str(value)
+        new = None if blank(value) else str(value)
         if new is None and required:
             self.invalid(self.ref(column, row.number), "string_too_short", "")
             return False
@@ -372,29 +337,11 @@ class _Reader:
 
     def _mark(self, row: _Row, column: str, key: Key) -> bool | None:
         self.cells[key + (column,)] = self.ref(column, row.number)
-        value = row.cells.get(column)
-        if _blank(value):
-            return False
-        if str(value).strip().lower() in ("x", "có", "co", "yes", "✓", "1"):
-            return True
-        self.error("sheet.bad_mark", self.ref(column, row.number), value=value)
-        return None
+        return self.read(read_mark, row, column)  # type: ignore[no-any-return]
 
     def _op(self, row: _Row, key: Key) -> str | None:
         self.cells[key + ("op",)] = self.ref("op", row.number)
-        value = row.cells.get("op")
-        op = OPS_READ.get(str(value).strip()) if not _blank(value) else None
-        if op is None:
-            self.error("sheet.bad_op", self.ref("op", row.number), value=value or "")
-        return op
-
-    def _yes_no(self, row: _Row, column: str, key: Key) -> bool | None:
-        try:
-            return parse_yes_no(row.cells.get(column))
-        except (ValueError, TypeError):
-            self.error("ruleset.invalid_field", self.ref(column, row.number), detail=f"must be Có (yes) or Không (no) (got {row.cells.get(column)!r})",
-                       detail_vi=f"phải là Có hoặc Không (giá trị: {row.cells.get(column)!r})")
-            return None
+        return self.read(read_op, row, "op")  # type: ignore[no-any-return]
 
     # --- levels ---
     def _levels(self, ind: IndicatorModel, rows: list[_Row]) -> list[dict[str, Any]] | None:
@@ -415,7 +362,7 @@ class _Reader:
             else:
                 self._compound(ind, row, index)
                 level["when"] = base_level.when.model_dump(mode="json", exclude_none=True) if base_level is not None else {}
-            if not _blank(row.cells.get("title_vi")) or not _blank(row.cells.get("title_en")):
+            if not blank(row.cells.get("title_vi")) or not blank(row.cells.get("title_en")):
                 vi = row.cells.get("title_vi") or row.cells.get("title_en")
                 level["label"] = {"vi": str(vi), "en": str(row.cells.get("title_en") or vi)}
             levels.append(level)
@@ -426,16 +373,16 @@ class _Reader:
         threshold_keys = [c.key for c in self.columns if c.key in ("op", "threshold") or ":" in c.key]
         for column in threshold_keys:
             was = expected.cells.get(column) if expected else None
-            if expected is None or (None if _blank(was) else was) != (None if _blank(row.cells.get(column)) else row.cells.get(column)):
+            if expected is None or (None if blank(was) else was) != (None if blank(row.cells.get(column)) else row.cells.get(column)):
                 self.error("sheet.compound_condition", self.ref(column if expected else "points", row.number), id=ind.id)
                 return
 
     def _threshold(self, row: _Row, input_name: str, key: Key) -> Any:
         spec = self.base.inputs.get(input_name)
-        zone = {k.split(":", 1)[1]: k for k in row.cells if k.startswith("zone:") and not _blank(row.cells[k])}
-        region = {k.split(":", 1)[1]: k for k in row.cells if k.startswith("region:") and not _blank(row.cells[k])}
+        zone = {k.split(":", 1)[1]: k for k in row.cells if k.startswith("zone:") and not blank(row.cells[k])}
+        region = {k.split(":", 1)[1]: k for k in row.cells if k.startswith("region:") and not blank(row.cells[k])}
         self.cells[key + ("threshold",)] = self.ref("threshold", row.number)
-        given = [name for name, found in (("threshold", not _blank(row.cells.get("threshold"))), ("zone", zone), ("region", region)) if found]
+        given = [name for name, found in (("threshold", not blank(row.cells.get("threshold"))), ("zone", zone), ("region", region)) if found]
         if len(given) != 1:
             self.error("ruleset.invalid_field", self.ref("threshold", row.number),
                        detail="give the threshold either in column Threshold, or by zone, or by region (exactly one of them)",
@@ -445,21 +392,7 @@ class _Reader:
             table = zone or region
             self.cells[key + ("threshold",)] = self.ref(next(iter(table.values())), row.number)
             return {"by": given[0], "values": {name: self._number(row, column) for name, column in table.items()}}
-        return self._scalar(row, spec)
-
-    def _scalar(self, row: _Row, spec: Any) -> Any:
-        value = row.cells.get("threshold")
-        if spec is None or spec.type in ("percent", "number", "count"):
-            return self._number(row, "threshold", percent=spec is not None and spec.type == "percent")
-        if spec.type == "yes_no":
-            return self._yes_no(row, "threshold", ())
-        if spec.type == "choice":
-            text = _id_text(value)
-            for choice in spec.choices or ():
-                if text in (choice.id, choice.vi):
-                    return choice.id
-            return text
-        return value
+        return self.read(read_threshold, row, "threshold", row.formats.get("threshold", "General"), spec)
 
     # --- the overlay's own header (information sheet, or the command line) ---
     def header(self, book: Any, overlay_id: str | None, effective: dt.date | None) -> dict[str, Any]:
@@ -471,7 +404,7 @@ class _Reader:
                 key = labels.get(sheet.cell(number, 1).value)
                 if key is not None:
                     self.cells[("info", key)] = f"{INFO_SHEET}!C{number}"
-                    if not _blank(sheet.cell(number, 3).value):
+                    if not blank(sheet.cell(number, 3).value):
                         info[key] = sheet.cell(number, 3).value
         info["id"] = overlay_id or str(info["id"]).strip()
         day = effective or info["effective"]
@@ -487,39 +420,6 @@ class _Reader:
     # --- the loader's errors, back on cells ---
     def place(self, error: RulesetError, overlay: dict[str, Any]) -> RulesetError:
         merged = apply_overlay(self.base.model_dump(mode="json", exclude_none=True), overlay)
-        cell = self._cell_of(tuple(error.location.path), merged)
+        cell = cell_of(tuple(error.location.path), merged, self.cells, self.base)
         error.location = Location(file=str(self.path), cell=cell or SHEET)
         return error
-
-    def _cell_of(self, path: tuple[Any, ...], merged: dict[str, Any]) -> str | None:
-        if path[:1] == ("ruleset",):
-            if path[1:2] == ("total_points",):
-                changed = [self.cells.get(("criterion", c["id"], "max")) for c in overlay_criteria(merged, self.base)]
-                return next((c for c in changed if c), None)
-            name = {"id": "id", "title": "title_vi", "legal_basis": "legal_basis_vi"}.get(str(path[1]) if len(path) > 1 else "", "effective")
-            return self.cells.get(("info", name))
-        if path[:1] != ("criteria",) or len(path) < 2 or not isinstance(path[1], int):
-            return None
-        crit = merged["criteria"][path[1]]
-        rest = path[2:]
-        if rest[:1] != ("indicators",) or len(rest) < 2:
-            return self.cells.get(("criterion", str(crit["id"]), _column_of(rest)))
-        ind_id = str(crit["indicators"][rest[1]]["id"])
-        rest = rest[2:]
-        if rest[:1] == ("levels",) and len(rest) > 1 and isinstance(rest[1], int):
-            key = ("level", ind_id, rest[1])
-            return self.cells.get(key + (_column_of(rest[2:]),)) or self.cells.get(key + ("row",))
-        return self.cells.get(("indicator", ind_id, _column_of(rest))) or self.cells.get(("indicator", ind_id, "row"))
-
-
-def overlay_criteria(merged: dict[str, Any], base: Ruleset) -> list[dict[str, Any]]:
-    """Criteria whose maximum differs from the base (where a total that no longer adds up comes from)."""
-    old = {c.id: c.max_points for c in base.criteria}
-    return [c for c in merged["criteria"] if old.get(str(c["id"])) != c.get("max_points")]
-
-
-def _column_of(rest: tuple[Any, ...]) -> str:
-    first = str(rest[0]) if rest else ""
-    return {"max_points": "max", "knockout_min_points": "max", "title": "title_vi", "levels": "max", "points": "points",
-            "threshold": "threshold", "when": "threshold", "op": "op", "source": "source", "note": "note",
-            "provisional": "provisional", "knockout": "knockout"}.get(first, "row")

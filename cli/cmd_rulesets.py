@@ -13,7 +13,8 @@ from chuanxa.api import registry
 from chuanxa.authoring.case_text import outcome_lines, summary_line
 from chuanxa.authoring.cases import CaseOutcome, find_cases, registry_for, run_all
 from chuanxa.authoring.sheet_export import export_score_sheet
-from chuanxa.authoring.sheet_import import import_score_sheet, read_identity, write_overlay
+from chuanxa.authoring.overlay_file import write_overlay
+from chuanxa.authoring.sheet_import import import_score_sheet, read_identity
 from chuanxa.communes.values import parse_date
 from chuanxa.criteria.diff import diff_rulesets
 from chuanxa.criteria.registry import Registry
