@@ -31,7 +31,7 @@ from chuanxa.criteria.registry import Registry
 from chuanxa.criteria.yamlio import LocatedDict, load_yaml_file, locate, strip
 from chuanxa.errors import ChuanxaError, Location, RulesetError, close_matches
 
-CASES_SUFFIXES = (".cases.yaml", ".cases.yml")
+CASES_SUFFIXES = (".cases.yaml", ".cases.yml", ".cases.xlsx")
 _TOLERANCE = 1e-9
 _DATED = re.compile(r"^(?P<family>[a-z][a-z0-9_]*)_(?P<version>\d{4}-\d{2}-\d{2})$")
 
@@ -176,6 +176,12 @@ def default_ruleset_ref(path: Path) -> str | None:
 
 def run_cases_file(path: Path, registry: Registry) -> list[CaseOutcome]:
     """Run every case of the file at `path` against the rulesets `registry` knows."""
+    if path.suffix.lower() == ".xlsx":
+        from .case_sheet import read_case_sheet
+
+        default = default_ruleset_ref(path)
+        rows = read_case_sheet(path, lambda ref: registry.load(ref), default)
+        return [run_case(case, {}, default, registry, str(path), line) for case, line in rows]
     spec, tree = load_cases(path)
     base = base_data(spec.base, path)
     lines = tree["cases"].lines

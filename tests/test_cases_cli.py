@@ -61,3 +61,20 @@ def test_validate_runs_the_cases_beside_a_ruleset_and_fails_when_one_fails(tmp_p
     (tmp_path / "mini_2020-01-01.cases.yaml").write_text(good.replace("total: 8, verdict: recognised}", "total: 9, verdict: recognised}", 1), encoding="utf-8")
     code, out = run("rulesets", "validate", str(tmp_path), "--lang", "en")
     assert code == 1 and "total: expected 9, got 8" in out
+
+
+def test_cases_in_a_workbook_run_like_yaml_ones(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Ca kiểm thử của bộ mini"])
+    sheet.append(["Tên ca", "Vùng KT-XH", "Địa hình", "Khoảng cách (km)", "Tỷ lệ tiêm chủng", "Điểm thẩm định 5",
+                  "Mong đợi điểm 1", "Mong đợi trạng thái 1", "Mong đợi kết luận", "Mong đợi vùng"])
+    sheet.append(["dung_nguong_95", "dong_bang_song_hong", "dong_bang", 4, 95, 2, 2, "đạt", None, 2])
+    sheet.append(["duoi_nguong_sai_mong_doi", "dong_bang_song_hong", "dong_bang", 2, 94.9, 2, 2, "đạt", "chưa đủ số liệu", 1])
+    book.save(tmp_path / "mini_2020-01-01.cases.xlsx")
+    code, out = run("rulesets", "test", str(tmp_path), "--rulesets", str(FIXTURES), "--lang", "en")
+    assert code == 1
+    assert "PASS   mini_2020-01-01.cases.xlsx:3  dung_nguong_95" in out
+    assert "FAIL   mini_2020-01-01.cases.xlsx:4  duoi_nguong_sai_mong_doi\n    indicator 1 — points: expected 2, got 1" in out
