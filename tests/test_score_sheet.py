@@ -56,14 +56,18 @@ def _row_of(sheet: Any, indicator: str | None = None, criterion: str | None = No
     raise AssertionError(wanted)
 
 
-def _edit(path: Path, edits: list[tuple[dict[str, str], str, Any]]) -> None:
-    """Each edit: where ({"indicator": id, "level": n} or {"criterion": id}), the column heading, the new value."""
+def _edit(path: Path, edits: list[tuple[dict[str, str], str, Any]], formulas: bool = False) -> None:
+    """Each edit: where ({"indicator": id, "level": n} or {"criterion": id}), the column heading, the new value
+    (text typed as text, as a person types it, unless `formulas`)."""
     book = openpyxl.load_workbook(path)
     sheet = book[SHEET]
     cols = _columns(sheet)
     for where, heading, value in edits:
         row = _row_of(sheet, where.get("indicator"), where.get("criterion")) + int(where.get("level", -1)) + 1
-        sheet.cell(row, cols[heading]).value = value
+        cell = sheet.cell(row, cols[heading])
+        cell.value = value
+        if isinstance(value, str) and not formulas:
+            cell.data_type = "s"
     book.save(path)
 
 
@@ -109,7 +113,7 @@ def test_a_formula_never_computed_is_an_error_not_a_blank(tmp_path: Path) -> Non
     base = chuanxa.load_ruleset("qd1300@2023-03-20")
     path = tmp_path / "s.xlsx"
     export_score_sheet(base, path)
-    _edit(path, [({"indicator": "3"}, "Ghi chú", "=A1")])  # openpyxl stores a formula without its value
+    _edit(path, [({"indicator": "3"}, "Ghi chú", "=A1")], formulas=True)  # openpyxl stores a formula without its value
     errors = _errors(path, base)
     assert errors[0].location.cell.startswith("Bảng điểm!X") and "công thức" in errors[0].message("vi")
 
@@ -250,3 +254,17 @@ def test_export_then_import_without_edits_is_empty_on_generated_rulesets(ruleset
     result = import_score_sheet(path, ruleset)
     assert result.overlay.keys() == {"ruleset"}
     assert result.ruleset.criteria == ruleset.criteria
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(ruleset=_rulesets(), wording=_TEXT, data=st.data())
+def test_a_wording_fixed_on_a_generated_ruleset_imports_to_exactly_that_change(ruleset: Any, wording: str, data: Any, tmp_path: Path) -> None:
+    indicator = data.draw(st.sampled_from(ruleset.indicators))
+    if wording == indicator.title.vi:
+        return
+    path = tmp_path / "gen.xlsx"
+    export_score_sheet(ruleset, path)
+    _edit(path, [({"indicator": indicator.id}, "Nội dung", wording)])
+    result = import_score_sheet(path, ruleset)
+    assert result.overlay["criteria"] == [{"id": ruleset.criterion_of(indicator.id).id, "indicators": [{"id": indicator.id, "title": {"vi": wording}}]}]
+    assert result.ruleset.indicator(indicator.id).title.vi == wording
