@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from chuanxa.communes.values import parse_date
 from chuanxa.criteria.loader import build_ruleset, content_hash
 from chuanxa.criteria.merge import apply_overlay
-from chuanxa.criteria.model import Comparison, ConditionLevel, IndicatorModel, Ruleset, ThresholdTable
+from chuanxa.criteria.model import Comparison, ConditionLevel, IndicatorModel, Ruleset
 from chuanxa.errors import Location, RulesetError, close_matches, file_problem
 
 from .sheet_cells import Cells, cell_of
