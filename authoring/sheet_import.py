@@ -391,7 +391,8 @@ class _Reader:
         if given[0] != "threshold":
             table = zone or region
             self.cells[key + ("threshold",)] = self.ref(next(iter(table.values())), row.number)
-            return {"by": given[0], "values": {name: self._number(row, column) for name, column in table.items()}}
+            percent = spec is not None and spec.type == "percent"  # a cell shown as 95% holds 0.95
+            return {"by": given[0], "values": {name: self.read(read_number, row, column, row.formats.get(column, "General"), percent) for name, column in table.items()}}
         return self.read(read_threshold, row, "threshold", row.formats.get("threshold", "General"), spec)
 
     # --- the overlay's own header (information sheet, or the command line) ---

@@ -268,3 +268,15 @@ def test_a_wording_fixed_on_a_generated_ruleset_imports_to_exactly_that_change(r
     result = import_score_sheet(path, ruleset)
     assert result.overlay["criteria"] == [{"id": ruleset.criterion_of(indicator.id).id, "indicators": [{"id": indicator.id, "title": {"vi": wording}}]}]
     assert result.ruleset.indicator(indicator.id).title.vi == wording
+
+
+def test_a_threshold_typed_as_a_percentage_is_read_as_the_percent_shown(tmp_path: Path) -> None:
+    base = chuanxa.load_ruleset("qd1300@2023-03-20")
+    path = tmp_path / "s.xlsx"
+    export_score_sheet(base, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book[SHEET]
+    cell = sheet.cell(_row_of(sheet, "5") + 1, _columns(sheet)["Ngưỡng"])
+    cell.value, cell.number_format = 0.96, "0%"  # Excel stores 96% as 0.96
+    book.save(path)
+    assert import_score_sheet(path, base).ruleset.indicator("5").levels[0].threshold == 96  # type: ignore[union-attr]
