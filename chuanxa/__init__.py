@@ -58,6 +58,8 @@ _EXPORTS: dict[str, str] = {
     "Watcher": "chuanxa.engine.monitor",
     "compiled": "chuanxa.api",
     "evaluator": "chuanxa.api",
+    "export_score_sheet": "chuanxa.authoring.sheet_export",
+    "import_score_sheet": "chuanxa.authoring.sheet_import",
     "frange": "chuanxa.planning",
     "load_histories": "chuanxa.planning.recognitions",
     "load_mapping": "chuanxa.planning",
@@ -69,6 +71,7 @@ _EXPORTS: dict[str, str] = {
     "progress_by_area": "chuanxa.planning.provinces",
     "registry": "chuanxa.api",
     "render_report": "chuanxa.reports.render",
+    "run_cases": "chuanxa.authoring.cases",
     "score": "chuanxa.api",
     "score_many": "chuanxa.api",
     "simulate": "chuanxa.planning",
@@ -119,7 +122,9 @@ __all__ = [
     "Watcher",
     "compiled",
     "evaluator",
+    "export_score_sheet",
     "frange",
+    "import_score_sheet",
     "load_histories",
     "load_mapping",
     "load_ruleset",
@@ -130,6 +135,7 @@ __all__ = [
     "progress_by_area",
     "registry",
     "render_report",
+    "run_cases",
     "score",
     "score_many",
     "simulate",
@@ -154,6 +160,9 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names re-exported explicitly)
     from chuanxa.api import compiled as compiled, evaluator as evaluator, load_ruleset as load_ruleset, registry as registry, score as score, score_many as score_many, summarise_many as summarise_many
+    from chuanxa.authoring.cases import run_cases as run_cases
+    from chuanxa.authoring.sheet_export import export_score_sheet as export_score_sheet
+    from chuanxa.authoring.sheet_import import import_score_sheet as import_score_sheet
     from chuanxa.communes.model import AssessedEntry as AssessedEntry, CommuneData as CommuneData, CommuneInfo as CommuneInfo
     from chuanxa.criteria.model import Ruleset as Ruleset
     from chuanxa.engine.columnar import ColumnarEvaluator as ColumnarEvaluator

@@ -21,12 +21,16 @@ class Location:
     column: str | None = None
     commune: str | None = None
     indicator: str | None = None
+    #: A workbook cell as Excel names it, e.g. `Bảng điểm!E12` (an imported score sheet).
+    cell: str | None = None
 
     def describe(self, lang: Lang = "en") -> str:
         words = _WORDS[lang]
         parts: list[str] = []
         if self.file:
             parts.append(Path(self.file).name if len(self.file) > 60 else self.file)
+        if self.cell:
+            parts.append(self.cell)
         if self.line is not None:
             parts.append(f"{words['line']} {self.line}")
         if self.row is not None:

@@ -158,6 +158,96 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Không có bộ tiêu chí mặc định đang có hiệu lực vào ngày {as_of}.",
         "en": "No default ruleset is in force on {as_of}.",
     },
+    # --- test cases as data (chuanxa rulesets test) ---
+    "cases.no_ruleset": {
+        "vi": "Không rõ ca '{case}' dùng bộ tiêu chí nào: ghi 'ruleset: qd1300@2023-03-20' ở đầu tệp, hoặc đặt tên tệp theo bộ tiêu chí (qd1300_2023-03-20.cases.yaml).",
+        "en": "Which ruleset case '{case}' uses is not said: write 'ruleset: qd1300@2023-03-20' at the top of the file, or name the file after the ruleset (qd1300_2023-03-20.cases.yaml).",
+    },
+    "cases.unknown_indicator": {
+        "vi": "Ca '{case}' nêu kết quả của chỉ tiêu '{id}', nhưng {ruleset} không có chỉ tiêu này.",
+        "en": "Case '{case}' expects a result for indicator '{id}', but {ruleset} has no such indicator.",
+    },
+    "cases.unknown_criterion": {
+        "vi": "Ca '{case}' nêu kết quả của tiêu chí '{id}', nhưng {ruleset} không có tiêu chí này.",
+        "en": "Case '{case}' expects a result for criterion '{id}', but {ruleset} has no such criterion.",
+    },
+    "cases.none_found": {
+        "vi": "Không tìm thấy tệp ca kiểm thử (*.cases.yaml) trong {path}.",
+        "en": "No test-case files (*.cases.yaml) found in {path}.",
+    },
+    "cases.difference": {
+        "vi": "{what}: mong đợi {expected}, thực tế {actual}",
+        "en": "{what}: expected {expected}, got {actual}",
+    },
+    "cases.summary": {
+        "vi": "{total} ca: {passed} đạt, {failed} không đạt.",
+        "en": "{total} case(s): {passed} passed, {failed} failed.",
+    },
+    # --- the score sheet in and out of Excel (chuanxa rulesets export / import) ---
+    "sheet.not_exported": {
+        "vi": "Tệp này không phải bảng điểm do chuanxa xuất (thiếu trang ẩn '{sheet}'). Hãy xuất bằng 'chuanxa rulesets export ID -o bang-diem.xlsx' rồi sửa trên tệp đó.",
+        "en": "This file is not a score sheet exported by chuanxa (the hidden sheet '{sheet}' is missing). Export one with 'chuanxa rulesets export ID -o bang-diem.xlsx' and edit that file.",
+    },
+    "sheet.base_changed": {
+        "vi": "Bảng điểm được xuất từ {ref} có mã băm {expected}, nhưng {ref} hiện có nội dung khác (mã băm {actual}). Hãy xuất lại bảng điểm và chép các sửa đổi sang.",
+        "en": "The sheet was exported from {ref} with hash {expected}, but {ref} now has other content (hash {actual}). Export the sheet again and copy your corrections over.",
+    },
+    "sheet.missing_sheet": {
+        "vi": "Không có trang '{sheet}' trong tệp (đừng đổi tên hay xóa trang này).",
+        "en": "The workbook has no sheet '{sheet}' (do not rename or delete it).",
+    },
+    "sheet.header_changed": {
+        "vi": "Tiêu đề cột đã bị đổi: ô này phải là '{expected}' (đang là '{actual}'). Đừng thêm, xóa hay đổi tên cột.",
+        "en": "A column heading was changed: this cell must read '{expected}' (it reads '{actual}'). Do not add, delete or rename columns.",
+    },
+    "sheet.unknown_indicator": {
+        "vi": "Chỉ tiêu số '{id}' không có trong {ref}. Bảng điểm chỉ sửa các chỉ tiêu sẵn có; thêm chỉ tiêu mới phải viết trong tệp YAML.",
+        "en": "Indicator number '{id}' is not in {ref}. The sheet corrects existing indicators only; a new indicator is written in the YAML file.",
+    },
+    "sheet.unknown_criterion": {
+        "vi": "Tiêu chí số '{id}' không có trong {ref}.",
+        "en": "Criterion number '{id}' is not in {ref}.",
+    },
+    "sheet.missing_indicator": {
+        "vi": "Dòng của chỉ tiêu {id} ('{title}') đã bị xóa khỏi bảng. Hãy khôi phục dòng này (muốn bỏ một chỉ tiêu thì sửa tệp YAML với remove: true).",
+        "en": "The row of indicator {id} ('{title}') was deleted from the sheet. Restore it (to drop an indicator, write remove: true in the YAML file).",
+    },
+    "sheet.missing_criterion": {
+        "vi": "Dòng của tiêu chí {id} ('{title}') đã bị xóa khỏi bảng. Hãy khôi phục dòng này.",
+        "en": "The row of criterion {id} ('{title}') was deleted from the sheet. Restore it.",
+    },
+    "sheet.read_only": {
+        "vi": "Cột '{column}' chỉ để đọc (chuanxa tự viết theo các cột khác): lúc xuất là '{expected}', nay là '{actual}'. Hãy sửa ở cột {instead}.",
+        "en": "The column '{column}' is read-only (chuanxa writes it from the other columns): exported as '{expected}', now '{actual}'. Make the change in column {instead}.",
+    },
+    "sheet.provisional_needs_source": {
+        "vi": "Chỉ tiêu {id} chỉ được bỏ dấu 'tạm thời' khi ghi căn cứ mới (cột Căn cứ) theo văn bản chính thức.",
+        "en": "Indicator {id} may drop its provisional mark only when a new source is written (column Source) from the official text.",
+    },
+    "sheet.compound_condition": {
+        "vi": "Mức này của chỉ tiêu {id} có điều kiện ghép (nhiều dữ liệu), chỉ sửa được trong tệp YAML: hãy để các cột ngưỡng như lúc xuất.",
+        "en": "This level of indicator {id} has a compound condition (several inputs), which only the YAML file can change: leave its threshold columns as exported.",
+    },
+    "sheet.moved_indicator": {
+        "vi": "Chỉ tiêu {id} thuộc tiêu chí {criterion} nhưng dòng của nó đã bị chuyển xuống tiêu chí {now}. Chuyển chỉ tiêu sang tiêu chí khác phải sửa trong tệp YAML.",
+        "en": "Indicator {id} belongs to criterion {criterion} but its row was moved under criterion {now}. Moving an indicator to another criterion is done in the YAML file.",
+    },
+    "sheet.orphan_level": {
+        "vi": "Dòng mức điểm này không nằm dưới dòng chỉ tiêu nào.",
+        "en": "This level row is not under any indicator row.",
+    },
+    "sheet.no_levels": {
+        "vi": "Chỉ tiêu {id} (loại {kind}) không có mức điểm: hãy xóa dòng này.",
+        "en": "Indicator {id} (kind {kind}) has no levels: delete this row.",
+    },
+    "sheet.bad_op": {
+        "vi": "Phép so sánh '{value}' không hợp lệ: dùng một trong ≥ > ≤ < = ≠ (hoặc >= <= != ==).",
+        "en": "The comparison '{value}' is not valid: use one of ≥ > ≤ < = ≠ (or >= <= != ==).",
+    },
+    "sheet.bad_mark": {
+        "vi": "'{value}' không phải là dấu hợp lệ: đánh 'x' cho có, để trống cho không.",
+        "en": "'{value}' is not a valid mark: write 'x' for yes, leave it blank for no.",
+    },
     # --- expressions ---
     "expr.syntax": {
         "vi": "Biểu thức '{expr}' sai cú pháp: {detail}.",

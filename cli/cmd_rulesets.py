@@ -1,28 +1,35 @@
-"""`chuanxa rulesets …`: list, show, validate, diff and audit rulesets."""
+"""`chuanxa rulesets …`: list, show, validate, diff, audit, test, export and import rulesets."""
 
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import click
 from tabulate import tabulate
 
 from chuanxa.api import registry
+from chuanxa.authoring.case_text import outcome_lines, summary_line
+from chuanxa.authoring.cases import CaseOutcome, find_cases, registry_for, run_all
+from chuanxa.authoring.sheet_export import export_score_sheet
+from chuanxa.authoring.overlay_file import write_overlay
+from chuanxa.authoring.sheet_import import import_score_sheet, read_identity
+from chuanxa.communes.values import parse_date
 from chuanxa.criteria.diff import diff_rulesets
 from chuanxa.criteria.registry import Registry
 from chuanxa.criteria.model import Ruleset
-from chuanxa.errors import ChuanxaError, NoRulesetInForceError
+from chuanxa.errors import ChuanxaError, NoRulesetInForceError, RulesetError
 from chuanxa.messages import Lang
 from chuanxa.outputs.labels import KIND, label
 from chuanxa.outputs.ruleset_view import ruleset_json, rule_text
 
-from .common import EXIT_OK, EXIT_USAGE, fail, lang_option, rulesets_dir_option
+from .common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, format_from_suffix, lang_option, rulesets_dir_option
 
 
 @click.group()
 def rulesets() -> None:
-    """Bộ tiêu chí: xem, kiểm tra, so sánh / Rulesets: list, show, validate, diff, audit."""
+    """Bộ tiêu chí: xem, kiểm tra, so sánh, bảng điểm Excel / Rulesets: list, show, validate, diff, audit, test, export, import."""
 
 
 @rulesets.command("list")
@@ -88,7 +95,37 @@ def validate(paths: tuple[Path, ...], lang: Lang) -> int:
         except ChuanxaError as exc:
             bad += 1
             fail(exc)
-    return EXIT_OK if bad == 0 else EXIT_USAGE
+    # Test cases beside the rulesets (NAME.cases.yaml) run too: a ruleset that loads but scores wrongly is not done.
+    failed_cases = _print_cases(run_all(find_cases(list(paths)), reg), lang, quiet_passes=True)
+    return EXIT_USAGE if bad else EXIT_SOME_FAILED if failed_cases else EXIT_OK
+
+
+@rulesets.command("test")
+@click.argument("cases", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@lang_option
+@click.option("--quiet", "-q", is_flag=True, help="Chỉ in các ca không đạt / Print failed cases only.")
+@rulesets_dir_option
+def test_cases(cases: tuple[Path, ...], lang: Lang, quiet: bool, rulesets_dirs: tuple[Path, ...]) -> int:
+    """Chạy các ca kiểm thử / Run test cases (*.cases.yaml, folders, or the cases beside a ruleset file).
+
+    Without CASES, runs the cases that ship with the bundled rulesets. Exit 0 when every case passes, 1 otherwise.
+    """
+    paths = list(cases) or [Path(str(resources.files("chuanxa.rulesets")))]
+    files = find_cases(paths)
+    if not files:
+        raise RulesetError(key="cases.none_found", params={"path": ", ".join(str(p) for p in paths)})
+    failed = _print_cases(run_all(files, registry_for(files, list(rulesets_dirs))), lang, quiet_passes=quiet)
+    return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _print_cases(outcomes: list[CaseOutcome], lang: Lang, quiet_passes: bool) -> int:
+    """Print outcomes as a test runner does; the number that failed."""
+    for outcome in outcomes:
+        if not (quiet_passes and outcome.passed):
+            click.secho("\n".join(outcome_lines(outcome, lang)), fg=None if outcome.passed else "red")
+    if outcomes:
+        click.echo(summary_line(outcomes, lang))
+    return sum(1 for o in outcomes if not o.passed)
 
 
 @rulesets.command("diff")
@@ -163,3 +200,45 @@ def _short(value: object) -> str:
         return ""
     text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
     return _clip(text, 70)
+
+
+@rulesets.command("export")
+@click.argument("ref")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp Excel / The workbook to write (.xlsx).")
+@lang_option
+@rulesets_dir_option
+def export(ref: str, output: Path, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> None:
+    """Xuất bảng điểm ra Excel để hiệu chỉnh / Export REF (ID[@VERSION]) as the score sheet officers know."""
+    format_from_suffix(output, {".xlsx": "xlsx"})
+    ruleset = _load_for_viewing(ref, rulesets_dirs)
+    export_score_sheet(ruleset, output)
+    hint = f"sửa rồi nhập lại: chuanxa rulesets import {output} -o THU-MUC" if lang == "vi" else f"edit it, then: chuanxa rulesets import {output} -o FOLDER"
+    click.echo(f"{ruleset.ref} → {output} ({hint})")
+
+
+@rulesets.command("import")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi bộ hiệu chỉnh / Folder for the overlay YAML.")
+@click.option("--id", "overlay_id", default=None, help="Mã bộ hiệu chỉnh / Id of the overlay (default: the sheet's 'Thông tin', else ID_hieu_chinh).")
+@click.option("--effective", default=None, metavar="YYYY-MM-DD", help="Ngày hiệu lực / Effective date (default: the sheet's, else the base's).")
+@lang_option
+@rulesets_dir_option
+def import_(sheet: Path, output: Path, overlay_id: str | None, effective: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> int:
+    """Nhập bảng điểm đã sửa thành bộ hiệu chỉnh / Turn an edited score sheet into a checked overlay (only what changed)."""
+    ref, _ = read_identity(sheet)
+    base = registry(rulesets_dirs).load(ref)
+    try:
+        day = parse_date(effective) if effective else None
+    except ValueError:
+        words = "không phải một ngày có thật (viết YYYY-MM-DD, ví dụ 2024-07-01)" if lang == "vi" else "is not a real date (write YYYY-MM-DD, e.g. 2024-07-01)"
+        raise click.BadParameter(f"'{effective}' {words}", param_hint="'--effective'") from None
+    result = import_score_sheet(sheet, base, overlay_id=overlay_id, effective=day)
+    target = write_overlay(result, output, sheet)
+    changes = diff_rulesets(base, result.ruleset)
+    click.echo(f"{base.ref} → {result.ruleset.ref}: {target}")
+    if not changes:
+        click.echo("Không có thay đổi nào (bộ hiệu chỉnh rỗng)." if lang == "vi" else "No changes (the overlay is empty).")
+    rows = [[label(c.what, lang), _path_words(c.path, lang), _short(c.before), _short(c.after)] for c in changes]
+    if rows:
+        click.echo(tabulate(rows, headers=[label("change", lang), "Ở đâu" if lang == "vi" else "Where", label("before", lang), label("after", lang)], tablefmt="simple"))
+    return EXIT_OK

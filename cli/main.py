@@ -18,7 +18,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "score": ("chuanxa.cli.cmd_score:score", "Chấm điểm một hoặc nhiều xã / Score one or many communes"),
     "batch": ("chuanxa.cli.cmd_score:batch", "Chấm điểm cả bảng Excel/CSV / Score a whole XLSX or CSV table"),
     "template": ("chuanxa.cli.cmd_template:template", "Tạo tệp nhập liệu / Make a data-entry file"),
-    "rulesets": ("chuanxa.cli.cmd_rulesets:rulesets", "Xem, kiểm tra, so sánh bộ tiêu chí / List, show, validate, diff rulesets"),
+    "rulesets": ("chuanxa.cli.cmd_rulesets:rulesets", "Xem, kiểm tra, so sánh, kiểm thử bộ tiêu chí; bảng điểm Excel / List, show, validate, diff, test rulesets; Excel score sheet"),
     "simulate": ("chuanxa.cli.cmd_plan:simulate", "Mô phỏng nếu thay đổi số liệu / What-if simulation"),
     "plan": ("chuanxa.cli.cmd_plan:plan", "Lộ trình rẻ nhất để đạt chuẩn / Cheapest path to recognition"),
     "plan-targets": ("chuanxa.cli.cmd_plan:plan_targets", "Chọn xã để đạt chỉ tiêu / Choose communes to reach a target"),

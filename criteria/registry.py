@@ -231,7 +231,8 @@ def _yaml_files(folder: Path) -> list[Path]:
         return [folder]
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    # `NAME.cases.yaml` beside a ruleset holds its test cases (chuanxa rulesets test), not a ruleset.
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and not p.name.endswith((".cases.yaml", ".cases.yml")))
 
 
 def _entry_of(tree: Any, file: Path, bundled: bool) -> RulesetEntry:

@@ -1,4 +1,6 @@
-"""Golden cases: small readable data files under tests/golden/, one parametrised test, one id per case.
+"""Golden cases: the test cases that ship beside the rulesets (`rulesets/*.cases.yaml`, and the small test
+ruleset's under tests/fixtures/rulesets/), run by the same runner as `chuanxa rulesets test`, one test id
+per case.
 
 Each file names a ruleset and a base commune; each case changes a few fields (`values`, `commune`,
 `assessed`; a value of null removes the field) and states what must come out.
@@ -6,65 +8,36 @@ Each file names a ruleset and a base commune; each case changes a few fields (`v
 
 from __future__ import annotations
 
-import copy
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-import chuanxa
+from chuanxa.authoring.case_text import outcome_lines
+from chuanxa.authoring.cases import cases_next_to, load_cases, run_case, base_data, default_ruleset_ref
 from chuanxa.criteria.registry import Registry
 
-GOLDEN = Path(__file__).parent / "golden"
-FIXTURES = Path(__file__).parent / "fixtures"
+BUNDLED = Path(str(resources.files("chuanxa.rulesets")))
+FIXTURES = Path(__file__).parent / "fixtures" / "rulesets"
+CASE_FILES = cases_next_to(BUNDLED) + cases_next_to(FIXTURES)
+REGISTRY = Registry([FIXTURES], include_bundled=True, use_env=False)
 
 
 def _cases() -> list[Any]:
     found = []
-    for path in sorted(GOLDEN.glob("*.yaml")):
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for case in spec["cases"]:
-            found.append(pytest.param(spec, case, id=f"{path.stem}::{case['name']}"))
+    for path in CASE_FILES:
+        spec, tree = load_cases(path)
+        for index, case in enumerate(spec.cases):
+            found.append(pytest.param(path, spec, case, tree["cases"].lines[index][1], id=f"{path.name.removesuffix('.cases.yaml')}::{case.name}"))
     return found
 
 
-def _apply(base: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
-    data = copy.deepcopy(base)
-    for section in ("commune", "values", "assessed"):
-        for key, value in (case.get(section) or {}).items():
-            if value is None:
-                data.setdefault(section, {}).pop(str(key), None)
-                data.setdefault(section, {}).pop(key, None)
-            else:
-                data.setdefault(section, {})[key] = value
-    return data
+def test_every_bundled_ruleset_with_golden_cases_ships_them_beside_it() -> None:
+    assert {p.name for p in cases_next_to(BUNDLED)} == {f"{e.path.stem}.cases.yaml" for e in REGISTRY.entries.values() if e.bundled}
 
 
-@pytest.mark.parametrize("spec,case", _cases())
-def test_golden_case(spec: dict[str, Any], case: dict[str, Any]) -> None:
-    folders = [FIXTURES / f for f in spec.get("fixtures", [])]
-    registry = Registry(folders, include_bundled=True, use_env=False)
-    engine = chuanxa.compiled(registry.load(spec["ruleset"]))
-    result = engine.evaluate(chuanxa.CommuneData.model_validate(_apply(spec["base"], case)))
-    expect = case["expect"]
-    for ind_id, wanted in (expect.get("indicators") or {}).items():
-        got = result.indicator(ind_id)
-        for field, value in wanted.items():
-            actual = getattr(got, field)
-            actual = getattr(actual, "value", actual)
-            if field == "threshold":
-                actual = got.threshold.value if got.threshold else None
-            assert actual == value, f"indicator {ind_id}.{field}: {actual!r} != {value!r}"
-    for crit_id, wanted in (expect.get("criteria") or {}).items():
-        got = result.criterion(crit_id)
-        for field, value in wanted.items():
-            assert getattr(got, field) == value, f"criterion {crit_id}.{field}"
-    if "verdict" in expect:
-        assert result.verdict.value == expect["verdict"], [r.message.en for r in result.reasons]
-    if "total" in expect:
-        assert result.total.points == expect["total"]
-    if "zone" in expect:
-        assert result.zone == expect["zone"]
-    if "reasons" in expect:
-        assert [r.code.value for r in result.reasons] == expect["reasons"]
+@pytest.mark.parametrize("path,spec,case,line", _cases())
+def test_golden_case(path: Path, spec: Any, case: Any, line: int) -> None:
+    outcome = run_case(case, base_data(spec.base, path), spec.ruleset or default_ruleset_ref(path), REGISTRY, str(path), line)
+    assert outcome.passed, "\n".join(outcome_lines(outcome, "en"))
