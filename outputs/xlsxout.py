@@ -25,12 +25,12 @@ def write_results_xlsx(batch: BatchResult | SummaryBatch, path: Path, lang: Lang
     summary = book.active
     summary.title = "Tổng hợp" if lang == "vi" else "Summary"
     full = batch.results if isinstance(batch, BatchResult) else ()
-    _summary_sheet(summary, full or batch.summaries, lang)  # type: ignore[union-attr]
+    _summary_sheet(summary, batch.results if isinstance(batch, BatchResult) else batch.summaries, lang)
     used = {summary.title}
     for result in full:
         sheet = book.create_sheet(_sheet_name(f"{result.commune.code} {result.commune.name}", used))
         _commune_sheet(sheet, result, lang)
-    if batch.rejected or batch.unknown_columns or batch.skipped_sheets:
+    if batch.rejected or batch.unknown_columns or batch.skipped_sheets or batch.notices:
         title = ("Bị từ chối" if lang == "vi" else "Rejected") if batch.rejected else ("Ghi chú" if lang == "vi" else "Notes")
         _rejected_sheet(book.create_sheet(_sheet_name(title, used)), batch, lang)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,6 +100,8 @@ def _rejected_sheet(sheet: Any, batch: BatchResult | SummaryBatch, lang: Lang) -
     if batch.skipped_sheets:
         sheet.append(["", "", ("Trang tính không có cột mã xã, không đọc: " if lang == "vi" else "Sheets without a commune-code column, not read: ")
                       + ", ".join(batch.skipped_sheets)])
+    for notice in batch.notices:  # the header row taken and the rows skipped, with why
+        sheet.append([", ".join(str(n) for n in notice.get("rows", ())[:1]), "", notice.get(f"message_{lang}")])
     _widths(sheet, [8, 12, 120])
 
 
