@@ -294,8 +294,8 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "skipped: after the end of the table.",
     },
     "notice.stopped": {
-        "vi": "ngừng đọc: sau nhiều hàng trống liên tiếp, phần còn lại của trang tính được coi là trống.",
-        "en": "stopped reading: after a long run of empty rows, the rest of the sheet is taken as empty.",
+        "vi": "từ đây trở xuống được coi là trống (đã ngừng đọc sau một dãy dài hàng trống liên tiếp).",
+        "en": "from here down the sheet is taken as empty (reading stopped after a long run of empty rows).",
     },
     "notice.fraction_column": {
         "vi": "cột '{column}' ghi tỷ lệ dạng số thập phân từ 0 đến 1: đọc là phần trăm (ví dụ {value} là {percent}%).",

@@ -174,40 +174,49 @@ def _xlsx_grids(path: Path, limits: ReadLimits) -> list[Grid]:
 
 def _sheet_grid(sheet: Any, path: Path, limits: ReadLimits) -> Grid:
     grid = Grid(sheet.title)
-    if not hasattr(sheet, "reset_dimensions"):
+    if not hasattr(sheet, "_get_source"):
         return grid  # a chart sheet holds no cells
-    # The declared size (`<dimension ref="A1:XFD1048576">`) may lie: ignoring it, missing rows come as empty
-    # tuples (nothing is padded) and each row is as wide as its last cell.
-    sheet.reset_dimensions()
-    blank_run = 0
-    for number, row in enumerate(sheet.iter_rows(), start=1):
-        if len(row) > limits.max_columns:
-            if any(not is_blank(cell.value) for cell in row[limits.max_columns:]):
-                raise _too_large(path, "số cột", "the number of columns", str(limits.max_columns), grid.name, number)
-            row = row[: limits.max_columns]
-        values = [_cell_value(cell) for cell in row]
-        if not any(not is_blank(v) for v in values):
-            blank_run += 1
-            if blank_run >= limits.max_blank_run:  # trailing empty rows (styled, or a crafted last row) end the sheet
-                grid.stopped_at = number
-                break
+    last = 0  # the last row holding a value
+    for number, cells in _sparse_rows(sheet):
+        if number - last > limits.max_blank_run:  # trailing empty rows (styled, or a crafted last row) end the sheet
+            grid.stopped_at = last + 1
+            break
+        kept = [cell for cell in cells if not is_blank(cell["value"]) and cell["column"] is not None]
+        if not kept:
             continue
-        blank_run = 0
-        for index, cell in enumerate(row):
-            if _is_percent(cell):
+        last = number
+        width = max(cell["column"] for cell in kept)
+        if width > limits.max_columns:
+            raise _too_large(path, "số cột", "the number of columns", str(limits.max_columns), grid.name, number)
+        values: list[Any] = [None] * width
+        for cell in kept:
+            index = cell["column"] - 1
+            value = cell["value"]
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in _number_format(sheet, cell):
                 grid.percent.add((number, index))
+                value = round(value * 100, 9)  # shown as "95.6%", stored as 0.956: the officer means 95.6
+            values[index] = value
         _keep(grid, number, values, path, limits)
     return grid
 
 
-def _is_percent(cell: Any) -> bool:
-    value = getattr(cell, "value", None)
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (getattr(cell, "number_format", "") or "")
+def _sparse_rows(sheet: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """The rows of a read-only sheet as stored: only the cells present, nothing padded to the declared size
+    (openpyxl's `iter_rows` pads every row to the widest and fills missing rows, which a crafted
+    `<dimension ref="A1:XFD1048576">` turns into billions of cells). Uses openpyxl's own sheet parser."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
+                                 timedelta_formats=book._timedelta_formats)
+        yield from parser.parse()
 
 
-def _cell_value(cell: Any) -> Any:
-    """A cell as the officer sees it: a number shown as a percentage ("95.6%", stored as 0.956) is 95.6."""
-    value = getattr(cell, "value", None)
-    if _is_percent(cell):
-        return round(value * 100, 9)
-    return value
+def _number_format(sheet: Any, cell: dict[str, Any]) -> str:
+    from openpyxl.cell.read_only import ReadOnlyCell
+
+    style = cell.get("style_id") or 0
+    return str(ReadOnlyCell(sheet, cell["row"], cell["column"], cell["value"], cell.get("data_type", "n"), style).number_format or "") if style else ""
+
+
