@@ -1,4 +1,5 @@
-"""Write commune data (e.g. merged communes) back to CSV, XLSX (headers are input ids) or JSON."""
+"""Write commune data (e.g. merged communes) back to CSV or XLSX laid out like the data-entry template (its
+headers, yes/no as "có"/"không", counts as whole numbers, region and terrain by name), or to JSON."""
 
 from __future__ import annotations
 
@@ -9,19 +10,30 @@ from pathlib import Path
 from typing import Any
 
 from chuanxa.communes.model import CommuneData
+from chuanxa.communes.templates import COMMUNE_COLUMNS, entry_inputs, input_header
+from chuanxa.communes.values import fold, parse_number
 from chuanxa.criteria.model import Ruleset
+from chuanxa.messages import Lang
 
-_IDENTITY = ("code", "name", "province", "district", "region", "terrain", "distance_km", "difficult_terrain", "zone")
 
-
-def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset) -> None:
-    """One row per commune in a table the readers accept again; JSON keeps the commune-file structure."""
+def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset, lang: Lang = "vi") -> None:
+    """One row per commune in the template's layout, which the readers accept again; JSON keeps the
+    commune-file structure."""
     if path.suffix.lower() == ".json":
         path.write_text(json.dumps([c.model_dump(mode="json") for c in communes], ensure_ascii=False, indent=2), encoding="utf-8")
         return
-    inputs = [name for name, spec in ruleset.inputs.items() if not spec.derived]
-    headers = list(_IDENTITY) + ["as_of"] + inputs
-    rows = [[_cell(getattr(c.commune, f)) for f in _IDENTITY] + [_cell(c.as_of)] + [_cell(c.values.get(name)) for name in inputs] for c in communes]
+    inputs = entry_inputs(ruleset)
+    headers = [vi if lang == "vi" else en for _, vi, en in COMMUNE_COLUMNS] + [input_header(spec, lang) for _, spec in inputs]
+    names: dict[str, dict[str, str]] = {"region": {}, "terrain": {}}
+    for kind, items in (("region", ruleset.classification.regions), ("terrain", ruleset.classification.terrains)):
+        for item in items:
+            for word in (item.id, item.vi, item.en):
+                names[kind][fold(word)] = item.vi if lang == "vi" else item.en
+    rows = []
+    for c in communes:
+        identity = [getattr(c.commune, f, None) if f != "as_of" else c.as_of for f, _, _ in COMMUNE_COLUMNS]
+        identity = [names[f].get(fold(v), v) if f in names and isinstance(v, str) else v for (f, _, _), v in zip(COMMUNE_COLUMNS, identity)]
+        rows.append([_cell(v, lang) for v in identity] + [_cell(c.values.get(name), lang, spec.type) for name, spec in inputs])
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
@@ -39,11 +51,18 @@ def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset
         writer.writerows(rows)
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, lang: Lang, kind: str = "") -> Any:
     if value is None:
         return ""
+    if isinstance(value, str) and kind in ("count", "percent", "number"):
+        try:
+            value = parse_number(value, whole=kind == "count")
+        except ValueError:
+            return value
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+    if isinstance(value, float) and (kind == "count" or value.is_integer()):
+        return int(round(value))
     if isinstance(value, float):
         return round(value, 4)
     return value

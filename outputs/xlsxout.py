@@ -50,6 +50,8 @@ def _summary_sheet(sheet: Any, results: Sequence[CommuneResult] | Sequence[Commu
             reasons = "; ".join(failure_word(code.value, lang) for code in r.reason_codes)
         sheet.append([r.commune.code, r.commune.name, r.commune.province, r.commune.district, r.zone, r.total.points, r.total.max,
                       round(r.total.share, 4), verdict_word(r.verdict.value, lang), reasons] + [c.points for c in r.criteria] + [r.provisional_count])
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
+        cell.number_format = "0.0%"  # the share shows as 97.5%, stays a number
     _widths(sheet, [10, 24, 14, 14, 6, 10, 8, 8, 18, 60] + [10] * len(criteria) + [10])
 
 
