@@ -7,14 +7,14 @@ within limits on size (`sheets`). Unknown columns are reported, never silently d
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from chuanxa.errors import CommuneDataError, Location, close_matches, file_problem
+from chuanxa.errors import ChuanxaError, CommuneDataError, Location, close_matches, file_problem
 
 from .headers import COMMUNE_HEADERS, HeaderMatcher
 from .headers import match_headers as _match_headers
@@ -208,10 +208,12 @@ def _where(path: Path, sheet: str | None) -> str:
     return f"{path} [{sheet}]" if sheet else str(path)
 
 
-def _joined(errors: list[CommuneDataError], more: list[CommuneDataError]) -> CommuneDataError:
-    every = list(errors) + list(more)
-    every[0].related = every
-    return every[0]
+def _joined(errors: Sequence[ChuanxaError], more: Sequence[ChuanxaError]) -> CommuneDataError:
+    """The first error, carrying every one as `related` (the row's whole list of problems)."""
+    every: list[ChuanxaError] = [*errors, *more]
+    first = every[0]
+    first.related = every
+    return first if isinstance(first, CommuneDataError) else CommuneDataError(key=first.key, params=first.params, location=first.location, related=every)
 
 
 def _grids(path: Path, sheet: str | None, limits: ReadLimits) -> list[Grid]:
