@@ -158,21 +158,24 @@ def split_rows(body: list[tuple[int, list[Any]]], header: list[str], mapping: di
     skipped: dict[str, list[int]] = {"notice.totals_row": [], "notice.no_commune_row": [], "notice.notes_row": [], "notice.after_end": []}
     ended = False
     for number, cells in body:
+        if ended:
+            skipped["notice.after_end"].append(number)
+            continue
+        if code_col is not None and code_col < len(cells) and _looks_like_code(cells[code_col]):
+            kept.append((number, cells))  # the common case: a commune row, decided without reading its other cells
+            continue
         texts = [fold(_text(c)) for c in cells if isinstance(c, str) and c.strip()]
         words = [fold(_text(c)) for c in cells[:max(code_col or 0, 3) + 3] if isinstance(c, str) and c.strip()]
         first = fold(_text(next((c for c in cells if not is_blank(c)), "")))
-        has_code = code_col is not None and code_col < len(cells) and _looks_like_code(cells[code_col])
-        if ended:
-            skipped["notice.after_end"].append(number)
-        elif not has_code and any(_TOTALS.match(w) for w in words):
+        if any(_TOTALS.match(w) for w in words):
             skipped["notice.totals_row"].append(number)
-        elif not has_code and (_NOTES.match(first) or any(_SIGNATURE.search(t) for t in texts)):
+        elif _NOTES.match(first) or any(_SIGNATURE.search(t) for t in texts):
             skipped["notice.notes_row"].append(number)
             ended = True  # notes and signatures come after the table: nothing below them is a commune
-        elif not has_code and not any(i < len(cells) and not is_blank(cells[i]) for i in value_cols):
+        elif not any(i < len(cells) and not is_blank(cells[i]) for i in value_cols):
             skipped["notice.no_commune_row"].append(number)  # a heading such as "I. Huyện Thiệu Hóa": no code, no data
         else:
-            kept.append((number, cells))
+            kept.append((number, cells))  # no code but data: a commune, rejected for its missing code
     return kept, skipped
 
 

@@ -99,6 +99,8 @@ def _rejected_sheet(sheet: Any, batch: BatchResult | SummaryBatch, lang: Lang) -
     # What was handed in but not used is recorded here too, so the workbook alone tells the whole story.
     if batch.unknown_columns:
         sheet.append(["", "", ("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns)])
+        for column, hints in batch.column_hints.items():
+            sheet.append(["", "", f"'{column}': " + ("có phải ý bạn là " if lang == "vi" else "did you mean ") + " / ".join(f"'{h}'" for h in hints) + "?"])
     if batch.skipped_sheets:
         sheet.append(["", "", ("Trang tính không có cột mã xã, không đọc: " if lang == "vi" else "Sheets without a commune-code column, not read: ")
                       + ", ".join(batch.skipped_sheets)])
