@@ -83,6 +83,9 @@ def test_after_the_readmes_editable_install_mypy_strict_finds_chuanxa_for_an_emb
     assert installed.returncode == 0, installed.stderr[-2000:]
     where = subprocess.run([str(python), "-c", "import chuanxa; print(chuanxa.__file__)"], capture_output=True, text=True, cwd=tmp_path)
     assert where.returncode == 0 and "chuanxa-src" in where.stdout, where.stderr  # the editable install points into the project
+    # Python started in the project folder finds the folder's chuanxa first: its subpackages must be found too.
+    inside = subprocess.run([str(python), "-c", "import chuanxa; print(chuanxa.load_ruleset('qd1300@2023-03-20').ref)"], capture_output=True, text=True, cwd=project)
+    assert inside.returncode == 0 and "qd1300@2023-03-20" in inside.stdout, inside.stderr[-2000:]
     good = tmp_path / "embed_ok.py"
     good.write_text(EMBEDDING, encoding="utf-8")
     bad = tmp_path / "embed_bad.py"
