@@ -37,8 +37,8 @@ def rule_words(ind: IndicatorModel, ruleset: Ruleset, lang: Lang) -> str:
         answer = ("có" if ind.expected else "không") if lang == "vi" else ("yes" if ind.expected else "no")
         return f"{_input(ind.input, ruleset, lang)} = {answer}: {_num(ind.max_points, lang)} {pts}"
     if ind.kind == "conditions":
-        levels = sorted(ind.levels, key=lambda lv: -lv.points)
-        return "; ".join(f"{_condition(lv.when, ruleset, lang)}: {_num(lv.points, lang)} {pts}" for lv in levels)
+        conditions: list[Any] = sorted(ind.levels, key=lambda lv: -lv.points)
+        return "; ".join(f"{_condition(lv.when, ruleset, lang)}: {_num(lv.points, lang)} {pts}" for lv in conditions)
     step = getattr(ind, "step", None)
     if lang == "vi":
         return f"đoàn thẩm định chấm từ 0 đến {_num(ind.max_points, lang)} điểm theo minh chứng" + (f" (bước {_num(step, lang)})" if step else "")

@@ -67,7 +67,7 @@ def merge_communes(mapping: MergeMapping, communes: Sequence[CommuneData], rules
             shared = {getattr(p.commune, place) for p in parts}
             if getattr(identity, place) is None and len(shared) == 1:
                 identity = identity.model_copy(update={place: shared.pop()})  # all predecessors agree: keep it
-        merged.append(CommuneData(commune=identity, as_of=as_of, values=values))
+        merged.append(CommuneData.model_validate({"commune": identity, "as_of": as_of, "values": values}))  # a text date is parsed by the model
     return merged
 
 
@@ -105,13 +105,13 @@ def _aggregate(method: str, weight: str | None, given: list[Any], parts: Sequenc
 
         flags = [parse_yes_no(v) for v in numbers]
         return all(flags) if method == "all" else any(flags)
-    weights = [p.values.get(weight) for p in parts]  # type: ignore[arg-type]
+    weights: list[Any] = [p.values.get(weight) for p in parts]  # type: ignore[arg-type]
     if any(w is None for w in weights):
         raise _error(source, code, name, f"is a mean weighted by '{weight}', which is missing in a predecessor", f"là trung bình có trọng số theo '{weight}', nhưng một xã cũ thiếu '{weight}'")
-    total = sum(float(w) for w in weights)  # type: ignore[arg-type]
+    total: float = sum(float(w) for w in weights)
     if total == 0:
         return None
-    return sum(float(v) * float(w) for v, w in zip(numbers, weights)) / total  # type: ignore[arg-type]
+    return sum(float(v) * float(w) for v, w in zip(numbers, weights)) / total
 
 
 def _parts_present(ruleset: Ruleset, name: str, parts: Sequence[CommuneData]) -> bool:
