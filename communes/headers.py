@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from chuanxa.errors import close_matches
@@ -71,6 +71,7 @@ class HeaderMatcher:
     names: dict[str, Place]
     indicators: frozenset[str]
     labels_vi: dict[str, str]  # key → the Vietnamese label a "did you mean" shows
+    _seen: dict[str, Place | None] = field(default_factory=dict, compare=False, repr=False)  # header search meets the same texts often
 
     @classmethod
     def for_ruleset(cls, ruleset: "Ruleset") -> "HeaderMatcher":
@@ -97,6 +98,14 @@ class HeaderMatcher:
 
     def match(self, text: object) -> Place | None:
         """Where the values of a column with this header go, or None when it names nothing known."""
+        key = str(text)
+        if key not in self._seen:
+            if len(self._seen) > 20_000:
+                self._seen.clear()
+            self._seen[key] = self._match(text)
+        return self._seen[key]
+
+    def _match(self, text: object) -> Place | None:
         keys = header_keys(text)
         for key in keys:
             found = self.names.get(key)
