@@ -12,9 +12,17 @@ that `import chuanxa` (and `chuanxa --help`) stays fast and has no side effects.
 from __future__ import annotations
 
 import importlib
+import os as _os
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# In the repository folder itself (on sys.path first when `python` runs there), the subpackages live beside this
+# folder, as pyproject's package-dir maps them; an installed chuanxa (a wheel, or the README's strict editable
+# install) holds them inside it. Let the first find them too.
+_checkout = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+if _os.path.isfile(_os.path.join(_checkout, "pyproject.toml")) and _os.path.isdir(_os.path.join(_checkout, "criteria")):
+    __path__.append(_checkout)
 
 _EXPORTS: dict[str, str] = {
     "AreaProgress": "chuanxa.planning.provinces",

@@ -132,14 +132,15 @@ def score(commune: CommuneLike, ruleset: RulesetLike = None, *, as_of: Any = Non
 
 
 def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (),
-               engine: EngineName = "core") -> BatchResult:
+               engine: EngineName = "core", header_row: int | None = None, sheet: str | None = None) -> BatchResult:
     """Score many communes; one that cannot be read is listed in `rejected` and never stops the others.
 
     `communes` is an iterable of commune files/mappings/models, or the path of a CSV or XLSX table (one row
     per commune; headers are input ids or their labels). A table is scored with one ruleset: `ruleset`, or
-    the one in force on `as_of` (default today).
+    the one in force on `as_of` (default today). Its header row is found among the first rows (`header_row`
+    forces one, `sheet` reads one sheet of a workbook); `notices` say what was taken and skipped.
     """
-    items, rejected, unknown, skipped, hints = _commune_items(communes, ruleset, as_of, rulesets_dirs)
+    items, rejected, unknown, skipped, hints, notices = _commune_items(communes, ruleset, as_of, rulesets_dirs, header_row, sheet)
     results: list[CommuneResult] = []
     with paused_gc():
         for order, row, data, core, where in items:
@@ -149,20 +150,22 @@ def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLik
                 _locate(exc, where, row)
                 rejected.append((order, _row_error(exc, where.get("file"), row, data.commune.code)))
     ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
-    return BatchResult(results=tuple(results), rejected=ordered, unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped), column_hints=hints)
+    return BatchResult(results=tuple(results), rejected=ordered, unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped), column_hints=hints,
+                       notices=notices)
 
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 
 def score_table(path: Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (),
-                engine: EngineName = "core") -> BatchResult:
+                engine: EngineName = "core", header_row: int | None = None, sheet: str | None = None) -> BatchResult:
     """Score every row of a CSV/XLSX table; bad rows are rejected with file, row, column and reason."""
-    return score_many(Path(path), ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine)
+    return score_many(Path(path), ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine, header_row=header_row, sheet=sheet)
 
 
 def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None,
-                   rulesets_dirs: Iterable[str | Path] = (), column_wise: bool | None = None) -> SummaryBatch:
+                   rulesets_dirs: Iterable[str | Path] = (), column_wise: bool | None = None, header_row: int | None = None,
+                   sheet: str | None = None) -> SummaryBatch:
     """Totals, criteria, verdicts and indicator points of many communes, without explanations or gap lists.
 
     The fast path for large tables: from `COLUMN_WISE_FROM` communes on (or when `column_wise=True`) the
@@ -171,7 +174,7 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
     """
     from chuanxa.engine.prepare import PreparedCommune, prepare
 
-    items, rejected, unknown, skipped, hints = _commune_items(communes, ruleset, as_of, rulesets_dirs)
+    items, rejected, unknown, skipped, hints, notices = _commune_items(communes, ruleset, as_of, rulesets_dirs, header_row, sheet)
     groups: dict[int, tuple[CompiledRuleset, list[tuple[int, PreparedCommune]]]] = {}
     with paused_gc():
         for order, row, data, core, where in items:
@@ -196,14 +199,15 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
     found.sort(key=lambda pair: pair[0])
     ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
     return SummaryBatch(summaries=tuple(s for _, s in found), rejected=ordered, unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped),
-                        column_hints=hints, column_wise=used_columns)
+                        column_hints=hints, column_wise=used_columns, notices=notices)
 
 
 _Item = tuple[int, int | None, CommuneData, CompiledRuleset, dict[str, Any]]
 
 
-def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path]
-                   ) -> tuple[list[_Item], list[tuple[int, RowError]], list[str], list[str], dict[str, tuple[str, ...]]]:
+def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path],
+                   header_row: int | None = None, sheet: str | None = None
+                   ) -> tuple[list[_Item], list[tuple[int, RowError]], list[str], list[str], dict[str, tuple[str, ...]], tuple[dict[str, Any], ...]]:
     """Per readable commune: (input order, table row, data, compiled ruleset, location hints); the unreadable
     ones as (input order, error); a table's unknown columns. As in `score_many`, a commune that cannot be read
     or has no ruleset is rejected without stopping the others; and a workbook's sheets that were not read."""
@@ -214,10 +218,11 @@ def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
 
         path = Path(communes)
         core = compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
-        table = read_table(path, core.ruleset)
+        table = read_table(path, core.ruleset, header_row=header_row, sheet=sheet)
         rejected += [(number, _row_error(exc, str(path), number, exc.location.commune)) for number, exc in table.errors]
         items += [(row.row, row.row, row.data, core, {"file": f"{path} [{row.sheet}]" if row.sheet else str(path), "columns": row.columns}) for row in table.rows]
-        return items, rejected, list(table.unknown_columns), list(table.skipped_sheets), {k: tuple(v) for k, v in table.column_hints.items()}
+        return (items, rejected, list(table.unknown_columns), list(table.skipped_sheets), {k: tuple(v) for k, v in table.column_hints.items()},
+                tuple(n.to_dict() for n in table.notices))
     if isinstance(communes, (str, Path)):
         communes = [communes]
     for index, item in enumerate(communes, start=1):
@@ -229,7 +234,7 @@ def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
             rejected.append((index, _row_error(exc, source, index if source is None else None, item.commune.code if isinstance(item, CommuneData) else None)))
             continue
         items.append((index, index if source is None else None, data, core, {"file": source}))
-    return items, rejected, [], [], {}
+    return items, rejected, [], [], {}, ()
 
 
 def _locate(exc: ChuanxaError, where: dict[str, Any], row: int | None) -> None:

@@ -41,7 +41,7 @@ class Location:
             parts.append(f"{words['commune']} {self.commune}")
         if self.indicator:
             parts.append(f"{words['indicator']} {self.indicator}")
-        if self.path:
+        if self.path and not self.column:  # a table cell is named by its column, not by an internal path
             parts.append(format_path(self.path))
         return ", ".join(parts)
 

@@ -307,7 +307,7 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "The assessed points {points} of indicator {indicator} lie outside 0 to {max}{step_en}.",
     },
     "data.missing_field": {
-        "vi": "Thiếu thông tin bắt buộc '{field}' của xã.",
+        "vi": "Thiếu thông tin bắt buộc '{field_vi}' của xã.",
         "en": "The commune's required field '{field}' is missing.",
     },
     "data.table_not_commune": {
@@ -323,7 +323,7 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "'{field}' is not a field of the commune file (fields: {allowed}).",
     },
     "data.bad_field": {
-        "vi": "Thông tin '{field}' của xã không hợp lệ: '{value}'. {expected_vi}",
+        "vi": "Thông tin '{field_vi}' của xã không hợp lệ: '{value}'. {expected_vi}",
         "en": "The commune's field '{field}' is not valid: '{value}'. {expected}",
     },
     "data.unknown_columns": {
@@ -333,6 +333,63 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     "data.no_data_sheet": {
         "vi": "Không trang tính nào có cột mã xã (đã xem: {sheets}). Hàng tiêu đề cần một cột 'Mã xã' (hoặc 'code').",
         "en": "No sheet has a commune-code column (sheets seen: {sheets}). The header row needs a 'Mã xã' (or 'code') column.",
+    },
+    "data.too_large": {
+        "vi": "Tệp quá lớn để đọc an toàn: {what_vi} vượt giới hạn {limit}. Hãy kiểm tra tệp (có thể bị hỏng hoặc chứa dữ liệu thừa) hoặc chia nhỏ bảng.",
+        "en": "The file is too large to read safely: {what} exceeds the limit of {limit}. Check the file (it may be damaged or hold stray data) or split the table.",
+    },
+    "data.header_row_no_code": {
+        "vi": "Hàng {row} (--header-row) không có cột mã xã. Hàng tiêu đề cần một cột 'Mã xã'; bỏ --header-row để chuanxa tự tìm.",
+        "en": "Row {row} (--header-row) has no commune-code column. The header row needs a 'Mã xã' (code) column; leave out --header-row to let chuanxa find it.",
+    },
+    "data.no_such_sheet": {
+        "vi": "Không có trang tính '{sheet}' (các trang: {sheets}).",
+        "en": "There is no sheet '{sheet}' (sheets: {sheets}).",
+    },
+    "data.fraction_ambiguous": {
+        "vi": "{value} — có phải {percent}%? Cột '{label_vi}' là tỷ lệ phần trăm: ghi {percent} nếu là {percent}%, hoặc {value}% nếu đúng là dưới 1%.",
+        "en": "{value_en} — did you mean {percent_en}%? '{label_en}' is a percentage: write {percent_en} for {percent_en}%, or {value_en}% if it really is below 1%.",
+    },
+    # --- notices of the table reader (what was taken, what was skipped and why) ---
+    "notice.header_row": {
+        "vi": "lấy làm hàng tiêu đề ({columns} cột khớp dữ liệu).",
+        "en": "taken as the header row ({columns} columns matched).",
+    },
+    "notice.header_rows": {
+        "vi": "lấy làm hàng tiêu đề (hàng nhóm cột ghép với hàng tên cột; {columns} cột khớp dữ liệu).",
+        "en": "taken as the header (a group row combined with the label row; {columns} columns matched).",
+    },
+    "notice.title_rows": {
+        "vi": "bỏ qua: tiêu đề phía trên bảng.",
+        "en": "skipped: title rows above the table.",
+    },
+    "notice.numbering_row": {
+        "vi": "bỏ qua: hàng đánh số cột.",
+        "en": "skipped: a row of column numbers.",
+    },
+    "notice.totals_row": {
+        "vi": "bỏ qua: dòng tổng cộng, không phải một xã.",
+        "en": "skipped: a totals row, not a commune.",
+    },
+    "notice.no_commune_row": {
+        "vi": "bỏ qua: không có mã xã và không có số liệu (dòng tiêu đề nhóm hoặc dòng trống).",
+        "en": "skipped: no commune code and no data (a section heading or an empty line).",
+    },
+    "notice.notes_row": {
+        "vi": "bỏ qua: ghi chú hoặc phần ký tên; bảng kết thúc ở đây.",
+        "en": "skipped: notes or a signature block; the table ends here.",
+    },
+    "notice.after_end": {
+        "vi": "bỏ qua: nằm sau khi bảng đã kết thúc.",
+        "en": "skipped: after the end of the table.",
+    },
+    "notice.stopped": {
+        "vi": "từ đây trở xuống được coi là trống (đã ngừng đọc sau một dãy dài hàng trống liên tiếp).",
+        "en": "from here down the sheet is taken as empty (reading stopped after a long run of empty rows).",
+    },
+    "notice.fraction_column": {
+        "vi": "cột '{column}' ghi tỷ lệ dạng số thập phân từ 0 đến 1: đọc là phần trăm (ví dụ {value} là {percent}%).",
+        "en": "the column '{column}' holds rates as fractions from 0 to 1: read as percentages (e.g. {value} is {percent}%).",
     },
     "watch.bad_assessed": {
         "vi": "Điểm thẩm định của chỉ tiêu {indicator} phải là một số hoặc {{\"points\": số, \"note\": \"…\"}}, không phải {value!r}.",
@@ -434,4 +491,8 @@ _DID_YOU_MEAN: Final[dict[Lang, str]] = {"vi": "Có phải ý bạn là:", "en":
 
 class _Lenient(dict[str, object]):
     def __missing__(self, key: str) -> str:
+        # A language-specific placeholder ("field_vi") falls back on the common one ("field") when not given.
+        for suffix in ("_vi", "_en"):
+            if key.endswith(suffix) and key[: -len(suffix)] in self:
+                return str(self[key[: -len(suffix)]])
         return "{" + key + "}"

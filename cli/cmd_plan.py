@@ -11,6 +11,7 @@ from tabulate import tabulate
 
 from chuanxa.api import compiled, score_many
 from chuanxa.communes.readers import read_commune_file, read_table
+from chuanxa.communes.templates import input_header
 from chuanxa.communes.values import parse_number
 from chuanxa.engine.results import BatchResult
 from chuanxa.errors import ChuanxaError
@@ -57,7 +58,7 @@ def simulate(file: Path, sets: tuple[str, ...], assessments: tuple[str, ...], sw
             raise click.UsageError((f"{', '.join(twice)}: mỗi dữ liệu chỉ quét một lần, và không vừa --set vừa --sweep." if lang == "vi"
                                     else f"{', '.join(twice)}: sweep each input once, and do not both --set and --sweep it."))
         result_sweep = make_sweep(data, ranges, engine, changes={k: (None if v == "" else v) for k, v in changes.items()})
-        click.echo(json.dumps(result_sweep.model_dump(mode="json"), ensure_ascii=False, indent=2) if fmt == "json" else sweep_text(result_sweep, lang))
+        click.echo(json.dumps(result_sweep.model_dump(mode="json"), ensure_ascii=False, indent=2) if fmt == "json" else sweep_text(result_sweep, lang, engine.ruleset))
         return
     result = make_simulation(data, {k: (None if v == "" else v) for k, v in changes.items()}, assessed, engine)
     if fmt == "json":
@@ -230,7 +231,7 @@ def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_o
     merged = [item.data for item in details]
     from chuanxa.outputs.communes_out import write_communes
 
-    write_communes(merged, output, engine.ruleset, protect=not raw_csv)
+    write_communes(merged, output, engine.ruleset, lang, protect=not raw_csv)
     batch = score_many(merged, engine)
     click.echo(batch_table(batch, lang))
     for item in details:  # how each station's sites were combined: never summed silently
@@ -264,19 +265,22 @@ def _sweep_range(text: str) -> tuple[str, list[float]]:
     return name, frange(start, stop, step)
 
 
-def sweep_text(result: Sweep, lang: Lang, limit: int = 60) -> str:
-    """A table of the sweep (only the points where the verdict changes, when there are many), then the answer."""
+def sweep_text(result: Sweep, lang: Lang, ruleset: Any = None, limit: int = 60) -> str:
+    """A table of the sweep (only the points where the verdict changes, when there are many), then the answer.
+    Swept inputs are headed by their label (with its unit), as in the data-entry template."""
     vi = lang == "vi"
+    inputs = getattr(ruleset, "inputs", {})
+    titles = [input_header(inputs[name], lang) if name in inputs else name for name in result.inputs]
     points = list(result.points)
     shown = points if len(points) <= limit else [p for i, p in enumerate(points) if i in (0, len(points) - 1) or p.verdict is not points[i - 1].verdict]
     rows = [[*(f"{p.values[name]:g}" if isinstance(p.values[name], float) else str(p.values[name]) for name in result.inputs), f"{p.total:g}", f"{p.share:.1%}",
              verdict_word(p.verdict.value, lang), ", ".join(p.criteria_below)] for p in shown]
-    headers = [*result.inputs, label("total", lang), label("share", lang), label("verdict", lang), "TC < 50%" if vi else "Criteria < 50%"]
+    headers = [*titles, label("total", lang), label("share", lang), label("verdict", lang), "TC < 50%" if vi else "Criteria < 50%"]
     lines = [f"{result.name} [{result.commune}]", tabulate(rows, headers=headers, tablefmt="simple")]
     if len(shown) < len(points):
         lines.append(f"(chỉ hiện {len(shown)}/{len(points)} điểm: đầu, cuối và nơi kết luận đổi)" if vi else f"(showing {len(shown)} of {len(points)} points: first, last and where the verdict changes)")
     first = result.first_recognised
-    values = ", ".join(f"{name} = {first.values[name]:g}" for name in result.inputs) if first else ""
+    values = ", ".join(f"{title} = {first.values[name]:g}" for title, name in zip(titles, result.inputs)) if first else ""
     if first:
         lines.append(f"Đạt chuẩn lần đầu tại: {values}" if vi else f"First recognised at: {values}")
     else:

@@ -11,7 +11,7 @@ from chuanxa.engine.results import BatchResult
 from chuanxa.messages import Lang
 
 from .cmd_score import _report_rejected
-from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, output_format, lang_option, ruleset_option, rulesets_dir_option
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, table_options, check_output, output_format, lang_option, ruleset_option, rulesets_dir_option
 
 
 @click.command()
@@ -23,18 +23,20 @@ from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, outpu
 @ruleset_option
 @as_of_option
 @lang_option
+@table_options
 @rulesets_dir_option
 def report(files: tuple[Path, ...], fmt: str | None, output: Path, target_share: float | None, title: str | None, ruleset_ref: str | None,
-           as_of: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> int:
+           as_of: str | None, lang: Lang, header_row: int | None, sheet: str | None, rulesets_dirs: tuple[Path, ...]) -> int:
     """Biểu chấm điểm từng xã và bảng tổng hợp / Score sheets per commune and a summary (XLSX, HTML, PDF)."""
     from chuanxa.reports import render_report
 
     fmt = output_format(output, fmt, {".html": "html", ".htm": "html", ".pdf": "pdf", ".xlsx": "xlsx"}, "xlsx")
     check_output(output, files)
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
-    parts = [score_many(f, engine) if f.suffix.lower() in TABLE_SUFFIXES else score_many([f], engine) for f in files]
+    parts = [score_many(f, engine, header_row=header_row, sheet=sheet) if f.suffix.lower() in TABLE_SUFFIXES else score_many([f], engine) for f in files]
     batch = BatchResult(results=tuple(r for p in parts for r in p.results), rejected=tuple(r for p in parts for r in p.rejected),
-                        unknown_columns=tuple(c for p in parts for c in p.unknown_columns))
+                        unknown_columns=tuple(c for p in parts for c in p.unknown_columns), column_hints={k: v for p in parts for k, v in p.column_hints.items()},
+                        skipped_sheets=tuple(s for p in parts for s in p.skipped_sheets), notices=tuple(n for p in parts for n in p.notices))
     render_report(batch.results, fmt, output, lang, ruleset_title=engine.ruleset.ruleset.title.get(lang), target_share=target_share, title=title, rejected=batch.rejected)
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     _report_rejected(batch, lang)

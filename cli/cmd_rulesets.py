@@ -22,7 +22,7 @@ from chuanxa.criteria.model import Ruleset
 from chuanxa.errors import ChuanxaError, NoRulesetInForceError, RulesetError
 from chuanxa.messages import Lang
 from chuanxa.outputs.labels import KIND, label
-from chuanxa.outputs.ruleset_view import ruleset_json, rule_text
+from chuanxa.outputs.ruleset_view import cite_documents, rule_words, ruleset_json
 
 from .common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, format_from_suffix, lang_option, rulesets_dir_option
 
@@ -70,8 +70,10 @@ def show(ref: str, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ...]) -> Non
     for crit in ruleset.criteria:
         for ind in crit.indicators:
             flags = ("*" if ind.provisional else "") + (" KO" if ind.knockout else "")
-            ind_rows.append([ind.id, crit.id, _clip(ind.title.get(lang), 60), KIND[ind.kind][lang], f"{ind.max_points:g}", _clip(rule_text(ind), 60), flags])
-    click.echo(tabulate(ind_rows, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("kind", lang), label("max", lang), label("rule", lang), ""], tablefmt="simple"))
+            ind_rows.append([ind.id, crit.id, ind.title.get(lang), KIND[ind.kind][lang], f"{ind.max_points:g}", rule_words(ind, ruleset, lang), flags])
+    # Long titles and rules wrap inside their column rather than being cut.
+    click.echo(tabulate(ind_rows, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("kind", lang), label("max", lang), label("rule", lang), ""],
+                        tablefmt="simple", maxcolwidths=[None, None, 40, None, None, 60, None]))
     click.echo("\n* = " + label("provisional", lang) + ", KO = " + label("knockout", lang))
 
 
@@ -164,20 +166,24 @@ def _path_words(path: str, lang: Lang) -> str:
 def audit(ref: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> None:
     """Các chỉ tiêu tạm thời cần đối chiếu / Every provisional indicator, to check against the official text."""
     ruleset = _load_for_viewing(ref, rulesets_dirs)
-    rows = [[ind.id, ruleset.criterion_of(ind.id).id, _clip(ind.title.get(lang), 50), f"{ind.max_points:g}", _clip(ind.source, 40), _clip(ind.note or "", 70)] for ind in ruleset.indicators if ind.provisional]
+    # Whole notes (wrapped, never cut), their source tags replaced by the documents' names.
+    rows = [[ind.id, ruleset.criterion_of(ind.id).id, ind.title.get(lang), f"{ind.max_points:g}", cite_documents(ind.source, lang), cite_documents(ind.note or "", lang)]
+            for ind in ruleset.indicators if ind.provisional]
     click.echo(f"{ruleset.ref}: {len(rows)}/{len(ruleset.indicators)} " + ("chỉ tiêu tạm thời" if lang == "vi" else "provisional indicators"))
-    click.echo(tabulate(rows, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("max", lang), label("source", lang), label("note", lang)], tablefmt="simple"))
+    click.echo(tabulate(rows, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("max", lang), label("source", lang), label("note", lang)],
+                        tablefmt="simple", maxcolwidths=[None, None, 30, None, 30, 70]))
     vi = lang == "vi"
     if ruleset.ruleset.warning is not None:
         click.echo("\n!! " + ruleset.ruleset.warning.get(lang))
-    criteria = [[c.id, _clip(c.title.get(lang), 50), f"{c.max_points:g}", _clip(c.note or "", 70)] for c in ruleset.criteria if c.provisional]
+    criteria = [[c.id, c.title.get(lang), f"{c.max_points:g}", cite_documents(c.note or "", lang)] for c in ruleset.criteria if c.provisional]
     if criteria:
         click.echo(f"\n{len(criteria)} " + ("tiêu chí có điểm (và mức sàn 50%) tạm thời" if vi else "criteria with provisional points (and 50% floors)"))
-        click.echo(tabulate(criteria, headers=[label("criterion", lang), label("title", lang), label("max", lang), label("note", lang)], tablefmt="simple"))
-    sites = [[name, spec.sites.method, _clip(spec.sites.note, 80)] for name, spec in ruleset.inputs.items() if spec.sites is not None and spec.sites.provisional]
+        click.echo(tabulate(criteria, headers=[label("criterion", lang), label("title", lang), label("max", lang), label("note", lang)], tablefmt="simple",
+                            maxcolwidths=[None, 40, None, 70]))
+    sites = [[name, spec.sites.method, cite_documents(spec.sites.note, lang)] for name, spec in ruleset.inputs.items() if spec.sites is not None and spec.sites.provisional]
     if sites:
         click.echo(f"\n{len(sites)} " + ("cách gộp theo điểm trạm tạm thời" if vi else "provisional rules for combining a station's sites"))
-        click.echo(tabulate(sites, headers=["input", "method", label("note", lang)], tablefmt="simple"))
+        click.echo(tabulate(sites, headers=["input", "method", label("note", lang)], tablefmt="simple", maxcolwidths=[None, None, 80]))
 
 
 def _load_for_viewing(ref: str | None, rulesets_dirs: tuple[Path, ...]) -> Ruleset:

@@ -18,7 +18,7 @@ from chuanxa.outputs.jsonout import batch_json, commune_json, dumps
 from chuanxa.outputs.table import batch_table, commune_table
 from chuanxa.outputs.xlsxout import write_results_xlsx
 
-from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, format_from_suffix, output_format, lang_option, raw_csv_option, ruleset_option, rulesets_dir_option, write_text_output
+from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, table_options, check_output, format_from_suffix, output_format, lang_option, raw_csv_option, ruleset_option, rulesets_dir_option, write_text_output
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -33,14 +33,15 @@ FORMATS = ("table", "json", "csv", "xlsx")
 @click.option("--fail-below", is_flag=True, help="Trả mã 1 nếu có xã chưa đạt chuẩn / Exit 1 when a commune is not recognised.")
 @click.option("--engine", type=click.Choice(["core", "durable"]), default="core", show_default=True, help="Bộ máy chấm điểm / Scoring engine.")
 @click.option("--brief", is_flag=True, help="Chỉ hiện chỉ tiêu chưa đạt tối đa / Show only indicators short of their maximum.")
+@table_options
 @raw_csv_option
 @rulesets_dir_option
 def score(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str | None, output: Path | None,
-          fail_below: bool, engine: str, brief: bool, raw_csv: bool, rulesets_dirs: tuple[Path, ...]) -> int:
+          fail_below: bool, engine: str, brief: bool, header_row: int | None, sheet: str | None, raw_csv: bool, rulesets_dirs: tuple[Path, ...]) -> int:
     """Chấm điểm xã từ tệp YAML/JSON (một xã) hoặc CSV/XLSX (nhiều xã) / Score communes from FILES."""
     fmt = output_format(output, fmt, {".txt": "table", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}, "table")
     check_output(output, files)
-    batch = _score_files(files, ruleset_ref, as_of, engine, rulesets_dirs)
+    batch = _score_files(files, ruleset_ref, as_of, engine, rulesets_dirs, header_row, sheet)
     _render(batch, fmt, output, lang, single=len(files) == 1 and files[0].suffix.lower() not in TABLE_SUFFIXES, detail=not brief, protect=not raw_csv)
     _report_rejected(batch, lang)
     return _exit_code(batch, fail_below)
@@ -55,23 +56,24 @@ def score(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, l
 @click.option("--fail-below", is_flag=True, help="Trả mã 1 nếu có xã chưa đạt chuẩn / Exit 1 when a commune is not recognised.")
 @click.option("--summary", "summary_only", is_flag=True,
               help="Chỉ tổng hợp điểm và kết luận, không giải thích (nhanh cho bảng lớn) / Totals and verdicts only, no explanations (fast for large tables).")
+@table_options
 @raw_csv_option
 @rulesets_dir_option
 def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, fail_below: bool, summary_only: bool,
-          raw_csv: bool, rulesets_dirs: tuple[Path, ...]) -> int:
+          header_row: int | None, sheet: str | None, raw_csv: bool, rulesets_dirs: tuple[Path, ...]) -> int:
     """Chấm cả bảng xã, không dừng vì hàng lỗi / Score a whole XLSX/CSV table; bad rows are listed, never stop the rest."""
     fmt = format_from_suffix(output, {".xlsx": "xlsx", ".csv": "csv", ".json": "json"})
     check_output(output, [table])
     # A CSV holds one summary line per commune, the same from summaries as from full results (a test checks it),
     # so it takes the summary path, column-wise for large tables.
     if summary_only or fmt == "csv":
-        summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+        summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet)
         _render_summaries(summaries, fmt, output, lang, protect=not raw_csv)
         click.echo(batch_table(summaries, lang))
         click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
         _report_rejected(summaries, lang)
         return _exit_code(summaries, fail_below)
-    result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet)
     _render(result, fmt, output, lang, single=False, detail=True, protect=not raw_csv)
     click.echo(batch_table(result, lang))
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
@@ -79,20 +81,23 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
     return _exit_code(result, fail_below)
 
 
-def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, engine: str, rulesets_dirs: tuple[Path, ...]) -> BatchResult:
+def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, engine: str, rulesets_dirs: tuple[Path, ...],
+                 header_row: int | None = None, sheet: str | None = None) -> BatchResult:
     results: list[CommuneResult] = []
     rejected: list[RowError] = []
     unknown: list[str] = []
     skipped: list[str] = []
     hints: dict[str, tuple[str, ...]] = {}
+    notices: list[dict[str, Any]] = []
     for file in files:
         if file.suffix.lower() in TABLE_SUFFIXES:
-            part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine)  # type: ignore[arg-type]
+            part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine, header_row=header_row, sheet=sheet)  # type: ignore[arg-type]
             results += part.results
             rejected += part.rejected
             unknown += part.unknown_columns
             skipped += part.skipped_sheets
             hints.update(part.column_hints)
+            notices += part.notices
             continue
         try:
             data = read_commune_file(file)
@@ -105,7 +110,8 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
             results.append(evaluator(core, engine)(data))  # type: ignore[arg-type]
         except CommuneDataError as exc:
             rejected.append(_rejected(file, exc))
-    return BatchResult(results=tuple(results), rejected=tuple(rejected), unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped), column_hints=hints)
+    return BatchResult(results=tuple(results), rejected=tuple(rejected), unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped), column_hints=hints,
+                       notices=tuple(notices))
 
 
 def _rejected(file: Path, exc: ChuanxaError) -> RowError:
@@ -152,6 +158,8 @@ def _report_rejected(batch: BatchResult | SummaryBatch, lang: Lang) -> None:
     warnings = {item.ruleset.warning.get(lang) for item in items if item.ruleset.warning is not None}
     for warning in sorted(warnings):  # e.g. qd4667 chosen by an old as_of: never silently
         click.secho(f"{item_ref(items, warning, lang)}: {warning}", fg="yellow", err=True)
+    for notice in batch.notices:
+        click.secho(("Ghi chú: " if lang == "vi" else "Note: ") + str(notice.get(f"message_{lang}")), err=True)
     if batch.unknown_columns:
         click.secho(("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns), fg="yellow", err=True)
         for column, hints in batch.column_hints.items():

@@ -49,6 +49,14 @@ rulesets_dir_option = click.option(
     "--rulesets", "rulesets_dirs", multiple=True, type=click.Path(exists=True, file_okay=True, path_type=Path), callback=_warn_broken_rulesets,
     help="Thư mục bộ tiêu chí bổ sung / Extra folder of ruleset YAML files (repeatable; also CHUANXA_RULESETS).",
 )
+def table_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--header-row N` and `--sheet NAME`: force the header row, or read one sheet of a workbook."""
+    command = click.option("--sheet", "sheet", metavar="TÊN/NAME", default=None,
+                           help="Chỉ đọc trang tính này / Read only this sheet of the workbook.")(command)
+    return click.option("--header-row", "header_row", type=click.IntRange(min=1), default=None, metavar="N",
+                        help="Hàng tiêu đề là hàng N (mặc định: tự tìm) / The header is row N (default: found automatically).")(command)
+
+
 as_of_option = click.option("--as-of", "as_of", default=None, metavar="DATE|YEAR", help="Ngày hoặc năm đánh giá / Assessment date or year (chooses the ruleset in force).")
 
 

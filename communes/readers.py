@@ -1,51 +1,30 @@
 """Read commune data: one commune from YAML/JSON, many from CSV/XLSX (one row per commune).
 
-Table headers may be input ids or their Vietnamese or English labels, matched without regard to case or
-diacritics, with or without a trailing "(unit)". Unknown columns are reported, never silently dropped.
+Tables are read as officers lay them out (`tables`), their headers matched as officers word them (`headers`),
+within limits on size (`sheets`). Unknown columns are reported, never silently dropped.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from chuanxa.errors import CommuneDataError, Location, close_matches, file_problem
+from chuanxa.errors import ChuanxaError, CommuneDataError, Location, close_matches, file_problem
 
+from .headers import COMMUNE_HEADERS, HeaderMatcher
+from .headers import match_headers as _match_headers
 from .model import CommuneData
-from .values import fold, is_blank
+from .sheets import DEFAULT_LIMITS, Grid, ReadLimits, read_grids, table_text
+from .tables import FoundTable, Notice, find_table
+from .values import fold, is_blank, parse_number
 
 if TYPE_CHECKING:
     from chuanxa.criteria.model import Ruleset
-
-#: Commune fields and the header words that name them (folded: no case, no diacritics).
-COMMUNE_HEADERS: dict[str, tuple[str, ...]] = {
-    "code": ("code", "ma xa", "ma", "ma don vi", "commune code"),
-    "name": ("name", "ten xa", "xa", "ten", "commune", "commune name", "ten don vi"),
-    "province": ("province", "tinh", "tinh/thanh pho", "tinh thanh pho"),
-    "district": ("district", "huyen", "quan/huyen", "quan huyen"),
-    "former_district": ("former district", "huyen cu", "huyen (cu)", "quan/huyen cu"),
-    "former_province": ("former province", "tinh cu", "tinh (cu)", "tinh truoc sap nhap"),
-    "unit_type": ("unit type", "loai don vi", "loai", "xa/phuong"),
-    "former": ("former communes", "xa cu", "cac xa cu", "don vi cu", "xa truoc sap nhap"),
-    "sites": ("sites", "diem tram", "cac diem tram"),
-    "region": ("region", "vung kinh te xa hoi", "vung kinh te - xa hoi", "vung kt-xh", "socio-economic region"),
-    "terrain": ("terrain", "dia hinh"),
-    "distance_km": ("distance km", "distance", "khoang cach", "khoang cach km", "khoang cach den benh vien"),
-    "difficult_terrain": ("difficult terrain", "dia hinh dac biet kho khan"),
-    "zone": ("zone", "vung", "vung (1/2/3)"),
-    "as_of": ("as of", "nam", "nam danh gia", "ngay danh gia", "year", "assessment date"),
-}
-_ASSESSED = re.compile(r"^(?:assessed|diem tham dinh|diem chi tieu|chi tieu|diem ct|ct)\s*[:.#]?\s*([0-9a-z]+)$")
-_ASSESSED_NOTE = re.compile(r"^(?:assessed note|ghi chu chi tieu|ghi chu ct|ghi chu|note)\s*[:.#]?\s*([0-9a-z]+)$")
-_UNIT = re.compile(r"\s*\([^()]*\)\s*$")
-
 
 def read_commune_file(path: Path) -> CommuneData:
     """One commune from a YAML or JSON file (the documented commune file)."""
@@ -83,10 +62,14 @@ def _field_error(err: Any, raw: Any, file: str | None, row: int | None, columns:
     loc = plain_location(err)
     commune = raw.get("commune", {}) if isinstance(raw, Mapping) else {}
     code = str(commune.get("code")) if isinstance(commune, Mapping) and commune.get("code") is not None else None
-    location = Location(file=file, row=row, column=columns.get(loc), commune=code, path=loc)
     name = loc[-1] if loc else "?"
+    field_vi, field_en = field_words(loc)
+    if row is not None:  # a table row: name the column as the officer wrote it, never an internal path
+        location = Location(file=file, row=row, column=columns.get(loc) or field_vi, commune=code)
+    else:
+        location = Location(file=file, row=row, column=columns.get(loc), commune=code, path=loc)
     if err["type"] == "missing":
-        return CommuneDataError(key="data.missing_field", params={"field": ".".join(loc)}, location=location)
+        return CommuneDataError(key="data.missing_field", params={"field": field_en, "field_vi": field_vi}, location=location)
     if err["type"] == "extra_forbidden":
         allowed = _COMMUNE_FIELDS if len(loc) == 2 and loc[0] == "commune" else _TOP_FIELDS
         return CommuneDataError(key="data.unknown_field", params={"field": ".".join(loc), "allowed": ", ".join(allowed), "suggestions": close_matches(name, allowed)},
@@ -100,8 +83,20 @@ def _field_error(err: Any, raw: Any, file: str | None, row: int | None, columns:
         close = suggestions(value)
         hint += f" Có phải là: {', '.join(close)}?" if close else ""
     shown = value if not isinstance(value, (dict, list)) else "…"
-    return CommuneDataError(key="data.bad_field", params={"field": name, "value": shown, "expected": plain_en[:1].upper() + plain_en[1:] + ".",
+    return CommuneDataError(key="data.bad_field", params={"field": field_en, "field_vi": field_vi, "value": shown, "expected": plain_en[:1].upper() + plain_en[1:] + ".",
                                                           "expected_vi": hint or (plain_vi[:1].upper() + plain_vi[1:] + ".")}, location=location)
+
+
+def field_words(loc: tuple[str, ...]) -> tuple[str, str]:
+    """A commune-file field in words: ("Mã xã", "code") for ('commune', 'code'); the path for anything else."""
+    from .templates import COMMUNE_COLUMNS
+
+    name = loc[-1] if loc else "?"
+    if (len(loc) == 2 and loc[0] == "commune") or loc == ("as_of",):
+        for field_name, vi, en in COMMUNE_COLUMNS:
+            if field_name == name:
+                return vi, f"{en} ({vi})"
+    return ".".join(loc), ".".join(loc)
 
 
 _TOP_FIELDS = ("commune", "as_of", "values", "assessed", "ruleset")
@@ -118,6 +113,8 @@ def _vi_hint(field_name: str) -> str:
         "points": "Điểm là một số.",
         "province": "Ghi tên tỉnh, thành phố hiện nay (34) hoặc tên tỉnh cũ trước 01/7/2025 (63), ví dụ Thanh Hóa, Gia Lai, Bình Định.",
     }.get(field_name, "")
+
+
 
 
 @dataclass
@@ -137,59 +134,68 @@ class TableRead:
     unknown_columns: list[str] = field(default_factory=list)
     column_hints: dict[str, list[str]] = field(default_factory=dict)  # unknown column → the known headers it resembles
     skipped_sheets: list[str] = field(default_factory=list)  # non-empty sheets without a commune-code column
-
-
-@dataclass
-class _Sheet:
-    name: str | None
-    header: list[str]
-    rows: list[tuple[int, list[Any]]]
+    notices: list[Notice] = field(default_factory=list)  # header rows taken, rows skipped and why, columns read as fractions
 
 
 # Sheets that chuanxa's own data-entry template adds beside the data (lists for validation, the guide).
 _TEMPLATE_SHEETS = {"danh muc", "lists", "huong dan", "guide"}
 
 
-def read_table(path: Path, ruleset: "Ruleset") -> TableRead:
+def read_table(path: Path, ruleset: "Ruleset", *, header_row: int | None = None, sheet: str | None = None,
+               limits: ReadLimits = DEFAULT_LIMITS) -> TableRead:
     """Many communes from a CSV or XLSX file. Bad rows are collected in `errors`, never raised.
 
-    In a workbook every sheet whose header has a commune-code column is read (e.g. one sheet per assessment
-    round); other non-empty sheets are listed in `skipped_sheets` so that nothing is dropped unseen."""
-    sheets = _table_sheets(path)
+    In a workbook every sheet with a commune-code column in its header is read (e.g. one sheet per assessment
+    round); other non-empty sheets are listed in `skipped_sheets` so that nothing is dropped unseen. The
+    header is found among the first rows (`header_row` forces it, `sheet` picks one sheet); `notices` say
+    which rows were taken and skipped, and why."""
+    grids = _grids(path, sheet, limits)
+    matcher = HeaderMatcher.for_ruleset(ruleset)
     result = TableRead()
-    data_sheets: list[tuple[_Sheet, dict[int, tuple[str, ...]]]] = []
-    for sheet in sheets:
-        mapping, unknown = match_headers(sheet.header, ruleset)
-        if sheet.name is not None and ("commune", "code") not in mapping.values():
-            if sheet.rows and fold(sheet.name) not in _TEMPLATE_SHEETS:
-                result.skipped_sheets.append(sheet.name)
+    tables: list[tuple[Grid, FoundTable]] = []
+    for grid in grids:
+        found = find_table(grid, matcher, header_row)
+        if found is None:
+            if header_row is not None and grid.rows:
+                raise CommuneDataError(key="data.header_row_no_code", params={"row": header_row}, location=Location(file=_where(path, grid.name)))
+            if grid.name is not None and grid.rows and fold(grid.name) not in _TEMPLATE_SHEETS:
+                result.skipped_sheets.append(grid.name)
             continue
-        data_sheets.append((sheet, mapping))
-        result.unknown_columns += [name for name in unknown if name not in result.unknown_columns]
-        for name in unknown:
-            hints = column_hints(name, ruleset)
+        tables.append((grid, found))
+        result.notices += found.notices
+        result.unknown_columns += [name for name in found.unknown if name not in result.unknown_columns]
+        for name in found.unknown:
+            hints = matcher.hints(name)
             if hints:
                 result.column_hints[name] = hints
-    if not data_sheets and result.skipped_sheets:
+    if not tables and result.skipped_sheets:
         raise CommuneDataError(key="data.no_data_sheet", params={"sheets": ", ".join(result.skipped_sheets)}, location=Location(file=str(path)))
-    if not any(sheet.rows for sheet, _ in data_sheets):
+    if not any(found.rows for _, found in tables):
         raise CommuneDataError(key="data.empty", location=Location(file=str(path)))
-    named = len(data_sheets) > 1
+    named = len(tables) > 1
     seen_codes: dict[str, str] = {}
-    for sheet, mapping in data_sheets:
-        sheet_name = sheet.name if named else None
-        for number, cells in sheet.rows:
-            raw, columns = _row_mapping(sheet.header, cells, mapping)
-            where = f"{path} [{sheet_name}]" if sheet_name else str(path)
+    for grid, found in tables:
+        sheet_name = found.sheet if named else None
+        where = _where(path, sheet_name)
+        ambiguous = read_fractions(grid, found, ruleset, where, result.notices)
+        for number, cells in found.rows:
+            raw, columns = _row_mapping(found.header, cells, found.mapping)
+            problems = list(ambiguous.get(number, ()))
             try:
                 data = commune_from_mapping(raw, file=where, row=number, columns=columns)
             except CommuneDataError as exc:
-                result.errors.append((number, exc))
+                result.errors.append((number, _joined(exc.related or [exc], problems)))
+                continue
+            if problems:
+                for problem in problems:
+                    problem.location = replace(problem.location, commune=data.commune.code)
+                result.errors.append((number, _joined(problems, [])))
                 continue
             place = f"{sheet_name}, {number}" if sheet_name else str(number)
             if data.commune.code in seen_codes:
                 first = seen_codes[data.commune.code]
-                error = CommuneDataError(key="data.bad_field", params={"field": "code", "value": data.commune.code, "expected": f"a code not used before (row {first} has it)",
+                error = CommuneDataError(key="data.bad_field", params={"field": "Code (Mã xã)", "field_vi": "Mã xã", "value": data.commune.code,
+                                                                       "expected": f"a code not used before (row {first} has it)",
                                                                        "expected_vi": f"Mã xã đã dùng ở hàng {first}."},
                                          location=Location(file=where, row=number, column=columns.get(("commune", "code")), commune=data.commune.code))
                 result.errors.append((number, error))
@@ -199,51 +205,74 @@ def read_table(path: Path, ruleset: "Ruleset") -> TableRead:
     return result
 
 
-def match_headers(header: list[str], ruleset: "Ruleset") -> tuple[dict[int, tuple[str, ...]], list[str]]:
-    """Column index → where its value goes (e.g. ('values', 'latrine_rate')); and the unknown headers."""
-    names: dict[str, tuple[str, ...]] = {}
-    for field_name, words in COMMUNE_HEADERS.items():
-        place: tuple[str, ...] = ("as_of",) if field_name == "as_of" else ("commune", field_name)
-        for word in words + (field_name,):
-            names[fold(word)] = place
-    for input_id, spec in ruleset.inputs.items():
-        for word in (input_id, spec.label.vi, spec.label.en):
-            names[fold(word)] = ("values", input_id)
-    indicator_ids = {ind.id for crit in ruleset.criteria for ind in crit.indicators}
-    mapping: dict[int, tuple[str, ...]] = {}
-    unknown: list[str] = []
-    for index, text in enumerate(header):
-        if is_blank(text):
+def _where(path: Path, sheet: str | None) -> str:
+    return f"{path} [{sheet}]" if sheet else str(path)
+
+
+def _joined(errors: Sequence[ChuanxaError], more: Sequence[ChuanxaError]) -> CommuneDataError:
+    """The first error, carrying every one as `related` (the row's whole list of problems)."""
+    every: list[ChuanxaError] = [*errors, *more]
+    first = every[0]
+    first.related = every
+    return first if isinstance(first, CommuneDataError) else CommuneDataError(key=first.key, params=first.params, location=first.location, related=every)
+
+
+def _grids(path: Path, sheet: str | None, limits: ReadLimits) -> list[Grid]:
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml", ".json"):
+        raise CommuneDataError(key="data.commune_not_table", params={"name": path.name}, location=Location(file=str(path)))
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise CommuneDataError(key="data.bad_format", params={"suffix": suffix}, location=Location(file=str(path)))
+    grids = read_grids(path, limits)
+    if sheet is None or suffix == ".csv":
+        return grids
+    chosen = [g for g in grids if g.name is not None and fold(g.name) == fold(sheet)]
+    if not chosen:
+        raise CommuneDataError(key="data.no_such_sheet", params={"sheet": sheet, "sheets": ", ".join(str(g.name) for g in grids),
+                                                                  "suggestions": close_matches(sheet, [g.name for g in grids])}, location=Location(file=str(path)))
+    return chosen
+
+
+def read_fractions(grid: Grid, found: FoundTable, ruleset: "Ruleset", where: str, notices: list[Notice]) -> dict[int, list[CommuneDataError]]:
+    """The fraction rule for percentage columns (a rate typed as 0.977 rather than 97.7, without percent format).
+
+    A column where at least two communes have a plain number and every one lies between 0 and 1 (one strictly
+    inside) is read as fractions: each is multiplied by 100, with a notice. Otherwise a plain number strictly
+    between 0 and 1 in a percentage column is refused with both readings ("0,977 — có phải 97,7%?"); "0,977%"
+    written with its sign, or a cell formatted as a percentage, is never in doubt. Returns the refusals by row.
+    Changes the cells of `found` in place."""
+    refusals: dict[int, list[CommuneDataError]] = {}
+    for index, place in found.mapping.items():
+        spec = ruleset.inputs.get(place[1]) if place[0] == "values" else None
+        if spec is None or spec.type != "percent":
             continue
-        key = fold(text)
-        target: tuple[str, ...] | None = names.get(key) or names.get(fold(_UNIT.sub("", str(text))))
-        if target is None:
-            assessed = _ASSESSED.match(key)
-            note = _ASSESSED_NOTE.match(key)
-            target = ("assessed", assessed.group(1), "points") if assessed else ("assessed", note.group(1), "note") if note else None
-            if target is not None and target[1] not in indicator_ids:
-                target = None  # an indicator the ruleset lacks: one column problem (with a hint), not every row refused
-        if target is None:
-            unknown.append(str(text))
-        else:
-            mapping[index] = target
-    return mapping, unknown
+        plain: list[tuple[int, list[Any], float]] = []
+        for number, cells in found.rows:
+            value = cells[index] if index < len(cells) else None
+            if (number, index) in grid.percent or is_blank(value) or isinstance(value, bool) or (isinstance(value, str) and "%" in value):
+                continue
+            try:
+                plain.append((number, cells, parse_number(value)))
+            except ValueError:
+                continue  # not a number: the row is refused later with the usual message
+        if len(plain) >= 2 and all(0 <= v <= 1 for _, _, v in plain) and any(0 < v < 1 for _, _, v in plain):
+            for _, cells, value in plain:
+                cells[index] = round(value * 100, 9)
+            sample = next(v for _, _, v in plain if 0 < v < 1)
+            notices.append(Notice("notice.fraction_column", found.sheet, (), {"column": found.header[index], "value": _vi_number(sample),
+                                                                               "percent": _vi_number(round(sample * 100, 9))}))
+            continue
+        for number, _, value in plain:
+            if 0 < value < 1:
+                refusals.setdefault(number, []).append(CommuneDataError(
+                    key="data.fraction_ambiguous", params={"value": _vi_number(value), "value_en": f"{value:g}", "percent": _vi_number(round(value * 100, 9)),
+                                                           "percent_en": f"{round(value * 100, 9):g}", "label_vi": spec.label.vi, "label_en": spec.label.en},
+                    location=Location(file=where, row=number, column=found.header[index])))
+    return refusals
 
 
-def column_hints(header: str, ruleset: "Ruleset") -> list[str]:
-    """Known headers (Vietnamese labels, as the template writes them) that an unknown header resembles."""
-    labels = {fold(spec.label.vi): spec.label.vi for spec in ruleset.inputs.values()}
-    labels.update({fold(name): name for name in ruleset.inputs})
-    key = fold(_UNIT.sub("", header))
-    for pattern in (_ASSESSED, _ASSESSED_NOTE):
-        found = pattern.match(key)
-        if found:  # e.g. "Diem tham dinh 3a": the assessed column of an indicator the ruleset does not have
-            ids = [ind.id for crit in ruleset.criteria for ind in crit.indicators]
-            prefix = header[: len(header) - len(found.group(1))].rstrip() if header.lower().endswith(found.group(1)) else header
-            return [f"{prefix} {close}" for close in close_matches(found.group(1), ids)[:2]]
-    import difflib
-
-    return [labels[k] for k in difflib.get_close_matches(key, list(labels), n=2, cutoff=0.55)]
+def _vi_number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
 
 
 def _row_mapping(header: list[str], cells: list[Any], mapping: dict[int, tuple[str, ...]]) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
@@ -268,76 +297,15 @@ def _row_mapping(header: list[str], cells: list[Any], mapping: dict[int, tuple[s
     return raw, columns
 
 
-def _table_sheets(path: Path) -> list[_Sheet]:
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            return [_Sheet(None, *_csv_cells(path))]
-        if suffix in (".xlsx", ".xlsm"):
-            return _xlsx_sheets(path)
-        if suffix in (".yaml", ".yml", ".json"):
-            raise CommuneDataError(key="data.commune_not_table", params={"name": path.name}, location=Location(file=str(path)))
-    except OSError as exc:
-        raise CommuneDataError(key="file.unreadable", params=file_problem(exc), location=Location(file=str(path))) from None
-    raise CommuneDataError(key="data.bad_format", params={"suffix": suffix}, location=Location(file=str(path)))
+def match_headers(header: list[str], ruleset: "Ruleset") -> tuple[dict[int, tuple[str, ...]], list[str]]:
+    """Column index → where its value goes (e.g. ('values', 'latrine_rate')); and the unknown headers."""
+    return _match_headers(header, HeaderMatcher.for_ruleset(ruleset))
 
 
-def table_text(path: Path) -> str:
-    """A CSV's text whatever Excel saved it as: UTF-8 (with or without BOM), "Unicode text" (UTF-16), or the
-    Vietnamese Windows code page 1258 that "CSV (Comma delimited)" uses on a Vietnamese Windows."""
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        import unicodedata
-
-        # cp1258 writes some Vietnamese letters as a base letter plus a combining tone mark: compose them again.
-        return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+def column_hints(header: str, ruleset: "Ruleset") -> list[str]:
+    """Known headers (Vietnamese labels, as the template writes them) that an unknown header resembles."""
+    return HeaderMatcher.for_ruleset(ruleset).hints(header)
 
 
-def _csv_cells(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    text = table_text(path)
-    # The header row decides the separator: Excel writes ';' (with decimal commas) under Vietnamese regional
-    # settings, ',' otherwise, and a tab for "Unicode text". The most frequent of them in the header wins.
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=lambda sep: (first.count(sep), sep == ","))
-    lines = list(csv.reader(text.splitlines(), delimiter=delimiter))
-    return _split(lines)
-
-
-def _xlsx_sheets(path: Path) -> list[_Sheet]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
-        raise CommuneDataError(key="file.unreadable", params=file_problem(exc), location=Location(file=str(path))) from None
-    try:
-        sheets = [_Sheet(sheet.title, *_split([[_cell_value(cell) for cell in row] for row in sheet.iter_rows()])) for sheet in book.worksheets]
-    finally:
-        book.close()
-    return sheets
-
-
-def _cell_value(cell: Any) -> Any:
-    """A cell as the officer sees it: a number shown as a percentage ("95.6%", stored as 0.956) is 95.6."""
-    value = getattr(cell, "value", None)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (getattr(cell, "number_format", "") or ""):
-        return round(value * 100, 9)
-    return value
-
-
-def _split(lines: list[list[Any]]) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    numbered = list(_non_blank(lines))
-    if not numbered:
-        return [], []
-    (_, header), rows = numbered[0], numbered[1:]
-    return [("" if h is None else str(h)) for h in header], rows
-
-
-def _non_blank(lines: list[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
-    for number, cells in enumerate(lines, start=1):
-        if any(not is_blank(c) for c in cells):
-            yield number, cells
+__all__ = ["COMMUNE_HEADERS", "ReadLimits", "TableRead", "TableRow", "column_hints", "commune_from_mapping", "match_headers", "read_commune_file", "read_table",
+           "table_text"]

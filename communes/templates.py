@@ -41,9 +41,17 @@ def table_headers(ruleset: Ruleset, lang: Lang) -> list[str]:
     headers += [input_header(spec, lang) for _, spec in entry_inputs(ruleset)]
     for ind in ruleset.indicators:
         if ind.kind == "assessed":
-            headers.append(f"Điểm thẩm định {ind.id}" if lang == "vi" else f"Assessed {ind.id}")
+            headers.append(assessed_header(ind, lang))
             headers.append(f"Ghi chú {ind.id}" if lang == "vi" else f"Note {ind.id}")
     return headers
+
+
+def assessed_header(ind: Any, lang: Lang) -> str:
+    """The header of an assessed column, with the indicator's title and maximum (the reader finds the id in it):
+    "Điểm thẩm định 1 — Xã có Ban Chỉ đạo … (tối đa 3)"."""
+    if lang == "vi":
+        return f"Điểm thẩm định {ind.id} — {ind.title.vi} (tối đa {ind.max_points:g})"
+    return f"Assessed {ind.id} — {ind.title.en} (max {ind.max_points:g})"
 
 
 def allowed_text(spec: InputDef, lang: Lang) -> str:
@@ -106,7 +114,7 @@ def write_xlsx_template(ruleset: Ruleset, lang: Lang, path: Path, rows: int = 20
     """An XLSX data-entry sheet with data validation, plus a guide sheet describing every column."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
@@ -126,6 +134,17 @@ def write_xlsx_template(ruleset: Ruleset, lang: Lang, path: Path, rows: int = 20
     for column, (name, spec) in enumerate(entries.items(), start=len(COMMUNE_COLUMNS) + 1):
         note = f"{name}\n{allowed_text(spec, lang)}" + (f"\n{spec.help.get(lang)}" if spec.help else "")
         sheet.cell(row=1, column=column).comment = Comment(note, "chuanxa")
+    column = len(COMMUNE_COLUMNS) + len(entries)
+    for ind in ruleset.indicators:
+        if ind.kind == "assessed":
+            column += 1
+            step = ind.step
+            words = (f"{ind.id}. {ind.title.get(lang)}\n" + (f"Điểm từ 0 đến {ind.max_points:g}" if lang == "vi" else f"Points from 0 to {ind.max_points:g}")
+                     + (f", {'bước' if lang == 'vi' else 'in steps of'} {step:g}" if step else "") + (f"\n{ind.source}" if ind.source else ""))
+            sheet.cell(row=1, column=column).comment = Comment(words, "chuanxa")
+            sheet.cell(row=1, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+            _apply(sheet, _points_validation(get_column_letter(column), ind.max_points, step, sheet.cell(row=1, column=column).value, lang), column, rows)
+            column += 1  # the note column beside it
     _guide(book.create_sheet("Hướng dẫn" if lang == "vi" else "Guide"), ruleset, lang)
     save_workbook(book, path)
 
@@ -167,6 +186,20 @@ def _validations(sheet: Any, lists: Any, ruleset: Ruleset, lang: Lang, rows: int
             dv.error = f"{spec.label.get(lang)}: {allowed_text(spec, lang)}"
             dv.showErrorMessage = True
             _apply(sheet, dv, column, rows)
+
+
+def _points_validation(letter: str, top: float, step: float | None, header: str, lang: Lang) -> Any:
+    """Assessed points from 0 to the maximum, on the indicator's step (0.5 → 0, 0.5, 1 …)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    cell = f"{letter}2"
+    if step:
+        dv = DataValidation(type="custom", formula1=f"AND(ISNUMBER({cell}),{cell}>=0,{cell}<={top:g},MOD({cell}*{1 / step:g},1)=0)", allow_blank=True)
+    else:
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=f"{top:g}", allow_blank=True)
+    steps = (f", bước {step:g}" if lang == "vi" else f", in steps of {step:g}") if step else ""
+    dv.error = f"{header}: " + (f"điểm từ 0 đến {top:g}{steps}" if lang == "vi" else f"points from 0 to {top:g}{steps}")
+    return dv
 
 
 def _apply(sheet: Any, dv: Any, column: int, rows: int) -> None:

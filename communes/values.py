@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
 
-_YES = {"yes", "y", "true", "1", "co", "x", "dat", "đạt", "có", "có"}
-_NO = {"no", "n", "false", "0", "khong", "không", "chua", "chưa", "khong dat", "không đạt"}
+#: yes/no as officers write them: the words, 1/0, and a tick mark for yes ("x", "✓").
+_YES = {"yes", "y", "true", "1", "co", "x", "dat", "đạt", "có", "có", "✓", "✔", "☑", "✅", "co thuc hien", "có thực hiện", "da thuc hien", "đã thực hiện"}
+_NO = {"no", "n", "false", "0", "khong", "không", "ko", "k", "chua", "chưa", "khong dat", "không đạt", "chua dat", "chưa đạt", "khong co", "không có",
+       "chua co", "chưa có", "chua thuc hien", "chưa thực hiện", "✗", "✘"}
 
 
 @lru_cache(maxsize=8192)
@@ -35,20 +38,52 @@ def parse_yes_no(value: Any) -> bool:
     raise ValueError(value)
 
 
-def parse_number(value: Any) -> float:
-    """A number, accepting Vietnamese decimal commas ("92,3") and a trailing "%"; raises ValueError."""
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\u2007\t")
+_GROUPED_DOTS = re.compile(r"^[-+]?[1-9]\d{0,2}(?:\.\d{3})+$")  # 9.800, 12.345.678
+_GROUPED_COMMAS = re.compile(r"^[-+]?[1-9]\d{0,2}(?:,\d{3})+$")  # 9,800 (the English way)
+_VI_MIXED = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+,\d+$")  # 1.234,5
+_EN_MIXED = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+\.\d+$")  # 1,234.5
+
+
+def parse_number(value: Any, *, whole: bool = False) -> float:
+    """A number as officers type it; raises ValueError for anything else (never guesses silently).
+
+    - spaces between digits are thousands separators, ordinary or non-breaking ("9 800");
+    - both "." and "," in one number: the last is the decimal mark and the other must group thousands
+      ("1.234,5" and "1,234.5" are 1234.5);
+    - "." or "," repeated: thousands separators ("12.345.678");
+    - one "." or ",": the decimal mark ("95,5" and "95.5" are 95.5), except with `whole` (a count of people,
+      households, births…), where a separator followed by exactly three digits groups thousands ("9.800" and
+      "9,800" are 9800, since a count has no decimals);
+    - a trailing "%" is dropped (the column is a percentage anyway).
+    """
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = str(value).strip().rstrip("%").strip().replace(" ", "")
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
-        number = float(text)
+        text = str(value).strip().rstrip("%").translate(_SPACES).replace("\u2212", "-")
+        number = float(_plain(text, whole))
     if math.isnan(number) or math.isinf(number):
         raise ValueError(value)
     return number
+
+
+def _plain(text: str, whole: bool) -> str:
+    """`text` with thousands separators removed and a "." decimal mark."""
+    dots, commas = text.count("."), text.count(",")
+    if dots and commas:
+        if _VI_MIXED.match(text):
+            return text.replace(".", "").replace(",", ".")
+        if _EN_MIXED.match(text):
+            return text.replace(",", "")
+        raise ValueError(text)
+    if dots > 1 or commas > 1 or (whole and (dots or commas)):
+        if _GROUPED_DOTS.match(text) or _GROUPED_COMMAS.match(text):
+            return text.replace(".", "").replace(",", "")
+        if dots > 1 or commas > 1:
+            raise ValueError(text)
+    return text.replace(",", ".")
 
 
 def parse_date(value: Any) -> dt.date:

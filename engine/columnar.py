@@ -75,7 +75,7 @@ class ColumnarEvaluator:
             for choice in spec.choices or ():
                 self.vocab.code(choice.id)
         env = expression_env(rs)
-        self.derived = [(name, compile_array(parse_expression(rs.inputs[name].expr, env), self.vocab)) for name, _ in engine.derived]
+        self.derived = [(name, compile_array(parse_expression(str(rs.inputs[name].expr), env), self.vocab)) for name, _ in engine.derived]  # derived: expr set
         self.zoning = [(rule.zone, compile_array(parse_expression(rule.when, COMMUNE_ATTRIBUTES, "bool"), self.vocab)) for rule in rs.classification.zoning.rules]
         self.applies = [compile_array(parse_expression(ci.model.applies_when, env, "bool"), self.vocab) if ci.model.applies_when else None for ci in engine.indicators]
         self.conditions = [self._conditions(ci.model, env) if ci.model.kind == "conditions" else None for ci in engine.indicators]

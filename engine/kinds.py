@@ -74,7 +74,7 @@ class ThresholdKind:
         self.reads = (ind.input,)
         self.fail_reason = {True: Reason.BELOW_THRESHOLD, False: Reason.ABOVE_CEILING, None: Reason.CONDITION_NOT_MET}[HIGHER_IS_BETTER[ind.op]]
         # (threshold, table axis or None) per level; outcomes are immutable, so each (level, key) builds one once.
-        self._plan = [(lv.threshold.values, lv.threshold.by) if isinstance(lv.threshold, ThresholdTable) else (lv.threshold, None) for lv in self.levels]
+        self._plan: list[tuple[Any, str | None]] = [(lv.threshold.values, lv.threshold.by) if isinstance(lv.threshold, ThresholdTable) else (lv.threshold, None) for lv in self.levels]
         self._outcomes: dict[tuple[int, str | None], Outcome] = {}
 
     def _used(self, level: Any, value: Any, by: str | None, key: str | None) -> ThresholdUsed:

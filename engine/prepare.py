@@ -139,7 +139,7 @@ def _typed(spec: InputDef, raw: Any) -> Any:
     if spec.type in ("percent", "number"):
         return parse_number(raw)
     if spec.type == "count":
-        number = parse_number(raw)
+        number = parse_number(raw, whole=True)
         if not number.is_integer():
             raise ValueError(raw)
         return number

@@ -335,6 +335,7 @@ class BatchResult(_Record):
     unknown_columns: tuple[str, ...] = ()
     column_hints: dict[str, tuple[str, ...]] = {}  # unknown column → known headers it resembles
     skipped_sheets: tuple[str, ...] = ()  # workbook sheets without a commune-code column (not read)
+    notices: tuple[dict[str, Any], ...] = ()  # what a table reader took and skipped: {code, sheet, rows, message_vi, message_en}
 
     @property
     def recognised_count(self) -> int:
@@ -352,6 +353,7 @@ class SummaryBatch(_Record):
     unknown_columns: tuple[str, ...] = ()
     column_hints: dict[str, tuple[str, ...]] = {}  # unknown column → known headers it resembles
     skipped_sheets: tuple[str, ...] = ()  # workbook sheets without a commune-code column (not read)
+    notices: tuple[dict[str, Any], ...] = ()  # what a table reader took and skipped: {code, sheet, rows, message_vi, message_en}
     column_wise: bool = False  # whether the column-wise evaluator computed them
 
     @property

@@ -5,7 +5,13 @@ criteria in 2024 (shared/seeds/000), plus two; every number is made up to cover 
 recognised, failed by the total, failed by a criterion floor, failed by a knock-out (under the example overlay)
 and incomplete data.
 
-    python examples/make_examples.py      # writes thieu_hoa_2024.csv, thieu_hoa_2024.xlsx, xa-thieu-giao.yaml
+    python examples/make_examples.py      # writes the files below
+
+- thieu_hoa_2024.csv, thieu_hoa_2024.xlsx: the district in the data-entry template's layout;
+- thieu_hoa_2024_bao_cao.xlsx: the same data as a district officer's report: title rows, merged group headers,
+  a row of column numbers, an STT column, percent-formatted rates, a totals row, notes and signatures;
+- thieu_hoa_2024_theo_dot.xlsx: the same data with one sheet per assessment round, each with a totals row;
+- xa-thieu-giao.yaml: one commune's file.
 """
 
 from __future__ import annotations
@@ -93,6 +99,8 @@ def main() -> None:
         writer.writerow(headers)
         writer.writerows(table)
     _xlsx(headers, table)
+    _officer_report(headers, table)
+    _rounds(headers, table)
     single = rows[6]
     text = "# DỮ LIỆU MẪU (số liệu giả định) — SAMPLE DATA (invented values)\n" + yaml.safe_dump(single, allow_unicode=True, sort_keys=False)
     (HERE / "xa-thieu-giao.yaml").write_text(text, encoding="utf-8")
@@ -118,6 +126,85 @@ def _xlsx(headers: list[str], table: list[list[Any]]) -> None:
         sheet.append(row)
     sheet.freeze_panes = "C2"
     book.save(HERE / "thieu_hoa_2024.xlsx")
+
+
+_TITLES = ["UBND HUYỆN THIỆU HÓA", "TRUNG TÂM Y TẾ", "",
+           "BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ BỘ TIÊU CHÍ QUỐC GIA VỀ Y TẾ XÃ NĂM 2024", "(Kèm theo Báo cáo số 25/BC-TTYT ngày 16/12/2024; số liệu mẫu)"]
+
+
+def _officer_report(headers: list[str], table: list[list[Any]]) -> None:
+    """The table as a district officer lays it out: titles, group headers merged over their columns, column numbers,
+    rates formatted as percentages (stored as fractions), thousands separators shown, totals, notes, signatures."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    points = [i for i, h in enumerate(headers) if h.startswith("Điểm thẩm định ")]
+    notes = [i for i, h in enumerate(headers) if h.startswith("Ghi chú ")]
+    order = [i for i in range(len(headers)) if i not in points and i not in notes] + points + notes
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Biểu 01"
+    for text in _TITLES:
+        sheet.append([text])
+    top, low = ["STT"], [None]
+    for i in order:
+        if i in points or i in notes:
+            top.append(("Điểm thẩm định" if i in points else "Ghi chú") if i in (points[0], notes[0]) else None)
+            low.append(int(headers[i].split()[-1]))
+        else:
+            top.append(headers[i])
+            low.append(None)
+    sheet.append(top)
+    sheet.append(low)
+    header_row = len(_TITLES) + 1
+    for column, i in enumerate(order, start=2):  # labels merged down over both header rows; groups merged across
+        if i not in points and i not in notes:
+            sheet.merge_cells(start_row=header_row, start_column=column, end_row=header_row + 1, end_column=column)
+    sheet.merge_cells(start_row=header_row, start_column=1, end_row=header_row + 1, end_column=1)
+    first_points = 2 + order.index(points[0])
+    sheet.merge_cells(start_row=header_row, start_column=first_points, end_row=header_row, end_column=first_points + len(points) - 1)
+    sheet.merge_cells(start_row=header_row, start_column=first_points + len(points), end_row=header_row, end_column=first_points + len(points) + len(notes) - 1)
+    sheet.append([f"({n})" for n in range(1, len(order) + 2)])
+    percent = {i for i, h in enumerate(headers) if h.endswith("(%)")}
+    counts = {i for i, h in enumerate(headers) if h.endswith(("(người)", "(hộ)", "(trẻ)", "(ca)"))}
+    for number, row in enumerate(table, start=1):
+        sheet.append([number] + [row[i] / 100 if i in percent and row[i] != "" else row[i] for i in order])
+        for column, i in enumerate(order, start=2):
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell.number_format = "0.0%" if i in percent else "#,##0" if i in counts else cell.number_format
+    totals: list[Any] = ["", "Tổng cộng"] + [""] * (len(order) - 1)
+    for column, i in enumerate(order, start=2):
+        if i in counts:
+            totals[column - 1] = sum(int(row[i]) for row in table if row[i] != "")
+    sheet.append(totals)
+    sheet.append([])
+    sheet.append(["Ghi chú: số liệu đến 31/12/2024; điểm thẩm định theo biên bản của đoàn thẩm định huyện. DỮ LIỆU MẪU (số liệu giả định)."])
+    sheet.append([])
+    sheet.append(["", "", "NGƯỜI LẬP BIỂU", "", "", "", "", "", "", "GIÁM ĐỐC"])
+    sheet.append(["", "", "(Ký, ghi rõ họ tên)", "", "", "", "", "", "", "(Ký tên, đóng dấu)"])
+    for row in sheet.iter_rows(min_row=header_row, max_row=header_row + 2):
+        for cell in row:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    sheet.freeze_panes = sheet.cell(row=header_row + 3, column=4)
+    book.save(HERE / "thieu_hoa_2024_bao_cao.xlsx")
+
+
+def _rounds(headers: list[str], table: list[list[Any]]) -> None:
+    """One sheet per assessment round (the communes assessed in it), each ending with a totals row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    counts = {i for i, h in enumerate(headers) if h.endswith(("(người)", "(hộ)", "(trẻ)", "(ca)"))}
+    for index, (title, rows) in enumerate((("Đợt 1 (tháng 6)", table[:8]), ("Đợt 2 (tháng 11)", table[8:]))):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = title
+        sheet.append([f"KẾT QUẢ ĐÁNH GIÁ {title.upper()} NĂM 2024 — DỮ LIỆU MẪU"])
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        sheet.append(["", "Cộng"] + [sum(int(r[i]) for r in rows if r[i] != "") if i in counts else "" for i in range(2, len(headers))])
+    book.save(HERE / "thieu_hoa_2024_theo_dot.xlsx")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Write commune data (e.g. merged communes) back to CSV, XLSX (headers are input ids) or JSON."""
+"""Write commune data (e.g. merged communes) back to CSV or XLSX laid out like the data-entry template (its
+headers, yes/no as "có"/"không", counts as whole numbers, region and terrain by name), or to JSON."""
 
 from __future__ import annotations
 
@@ -9,24 +10,39 @@ from pathlib import Path
 from typing import Any
 
 from chuanxa.communes.model import CommuneData
+from chuanxa.communes.templates import COMMUNE_COLUMNS, entry_inputs, input_header
+from chuanxa.communes.values import fold, parse_number
 from chuanxa.criteria.model import Ruleset
 from chuanxa.fileio import write_text
+from chuanxa.messages import Lang
 
 from .cells import SafeCsvWriter, append_row, save_workbook
 
-_IDENTITY = ("code", "name", "unit_type", "province", "former_province", "former_district", "former", "sites", "region", "terrain", "distance_km",
-             "difficult_terrain", "zone")
+#: Identity columns a merge result needs beyond the template's (the station's sites, the predecessors, the unit type).
+_STATION_COLUMNS: tuple[tuple[str, str, str], ...] = (("unit_type", "Loại đơn vị", "Unit type"), ("former", "Xã cũ", "Former communes"),
+                                                       ("sites", "Điểm trạm", "Sites"))
 
 
-def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset, protect: bool = True) -> None:
-    """One row per commune in a table the readers accept again; JSON keeps the commune-file structure.
-    Written atomically; CSV text that would start a formula is protected unless `protect` is False."""
+def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset, lang: Lang = "vi", protect: bool = True) -> None:
+    """One row per commune in the template's layout (plus the station's sites and predecessors), which the readers
+    accept again; JSON keeps the commune-file structure. Written atomically; CSV text that would start a formula
+    is protected unless `protect` is False."""
     if path.suffix.lower() == ".json":
         write_text(path, json.dumps([c.model_dump(mode="json") for c in communes], ensure_ascii=False, indent=2))
         return
-    inputs = [name for name, spec in ruleset.inputs.items() if not spec.derived]
-    headers = list(_IDENTITY) + ["as_of"] + inputs
-    rows = [[_cell(_identity(c, f)) for f in _IDENTITY] + [_cell(c.as_of)] + [_cell(c.values.get(name)) for name in inputs] for c in communes]
+    inputs = entry_inputs(ruleset)
+    columns = COMMUNE_COLUMNS + _STATION_COLUMNS
+    headers = [vi if lang == "vi" else en for _, vi, en in columns] + [input_header(spec, lang) for _, spec in inputs]
+    names: dict[str, dict[str, str]] = {"region": {}, "terrain": {}}
+    for kind, items in (("region", ruleset.classification.regions), ("terrain", ruleset.classification.terrains)):
+        for item in items:
+            for word in (item.id, item.vi, item.en):
+                names[kind][fold(word)] = item.vi if lang == "vi" else item.en
+    rows = []
+    for c in communes:
+        identity = [_identity(c, f) for f, _, _ in columns]
+        identity = [names[f].get(fold(v), v) if f in names and isinstance(v, str) else v for (f, _, _), v in zip(columns, identity)]
+        rows.append([_cell(v, lang) for v in identity] + [_cell(c.values.get(name), lang, spec.type) for name, spec in inputs])
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
@@ -46,6 +62,8 @@ def write_communes(communes: Sequence[CommuneData], path: Path, ruleset: Ruleset
 
 
 def _identity(commune: CommuneData, field: str) -> Any:
+    if field == "as_of":
+        return commune.as_of
     info = commune.commune
     if field == "region" and info.region_source != "given":
         return None  # derived from the place: derived again when read back
@@ -54,13 +72,20 @@ def _identity(commune: CommuneData, field: str) -> Any:
     return getattr(info, field)
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, lang: Lang, kind: str = "") -> Any:
     if value is None:
         return ""
     if isinstance(value, tuple):
         return "; ".join(str(v) for v in value)
+    if isinstance(value, str) and kind in ("count", "percent", "number"):
+        try:
+            value = parse_number(value, whole=kind == "count")
+        except ValueError:
+            return value
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+    if isinstance(value, float) and (kind == "count" or value.is_integer()):
+        return int(round(value))
     if isinstance(value, float):
         return round(value, 4)
     return value

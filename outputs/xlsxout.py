@@ -26,12 +26,12 @@ def write_results_xlsx(batch: BatchResult | SummaryBatch, path: Path, lang: Lang
     summary = book.active
     summary.title = "Tổng hợp" if lang == "vi" else "Summary"
     full = batch.results if isinstance(batch, BatchResult) else ()
-    _summary_sheet(summary, full or batch.summaries, lang)  # type: ignore[union-attr]
+    _summary_sheet(summary, batch.results if isinstance(batch, BatchResult) else batch.summaries, lang)
     used = {summary.title}
     for result in full:
         sheet = book.create_sheet(_sheet_name(f"{result.commune.code} {result.commune.name}", used))
         _commune_sheet(sheet, result, lang)
-    if batch.rejected or batch.unknown_columns or batch.skipped_sheets:
+    if batch.rejected or batch.unknown_columns or batch.skipped_sheets or batch.notices:
         title = ("Bị từ chối" if lang == "vi" else "Rejected") if batch.rejected else ("Ghi chú" if lang == "vi" else "Notes")
         _rejected_sheet(book.create_sheet(_sheet_name(title, used)), batch, lang)
     save_workbook(book, path)
@@ -50,6 +50,8 @@ def _summary_sheet(sheet: Any, results: Sequence[CommuneResult] | Sequence[Commu
             reasons = "; ".join(failure_word(code.value, lang) for code in r.reason_codes)
         append_row(sheet, [r.commune.code, r.commune.name, r.commune.province, r.commune.district, r.zone, r.total.points, r.total.max,
                       round(r.total.share, 4), verdict_word(r.verdict.value, lang), reasons] + [c.points for c in r.criteria] + [r.provisional_count])
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
+        cell.number_format = "0.0%"  # the share shows as 97.5%, stays a number
     _widths(sheet, [10, 24, 14, 14, 6, 10, 8, 8, 18, 60] + [10] * len(criteria) + [10])
     warnings = sorted({r.ruleset.warning.get(lang) for r in results if r.ruleset.warning is not None})
     for warning in warnings:  # e.g. qd4667: not for certification, said under the table
@@ -104,9 +106,13 @@ def _rejected_sheet(sheet: Any, batch: BatchResult | SummaryBatch, lang: Lang) -
     # What was handed in but not used is recorded here too, so the workbook alone tells the whole story.
     if batch.unknown_columns:
         append_row(sheet, ["", "", ("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns)])
+        for column, hints in batch.column_hints.items():
+            append_row(sheet, ["", "", f"'{column}': " + ("có phải ý bạn là " if lang == "vi" else "did you mean ") + " / ".join(f"'{h}'" for h in hints) + "?"])
     if batch.skipped_sheets:
         append_row(sheet, ["", "", ("Trang tính không có cột mã xã, không đọc: " if lang == "vi" else "Sheets without a commune-code column, not read: ")
                       + ", ".join(batch.skipped_sheets)])
+    for notice in batch.notices:  # the header row taken and the rows skipped, with why
+        append_row(sheet, [", ".join(str(n) for n in notice.get("rows", ())[:1]), "", notice.get(f"message_{lang}")])
     _widths(sheet, [8, 12, 120])
 
 

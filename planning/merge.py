@@ -80,7 +80,8 @@ def merge_details(mapping: MergeMapping, communes: Sequence[CommuneData], rulese
             distances = [p.commune.distance_km for p in parts if p.commune.distance_km is not None]
             identity = identity.model_copy(update={"distance_km": min(distances) if distances else None})
         identity = _new_identity(identity, parts)
-        merged.append(MergedCommune(data=CommuneData(commune=identity, as_of=as_of, values=values), notes=_station_notes(ruleset, identity, parts)))
+        merged.append(MergedCommune(data=CommuneData.model_validate({"commune": identity, "as_of": as_of, "values": values}),  # a text date is parsed by the model
+                                    notes=_station_notes(ruleset, identity, parts)))
     return merged
 
 
@@ -167,13 +168,13 @@ def _aggregate(method: str, weight: str | None, given: list[Any], parts: Sequenc
 
         flags = [parse_yes_no(v) for v in numbers]
         return all(flags) if method == "all" else any(flags)
-    weights = [p.values.get(weight) for p in parts]  # type: ignore[arg-type]
+    weights: list[Any] = [p.values.get(weight) for p in parts]  # type: ignore[arg-type]
     if any(w is None for w in weights):
         raise _error(source, code, name, f"is a mean weighted by '{weight}', which is missing in a predecessor", f"là trung bình có trọng số theo '{weight}', nhưng một xã cũ thiếu '{weight}'")
-    total = sum(float(w) for w in weights)  # type: ignore[arg-type]
+    total: float = sum(float(w) for w in weights)
     if total == 0:
         return None
-    return sum(float(v) * float(w) for v, w in zip(numbers, weights)) / total  # type: ignore[arg-type]
+    return sum(float(v) * float(w) for v, w in zip(numbers, weights)) / total
 
 
 def _parts_present(ruleset: Ruleset, name: str, parts: Sequence[CommuneData]) -> bool:

@@ -69,7 +69,7 @@ def plan(commune: CommuneLike, ruleset: RulesetLike = None, costs: CostModel | s
     model.check(engine.ruleset)
     prepared = prepare(engine, data)
     before = engine.evaluate_prepared(prepared)
-    base = dict(ruleset=before.ruleset, commune=data.commune.code, name=data.commune.name, cost_model="costs" if model.monetary else "default",
+    base: dict[str, Any] = dict(ruleset=before.ruleset, commune=data.commune.code, name=data.commune.name, cost_model="costs" if model.monetary else "default",
                 points_before=before.total.points, verdict_before=before.verdict)
     if before.verdict is Verdict.RECOGNISED:
         return Plan(**base, feasible=True, already_recognised=True, points_after=before.total.points, verdict_after=before.verdict)
