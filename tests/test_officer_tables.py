@@ -216,3 +216,16 @@ def _write_csv(path: Path, rows: list[list[str]]) -> None:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def test_a_section_heading_is_skipped_but_a_row_with_data_and_no_code_is_rejected(tmp_path: Path) -> None:
+    headers, rows = template_table()
+    nameless = list(rows[4])
+    nameless[0] = ""  # data, but no commune code: a commune whose code was forgotten
+    path = tmp_path / "sections.csv"
+    _write_csv(path, [headers, ["", "I. Huyện Thiệu Hóa"], *rows[:4], nameless, ["", "II. Các xã khác"], *rows[5:]])
+    batch = chuanxa.score_many(path, RULESET)
+    skipped = {n["code"]: n["rows"] for n in batch.notices}
+    assert skipped["notice.no_commune_row"] == [2, 8]
+    assert [r.row for r in batch.rejected] == [7] and "Mã xã" in batch.rejected[0].errors[0]["message_vi"]
+    assert len(batch.results) == 14

@@ -52,6 +52,25 @@ def _many_wide_styled_rows(path: Path, rows: int) -> Path:
     return path
 
 
+def _rows_without_dimension(path: Path, rows: int) -> Path:
+    """No `<dimension>` (openpyxl then scans the sheet for its size) and `rows` rows of one styled empty cell at XFD."""
+    import re
+
+    _table_with_styled_cell(path, 1, 1)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    head, tail = re.sub(r'<dimension ref="[^"]*"/>', "", parts.pop("xl/worksheets/sheet1.xml").decode()).split("</sheetData>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+        with target.open("xl/worksheets/sheet1.xml", "w") as handle:
+            handle.write(head.encode())
+            for start in range(10, rows + 10, 10_000):
+                handle.write("".join(f'<row r="{r}"><c r="XFD{r}" s="1"/></row>' for r in range(start, start + 10_000)).encode())
+            handle.write(("</sheetData>" + tail).encode())
+    return path
+
+
 def _huge_shared_string(path: Path, megabytes: int) -> Path:
     """A valid table plus one shared string of `megabytes` MB (a few hundred KB compressed)."""
     _table_with_styled_cell(path, 1, 1)
@@ -104,6 +123,14 @@ def test_many_rows_each_with_a_styled_cell_at_the_last_column_stay_bounded(tmp_p
     done, elapsed, peak = _run_batch(table, tmp_path / "out.json")
     assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr
     assert '"16021"' in (tmp_path / "out.json").read_text(encoding="utf-8")
+    assert elapsed < WALL_SECONDS and peak < PEAK_MB, (elapsed, peak)
+
+
+@pytest.mark.slow
+def test_two_million_styled_rows_without_a_declared_size_stay_bounded(tmp_path: Path) -> None:
+    table = _rows_without_dimension(tmp_path / "nodim.xlsx", 2_000_000)
+    done, elapsed, peak = _run_batch(table, tmp_path / "out.json")
+    assert done.returncode == 0 and '"16024"' in (tmp_path / "out.json").read_text(encoding="utf-8"), done.stderr
     assert elapsed < WALL_SECONDS and peak < PEAK_MB, (elapsed, peak)
 
 
