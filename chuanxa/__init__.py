@@ -59,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "merge_communes": "chuanxa.planning",
     "plan": "chuanxa.planning",
     "plan_targets": "chuanxa.planning",
+    "read_results": "chuanxa.outputs.jsonout",
     "registry": "chuanxa.api",
     "render_report": "chuanxa.reports.render",
     "score": "chuanxa.api",
@@ -111,6 +112,7 @@ __all__ = [
     "merge_communes",
     "plan",
     "plan_targets",
+    "read_results",
     "registry",
     "render_report",
     "score",
@@ -144,4 +146,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.engine.results import BatchResult as BatchResult, CommuneResult as CommuneResult, CommuneSummary as CommuneSummary, CriterionResult as CriterionResult, FailureCode as FailureCode, Gap as Gap, IndicatorResult as IndicatorResult, Reason as Reason, RowError as RowError, Status as Status, SummaryBatch as SummaryBatch, Verdict as Verdict
     from chuanxa.errors import ChuanxaError as ChuanxaError, CommuneDataError as CommuneDataError, CostsFileError as CostsFileError, EngineUnavailableError as EngineUnavailableError, ExpressionError as ExpressionError, NoRulesetInForceError as NoRulesetInForceError, RulesetError as RulesetError, RulesetNotFoundError as RulesetNotFoundError
     from chuanxa.planning import CostModel as CostModel, MergeMapping as MergeMapping, Plan as Plan, PlanStep as PlanStep, Simulation as Simulation, Sweep as Sweep, TargetPlan as TargetPlan, frange as frange, load_mapping as load_mapping, merge_communes as merge_communes, plan as plan, plan_targets as plan_targets, simulate as simulate, sweep as sweep
+    from chuanxa.outputs.jsonout import read_results as read_results
     from chuanxa.reports.render import render_report as render_report

@@ -14,13 +14,18 @@ from chuanxa.engine.results import BatchResult, CommuneResult, RowError, Summary
 from chuanxa.errors import ChuanxaError, CommuneDataError
 from chuanxa.messages import Lang
 from chuanxa.outputs.csvout import results_csv, summaries_csv
-from chuanxa.outputs.jsonout import batch_json, commune_json, dumps
+from chuanxa.outputs.jsonout import DETAILS, Detail, commune_json, dumps, encode_batch
 from chuanxa.outputs.table import batch_table, commune_table
 from chuanxa.outputs.xlsxout import write_results_xlsx
 
 from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, check_output, format_from_suffix, output_format, lang_option, ruleset_option, rulesets_dir_option, write_text_output
 
 FORMATS = ("table", "json", "csv", "xlsx")
+detail_option = click.option(
+    "--detail", type=click.Choice(DETAILS), default="compact", show_default=True,
+    help="JSON nhiều xã: 'compact' ghi tiêu đề, nguồn, ghi chú của bộ tiêu chí một lần; 'full' lặp lại ở mỗi xã / "
+         "JSON of many communes: 'compact' writes the ruleset's titles, sources and notes once; 'full' repeats them in every commune.",
+)
 
 
 @click.command()
@@ -33,14 +38,15 @@ FORMATS = ("table", "json", "csv", "xlsx")
 @click.option("--fail-below", is_flag=True, help="Trả mã 1 nếu có xã chưa đạt chuẩn / Exit 1 when a commune is not recognised.")
 @click.option("--engine", type=click.Choice(["core", "durable"]), default="core", show_default=True, help="Bộ máy chấm điểm / Scoring engine.")
 @click.option("--brief", is_flag=True, help="Chỉ hiện chỉ tiêu chưa đạt tối đa / Show only indicators short of their maximum.")
+@detail_option
 @rulesets_dir_option
 def score(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str | None, output: Path | None,
-          fail_below: bool, engine: str, brief: bool, rulesets_dirs: tuple[Path, ...]) -> int:
+          fail_below: bool, engine: str, brief: bool, detail: Detail, rulesets_dirs: tuple[Path, ...]) -> int:
     """Chấm điểm xã từ tệp YAML/JSON (một xã) hoặc CSV/XLSX (nhiều xã) / Score communes from FILES."""
     fmt = output_format(output, fmt, {".txt": "table", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}, "table")
     check_output(output, files)
     batch = _score_files(files, ruleset_ref, as_of, engine, rulesets_dirs)
-    _render(batch, fmt, output, lang, single=len(files) == 1 and files[0].suffix.lower() not in TABLE_SUFFIXES, detail=not brief)
+    _render(batch, fmt, output, lang, single=len(files) == 1 and files[0].suffix.lower() not in TABLE_SUFFIXES, detail=not brief, json_detail=detail)
     _report_rejected(batch, lang)
     return _exit_code(batch, fail_below)
 
@@ -54,9 +60,10 @@ def score(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, l
 @click.option("--fail-below", is_flag=True, help="Trả mã 1 nếu có xã chưa đạt chuẩn / Exit 1 when a commune is not recognised.")
 @click.option("--summary", "summary_only", is_flag=True,
               help="Chỉ tổng hợp điểm và kết luận, không giải thích (nhanh cho bảng lớn) / Totals and verdicts only, no explanations (fast for large tables).")
+@detail_option
 @rulesets_dir_option
 def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, fail_below: bool, summary_only: bool,
-          rulesets_dirs: tuple[Path, ...]) -> int:
+          detail: Detail, rulesets_dirs: tuple[Path, ...]) -> int:
     """Chấm cả bảng xã, không dừng vì hàng lỗi / Score a whole XLSX/CSV table; bad rows are listed, never stop the rest."""
     fmt = format_from_suffix(output, {".xlsx": "xlsx", ".csv": "csv", ".json": "json"})
     check_output(output, [table])
@@ -64,13 +71,13 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
     # so it takes the summary path, column-wise for large tables.
     if summary_only or fmt == "csv":
         summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
-        _render_summaries(summaries, fmt, output, lang)
+        _render_summaries(summaries, fmt, output, lang, detail)
         click.echo(batch_table(summaries, lang))
         click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
         _report_rejected(summaries, lang)
         return _exit_code(summaries, fail_below)
     result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
-    _render(result, fmt, output, lang, single=False, detail=True)
+    _render(result, fmt, output, lang, single=False, detail=True, json_detail=detail)
     click.echo(batch_table(result, lang))
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     _report_rejected(result, lang)
@@ -114,23 +121,26 @@ def _rejected(file: Path, exc: ChuanxaError) -> RowError:
     return RowError(source=str(file), commune=exc.location.commune, errors=errors)
 
 
-def _render_summaries(batch: SummaryBatch, fmt: str, output: Path, lang: Lang) -> None:
+def _render_summaries(batch: SummaryBatch, fmt: str, output: Path, lang: Lang, detail: Detail) -> None:
     if fmt == "xlsx":
         write_results_xlsx(batch, output, lang)
     elif fmt == "json":
-        write_text_output(dumps(batch_json(batch)), output)
+        write_text_output(encode_batch(batch, detail), output)
     else:
         output.write_text(summaries_csv(batch.summaries, batch.rejected, lang), encoding="utf-8-sig")
 
 
-def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, single: bool, detail: bool) -> None:
+def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, single: bool, detail: bool, json_detail: Detail = "compact") -> None:
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx cần -o TỆP.xlsx / --format xlsx needs -o FILE.xlsx")
         write_results_xlsx(batch, output, lang)
         return
+    if fmt == "json" and not (single and batch.results):
+        write_text_output(encode_batch(batch, json_detail), output)  # one commune per line, at array speed
+        return
     if fmt == "json":
-        text = dumps(commune_json(batch.results[0]) if single and batch.results else batch_json(batch))
+        text = dumps(commune_json(batch.results[0]))
     elif fmt == "csv":
         text = results_csv(batch.results, batch.rejected, lang)
     elif single and batch.results:
