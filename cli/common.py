@@ -180,13 +180,13 @@ def output_format(output: Path | None, given: str | None, formats: dict[str, str
     return found
 
 
-def write_text_output(text: str | bytes, output: Path | None) -> None:
+def write_text_output(text: str | bytes | bytearray, output: Path | None) -> None:
     """Write `text` (or UTF-8 bytes, as the JSON encoder gives them) to `output`, or print it."""
     if output is None:
         click.echo(text)
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
+        if isinstance(text, (bytes, bytearray)):
             output.write_bytes(text)
         else:
             output.write_text(text, encoding="utf-8")
