@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
-from chuanxa.api import TABLE_SUFFIXES, compiled, evaluator, score_many, summarise_many
+from chuanxa.api import TABLE_SUFFIXES, ScoreRun, compiled, evaluator, score_many, summarise_many
 from chuanxa.communes.readers import read_commune_file
-from chuanxa.engine.results import BatchResult, CommuneResult, RowError, SummaryBatch, Verdict
+from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, SummaryBatch, Verdict
 from chuanxa.errors import ChuanxaError, CommuneDataError
 from chuanxa.messages import Lang
 from chuanxa.outputs.csvout import results_csv, summaries_csv
-from chuanxa.outputs.jsonout import DETAILS, Detail, commune_json, dumps, encode_batch
+from chuanxa.outputs.jsonout import DETAILS, Detail, commune_json, dumps, encode_batch, encode_stream
 from chuanxa.outputs.table import batch_table, commune_table
 from chuanxa.outputs.xlsxout import write_results_xlsx
 
@@ -76,12 +77,36 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
         click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
         _report_rejected(summaries, lang)
         return _exit_code(summaries, fail_below)
+    if fmt == "json":
+        return _stream_json(table, output, ruleset_ref, as_of, rulesets_dirs, lang, fail_below, detail)
     result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
     _render(result, fmt, output, lang, single=False, detail=True, json_detail=detail)
     click.echo(batch_table(result, lang))
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     _report_rejected(result, lang)
     return _exit_code(result, fail_below)
+
+
+def _stream_json(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None, rulesets_dirs: tuple[Path, ...], lang: Lang,
+                 fail_below: bool, detail: Detail) -> int:
+    """Full results to JSON, each written as soon as it is scored and then let go (only its summary line is
+    kept for the screen): memory stays flat however large the table."""
+    run = ScoreRun(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    kept: list[CommuneSummary] = []
+
+    def results() -> Iterator[CommuneResult]:
+        for result in run:
+            kept.append(result.summary())
+            yield result
+
+    write_text_output(encode_stream(results(), run.envelope, detail), output)
+    envelope = run.envelope()
+    seen = SummaryBatch(summaries=tuple(kept), rejected=envelope.rejected, unknown_columns=envelope.unknown_columns,
+                        column_hints=envelope.column_hints, skipped_sheets=envelope.skipped_sheets)
+    click.echo(batch_table(seen, lang))
+    click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
+    _report_rejected(seen, lang)
+    return _exit_code(seen, fail_below)
 
 
 def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, engine: str, rulesets_dirs: tuple[Path, ...]) -> BatchResult:

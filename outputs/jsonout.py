@@ -13,7 +13,7 @@ typed, and the compact form is a cheap key removal per record (benchmarks/RESULT
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from operator import itemgetter
 from pathlib import Path
@@ -34,7 +34,6 @@ DETAILS: tuple[Detail, ...] = ("compact", "full")
 INDICATOR_STATIC = ("criterion", "title", "kind", "max", "provisional", "knockout", "rule", "source", "note")
 GAP_STATIC = ("criterion", "title", "max", "input", "unit", "provisional", "label", "input_type")
 CRITERION_STATIC = ("title",)
-_ITEMS = ("results", "summaries", "rejected")  # the batch fields written one record per line
 
 
 def commune_json(result: CommuneResult) -> dict[str, Any]:
@@ -48,7 +47,14 @@ def batch_json(batch: BatchResult | SummaryBatch, detail: Detail = "compact") ->
 
 def encode_batch(batch: BatchResult | SummaryBatch, detail: Detail = "compact") -> bytearray:
     """The batch document in UTF-8: `{"schema_version": 2, "detail", "results" or "summaries": [one commune per
-    line], "rejected", "unknown_columns", "column_hints", "skipped_sheets", "rulesets" (compact only)}`.
+    line], "rejected", "unknown_columns", "column_hints", "skipped_sheets", "rulesets" (compact only)}`."""
+    items = batch.results if isinstance(batch, BatchResult) else batch.summaries
+    return encode_stream(items, lambda: batch, detail)
+
+
+def encode_stream(items: Iterable[BaseModel], rest: Callable[[], BatchResult | SummaryBatch], detail: Detail = "compact") -> bytearray:
+    """The batch document of `items` (results or summaries, encoded as they come, so each can be let go once
+    written) and of the other fields of `rest()`, called when the items are exhausted (a `ScoreRun`'s envelope).
 
     `rulesets` comes last: it is complete only once every commune is written. The document is built in one
     buffer (no list of lines joined into a second copy) with the cyclic garbage collector paused: the records
@@ -56,13 +62,21 @@ def encode_batch(batch: BatchResult | SummaryBatch, detail: Detail = "compact") 
     encoder = _Encoder(compact=detail == "compact")
     out = bytearray(b'{"schema_version":%d,\n"detail":' % SCHEMA_VERSION + orjson.dumps(detail))
     with paused_gc():
+        first = True
+        for item in items:
+            out += (b',\n"%s":[\n' % (b"results" if isinstance(item, CommuneResult) else b"summaries") if first else b",\n") + encoder.record(item)
+            first = False
+        batch = rest()
         for name, value in batch.__dict__.items():
+            if name in ("results", "summaries"):
+                if first:  # no items: the list is empty
+                    out += b",\n" + orjson.dumps(name) + b":[]"
+                else:
+                    out += b"\n]"
+                continue
             out += b",\n" + orjson.dumps(name) + b":"
-            if name in _ITEMS and value:
-                out += b"[\n"
-                for position, item in enumerate(value):
-                    out += b",\n" + encoder.record(item) if position else encoder.record(item)
-                out += b"\n]"
+            if name == "rejected" and value:
+                out += b"[\n" + b",\n".join(encoder.record(item) for item in value) + b"\n]"
             else:
                 out += orjson.dumps(value, default=_plain, option=orjson.OPT_NON_STR_KEYS)
     if encoder.compact:
@@ -207,4 +221,4 @@ def _unreadable(where: str | None, detail: str) -> CommuneDataError:
     return CommuneDataError(key="results.unreadable", params={"detail": detail}, location=Location(file=where))
 
 
-__all__ = ["SCHEMA_VERSION", "DETAILS", "Detail", "batch_json", "commune_json", "dumps", "encode_batch", "read_results"]
+__all__ = ["SCHEMA_VERSION", "DETAILS", "Detail", "batch_json", "commune_json", "dumps", "encode_batch", "encode_stream", "read_results"]
