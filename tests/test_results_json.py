@@ -98,3 +98,18 @@ def test_the_cli_writes_compact_by_default_and_full_on_request(tmp_path: Path, b
     summary = tmp_path / "s.json"
     CliRunner().invoke(cli, ["batch", str(DISTRICT), "-o", str(summary), "--summary"], catch_exceptions=False, standalone_mode=False)
     assert read_results(summary) == chuanxa.summarise_many(DISTRICT)
+
+
+def test_scoring_one_commune_at_a_time_gives_score_many_and_its_rejected_rows(tmp_path: Path) -> None:
+    from chuanxa.api import ScoreRun
+
+    table = tmp_path / "district.csv"
+    lines = DISTRICT.read_text(encoding="utf-8-sig").splitlines()
+    bad = lines[2].split(",")
+    bad[13] = "abc"  # health insurance rate
+    table.write_text("\n".join([lines[0], lines[1], ",".join(bad), *lines[3:]]) + "\n", encoding="utf-8")
+    run = ScoreRun(table)
+    streamed = tuple(run)
+    whole = chuanxa.score_many(table)
+    assert run.envelope(streamed) == whole and len(whole.rejected) == 1 and whole.rejected[0].row == 3
+    assert read_results(encode_batch(whole)) == whole
