@@ -185,7 +185,7 @@ def plan_targets_rows(builds: dict[str, str], communes: Sequence[chuanxa.Commune
 
 def render(rows: list[tuple[str, dict[str, Run]]], plan_rows: list[tuple[int, dict[str, Run]]], latency: dict[str, float], big: int, quick: bool) -> str:
     builds = list(next(iter(rows))[1]) if rows else ["this build"]
-    head = "| path | " + " | ".join(f"{b}: wall s (CPU s) | {b}: peak MB" for b in builds) + (" | CPU ratio |" if len(builds) > 1 else "")
+    head = "| path | " + " | ".join(f"{b}: wall s (CPU s) | {b}: peak MB" for b in builds) + (" | previous / this build (CPU) |" if len(builds) > 1 else "")
     lines = [SECTION, "", f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one process per command, each run once; machine load "
              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared: wall times carry that load, CPU times less so).",
              "Answers were checked before any figure counts (see the module docstring).", "", head, "|---" * (1 + 2 * len(builds) + (len(builds) > 1)) + "|"]
@@ -197,7 +197,7 @@ def render(rows: list[tuple[str, dict[str, Run]]], plan_rows: list[tuple[int, di
             out += [f"answers differ: {r.why}", ""] if r.why else [f"{r.seconds:.2f} ({r.cpu:.2f})", f"{r.peak_mb:.0f}"]
         if len(builds) > 1:
             a, b = runs[builds[0]], runs[builds[1]]
-            out.append(f"{b.cpu / a.cpu:.1f}× faster" if not a.why and not b.why else "")
+            out.append(f"{b.cpu / a.cpu:.2f}×" if not a.why and not b.why else "")
         return " | ".join(out)
 
     for label, runs in rows:
@@ -206,7 +206,7 @@ def render(rows: list[tuple[str, dict[str, Run]]], plan_rows: list[tuple[int, di
         lines.append(f"| `plan-targets`, {n:,} communes, 90% target | {cells(runs)} |")
     per_commune = [cell for b in builds for cell in (f"{latency[b]:.0f} µs (CPU)", "")]
     if len(builds) > 1:
-        per_commune.append(f"{latency[builds[1]] / latency[builds[0]]:.2f}× faster")
+        per_commune.append(f"{latency[builds[1]] / latency[builds[0]]:.2f}×")
     lines.append("| per commune with explanation (library) | " + " | ".join(per_commune) + " |")
     lines += ["", "Scaling of `plan-targets` (CPU time; growth = time ratio for the size ratio):", "", "| communes | " + " | ".join(f"{b}: CPU s | {b}: growth" for b in builds) + " |",
               "|---" * (1 + 2 * len(builds)) + "|"]

@@ -1,10 +1,10 @@
-"""The documented JSON form of results (the contract: README, "The JSON result"), written at array speed.
+"""The documented JSON form of results (the contract: docs/results-json.md), written at array speed.
 
 A batch document (schema 2) holds its communes one per line. By default (`detail="compact"`) the text that is
 the same for every commune of a ruleset (indicator and criterion titles, rules in words, sources, notes, input
-labels and units) is written once under `"rulesets"` (at the end), keyed by the ruleset's content hash, and left
-out of each commune; `detail="full"` repeats it in every commune, as schema 1 did. `read_results` reads either form (and
-schema 1 files) back into the same result records.
+labels and units) is written once under `"rulesets"` (at the end), keyed by the ruleset's content hash, and
+left out of each commune; `detail="full"` repeats it in every commune, as schema 1 did. `read_results` reads
+either form (and schema 1 files) back into the same result records.
 
 Encoding is orjson over the records' own state, not pydantic's serializer: the records are trusted and already
 typed, and the compact form is a cheap key removal per record (benchmarks/RESULTS.md has the measurement).
