@@ -46,7 +46,8 @@ def main() -> None:
         seconds, out = best_cpu(fn)
         got = json.loads(out)["results"]
         assert got == (full if form == "full" else compact), label
-        print(f"  {label:70s} {seconds:6.2f} s  {len(out) / N / 1024:5.1f} KB per commune")
+        size = len(out.encode("utf-8")) if isinstance(out, str) else len(out)  # bytes as written, not characters
+        print(f"  {label:70s} {seconds:6.2f} s  {size / N / 1024:5.1f} KB per commune")
 
 
 if __name__ == "__main__":
