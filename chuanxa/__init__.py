@@ -77,6 +77,7 @@ _EXPORTS: dict[str, str] = {
     "plan": "chuanxa.planning",
     "plan_targets": "chuanxa.planning",
     "progress_by_area": "chuanxa.planning.provinces",
+    "read_results": "chuanxa.outputs.jsonout",
     "registry": "chuanxa.api",
     "render_report": "chuanxa.reports.render",
     "run_cases": "chuanxa.authoring.cases",
@@ -141,6 +142,7 @@ __all__ = [
     "plan",
     "plan_targets",
     "progress_by_area",
+    "read_results",
     "registry",
     "render_report",
     "run_cases",
@@ -179,6 +181,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.engine.results import BatchResult as BatchResult, CommuneResult as CommuneResult, CommuneSummary as CommuneSummary, CriterionResult as CriterionResult, FailureCode as FailureCode, Gap as Gap, IndicatorResult as IndicatorResult, Reason as Reason, RowError as RowError, Status as Status, SummaryBatch as SummaryBatch, Verdict as Verdict
     from chuanxa.errors import ChuanxaError as ChuanxaError, CommuneDataError as CommuneDataError, CostsFileError as CostsFileError, EngineUnavailableError as EngineUnavailableError, ExpressionError as ExpressionError, NoRulesetInForceError as NoRulesetInForceError, OutputError as OutputError, RulesetError as RulesetError, RulesetNotFoundError as RulesetNotFoundError
     from chuanxa.planning import CostModel as CostModel, MergeMapping as MergeMapping, Plan as Plan, PlanStep as PlanStep, Simulation as Simulation, Sweep as Sweep, TargetPlan as TargetPlan, frange as frange, load_mapping as load_mapping, merge_communes as merge_communes, plan as plan, plan_targets as plan_targets, simulate as simulate, sweep as sweep
+    from chuanxa.outputs.jsonout import read_results as read_results
     from chuanxa.reports.render import render_report as render_report
     from chuanxa.communes.model import Site as Site
     from chuanxa.engine.results import Notice as Notice

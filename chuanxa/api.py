@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from dataclasses import replace
 from pathlib import Path
@@ -140,18 +140,38 @@ def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLik
     the one in force on `as_of` (default today). Its header row is found among the first rows (`header_row`
     forces one, `sheet` reads one sheet of a workbook); `notices` say what was taken and skipped.
     """
-    items, rejected, unknown, skipped, hints, notices = _commune_items(communes, ruleset, as_of, rulesets_dirs, header_row, sheet)
-    results: list[CommuneResult] = []
-    with paused_gc():
-        for order, row, data, core, where in items:
-            try:
-                results.append(evaluator(core, engine)(data))
-            except ChuanxaError as exc:
-                _locate(exc, where, row)
-                rejected.append((order, _row_error(exc, where.get("file"), row, data.commune.code)))
-    ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
-    return BatchResult(results=tuple(results), rejected=ordered, unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped), column_hints=hints,
-                       notices=notices)
+    run = ScoreRun(communes, ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine, header_row=header_row, sheet=sheet)
+    return run.envelope(tuple(run))
+
+
+class ScoreRun:
+    """`score_many` one commune at a time: iterating scores the communes in input order, so that a writer can
+    write each result and let it go (memory stays flat on large tables); `envelope()` then gives the batch with
+    the rejected rows, in input order, and the table's notes. Iterate once."""
+
+    def __init__(self, communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None,
+                 rulesets_dirs: Iterable[str | Path] = (), engine: EngineName = "core", header_row: int | None = None,
+                 sheet: str | None = None) -> None:
+        self.items, self.rejected, self.unknown, self.skipped, self.hints, self.notices = _commune_items(
+            communes, ruleset, as_of, rulesets_dirs, header_row, sheet)
+        self.engine = engine
+
+    def __iter__(self) -> Iterator[CommuneResult]:
+        with paused_gc():
+            for order, row, data, core, where in self.items:
+                try:
+                    result = evaluator(core, self.engine)(data)
+                except ChuanxaError as exc:
+                    _locate(exc, where, row)
+                    self.rejected.append((order, _row_error(exc, where.get("file"), row, data.commune.code)))
+                    continue
+                yield result
+
+    def envelope(self, results: tuple[CommuneResult, ...] = ()) -> BatchResult:
+        """The batch of `results` (none: only the rejected rows and notes), once the communes have been scored."""
+        ordered = tuple(error for _, error in sorted(self.rejected, key=lambda pair: pair[0]))
+        return BatchResult(results=results, rejected=ordered, unknown_columns=tuple(self.unknown), skipped_sheets=tuple(self.skipped),
+                           column_hints=self.hints, notices=self.notices)
 
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")

@@ -37,6 +37,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Không mở được tệp: {detail_vi}.",
         "en": "The file cannot be opened: {detail}.",
     },
+    "results.unreadable": {
+        "vi": "Đây không phải là tệp kết quả JSON của chuanxa đọc được ({detail}). Hãy dùng tệp do 'chuanxa batch -o TỆP.json' ghi ra.",
+        "en": "This is not a chuanxa results JSON file that can be read ({detail}). Use a file written by 'chuanxa batch -o FILE.json'.",
+    },
     # --- ruleset model ---
     "ruleset.invalid_field": {
         "vi": "Giá trị không hợp lệ: {detail_vi}.",

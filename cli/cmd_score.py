@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
-from chuanxa.api import TABLE_SUFFIXES, compiled, evaluator, score_many, summarise_many
+from chuanxa.api import TABLE_SUFFIXES, ScoreRun, compiled, evaluator, score_many, summarise_many
 from chuanxa.communes.readers import read_commune_file
-from chuanxa.engine.results import BatchResult, CommuneResult, RowError, SummaryBatch, Verdict
+from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, SummaryBatch, Verdict
 from chuanxa.errors import ChuanxaError, CommuneDataError
 from chuanxa.messages import Lang
 from chuanxa.outputs.csvout import results_csv, summaries_csv
-from chuanxa.outputs.jsonout import batch_json, commune_json, dumps
+from chuanxa.outputs.jsonout import DETAILS, Detail, commune_json, dumps, encode_batch, encode_stream
 from chuanxa.outputs.table import batch_table, commune_table
 from chuanxa.outputs.xlsxout import write_results_xlsx
 
 from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, table_options, check_output, format_from_suffix, output_format, lang_option, raw_csv_option, ruleset_option, rulesets_dir_option, write_text_output
 
 FORMATS = ("table", "json", "csv", "xlsx")
+detail_option = click.option(
+    "--detail", type=click.Choice(DETAILS), default="compact", show_default=True,
+    help="JSON nhiều xã: 'compact' ghi tiêu đề, nguồn, ghi chú của bộ tiêu chí một lần; 'full' lặp lại ở mỗi xã / "
+         "JSON of many communes: 'compact' writes the ruleset's titles, sources and notes once; 'full' repeats them in every commune.",
+)
 
 
 @click.command()
@@ -35,14 +41,17 @@ FORMATS = ("table", "json", "csv", "xlsx")
 @click.option("--brief", is_flag=True, help="Chỉ hiện chỉ tiêu chưa đạt tối đa / Show only indicators short of their maximum.")
 @table_options
 @raw_csv_option
+@detail_option
 @rulesets_dir_option
 def score(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str | None, output: Path | None,
-          fail_below: bool, engine: str, brief: bool, header_row: int | None, sheet: str | None, raw_csv: bool, rulesets_dirs: tuple[Path, ...]) -> int:
+          fail_below: bool, engine: str, brief: bool, header_row: int | None, sheet: str | None, raw_csv: bool, detail: Detail,
+          rulesets_dirs: tuple[Path, ...]) -> int:
     """Chấm điểm xã từ tệp YAML/JSON (một xã) hoặc CSV/XLSX (nhiều xã) / Score communes from FILES."""
     fmt = output_format(output, fmt, {".txt": "table", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}, "table")
     check_output(output, files)
     batch = _score_files(files, ruleset_ref, as_of, engine, rulesets_dirs, header_row, sheet)
-    _render(batch, fmt, output, lang, single=len(files) == 1 and files[0].suffix.lower() not in TABLE_SUFFIXES, detail=not brief, protect=not raw_csv)
+    _render(batch, fmt, output, lang, single=len(files) == 1 and files[0].suffix.lower() not in TABLE_SUFFIXES, detail=not brief,
+            protect=not raw_csv, json_detail=detail)
     _report_rejected(batch, lang)
     return _exit_code(batch, fail_below)
 
@@ -58,9 +67,10 @@ def score(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, l
               help="Chỉ tổng hợp điểm và kết luận, không giải thích (nhanh cho bảng lớn) / Totals and verdicts only, no explanations (fast for large tables).")
 @table_options
 @raw_csv_option
+@detail_option
 @rulesets_dir_option
 def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None, lang: Lang, fail_below: bool, summary_only: bool,
-          header_row: int | None, sheet: str | None, raw_csv: bool, rulesets_dirs: tuple[Path, ...]) -> int:
+          header_row: int | None, sheet: str | None, raw_csv: bool, detail: Detail, rulesets_dirs: tuple[Path, ...]) -> int:
     """Chấm cả bảng xã, không dừng vì hàng lỗi / Score a whole XLSX/CSV table; bad rows are listed, never stop the rest."""
     fmt = format_from_suffix(output, {".xlsx": "xlsx", ".csv": "csv", ".json": "json"})
     check_output(output, [table])
@@ -68,17 +78,41 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
     # so it takes the summary path, column-wise for large tables.
     if summary_only or fmt == "csv":
         summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet)
-        _render_summaries(summaries, fmt, output, lang, protect=not raw_csv)
+        _render_summaries(summaries, fmt, output, lang, detail, protect=not raw_csv)
         click.echo(batch_table(summaries, lang))
         click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
         _report_rejected(summaries, lang)
         return _exit_code(summaries, fail_below)
+    if fmt == "json":
+        return _stream_json(table, output, ruleset_ref, as_of, rulesets_dirs, lang, fail_below, detail, header_row, sheet)
     result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet)
-    _render(result, fmt, output, lang, single=False, detail=True, protect=not raw_csv)
+    _render(result, fmt, output, lang, single=False, detail=True, protect=not raw_csv, json_detail=detail)
     click.echo(batch_table(result, lang))
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     _report_rejected(result, lang)
     return _exit_code(result, fail_below)
+
+
+def _stream_json(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None, rulesets_dirs: tuple[Path, ...], lang: Lang,
+                 fail_below: bool, detail: Detail, header_row: int | None = None, sheet: str | None = None) -> int:
+    """Full results to JSON, each encoded as soon as it is scored and then let go (only its summary line is
+    kept for the screen): memory stays flat however large the table."""
+    run = ScoreRun(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet)
+    kept: list[CommuneSummary] = []
+
+    def results() -> Iterator[CommuneResult]:
+        for result in run:
+            kept.append(result.summary())
+            yield result
+
+    write_text_output(encode_stream(results(), run.envelope, detail), output)
+    envelope = run.envelope()
+    seen = SummaryBatch(summaries=tuple(kept), rejected=envelope.rejected, unknown_columns=envelope.unknown_columns,
+                        column_hints=envelope.column_hints, skipped_sheets=envelope.skipped_sheets, notices=envelope.notices)
+    click.echo(batch_table(seen, lang))
+    click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
+    _report_rejected(seen, lang)
+    return _exit_code(seen, fail_below)
 
 
 def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | None, engine: str, rulesets_dirs: tuple[Path, ...],
@@ -122,23 +156,27 @@ def _rejected(file: Path, exc: ChuanxaError) -> RowError:
     return RowError(source=str(file), commune=exc.location.commune, errors=errors)
 
 
-def _render_summaries(batch: SummaryBatch, fmt: str, output: Path, lang: Lang, protect: bool = True) -> None:
+def _render_summaries(batch: SummaryBatch, fmt: str, output: Path, lang: Lang, detail: Detail = "compact", protect: bool = True) -> None:
     if fmt == "xlsx":
         write_results_xlsx(batch, output, lang)
     elif fmt == "json":
-        write_text_output(dumps(batch_json(batch)), output)
+        write_text_output(encode_batch(batch, detail), output)
     else:
         write_text_output(summaries_csv(batch.summaries, batch.rejected, lang, protect), output, encoding="utf-8-sig")
 
 
-def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, single: bool, detail: bool, protect: bool = True) -> None:
+def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, single: bool, detail: bool, protect: bool = True,
+            json_detail: Detail = "compact") -> None:
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx cần -o TỆP.xlsx / --format xlsx needs -o FILE.xlsx")
         write_results_xlsx(batch, output, lang)
         return
+    if fmt == "json" and not (single and batch.results):
+        write_text_output(encode_batch(batch, json_detail), output)  # one commune per line, at array speed
+        return
     if fmt == "json":
-        text = dumps(commune_json(batch.results[0]) if single and batch.results else batch_json(batch))
+        text = dumps(commune_json(batch.results[0]))
     elif fmt == "csv":
         text = results_csv(batch.results, batch.rejected, lang, protect)
     elif single and batch.results:

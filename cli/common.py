@@ -198,10 +198,14 @@ def output_format(output: Path | None, given: str | None, formats: dict[str, str
     return found
 
 
-def write_text_output(text: str, output: Path | None, encoding: str = "utf-8") -> None:
-    """Print `text`, or write it to `output` atomically (whole or not at all)."""
+def write_text_output(text: str | bytes | bytearray, output: Path | None, encoding: str = "utf-8") -> None:
+    """Print `text` (or UTF-8 bytes, as the JSON encoder gives them), or write it to `output` atomically (whole or not at all)."""
     if output is None:
         click.echo(text)
+    elif isinstance(text, (bytes, bytearray)):
+        from chuanxa.fileio import write_bytes
+
+        write_bytes(output, bytes(text))
     else:
         from chuanxa.fileio import write_text
 

@@ -1,24 +1,224 @@
-"""The documented JSON form of results (schema in the README)."""
+"""The documented JSON form of results (the contract: docs/results-json.md), written at array speed.
+
+A batch document (schema 2) holds its communes one per line. By default (`detail="compact"`) the text that is
+the same for every commune of a ruleset (indicator and criterion titles, rules in words, sources, notes, input
+labels and units) is written once under `"rulesets"` (at the end), keyed by the ruleset's content hash, and
+left out of each commune; `detail="full"` repeats it in every commune, as schema 1 did. `read_results` reads
+either form (and schema 1 files) back into the same result records.
+
+Encoding is orjson over the records' own state, not pydantic's serializer: the records are trusted and already
+typed, and the compact form is a cheap key removal per record (benchmarks/RESULTS.md has the measurement).
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Iterable
+from enum import Enum
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Literal
 
-from chuanxa.engine.results import BatchResult, CommuneResult, SummaryBatch
+import orjson
+from pydantic import BaseModel, ValidationError
 
-SCHEMA_VERSION = 1
+from chuanxa.engine.batching import paused_gc
+from chuanxa.engine.results import BatchResult, CommuneResult, CriterionResult, Gap, IndicatorResult, SummaryBatch
+from chuanxa.errors import CommuneDataError, Location
+
+SCHEMA_VERSION = 2
+Detail = Literal["compact", "full"]
+DETAILS: tuple[Detail, ...] = ("compact", "full")
+
+#: Fields that depend only on the ruleset, per record type: in compact form they are written once per ruleset.
+INDICATOR_STATIC = ("criterion", "title", "kind", "max", "provisional", "knockout", "rule", "source", "note")
+GAP_STATIC = ("criterion", "title", "max", "input", "unit", "provisional", "label", "input_type")
+CRITERION_STATIC = ("title",)
 
 
 def commune_json(result: CommuneResult) -> dict[str, Any]:
     return result.to_json_dict()
 
 
-def batch_json(batch: BatchResult | SummaryBatch) -> dict[str, Any]:
-    """`{"schema_version", "results": [commune…], "rejected": [{source,row,commune,errors}], "unknown_columns"}`
-    (summaries: `"summaries"` instead of `"results"`, and `"column_wise"`)."""
-    return {"schema_version": SCHEMA_VERSION, **batch.to_json_dict()}
+def batch_json(batch: BatchResult | SummaryBatch, detail: Detail = "compact") -> dict[str, Any]:  # for small batches
+    """The batch document as plain data (what `encode_batch` writes)."""
+    return orjson.loads(encode_batch(batch, detail))  # type: ignore[no-any-return]
+
+
+def encode_batch(batch: BatchResult | SummaryBatch, detail: Detail = "compact") -> bytearray:
+    """The batch document in UTF-8: `{"schema_version": 2, "detail", "results" or "summaries": [one commune per
+    line], "rejected", "unknown_columns", "column_hints", "skipped_sheets", "rulesets" (compact only)}`."""
+    items = batch.results if isinstance(batch, BatchResult) else batch.summaries
+    return encode_stream(items, lambda: batch, detail)
+
+
+def encode_stream(items: Iterable[BaseModel], rest: Callable[[], BatchResult | SummaryBatch], detail: Detail = "compact") -> bytearray:
+    """The batch document of `items` (results or summaries, encoded as they come, so each can be let go once
+    written) and of the other fields of `rest()`, called when the items are exhausted (a `ScoreRun`'s envelope).
+
+    `rulesets` comes last: it is complete only once every commune is written. The document is built in one
+    buffer (no list of lines joined into a second copy) with the cyclic garbage collector paused: the records
+    hold no cycles, and its passes over a million live records cost more than the encoding itself."""
+    encoder = _Encoder(compact=detail == "compact")
+    out = bytearray(b'{"schema_version":%d,\n"detail":' % SCHEMA_VERSION + orjson.dumps(detail))
+    with paused_gc():
+        first = True
+        for item in items:
+            out += (b',\n"%s":[\n' % (b"results" if isinstance(item, CommuneResult) else b"summaries") if first else b",\n") + encoder.record(item)
+            first = False
+        batch = rest()
+        for name, value in batch.__dict__.items():
+            if name in ("results", "summaries"):
+                if first:  # no items: the list is empty
+                    out += b",\n" + orjson.dumps(name) + b":[]"
+                else:
+                    out += b"\n]"
+                continue
+            out += b",\n" + orjson.dumps(name) + b":"
+            if name == "rejected" and value:
+                out += b"[\n" + b",\n".join(encoder.record(item) for item in value) + b"\n]"
+            else:
+                out += orjson.dumps(value, default=_plain, option=orjson.OPT_NON_STR_KEYS)
+    if encoder.compact:
+        static = {sha: {k: v for k, v in section.items() if v != {}} for sha, section in encoder.static.items()}
+        out += b',\n"rulesets":' + orjson.dumps(static, default=_plain)
+    out += b"}\n"
+    return out
 
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+class _Encoder:
+    """Encodes result records one by one; in compact form it moves ruleset-only fields to `static`."""
+
+    def __init__(self, compact: bool) -> None:
+        self.compact = compact
+        self.static: dict[str, dict[str, Any]] = {}  # ruleset sha256 → {id, version, criteria, indicators, gaps}
+        self.held: dict[tuple[str, str, str], tuple[Any, ...]] = {}  # (sha256, record type, id) → its static values
+        self.section: dict[str, Any] | None = None
+        self.sha = ""
+        self.messages: dict[int, tuple[Gap, Any]] = {}  # gap sentences by record: interned gaps are shared
+
+    def record(self, item: BaseModel) -> bytes:
+        stamp = getattr(item, "ruleset", None)
+        if self.compact and stamp is not None:
+            self.sha = stamp.sha256
+            self.section = self.static.get(self.sha) or self.static.setdefault(self.sha, {"id": stamp.id, "version": stamp.version, "criteria": {}, "indicators": {}, "gaps": {}})
+        else:
+            self.section = None
+        return orjson.dumps(item, default=self.default, option=orjson.OPT_NON_STR_KEYS)
+
+    def default(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind is Gap:
+            state = self._strip(obj.__dict__, GAP_STATIC, _GAP_GET, "gaps", obj.indicator, "gap")
+            state["message"] = self._message(obj)
+            return state
+        if self.section is not None:
+            if kind is IndicatorResult:
+                return self._strip(obj.__dict__, INDICATOR_STATIC, _INDICATOR_GET, "indicators", obj.id, "indicator")
+            if kind is CriterionResult:
+                return self._strip(obj.__dict__, CRITERION_STATIC, _CRITERION_GET, "criteria", obj.id, "criterion")
+        return _plain(obj)
+
+    def _strip(self, state: dict[str, Any], keys: tuple[str, ...], get: Callable[[dict[str, Any]], Any], where: str, ident: str, tag: str) -> dict[str, Any]:
+        """The record's state without the fields its ruleset section holds. The first record of an id fills the
+        section; a later record whose value differs (built by hand, say) keeps that field inline."""
+        out = state.copy()
+        if self.section is None:
+            return out
+        values = get(state)
+        key = (self.sha, tag, ident)
+        known = self.held.get(key)
+        if known is None:
+            known = self.held[key] = values
+            self.section[where].setdefault(ident, {}).update(zip(keys, values))
+        if known == values:  # the usual case: the very same objects, compared by identity first
+            for name in keys:
+                del out[name]
+        else:
+            for name, mine, theirs in zip(keys, values, known):
+                if mine == theirs:
+                    del out[name]
+        return out
+
+    def _message(self, gap: Gap) -> Any:
+        found = self.messages.get(id(gap))
+        if found is not None:
+            return found[1]
+        message = gap.message
+        if len(self.messages) < MESSAGE_CACHE:
+            self.messages[id(gap)] = (gap, message)  # the record is kept so that its id is not reused
+        return message
+
+
+#: Gap sentences kept per encoding: enough for the shared (interned) gap records, which come first and repeat.
+MESSAGE_CACHE = 4096
+
+
+_INDICATOR_GET = itemgetter(*INDICATOR_STATIC)
+_GAP_GET = itemgetter(*GAP_STATIC)
+def _CRITERION_GET(state: dict[str, Any]) -> tuple[Any, ...]:
+    return (state["title"],)  # itemgetter of one key would not give a tuple
+
+
+def _plain(obj: Any) -> Any:
+    """What orjson cannot write itself: records as their state, anything else as its text."""
+    if isinstance(obj, BaseModel):
+        return obj.__dict__
+    if isinstance(obj, Enum):
+        return obj.value
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj, key=str)
+    return str(obj)
+
+
+def read_results(source: str | Path | bytes | bytearray | dict[str, Any]) -> BatchResult | SummaryBatch:
+    """A results document (a path, its bytes or its parsed data) read back into result records: schema 2 in
+    compact or full form, and schema 1. A file that is not one raises `CommuneDataError`."""
+    where = str(source) if isinstance(source, (str, Path)) else None
+    try:
+        data = source if isinstance(source, dict) else orjson.loads(Path(source).read_bytes() if isinstance(source, (str, Path)) else source)
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise _unreadable(where, str(exc)) from None
+    if not isinstance(data, dict) or not ("results" in data or "summaries" in data):
+        raise _unreadable(where, "no 'results' or 'summaries' list")
+    version = data.get("schema_version", 1)
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise _unreadable(where, f"schema_version {version} is newer than this chuanxa reads ({SCHEMA_VERSION})")
+    static = data.get("rulesets") or {}
+    fields = {k: v for k, v in data.items() if k not in ("schema_version", "detail", "rulesets")}
+    items = "results" if "results" in fields else "summaries"
+    fields[items] = [_restored(item, static) for item in fields[items]]
+    try:
+        return (BatchResult if items == "results" else SummaryBatch).model_validate(fields)
+    except ValidationError as exc:
+        raise _unreadable(where, str(exc).splitlines()[0]) from None
+
+
+def _restored(item: dict[str, Any], static: dict[str, Any]) -> dict[str, Any]:
+    """A compact commune with its ruleset's static fields put back (its own inline fields win)."""
+    section = static.get((item.get("ruleset") or {}).get("sha256", ""))
+    if not section:
+        return item
+    indicators, gaps, criteria = section.get("indicators", {}), section.get("gaps", {}), section.get("criteria", {})
+    out = dict(item)
+    if "indicators" in item:
+        out["indicators"] = [{**_pick(indicators.get(i.get("id")), INDICATOR_STATIC), **i} for i in item["indicators"]]
+    if "gaps" in item:
+        out["gaps"] = [{**_pick(gaps.get(g.get("indicator")), GAP_STATIC), **g} for g in item["gaps"]]
+    out["criteria"] = [{**_pick(criteria.get(c.get("id")), CRITERION_STATIC), **c} for c in item.get("criteria", ())]
+    return out
+
+
+def _pick(entry: dict[str, Any] | None, keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: entry[k] for k in keys if k in entry} if entry else {}
+
+
+def _unreadable(where: str | None, detail: str) -> CommuneDataError:
+    return CommuneDataError(key="results.unreadable", params={"detail": detail}, location=Location(file=where))
+
+
+__all__ = ["SCHEMA_VERSION", "DETAILS", "Detail", "batch_json", "commune_json", "dumps", "encode_batch", "encode_stream", "read_results"]

@@ -9,6 +9,7 @@ need do not multiply states. The result is optimal for the additive cost, not a 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,8 +77,12 @@ def _combine(left: dict[int, tuple[Cost, tuple[Option, ...]]], right: dict[int, 
 def _keep(table: dict[int, tuple[Cost, tuple[Option, ...]]], key: int, cost: Cost, chosen: tuple[Option, ...], order: dict[str, int]) -> None:
     """Keep the cheaper entry; ties go to the choice that is first in ruleset order (deterministic)."""
     current = table.get(key)
-    rounded = (round(cost[0], 9), round(cost[1], 9))
-    if current is None or (rounded, _signature(chosen, order)) < ((round(current[0][0], 9), round(current[0][1], 9)), _signature(current[1], order)):
+    if current is None:
+        table[key] = (cost, chosen)
+        return
+    rounded, held = (round(cost[0], 9), round(cost[1], 9)), (round(current[0][0], 9), round(current[0][1], 9))
+    # The signatures (a sort each) are compared only on a tie of costs: the same order, built only when needed.
+    if rounded < held or (rounded == held and _signature(chosen, order) < _signature(current[1], order)):
         table[key] = (cost, chosen)
 
 
@@ -89,8 +94,14 @@ def _scale(values: Sequence[float]) -> int:
     """The smallest whole multiplier that makes every value an integer (points are halves, quarters…)."""
     lcm = 1
     for value in values:
-        lcm = math.lcm(lcm, Fraction(value).limit_denominator(100).denominator)
+        lcm = math.lcm(lcm, _denominator(value))
     return min(lcm, 100)
+
+
+@functools.lru_cache(maxsize=4096)
+def _denominator(value: float) -> int:
+    """The denominator of `value` as a fraction (points take few distinct values: each is worked out once)."""
+    return Fraction(value).limit_denominator(100).denominator
 
 
 def _units(points: float, scale: int) -> int:

@@ -89,14 +89,14 @@ def plan(commune: CommuneLike, ruleset: RulesetLike = None, costs: CostModel | s
 def apply_options(data: CommuneData, options: list[Option]) -> CommuneData:
     """The commune as it would be after the options: new values, and the points the appraisal would give."""
     values = dict(data.values)
-    assessed = {k: v.model_dump() for k, v in data.assessed.items()}
+    assessed = dict(data.assessed)  # entries are frozen: the unchanged ones are shared, not rebuilt
     for option in options:
         if option.kind in ("value", "answer"):
             values[option.input] = option.value_after  # type: ignore[index]
         else:
             note = "kế hoạch: thu thập số liệu" if option.kind == "collect" else "kế hoạch: bổ sung minh chứng / đạt điều kiện"
-            assessed[option.indicator] = {"points": option.points_after, "note": note}
-    return data.model_copy(update={"values": values, "assessed": {k: AssessedEntry.model_validate(v) for k, v in assessed.items()}})
+            assessed[option.indicator] = AssessedEntry(points=option.points_after, note=note)
+    return data.model_copy(update={"values": values, "assessed": assessed})
 
 
 def _need(result: CommuneResult, engine: Any) -> Need:

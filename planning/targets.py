@@ -69,6 +69,8 @@ def plan_targets(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetL
     wanted = _wanted(count, target, target_share)
     feasible = sorted((p for p in plans if p.feasible and not p.already_recognised), key=lambda p: (p.total_cost, len(p.steps), p.commune))
     need = max(0, wanted - len(recognised)) if wanted is not None else len(feasible)
+    # The chosen plans are always a prefix of `feasible` (cheapest first, stopping at the first one left out), so
+    # the rest is a slice: no search of `chosen` per plan, which was quadratic in the number of communes.
     chosen: list[Plan] = []
     spent = 0.0
     for candidate in feasible:
@@ -82,7 +84,7 @@ def plan_targets(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetL
     return TargetPlan(
         communes=count, recognised_now=recognised, target=wanted if wanted is not None else reached, chosen=tuple(chosen), total_cost=round(spent, 6),
         reached=reached, target_met=wanted is None or reached >= wanted, budget=budget, has_target=wanted is not None,
-        not_chosen=tuple(p for p in feasible if p not in chosen), infeasible=tuple(p for p in plans if not p.feasible), rejected=tuple(rejected),
+        not_chosen=tuple(feasible[len(chosen):]), infeasible=tuple(p for p in plans if not p.feasible), rejected=tuple(rejected),
         already=tuple(p for p in plans if p.already_recognised),
     )
 

@@ -1,0 +1,82 @@
+"""Generated communes written as an officer's table: Vietnamese headers (as the data-entry template has them),
+yes/no as "có"/"không", assessed points in `Điểm thẩm định N` columns, some cells blank. The whole-process
+benchmarks (`benchmarks.bench_e2e`) read these files through the CLI, exactly as a user's file is read.
+
+    python -m benchmarks.tables 10000 /tmp/xa-10000.csv      # or .xlsx
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import chuanxa
+from chuanxa.communes.templates import COMMUNE_COLUMNS, entry_inputs, input_header
+
+from .generate import columns_to_communes, generate_columns
+
+RULESET = "qd1300@2023-03-20"
+
+
+def generated_communes(n: int, seed: int = 19) -> list[chuanxa.CommuneData]:
+    """`n` generated communes (the same for a given seed), codes G0 … G{n-1}."""
+    engine = chuanxa.compiled(RULESET)
+    # The generator stores float32; a table holds decimals as an officer types them (89.4, not 89.4000015258789).
+    columns = {name: np.round(values.astype(np.float64), 4) if values.dtype == np.float32 else values for name, values in generate_columns(engine, n, seed=seed).items()}
+    return columns_to_communes(engine, columns, range(n))
+
+
+def table_rows(communes: Sequence[chuanxa.CommuneData], ruleset: chuanxa.Ruleset) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of an officer's table holding `communes`."""
+    inputs = entry_inputs(ruleset)
+    assessed_ids = [ind.id for ind in ruleset.indicators if ind.kind == "assessed"]
+    regions = {r.id: r.vi for r in ruleset.classification.regions}
+    terrains = {t.id: t.vi for t in ruleset.classification.terrains}
+    headers = [vi for _, vi, _ in COMMUNE_COLUMNS] + [input_header(spec, "vi") for _, spec in inputs]
+    headers += [f"Điểm thẩm định {i}" for i in assessed_ids]
+    rows = []
+    for data in communes:
+        c = data.commune
+        cells: list[Any] = [c.code, c.name, "Tỉnh Mẫu", "Huyện Mẫu", regions.get(c.region or "", c.region), terrains.get(c.terrain or "", c.terrain),
+                            c.distance_km, _cell(c.difficult_terrain), "" if c.zone is None else c.zone, 2024]
+        cells += [_cell(data.values.get(name)) for name, _ in inputs]
+        cells += [_cell(data.assessed[i].points) if i in data.assessed else "" for i in assessed_ids]
+        rows.append(cells)
+    return headers, rows
+
+
+def write_table(communes: Sequence[chuanxa.CommuneData], path: Path) -> Path:
+    """Write `communes` to `path` (.csv in UTF-8 with a BOM, as Excel writes it, or .xlsx)."""
+    headers, rows = table_rows(communes, chuanxa.load_ruleset(RULESET))
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Dữ liệu")
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+        return path
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        writer.writerows(rows)
+    return path
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return "" if value is None else value
+
+
+if __name__ == "__main__":
+    write_table(generated_communes(int(sys.argv[1])), Path(sys.argv[2]))
