@@ -201,7 +201,7 @@ def output_format(output: Path | None, given: str | None, formats: dict[str, str
 def write_text_output(text: str | bytes | bytearray, output: Path | None, encoding: str = "utf-8") -> None:
     """Print `text` (or UTF-8 bytes, as the JSON encoder gives them), or write it to `output` atomically (whole or not at all)."""
     if output is None:
-        click.echo(text)
+        click.echo(text.decode("utf-8") if isinstance(text, (bytes, bytearray)) else text)
     elif isinstance(text, (bytes, bytearray)):
         from chuanxa.fileio import write_bytes
 
