@@ -195,7 +195,7 @@ def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_o
     from chuanxa.outputs.communes_out import write_communes
 
     write_communes(merged, output, engine.ruleset)
-    batch = score_many(merged, engine)
+    batch = score_many(merged, engine, pause_gc=True)
     click.echo(batch_table(batch, lang))
     predecessors = {code for entry in plan_of_merges.merges for code in entry.predecessors}
     dropped = sum(len(c.assessed) for c in communes if c.commune.code in predecessors)

@@ -63,13 +63,13 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
     # A CSV holds one summary line per commune, the same from summaries as from full results (a test checks it),
     # so it takes the summary path, column-wise for large tables.
     if summary_only or fmt == "csv":
-        summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+        summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, pause_gc=True)
         _render_summaries(summaries, fmt, output, lang)
         click.echo(batch_table(summaries, lang))
         click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
         _report_rejected(summaries, lang)
         return _exit_code(summaries, fail_below)
-    result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, pause_gc=True)
     _render(result, fmt, output, lang, single=False, detail=True)
     click.echo(batch_table(result, lang))
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
@@ -85,7 +85,7 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
     hints: dict[str, tuple[str, ...]] = {}
     for file in files:
         if file.suffix.lower() in TABLE_SUFFIXES:
-            part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine)  # type: ignore[arg-type]
+            part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine, pause_gc=True)  # type: ignore[arg-type]
             results += part.results
             rejected += part.rejected
             unknown += part.unknown_columns

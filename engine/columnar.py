@@ -13,6 +13,7 @@ the appraisal team's points.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +44,7 @@ _FAIL = {">=": Reason.BELOW_THRESHOLD, ">": Reason.BELOW_THRESHOLD, "<=": Reason
 class ColumnarResult:
     """Arrays for n communes and k indicators (in ruleset order) and c criteria."""
 
-    points: np.ndarray  # [n, k] float32 (a transposed view of indicator-major storage)
+    points: np.ndarray  # [n, k] float64 (a transposed view of indicator-major storage); float32 turned 0.7 into 0.69999999
     status: np.ndarray  # [n, k] int8, index into STATUSES
     reason: np.ndarray  # [n, k] int8, index into REASONS
     criterion_points: np.ndarray  # [n, c]
@@ -54,6 +55,7 @@ class ColumnarResult:
     verdict: np.ndarray  # [n] int8, index into VERDICTS
     provisional_decides: np.ndarray  # [n] bool
     zone: np.ndarray  # [n] float (NaN unknown)
+    out_of_bounds: np.ndarray  # [n] bool: a derived input left its declared bounds (the per-commune path refuses such a row)
 
     def verdicts(self) -> list[Verdict]:
         return [VERDICTS[i] for i in self.verdict]
@@ -103,10 +105,13 @@ class ColumnarEvaluator:
         return cols
 
     def _number(self, value: Any) -> float:
+        """A value as the float64 the arrays hold: text as its vocabulary code, a date as its day number."""
         if value is None:
             return np.nan
         if isinstance(value, str):
             return self.vocab.code(value)
+        if isinstance(value, dt.date):
+            return float(value.toordinal())  # dates are only compared with dates, so day numbers order them alike
         return float(value)
 
     # --- evaluation ---
@@ -114,19 +119,24 @@ class ColumnarEvaluator:
         """Score every row of `columns` at once."""
         n = len(next(iter(columns.values())))
         cols = dict(columns)
+        out_of_bounds = np.zeros(n, dtype=bool)
         for name, fn in self.derived:
             given = cols.get(name)
             computed = fn(cols, n)
+            low, high = self.engine.derived_bounds[name]
+            with np.errstate(invalid="ignore"):
+                beyond = (computed < low) | (computed > high)  # NaN (unknown) is not beyond
+            out_of_bounds |= beyond if given is None else (beyond & np.isnan(given))
             cols[name] = computed if given is None else np.where(np.isnan(given), computed, given)
         cols["zone"] = self._zone(cols, n)
         k = len(self.engine.indicators)
         # Indicator-major storage: each indicator's column is contiguous, which keeps writes and sums cache-friendly.
-        points = np.zeros((k, n), dtype=np.float32)
+        points = np.zeros((k, n), dtype=np.float64)
         status = np.zeros((k, n), dtype=np.int8)
         reason = np.zeros((k, n), dtype=np.int8)
         for j, ci in enumerate(self.engine.indicators):
             points[j], status[j], reason[j] = self._indicator(j, ci, cols, n)
-        return self._judge(points, status, reason, cols["zone"])
+        return self._judge(points, status, reason, cols["zone"], out_of_bounds)
 
     def _zone(self, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
         zone = np.full(n, np.nan)
@@ -253,7 +263,7 @@ class ColumnarEvaluator:
         return compile_array(parse_expression(cond.expr, env, "bool"), self.vocab)
 
     # --- recognition ---
-    def _judge(self, points: np.ndarray, status: np.ndarray, reason: np.ndarray, zone: np.ndarray) -> ColumnarResult:
+    def _judge(self, points: np.ndarray, status: np.ndarray, reason: np.ndarray, zone: np.ndarray, out_of_bounds: np.ndarray) -> ColumnarResult:
         """The recognition rule on indicator-major arrays, criterion by criterion.
 
         Memory stays O(n) per scenario: for each criterion its sums are folded into running totals and floor
@@ -279,7 +289,7 @@ class ColumnarEvaluator:
             best, high, low = np.zeros(n), np.zeros(n), np.zeros(n)
             for j in shape.positions:
                 ind = self.engine.indicators[j].model
-                p = points[j].astype(np.float64)
+                p = points[j]
                 na = status[j] == na_code
                 missing = status[j] == missing_code
                 maximum = np.where(na, 0.0, ind.max_points) if (exclude and ind.applies_when) else ind.max_points
@@ -320,7 +330,7 @@ class ColumnarEvaluator:
         floor_met = crit_points >= np.round(share * crit_max, 6) - _EPS
         return ColumnarResult(points=points.T, status=status.T, reason=reason.T, criterion_points=crit_points.T, criterion_max=crit_max.T,
                               floor_met=floor_met.T, total=np.round(totals["now"], 6), total_max=np.round(totals["max"], 6),
-                              verdict=verdict, provisional_decides=decides, zone=zone)
+                              verdict=verdict, provisional_decides=decides, zone=zone, out_of_bounds=out_of_bounds)
 
     def to_results(self, communes: Sequence[CommuneData], rows: Sequence[int]) -> list[CommuneResult]:
         """Full results with explanations and gaps for the chosen rows (through the per-commune engine)."""

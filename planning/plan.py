@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from chuanxa.api import CommuneLike, RulesetLike, as_commune, compiled
+from chuanxa.workspace import CommuneLike, RulesetLike, as_commune, compiled
 from chuanxa.communes.model import AssessedEntry, CommuneData
 from chuanxa.criteria.model import Text
 from chuanxa.engine.prepare import prepare
