@@ -11,12 +11,14 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
-Op = Literal[">=", ">", "<=", "<", "==", "!="]
+from .operators import HIGHER_IS_BETTER, OPERATORS
+
+#: The symbols of the operator table (`criteria/operators.py`), and nothing else.
+Op = Literal[tuple(OPERATORS)]  # type: ignore[valid-type]
 InputType = Literal["percent", "number", "count", "yes_no", "choice", "date"]
 AggregateMethod = Literal["sum", "weighted_mean", "mean", "all", "any", "min", "max"]
 ZoneNumber = Literal[1, 2, 3]
 
-HIGHER_IS_BETTER: dict[str, bool | None] = {">=": True, ">": True, "<=": False, "<": False, "==": None, "!=": None}
 
 
 def _as_text_id(value: Any) -> Any:

@@ -23,6 +23,7 @@ import numpy as np
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.checks import COMMUNE_ATTRIBUTES, expression_env
 from chuanxa.criteria.expressions import parse_expression
+from chuanxa.criteria.operators import OPERATORS
 from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, ThresholdTable
 
 from .columnar_expr import ArrayFn, Vocabulary, compile_array
@@ -36,8 +37,6 @@ VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
 S = {s: np.int8(i) for i, s in enumerate(STATUSES)}
 R = {r: np.int8(i) for i, r in enumerate(REASONS)}
 _EPS = 1e-9
-_OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less, "==": np.equal, "!=": np.not_equal}
-_FAIL = {">=": Reason.BELOW_THRESHOLD, ">": Reason.BELOW_THRESHOLD, "<=": Reason.ABOVE_CEILING, "<": Reason.ABOVE_CEILING}
 
 
 @dataclass
@@ -189,7 +188,7 @@ class ColumnarEvaluator:
         if ind.kind == "threshold":
             v = cols.get(ind.input, np.full(n, np.nan))
             open_ &= ~np.isnan(v)  # missing value: stays MISSING_VALUE
-            compare = _OPS[ind.op]
+            compare = OPERATORS[ind.op].array
             for level in levels:
                 t = self._threshold(level.threshold, cols, n)
                 unknown = np.isnan(t) & open_
@@ -199,7 +198,7 @@ class ColumnarEvaluator:
                     hit = compare(v, t) & open_
                 self._award(hit, level.points, ind.max_points, points, status, reason)
                 open_ &= ~hit
-            status[open_], reason[open_] = S[Status.NOT_MET], R[_FAIL.get(ind.op, Reason.CONDITION_NOT_MET)]
+            status[open_], reason[open_] = S[Status.NOT_MET], R[Reason(OPERATORS[ind.op].failure)]
             return points, status, reason
         conditions = self.conditions[j]
         assert conditions is not None  # compiled for every "conditions" indicator
@@ -244,7 +243,7 @@ class ColumnarEvaluator:
 
     def _condition(self, cond: Any, env: Any) -> ArrayFn:
         if isinstance(cond, Comparison):
-            compare = _OPS[cond.op]
+            compare = OPERATORS[cond.op].array
             target = cond.threshold
 
             def run(cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:

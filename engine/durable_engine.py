@@ -29,6 +29,7 @@ from typing import Any
 
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.expressions import parse_expression
+from chuanxa.criteria.operators import OPERATORS, durable_test
 from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, ThresholdTable
 from chuanxa.errors import EngineUnavailableError
 
@@ -42,8 +43,6 @@ _LOCK = threading.RLock()
 _REGISTERED: set[str] = set()
 _FIRED: dict[str, set[tuple[int, int, bool]]] = {}  # session id → {(indicator, level, holds)}
 _SESSIONS = itertools.count()
-_FAIL = {">=": Reason.BELOW_THRESHOLD, ">": Reason.BELOW_THRESHOLD, "<=": Reason.ABOVE_CEILING, "<": Reason.ABOVE_CEILING}
-_NEGATE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 
 
 def durable_available() -> bool:
@@ -119,14 +118,14 @@ class DurableEngine:
 
     def _threshold_tests(self, name: str, op: str, threshold: Any) -> tuple[list[Any], list[Any]]:
         if not isinstance(threshold, ThresholdTable):
-            return [self._compare(name, op, threshold)], [self._compare(name, _NEGATE[op], threshold)]
+            return [self._compare(name, op, threshold)], [self._compare(name, OPERATORS[op].negation, threshold)]
         m = self.lang.m
         axis = "region" if threshold.by == "region" else "zone"
         holds, fails = [], []
         for key, value in threshold.values.items():
             key_value: Any = key if axis == "region" else int(key)
             holds.append((getattr(m, axis) == key_value) & self._compare(name, op, value))
-            fails.append((getattr(m, axis) == key_value) & self._compare(name, _NEGATE[op], value))
+            fails.append((getattr(m, axis) == key_value) & self._compare(name, OPERATORS[op].negation, value))
         return holds, fails
 
     def _condition_tests(self, cond: Any, j: int, k: int) -> tuple[list[Any], list[Any]]:
@@ -147,8 +146,7 @@ class DurableEngine:
         return holds_all, [_join(fails_all, "&")]  # any: holds if one holds, fails only if all fail
 
     def _compare(self, name: str, op: str, value: Any) -> Any:
-        field = getattr(self.lang.m, name)
-        return {">=": field >= value, ">": field > value, "<=": field <= value, "<": field < value, "==": field == value, "!=": field != value}[op]
+        return durable_test(op, getattr(self.lang.m, name), value)
 
     def _pre_evaluated(self) -> dict[str, Any]:
         """Fields the fact carries that the core's expression evaluator computes (see module docstring)."""
@@ -220,7 +218,7 @@ class DurableEngine:
         if ind.kind == "yes_no":
             return Outcome(0.0, Status.NOT_MET, Reason.ANSWER_NOT_EXPECTED, ci.kind.used)
         if ind.kind == "threshold":
-            return Outcome(0.0, Status.NOT_MET, _FAIL.get(ind.op, Reason.CONDITION_NOT_MET), self._explain(ci, env, None))
+            return Outcome(0.0, Status.NOT_MET, Reason(OPERATORS[ind.op].failure), self._explain(ci, env, None))
         from .kinds import unmet_comparisons
 
         return Outcome(0.0, Status.NOT_MET, Reason.CONDITION_NOT_MET, unmet=tuple(unmet_comparisons(ind.levels[-1].when, env)))

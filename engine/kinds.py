@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chuanxa.criteria.expressions import parse_expression
+from chuanxa.criteria.operators import OPERATORS
 from chuanxa.criteria.model import (
     AllOf,
     AnyOf,
@@ -19,7 +20,6 @@ from chuanxa.criteria.model import (
     Comparison,
     ConditionsIndicator,
     ExprCondition,
-    HIGHER_IS_BETTER,
     ThresholdIndicator,
     ThresholdTable,
     YesNoIndicator,
@@ -72,7 +72,7 @@ class ThresholdKind:
         self.compare = COMPARATORS[ind.op]
         self.levels = sorted(ind.levels, key=lambda lv: -lv.points)
         self.reads = (ind.input,)
-        self.fail_reason = {True: Reason.BELOW_THRESHOLD, False: Reason.ABOVE_CEILING, None: Reason.CONDITION_NOT_MET}[HIGHER_IS_BETTER[ind.op]]
+        self.fail_reason = Reason(OPERATORS[ind.op].failure)
         # (threshold, table axis or None) per level; outcomes are immutable, so each (level, key) builds one once.
         self._plan = [(lv.threshold.values, lv.threshold.by) if isinstance(lv.threshold, ThresholdTable) else (lv.threshold, None) for lv in self.levels]
         self._outcomes: dict[tuple[int, str | None], Outcome] = {}
