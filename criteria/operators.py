@@ -38,6 +38,10 @@ def _at_most(threshold: float, unit: float) -> float:
     return float(math.floor(threshold + 1e-9)) if unit == 1 else threshold
 
 
+def _exactly(threshold: float, unit: float) -> float | None:
+    return threshold if unit != 1 or float(threshold).is_integer() else None  # no count equals 5.5
+
+
 @dataclass(frozen=True)
 class Operator:
     """One comparison `value OP threshold`."""
@@ -59,7 +63,7 @@ OPERATORS: dict[str, Operator] = {op.symbol: op for op in (
     Operator(">", operator.gt, np.greater, "<=", True, "BELOW_THRESHOLD", _up, ">"),
     Operator("<=", operator.le, np.less_equal, ">", False, "ABOVE_CEILING", _at_most, "<="),
     Operator("<", operator.lt, np.less, ">=", False, "ABOVE_CEILING", _down, "<"),
-    Operator("==", operator.eq, np.equal, "!=", None, "CONDITION_NOT_MET", lambda t, unit: t, "=="),
+    Operator("==", operator.eq, np.equal, "!=", None, "CONDITION_NOT_MET", _exactly, "=="),
     Operator("!=", operator.ne, np.not_equal, "==", None, "CONDITION_NOT_MET", _up, "!="),
     # As the decisions print them.
     Operator("≥", operator.ge, np.greater_equal, "<", True, "BELOW_THRESHOLD", _at_least, ">="),
