@@ -8,6 +8,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from chuanxa.criteria.dates import parse_date as parse_date  # re-exported: commune readers parse dates too
+
 _YES = {"yes", "y", "true", "1", "co", "x", "dat", "đạt", "có", "có"}
 _NO = {"no", "n", "false", "0", "khong", "không", "chua", "chưa", "khong dat", "không đạt"}
 
@@ -49,20 +51,6 @@ def parse_number(value: Any) -> float:
     if math.isnan(number) or math.isinf(number):
         raise ValueError(value)
     return number
-
-
-def parse_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(value)
 
 
 def is_blank(value: Any) -> bool:

@@ -11,9 +11,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-from chuanxa.communes.values import parse_date
 from chuanxa.errors import ChuanxaError, Location, NoRulesetInForceError, RulesetError, RulesetNotFoundError, close_matches
 
+from .dates import parse_date
 from .loader import build_ruleset
 from .merge import apply_overlay
 from .model import Ruleset
