@@ -18,7 +18,7 @@ from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .prepare import PreparedCommune, converter, prepare
 from .recognition import CriterionShape, judge
-from .fast import NO_VALUES, construct, intern, set_extra, set_fields_set, set_private, set_state
+from .fast import NO_VALUES, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
 from .results import (
     CommuneIdentity,
     CommuneResult,
@@ -47,13 +47,12 @@ class CompiledIndicator:
         self.knockout_needs = ind.knockout_min_points if ind.knockout_min_points is not None else ind.max_points
         # The explanation record's state with every field in declaration order (pydantic serialises in the
         # state's order); per commune it is copied and only the changing fields are set.
-        self.static: dict[str, Any] = {
-            "id": ind.id, "criterion": criterion, "title": ind.title, "kind": ind.kind, "points": 0.0, "max": ind.max_points,
-            "status": None, "reason": None, "provisional": ind.provisional, "knockout": ind.knockout, "knockout_failed": False,
-            "rule": self.rule, "values": None, "threshold": None, "source": ind.source, "note": ind.note,
-            "data_points": None, "data_status": None, "assessed_note": None,
-        }
-        assert list(self.static) == list(IndicatorResult.model_fields), "static state must follow IndicatorResult's fields"
+        self.static: dict[str, Any] = _INDICATOR_STATE.state(
+            id=ind.id, criterion=criterion, title=ind.title, kind=ind.kind, points=0.0, max=ind.max_points,
+            status=None, reason=None, provisional=ind.provisional, knockout=ind.knockout, knockout_failed=False,
+            rule=self.rule, values=None, threshold=None, source=ind.source, note=ind.note,
+            data_points=None, data_status=None, assessed_note=None,
+        )
         self.single_read = self.reads[0] if len(self.reads) == 1 else None
         self.interned: dict[tuple[Any, ...], IndicatorResult] = {}
         self.interned_gaps: dict[tuple[Any, ...], Any] = {}
@@ -61,13 +60,12 @@ class CompiledIndicator:
         input_id = getattr(ind, "input", None)
         spec = inputs.get(input_id) if input_id else None
         # The gap record's state, every field in declaration order (as for `static`).
-        self.gap_static: dict[str, Any] = {
-            "indicator": ind.id, "criterion": criterion, "title": ind.title, "kind": {"assessed": "evidence", "conditions": "condition"}.get(ind.kind, "value"),
-            "status": None, "points": 0.0, "max": ind.max_points, "input": input_id, "unit": spec.unit if spec else None, "value": None,
-            "targets": (), "blocks": (), "priority": 3, "provisional": ind.provisional,
-            "label": spec.label if spec else None, "input_type": spec.type if spec else None,
-        }
-        assert list(self.gap_static) == list(Gap.model_fields), "gap state must follow Gap's fields"
+        self.gap_static: dict[str, Any] = _GAP_STATE.state(
+            indicator=ind.id, criterion=criterion, title=ind.title, kind={"assessed": "evidence", "conditions": "condition"}.get(ind.kind, "value"),
+            status=None, points=0.0, max=ind.max_points, input=input_id, unit=spec.unit if spec else None, value=None,
+            targets=(), blocks=(), priority=3, provisional=ind.provisional,
+            label=spec.label if spec else None, input_type=spec.type if spec else None,
+        )
 
     def outcome(self, env: Env) -> Outcome:
         """The data's own outcome (applicability included), before any assessors' decision."""
@@ -125,6 +123,11 @@ class CompiledIndicator:
 _NA, _MISSING, _ASSESSED, _ASSESSED_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED
 _new = object.__new__
 _INDICATOR_FIELDS = set(IndicatorResult.model_fields)
+# The records this module fills by hand, checked against their models at import (see `StateTemplate`).
+_INDICATOR_STATE = StateTemplate(IndicatorResult, ("id", "criterion", "title", "kind", "points", "max", "status", "reason", "provisional", "knockout",
+                                                   "knockout_failed", "rule", "values", "threshold", "source", "note", "data_points", "data_status", "assessed_note"))
+_GAP_STATE = StateTemplate(Gap, ("indicator", "criterion", "title", "kind", "status", "points", "max", "input", "unit", "value", "targets", "blocks",
+                                 "priority", "provisional", "label", "input_type"))
 
 
 class CompiledRuleset:

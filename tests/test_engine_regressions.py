@@ -135,3 +135,19 @@ def test_a_changed_chuanxa_rulesets_variable_is_seen_by_the_next_load(tmp_path: 
     monkeypatch.delenv("CHUANXA_RULESETS")
     with pytest.raises(chuanxa.RulesetNotFoundError):
         chuanxa.load_ruleset("edited", as_of=dt.date(2024, 1, 1))
+
+
+def test_a_result_field_the_engine_does_not_fill_fails_when_the_template_is_made() -> None:
+    from pydantic import BaseModel
+
+    from chuanxa.engine.fast import StateTemplate, from_state
+
+    class Record(BaseModel):
+        a: int
+        b: int
+
+    assert StateTemplate(Record, ("a", "b")).state(a=1, b=2) == {"a": 1, "b": 2}
+    with pytest.raises(TypeError, match="'b'"):
+        StateTemplate(Record, ("a",))
+    with pytest.raises(TypeError):
+        from_state(Record, {"a": 1})
