@@ -41,6 +41,7 @@ class CompiledIndicator:
         self.criterion = criterion
         self.kind: KindEvaluator = KINDS[ind.kind](ind, ctx)
         self.applies = compile_expression(parse_expression(ind.applies_when, ctx.env, "bool")) if ind.applies_when else None
+        self.applies_reads = parse_expression(ind.applies_when, ctx.env, "bool").names if ind.applies_when else frozenset()
         self.reads = tuple(self.kind.reads)
         self.rule = describe_rule(ind)
         self.award_not_applicable = award_not_applicable
@@ -150,6 +151,8 @@ class CompiledRuleset:
         self.terrain_groups = {t.id: t.group for t in ruleset.classification.terrains}
         self.region_names = {r.id: Text(vi=r.vi, en=r.en) for r in ruleset.classification.regions}
         self.readers = _readers(self.indicators, ruleset, env)
+        # input id → the derived inputs computed from it, directly or not (a planned change must keep them in bounds)
+        self.feeds: dict[str, frozenset[str]] = _feeds(ruleset, env)
         self.converters = {name: converter(spec) for name, spec in ruleset.inputs.items()}
         # A derived value must lie within its declared bounds too (99999 latrines for 2650 households is a typo).
         self.derived_bounds = {name: tuple(-math.inf if b is None and i == 0 else math.inf if b is None else b for i, b in enumerate(ruleset.inputs[name].bounds()))
@@ -248,6 +251,20 @@ def _derived_in_order(ruleset: Ruleset, env: Mapping[str, Any]) -> tuple[tuple[s
     for name in parsed:
         visit(name)
     return tuple((name, compile_expression(parsed[name])) for name in ordered)
+
+
+def _feeds(ruleset: Ruleset, env: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    sources = {name: parse_expression(spec.expr, env).names for name, spec in ruleset.inputs.items() if spec.expr}
+    feeds: dict[str, set[str]] = {}
+    for name in sources:
+        stack, seen = list(sources[name]), set()
+        while stack:
+            source = stack.pop()
+            if source not in seen:
+                seen.add(source)
+                feeds.setdefault(source, set()).add(name)
+                stack.extend(sources.get(source, ()))
+    return {name: frozenset(found) for name, found in feeds.items()}
 
 
 def _readers(indicators: tuple[CompiledIndicator, ...], ruleset: Ruleset, env: Mapping[str, Any]) -> dict[str, list[str]]:

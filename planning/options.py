@@ -126,10 +126,13 @@ def _checked(engine: CompiledRuleset, compiled: CompiledIndicator, option: Optio
     derived input beyond its bounds: raising households with a latrine past the number of households is no plan)."""
     if option.kind not in ("value", "answer"):
         return option
-    trial = {k: v for k, v in env.items() if k not in derived}
+    fed = engine.feeds.get(option.input, frozenset()).intersection(derived)  # type: ignore[arg-type]
+    if not fed and option.input not in compiled.applies_reads:
+        return option  # nothing else moves with the value: the kind's own score (in `_options`) is the engine's
+    trial = {k: v for k, v in env.items() if k not in fed}
     trial[option.input] = option.value_after  # type: ignore[index]
     engine.derive(trial)
-    for name in derived:
+    for name in fed:
         low, high = engine.derived_bounds[name]
         value = trial.get(name)
         if isinstance(value, float) and not low <= value <= high:
