@@ -79,7 +79,8 @@ class ColumnarEvaluator:
         self.derived = [(name, compile_array(parse_expression(rs.inputs[name].expr, env), self.vocab)) for name, _ in engine.derived]
         self.zoning = [(rule.zone, compile_array(parse_expression(rule.when, COMMUNE_ATTRIBUTES, "bool"), self.vocab)) for rule in rs.classification.zoning.rules]
         self.applies = [compile_array(parse_expression(ci.model.applies_when, env, "bool"), self.vocab) if ci.model.applies_when else None for ci in engine.indicators]
-        self.conditions = [self._conditions(ci.model, env) if ci.model.kind == "conditions" else None for ci in engine.indicators]
+        self.env = env
+        self.lowered: dict[int, Any] = {}  # indicator position → what its kind compiled for arrays (conditions)
         self.knockout_needs = np.array([ci.knockout_needs for ci in engine.indicators])
 
     # --- building tables ---
@@ -170,47 +171,29 @@ class ColumnarEvaluator:
         return points, status, reason
 
     def _kind(self, j: int, ind: Any, cols: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        points = np.zeros(n)
-        status = np.full(n, S[Status.MISSING_DATA], dtype=np.int8)
-        reason = np.full(n, R[Reason.NOT_ASSESSED if ind.kind == "assessed" else Reason.MISSING_VALUE], dtype=np.int8)
-        if ind.kind == "assessed":
-            return points, status, reason
-        if ind.kind == "yes_no":
-            v = cols.get(ind.input, np.full(n, np.nan))
-            known = ~np.isnan(v)
-            good = known & ((v == 1.0) == ind.expected)
-            points[good] = ind.max_points
-            status[known] = np.where(good[known], S[Status.MET], S[Status.NOT_MET])
-            reason[known] = np.where(good[known], R[Reason.MET], R[Reason.ANSWER_NOT_EXPECTED])
-            return points, status, reason
-        levels = sorted(ind.levels, key=lambda lv: -lv.points)
-        open_ = np.ones(n, dtype=bool)
-        if ind.kind == "threshold":
-            v = cols.get(ind.input, np.full(n, np.nan))
-            open_ &= ~np.isnan(v)  # missing value: stays MISSING_VALUE
-            compare = OPERATORS[ind.op].array
-            for level in levels:
-                t = self._threshold(level.threshold, cols, n)
-                unknown = np.isnan(t) & open_
-                reason[unknown] = R[Reason.MISSING_CLASSIFICATION]
-                open_ &= ~unknown
-                with np.errstate(invalid="ignore"):
-                    hit = compare(v, t) & open_
-                self._award(hit, level.points, ind.max_points, points, status, reason)
-                open_ &= ~hit
-            status[open_], reason[open_] = S[Status.NOT_MET], R[Reason(OPERATORS[ind.op].failure)]
-            return points, status, reason
-        conditions = self.conditions[j]
-        assert conditions is not None  # compiled for every "conditions" indicator
-        for level, condition in zip(levels, conditions):
-            c = condition(cols, n)
-            unknown = np.isnan(c) & open_
+        """The indicator's points, statuses and reasons from its kind's own lowering to arrays (`engine/kinds.py`)."""
+        return self.engine.indicators[j].kind.array(self, j, cols, n)
+
+    @staticmethod
+    def reason_code(reason: Reason) -> np.int8:
+        return R[reason]
+
+    def blank(self, n: int, missing: Reason = Reason.MISSING_VALUE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Points, statuses and reasons for `n` communes before any level is decided: no points, data missing."""
+        return np.zeros(n), np.full(n, S[Status.MISSING_DATA], dtype=np.int8), np.full(n, R[missing], dtype=np.int8)
+
+    def levels(self, pairs: list[tuple[float, np.ndarray]], maximum: float, failure: Reason, out: tuple[np.ndarray, np.ndarray, np.ndarray], open_: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The best level that holds, in points order, for rows still `open_`: each level's holds array is 1, 0 or
+        NaN (unknown: the row stays missing data). Rows where no level holds are not met, with `failure`."""
+        points, status, reason = out
+        for level_points, holds in pairs:
+            unknown = np.isnan(holds) & open_
             open_ &= ~unknown
-            hit = (c == 1.0) & open_
-            self._award(hit, level.points, ind.max_points, points, status, reason)
+            hit = (holds == 1.0) & open_
+            self._award(hit, level_points, maximum, points, status, reason)
             open_ &= ~hit
-        status[open_], reason[open_] = S[Status.NOT_MET], R[Reason.CONDITION_NOT_MET]
-        return points, status, reason
+        status[open_], reason[open_] = S[Status.NOT_MET], R[failure]
+        return out
 
     @staticmethod
     def _award(hit: np.ndarray, level_points: float, maximum: float, points: np.ndarray, status: np.ndarray, reason: np.ndarray) -> None:
@@ -219,7 +202,7 @@ class ColumnarEvaluator:
         status[hit] = S[Status.MET] if full else S[Status.PARTLY_MET]
         reason[hit] = R[Reason.MET] if full else R[Reason.LEVEL_MET]
 
-    def _threshold(self, threshold: Any, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
+    def threshold(self, threshold: Any, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
         if not isinstance(threshold, ThresholdTable):
             return np.full(n, self._number(threshold))
         if threshold.by == "zone":
@@ -238,17 +221,14 @@ class ColumnarEvaluator:
         out[np.isnan(keys)] = np.nan
         return out
 
-    def _conditions(self, ind: Any, env: Any) -> list[ArrayFn]:
-        return [self._condition(level.when, env) for level in sorted(ind.levels, key=lambda lv: -lv.points)]
-
-    def _condition(self, cond: Any, env: Any) -> ArrayFn:
+    def condition(self, cond: Any, env: Any) -> ArrayFn:
         if isinstance(cond, Comparison):
             compare = OPERATORS[cond.op].array
             target = cond.threshold
 
             def run(cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
                 v = cols.get(cond.input, np.full(n, np.nan))
-                t = self._threshold(target, dict(cols), n) if isinstance(target, ThresholdTable) else np.full(n, self._number(target))
+                t = self.threshold(target, dict(cols), n) if isinstance(target, ThresholdTable) else np.full(n, self._number(target))
                 with np.errstate(invalid="ignore"):
                     out = compare(v, t).astype(float)
                 out[np.isnan(v) | np.isnan(t)] = np.nan
@@ -257,7 +237,7 @@ class ColumnarEvaluator:
         if isinstance(cond, (AllOf, AnyOf)):
             from .columnar_expr import _kleene
 
-            return _kleene([self._condition(c, env) for c in (cond.all if isinstance(cond, AllOf) else cond.any)], isinstance(cond, AllOf))
+            return _kleene([self.condition(c, env) for c in (cond.all if isinstance(cond, AllOf) else cond.any)], isinstance(cond, AllOf))
         assert isinstance(cond, ExprCondition)
         return compile_array(parse_expression(cond.expr, env, "bool"), self.vocab)
 

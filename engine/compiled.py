@@ -57,12 +57,12 @@ class CompiledIndicator:
         self.single_read = self.reads[0] if len(self.reads) == 1 else None
         self.interned: dict[tuple[Any, ...], IndicatorResult] = {}
         self.interned_gaps: dict[tuple[Any, ...], Any] = {}
-        self.evidence_only = ind.kind == "assessed"
+        self.evidence_only = self.kind.evidence_only
         input_id = getattr(ind, "input", None)
         spec = inputs.get(input_id) if input_id else None
         # The gap record's state, every field in declaration order (as for `static`).
         self.gap_static: dict[str, Any] = _GAP_STATE.state(
-            indicator=ind.id, criterion=criterion, title=ind.title, kind={"assessed": "evidence", "conditions": "condition"}.get(ind.kind, "value"),
+            indicator=ind.id, criterion=criterion, title=ind.title, kind=self.kind.gap_kind,
             status=None, points=0.0, max=ind.max_points, input=input_id, unit=spec.unit if spec else None, value=None,
             targets=(), blocks=(), priority=3, provisional=ind.provisional,
             label=spec.label if spec else None, input_type=spec.type if spec else None,
