@@ -120,11 +120,15 @@ class ThresholdKind:
         return found
 
     gap_kind = "value"
+    plan_as = "value"  # a plan reaches a level by moving the input's value to the threshold
     evidence_only = False
 
     @property
     def level_points(self) -> tuple[float, ...]:
         return tuple(lv.points for lv in self.levels)
+
+    def appraisal_levels(self, before: float) -> list[float]:
+        return _above(self.level_points, before)
 
     def unknown(self, env: Env) -> Outcome:
         """Neither holds nor fails: the value is missing, or the region or zone its threshold needs."""
@@ -193,11 +197,15 @@ class YesNoKind:
         self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
 
     gap_kind = "value"
+    plan_as = "answer"  # a plan changes the answer
     evidence_only = False
 
     @property
     def level_points(self) -> tuple[float, ...]:
         return (self.ind.max_points,)
+
+    def appraisal_levels(self, before: float) -> list[float]:
+        return _above(self.level_points, before)
 
     def unknown(self, env: Env) -> Outcome:
         return MISSING
@@ -273,11 +281,15 @@ class ConditionsKind:
         return compile_expression(parse_expression(cond.expr, ctx.env, "bool"))
 
     gap_kind = "condition"
+    plan_as = "condition"  # a plan meets a level's condition
     evidence_only = False
 
     @property
     def level_points(self) -> tuple[float, ...]:
         return tuple(points for points, _ in self.levels)
+
+    def appraisal_levels(self, before: float) -> list[float]:
+        return _above(self.level_points, before)
 
     def unknown(self, env: Env) -> Outcome:
         return MISSING
@@ -326,8 +338,14 @@ class AssessedKind:
         self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
 
     gap_kind = "evidence"
+    plan_as = "evidence"  # a plan brings evidence worth more points
     evidence_only = True
     level_points: tuple[float, ...] = ()  # decided by the assessors only
+
+    def appraisal_levels(self, before: float) -> list[float]:
+        """The points the appraisal may give above `before`: the indicator's steps (its whole maximum without one)."""
+        step = self.ind.step or self.ind.max_points
+        return _above([round(step * k, 6) for k in range(1, int(round(self.ind.max_points / step)) + 1)], before)
 
     def unknown(self, env: Env) -> Outcome:
         return NOT_ASSESSED
@@ -353,6 +371,10 @@ class AssessedKind:
 
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         return _targets_memo(self, points, lambda: (construct(GapTarget, op=None, target=None, change=None, points=self.ind.max_points, gain=self.ind.max_points - points),))
+
+
+def _above(levels: Any, before: float) -> list[float]:
+    return sorted(level for level in set(levels) if level > before + 1e-9)
 
 
 def _targets_memo(kind: Any, points: float, build: Callable[[], tuple[GapTarget, ...]]) -> tuple[GapTarget, ...]:
@@ -403,8 +425,8 @@ KindEvaluator = ThresholdKind | YesNoKind | ConditionsKind | AssessedKind
 #: What every kind class provides: scoring one commune (`score`, `targets`), its lowering to arrays (`array`), its
 #: durable-rules form (`durable_levels`, `durable_met`, `durable_failed`), its rule in words (`rule_text`), and
 #: what its gaps and plans are about (`gap_kind`, `evidence_only`).
-KIND_PROTOCOL = ("score", "targets", "unknown", "level_points", "array", "durable_levels", "durable_met", "durable_failed", "rule_text", "gap_kind",
-                 "evidence_only")
+KIND_PROTOCOL = ("score", "targets", "unknown", "level_points", "appraisal_levels", "plan_as", "array", "durable_levels", "durable_met",
+                 "durable_failed", "rule_text", "gap_kind", "evidence_only")
 
 #: The registry of indicator kinds: `kind:` in YAML → its class. Fill it with `register_kind` only.
 KINDS: dict[str, Any] = {}

@@ -93,13 +93,14 @@ def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], miss
         found.append(Option(ind.id, crit, 0.0, 0.0, "collect", input=getattr(ind, "input", None)))
     # Points only the appraisal can change: evidence by nature; the assessors' points, which win over any value;
     # or data missing elsewhere than in the indicator's own input (its applicability, the commune's region).
-    by_appraisal = res.status is Status.ASSESSED or (missing and (ind.kind == "conditions" or res.reason is not Reason.MISSING_VALUE
+    mode = compiled.kind.plan_as  # how the kind's points are raised: a value, an answer, a condition, evidence
+    by_appraisal = res.status is Status.ASSESSED or (missing and (mode == "condition" or res.reason is not Reason.MISSING_VALUE
                                                                   or (compiled.applies is not None and compiled.applies(env) is None)))
-    if ind.kind == "assessed" or by_appraisal:
-        for level in _appraisal_levels(ind, before):
+    if mode == "evidence" or by_appraisal:
+        for level in compiled.kind.appraisal_levels(before):
             found.append(Option(ind.id, crit, before, level, "evidence", size=round(level - before, 6)))
         return found
-    if ind.kind == "conditions":
+    if mode == "condition":
         for target in compiled.kind.targets(env, before):
             found.append(Option(ind.id, crit, before, target.points, "condition", size=1.0))
         return found
@@ -108,7 +109,7 @@ def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], miss
     for target in compiled.kind.targets(env, before):
         if target.target is None:
             continue  # the threshold for this commune is unknown (region or zone missing)
-        if ind.kind == "yes_no":
+        if mode == "answer":
             found.append(Option(ind.id, crit, before, target.points, "answer", input=ind.input, value_before=value, value_after=target.target, op="==", size=1.0))
             continue
         for goal in _reachable(target.op, target.target, spec):
@@ -141,17 +142,6 @@ def _checked(engine: CompiledRuleset, compiled: CompiledIndicator, option: Optio
     if outcome.status is Status.MISSING_DATA or outcome.points <= option.points_before + 1e-9:
         return None
     return option if outcome.points == option.points_after else Option(**{**option.__dict__, "points_after": outcome.points})
-
-
-def _appraisal_levels(ind: Any, before: float) -> list[float]:
-    """The points an appraisal may give above `before`: the steps of an assessed indicator, else its levels."""
-    if ind.kind == "assessed":
-        step = ind.step or ind.max_points
-        count = int(round(ind.max_points / step))
-        levels = [round(step * k, 6) for k in range(1, count + 1)]
-    else:
-        levels = sorted({ind.max_points, *(lv.points for lv in getattr(ind, "levels", ()))})
-    return [level for level in levels if level > before + 1e-9]
 
 
 def _reachable(op: str | None, threshold: Any, spec: Any) -> list[float]:

@@ -75,3 +75,24 @@ def test_an_operator_not_in_the_table_is_refused_when_the_ruleset_loads() -> Non
         build(tree)
     assert caught.value.location.path[-1] == "op"
     assert "'>='" in caught.value.message("en") and "'≥'" in caught.value.message("en")
+
+
+def test_an_indicator_kind_is_registered_once_and_only_when_the_model_knows_it() -> None:
+    from chuanxa.engine.kinds import KIND_PROTOCOL, KINDS, ThresholdKind, model_kinds, register_kind
+
+    assert set(KINDS) == model_kinds() == {"threshold", "yes_no", "conditions", "assessed"}
+    assert all(hasattr(cls, part) for cls in KINDS.values() for part in KIND_PROTOCOL)
+    with pytest.raises(ValueError, match="unknown indicator kind 'ratio'"):
+        register_kind("ratio", ThresholdKind)
+    with pytest.raises(ValueError, match="registered already"):
+        register_kind("threshold", ThresholdKind)
+
+
+def test_every_engine_dispatches_on_the_kind_class_not_on_its_name() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    for module in ("engine/columnar.py", "engine/compiled.py", "engine/rules_text.py", "engine/recognition.py", "engine/summary.py", "planning/options.py"):
+        text = (root / module).read_text(encoding="utf-8")
+        assert not re.search(r"\bkind\s*(==|!=|in)\s*[\"'(]", text), module
