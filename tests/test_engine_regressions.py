@@ -151,3 +151,12 @@ def test_a_result_field_the_engine_does_not_fill_fails_when_the_template_is_made
         StateTemplate(Record, ("a",))
     with pytest.raises(TypeError):
         from_state(Record, {"a": 1})
+
+
+def test_tables_name_the_rulesets_own_criterion_floor() -> None:
+    from chuanxa.outputs.table import batch_table
+
+    ruleset = build(_tree([_indicator("1", kind="assessed", max_points=1.0, step=0.1)], floor=0.7, total=0.7))
+    batch = chuanxa.score_many([_commune(assessed={"1": {"points": 0.5}})], ruleset)
+    assert "Criteria < 70%" in batch_table(batch, "en") and "TC < 70%" in batch_table(batch, "vi")
+    assert "50%" not in batch_table(batch, "en")
