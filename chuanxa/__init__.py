@@ -51,6 +51,7 @@ _EXPORTS: dict[str, str] = {
     "TargetPlan": "chuanxa.planning",
     "Verdict": "chuanxa.engine.results",
     "Watcher": "chuanxa.engine.monitor",
+    "Workspace": "chuanxa.workspace",
     "compiled": "chuanxa.api",
     "evaluator": "chuanxa.api",
     "frange": "chuanxa.planning",
@@ -103,6 +104,7 @@ __all__ = [
     "TargetPlan",
     "Verdict",
     "Watcher",
+    "Workspace",
     "compiled",
     "evaluator",
     "frange",
@@ -145,3 +147,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.errors import ChuanxaError as ChuanxaError, CommuneDataError as CommuneDataError, CostsFileError as CostsFileError, EngineUnavailableError as EngineUnavailableError, ExpressionError as ExpressionError, NoRulesetInForceError as NoRulesetInForceError, RulesetError as RulesetError, RulesetNotFoundError as RulesetNotFoundError
     from chuanxa.planning import CostModel as CostModel, MergeMapping as MergeMapping, Plan as Plan, PlanStep as PlanStep, Simulation as Simulation, Sweep as Sweep, TargetPlan as TargetPlan, frange as frange, load_mapping as load_mapping, merge_communes as merge_communes, plan as plan, plan_targets as plan_targets, simulate as simulate, sweep as sweep
     from chuanxa.reports.render import render_report as render_report
+    from chuanxa.workspace import Workspace as Workspace
