@@ -178,6 +178,10 @@ class ColumnarEvaluator:
     def reason_code(reason: Reason) -> np.int8:
         return R[reason]
 
+    @staticmethod
+    def status_code(status: Status) -> np.int8:
+        return S[status]
+
     def blank(self, n: int, missing: Reason = Reason.MISSING_VALUE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Points, statuses and reasons for `n` communes before any level is decided: no points, data missing."""
         return np.zeros(n), np.full(n, S[Status.MISSING_DATA], dtype=np.int8), np.full(n, R[missing], dtype=np.int8)
@@ -190,13 +194,13 @@ class ColumnarEvaluator:
             unknown = np.isnan(holds) & open_
             open_ &= ~unknown
             hit = (holds == 1.0) & open_
-            self._award(hit, level_points, maximum, points, status, reason)
+            self.award(hit, level_points, maximum, points, status, reason)
             open_ &= ~hit
         status[open_], reason[open_] = S[Status.NOT_MET], R[failure]
         return out
 
     @staticmethod
-    def _award(hit: np.ndarray, level_points: float, maximum: float, points: np.ndarray, status: np.ndarray, reason: np.ndarray) -> None:
+    def award(hit: np.ndarray, level_points: float, maximum: float, points: np.ndarray, status: np.ndarray, reason: np.ndarray) -> None:
         points[hit] = level_points
         full = level_points >= maximum
         status[hit] = S[Status.MET] if full else S[Status.PARTLY_MET]

@@ -145,18 +145,16 @@ class ThresholdKind:
         v = cols.get(self.input, np.full(n, np.nan))
         open_ = ~np.isnan(v)  # missing value: stays MISSING_VALUE
         compare = OPERATORS[self.ind.op].array
-        pairs = []
-        for level in self.levels:
+        for level in self.levels:  # best level first; rows leave `open_` when decided
             t = evaluator.threshold(level.threshold, cols, n)
+            unknown = np.isnan(t) & open_
+            reason[unknown] = evaluator.reason_code(Reason.MISSING_CLASSIFICATION)
+            open_ &= ~unknown
             with np.errstate(invalid="ignore"):
-                pairs.append((level.points, np.where(np.isnan(t), np.nan, compare(v, t))))
-        unknown_class = np.zeros(n, dtype=bool)
-        remaining = open_.copy()
-        for _, holds in pairs:  # the first unknown threshold before any hit decides MISSING_CLASSIFICATION
-            unknown_class |= np.isnan(holds) & remaining
-            remaining &= ~(np.isnan(holds) | (holds == 1.0))
-        reason[unknown_class] = evaluator.reason_code(Reason.MISSING_CLASSIFICATION)
-        return evaluator.levels(pairs, self.ind.max_points, self.fail_reason, out, open_)
+                hit = compare(v, t) & open_
+            evaluator.award(hit, level.points, self.ind.max_points, points, status, reason)
+            open_ &= ~hit
+        return evaluator.levels([], self.ind.max_points, self.fail_reason, out, open_)
 
     def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
         return [durable.threshold_tests(self.input, self.ind.op, level.threshold) for level in self.levels]
@@ -222,8 +220,10 @@ class YesNoKind:
 
     def array(self, evaluator: Any, j: int, cols: Any, n: int) -> Arrays:
         v = cols.get(self.ind.input, np.full(n, np.nan))
-        holds = np.where(np.isnan(v), np.nan, (v == 1.0) == self.ind.expected)
-        return evaluator.levels([(self.ind.max_points, holds)], self.ind.max_points, Reason.ANSWER_NOT_EXPECTED, evaluator.blank(n), np.ones(n, dtype=bool))
+        points, status, reason = out = evaluator.blank(n)
+        known = ~np.isnan(v)
+        evaluator.award(known & ((v == 1.0) == self.ind.expected), self.ind.max_points, self.ind.max_points, points, status, reason)
+        return evaluator.levels([], self.ind.max_points, Reason.ANSWER_NOT_EXPECTED, out, known & (status != evaluator.status_code(Status.MET)))
 
     def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
         return [([durable.compare(self.ind.input, "==", self.ind.expected)], [durable.compare(self.ind.input, "==", not self.ind.expected)])]

@@ -114,11 +114,23 @@ def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], miss
             continue
         for goal in _reachable(target.op, target.target, spec):
             # What the kind gives at that value: a better level may hold there too (the planner promises no less).
-            points = compiled.kind.score({**env, ind.input: goal}).points
+            points = compiled.kind.score(_With(env, ind.input, goal)).points  # type: ignore[arg-type]
             size = round(abs(goal - value), 6) if value is not None else 0.0
             if points > before + 1e-9 and (points not in best or size < best[points].size):
                 best[points] = Option(ind.id, crit, before, points, "value", input=ind.input, value_before=value, value_after=goal, op=target.op, size=size)
     return found + sorted(best.values(), key=lambda o: o.points_after)
+
+
+class _With:
+    """`env` with one value changed, for a kind's `score` (which only calls `get`): no copy of the whole mapping."""
+
+    __slots__ = ("env", "name", "value")
+
+    def __init__(self, env: Mapping[str, Any], name: str, value: Any) -> None:
+        self.env, self.name, self.value = env, name, value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.value if key == self.name else self.env.get(key, default)
 
 
 def _checked(engine: CompiledRuleset, compiled: CompiledIndicator, option: Option, env: Mapping[str, Any], derived: Collection[str]) -> Option | None:
