@@ -335,6 +335,8 @@ class AssessedKind:
     def __init__(self, ind: AssessedIndicator, ctx: "KindContext") -> None:
         self.ind = ind
         self.reads = ()
+        step = ind.step or ind.max_points
+        self.steps = tuple(round(step * k, 6) for k in range(1, int(round(ind.max_points / step)) + 1))
         self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
 
     gap_kind = "evidence"
@@ -344,8 +346,7 @@ class AssessedKind:
 
     def appraisal_levels(self, before: float) -> list[float]:
         """The points the appraisal may give above `before`: the indicator's steps (its whole maximum without one)."""
-        step = self.ind.step or self.ind.max_points
-        return _above([round(step * k, 6) for k in range(1, int(round(self.ind.max_points / step)) + 1)], before)
+        return _above(self.steps, before)
 
     def unknown(self, env: Env) -> Outcome:
         return NOT_ASSESSED
@@ -374,7 +375,8 @@ class AssessedKind:
 
 
 def _above(levels: Any, before: float) -> list[float]:
-    return sorted(level for level in set(levels) if level > before + 1e-9)
+    """`levels` above `before`, in increasing order, once each."""
+    return sorted({level for level in levels if level > before + 1e-9})
 
 
 def _targets_memo(kind: Any, points: float, build: Callable[[], tuple[GapTarget, ...]]) -> tuple[GapTarget, ...]:

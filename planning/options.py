@@ -85,7 +85,7 @@ def _priced(option: Option, costs: CostModel) -> Option:
 
 def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], missing: bool, inputs: Mapping[str, Any]) -> list[Option]:
     ind = compiled.model
-    spec = inputs.get(getattr(ind, "input", None) or "")
+    spec = inputs.get(compiled.single_read or "") if compiled.kind.plan_as == "value" else None
     crit = compiled.criterion
     before = 0.0 if missing else res.points
     found: list[Option] = []
