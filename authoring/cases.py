@@ -18,9 +18,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -30,6 +31,11 @@ from chuanxa.criteria.model import Id
 from chuanxa.criteria.registry import Registry
 from chuanxa.criteria.yamlio import LocatedDict, load_yaml_file, locate, strip
 from chuanxa.errors import ChuanxaError, Location, RulesetError, close_matches
+
+if TYPE_CHECKING:
+    from chuanxa.communes.model import CommuneData
+    from chuanxa.engine.compiled import CompiledRuleset
+    from chuanxa.engine.results import CommuneResult
 
 CASES_SUFFIXES = (".cases.yaml", ".cases.yml", ".cases.xlsx")
 _TOLERANCE = 1e-9
@@ -198,8 +204,10 @@ def base_data(base: dict[str, Any] | str | None, path: Path) -> dict[str, Any]:
     return copy.deepcopy(base or {})
 
 
-def run_case(case: Case, base: dict[str, Any], default_ref: str | None, registry: Registry, file: str, line: int | None = None) -> CaseOutcome:
-    """Score the case's commune with its ruleset and compare with what it expects."""
+def run_case(case: Case, base: dict[str, Any], default_ref: str | None, registry: Registry, file: str, line: int | None = None,
+             evaluate: Callable[[CompiledRuleset, CommuneData], CommuneResult] | None = None) -> CaseOutcome:
+    """Score the case's commune with its ruleset (by `evaluate`, default the per-commune engine; the tests pass
+    the other engines) and compare with what it expects."""
     from chuanxa.api import compiled
 
     ref = case.ruleset or default_ref
@@ -209,7 +217,8 @@ def run_case(case: Case, base: dict[str, Any], default_ref: str | None, registry
         if ref is None:
             raise RulesetError(key="cases.no_ruleset", params={"case": case.name}, location=where)
         ruleset = registry.load(ref, data.as_of)
-        result = compiled(ruleset).evaluate(data)
+        engine = compiled(ruleset)
+        result = evaluate(engine, data) if evaluate is not None else engine.evaluate(data)
         differences = tuple(compare(case.expect, result, ruleset_ref=ruleset.ref, case=case.name, where=where))
     except ChuanxaError as exc:
         if exc.location.file is None:

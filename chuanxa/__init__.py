@@ -64,6 +64,7 @@ _EXPORTS: dict[str, str] = {
     "TargetPlan": "chuanxa.planning",
     "Verdict": "chuanxa.engine.results",
     "Watcher": "chuanxa.engine.monitor",
+    "Workspace": "chuanxa.workspace",
     "compiled": "chuanxa.api",
     "evaluator": "chuanxa.api",
     "export_score_sheet": "chuanxa.authoring.sheet_export",
@@ -129,6 +130,7 @@ __all__ = [
     "TargetPlan",
     "Verdict",
     "Watcher",
+    "Workspace",
     "compiled",
     "evaluator",
     "export_score_sheet",
@@ -188,3 +190,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.planning.merge import merge_details as merge_details
     from chuanxa.planning.provinces import AreaProgress as AreaProgress, progress_by_area as progress_by_area
     from chuanxa.planning.recognitions import Standing as Standing, load_histories as load_histories, standings as standings
+    from chuanxa.workspace import Workspace as Workspace

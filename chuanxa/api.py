@@ -4,39 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import lru_cache
-from dataclasses import replace
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import Any
 
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.model import Ruleset
 from chuanxa.criteria.registry import Registry
-from chuanxa.engine.batching import paused_gc
-from chuanxa.engine.compiled import CompiledRuleset, compile_ruleset
+from chuanxa.engine.batching import locate_error as _locate, paused_gc, row_error as _row_error
+from chuanxa.engine.compiled import CompiledRuleset
 from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, SummaryBatch
-from chuanxa.errors import ChuanxaError, EngineUnavailableError
-
-RulesetLike: TypeAlias = "Ruleset | CompiledRuleset | str | None"
-CommuneLike: TypeAlias = "CommuneData | Mapping[str, Any] | str | Path"
-EngineName: TypeAlias = Literal["core", "durable"]
-
-#: From this many communes on, `summarise_many` evaluates column-wise. Measured by benchmarks/bench_scoring.py
-#: (qd1300): even at 16 communes, 1.1–1.4x at 32, about 2x at 64–128; per-commune reading and checking bounds the gain.
-COLUMN_WISE_FROM = 32
+from chuanxa.errors import ChuanxaError
+from chuanxa.workspace import COLUMN_WISE_FROM, DEFAULT, CommuneLike, EngineName, RulesetLike, Workspace, as_commune
 
 
-@lru_cache(maxsize=8)
-def _registry(folders: tuple[str, ...]) -> Registry:
-    return Registry(folders)
+def registry(rulesets_dirs: Iterable[str | Path] = (), *, workspace: Workspace = DEFAULT) -> Registry:
+    """The registry of bundled rulesets plus `rulesets_dirs` and the `CHUANXA_RULESETS` folders (current: an
+    edited ruleset file or a changed `CHUANXA_RULESETS` is seen by the next call)."""
+    return workspace.registry(rulesets_dirs)
 
 
-def registry(rulesets_dirs: Iterable[str | Path] = ()) -> Registry:
-    """The registry of bundled rulesets plus `rulesets_dirs` and the `CHUANXA_RULESETS` folders."""
-    return _registry(tuple(str(p) for p in rulesets_dirs))
-
-
-def load_ruleset(ref: str | None = None, *, as_of: dt.date | int | str | None = None, rulesets_dirs: Iterable[str | Path] = ()) -> Ruleset:
+def load_ruleset(ref: str | None = None, *, as_of: dt.date | int | str | None = None, rulesets_dirs: Iterable[str | Path] = (),
+                 workspace: Workspace = DEFAULT) -> Ruleset:
     """Load a resolved, validated ruleset.
 
     Args:
@@ -44,78 +33,34 @@ def load_ruleset(ref: str | None = None, *, as_of: dt.date | int | str | None = 
             or None for the national ruleset in force on `as_of`.
         as_of: the date (or year) the assessment refers to; default today.
         rulesets_dirs: extra folders of ruleset files.
+        workspace: whose registry to use (default: the process's default workspace).
 
     Example:
         >>> import chuanxa
         >>> chuanxa.load_ruleset("qd1300@2023-03-20").ref
         'qd1300@2023-03-20'
     """
-    return registry(rulesets_dirs).load(ref, as_of)
+    return workspace.load(ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
 
 
-def _built_for(cache: dict[int, tuple[Any, Any]], owner: Any, build: Callable[[Any], Any]) -> Any:
-    """`build(owner)`, once per owner object. Keyed by identity (models holding dicts are not hashable); each
-    entry keeps its owner alive, so the id cannot be reused while cached."""
-    hit = cache.get(id(owner))
-    if hit is None:
-        if len(cache) >= 64:
-            cache.clear()
-        hit = cache[id(owner)] = (owner, build(owner))
-    return hit[1]
-
-
-_COMPILED: dict[int, tuple[Any, Any]] = {}  # ruleset model → compiled (registries cache models: one compile per version)
-_DURABLE: dict[int, tuple[Any, Any]] = {}  # compiled ruleset → its durable-rules engine
-_COLUMNAR: dict[int, tuple[Any, Any]] = {}  # compiled ruleset → its column-wise evaluator
-
-
-def _compiled(ruleset: Ruleset) -> CompiledRuleset:
-    return _built_for(_COMPILED, ruleset, compile_ruleset)  # type: ignore[no-any-return]
-
-
-def columnar(engine: CompiledRuleset) -> Any:
+def columnar(engine: CompiledRuleset, *, workspace: Workspace = DEFAULT) -> Any:
     """The column-wise evaluator of `engine` (built once)."""
-    from chuanxa.engine.columnar import ColumnarEvaluator
-
-    return _built_for(_COLUMNAR, engine, ColumnarEvaluator)
+    return workspace.columnar(engine)
 
 
-def compiled(ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = ()) -> CompiledRuleset:
-    """A compiled ruleset (cached), from a model, a reference or the default in force on `as_of`."""
-    if isinstance(ruleset, CompiledRuleset):
-        return ruleset
-    if not isinstance(ruleset, Ruleset):
-        ruleset = load_ruleset(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
-    return _compiled(ruleset)
+def compiled(ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (), workspace: Workspace = DEFAULT) -> CompiledRuleset:
+    """A compiled ruleset (cached by content), from a model, a reference or the default in force on `as_of`."""
+    return workspace.compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
 
 
-def as_commune(commune: CommuneLike) -> CommuneData:
-    """A `CommuneData` from a model, a mapping (the commune file's structure) or a YAML/JSON file path."""
-    if isinstance(commune, CommuneData):
-        return commune
-    if isinstance(commune, (str, Path)):
-        from chuanxa.communes.readers import read_commune_file
-
-        return read_commune_file(Path(commune))
-    from chuanxa.communes.readers import commune_from_mapping
-
-    return commune_from_mapping(commune)
-
-
-def evaluator(engine: CompiledRuleset, name: EngineName = "core") -> Callable[[CommuneData], CommuneResult]:
+def evaluator(engine: CompiledRuleset, name: EngineName = "core", *, workspace: Workspace = DEFAULT) -> Callable[[CommuneData], CommuneResult]:
     """The function that scores one `CommuneData` with `engine` on the chosen engine: "core" (the compiled
     evaluator) or "durable" (the same ruleset on durable-rules; raises `EngineUnavailableError` without it)."""
-    if name == "core":
-        return engine.evaluate
-    if name != "durable":
-        raise EngineUnavailableError(key="engine.unknown", params={"name": name})
-    from chuanxa.engine.durable_engine import DurableEngine
-
-    return _built_for(_DURABLE, engine, DurableEngine).evaluate  # type: ignore[no-any-return]
+    return workspace.evaluator(engine, name)
 
 
 def score(commune: CommuneLike, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (),
-          engine: EngineName = "core") -> CommuneResult:
+          engine: EngineName = "core", workspace: Workspace = DEFAULT) -> CommuneResult:
     """Score one commune.
 
     The ruleset defaults to the one in force on the commune's `as_of` (or `as_of` given here). `engine="durable"`
@@ -127,20 +72,25 @@ def score(commune: CommuneLike, ruleset: RulesetLike = None, *, as_of: Any = Non
         >>> result.verdict, result.total.points  # doctest: +SKIP
     """
     data = as_commune(commune)
-    core = compiled(ruleset if ruleset is not None else data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
-    return evaluator(core, engine)(data)
+    core = workspace.compiled(ruleset if ruleset is not None else data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+    return workspace.evaluator(core, engine)(data)
 
 
 def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (),
-               engine: EngineName = "core", header_row: int | None = None, sheet: str | None = None) -> BatchResult:
+               engine: EngineName = "core", header_row: int | None = None, sheet: str | None = None, pause_gc: bool = False,
+               workspace: Workspace = DEFAULT) -> BatchResult:
     """Score many communes; one that cannot be read is listed in `rejected` and never stops the others.
 
     `communes` is an iterable of commune files/mappings/models, or the path of a CSV or XLSX table (one row
     per commune; headers are input ids or their labels). A table is scored with one ruleset: `ruleset`, or
     the one in force on `as_of` (default today). Its header row is found among the first rows (`header_row`
     forces one, `sheet` reads one sheet of a workbook); `notices` say what was taken and skipped.
+    `pause_gc=True` pauses Python's cyclic garbage collector for the batch (2.7 times faster on 10,000
+    communes, see `paused_gc`); it is process-wide, so a program running other threads decides for itself
+    (the CLI pauses it, a server does not).
     """
-    run = ScoreRun(communes, ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine, header_row=header_row, sheet=sheet)
+    run = ScoreRun(communes, ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine, header_row=header_row, sheet=sheet,
+                   pause_gc=pause_gc, workspace=workspace)
     return run.envelope(tuple(run))
 
 
@@ -151,16 +101,18 @@ class ScoreRun:
 
     def __init__(self, communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None,
                  rulesets_dirs: Iterable[str | Path] = (), engine: EngineName = "core", header_row: int | None = None,
-                 sheet: str | None = None) -> None:
+                 sheet: str | None = None, pause_gc: bool = False, workspace: Workspace = DEFAULT) -> None:
         self.items, self.rejected, self.unknown, self.skipped, self.hints, self.notices = _commune_items(
-            communes, ruleset, as_of, rulesets_dirs, header_row, sheet)
+            communes, ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)
         self.engine = engine
+        self.pause_gc = pause_gc
+        self.workspace = workspace
 
     def __iter__(self) -> Iterator[CommuneResult]:
-        with paused_gc():
+        with paused_gc() if self.pause_gc else nullcontext():
             for order, row, data, core, where in self.items:
                 try:
-                    result = evaluator(core, self.engine)(data)
+                    result = self.workspace.evaluator(core, self.engine)(data)
                 except ChuanxaError as exc:
                     _locate(exc, where, row)
                     self.rejected.append((order, _row_error(exc, where.get("file"), row, data.commune.code)))
@@ -178,25 +130,28 @@ TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 
 def score_table(path: Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (),
-                engine: EngineName = "core", header_row: int | None = None, sheet: str | None = None) -> BatchResult:
+                engine: EngineName = "core", header_row: int | None = None, sheet: str | None = None, pause_gc: bool = False,
+                workspace: Workspace = DEFAULT) -> BatchResult:
     """Score every row of a CSV/XLSX table; bad rows are rejected with file, row, column and reason."""
-    return score_many(Path(path), ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine, header_row=header_row, sheet=sheet)
+    return score_many(Path(path), ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine, header_row=header_row, sheet=sheet,
+                      pause_gc=pause_gc, workspace=workspace)
 
 
 def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None,
                    rulesets_dirs: Iterable[str | Path] = (), column_wise: bool | None = None, header_row: int | None = None,
-                   sheet: str | None = None) -> SummaryBatch:
+                   sheet: str | None = None, pause_gc: bool = False, workspace: Workspace = DEFAULT) -> SummaryBatch:
     """Totals, criteria, verdicts and indicator points of many communes, without explanations or gap lists.
 
     The fast path for large tables: from `COLUMN_WISE_FROM` communes on (or when `column_wise=True`) the
     communes are evaluated together by the column-wise evaluator; each summary equals
     `score(commune).summary()`. Bad communes are rejected as in `score_many`, never stopping the rest.
+    `pause_gc` as in `score_many`.
     """
     from chuanxa.engine.prepare import PreparedCommune, prepare
 
-    items, rejected, unknown, skipped, hints, notices = _commune_items(communes, ruleset, as_of, rulesets_dirs, header_row, sheet)
+    items, rejected, unknown, skipped, hints, notices = _commune_items(communes, ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)
     groups: dict[int, tuple[CompiledRuleset, list[tuple[int, PreparedCommune]]]] = {}
-    with paused_gc():
+    with paused_gc() if pause_gc else nullcontext():
         for order, row, data, core, where in items:
             try:
                 prepared = prepare(core, data)
@@ -211,7 +166,7 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
             if column_wise if column_wise is not None else len(members) >= COLUMN_WISE_FROM:
                 from chuanxa.engine.summary import summarise_prepared
 
-                summaries = summarise_prepared(columnar(core), [p for _, p in members])
+                summaries = summarise_prepared(workspace.columnar(core), [p for _, p in members])
                 used_columns = True
             else:
                 summaries = [core.evaluate_prepared(p).summary() for _, p in members]
@@ -226,7 +181,7 @@ _Item = tuple[int, int | None, CommuneData, CompiledRuleset, dict[str, Any]]
 
 
 def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path],
-                   header_row: int | None = None, sheet: str | None = None
+                   workspace: Workspace, header_row: int | None = None, sheet: str | None = None
                    ) -> tuple[list[_Item], list[tuple[int, RowError]], list[str], list[str], dict[str, tuple[str, ...]], tuple[dict[str, Any], ...]]:
     """Per readable commune: (input order, table row, data, compiled ruleset, location hints); the unreadable
     ones as (input order, error); a table's unknown columns. As in `score_many`, a commune that cannot be read
@@ -237,7 +192,7 @@ def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
         from chuanxa.communes.readers import read_table
 
         path = Path(communes)
-        core = compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
+        core = workspace.compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
         table = read_table(path, core.ruleset, header_row=header_row, sheet=sheet)
         rejected += [(number, _row_error(exc, str(path), number, exc.location.commune)) for number, exc in table.errors]
         items += [(row.row, row.row, row.data, core, {"file": f"{path} [{row.sheet}]" if row.sheet else str(path), "columns": row.columns}) for row in table.rows]
@@ -245,25 +200,18 @@ def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
                 tuple(n.to_dict() for n in table.notices))
     if isinstance(communes, (str, Path)):
         communes = [communes]
+    folders = tuple(rulesets_dirs)
+    resolved: dict[tuple[Any, ...], CompiledRuleset] = {}  # one resolution per (ruleset, date) in a batch, not one per commune
     for index, item in enumerate(communes, start=1):
         source = str(item) if isinstance(item, (str, Path)) else None
         try:
             data = as_commune(item)
-            core = compiled(ruleset if ruleset is not None else data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
+            wanted = ruleset if ruleset is not None else data.ruleset
+            day = as_of if as_of is not None else data.as_of
+            key = (wanted if wanted is None or isinstance(wanted, str) else id(wanted), str(day))
+            core = resolved.get(key) or resolved.setdefault(key, workspace.compiled(wanted, as_of=day, rulesets_dirs=folders))
         except ChuanxaError as exc:
             rejected.append((index, _row_error(exc, source, index if source is None else None, item.commune.code if isinstance(item, CommuneData) else None)))
             continue
         items.append((index, index if source is None else None, data, core, {"file": source}))
     return items, rejected, [], [], {}, ()
-
-
-def _locate(exc: ChuanxaError, where: dict[str, Any], row: int | None) -> None:
-    columns = where.get("columns") or {}
-    for item in exc.related or [exc]:
-        item.location = replace(item.location, file=item.location.file or where.get("file"), row=row if row is not None else item.location.row,
-                                column=columns.get(tuple(str(p) for p in item.location.path)) if columns else item.location.column)
-
-
-def _row_error(exc: ChuanxaError, source: str | None, row: int | None, commune: str | None) -> RowError:
-    errors = tuple(e.to_dict("vi") | {"message_en": e.message("en"), "message_vi": e.message("vi")} for e in (exc.related or [exc]))
-    return RowError(source=source, row=row, commune=exc.location.commune or commune, errors=errors)

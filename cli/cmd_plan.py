@@ -16,7 +16,7 @@ from chuanxa.communes.values import parse_number
 from chuanxa.engine.results import BatchResult
 from chuanxa.errors import ChuanxaError
 from chuanxa.messages import Lang
-from chuanxa.outputs.labels import label, verdict_word
+from chuanxa.outputs.labels import floor_header, label, verdict_word
 from chuanxa.outputs.table import batch_table
 from chuanxa.planning import CostModel, load_mapping, merge_details, plan as make_plan, plan_targets as make_targets, simulate as make_simulation
 from chuanxa.planning.plan import Plan
@@ -232,7 +232,7 @@ def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_o
     from chuanxa.outputs.communes_out import write_communes
 
     write_communes(merged, output, engine.ruleset, lang, protect=not raw_csv)
-    batch = score_many(merged, engine)
+    batch = score_many(merged, engine, pause_gc=True)
     click.echo(batch_table(batch, lang))
     for item in details:  # how each station's sites were combined: never summed silently
         click.echo("\n".join(["", *(("  " if n else "") + note.get(lang) for n, note in enumerate(item.notes))]))
@@ -275,7 +275,7 @@ def sweep_text(result: Sweep, lang: Lang, ruleset: Any = None, limit: int = 60) 
     shown = points if len(points) <= limit else [p for i, p in enumerate(points) if i in (0, len(points) - 1) or p.verdict is not points[i - 1].verdict]
     rows = [[*(f"{p.values[name]:g}" if isinstance(p.values[name], float) else str(p.values[name]) for name in result.inputs), f"{p.total:g}", f"{p.share:.1%}",
              verdict_word(p.verdict.value, lang), ", ".join(p.criteria_below)] for p in shown]
-    headers = [*titles, label("total", lang), label("share", lang), label("verdict", lang), "TC < 50%" if vi else "Criteria < 50%"]
+    headers = [*titles, label("total", lang), label("share", lang), label("verdict", lang), floor_header([], lang)]
     lines = [f"{result.name} [{result.commune}]", tabulate(rows, headers=headers, tablefmt="simple")]
     if len(shown) < len(points):
         lines.append(f"(chỉ hiện {len(shown)}/{len(points)} điểm: đầu, cuối và nơi kết luận đổi)" if vi else f"(showing {len(shown)} of {len(points)} points: first, last and where the verdict changes)")

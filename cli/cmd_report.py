@@ -33,7 +33,7 @@ def report(files: tuple[Path, ...], fmt: str | None, output: Path, target_share:
     fmt = output_format(output, fmt, {".html": "html", ".htm": "html", ".pdf": "pdf", ".xlsx": "xlsx"}, "xlsx")
     check_output(output, files)
     engine = compiled(ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs)
-    parts = [score_many(f, engine, header_row=header_row, sheet=sheet) if f.suffix.lower() in TABLE_SUFFIXES else score_many([f], engine) for f in files]
+    parts = [score_many(f, engine, header_row=header_row, sheet=sheet, pause_gc=True) if f.suffix.lower() in TABLE_SUFFIXES else score_many([f], engine, pause_gc=True) for f in files]
     batch = BatchResult(results=tuple(r for p in parts for r in p.results), rejected=tuple(r for p in parts for r in p.rejected),
                         unknown_columns=tuple(c for p in parts for c in p.unknown_columns), column_hints={k: v for p in parts for k, v in p.column_hints.items()},
                         skipped_sheets=tuple(s for p in parts for s in p.skipped_sheets), notices=tuple(n for p in parts for n in p.notices))

@@ -77,7 +77,7 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
     # A CSV holds one summary line per commune, the same from summaries as from full results (a test checks it),
     # so it takes the summary path, column-wise for large tables.
     if summary_only or fmt == "csv":
-        summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet)
+        summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet, pause_gc=True)
         _render_summaries(summaries, fmt, output, lang, detail, protect=not raw_csv)
         click.echo(batch_table(summaries, lang))
         click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
@@ -85,7 +85,7 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
         return _exit_code(summaries, fail_below)
     if fmt == "json":
         return _stream_json(table, output, ruleset_ref, as_of, rulesets_dirs, lang, fail_below, detail, header_row, sheet)
-    result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet)
+    result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet, pause_gc=True)
     _render(result, fmt, output, lang, single=False, detail=True, protect=not raw_csv, json_detail=detail)
     click.echo(batch_table(result, lang))
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
@@ -97,7 +97,7 @@ def _stream_json(table: Path, output: Path, ruleset_ref: str | None, as_of: str 
                  fail_below: bool, detail: Detail, header_row: int | None = None, sheet: str | None = None) -> int:
     """Full results to JSON, each encoded as soon as it is scored and then let go (only its summary line is
     kept for the screen): memory stays flat however large the table."""
-    run = ScoreRun(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet)
+    run = ScoreRun(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet, pause_gc=True)
     kept: list[CommuneSummary] = []
 
     def results() -> Iterator[CommuneResult]:
@@ -125,7 +125,7 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
     notices: list[dict[str, Any]] = []
     for file in files:
         if file.suffix.lower() in TABLE_SUFFIXES:
-            part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine, header_row=header_row, sheet=sheet)  # type: ignore[arg-type]
+            part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine, header_row=header_row, sheet=sheet, pause_gc=True)  # type: ignore[arg-type]
             results += part.results
             rejected += part.rejected
             unknown += part.unknown_columns

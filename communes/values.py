@@ -9,6 +9,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from chuanxa.criteria.dates import parse_date as parse_date  # re-exported: commune readers parse dates too
+
 #: yes/no as officers write them: the words, 1/0, and a tick mark for yes ("x", "✓").
 _YES = {"yes", "y", "true", "1", "co", "x", "dat", "đạt", "có", "có", "✓", "✔", "☑", "✅", "co thuc hien", "có thực hiện", "da thuc hien", "đã thực hiện"}
 _NO = {"no", "n", "false", "0", "khong", "không", "ko", "k", "chua", "chưa", "khong dat", "không đạt", "chua dat", "chưa đạt", "khong co", "không có",
@@ -84,20 +86,6 @@ def _plain(text: str, whole: bool) -> str:
         if dots > 1 or commas > 1:
             raise ValueError(text)
     return text.replace(",", ".")
-
-
-def parse_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(value)
 
 
 def is_blank(value: Any) -> bool:

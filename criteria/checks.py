@@ -10,6 +10,7 @@ from typing import Any
 from chuanxa.errors import ExpressionError, RulesetError, close_matches
 
 from .expressions import ExprType, parse_expression
+from .operators import OPERATORS
 from .model import (
     AllOf,
     AnyOf,
@@ -235,9 +236,9 @@ def _comparable(spec: InputDef, op: str, value: Any) -> bool:
     if spec.type in ("percent", "number", "count"):
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if spec.type == "yes_no":
-        return isinstance(value, bool) and op in ("==", "!=")
+        return isinstance(value, bool) and OPERATORS[op].direction is None
     if spec.type == "choice":
-        return op in ("==", "!=") and str(value) in {c.id for c in spec.choices or ()}
+        return OPERATORS[op].direction is None and str(value) in {c.id for c in spec.choices or ()}
     return False  # dates are compared inside expressions only
 
 

@@ -7,16 +7,21 @@ ruleset (points adding up, inputs being declared, expressions type-checking) liv
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
-Op = Literal[">=", ">", "<=", "<", "==", "!="]
+from .operators import HIGHER_IS_BETTER, OPERATORS
+
+#: The symbols of the operator table (`criteria/operators.py`), and nothing else (a type checker sees a str).
+if TYPE_CHECKING:
+    Op = str
+else:
+    Op = Literal[tuple(OPERATORS)]
 InputType = Literal["percent", "number", "count", "yes_no", "choice", "date"]
 AggregateMethod = Literal["sum", "weighted_mean", "mean", "all", "any", "min", "max"]
 ZoneNumber = Literal[1, 2, 3]
 
-HIGHER_IS_BETTER: dict[str, bool | None] = {">=": True, ">": True, "<=": False, "<": False, "==": None, "!=": None}
 
 
 def _as_text_id(value: Any) -> Any:

@@ -11,9 +11,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-from chuanxa.communes.values import parse_date
 from chuanxa.errors import ChuanxaError, Location, NoRulesetInForceError, RulesetError, RulesetNotFoundError, close_matches
 
+from .dates import parse_date
 from .loader import build_ruleset
 from .merge import apply_overlay
 from .model import Ruleset
@@ -95,6 +95,7 @@ class Registry:
         if use_env and os.environ.get(ENV_VAR):
             extra += [Path(p) for p in os.environ[ENV_VAR].split(os.pathsep) if p]
         paths += [(p, False) for p in extra]
+        self.folders: tuple[Path, ...] = tuple(p for p, _ in paths)
         self.entries: dict[str, RulesetEntry] = {}
         self.broken: list[ChuanxaError] = []
         self._trees: dict[str, LocatedDict] = {}
@@ -224,6 +225,19 @@ class Registry:
         except RulesetNotFoundError:
             raise RulesetError(key="ruleset.bad_extends", params={"ref": entry.extends, "suggestions": close_matches(entry.extends, self.entries)}, location=Location(file=str(entry.path), line=_line_of(tree, "extends"), path=("ruleset", "extends"))) from None
         return apply_overlay(self.resolved_tree(base.ref, chain + (ref,)), tree)
+
+
+def folders_state(folders: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """(file, mtime, size) of every ruleset file in `folders`: what a cache of loaded rulesets must watch."""
+    state = []
+    for folder in folders:
+        for file in _yaml_files(folder):
+            try:
+                stat = file.stat()
+            except OSError:
+                continue
+            state.append((str(file), stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
 
 
 def _yaml_files(folder: Path) -> list[Path]:

@@ -5,6 +5,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+
+from chuanxa.errors import ChuanxaError
+
+from .results import RowError
 
 
 @contextmanager
@@ -22,3 +28,17 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def locate_error(exc: ChuanxaError, where: dict[str, Any], row: int | None) -> None:
+    """Add the file, row and column (from a table's column map) to `exc` and the errors related to it."""
+    columns = where.get("columns") or {}
+    for item in exc.related or [exc]:
+        item.location = replace(item.location, file=item.location.file or where.get("file"), row=row if row is not None else item.location.row,
+                                column=columns.get(tuple(str(p) for p in item.location.path)) if columns else item.location.column)
+
+
+def row_error(exc: ChuanxaError, source: str | None, row: int | None, commune: str | None) -> RowError:
+    """A rejected commune as the batch results list it: every error in both languages."""
+    errors = tuple(e.to_dict("vi") | {"message_en": e.message("en"), "message_vi": e.message("vi")} for e in (exc.related or [exc]))
+    return RowError(source=source, row=row, commune=exc.location.commune or commune, errors=errors)

@@ -13,6 +13,7 @@ the appraisal team's points.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ import numpy as np
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.checks import COMMUNE_ATTRIBUTES, expression_env
 from chuanxa.criteria.expressions import parse_expression
+from chuanxa.criteria.operators import OPERATORS
 from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, ThresholdTable
 
 from .columnar_expr import ArrayFn, Vocabulary, compile_array
@@ -35,15 +37,13 @@ VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
 S = {s: np.int8(i) for i, s in enumerate(STATUSES)}
 R = {r: np.int8(i) for i, r in enumerate(REASONS)}
 _EPS = 1e-9
-_OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less, "==": np.equal, "!=": np.not_equal}
-_FAIL = {">=": Reason.BELOW_THRESHOLD, ">": Reason.BELOW_THRESHOLD, "<=": Reason.ABOVE_CEILING, "<": Reason.ABOVE_CEILING}
 
 
 @dataclass
 class ColumnarResult:
     """Arrays for n communes and k indicators (in ruleset order) and c criteria."""
 
-    points: np.ndarray  # [n, k] float32 (a transposed view of indicator-major storage)
+    points: np.ndarray  # [n, k] float64 (a transposed view of indicator-major storage); float32 turned 0.7 into 0.69999999
     status: np.ndarray  # [n, k] int8, index into STATUSES
     reason: np.ndarray  # [n, k] int8, index into REASONS
     criterion_points: np.ndarray  # [n, c]
@@ -54,6 +54,7 @@ class ColumnarResult:
     verdict: np.ndarray  # [n] int8, index into VERDICTS
     provisional_decides: np.ndarray  # [n] bool
     zone: np.ndarray  # [n] float (NaN unknown)
+    out_of_bounds: np.ndarray  # [n] bool: a derived input left its declared bounds (the per-commune path refuses such a row)
 
     def verdicts(self) -> list[Verdict]:
         return [VERDICTS[i] for i in self.verdict]
@@ -78,7 +79,8 @@ class ColumnarEvaluator:
         self.derived = [(name, compile_array(parse_expression(str(rs.inputs[name].expr), env), self.vocab)) for name, _ in engine.derived]  # derived: expr set
         self.zoning = [(rule.zone, compile_array(parse_expression(rule.when, COMMUNE_ATTRIBUTES, "bool"), self.vocab)) for rule in rs.classification.zoning.rules]
         self.applies = [compile_array(parse_expression(ci.model.applies_when, env, "bool"), self.vocab) if ci.model.applies_when else None for ci in engine.indicators]
-        self.conditions = [self._conditions(ci.model, env) if ci.model.kind == "conditions" else None for ci in engine.indicators]
+        self.env = env
+        self.lowered: dict[int, Any] = {}  # indicator position → what its kind compiled for arrays (conditions)
         self.knockout_needs = np.array([ci.knockout_needs for ci in engine.indicators])
 
     # --- building tables ---
@@ -103,10 +105,13 @@ class ColumnarEvaluator:
         return cols
 
     def _number(self, value: Any) -> float:
+        """A value as the float64 the arrays hold: text as its vocabulary code, a date as its day number."""
         if value is None:
             return np.nan
         if isinstance(value, str):
             return self.vocab.code(value)
+        if isinstance(value, dt.date):
+            return float(value.toordinal())  # dates are only compared with dates, so day numbers order them alike
         return float(value)
 
     # --- evaluation ---
@@ -114,19 +119,24 @@ class ColumnarEvaluator:
         """Score every row of `columns` at once."""
         n = len(next(iter(columns.values())))
         cols = dict(columns)
+        out_of_bounds = np.zeros(n, dtype=bool)
         for name, fn in self.derived:
             given = cols.get(name)
             computed = fn(cols, n)
+            low, high = self.engine.derived_bounds[name]
+            with np.errstate(invalid="ignore"):
+                beyond = (computed < low) | (computed > high)  # NaN (unknown) is not beyond
+            out_of_bounds |= beyond if given is None else (beyond & np.isnan(given))
             cols[name] = computed if given is None else np.where(np.isnan(given), computed, given)
         cols["zone"] = self._zone(cols, n)
         k = len(self.engine.indicators)
         # Indicator-major storage: each indicator's column is contiguous, which keeps writes and sums cache-friendly.
-        points = np.zeros((k, n), dtype=np.float32)
+        points = np.zeros((k, n), dtype=np.float64)
         status = np.zeros((k, n), dtype=np.int8)
         reason = np.zeros((k, n), dtype=np.int8)
         for j, ci in enumerate(self.engine.indicators):
             points[j], status[j], reason[j] = self._indicator(j, ci, cols, n)
-        return self._judge(points, status, reason, cols["zone"])
+        return self._judge(points, status, reason, cols["zone"], out_of_bounds)
 
     def _zone(self, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
         zone = np.full(n, np.nan)
@@ -161,56 +171,42 @@ class ColumnarEvaluator:
         return points, status, reason
 
     def _kind(self, j: int, ind: Any, cols: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        points = np.zeros(n)
-        status = np.full(n, S[Status.MISSING_DATA], dtype=np.int8)
-        reason = np.full(n, R[Reason.NOT_ASSESSED if ind.kind == "assessed" else Reason.MISSING_VALUE], dtype=np.int8)
-        if ind.kind == "assessed":
-            return points, status, reason
-        if ind.kind == "yes_no":
-            v = cols.get(ind.input, np.full(n, np.nan))
-            known = ~np.isnan(v)
-            good = known & ((v == 1.0) == ind.expected)
-            points[good] = ind.max_points
-            status[known] = np.where(good[known], S[Status.MET], S[Status.NOT_MET])
-            reason[known] = np.where(good[known], R[Reason.MET], R[Reason.ANSWER_NOT_EXPECTED])
-            return points, status, reason
-        levels = sorted(ind.levels, key=lambda lv: -lv.points)
-        open_ = np.ones(n, dtype=bool)
-        if ind.kind == "threshold":
-            v = cols.get(ind.input, np.full(n, np.nan))
-            open_ &= ~np.isnan(v)  # missing value: stays MISSING_VALUE
-            compare = _OPS[ind.op]
-            for level in levels:
-                t = self._threshold(level.threshold, cols, n)
-                unknown = np.isnan(t) & open_
-                reason[unknown] = R[Reason.MISSING_CLASSIFICATION]
-                open_ &= ~unknown
-                with np.errstate(invalid="ignore"):
-                    hit = compare(v, t) & open_
-                self._award(hit, level.points, ind.max_points, points, status, reason)
-                open_ &= ~hit
-            status[open_], reason[open_] = S[Status.NOT_MET], R[_FAIL.get(ind.op, Reason.CONDITION_NOT_MET)]
-            return points, status, reason
-        conditions = self.conditions[j]
-        assert conditions is not None  # compiled for every "conditions" indicator
-        for level, condition in zip(levels, conditions):
-            c = condition(cols, n)
-            unknown = np.isnan(c) & open_
-            open_ &= ~unknown
-            hit = (c == 1.0) & open_
-            self._award(hit, level.points, ind.max_points, points, status, reason)
-            open_ &= ~hit
-        status[open_], reason[open_] = S[Status.NOT_MET], R[Reason.CONDITION_NOT_MET]
-        return points, status, reason
+        """The indicator's points, statuses and reasons from its kind's own lowering to arrays (`engine/kinds.py`)."""
+        return self.engine.indicators[j].kind.array(self, j, cols, n)
 
     @staticmethod
-    def _award(hit: np.ndarray, level_points: float, maximum: float, points: np.ndarray, status: np.ndarray, reason: np.ndarray) -> None:
+    def reason_code(reason: Reason) -> np.int8:
+        return R[reason]
+
+    @staticmethod
+    def status_code(status: Status) -> np.int8:
+        return S[status]
+
+    def blank(self, n: int, missing: Reason = Reason.MISSING_VALUE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Points, statuses and reasons for `n` communes before any level is decided: no points, data missing."""
+        return np.zeros(n), np.full(n, S[Status.MISSING_DATA], dtype=np.int8), np.full(n, R[missing], dtype=np.int8)
+
+    def levels(self, pairs: list[tuple[float, np.ndarray]], maximum: float, failure: Reason, out: tuple[np.ndarray, np.ndarray, np.ndarray], open_: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The best level that holds, in points order, for rows still `open_`: each level's holds array is 1, 0 or
+        NaN (unknown: the row stays missing data). Rows where no level holds are not met, with `failure`."""
+        points, status, reason = out
+        for level_points, holds in pairs:
+            unknown = np.isnan(holds) & open_
+            open_ &= ~unknown
+            hit = (holds == 1.0) & open_
+            self.award(hit, level_points, maximum, points, status, reason)
+            open_ &= ~hit
+        status[open_], reason[open_] = S[Status.NOT_MET], R[failure]
+        return out
+
+    @staticmethod
+    def award(hit: np.ndarray, level_points: float, maximum: float, points: np.ndarray, status: np.ndarray, reason: np.ndarray) -> None:
         points[hit] = level_points
         full = level_points >= maximum
         status[hit] = S[Status.MET] if full else S[Status.PARTLY_MET]
         reason[hit] = R[Reason.MET] if full else R[Reason.LEVEL_MET]
 
-    def _threshold(self, threshold: Any, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
+    def threshold(self, threshold: Any, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
         if not isinstance(threshold, ThresholdTable):
             return np.full(n, self._number(threshold))
         if threshold.by == "zone":
@@ -229,17 +225,14 @@ class ColumnarEvaluator:
         out[np.isnan(keys)] = np.nan
         return out
 
-    def _conditions(self, ind: Any, env: Any) -> list[ArrayFn]:
-        return [self._condition(level.when, env) for level in sorted(ind.levels, key=lambda lv: -lv.points)]
-
-    def _condition(self, cond: Any, env: Any) -> ArrayFn:
+    def condition(self, cond: Any, env: Any) -> ArrayFn:
         if isinstance(cond, Comparison):
-            compare = _OPS[cond.op]
+            compare = OPERATORS[cond.op].array
             target = cond.threshold
 
             def run(cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
                 v = cols.get(cond.input, np.full(n, np.nan))
-                t = self._threshold(target, dict(cols), n) if isinstance(target, ThresholdTable) else np.full(n, self._number(target))
+                t = self.threshold(target, dict(cols), n) if isinstance(target, ThresholdTable) else np.full(n, self._number(target))
                 with np.errstate(invalid="ignore"):
                     out = compare(v, t).astype(float)
                 out[np.isnan(v) | np.isnan(t)] = np.nan
@@ -248,12 +241,12 @@ class ColumnarEvaluator:
         if isinstance(cond, (AllOf, AnyOf)):
             from .columnar_expr import _kleene
 
-            return _kleene([self._condition(c, env) for c in (cond.all if isinstance(cond, AllOf) else cond.any)], isinstance(cond, AllOf))
+            return _kleene([self.condition(c, env) for c in (cond.all if isinstance(cond, AllOf) else cond.any)], isinstance(cond, AllOf))
         assert isinstance(cond, ExprCondition)
         return compile_array(parse_expression(cond.expr, env, "bool"), self.vocab)
 
     # --- recognition ---
-    def _judge(self, points: np.ndarray, status: np.ndarray, reason: np.ndarray, zone: np.ndarray) -> ColumnarResult:
+    def _judge(self, points: np.ndarray, status: np.ndarray, reason: np.ndarray, zone: np.ndarray, out_of_bounds: np.ndarray) -> ColumnarResult:
         """The recognition rule on indicator-major arrays, criterion by criterion.
 
         Memory stays O(n) per scenario: for each criterion its sums are folded into running totals and floor
@@ -279,7 +272,7 @@ class ColumnarEvaluator:
             best, high, low = np.zeros(n), np.zeros(n), np.zeros(n)
             for j in shape.positions:
                 ind = self.engine.indicators[j].model
-                p = points[j].astype(np.float64)
+                p = points[j]
                 na = status[j] == na_code
                 missing = status[j] == missing_code
                 maximum = np.where(na, 0.0, ind.max_points) if (exclude and ind.applies_when) else ind.max_points
@@ -320,7 +313,7 @@ class ColumnarEvaluator:
         floor_met = crit_points >= np.round(share * crit_max, 6) - _EPS
         return ColumnarResult(points=points.T, status=status.T, reason=reason.T, criterion_points=crit_points.T, criterion_max=crit_max.T,
                               floor_met=floor_met.T, total=np.round(totals["now"], 6), total_max=np.round(totals["max"], 6),
-                              verdict=verdict, provisional_decides=decides, zone=zone)
+                              verdict=verdict, provisional_decides=decides, zone=zone, out_of_bounds=out_of_bounds)
 
     def to_results(self, communes: Sequence[CommuneData], rows: Sequence[int]) -> list[CommuneResult]:
         """Full results with explanations and gaps for the chosen rows (through the per-commune engine)."""

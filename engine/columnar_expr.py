@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from chuanxa.criteria.operators import OPERATORS
 from chuanxa.criteria.expressions import Binary, BoolOp, Call, Compare, Const, Expression, ListLit, Name, Node, Unary
 
 Columns = Mapping[str, np.ndarray]
@@ -98,7 +99,6 @@ def _kleene(parts: list[ArrayFn], is_and: bool) -> ArrayFn:
     return run
 
 
-_OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less, "==": np.equal, "!=": np.not_equal}
 
 
 def _compare(node: Compare, vocab: Vocabulary) -> ArrayFn:
@@ -125,7 +125,7 @@ def _compare(node: Compare, vocab: Vocabulary) -> ArrayFn:
                 b = right(cols, n)
                 missing = np.isnan(a) | np.isnan(b)
                 with np.errstate(invalid="ignore"):
-                    holds = _OPS[op](a, b)
+                    holds = OPERATORS[op].array(a, b)
             now_missing = missing & ~decided
             result[now_missing] = np.nan
             decided |= now_missing

@@ -18,7 +18,7 @@ from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .prepare import PreparedCommune, converter, prepare
 from .recognition import CriterionShape, judge
-from .fast import NO_VALUES, construct, intern, set_extra, set_fields_set, set_private, set_state
+from .fast import NO_VALUES, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
 from .results import (
     CommuneIdentity,
     identity_state,
@@ -42,33 +42,32 @@ class CompiledIndicator:
         self.criterion = criterion
         self.kind: KindEvaluator = KINDS[ind.kind](ind, ctx)
         self.applies = compile_expression(parse_expression(ind.applies_when, ctx.env, "bool")) if ind.applies_when else None
+        self.applies_reads = parse_expression(ind.applies_when, ctx.env, "bool").names if ind.applies_when else frozenset()
         self.reads = tuple(self.kind.reads)
         self.rule = describe_rule(ind)
         self.award_not_applicable = award_not_applicable
         self.knockout_needs = ind.knockout_min_points if ind.knockout_min_points is not None else ind.max_points
         # The explanation record's state with every field in declaration order (pydantic serialises in the
         # state's order); per commune it is copied and only the changing fields are set.
-        self.static: dict[str, Any] = {
-            "id": ind.id, "criterion": criterion, "title": ind.title, "kind": ind.kind, "points": 0.0, "max": ind.max_points,
-            "status": None, "reason": None, "provisional": ind.provisional, "knockout": ind.knockout, "knockout_failed": False,
-            "rule": self.rule, "values": None, "threshold": None, "source": ind.source, "note": ind.note,
-            "data_points": None, "data_status": None, "assessed_note": None,
-        }
-        assert list(self.static) == list(IndicatorResult.model_fields), "static state must follow IndicatorResult's fields"
+        self.static: dict[str, Any] = _INDICATOR_STATE.state(
+            id=ind.id, criterion=criterion, title=ind.title, kind=ind.kind, points=0.0, max=ind.max_points,
+            status=None, reason=None, provisional=ind.provisional, knockout=ind.knockout, knockout_failed=False,
+            rule=self.rule, values=None, threshold=None, source=ind.source, note=ind.note,
+            data_points=None, data_status=None, assessed_note=None,
+        )
         self.single_read = self.reads[0] if len(self.reads) == 1 else None
         self.interned: dict[tuple[Any, ...], IndicatorResult] = {}
         self.interned_gaps: dict[tuple[Any, ...], Any] = {}
-        self.evidence_only = ind.kind == "assessed"
+        self.evidence_only = self.kind.evidence_only
         input_id = getattr(ind, "input", None)
         spec = inputs.get(input_id) if input_id else None
         # The gap record's state, every field in declaration order (as for `static`).
-        self.gap_static: dict[str, Any] = {
-            "indicator": ind.id, "criterion": criterion, "title": ind.title, "kind": {"assessed": "evidence", "conditions": "condition"}.get(ind.kind, "value"),
-            "status": None, "points": 0.0, "max": ind.max_points, "input": input_id, "unit": spec.unit if spec else None, "value": None,
-            "targets": (), "blocks": (), "priority": 3, "provisional": ind.provisional,
-            "label": spec.label if spec else None, "input_type": spec.type if spec else None,
-        }
-        assert list(self.gap_static) == list(Gap.model_fields), "gap state must follow Gap's fields"
+        self.gap_static: dict[str, Any] = _GAP_STATE.state(
+            indicator=ind.id, criterion=criterion, title=ind.title, kind=self.kind.gap_kind,
+            status=None, points=0.0, max=ind.max_points, input=input_id, unit=spec.unit if spec else None, value=None,
+            targets=(), blocks=(), priority=3, provisional=ind.provisional,
+            label=spec.label if spec else None, input_type=spec.type if spec else None,
+        )
 
     def outcome(self, env: Env) -> Outcome:
         """The data's own outcome (applicability included), before any assessors' decision."""
@@ -126,6 +125,11 @@ class CompiledIndicator:
 _NA, _MISSING, _ASSESSED, _ASSESSED_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED
 _new = object.__new__
 _INDICATOR_FIELDS = set(IndicatorResult.model_fields)
+# The records this module fills by hand, checked against their models at import (see `StateTemplate`).
+_INDICATOR_STATE = StateTemplate(IndicatorResult, ("id", "criterion", "title", "kind", "points", "max", "status", "reason", "provisional", "knockout",
+                                                   "knockout_failed", "rule", "values", "threshold", "source", "note", "data_points", "data_status", "assessed_note"))
+_GAP_STATE = StateTemplate(Gap, ("indicator", "criterion", "title", "kind", "status", "points", "max", "input", "unit", "value", "targets", "blocks",
+                                 "priority", "provisional", "label", "input_type"))
 
 
 class CompiledRuleset:
@@ -148,6 +152,8 @@ class CompiledRuleset:
         self.terrain_groups = {t.id: t.group for t in ruleset.classification.terrains}
         self.region_names = {r.id: Text(vi=r.vi, en=r.en) for r in ruleset.classification.regions}
         self.readers = _readers(self.indicators, ruleset, env)
+        # input id → the derived inputs computed from it, directly or not (a planned change must keep them in bounds)
+        self.feeds: dict[str, frozenset[str]] = _feeds(ruleset, env)
         self.converters = {name: converter(spec) for name, spec in ruleset.inputs.items()}
         # A derived value must lie within its declared bounds too (99999 latrines for 2650 households is a typo).
         self.derived_bounds = {name: tuple(-math.inf if b is None and i == 0 else math.inf if b is None else b for i, b in enumerate(ruleset.inputs[name].bounds()))
@@ -246,6 +252,20 @@ def _derived_in_order(ruleset: Ruleset, env: Mapping[str, Any]) -> tuple[tuple[s
     for name in parsed:
         visit(name)
     return tuple((name, compile_expression(parsed[name])) for name in ordered)
+
+
+def _feeds(ruleset: Ruleset, env: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    sources = {name: parse_expression(spec.expr, env).names for name, spec in ruleset.inputs.items() if spec.expr}
+    feeds: dict[str, set[str]] = {}
+    for name in sources:
+        stack, seen = list(sources[name]), set()
+        while stack:
+            source = stack.pop()
+            if source not in seen:
+                seen.add(source)
+                feeds.setdefault(source, set()).add(name)
+                stack.extend(sources.get(source, ()))
+    return {name: frozenset(found) for name, found in feeds.items()}
 
 
 def _readers(indicators: tuple[CompiledIndicator, ...], ruleset: Ruleset, env: Mapping[str, Any]) -> dict[str, list[str]]:

@@ -29,6 +29,7 @@ from typing import Any
 
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.expressions import parse_expression
+from chuanxa.criteria.operators import OPERATORS, durable_test
 from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, ThresholdTable
 from chuanxa.errors import EngineUnavailableError
 
@@ -42,8 +43,6 @@ _LOCK = threading.RLock()
 _REGISTERED: set[str] = set()
 _FIRED: dict[str, set[tuple[int, int, bool]]] = {}  # session id → {(indicator, level, holds)}
 _SESSIONS = itertools.count()
-_FAIL = {">=": Reason.BELOW_THRESHOLD, ">": Reason.BELOW_THRESHOLD, "<=": Reason.ABOVE_CEILING, "<": Reason.ABOVE_CEILING}
-_NEGATE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 
 
 def durable_available() -> bool:
@@ -107,36 +106,30 @@ class DurableEngine:
         self.lang.when_all(test)(_recorder((j, level, holds)))
 
     def _level_tests(self, j: int, ind: Any) -> list[tuple[list[Any], list[Any]]]:
-        """For each level in points order: the durable tests that prove it holds, and those that prove it fails."""
-        if ind.kind == "assessed":
-            return []
-        if ind.kind == "yes_no":
-            return [([self._compare(ind.input, "==", ind.expected)], [self._compare(ind.input, "==", not ind.expected)])]
-        levels = sorted(ind.levels, key=lambda lv: -lv.points)
-        if ind.kind == "threshold":
-            return [self._threshold_tests(ind.input, ind.op, level.threshold) for level in levels]
-        return [self._condition_tests(level.when, j, k) for k, level in enumerate(levels)]
+        """For each level in points order: the durable tests that prove it holds, and those that prove it fails
+        (written by the indicator's kind, `engine/kinds.py`)."""
+        return self.engine.indicators[j].kind.durable_levels(self, j)  # type: ignore[no-any-return]
 
-    def _threshold_tests(self, name: str, op: str, threshold: Any) -> tuple[list[Any], list[Any]]:
+    def threshold_tests(self, name: str, op: str, threshold: Any) -> tuple[list[Any], list[Any]]:
         if not isinstance(threshold, ThresholdTable):
-            return [self._compare(name, op, threshold)], [self._compare(name, _NEGATE[op], threshold)]
+            return [self.compare(name, op, threshold)], [self.compare(name, OPERATORS[op].negation, threshold)]
         m = self.lang.m
         axis = "region" if threshold.by == "region" else "zone"
         holds, fails = [], []
         for key, value in threshold.values.items():
             key_value: Any = key if axis == "region" else int(key)
-            holds.append((getattr(m, axis) == key_value) & self._compare(name, op, value))
-            fails.append((getattr(m, axis) == key_value) & self._compare(name, _NEGATE[op], value))
+            holds.append((getattr(m, axis) == key_value) & self.compare(name, op, value))
+            fails.append((getattr(m, axis) == key_value) & self.compare(name, OPERATORS[op].negation, value))
         return holds, fails
 
-    def _condition_tests(self, cond: Any, j: int, k: int) -> tuple[list[Any], list[Any]]:
+    def condition_tests(self, cond: Any, j: int, k: int) -> tuple[list[Any], list[Any]]:
         """A condition as durable tests: all/any become & and | of comparisons; expressions are pre-evaluated."""
         if isinstance(cond, Comparison):
-            return self._threshold_tests(cond.input, cond.op, cond.threshold)
+            return self.threshold_tests(cond.input, cond.op, cond.threshold)
         if isinstance(cond, ExprCondition):
             field = f"expr_{j}_{k}"
             return [getattr(self.lang.m, field) == True], [getattr(self.lang.m, field) == False]  # noqa: E712
-        parts = [self._condition_tests(c, j, k) for c in (cond.all if isinstance(cond, AllOf) else cond.any)]
+        parts = [self.condition_tests(c, j, k) for c in (cond.all if isinstance(cond, AllOf) else cond.any)]
         if any(len(h) != 1 or len(f) != 1 for h, f in parts):
             # Table thresholds inside all/any would multiply rules; such a condition is pre-evaluated instead.
             field = f"expr_{j}_{k}"
@@ -146,9 +139,8 @@ class DurableEngine:
             return [_join(holds_all, "&")], fails_all  # fails if any part fails
         return holds_all, [_join(fails_all, "&")]  # any: holds if one holds, fails only if all fail
 
-    def _compare(self, name: str, op: str, value: Any) -> Any:
-        field = getattr(self.lang.m, name)
-        return {">=": field >= value, ">": field > value, "<=": field <= value, "<": field < value, "==": field == value, "!=": field != value}[op]
+    def compare(self, name: str, op: str, value: Any) -> Any:
+        return durable_test(op, getattr(self.lang.m, name), value)
 
     def _pre_evaluated(self) -> dict[str, Any]:
         """Fields the fact carries that the core's expression evaluator computes (see module docstring)."""
@@ -206,32 +198,14 @@ class DurableEngine:
                 return Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_VALUE)
             if (j, -1, False) in fired:
                 return Outcome(ind.max_points if ci.award_not_applicable else 0.0, Status.NOT_APPLICABLE, Reason.NOT_APPLICABLE)
-        if ind.kind == "assessed":
-            return Outcome(0.0, Status.MISSING_DATA, Reason.NOT_ASSESSED)
-        levels = [ind.max_points] if ind.kind == "yes_no" else [lv.points for lv in sorted(ind.levels, key=lambda lv: -lv.points)]
-        for k, points in enumerate(levels):
+        kind = ci.kind
+        for k, points in enumerate(kind.level_points):
             if (j, k, True) in fired:
                 status, reason = status_for(points, ind.max_points)
-                return Outcome(points, status, reason, self._explain(ci, env, points))
+                return Outcome(points, status, reason, kind.durable_met(ci, env, points))
             if (j, k, False) not in fired:
-                # Neither rule fired: the value, or the region/zone its threshold needs, is unknown.
-                known = ind.kind != "threshold" or env.get(ind.input) is not None
-                return Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_VALUE if not known or ind.kind != "threshold" else Reason.MISSING_CLASSIFICATION)
-        if ind.kind == "yes_no":
-            return Outcome(0.0, Status.NOT_MET, Reason.ANSWER_NOT_EXPECTED, ci.kind.used)
-        if ind.kind == "threshold":
-            return Outcome(0.0, Status.NOT_MET, _FAIL.get(ind.op, Reason.CONDITION_NOT_MET), self._explain(ci, env, None))
-        from .kinds import unmet_comparisons
-
-        return Outcome(0.0, Status.NOT_MET, Reason.CONDITION_NOT_MET, unmet=tuple(unmet_comparisons(ind.levels[-1].when, env)))
-
-    @staticmethod
-    def _explain(ci: Any, env: Any, points: float | None) -> Any:
-        if ci.model.kind == "yes_no":
-            return ci.kind.used
-        if ci.model.kind == "threshold":
-            return ci.kind.explain(env, points)
-        return None
+                return kind.unknown(env)  # neither rule fired: the value, or the region/zone its threshold needs, is unknown
+        return kind.durable_failed(self, ci, env)  # type: ignore[no-any-return]
 
 
 def _plain_number(value: Any) -> Any:

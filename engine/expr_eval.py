@@ -10,13 +10,14 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from chuanxa.criteria.operators import OPERATORS
 from chuanxa.criteria.expressions import Binary, BoolOp, Call, Compare, Const, Expression, ListLit, Name, Node, Unary
 
 Value = Any
 Evaluator = Callable[[Mapping[str, Any]], Value]
 
 COMPARATORS: dict[str, Callable[[Any, Any], bool]] = {
-    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq, "!=": operator.ne,
+    **{symbol: op.scalar for symbol, op in OPERATORS.items()},
     "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
 }
 _ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}

@@ -33,6 +33,24 @@ set_extra = _slot_setter("__pydantic_extra__")
 set_private = _slot_setter("__pydantic_private__")
 
 
+class StateTemplate:
+    """The state of a record class the engine fills by hand: its fields in declaration order (pydantic serialises
+    in the state's order), checked when the engine module is imported against the fields the engine fills. A field
+    added to or removed from the model without the engine filling it fails at import, never as a missing value."""
+
+    def __init__(self, cls: type[BaseModel], filled: tuple[str, ...]) -> None:
+        fields = tuple(cls.model_fields)
+        if set(fields) != set(filled):
+            raise TypeError(f"{cls.__name__}: the engine fills {sorted(set(filled) - set(fields))} that the model lacks and not "
+                            f"{sorted(set(fields) - set(filled))} that it has; update the engine's template with the model")
+        self.cls = cls
+        self.fields = fields
+
+    def state(self, **values: Any) -> dict[str, Any]:
+        """A state with every field (in declaration order) from `values`, which must name them all."""
+        return {name: values[name] for name in self.fields}
+
+
 def construct(cls: type[M], **values: Any) -> M:
     """An instance of `cls` holding `values` (missing fields take their declared defaults)."""
     table = _DEFAULTS.get(cls)
@@ -50,10 +68,14 @@ def construct(cls: type[M], **values: Any) -> M:
 
 
 def from_state(cls: type[M], state: dict[str, Any]) -> M:
-    """An instance of `cls` whose state is `state`, which must name every field (the caller's duty)."""
+    """An instance of `cls` whose state is `state`, which must name every field (checked by count: a field added
+    to the model and not to the caller's state is a TypeError at once, not a record missing an attribute)."""
+    fields = _ALL_FIELDS.get(cls) or _all_fields(cls)
+    if len(state) != len(fields):
+        raise TypeError(f"{cls.__name__}: state names {sorted(state)}, the model has {sorted(fields)}")
     obj = _new(cls)
     set_state(obj, state)
-    set_fields_set(obj, _ALL_FIELDS.get(cls) or _all_fields(cls))
+    set_fields_set(obj, fields)
     set_extra(obj, None)
     set_private(obj, None)
     return obj

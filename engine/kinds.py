@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chuanxa.criteria.expressions import parse_expression
+from chuanxa.criteria.operators import OPERATORS
 from chuanxa.criteria.model import (
     AllOf,
     AnyOf,
@@ -19,17 +20,20 @@ from chuanxa.criteria.model import (
     Comparison,
     ConditionsIndicator,
     ExprCondition,
-    HIGHER_IS_BETTER,
     ThresholdIndicator,
     ThresholdTable,
     YesNoIndicator,
 )
 
+import numpy as np
+
 from .expr_eval import COMPARATORS, compile_expression
+from .rules_text import describe_condition, describe_threshold
 from .fast import construct, intern
 from .results import GapTarget, Reason, Status, ThresholdUsed
 
 Env = Mapping[str, Any]
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]  # points, status codes, reason codes of n communes
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +76,7 @@ class ThresholdKind:
         self.compare = COMPARATORS[ind.op]
         self.levels = sorted(ind.levels, key=lambda lv: -lv.points)
         self.reads = (ind.input,)
-        self.fail_reason = {True: Reason.BELOW_THRESHOLD, False: Reason.ABOVE_CEILING, None: Reason.CONDITION_NOT_MET}[HIGHER_IS_BETTER[ind.op]]
+        self.fail_reason = Reason(OPERATORS[ind.op].failure)
         # (threshold, table axis or None) per level; outcomes are immutable, so each (level, key) builds one once.
         self._plan: list[tuple[Any, str | None]] = [(lv.threshold.values, lv.threshold.by) if isinstance(lv.threshold, ThresholdTable) else (lv.threshold, None) for lv in self.levels]
         self._outcomes: dict[tuple[int, str | None], Outcome] = {}
@@ -115,6 +119,52 @@ class ThresholdKind:
             self._outcomes[cache_key] = found
         return found
 
+    gap_kind = "value"
+    plan_as = "value"  # a plan reaches a level by moving the input's value to the threshold
+    evidence_only = False
+
+    @property
+    def level_points(self) -> tuple[float, ...]:
+        return tuple(lv.points for lv in self.levels)
+
+    def appraisal_levels(self, before: float) -> list[float]:
+        return _above(self.level_points, before)
+
+    def unknown(self, env: Env) -> Outcome:
+        """Neither holds nor fails: the value is missing, or the region or zone its threshold needs."""
+        return MISSING if env.get(self.input) is None else MISSING_CLASS
+
+    @staticmethod
+    def rule_text(ind: Any) -> str:
+        levels = sorted(ind.levels, key=lambda lv: -lv.points)
+        return f"{ind.input} " + "; ".join(f"{ind.op} {describe_threshold(lv.threshold)} → {lv.points:g}" for lv in levels)
+
+    def array(self, evaluator: Any, j: int, cols: Any, n: int) -> Arrays:
+        """Column-wise: the same levels over arrays (an unknown region or zone leaves the row missing its classification)."""
+        points, status, reason = out = evaluator.blank(n)
+        v = cols.get(self.input, np.full(n, np.nan))
+        open_ = ~np.isnan(v)  # missing value: stays MISSING_VALUE
+        compare = OPERATORS[self.ind.op].array
+        for level in self.levels:  # best level first; rows leave `open_` when decided
+            t = evaluator.threshold(level.threshold, cols, n)
+            unknown = np.isnan(t) & open_
+            reason[unknown] = evaluator.reason_code(Reason.MISSING_CLASSIFICATION)
+            open_ &= ~unknown
+            with np.errstate(invalid="ignore"):
+                hit = compare(v, t) & open_
+            evaluator.award(hit, level.points, self.ind.max_points, points, status, reason)
+            open_ &= ~hit
+        return evaluator.levels([], self.ind.max_points, self.fail_reason, out, open_)
+
+    def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
+        return [durable.threshold_tests(self.input, self.ind.op, level.threshold) for level in self.levels]
+
+    def durable_failed(self, durable: Any, ci: Any, env: Env) -> Outcome:
+        return Outcome(0.0, Status.NOT_MET, self.fail_reason, self.explain(env, None))
+
+    def durable_met(self, ci: Any, env: Env, points: float) -> ThresholdUsed | None:
+        return self.explain(env, points)
+
     def explain(self, env: Env, level_points: float | None) -> ThresholdUsed | None:
         """The threshold shown for an outcome: the level reached, or else the lowest level (the next to reach)."""
         level = next((lv for lv in self.levels if lv.points == level_points), self.levels[-1])
@@ -144,11 +194,45 @@ class YesNoKind:
         self.not_met = Outcome(0.0, Status.NOT_MET, Reason.ANSWER_NOT_EXPECTED, self.used)
         self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
 
+    gap_kind = "value"
+    plan_as = "answer"  # a plan changes the answer
+    evidence_only = False
+
+    @property
+    def level_points(self) -> tuple[float, ...]:
+        return (self.ind.max_points,)
+
+    def appraisal_levels(self, before: float) -> list[float]:
+        return _above(self.level_points, before)
+
+    def unknown(self, env: Env) -> Outcome:
+        return MISSING
+
     def score(self, env: Env) -> Outcome:
         value = env.get(self.ind.input)
         if value is None:
             return MISSING
         return self.met if bool(value) == self.ind.expected else self.not_met
+
+    @staticmethod
+    def rule_text(ind: Any) -> str:
+        return f"{ind.input} == {'yes' if ind.expected else 'no'} → {ind.max_points:g}"
+
+    def array(self, evaluator: Any, j: int, cols: Any, n: int) -> Arrays:
+        v = cols.get(self.ind.input, np.full(n, np.nan))
+        points, status, reason = out = evaluator.blank(n)
+        known = ~np.isnan(v)
+        evaluator.award(known & ((v == 1.0) == self.ind.expected), self.ind.max_points, self.ind.max_points, points, status, reason)
+        return evaluator.levels([], self.ind.max_points, Reason.ANSWER_NOT_EXPECTED, out, known & (status != evaluator.status_code(Status.MET)))
+
+    def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
+        return [([durable.compare(self.ind.input, "==", self.ind.expected)], [durable.compare(self.ind.input, "==", not self.ind.expected)])]
+
+    def durable_failed(self, durable: Any, ci: Any, env: Env) -> Outcome:
+        return self.not_met
+
+    def durable_met(self, ci: Any, env: Env, points: float) -> ThresholdUsed | None:
+        return self.used
 
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         return _targets_memo(self, points, lambda: (construct(GapTarget, op="==", target=self.ind.expected, change=None, points=self.ind.max_points, gain=self.ind.max_points - points),))
@@ -196,6 +280,41 @@ class ConditionsKind:
         assert isinstance(cond, ExprCondition)
         return compile_expression(parse_expression(cond.expr, ctx.env, "bool"))
 
+    gap_kind = "condition"
+    plan_as = "condition"  # a plan meets a level's condition
+    evidence_only = False
+
+    @property
+    def level_points(self) -> tuple[float, ...]:
+        return tuple(points for points, _ in self.levels)
+
+    def appraisal_levels(self, before: float) -> list[float]:
+        return _above(self.level_points, before)
+
+    def unknown(self, env: Env) -> Outcome:
+        return MISSING
+
+    @staticmethod
+    def rule_text(ind: Any) -> str:
+        levels = sorted(ind.levels, key=lambda lv: -lv.points)
+        return "; ".join(f"{describe_condition(lv.when)} → {lv.points:g}" for lv in levels)
+
+    def array(self, evaluator: Any, j: int, cols: Any, n: int) -> Arrays:
+        conditions = evaluator.lowered.get(j)
+        if conditions is None:
+            conditions = evaluator.lowered[j] = [evaluator.condition(level.when, evaluator.env) for level in sorted(self.ind.levels, key=lambda lv: -lv.points)]
+        pairs = [(points, condition(cols, n)) for (points, _), condition in zip(self.levels, conditions)]
+        return evaluator.levels(pairs, self.ind.max_points, Reason.CONDITION_NOT_MET, evaluator.blank(n), np.ones(n, dtype=bool))
+
+    def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
+        return [durable.condition_tests(level.when, j, k) for k, level in enumerate(sorted(self.ind.levels, key=lambda lv: -lv.points))]
+
+    def durable_failed(self, durable: Any, ci: Any, env: Env) -> Outcome:
+        return Outcome(0.0, Status.NOT_MET, Reason.CONDITION_NOT_MET, unmet=tuple(unmet_comparisons(self.ind.levels[-1].when, env)))
+
+    def durable_met(self, ci: Any, env: Env, points: float) -> ThresholdUsed | None:
+        return None
+
     def score(self, env: Env) -> Outcome:
         for points, condition in self.levels:
             result = condition(env)
@@ -216,13 +335,48 @@ class AssessedKind:
     def __init__(self, ind: AssessedIndicator, ctx: "KindContext") -> None:
         self.ind = ind
         self.reads = ()
+        step = ind.step or ind.max_points
+        self.steps = tuple(round(step * k, 6) for k in range(1, int(round(ind.max_points / step)) + 1))
         self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
+
+    gap_kind = "evidence"
+    plan_as = "evidence"  # a plan brings evidence worth more points
+    evidence_only = True
+    level_points: tuple[float, ...] = ()  # decided by the assessors only
+
+    def appraisal_levels(self, before: float) -> list[float]:
+        """The points the appraisal may give above `before`: the indicator's steps (its whole maximum without one)."""
+        return _above(self.steps, before)
+
+    def unknown(self, env: Env) -> Outcome:
+        return NOT_ASSESSED
 
     def score(self, env: Env) -> Outcome:
         return NOT_ASSESSED
 
+    @staticmethod
+    def rule_text(ind: Any) -> str:
+        return f"0–{ind.max_points:g} (thẩm định / assessed)"
+
+    def array(self, evaluator: Any, j: int, cols: Any, n: int) -> Arrays:
+        return evaluator.blank(n, Reason.NOT_ASSESSED)  # only the assessors' points (applied after the kind) decide
+
+    def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
+        return []
+
+    def durable_failed(self, durable: Any, ci: Any, env: Env) -> Outcome:
+        return NOT_ASSESSED
+
+    def durable_met(self, ci: Any, env: Env, points: float) -> ThresholdUsed | None:
+        return None
+
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         return _targets_memo(self, points, lambda: (construct(GapTarget, op=None, target=None, change=None, points=self.ind.max_points, gain=self.ind.max_points - points),))
+
+
+def _above(levels: Any, before: float) -> list[float]:
+    """`levels` above `before`, in increasing order, once each."""
+    return sorted({level for level in levels if level > before + 1e-9})
 
 
 def _targets_memo(kind: Any, points: float, build: Callable[[], tuple[GapTarget, ...]]) -> tuple[GapTarget, ...]:
@@ -270,10 +424,37 @@ class KindContext:
 
 KindEvaluator = ThresholdKind | YesNoKind | ConditionsKind | AssessedKind
 
-#: The registry of indicator kinds: `kind:` in YAML → its evaluator.
-KINDS: dict[str, Callable[[Any, KindContext], KindEvaluator]] = {
-    "threshold": ThresholdKind,
-    "yes_no": YesNoKind,
-    "conditions": ConditionsKind,
-    "assessed": AssessedKind,
-}
+#: What every kind class provides: scoring one commune (`score`, `targets`), its lowering to arrays (`array`), its
+#: durable-rules form (`durable_levels`, `durable_met`, `durable_failed`), its rule in words (`rule_text`), and
+#: what its gaps and plans are about (`gap_kind`, `evidence_only`).
+KIND_PROTOCOL = ("score", "targets", "unknown", "level_points", "appraisal_levels", "plan_as", "array", "durable_levels", "durable_met",
+                 "durable_failed", "rule_text", "gap_kind", "evidence_only")
+
+#: The registry of indicator kinds: `kind:` in YAML → its class. Fill it with `register_kind` only.
+KINDS: dict[str, Any] = {}
+
+
+def model_kinds() -> frozenset[str]:
+    """The kinds the ruleset model accepts (the tags of its indicator union)."""
+    from chuanxa.criteria.model import IndicatorModel
+
+    return frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in IndicatorModel.__args__)  # type: ignore[attr-defined]
+
+
+def register_kind(name: str, cls: Any) -> None:
+    """Register the class of indicator kind `name`; refused (ValueError) for a kind the ruleset model does not
+    know, a name registered twice, or a class lacking part of `KIND_PROTOCOL`."""
+    if name not in model_kinds():
+        raise ValueError(f"unknown indicator kind {name!r}: the ruleset model knows {sorted(model_kinds())}")
+    if name in KINDS:
+        raise ValueError(f"indicator kind {name!r} is registered already")
+    lacking = [part for part in KIND_PROTOCOL if not hasattr(cls, part)]
+    if lacking:
+        raise ValueError(f"indicator kind {name!r}: {cls.__name__} lacks {lacking}")
+    KINDS[name] = cls
+
+
+for _name, _cls in (("threshold", ThresholdKind), ("yes_no", YesNoKind), ("conditions", ConditionsKind), ("assessed", AssessedKind)):
+    register_kind(_name, _cls)
+if set(KINDS) != model_kinds():  # a kind added to the model without its class fails here, at import
+    raise ImportError(f"indicator kinds without a class: {sorted(model_kinds() - set(KINDS))}")

@@ -182,10 +182,10 @@ def _compare(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Event
     for crit, met in after["floors"].items():
         if before["floors"].get(crit, True) and not met:
             events.append({"event": "criterion_below_floor", "criterion": crit, "before": before["criteria"].get(crit), "after": after["criteria"][crit],
-                           "message": {"vi": f"Tiêu chí {crit} xuống dưới mức 50%.", "en": f"Criterion {crit} fell below its 50% floor."}})
+                           "message": {"vi": f"Tiêu chí {crit} xuống dưới mức tối thiểu.", "en": f"Criterion {crit} fell below its floor."}})
         elif not before["floors"].get(crit, True) and met:
             events.append({"event": "criterion_above_floor", "criterion": crit, "before": before["criteria"].get(crit), "after": after["criteria"][crit],
-                           "message": {"vi": f"Tiêu chí {crit} đã đạt mức 50%.", "en": f"Criterion {crit} rose above its 50% floor."}})
+                           "message": {"vi": f"Tiêu chí {crit} đã đạt mức tối thiểu.", "en": f"Criterion {crit} rose above its floor."}})
     for ind in sorted(set(after["knockouts_failed"]) - set(before["knockouts_failed"]), key=_natural):
         events.append({"event": "knockout_failed", "indicator": ind, "message": {"vi": f"Không đạt chỉ tiêu điểm liệt {ind}.", "en": f"Knock-out indicator {ind} failed."}})
     for ind in sorted(set(before["knockouts_failed"]) - set(after["knockouts_failed"]), key=_natural):

@@ -31,6 +31,7 @@ class PreparedCommune:
     zone_source: str
     region: str | None
     assessed: dict[str, AssessedEntry] = field(default_factory=dict)
+    derived: tuple[str, ...] = ()  # the derived inputs the commune did not enter (computed, or unknown for now)
 
 
 _EXPECTED = {
@@ -73,6 +74,7 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
         first = errors[0]
         first.related = list(errors)
         raise first
+    not_entered = tuple(name for name, _ in compiled.derived if env.get(name) is None)
     computed = compiled.derive(env)
     for name in computed:
         value, (low, high) = env[name], compiled.derived_bounds[name]
@@ -87,7 +89,7 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
         raise first
     zone, source = compiled.zone_of(data.commune.zone, env)
     env["zone"] = zone
-    return PreparedCommune(data=data, env=env, zone=zone, zone_source=source, region=region, assessed=assessed)
+    return PreparedCommune(data=data, env=env, zone=zone, zone_source=source, region=region, assessed=assessed, derived=not_entered)
 
 
 def check_value(compiled: "CompiledRuleset", name: str, raw: Any, commune: str = "") -> Any:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Iterable
+from typing import Any, Final
 
 from chuanxa.messages import Lang
 
@@ -19,7 +20,7 @@ LABELS: Final[dict[str, dict[Lang, str]]] = {
     "kind": {"vi": "Loại", "en": "Kind"},
     "max": {"vi": "Điểm tối đa", "en": "Max"},
     "points": {"vi": "Điểm", "en": "Points"},
-    "floor": {"vi": "Tối thiểu (50%)", "en": "Floor (50%)"},
+    "floor": {"vi": "Tối thiểu", "en": "Floor"},  # the share is the ruleset's (`floor_share`), never written here
     "rule": {"vi": "Quy tắc", "en": "Rule"},
     "provisional": {"vi": "Tạm thời", "en": "Provisional"},
     "knockout": {"vi": "Điểm liệt", "en": "Knock-out"},
@@ -86,7 +87,7 @@ KIND: Final[dict[str, dict[Lang, str]]] = {
 #: Why a commune is not recognised, in a few words (summaries carry codes, not sentences).
 FAILURE: Final[dict[str, dict[Lang, str]]] = {
     "KNOCKOUT_FAILED": {"vi": "không đạt chỉ tiêu điểm liệt", "en": "a knock-out indicator failed"},
-    "CRITERION_BELOW_FLOOR": {"vi": "có tiêu chí dưới 50% điểm", "en": "a criterion below its floor"},
+    "CRITERION_BELOW_FLOOR": {"vi": "có tiêu chí dưới mức tối thiểu", "en": "a criterion below its floor"},
     "TOTAL_BELOW_MINIMUM": {"vi": "tổng điểm dưới mức tối thiểu", "en": "total below the minimum"},
     "MISSING_DATA": {"vi": "thiếu số liệu", "en": "data missing"},
 }
@@ -94,6 +95,24 @@ FAILURE: Final[dict[str, dict[Lang, str]]] = {
 
 def failure_word(code: str, lang: Lang) -> str:
     return FAILURE[code][lang]
+
+
+def floor_share(items: Iterable[Any]) -> str | None:
+    """The criterion floor of the ruleset behind `items` (results or summaries) as a share, e.g. "50%": read from
+    their criteria (floor over maximum), so a ruleset with another floor is shown with its own."""
+    for item in items:
+        for crit in item.criteria:
+            if crit.max:
+                return f"{crit.floor / crit.max:.0%}"
+    return None
+
+
+def floor_header(items: Iterable[Any], lang: Lang) -> str:
+    """The column of criteria below their floor: "TC < 50%" (or without a share when there is nothing to read it from)."""
+    share = floor_share(items)
+    if share is None:
+        return "TC dưới mức tối thiểu" if lang == "vi" else "Criteria below floor"
+    return f"TC < {share}" if lang == "vi" else f"Criteria < {share}"
 
 
 def label(key: str, lang: Lang, **params: object) -> str:

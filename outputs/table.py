@@ -10,7 +10,7 @@ from tabulate import tabulate
 from chuanxa.engine.results import BatchResult, CommuneResult, IndicatorResult, SummaryBatch
 from chuanxa.messages import Lang
 
-from .labels import label, status_word, verdict_word
+from .labels import floor_header, label, status_word, verdict_word
 
 
 def commune_table(result: CommuneResult, lang: Lang, detail: bool = True, max_gaps: int = 10) -> str:
@@ -85,7 +85,7 @@ def batch_table(batch: BatchResult | SummaryBatch, lang: Lang) -> str:
         failing = ", ".join(c.id for c in r.criteria if not c.floor_met)
         rows.append([r.commune.code, _clip(r.commune.name, 28), f"{r.total.points:g}", f"{r.total.share:.1%}", verdict_word(r.verdict.value, lang), failing, ", ".join(r.knockouts_failed), r.missing_count])
     headers = [label("code", lang), label("commune", lang), label("total", lang), label("share", lang), label("verdict", lang),
-               "TC < 50%" if lang == "vi" else "Criteria < 50%", label("knockout", lang), "Thiếu" if lang == "vi" else "Missing"]
+               floor_header(items, lang), label("knockout", lang), "Thiếu" if lang == "vi" else "Missing"]
     text = tabulate(rows, headers=headers, tablefmt="simple")
     recognised = batch.recognised_count
     text += "\n\n" + (f"Đạt chuẩn: {recognised}/{len(items)} xã" if lang == "vi" else f"Recognised: {recognised}/{len(items)} communes")
@@ -118,7 +118,7 @@ def blocks_text(blocks: Sequence[str], lang: Lang) -> str:
         if block == "knockout":
             words.append("điểm liệt" if lang == "vi" else "knock-out")
         elif block.startswith("criterion:"):
-            words.append((f"tiêu chí {block.split(':', 1)[1]} dưới 50%" if lang == "vi" else f"criterion {block.split(':', 1)[1]} below its floor"))
+            words.append((f"tiêu chí {block.split(':', 1)[1]} dưới mức tối thiểu" if lang == "vi" else f"criterion {block.split(':', 1)[1]} below its floor"))
         elif block == "total":
             words.append("tổng điểm" if lang == "vi" else "the total")
         else:

@@ -8,12 +8,13 @@ not, since a commune with missing data cannot be recognised.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from chuanxa.criteria.operators import OPERATORS
 from chuanxa.engine.compiled import CompiledIndicator, CompiledRuleset
-from chuanxa.engine.results import CommuneResult, Status
+from chuanxa.engine.results import CommuneResult, Reason, Status
 
 from .costs import CostModel, Cost
 
@@ -56,15 +57,17 @@ class Choices:
     per_indicator: list[IndicatorChoices] = field(default_factory=list)
 
 
-def list_options(engine: CompiledRuleset, result: CommuneResult, env: Mapping[str, Any], costs: CostModel) -> list[IndicatorChoices]:
-    """Every indicator's improvement options for the commune whose evaluation is `result`."""
+def list_options(engine: CompiledRuleset, result: CommuneResult, env: Mapping[str, Any], costs: CostModel, derived: Collection[str] = ()) -> list[IndicatorChoices]:
+    """Every indicator's improvement options for the commune whose evaluation is `result`; `derived` names the
+    derived inputs computed from the commune's data (a change must keep them within their bounds)."""
     found = []
     for compiled, res in zip(engine.indicators, result.indicators):
         if res.status is Status.NOT_APPLICABLE or (res.points >= res.max and res.status is not Status.MISSING_DATA):
             continue
         missing = res.status is Status.MISSING_DATA
         knockout_short = compiled.model.knockout and engine.ruleset.recognition.knockouts and (res.knockout_failed or missing)
-        options = [o for o in _options(compiled, res.points, env, missing) if costs.allows(o)]
+        options = [o for o in (_checked(engine, compiled, o, env, derived) for o in _options(compiled, res, env, missing, engine.ruleset.inputs))
+                   if o is not None and costs.allows(o)]
         if knockout_short:
             options = [o for o in options if o.points_after >= compiled.knockout_needs - 1e-9]
         options = [_priced(o, costs) for o in options]
@@ -80,41 +83,87 @@ def _priced(option: Option, costs: CostModel) -> Option:
     return Option(**{**option.__dict__, "cost": costs.cost_of(option)})
 
 
-def _options(compiled: CompiledIndicator, points: float, env: Mapping[str, Any], missing: bool) -> list[Option]:
+def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], missing: bool, inputs: Mapping[str, Any]) -> list[Option]:
     ind = compiled.model
+    spec = inputs.get(compiled.single_read or "") if compiled.kind.plan_as == "value" else None
     crit = compiled.criterion
-    before = 0.0 if missing else points
+    before = 0.0 if missing else res.points
     found: list[Option] = []
     if missing:
         found.append(Option(ind.id, crit, 0.0, 0.0, "collect", input=getattr(ind, "input", None)))
-    if ind.kind == "assessed" or (missing and ind.kind == "conditions"):
-        step = getattr(ind, "step", None) or ind.max_points
-        level = before + step
-        while level <= ind.max_points + 1e-9:
-            found.append(Option(ind.id, crit, before, round(level, 6), "evidence", size=round(level - before, 6)))
-            level += step
+    # Points only the appraisal can change: evidence by nature; the assessors' points, which win over any value;
+    # or data missing elsewhere than in the indicator's own input (its applicability, the commune's region).
+    mode = compiled.kind.plan_as  # how the kind's points are raised: a value, an answer, a condition, evidence
+    by_appraisal = res.status is Status.ASSESSED or (missing and (mode == "condition" or res.reason is not Reason.MISSING_VALUE
+                                                                  or (compiled.applies is not None and compiled.applies(env) is None)))
+    if mode == "evidence" or by_appraisal:
+        for level in compiled.kind.appraisal_levels(before):
+            found.append(Option(ind.id, crit, before, level, "evidence", size=round(level - before, 6)))
         return found
-    if ind.kind == "conditions":
+    if mode == "condition":
         for target in compiled.kind.targets(env, before):
             found.append(Option(ind.id, crit, before, target.points, "condition", size=1.0))
         return found
     value = env.get(ind.input)  # type: ignore[union-attr]
+    best: dict[float, Option] = {}  # points reached → the smallest change reaching them
     for target in compiled.kind.targets(env, before):
         if target.target is None:
             continue  # the threshold for this commune is unknown (region or zone missing)
-        if ind.kind == "yes_no":
+        if mode == "answer":
             found.append(Option(ind.id, crit, before, target.points, "answer", input=ind.input, value_before=value, value_after=target.target, op="==", size=1.0))
             continue
-        goal = _reachable(target.op, target.target)
-        size = abs(goal - value) if value is not None else 0.0
-        found.append(Option(ind.id, crit, before, target.points, "value", input=ind.input, value_before=value, value_after=goal, op=target.op, size=round(size, 6)))
-    return found
+        for goal in _reachable(target.op, target.target, spec):
+            # What the kind gives at that value: a better level may hold there too (the planner promises no less).
+            points = compiled.kind.score(_With(env, ind.input, goal)).points  # type: ignore[arg-type]
+            size = round(abs(goal - value), 6) if value is not None else 0.0
+            if points > before + 1e-9 and (points not in best or size < best[points].size):
+                best[points] = Option(ind.id, crit, before, points, "value", input=ind.input, value_before=value, value_after=goal, op=target.op, size=size)
+    return found + sorted(best.values(), key=lambda o: o.points_after)
 
 
-def _reachable(op: str | None, threshold: Any) -> Any:
-    """The nearest value that satisfies `op threshold` (strict comparisons move by one hundredth)."""
-    if op == ">":
-        return threshold + 0.01
-    if op == "<":
-        return threshold - 0.01
-    return threshold
+class _With:
+    """`env` with one value changed, for a kind's `score` (which only calls `get`): no copy of the whole mapping."""
+
+    __slots__ = ("env", "name", "value")
+
+    def __init__(self, env: Mapping[str, Any], name: str, value: Any) -> None:
+        self.env, self.name, self.value = env, name, value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.value if key == self.name else self.env.get(key, default)
+
+
+def _checked(engine: CompiledRuleset, compiled: CompiledIndicator, option: Option, env: Mapping[str, Any], derived: Collection[str]) -> Option | None:
+    """A value or answer option as the engine scores it: with the points the indicator really gets at the new value
+    (its applicability included), or None when the change gains nothing or would make the data invalid (a
+    derived input beyond its bounds: raising households with a latrine past the number of households is no plan)."""
+    if option.kind not in ("value", "answer"):
+        return option
+    fed = engine.feeds.get(option.input, frozenset()).intersection(derived)  # type: ignore[arg-type]
+    if not fed and option.input not in compiled.applies_reads:
+        return option  # nothing else moves with the value: the kind's own score (in `_options`) is the engine's
+    trial = {k: v for k, v in env.items() if k not in fed}
+    trial[option.input] = option.value_after  # type: ignore[index]
+    engine.derive(trial)
+    for name in fed:
+        low, high = engine.derived_bounds[name]
+        value = trial.get(name)
+        if isinstance(value, float) and not low <= value <= high:
+            return None
+    outcome = compiled.outcome(trial)
+    if outcome.status is Status.MISSING_DATA or outcome.points <= option.points_before + 1e-9:
+        return None
+    return option if outcome.points == option.points_after else Option(**{**option.__dict__, "points_after": outcome.points})
+
+
+def _reachable(op: str | None, threshold: Any, spec: Any) -> list[float]:
+    """The values nearest to `threshold` that satisfy `op threshold` within the input's bounds (the operator table
+    says which; counts move by whole numbers, other inputs by a hundredth). Empty when no allowed value does."""
+    if op is None or spec is None:
+        return []
+    unit = 1.0 if spec.type == "count" else 0.01
+    low, high = spec.bounds()
+    goals = [OPERATORS[op].reachable(threshold, unit)]
+    if OPERATORS[op].direction is None and goals[0] != threshold:
+        goals.append(round(threshold - unit, 9))  # "not equal": either side of the threshold
+    return [float(g) for g in goals if g is not None and (low is None or g >= low - 1e-9) and (high is None or g <= high + 1e-9)]

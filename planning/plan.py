@@ -7,9 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from chuanxa.api import CommuneLike, RulesetLike, as_commune, compiled
+from chuanxa.workspace import CommuneLike, RulesetLike, as_commune, compiled
 from chuanxa.communes.model import AssessedEntry, CommuneData
 from chuanxa.criteria.model import Text
+from chuanxa.criteria.operators import HIGHER_IS_BETTER
 from chuanxa.engine.prepare import prepare
 from chuanxa.engine.results import CommuneResult, RulesetStamp, Verdict
 
@@ -73,7 +74,7 @@ def plan(commune: CommuneLike, ruleset: RulesetLike = None, costs: CostModel | s
                 points_before=before.total.points, verdict_before=before.verdict)
     if before.verdict is Verdict.RECOGNISED:
         return Plan(**base, feasible=True, already_recognised=True, points_after=before.total.points, verdict_after=before.verdict)
-    choices = list_options(engine, before, prepared.env, model)
+    choices = list_options(engine, before, prepared.env, model, derived=prepared.derived)
     blockers = _blockers(choices, before, engine)
     order = {ci.model.id: i for i, ci in enumerate(engine.indicators)}
     solution = None if blockers else solve(choices, [c.id for c in before.criteria], _need(before, engine), order)
@@ -142,7 +143,8 @@ def _words(option: Option, spec: Any, model: CostModel) -> Text:
     if option.kind == "value" and spec is not None:
         before = "chưa có" if option.value_before is None else f"{option.value_before:g}{unit}"
         before_en = "unknown" if option.value_before is None else f"{option.value_before:g}{unit}"
-        verb_vi, verb_en = ("Nâng", "raise") if option.op in (">=", ">") else ("Giảm", "lower")
+        up = HIGHER_IS_BETTER.get(option.op or "") is not False if option.value_before is None else option.value_after > option.value_before
+        verb_vi, verb_en = ("Nâng", "raise") if up else ("Giảm", "lower")
         to_vi = "lên" if verb_vi == "Nâng" else "xuống"
         return Text(vi=f"{verb_vi} {spec.label.vi[0].lower() + spec.label.vi[1:]} từ {before} {to_vi} {option.value_after:g}{unit}: {gain_vi}{cost_vi}",
                     en=f"{verb_en.capitalize()} {spec.label.en[0].lower() + spec.label.en[1:]} from {before_en} to {option.value_after:g}{unit}: {gain_en}{cost_en}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from chuanxa.api import CommuneLike, RulesetLike, as_commune, compiled
+from chuanxa.workspace import CommuneLike, RulesetLike, as_commune, compiled
 from chuanxa.communes.model import AssessedEntry
 from chuanxa.engine.results import CommuneResult
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, computed_field
 
-from chuanxa.api import COLUMN_WISE_FROM, CommuneLike, RulesetLike, as_commune, compiled
+from chuanxa.workspace import COLUMN_WISE_FROM, CommuneLike, RulesetLike, as_commune, columnar, compiled
 from chuanxa.engine.prepare import check_value, prepare
 from chuanxa.engine.results import RulesetStamp, Verdict
 from chuanxa.errors import CommuneDataError, Location
@@ -86,7 +86,7 @@ def sweep(commune: CommuneLike, ranges: Mapping[str, Sequence[Any]], ruleset: Ru
     base = prepare(engine, data)  # the commune's own data must be valid before anything is swept
     combos = list(itertools.product(*axes))
     use_columns = column_wise if column_wise is not None else size >= COLUMN_WISE_FROM
-    points = _by_columns(engine, base, names, combos) if use_columns else _one_by_one(engine, data, names, combos)
+    points = _by_columns(engine, data, base, names, combos) if use_columns else _one_by_one(engine, data, names, combos)
     return Sweep(ruleset=engine.stamp, commune=code, name=data.commune.name, inputs=names, points=tuple(points), column_wise=use_columns)
 
 
@@ -99,8 +99,7 @@ def _one_by_one(engine: Any, data: Any, names: tuple[str, ...], combos: list[tup
     return points
 
 
-def _by_columns(engine: Any, base: Any, names: tuple[str, ...], combos: list[tuple[Any, ...]]) -> list[SweepPoint]:
-    from chuanxa.api import columnar
+def _by_columns(engine: Any, data: Any, base: Any, names: tuple[str, ...], combos: list[tuple[Any, ...]]) -> list[SweepPoint]:
     from chuanxa.engine.columnar import VERDICTS
 
     evaluator = columnar(engine)
@@ -109,6 +108,9 @@ def _by_columns(engine: Any, base: Any, names: tuple[str, ...], combos: list[tup
     for j, name in enumerate(names):
         columns[name] = np.array([evaluator._number(combo[j]) for combo in combos], dtype=float)
     table = evaluator.evaluate(columns)
+    refused = np.flatnonzero(table.out_of_bounds)
+    if len(refused):  # a derived value beyond its bounds: the same error as scoring that point on its own
+        _one_by_one(engine, data, names, [combos[int(refused[0])]])
     criteria = [shape.criterion.id for shape in engine.shapes]
     totals, maxima, verdicts, floors = table.total.tolist(), table.total_max.tolist(), table.verdict.tolist(), table.floor_met.tolist()
     return [SweepPoint(values=dict(zip(names, combo)), total=totals[i], share=totals[i] / maxima[i] if maxima[i] else 0.0, verdict=VERDICTS[verdicts[i]],

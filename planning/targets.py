@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from chuanxa.api import CommuneLike, RulesetLike, as_commune, compiled
+from chuanxa.workspace import CommuneLike, RulesetLike, as_commune, compiled
 from chuanxa.engine.batching import paused_gc
 from chuanxa.engine.results import RowError
 
@@ -53,7 +53,7 @@ def plan_targets(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetL
     model = costs if isinstance(costs, CostModel) else CostModel.load(costs) if costs else CostModel()
     engine = compiled(ruleset)
     if isinstance(communes, (str, Path)):
-        from chuanxa.api import _row_error
+        from chuanxa.engine.batching import row_error as _row_error
         from chuanxa.communes.readers import read_table
 
         table = read_table(Path(communes), engine.ruleset)

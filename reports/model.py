@@ -138,4 +138,6 @@ def _area_chart(results: Sequence[CommuneResult], L: dict[str, str]) -> str:
         got = sum(r.criteria[position].points for r in results)
         top = sum(r.criteria[position].max for r in results)
         shares.append(got / top if top else 0.0)
-    return criteria_bars([f"{L['criterion']} {i}" for i in ids], shares, title=L["chart_area"])
+    # The floor line where the ruleset puts it (its criterion floor share), read from the results' own criteria.
+    floor = next((c.floor / c.max for c in results[0].criteria if c.max), 0.5)
+    return criteria_bars([f"{L['criterion']} {i}" for i in ids], shares, floor=floor, title=L["chart_area"])

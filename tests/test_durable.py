@@ -42,9 +42,15 @@ def test_two_versions_load_side_by_side_and_a_version_registers_once() -> None:
     assert new.evaluate(commune).indicator(35).points == 2  # corrected by 1453: "≤ 16.5"
 
 
-def test_score_with_the_durable_engine_from_the_cli(capsys) -> None:
+def test_score_with_the_durable_engine_from_the_cli(capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
     assert main(["score", "examples/xa-thieu-giao.yaml", "--engine", "durable", "--format", "json"]) == 0
-    assert '"total"' in capsys.readouterr().out
+    durable = json.loads(capsys.readouterr().out)
+    assert main(["score", "examples/xa-thieu-giao.yaml", "--format", "json"]) == 0
+    core = json.loads(capsys.readouterr().out)
+    assert durable == core  # every indicator, criterion, reason and gap, as the core engine gives them
+    assert durable["total"]["points"] == chuanxa.score("examples/xa-thieu-giao.yaml").total.points
 
 
 def test_the_library_scores_on_durable_rules_when_asked() -> None:
