@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from chuanxa.api import load_ruleset
-from chuanxa.communes.templates import csv_template, write_xlsx_template, yaml_template
+from chuanxa.outputs.templates import csv_template, write_xlsx_template, yaml_template
 from chuanxa.messages import Lang
 
 from .common import as_of_option, check_output, output_format, lang_option, ruleset_option, rulesets_dir_option, write_text_output
