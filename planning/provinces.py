@@ -92,7 +92,7 @@ def plan_targets_by_province(communes: "str | Path | Iterable[Any]", ruleset: An
                              costs: Any = None) -> dict[str, "TargetPlan"]:
     """`plan_targets` for each province separately (targets are set per province), province name → plan.
     A table's rejected rows are counted in no province (they have none that could be trusted)."""
-    from chuanxa.api import as_commune, compiled
+    from chuanxa.workspace import as_commune, compiled
 
     from .targets import plan_targets
 

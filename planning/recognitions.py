@@ -174,10 +174,10 @@ def standing(history: CommuneHistory, on: dt.date, within_months: int = 12, rule
 
 
 def _validity(record: RecognitionRecord, rulesets_dirs: Sequence[str | Path]) -> Any:
-    from chuanxa.api import load_ruleset
+    from chuanxa.workspace import DEFAULT
     from chuanxa.criteria.model import Validity
 
-    ruleset = load_ruleset(record.ruleset, as_of=record.date, rulesets_dirs=rulesets_dirs)
+    ruleset = DEFAULT.load(record.ruleset, as_of=record.date, rulesets_dirs=rulesets_dirs)
     return ruleset.recognition.validity or Validity(years=3, note="default")
 
 
