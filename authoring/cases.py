@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -138,7 +138,7 @@ def load_cases(path: Path) -> tuple[CasesFile, LocatedDict]:
     if not isinstance(tree, dict):
         raise RulesetError(key="yaml.not_mapping", location=Location(file=str(path), line=1))
     try:
-        return CasesFile.model_validate(strip(tree)), tree
+        return CasesFile.model_validate(strip(tree)), cast(LocatedDict, tree)
     except ValidationError as exc:
         errors = [_located(tree, error, str(path)) for error in exc.errors()]
         errors[0].related = list(errors)

@@ -23,6 +23,7 @@ from chuanxa.communes.values import parse_date
 from chuanxa.criteria.loader import build_ruleset, content_hash
 from chuanxa.criteria.merge import apply_overlay
 from chuanxa.criteria.model import Comparison, ConditionLevel, IndicatorModel, Ruleset
+from chuanxa.criteria.yamlio import LocatedDict
 from chuanxa.errors import Location, RulesetError, close_matches, file_problem
 
 from .sheet_cells import Cells, cell_of
@@ -79,7 +80,7 @@ def import_score_sheet(path: Path, base: Ruleset, *, overlay_id: str | None = No
     reader.raise_errors()
     overlay = {"ruleset": header, **overlay_body}
     try:
-        resolved = build_ruleset(apply_overlay(base.model_dump(mode="json", exclude_none=True), overlay), str(path))
+        resolved = build_ruleset(apply_overlay(LocatedDict(base.model_dump(mode="json", exclude_none=True)), LocatedDict(overlay)), str(path))
     except RulesetError as exc:
         reader.errors = [reader.place(error, overlay) for error in exc.related or [exc] if isinstance(error, RulesetError)]
         reader.raise_errors()
@@ -420,7 +421,7 @@ class _Reader:
 
     # --- the loader's errors, back on cells ---
     def place(self, error: RulesetError, overlay: dict[str, Any]) -> RulesetError:
-        merged = apply_overlay(self.base.model_dump(mode="json", exclude_none=True), overlay)
+        merged = apply_overlay(LocatedDict(self.base.model_dump(mode="json", exclude_none=True)), LocatedDict(overlay))
         cell = cell_of(tuple(error.location.path), merged, self.cells, self.base)
         error.location = Location(file=str(self.path), cell=cell or SHEET)
         return error

@@ -104,20 +104,21 @@ def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], miss
         for target in compiled.kind.targets(env, before):
             found.append(Option(ind.id, crit, before, target.points, "condition", size=1.0))
         return found
-    value = env.get(ind.input)  # type: ignore[union-attr]
+    name: str = ind.input  # type: ignore[union-attr]  # a kind that reads one input (the others returned above)
+    value = env.get(name)
     best: dict[float, Option] = {}  # points reached → the smallest change reaching them
     for target in compiled.kind.targets(env, before):
         if target.target is None:
             continue  # the threshold for this commune is unknown (region or zone missing)
         if mode == "answer":
-            found.append(Option(ind.id, crit, before, target.points, "answer", input=ind.input, value_before=value, value_after=target.target, op="==", size=1.0))
+            found.append(Option(ind.id, crit, before, target.points, "answer", input=name, value_before=value, value_after=target.target, op="==", size=1.0))
             continue
         for goal in _reachable(target.op, target.target, spec):
             # What the kind gives at that value: a better level may hold there too (the planner promises no less).
-            points = compiled.kind.score(_With(env, ind.input, goal)).points  # type: ignore[arg-type]
+            points = compiled.kind.score(_With(env, name, goal)).points  # type: ignore[arg-type]
             size = round(abs(goal - value), 6) if value is not None else 0.0
             if points > before + 1e-9 and (points not in best or size < best[points].size):
-                best[points] = Option(ind.id, crit, before, points, "value", input=ind.input, value_before=value, value_after=goal, op=target.op, size=size)
+                best[points] = Option(ind.id, crit, before, points, "value", input=name, value_before=value, value_after=goal, op=target.op, size=size)
     return found + sorted(best.values(), key=lambda o: o.points_after)
 
 
