@@ -268,6 +268,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Tệp không có dòng dữ liệu nào.",
         "en": "The file has no data rows.",
     },
+    "upload.too_large": {
+        "vi": "Tệp tải lên quá lớn (tối đa {limit} MB). Hãy chia nhỏ tệp rồi tải lại.",
+        "en": "The uploaded file is too large (at most {limit} MB). Split it and upload again.",
+    },
     "data.bad_format": {
         "vi": "Không đọc được loại tệp '{suffix}'. Dùng .yaml, .yml, .json, .csv hoặc .xlsx.",
         "en": "Cannot read files of type '{suffix}'. Use .yaml, .yml, .json, .csv or .xlsx.",
