@@ -16,6 +16,7 @@ from typing import Any
 
 from chuanxa.communes.model import AssessedEntry, CommuneData, CommuneInfo
 from chuanxa.communes.values import is_blank, parse_number
+from chuanxa.criteria.model import InputDef
 from chuanxa.engine.compiled import CompiledRuleset
 from chuanxa.engine.prepare import prepare
 from chuanxa.errors import ChuanxaError
@@ -85,21 +86,15 @@ def entry_sections(engine: CompiledRuleset, lang: Lang, *, with_assessed: bool =
     ruleset = engine.ruleset
     criterion_of = {ind.id: crit.id for crit in ruleset.criteria for ind in crit.indicators}
     placed: dict[str, list[Field]] = {crit.id: [] for crit in ruleset.criteria}
+    general: list[Field] = []
     for name, spec in ruleset.inputs.items():
         if spec.expr is not None:
             continue  # derived by the ruleset from other inputs: nothing to type
         reader = engine.first_reader(name)
-        if reader is None:
+        if reader is None:  # read only through a derived input (e.g. a population behind a rate): general data
+            general.append(_value_field(name, spec, lang))
             continue
-        low, high = spec.bounds()
-        choices: tuple[tuple[str, str], ...] = ()
-        if spec.type == "yes_no":
-            choices = (("yes", "Có" if lang == "vi" else "Yes"), ("no", "Không" if lang == "vi" else "No"))
-        elif spec.choices:
-            choices = tuple((c.id, c.vi if lang == "vi" else c.en) for c in spec.choices)
-        placed[criterion_of[reader]].append(Field(
-            name=f"{VALUE}{name}", label=spec.label.vi if lang == "vi" else spec.label.en, kind=spec.type, unit=spec.unit, low=low, high=high,
-            step="1" if spec.type == "count" else "any", help=(spec.help.vi if lang == "vi" else spec.help.en) if spec.help else None, choices=choices))
+        placed[criterion_of[reader]].append(_value_field(name, spec, lang))
     if with_assessed:
         for crit in ruleset.criteria:
             for ind in crit.indicators:
@@ -109,7 +104,19 @@ def entry_sections(engine: CompiledRuleset, lang: Lang, *, with_assessed: bool =
                 placed[crit.id].append(Field(name=f"{POINTS}{ind.id}", label=f"{ind.id}. {title}", kind="points", low=0.0, high=ind.max_points,
                                              step=_step_text(getattr(ind, "step", None)), provisional=ind.provisional))
                 placed[crit.id].append(Field(name=f"{NOTE}{ind.id}", label=f"{ind.id}. {'Ghi chú minh chứng' if lang == 'vi' else 'Evidence note'}", kind="note"))
-    return [Section(id=crit.id, title=crit.title.vi if lang == "vi" else crit.title.en, fields=tuple(placed[crit.id])) for crit in ruleset.criteria if placed[crit.id]]
+    sections = [Section(id="", title="Số liệu chung" if lang == "vi" else "General data", fields=tuple(general))] if general else []
+    return sections + [Section(id=crit.id, title=crit.title.vi if lang == "vi" else crit.title.en, fields=tuple(placed[crit.id])) for crit in ruleset.criteria if placed[crit.id]]
+
+
+def _value_field(name: str, spec: InputDef, lang: Lang) -> Field:
+    low, high = spec.bounds()
+    choices: tuple[tuple[str, str], ...] = ()
+    if spec.type == "yes_no":
+        choices = (("yes", "Có" if lang == "vi" else "Yes"), ("no", "Không" if lang == "vi" else "No"))
+    elif spec.choices:
+        choices = tuple((c.id, c.vi if lang == "vi" else c.en) for c in spec.choices)
+    return Field(name=f"{VALUE}{name}", label=spec.label.vi if lang == "vi" else spec.label.en, kind=spec.type, unit=spec.unit, low=low, high=high,
+                 step="1" if spec.type == "count" else "any", help=(spec.help.vi if lang == "vi" else spec.help.en) if spec.help else None, choices=choices)
 
 
 def read_entry(form: Mapping[str, Any]) -> Entry:
