@@ -25,6 +25,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "merge": ("chuanxa.cli.cmd_plan:merge", "Gộp số liệu xã sáp nhập / Merge data of merged communes"),
     "watch": ("chuanxa.cli.cmd_watch:watch", "Theo dõi cập nhật trực tiếp / Live monitoring of updates"),
     "report": ("chuanxa.cli.cmd_report:report", "Biểu chấm điểm và báo cáo tổng hợp / Score sheets and summary reports"),
+    "serve": ("chuanxa.cli.cmd_server:serve", "Chạy máy chủ (API, web) / Run the server (API, web)"),
+    "db": ("chuanxa.cli.cmd_server:db", "Cơ sở dữ liệu: nâng cấp, kiểm tra / Database: upgrade, check"),
+    "users": ("chuanxa.cli.cmd_server:users", "Tài khoản người dùng / User accounts"),
+    "import": ("chuanxa.cli.cmd_server:import_table", "Nhập bảng vào CSDL / Import a table into the store"),
 }
 
 
