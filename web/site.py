@@ -35,6 +35,9 @@ async def web_user(request: Request, session: DB) -> User | None:
     """The signed-in user (the store checks the session and, on a post, its CSRF token), kept for the templates."""
     user = await auth.optional_user(request, session)
     request.state.web_user = user
+    # plain copies for the templates: an error page is drawn after the request's database session rolled back
+    request.state.web_csrf = auth.csrf_token(request)
+    request.state.web_person = _person(user, lang_of(request)) if user is not None else None
     return user
 
 
@@ -67,11 +70,12 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
     return ROLE_NAV.get(user.role, [])
 
 
+def _person(user: User, lang: str) -> SimpleNamespace:
+    return SimpleNamespace(display=f"{user.name or user.login} ({ROLE_WORDS.get(user.role, {}).get(lang, user.role)})", role=user.role, login=user.login)
+
+
 def _template_user(request: Request) -> Any:
-    user = getattr(request.state, "web_user", None)
-    if user is None:
-        return None
-    return SimpleNamespace(display=f"{user.name or user.login} ({ROLE_WORDS.get(user.role, {}).get(lang_of(request), user.role)})", role=user.role, login=user.login)
+    return getattr(request.state, "web_person", None)
 
 
 ROLE_WORDS = {"admin": {"vi": "quản trị", "en": "admin"}, "province": {"vi": "Sở Y tế", "en": "provincial officer"},
@@ -84,7 +88,7 @@ def _template_nav(user: Any) -> list[tuple[str, str]]:
 
 
 def _csrf_for_templates(request: Request) -> str:
-    return auth.csrf_token(request) or csrf.token_for(request)
+    return getattr(request.state, "web_csrf", None) or csrf.token_for(request)
 
 
 def safe_next(target: str | None) -> str:
