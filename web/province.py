@@ -22,8 +22,8 @@ from chuanxa.planning import CostModel
 from chuanxa.reports.collation import vietnamese_key
 from chuanxa.server import routes_store
 from chuanxa.server.auth import DB
-from chuanxa.store import access, assessments, units
-from chuanxa.store.models import Assessment, Commune
+from chuanxa.store import access, assessments
+from chuanxa.store.models import Assessment, Commune, CommuneClass
 from chuanxa.store.results import result_of
 
 from .charts import target_bar
@@ -51,15 +51,27 @@ def _years(session: Any, province: str) -> list[int]:
     return sorted(session.scalars(query))
 
 
-def _trend(session: Any, user: Any, province: str, years: list[int]) -> dict[str, list[float | None]]:
-    """Each commune's total by year (None where there is no readable assessment)."""
+def _trend(session: Any, user: Any, province: str, years: list[int], year: int, rows: list[dict[str, Any]]) -> dict[str, list[float | None]]:
+    """Each commune's total by year (None where there is no readable assessment); the shown year's from `rows`."""
     totals: dict[str, dict[int, float]] = {}
-    for year in years:
-        for a in assessments.for_year(session, year, province):
+    for row in rows:
+        if row.get("total") is not None:
+            totals.setdefault(row["code"], {})[year] = row["total"]
+    for other in years:
+        if other == year:
+            continue
+        for a in assessments.for_year(session, other, province):
             c = a.commune
             if access.can_read(user, c.code, c.province_code, a.state, user.province_code):
-                totals.setdefault(c.code, {})[year] = result_of(session, a).total.points
+                totals.setdefault(c.code, {})[other] = result_of(session, a).total.points
     return {code: [by_year.get(y) for y in years] for code, by_year in totals.items()}
+
+
+def _regions(session: Any, province: str, year: int) -> dict[str, str | None]:
+    """The 1300 region of each commune of the province in `year` (one query)."""
+    query = (select(CommuneClass.commune_code, CommuneClass.region).join(Commune, Commune.code == CommuneClass.commune_code)
+             .where(Commune.province_code == province, CommuneClass.year == year))
+    return {code: region for code, region in session.execute(query)}
 
 
 def _trend_words(values: list[float | None]) -> str:
@@ -84,11 +96,10 @@ async def overview(request: Request, session: DB, user: WebUser) -> Response:
     years = _years(session, code)
     year = int(q["year"]) if q.get("year", "").isdigit() and int(q["year"]) in years else (years[-1] if years else dt.date.today().year)
     rows = routes_store.list_communes(session, me, year=year, province=code)
-    regions = {c.code: (units.classification(session, c.code, year) or None) for c in units.communes(session, code)}
+    regions = _regions(session, code, year)
     for row in rows:
-        klass = regions.get(row["code"])
-        row["region"] = klass.region if klass is not None else None
-    trend = _trend(session, me, code, years)
+        row["region"] = regions.get(row["code"])
+    trend = _trend(session, me, code, years, year, rows)
     chosen = {k: q.get(k) or "" for k in ("state", "verdict", "kind", "region", "sort")}
     shown = [r for r in rows if _matches(r, chosen)]
     shown = _sorted(shown, chosen["sort"])
