@@ -92,7 +92,8 @@ async def overview(request: Request, session: DB, user: WebUser) -> Response:
     if not provinces:
         return page(request, "error.html.j2", status=403, message=word("none", lang))
     codes = [p.code for p in provinces]
-    code = q.get("province") if q.get("province") in codes else (me.province_code if me.province_code in codes else codes[0])
+    asked, own = q.get("province") or "", me.province_code or ""
+    code: str = asked if asked in codes else own if own in codes else codes[0]
     years = _years(session, code)
     year = int(q["year"]) if q.get("year", "").isdigit() and int(q["year"]) in years else (years[-1] if years else dt.date.today().year)
     rows = routes_store.list_communes(session, me, year=year, province=code)
@@ -136,7 +137,7 @@ def _sorted(rows: list[dict[str, Any]], how: str) -> list[dict[str, Any]]:
     """Vietnamese alphabetical order of names by default; by total (highest first) or by state on request."""
     by_name = sorted(rows, key=lambda r: vietnamese_key(r["name"]))
     if how == "total":
-        return sorted(by_name, key=lambda r: -(r.get("total") if r.get("total") is not None else -1))
+        return sorted(by_name, key=lambda r: -float(r["total"]) if r.get("total") is not None else 1.0)
     if how == "state":
         return sorted(by_name, key=lambda r: STATES.index(r["state"]) if r.get("state") in STATES else len(STATES))
     return by_name

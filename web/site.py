@@ -175,7 +175,7 @@ def _html_errors(app: FastAPI) -> None:
         if isinstance(exc, Unauthenticated):
             return signin_redirect(request)
         if api_chuanxa is not None and isinstance(exc, StoreError) and exc.status == 403:
-            await api_chuanxa(request, exc)  # the store audits the denial
+            await api_chuanxa(request, exc)  # type: ignore[misc]  # the store audits the denial
         status = exc.status if isinstance(exc, StoreError) else 422
         return page(request, "error.html.j2", status=status, message=render(exc.key, lang_of(request), exc.params))
 
