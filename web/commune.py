@@ -123,7 +123,7 @@ def _edit_page(request: Request, session: Any, user: User, commune: Commune, yea
     ruleset = assessments.revision(session, found).ruleset_ref if found is not None else None
     engine = chuanxa.compiled(ruleset, as_of=year)
     sections = entry_sections(engine, lang, with_assessed=assessed_ok)
-    return page(request, "edit.html.j2", status=status, commune=commune, year=year, assessment=found, sections=sections, shown=entry.form_values(),
+    return page(request, "edit.html.j2", status=status, commune=commune, year=year, assessment=found, sections=sections, shown=entry.form_values(engine),
                 errors=errors, values_ok=values_ok, assessed_ok=assessed_ok, etag=assessments.etag(found) if found else "", notice=notice,
                 can_submit=values_ok and "submit" in allowed_actions(user.role, state), ruleset_ref=engine.ruleset.ref, state_word=lambda s: state_word(s, lang))
 
@@ -151,7 +151,7 @@ async def edit_save(request: Request, session: DB, user: WebUser, code: str, yea
     data, errors = check_entry(engine, info, entry, lang, as_of=year)
     if errors:
         return _edit_page(request, session, me, commune, year, found, entry, errors, status=422)
-    typed = {k: _stored(engine, k, v) for k, v in entry.values.items()}
+    typed = {k: _kept_or_typed(engine, k, v, previous.values) for k, v in entry.values.items()}
     saved = assessments.save(session, me, code, year, values=typed if values_ok else None, assessed=_stored_assessed(entry) if assessed_ok else None,
                              ruleset=engine.ruleset.ref, note=str(form.get("note") or "") or None,
                              if_match=str(form.get("etag") or "") or None, if_none_match="*" if found is None else None)
@@ -170,6 +170,18 @@ def _stored(engine: Any, name: str, raw: str) -> Any:
     converter = engine.converters.get(name)
     value = converter(raw) if converter is not None else raw
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _kept_or_typed(engine: Any, name: str, raw: str, before: dict[str, Any]) -> Any:
+    """The stored value when the typed one means the same (so re-saving a form records no change), else the typed value."""
+    new = _stored(engine, name, raw)
+    if name in before:
+        try:
+            if _stored(engine, name, before[name]) == new:
+                return before[name]
+        except (ValueError, TypeError):
+            pass
+    return new
 
 
 def _stored_assessed(entry: Entry) -> dict[str, Any]:

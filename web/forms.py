@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chuanxa.communes.model import AssessedEntry, CommuneData, CommuneInfo
-from chuanxa.communes.values import is_blank, parse_number
+from chuanxa.communes.values import is_blank, parse_number, parse_yes_no
 from chuanxa.criteria.model import InputDef
 from chuanxa.engine.compiled import CompiledRuleset
 from chuanxa.engine.prepare import prepare
@@ -57,14 +57,26 @@ class Entry:
     values: dict[str, Any] = field(default_factory=dict)
     assessed: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def form_values(self) -> dict[str, str]:
-        """The entry as form field values (to fill the form again)."""
-        shown = {f"{VALUE}{k}": _as_field_text(v) for k, v in self.values.items()}
+    def form_values(self, engine: CompiledRuleset | None = None) -> dict[str, str]:
+        """The entry as form field values (to fill the form again); with `engine`, yes/no values however written
+        ("có", True, 1) become the form's choices, so that a stored answer is never shown as unanswered."""
+        shown = {f"{VALUE}{k}": _as_field_text(_as_choice(engine, k, v)) for k, v in self.values.items()}
         for ind, entry in self.assessed.items():
-            shown[f"{POINTS}{ind}"] = _as_field_text(entry.get("points"))
+            if entry.get("points") is not None:
+                shown[f"{POINTS}{ind}"] = _as_field_text(entry["points"])
             if entry.get("note"):
                 shown[f"{NOTE}{ind}"] = str(entry["note"])
         return shown
+
+
+def _as_choice(engine: CompiledRuleset | None, name: str, value: Any) -> Any:
+    spec = engine.ruleset.inputs.get(name) if engine is not None else None
+    if spec is None or spec.type != "yes_no":
+        return value
+    try:
+        return parse_yes_no(value)
+    except ValueError:
+        return value  # shown as typed; checking it gives the error in place
 
 
 def _as_field_text(value: Any) -> str:
@@ -132,8 +144,6 @@ def read_entry(form: Mapping[str, Any]) -> Entry:
             entry.assessed.setdefault(key[len(POINTS):], {})["points"] = text
         elif key.startswith(NOTE):
             entry.assessed.setdefault(key[len(NOTE):], {})["note"] = text
-    for ind in [k for k, v in entry.assessed.items() if "points" not in v]:
-        del entry.assessed[ind]  # a note without points awards nothing; it is kept only with points
     return entry
 
 
@@ -147,6 +157,10 @@ def check_entry(engine: CompiledRuleset, commune: CommuneInfo, entry: Entry, lan
     errors: dict[str, str] = {}
     assessed: dict[str, AssessedEntry] = {}
     for ind, given in entry.assessed.items():
+        if "points" not in given:  # a note alone would be lost on saving: ask for the points instead
+            errors[f"{POINTS}{ind}"] = ("Có ghi chú nhưng chưa có điểm: hãy nhập điểm (0 nếu không đạt)." if lang == "vi"
+                                        else "There is a note but no points: enter the points (0 if not met).")
+            continue
         try:
             assessed[ind] = AssessedEntry(points=parse_number(given["points"]), note=given.get("note"))
         except ValueError:

@@ -49,9 +49,9 @@ def whatif_page(request: Request, base: CommuneData, ruleset: str | None, *, ent
     lang = lang_of(request)
     engine = chuanxa.compiled(ruleset or base.ruleset, as_of=base.as_of)
     base_entry = Entry(values=dict(base.values), assessed={k: {"points": v.points, "note": v.note} for k, v in base.assessed.items()})
-    shown = (entry or base_entry).form_values()
+    shown = (entry or base_entry).form_values(engine)
     result = _simulation_view(request, base, engine, entry, errors or {}) if entry is not None else _sheet_of(base, engine, lang)
-    return page(request, "whatif.html.j2", status=status, sections=entry_sections(engine, lang), shown=shown, base=base_entry.form_values(),
+    return page(request, "whatif.html.j2", status=status, sections=entry_sections(engine, lang), shown=shown, base=base_entry.form_values(engine),
                 errors=errors or {}, hidden=_hidden_commune(base) | {"as_of": "" if base.as_of is None else str(base.as_of), "ruleset": engine.ruleset.ref},
                 commune=base.commune, result=result, back=back)
 
