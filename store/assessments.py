@@ -40,7 +40,7 @@ def _revision_in(tag: str, assessment: Assessment) -> int | None:
 def find(session: Session, code: str, year: int, *, lock: bool = False) -> Assessment | None:
     query = select(Assessment).where(Assessment.commune_code == code, Assessment.year == year)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Assessment)
     return session.scalars(query).first()
 
 
@@ -198,11 +198,11 @@ def transition(session: Session, user: User, assessment: Assessment, action: str
     """Take a workflow step. `recognise` records the decision (number, date, body, valid until) with it."""
     commune = assessment.commune
     step = STEPS.get(action)
+    if step is not None and (user.role not in step.roles or not access.in_work_scope(user, commune.code, commune.province_code)):
+        raise forbidden("transition")
     if step is None or assessment.state not in step.sources:
         allowed = ", ".join(allowed_actions(user.role, assessment.state)) or "—"
         raise Conflict(key="store.transition_not_allowed", params={"action": action, "state": assessment.state, "allowed": allowed})
-    if user.role not in step.roles or not access.in_work_scope(user, commune.code, commune.province_code):
-        raise forbidden("transition")
     if if_match and assessment.current not in [_revision_in(tag, assessment) for tag in if_match.split(",")] and if_match.strip() != "*":
         raise Stale(key="store.stale", params={"code": commune.code, "year": assessment.year, "current": etag(assessment), "given": if_match, "kept": "—"})
     if step.needs_comment and not (comment or "").strip():
