@@ -137,6 +137,8 @@ def save(session: Session, user: User, code: str, year: int, *, values: dict[str
         if assessment.current not in given:
             stale = True
             based_on = max((g for g in given if g is not None), default=0)
+    if not changes and not stale and previous is not None:
+        return Saved(assessment=assessment, revision=previous, stale=False, given=if_match)  # nothing to record
     number = (session.scalar(select(func.max(Revision.number)).where(Revision.assessment_id == assessment.id)) or 0) + 1
     rev = Revision(assessment_id=assessment.id, number=number, kind="conflict" if stale else kind, based_on=based_on, as_of=new_as_of,
                    ruleset_ref=ruleset_ref, ruleset_sha256=sha, values=new_values, assessed=new_assessed, changes=changes, note=note,
@@ -172,6 +174,11 @@ def diff(previous: Revision | None, values: dict[str, Any], assessed: dict[str, 
 
 
 def _check_edit(user: User, commune: Commune, state: str, changes: list[dict[str, Any]]) -> None:
+    """The user may change every part that changes (and, even for a save that changes nothing, some part)."""
+    if not access.in_work_scope(user, commune.code, commune.province_code):
+        raise forbidden("edit_values")
+    if not any(access.can_edit(user, part, commune.code, commune.province_code, state) for part in ("values", "assessed")):
+        raise _locked("values", state)
     for part in sorted({c["part"] for c in changes}):
         needed = "assessed" if part == "assessed" else "values"
         if not access.can_edit(user, needed, commune.code, commune.province_code, state):
