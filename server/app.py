@@ -86,8 +86,9 @@ def _routes(app: FastAPI) -> None:
 def _handlers(app: FastAPI, ctx: AppContext) -> None:
     async def on_chuanxa(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ChuanxaError)
-        if isinstance(exc, Forbidden):
-            _audit_denial(ctx, request, exc)
+        pending = getattr(request.state, "audit_after_error", None)
+        if isinstance(exc, Forbidden) or pending:
+            _audit_denial(ctx, request, exc, pending)
         return problems.chuanxa_problem(request, exc)
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
@@ -107,11 +108,14 @@ def _handlers(app: FastAPI, ctx: AppContext) -> None:
     app.add_exception_handler(Exception, on_internal)
 
 
-def _audit_denial(ctx: AppContext, request: Request, exc: ChuanxaError) -> None:
-    """A denial is audited in its own transaction (the request's own was rolled back with the error)."""
+def _audit_denial(ctx: AppContext, request: Request, exc: ChuanxaError, pending: tuple[str, str, str] | None) -> None:
+    """A denial (or a failed sign-in) is audited in its own transaction (the request's own was rolled back)."""
     from chuanxa.store.models import AuditEvent
 
     actor: Any = getattr(request.state, "actor", None) or (None, None)
     with db.transaction(ctx.sessions) as session:
+        if pending is not None:
+            session.add(AuditEvent(action=pending[0], login=pending[1], ip=pending[2]))
+            return
         session.add(AuditEvent(action="denied", user_id=actor[0], login=actor[1], target=f"{request.method} {request.url.path}"[:200],
                                detail={"code": exc.key}, ip=request.client.host if request.client else None))

@@ -113,16 +113,22 @@ def sign_in(request: Request, session: Session, login: str, password: str) -> Us
     keys = (f"login:{login.lower()}", f"ip:{address}")
     wait = ctx.limiter.blocked_for(*keys)
     if wait:
-        users.audit(session, "signin.blocked", login=login, ip=address)
+        _audit_after(request, "signin.blocked", login, address)
         raise TooMany(key="store.rate_limited", params={"seconds": wait})
     user = users.authenticate(session, login, password)
     if user is None:
         ctx.limiter.failed(*keys)
-        users.audit(session, "signin.failed", login=login, ip=address)
+        _audit_after(request, "signin.failed", login, address)
         raise Unauthenticated(key="store.bad_credentials")
     ctx.limiter.succeeded(keys[0])
     users.audit(session, "signin.ok", user=user, ip=address)
     return user
+
+
+def _audit_after(request: Request, action: str, login: str, address: str) -> None:
+    """Leave an audit event for the error handler: the request's transaction is rolled back with the error that
+    follows, so the handler writes it in a transaction of its own (after the request's one has ended)."""
+    request.state.audit_after_error = (action, login[:100], address)
 
 
 def start_session(request: Request, response: Response, session: Session, user: User) -> str:

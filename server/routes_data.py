@@ -70,7 +70,7 @@ def export_province(session: DB, user: CurrentUser, code: str, year: Annotated[i
     """The province-year as chuanxa's data-entry template workbook (what the caller may read), ready to re-import."""
     if session.get(Province, code) is None:
         raise not_found("province", code)
-    if not (user.role == Role.ADMIN.value or user.province_code == code):
+    if not access.can_export(user, code):
         raise forbidden("read")
     with tempfile.TemporaryDirectory(prefix="chuanxa-export-") as folder:
         path = Path(folder) / "export.xlsx"

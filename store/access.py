@@ -73,5 +73,10 @@ def can_import(user: User, province_code: str) -> bool:
     return user.role == Role.ADMIN.value or (user.role == Role.PROVINCE.value and user.province_code == province_code)
 
 
+def can_export(user: User, province_code: str) -> bool:
+    """Whole province-year workbooks: admin, and the province's officers and appraisers."""
+    return user.role == Role.ADMIN.value or (user.role in (Role.PROVINCE.value, Role.APPRAISER.value) and user.province_code == province_code)
+
+
 def can_manage_users(user: User) -> bool:
     return user.role == Role.ADMIN.value

@@ -40,7 +40,7 @@ def _revision_in(tag: str, assessment: Assessment) -> int | None:
 def find(session: Session, code: str, year: int, *, lock: bool = False) -> Assessment | None:
     query = select(Assessment).where(Assessment.commune_code == code, Assessment.year == year)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Assessment)
     return session.scalars(query).first()
 
 
@@ -137,6 +137,8 @@ def save(session: Session, user: User, code: str, year: int, *, values: dict[str
         if assessment.current not in given:
             stale = True
             based_on = max((g for g in given if g is not None), default=0)
+    if not changes and not stale and previous is not None:
+        return Saved(assessment=assessment, revision=previous, stale=False, given=if_match)  # nothing to record
     number = (session.scalar(select(func.max(Revision.number)).where(Revision.assessment_id == assessment.id)) or 0) + 1
     rev = Revision(assessment_id=assessment.id, number=number, kind="conflict" if stale else kind, based_on=based_on, as_of=new_as_of,
                    ruleset_ref=ruleset_ref, ruleset_sha256=sha, values=new_values, assessed=new_assessed, changes=changes, note=note,
@@ -172,6 +174,11 @@ def diff(previous: Revision | None, values: dict[str, Any], assessed: dict[str, 
 
 
 def _check_edit(user: User, commune: Commune, state: str, changes: list[dict[str, Any]]) -> None:
+    """The user may change every part that changes (and, even for a save that changes nothing, some part)."""
+    if not access.in_work_scope(user, commune.code, commune.province_code):
+        raise forbidden("edit_values")
+    if not any(access.can_edit(user, part, commune.code, commune.province_code, state) for part in ("values", "assessed")):
+        raise _locked("values", state)
     for part in sorted({c["part"] for c in changes}):
         needed = "assessed" if part == "assessed" else "values"
         if not access.can_edit(user, needed, commune.code, commune.province_code, state):
@@ -198,11 +205,11 @@ def transition(session: Session, user: User, assessment: Assessment, action: str
     """Take a workflow step. `recognise` records the decision (number, date, body, valid until) with it."""
     commune = assessment.commune
     step = STEPS.get(action)
+    if step is not None and (user.role not in step.roles or not access.in_work_scope(user, commune.code, commune.province_code)):
+        raise forbidden("transition")
     if step is None or assessment.state not in step.sources:
         allowed = ", ".join(allowed_actions(user.role, assessment.state)) or "—"
         raise Conflict(key="store.transition_not_allowed", params={"action": action, "state": assessment.state, "allowed": allowed})
-    if user.role not in step.roles or not access.in_work_scope(user, commune.code, commune.province_code):
-        raise forbidden("transition")
     if if_match and assessment.current not in [_revision_in(tag, assessment) for tag in if_match.split(",")] and if_match.strip() != "*":
         raise Stale(key="store.stale", params={"code": commune.code, "year": assessment.year, "current": etag(assessment), "given": if_match, "kept": "—"})
     if step.needs_comment and not (comment or "").strip():

@@ -70,7 +70,7 @@ class Commune(Base):
     district: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="xa")  # xa, phuong, dac_khu
 
-    province: Mapped[Province] = relationship(lazy="joined")
+    province: Mapped[Province] = relationship(lazy="joined", innerjoin=True)
 
 
 class CommuneClass(Base):
@@ -119,7 +119,7 @@ class ApiToken(Base):
     expires_at: Mapped[dt.datetime | None] = mapped_column()
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
 
 class Assessment(Base):
@@ -135,7 +135,7 @@ class Assessment(Base):
     current: Mapped[int] = mapped_column(Integer, default=0)  # number of the current revision
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    commune: Mapped[Commune] = relationship(lazy="joined")
+    commune: Mapped[Commune] = relationship(lazy="joined", innerjoin=True)
 
 
 class Revision(Base):

@@ -17,6 +17,13 @@ _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 MIN_PASSWORD_LENGTH = 8
 
 
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Replace the Argon2 parameters (the tests use cheap ones; production keeps the library's defaults)."""
+    global _HASHER, _DUMMY_HASH
+    _HASHER = hasher
+    _DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
+
+
 def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
