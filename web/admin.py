@@ -12,6 +12,7 @@ import hashlib
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -26,7 +27,7 @@ from chuanxa.store.errors import StoreError, forbidden
 from chuanxa.store.models import Commune, Province, Role, User
 
 from .render import lang_of, page
-from .site import ROLE_WORDS, WebUser, need
+from .site import ROLE_WORDS, WebUser, committed, need
 from .uploads import MAX_BYTES
 
 router = APIRouter()
@@ -81,7 +82,7 @@ async def import_dry_run(request: Request, session: DB, user: WebUser) -> Respon
     except ChuanxaError as exc:
         path.unlink(missing_ok=True)
         return page(request, "import.html.j2", status=422, plan=None, error=exc.message(lang), year=year_text, token=None)
-    return page(request, "import.html.j2", plan=plan, error=None, year=year_text, token={"sha": sha, "suffix": suffix, "name": name})
+    return page(request, "import.html.j2", plan=plan, error=None, year=year_text, token={"sha": sha, "suffix": suffix, "name": name}, lines=_in_file_order(plan))
 
 
 @router.post("/import/confirm", response_class=HTMLResponse)
@@ -96,8 +97,15 @@ async def import_confirm(request: Request, session: DB, user: WebUser) -> Respon
                     year=str(year), token=None)
     plan = importer.plan_import(session, me, path, year, filename=str(form.get("name") or "upload")[:200])
     run = importer.commit_import(session, me, plan)
-    path.unlink(missing_ok=True)
-    return page(request, "import.html.j2", plan=plan, error=None, year=str(year), token=None, committed=run.id)
+    response = committed(session, page(request, "import.html.j2", plan=plan, error=None, year=str(year), token=None, committed=run.id, lines=_in_file_order(plan)))
+    path.unlink(missing_ok=True)  # only once the import is committed
+    return response
+
+
+def _in_file_order(plan: importer.ImportPlan) -> list[tuple[str, Any]]:
+    """Accepted and rejected rows together, in the file's row order: a rejected row shows where it is."""
+    lines: list[tuple[int, str, Any]] = [(r.row, "row", r) for r in plan.rows] + [(r.get("row") or 0, "rejected", r) for r in plan.rejected]
+    return [(kind, item) for _, kind, item in sorted(lines, key=lambda line: (line[0], line[1]))]
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -130,7 +138,7 @@ async def user_add(request: Request, session: DB, user: WebUser) -> Response:
     except StoreError as exc:
         return _users(request, session, me, exc.message(lang), status=exc.status)
     users.audit(session, "user.added", user=me, target=added.login, detail={"role": added.role})
-    return RedirectResponse("/admin/users", status_code=303)
+    return committed(session, RedirectResponse("/admin/users", status_code=303))
 
 
 @router.post("/admin/users/{login}", response_class=HTMLResponse)
@@ -155,7 +163,7 @@ async def user_change(request: Request, session: DB, user: WebUser, login: str) 
     except StoreError as exc:
         return _users(request, session, me, exc.message(lang), status=exc.status)
     users.audit(session, "user.changed", user=me, target=login, detail={"action": action})
-    return RedirectResponse("/admin/users", status_code=303)
+    return committed(session, RedirectResponse("/admin/users", status_code=303))
 
 
 __all__ = ["router", "routes_store"]

@@ -30,7 +30,7 @@ from .forms import POINTS, Entry, check_entry, entry_sections, read_entry
 from .i18n import word
 from .province import state_word
 from .render import lang_of, page, score_sheet
-from .site import WebUser, need
+from .site import WebUser, committed, need
 from .tools import whatif_page
 from .uploads import read_upload
 
@@ -158,11 +158,11 @@ async def edit_save(request: Request, session: DB, user: WebUser, code: str, yea
     if saved.stale:
         notice = ("Có người khác vừa lưu phiếu này. Bản của bạn đã được giữ trong lịch sử (phiên bản {n}); dưới đây là bản hiện hành."
                   if lang == "vi" else "Someone else saved this assessment meanwhile. Your version is kept in the history (revision {n}); the current one is shown below.")
-        return _edit_page(request, session, me, commune, year, saved.assessment, _entry_of(saved.assessment, session), {}, status=409,
-                          notice=notice.format(n=saved.revision.number))
+        return committed(session, _edit_page(request, session, me, commune, year, saved.assessment, _entry_of(saved.assessment, session), {}, status=409,
+                                             notice=notice.format(n=saved.revision.number)))
     if form.get("action") == "submit":
         assessments.transition(session, me, saved.assessment, "submit", if_match=assessments.etag(saved.assessment))
-    return RedirectResponse(f"/communes/{code}?year={year}", status_code=303)
+    return committed(session, RedirectResponse(f"/communes/{code}?year={year}", status_code=303))
 
 
 def _stored(engine: Any, name: str, raw: str) -> Any:
@@ -210,7 +210,7 @@ async def workflow_step(request: Request, session: DB, user: WebUser, code: str,
         if isinstance(exc, Forbidden):
             raise  # the store's handler audits the denial
         return page(request, "error.html.j2", status=exc.status if isinstance(exc, StoreError) else 422, message=message)
-    return RedirectResponse(f"/communes/{code}?year={year}", status_code=303)
+    return committed(session, RedirectResponse(f"/communes/{code}?year={year}", status_code=303))
 
 
 @router.get("/communes/{code}/{year}/revisions/{number}", response_class=HTMLResponse)

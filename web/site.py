@@ -48,6 +48,13 @@ class SignInNeeded(Exception):
     """Raised by `need` when nobody is signed in: the page answers with a redirect to the sign-in form."""
 
 
+def committed(session: Any, response: Response) -> Response:
+    """Commit before answering: the store's session dependency commits only after the response is sent, and the
+    page a redirect leads to must already see what this request saved."""
+    session.commit()
+    return response
+
+
 def need(user: User | None) -> User:
     if user is None:
         raise SignInNeeded()
@@ -71,7 +78,9 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
 
 
 def _person(user: User, lang: str) -> SimpleNamespace:
-    return SimpleNamespace(display=f"{user.name or user.login} ({ROLE_WORDS.get(user.role, {}).get(lang, user.role)})", role=user.role, login=user.login)
+    role = ROLE_WORDS.get(user.role, {}).get(lang, user.role)
+    shown = f"{user.name} ({user.login})" if user.name and user.name != role else f"{user.login} ({role})"
+    return SimpleNamespace(display=shown, role=user.role, login=user.login)
 
 
 def _template_user(request: Request) -> Any:
@@ -123,7 +132,7 @@ async def signin_submit(request: Request, session: DB) -> Response:
         return page(request, "signin.html.j2", status=exc.status, error=render(exc.key, lang, exc.params), login=login, next=target)
     response = RedirectResponse(target, status_code=303)
     auth.start_session(request, response, session, found)
-    return response
+    return committed(session, response)
 
 
 @router.post("/signout")
@@ -131,7 +140,7 @@ async def signout(request: Request, session: DB, user: WebUser) -> Response:
     response = RedirectResponse("/signin", status_code=303)
     if user is not None:
         auth.end_session(request, response, session)
-    return response
+    return committed(session, response)
 
 
 @router.get("/account/password", response_class=HTMLResponse)
@@ -155,7 +164,7 @@ async def password_change(request: Request, session: DB, user: WebUser) -> Respo
     except StoreError as exc:
         return page(request, "password.html.j2", status=422, error=render(exc.key, lang, exc.params), done=False)
     users.audit(session, "user.password", user=me, target=me.login)
-    return page(request, "password.html.j2", error=None, done=True)
+    return committed(session, page(request, "password.html.j2", error=None, done=True))
 
 
 def _is_page(request: Request) -> bool:
@@ -225,4 +234,4 @@ def _static() -> str:
     return static_folder()
 
 
-__all__ = ["WebUser", "need", "register", "router", "web_user"]
+__all__ = ["WebUser", "committed", "need", "register", "router", "web_user"]
