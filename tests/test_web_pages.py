@@ -190,3 +190,18 @@ def test_the_vendored_htmx_is_shipped_with_its_licence() -> None:
     static = Path(chuanxa.__file__).parent.parent / "web" / "static"
     assert (static / "htmx.min.js").stat().st_size > 40_000
     assert "Zero-Clause BSD" in (static / "htmx.LICENSE.txt").read_text()
+
+
+def test_the_province_year_summary_downloads_as_a_workbook_of_what_the_user_may_read(server: Any, tmp_path: Path) -> None:
+    answer = _client(server, "tinh").get("/province/thanh-hoa/2024/report.xlsx")
+    assert answer.status_code == 200 and answer.headers["content-disposition"].endswith('tong-hop-thanh-hoa-2024.xlsx"')
+    assert len(_names(answer.content, tmp_path)) == 15
+    own = _client(server, "xa").get("/province/thanh-hoa/2024/report.xlsx")
+    assert _names(own.content, tmp_path) == ["Xã Thiệu Toán"]  # other communes' drafts are left out
+
+
+def _names(content: bytes, folder: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    (folder / "r.xlsx").write_bytes(content)
+    return [row[1] for row in load_workbook(folder / "r.xlsx").worksheets[0].iter_rows(values_only=True) if row and isinstance(row[0], int)]
