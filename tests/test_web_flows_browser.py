@@ -285,3 +285,18 @@ def test_main_pages_have_no_serious_accessibility_violation_and_are_light(people
     if name in ("signin", "province"):
         assert measured["bytes"] < 200_000  # a first page load
     assert axe_violations(person.page) == []
+
+
+def test_on_a_tablet_the_main_pages_need_no_sideways_scrolling(site: tuple[str, Any, Path]) -> None:
+    person = Session(site, None)
+    person.context.close()
+    person.context = site[1].new_context(viewport={"width": 768, "height": 1024})
+    person.page = person.context.new_page()
+    person.watcher.attach(person.page)
+    person.sign_in("tinh")
+    for path in ("/province", "/communes/16039?year=2024", "/communes/16039/2024/edit", "/communes/16039/2024/whatif", "/import"):
+        person.go(path)
+        width, view = person.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= view, path
+    screenshot(person.page, "tablet-import")
+    person.close()
