@@ -205,3 +205,13 @@ def _names(content: bytes, folder: Path) -> list[str]:
 
     (folder / "r.xlsx").write_bytes(content)
     return [row[1] for row in load_workbook(folder / "r.xlsx").worksheets[0].iter_rows(values_only=True) if row and isinstance(row[0], int)]
+
+
+@pytest.mark.parametrize("path", ["/province", "/communes/16021?year=2024", "/communes/16021/2024/edit", "/communes/16021/2024/whatif",
+                                  "/communes/16021/2024/plan", "/communes/16021/2024/revisions/1", "/import", "/targets", "/admin/users",
+                                  "/rulesets", "/check", "/account/password"])
+def test_every_page_also_shows_in_english(server: Any, path: str) -> None:
+    answer = _client(server, "admin").get(path + ("&" if "?" in path else "?") + "lang=en")
+    assert answer.status_code == 200
+    assert '<html lang="en">' in answer.text and "Sign out" in answer.text
+    assert "Đăng xuất" not in answer.text
