@@ -38,8 +38,12 @@ def problem_body(exc: ChuanxaError, status: int, title: str, lang: Lang, instanc
 
 
 def chuanxa_problem(request: Request, exc: ChuanxaError) -> JSONResponse:
+    from chuanxa.errors import RulesetNotFoundError
+
     if isinstance(exc, StoreError):
         status, title = exc.status, exc.title
+    elif isinstance(exc, RulesetNotFoundError) and exc.key != "ruleset.bad_reference":
+        status, title = 404, "Not found"
     else:  # commune data, ruleset or costs: what the CLI reports as a usage error
         status, title = 422, "Unprocessable content"
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -52,12 +56,27 @@ _HTTP_KEYS = {404: ("http.not_found", "Không có địa chỉ này.", "There is
               415: ("http.media_type", "Kiểu dữ liệu gửi lên không được hỗ trợ.", "This media type is not supported.")}
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (routes of one path may be registered one method each)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"}) if hasattr(route, "matches") else (Match.NONE, {})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 def http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     key, vi, en = _HTTP_KEYS.get(exc.status_code, ("http.error", str(exc.detail), str(exc.detail)))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
     lang = request_lang(request)
     body = {"type": PROBLEM_TYPE + key, "title": en, "status": exc.status_code, "detail": vi if lang == "vi" else en, "instance": request.url.path,
             "code": key, "detail_vi": vi, "detail_en": en, "errors": []}
-    return JSONResponse(body, status_code=exc.status_code, media_type=MEDIA_TYPE, headers=getattr(exc, "headers", None))
+    return JSONResponse(body, status_code=exc.status_code, media_type=MEDIA_TYPE, headers=headers or None)
 
 
 def validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -18,7 +18,7 @@ router = APIRouter(tags=["auth"], responses=schemas.PROBLEMS)
 
 
 @router.post("/auth/token", response_model=schemas.TokenOut)
-def token(request: Request, session: DB, username: Annotated[str, Form(max_length=100)], password: Annotated[str, Form(max_length=200)]) -> schemas.TokenOut:
+def token(request: Request, session: DB, username: Annotated[str, Form(min_length=1, max_length=100)], password: Annotated[str, Form(min_length=1, max_length=200)]) -> schemas.TokenOut:
     """Exchange a user name and password for a bearer token (OAuth2 password form); sign-ins are rate-limited."""
     user = sign_in(request, session, username, password)
     plain, _ = users.create_token(session, user, name="password sign-in", hours=24 * 30)
@@ -26,8 +26,8 @@ def token(request: Request, session: DB, username: Annotated[str, Form(max_lengt
 
 
 @router.post("/auth/session", response_model=schemas.SessionOut)
-def open_session(request: Request, response: Response, session: DB, username: Annotated[str, Form(max_length=100)],
-                 password: Annotated[str, Form(max_length=200)]) -> schemas.SessionOut:
+def open_session(request: Request, response: Response, session: DB, username: Annotated[str, Form(min_length=1, max_length=100)],
+                 password: Annotated[str, Form(min_length=1, max_length=200)]) -> schemas.SessionOut:
     """Sign a browser in: sets the HttpOnly, SameSite session cookie; returns the CSRF token for its forms."""
     user = sign_in(request, session, username, password)
     csrf = start_session(request, response, session, user)

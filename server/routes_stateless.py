@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Path as PathParam, Query, Response
 
 from chuanxa.communes.readers import commune_from_mapping
 from chuanxa.engine.results import CommuneResult
@@ -22,7 +22,9 @@ router = APIRouter(tags=["scoring"], responses=schemas.PROBLEMS)
 COMMUNE_EXAMPLE = {"commune": {"code": "16039", "name": "Xã Thiệu Giao", "province": "Thanh Hóa", "region": "bac_trung_bo", "terrain": "dong_bang",
                                "distance_km": 6.5}, "as_of": 2024, "values": {"full_immunisation_rate": 96.2}, "assessed": {"1": {"points": 2}}}
 CommuneDocument = Annotated[dict[str, Any], Body(examples=[COMMUNE_EXAMPLE], description="A commune file (README, 'The commune file')")]
-RulesetRef = Annotated[str | None, Query(max_length=60, description="family@version; default: the one in force on the commune's as_of")]
+REF_PATTERN = r"^[a-z][a-z0-9_]*(@\d{4}-\d{2}-\d{2})?$"
+RulesetRef = Annotated[str | None, Query(max_length=60, pattern=REF_PATTERN, description="family@version; default: the one in force on the commune's as_of")]
+PathRef = Annotated[str, PathParam(max_length=60, pattern=REF_PATTERN, description="family or family@version, e.g. qd1300@2023-03-20")]
 
 
 def _json(data: Any) -> Response:
@@ -92,7 +94,7 @@ def list_rulesets(user: CurrentUser) -> list[dict[str, Any]]:
 
 
 @router.get("/rulesets/{ref}", tags=["rulesets"])
-def show_ruleset(user: CurrentUser, ref: str) -> Response:
+def show_ruleset(user: CurrentUser, ref: PathRef) -> Response:
     """The resolved ruleset: the JSON of `chuanxa rulesets show REF --format json`."""
     from chuanxa.outputs.ruleset_view import ruleset_json
 
@@ -100,7 +102,7 @@ def show_ruleset(user: CurrentUser, ref: str) -> Response:
 
 
 @router.get("/rulesets/{old}/diff/{new}", tags=["rulesets"])
-def diff_rulesets(user: CurrentUser, old: str, new: str) -> Response:
+def diff_rulesets(user: CurrentUser, old: PathRef, new: PathRef) -> Response:
     """What changed from OLD to NEW: the JSON of `chuanxa rulesets diff OLD NEW --format json`."""
     from chuanxa.criteria.diff import diff_rulesets as make_diff
 
@@ -109,7 +111,7 @@ def diff_rulesets(user: CurrentUser, old: str, new: str) -> Response:
 
 
 @router.get("/rulesets/{ref}/audit", tags=["rulesets"])
-def audit_ruleset(user: CurrentUser, ref: str) -> list[dict[str, Any]]:
+def audit_ruleset(user: CurrentUser, ref: PathRef) -> list[dict[str, Any]]:
     """The provisional indicators to check against the official text (`chuanxa rulesets audit REF`)."""
     ruleset = rulesets.load(ref)
     return [{"indicator": ind.id, "criterion": ruleset.criterion_of(ind.id).id, "title": dict(ind.title), "max_points": ind.max_points,

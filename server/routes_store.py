@@ -14,7 +14,7 @@ from chuanxa.server.auth import DB, CurrentUser
 from chuanxa.server.convert import author, recognition_out, revision_out, transition_out
 from chuanxa.server.problems import MEDIA_TYPE, problem_body, request_lang
 from chuanxa.store import access, assessments, units
-from chuanxa.store.errors import forbidden, not_found
+from chuanxa.store.errors import Invalid, forbidden, not_found
 from chuanxa.store.models import Assessment, Commune, CommuneClass, Province, ProvinceTarget, User
 from chuanxa.store.results import result_of, summary_row
 from chuanxa.store.workflow import allowed_actions
@@ -165,9 +165,14 @@ def take_step(session: DB, user: CurrentUser, code: str, year: int, body: schema
 @router.get("/recognitions", response_model=list[schemas.RecognitionOut], tags=["workflow"])
 def list_recognitions(session: DB, user: CurrentUser, province: Annotated[str | None, Query(max_length=16)] = None,
                       commune: Annotated[str | None, Query(max_length=16)] = None,
-                      expiring_before: dt.date | None = None) -> list[schemas.RecognitionOut]:
-    """Recognition decisions the caller may see; `expiring_before` lists those to renew."""
-    found = assessments.recognitions(session, commune=commune, province=province, expiring_before=expiring_before)
+                      expiring_before: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})] = None
+                      ) -> list[schemas.RecognitionOut]:
+    """Recognition decisions the caller may see; `expiring_before` (YYYY-MM-DD) lists those to renew."""
+    try:
+        before = dt.date.fromisoformat(expiring_before) if expiring_before else None
+    except ValueError:
+        raise Invalid(key="store.bad_request", params={"detail": f"expiring_before={expiring_before} (YYYY-MM-DD)"}) from None
+    found = assessments.recognitions(session, commune=commune, province=province, expiring_before=before)
     visible = []
     for item in found:
         unit = session.get(Commune, item.commune_code)

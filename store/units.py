@@ -61,20 +61,28 @@ def load_units(session: Session, records: Iterable[UnitRecord]) -> int:
     """Create or update provinces, communes and classifications from `records`; returns how many communes."""
     count = 0
     for record in records:
-        if session.get(Province, record.province_code) is None:
-            session.add(Province(code=record.province_code, name=record.province_name))
-            session.flush()
+        # INSERT … ON CONFLICT DO NOTHING: two imports naming the same new province at once both succeed
+        _insert_new(session, Province, code=record.province_code, name=record.province_name)
+        _insert_new(session, Commune, code=record.code, name=record.name, province_code=record.province_code, district=record.district, kind=record.kind)
         commune = session.get(Commune, record.code)
-        if commune is None:
-            commune = Commune(code=record.code, name=record.name, province_code=record.province_code, district=record.district, kind=record.kind)
-            session.add(commune)
-        else:
+        if commune is not None:
             commune.name, commune.district = record.name, record.district or commune.district
         if record.year is not None:
             set_classification(session, record)
         count += 1
     session.flush()
     return count
+
+
+def _insert_new(session: Session, table: type[Province] | type[Commune], **values: object) -> None:
+    if session.get(table, values["code"]) is not None:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=["code"]))
 
 
 def set_classification(session: Session, record: UnitRecord) -> CommuneClass:

@@ -21,8 +21,8 @@ def add_user(session: Session, login: str, password: str, role: str, *, province
     if session.scalars(select(User).where(User.login == login)).first() is not None:
         raise Conflict(key="store.user_exists", params={"login": login})
     check_password(password)
-    user = User(login=login, name=name, password_hash=hash_password(password), role=role, province_code=province, commune_code=commune,
-                communes=list(communes or []))
+    user = User(login=login, name=name, password_hash=hash_password(password), role=role, province_code=province or None, commune_code=commune or None,
+                communes=[c for c in communes or [] if c])
     check_scope(session, user)
     session.add(user)
     session.flush()
