@@ -21,6 +21,9 @@ from chuanxa.store.models import ApiToken, User
 from chuanxa.store.security import same_secret
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: POST routes that only compute (stateless scoring): they must not take SQLite's write lock, or every scoring
+#: request would queue behind the others.
+READ_ONLY_POSTS = frozenset({"/api/v1/score", "/api/v1/simulate", "/api/v1/plan"})
 
 
 def context(request: Request) -> AppContext:
@@ -31,7 +34,7 @@ def db_session(request: Request) -> Iterator[Session]:
     """One database transaction per request: committed when the route returns, rolled back on an error."""
     ctx = context(request)
     with ctx.sessions() as session, session.begin():
-        if request.method not in SAFE_METHODS:
+        if request.method not in SAFE_METHODS and request.url.path not in READ_ONLY_POSTS:
             session.connection(execution_options={"chuanxa_write": True})
         yield session
 

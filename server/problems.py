@@ -42,7 +42,7 @@ def chuanxa_problem(request: Request, exc: ChuanxaError) -> JSONResponse:
 
     if isinstance(exc, StoreError):
         status, title = exc.status, exc.title
-    elif isinstance(exc, RulesetNotFoundError) and exc.key != "ruleset.bad_reference":
+    elif isinstance(exc, RulesetNotFoundError):  # an unknown or impossible ruleset reference: nothing there
         status, title = 404, "Not found"
     else:  # commune data, ruleset or costs: what the CLI reports as a usage error
         status, title = 422, "Unprocessable content"

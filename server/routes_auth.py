@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, Path, Request, Response
 from sqlalchemy import select
 
 from chuanxa.server import schemas
@@ -71,7 +71,7 @@ def create_token(session: DB, user: CurrentUser, body: schemas.ApiTokenIn) -> sc
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(session: DB, user: CurrentUser, token_id: int) -> Response:
+def revoke_token(session: DB, user: CurrentUser, token_id: Annotated[int, Path(ge=1, le=2_000_000_000)]) -> Response:
     users.revoke_token(session, user, token_id)
     users.audit(session, "token.revoked", user=user, target=str(token_id))
     return Response(status_code=204)
@@ -95,7 +95,7 @@ def add_user(session: DB, user: CurrentUser, body: schemas.UserIn) -> schemas.Us
 
 
 @router.patch("/users/{login}", response_model=schemas.UserOut, tags=["users"])
-def change_user(session: DB, user: CurrentUser, login: str, body: schemas.UserPatch) -> schemas.UserOut:
+def change_user(session: DB, user: CurrentUser, login: Annotated[str, Path(min_length=1, max_length=100)], body: schemas.UserPatch) -> schemas.UserOut:
     """Rename, disable or enable, or reset the password of a user (admin)."""
     if not access.can_manage_users(user):
         raise forbidden("manage_users")

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Path as PathParam, Query, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -65,7 +65,7 @@ def list_imports(session: DB, user: CurrentUser, year: Annotated[int | None, Que
 
 
 @router.get("/provinces/{code}/export", response_class=Response, responses={200: {"content": {XLSX: {}}}})
-def export_province(session: DB, user: CurrentUser, code: str, year: Annotated[int, Query(ge=1990, le=2100)],
+def export_province(session: DB, user: CurrentUser, code: Annotated[str, PathParam(min_length=1, max_length=16)], year: Annotated[int, Query(ge=1990, le=2100)],
                     lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi") -> Response:
     """The province-year as chuanxa's data-entry template workbook (what the caller may read), ready to re-import."""
     if session.get(Province, code) is None:

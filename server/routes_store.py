@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
@@ -22,6 +22,9 @@ from chuanxa.store.workflow import allowed_actions
 router = APIRouter(tags=["communes"], responses=schemas.PROBLEMS)
 
 Year = Annotated[int, Query(ge=1990, le=2100)]
+YearPath = Annotated[int, Path(ge=1990, le=2100)]
+Code = Annotated[str, Path(min_length=1, max_length=16)]
+Number = Annotated[int, Path(ge=1, le=2_000_000_000)]
 NATIONAL_TARGET = (0.9, 2030)  # 90% of communes recognised by 2030
 
 
@@ -30,10 +33,10 @@ def _readable(user: User, assessment: Assessment) -> bool:
     return access.can_read(user, commune.code, commune.province_code, assessment.state, user.province_code)
 
 
-def _commune_row(session: Any, commune: Commune, assessment: Assessment | None) -> dict[str, Any]:
+def _commune_row(session: Any, commune: Commune, assessment: Assessment | None, rev: Any = None) -> dict[str, Any]:
     base = {"code": commune.code, "name": commune.name, "province": commune.province_code, "province_name": commune.province.name,
             "district": commune.district, "kind": commune.kind}
-    return base | summary_row(session, assessment) if assessment is not None else base
+    return base | summary_row(session, assessment, rev) if assessment is not None else base
 
 
 @router.get("/communes", response_model=list[schemas.CommuneRow])
@@ -44,6 +47,7 @@ def list_communes(session: DB, user: CurrentUser, year: Year | None = None, prov
     A commune whose assessment of the year the caller may not read (a draft of another commune) is listed
     without its figures."""
     by_code = {a.commune_code: a for a in assessments.for_year(session, year, province)} if year is not None else {}
+    current = assessments.current_revisions(session, list(by_code.values()))
     rows = []
     for commune in units.communes(session, province):
         if not access.in_view_scope(user, commune.code, commune.province_code, user.province_code):
@@ -51,7 +55,7 @@ def list_communes(session: DB, user: CurrentUser, year: Year | None = None, prov
         assessment = by_code.get(commune.code)
         if assessment is not None and not _readable(user, assessment):
             assessment = None
-        row = _commune_row(session, commune, assessment)
+        row = _commune_row(session, commune, assessment, current.get(assessment.id) if assessment is not None else None)
         if state and row.get("state") != state or verdict and row.get("verdict") != verdict:
             continue
         rows.append(row)
@@ -59,7 +63,7 @@ def list_communes(session: DB, user: CurrentUser, year: Year | None = None, prov
 
 
 @router.get("/communes/{code}", response_model=schemas.CommuneOut)
-def get_commune(session: DB, user: CurrentUser, code: str) -> dict[str, Any]:
+def get_commune(session: DB, user: CurrentUser, code: Code) -> dict[str, Any]:
     """A commune, its classification by year and its assessments (the ones the caller may read) with results."""
     commune = units.commune(session, code)
     if not access.in_view_scope(user, commune.code, commune.province_code, user.province_code):
@@ -73,7 +77,7 @@ def get_commune(session: DB, user: CurrentUser, code: str) -> dict[str, Any]:
             "assessments": [_commune_row(session, commune, a) for a in found if _readable(user, a)]}
 
 
-def _readable_assessment(session: Any, user: User, code: str, year: int) -> Assessment:
+def _readable_assessment(session: Any, user: User, code: Code, year: YearPath) -> Assessment:
     commune = units.commune(session, code)
     if not access.in_view_scope(user, commune.code, commune.province_code, user.province_code):
         raise not_found("commune", code)
@@ -102,14 +106,14 @@ def _with_etag(document: dict[str, Any], status: int = 200) -> JSONResponse:
 
 
 @router.get("/communes/{code}/assessments/{year}", response_model=schemas.AssessmentOut)
-def get_assessment(session: DB, user: CurrentUser, code: str, year: int) -> JSONResponse:
+def get_assessment(session: DB, user: CurrentUser, code: Code, year: YearPath) -> JSONResponse:
     """The assessment of a commune in a year: values, assessed points, workflow state, and its result
     (recomputed from the data and the ruleset). The `ETag` header names this version; send it back in `If-Match`."""
     return _with_etag(_assessment_document(session, user, _readable_assessment(session, user, code, year)))
 
 
 @router.put("/communes/{code}/assessments/{year}", response_model=schemas.AssessmentOut, responses={201: {"model": schemas.AssessmentOut}})
-def put_assessment(request: Request, session: DB, user: CurrentUser, code: str, year: int, body: schemas.AssessmentIn,
+def put_assessment(request: Request, session: DB, user: CurrentUser, code: Code, year: YearPath, body: schemas.AssessmentIn,
                    if_match: Annotated[str | None, Header(max_length=200)] = None,
                    if_none_match: Annotated[str | None, Header(max_length=200)] = None) -> JSONResponse:
     """Save a new revision. `If-Match: <ETag>` is required (`If-None-Match: *` to create the assessment). A stale
@@ -130,14 +134,14 @@ def put_assessment(request: Request, session: DB, user: CurrentUser, code: str, 
 
 
 @router.get("/communes/{code}/assessments/{year}/revisions", response_model=list[schemas.RevisionOut])
-def list_revisions(session: DB, user: CurrentUser, code: str, year: int) -> list[dict[str, Any]]:
+def list_revisions(session: DB, user: CurrentUser, code: Code, year: YearPath) -> list[dict[str, Any]]:
     """Every save, oldest first: who, when, what changed (stale writes kept as `conflict`)."""
     assessment = _readable_assessment(session, user, code, year)
     return [revision_out(rev, assessment.current) for rev in assessments.history(session, assessment)]
 
 
 @router.get("/communes/{code}/assessments/{year}/revisions/{number}", response_model=schemas.RevisionDetail)
-def get_revision(session: DB, user: CurrentUser, code: str, year: int, number: int) -> dict[str, Any]:
+def get_revision(session: DB, user: CurrentUser, code: Code, year: YearPath, number: Number) -> dict[str, Any]:
     """One revision with its data, scored again (the same ruleset version it was saved with)."""
     assessment = _readable_assessment(session, user, code, year)
     rev = assessments.revision(session, assessment, number)
@@ -146,13 +150,13 @@ def get_revision(session: DB, user: CurrentUser, code: str, year: int, number: i
 
 
 @router.get("/communes/{code}/assessments/{year}/transitions", response_model=list[schemas.TransitionOut], tags=["workflow"])
-def list_transitions(session: DB, user: CurrentUser, code: str, year: int) -> list[schemas.TransitionOut]:
+def list_transitions(session: DB, user: CurrentUser, code: Code, year: YearPath) -> list[schemas.TransitionOut]:
     assessment = _readable_assessment(session, user, code, year)
     return [transition_out(t) for t in assessments.transitions(session, assessment)]
 
 
 @router.post("/communes/{code}/assessments/{year}/transitions", response_model=schemas.AssessmentOut, tags=["workflow"])
-def take_step(session: DB, user: CurrentUser, code: str, year: int, body: schemas.TransitionIn,
+def take_step(session: DB, user: CurrentUser, code: Code, year: YearPath, body: schemas.TransitionIn,
               if_match: Annotated[str | None, Header(max_length=200)] = None) -> JSONResponse:
     """A workflow step: submit, return (with a comment), appraise, recognise (with the decision), reject, reopen.
     With `If-Match` the step applies only to that version (412 otherwise)."""
@@ -197,7 +201,7 @@ def target_of(session: Any, province: str) -> tuple[float, int]:
 
 
 @router.get("/provinces/{code}/summary", response_model=schemas.Summary, tags=["provinces"])
-def province_summary(session: DB, user: CurrentUser, code: str, year: Year) -> dict[str, Any]:
+def province_summary(session: DB, user: CurrentUser, code: Code, year: Year) -> dict[str, Any]:
     """A province-year: communes by verdict and by workflow state, against the province's target (default 90% by
     2030), and the recognitions expiring within a year. Counts only what the caller may read."""
     province = session.get(Province, code)
@@ -207,7 +211,9 @@ def province_summary(session: DB, user: CurrentUser, code: str, year: Year) -> d
     if not members:
         raise not_found("province", code)
     by_code = {a.commune_code: a for a in assessments.for_year(session, year, code)}
-    rows = [summary_row(session, by_code[c.code]) for c in members if c.code in by_code and _readable(user, by_code[c.code])]
+    readable = [by_code[c.code] for c in members if c.code in by_code and _readable(user, by_code[c.code])]
+    current = assessments.current_revisions(session, readable)
+    rows = [summary_row(session, a, current.get(a.id)) for a in readable]
     share, target_year = target_of(session, code)
     by_verdict: dict[str, int] = {}
     by_state: dict[str, int] = {}
@@ -226,7 +232,7 @@ def province_summary(session: DB, user: CurrentUser, code: str, year: Year) -> d
 
 
 @router.put("/provinces/{code}/target", response_model=schemas.TargetIn, tags=["provinces"])
-def set_target(session: DB, user: CurrentUser, code: str, body: schemas.TargetIn) -> schemas.TargetIn:
+def set_target(session: DB, user: CurrentUser, code: Code, body: schemas.TargetIn) -> schemas.TargetIn:
     """Set the province's target (share of communes recognised by a year); provincial officer or admin."""
     if session.get(Province, code) is None:
         raise not_found("province", code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 
 class Model(BaseModel):
@@ -64,7 +64,7 @@ class UserIn(Model):
 
 class UserPatch(Model):
     name: str | None = Field(default=None, max_length=200)
-    disabled: bool | None = None
+    disabled: StrictBool | None = None
     password: str | None = Field(default=None, min_length=8, max_length=200)
 
 

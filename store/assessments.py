@@ -60,6 +60,15 @@ def revision(session: Session, assessment: Assessment, number: int | None = None
     return found
 
 
+def current_revisions(session: Session, found: list[Assessment]) -> dict[int, Revision]:
+    """The current revision of each assessment, in one query (for lists and summaries)."""
+    if not found:
+        return {}
+    query = (select(Revision).join(Assessment, Assessment.id == Revision.assessment_id)
+             .where(Revision.assessment_id.in_([a.id for a in found]), Revision.number == Assessment.current))
+    return {rev.assessment_id: rev for rev in session.scalars(query)}
+
+
 def history(session: Session, assessment: Assessment) -> list[Revision]:
     """Every revision, oldest first (conflict revisions included)."""
     return list(session.scalars(select(Revision).where(Revision.assessment_id == assessment.id).order_by(Revision.number)))
@@ -99,7 +108,7 @@ class Saved:
 
 def save(session: Session, user: User, code: str, year: int, *, values: dict[str, Any] | None = None, assessed: dict[str, Any] | None = None,
          as_of: str | int | None = None, ruleset: str | None = None, note: str | None = None, if_match: str | None = None,
-         if_none_match: str | None = None, kind: str = "save", import_id: int | None = None) -> Saved:
+         if_none_match: str | None = None, kind: str = "save", import_id: int | None = None, stamp: tuple[str, str] | None = None) -> Saved:
     """Append a revision to the assessment of commune `code` in `year` (creating it with `if_none_match="*"`).
 
     `values` / `assessed` replace the previous ones when given, and stay as they were when None. The user must
@@ -129,7 +138,8 @@ def save(session: Session, user: User, code: str, year: int, *, values: dict[str
     new_as_of = str(as_of) if as_of is not None else (previous.as_of if previous else str(year))
     changes = diff(previous, new_values, new_assessed, new_as_of)
     _check_edit(user, commune, assessment.state, changes)
-    ruleset_ref, sha = _score_check(session, commune, year, ruleset or (previous.ruleset_ref if previous else None), new_values, new_assessed, new_as_of)
+    # `stamp`: the caller (an import) already scored this data with that ruleset
+    ruleset_ref, sha = stamp or _score_check(session, commune, year, ruleset or (previous.ruleset_ref if previous else None), new_values, new_assessed, new_as_of)
     based_on = assessment.current
     stale = False
     if previous is not None and if_match and if_match.strip() != "*":

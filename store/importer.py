@@ -118,6 +118,7 @@ def commit_import(session: Session, user: User, plan: ImportPlan) -> ImportRun:
                     summary={"counts": plan.counts(), "rejected": plan.rejected, "ruleset": plan.ruleset})
     session.add(run)
     session.flush()
+    stamp = rulesets.stamp(plan.ruleset, plan.year)
     new_units = [row.data for row in plan.rows if row.new_unit]
     if new_units:
         units.load_units(session, units.records_from_communes(new_units, plan.year))
@@ -128,7 +129,7 @@ def commit_import(session: Session, user: User, plan: ImportPlan) -> ImportRun:
         assessed = {k: {"points": v.points, "note": v.note} for k, v in row.data.assessed.items()}
         as_of = str(row.data.as_of) if row.data.as_of is not None else str(plan.year)
         assessments.save(session, user, row.code, plan.year, values=values, assessed=assessed, as_of=as_of, ruleset=plan.ruleset, kind="import",
-                         import_id=run.id, note=f"import {plan.filename} row {row.row}")
+                         import_id=run.id, note=f"import {plan.filename} row {row.row}", stamp=stamp)
     audit(session, "import", user=user, target=f"{plan.filename}", detail={"year": plan.year, "counts": plan.counts(), "import": run.id})
     session.flush()
     return run

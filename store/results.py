@@ -45,10 +45,10 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def summary_row(session: Session, assessment: Assessment) -> dict[str, Any]:
+def summary_row(session: Session, assessment: Assessment, rev: Revision | None = None) -> dict[str, Any]:
     """One line of a list: code, name, province, year, state, verdict, total, recognised, ruleset."""
     commune = assessment.commune
-    result = result_of(session, assessment)
+    result = result_of(session, assessment, rev)
     return {"code": commune.code, "name": commune.name, "province": commune.province_code, "province_name": commune.province.name,
             "district": commune.district, "year": assessment.year, "state": assessment.state, "verdict": result.verdict.value,
             "total": result.total.points, "max_points": result.total.max, "recognised": result.recognised,
