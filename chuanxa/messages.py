@@ -419,6 +419,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Tệp không có dòng dữ liệu nào.",
         "en": "The file has no data rows.",
     },
+    "upload.too_large": {
+        "vi": "Tệp tải lên quá lớn (tối đa {limit} MB). Hãy chia nhỏ tệp rồi tải lại.",
+        "en": "The uploaded file is too large (at most {limit} MB). Split it and upload again.",
+    },
     "data.bad_format": {
         "vi": "Không đọc được loại tệp '{suffix}'. Dùng .yaml, .yml, .json, .csv hoặc .xlsx.",
         "en": "Cannot read files of type '{suffix}'. Use .yaml, .yml, .json, .csv or .xlsx.",
@@ -476,6 +480,99 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     "engine.durable_missing": {
         "vi": "Chưa cài bộ máy durable-rules. Cài bằng: pip install 'chuanxa[durable]'.",
         "en": "The durable-rules engine is not installed. Install it with: pip install 'chuanxa[durable]'.",
+    },
+    # --- the assessment store and the HTTP API (chuanxa.store, chuanxa.server) ---
+    "store.not_found": {
+        "vi": "Không tìm thấy {what_vi} '{ref}'.",
+        "en": "No {what} '{ref}' was found.",
+    },
+    "store.no_assessment": {
+        "vi": "Xã {code} chưa có phiếu đánh giá năm {year}. Tạo mới bằng PUT kèm 'If-None-Match: *', hoặc nhập từ bảng.",
+        "en": "Commune {code} has no assessment for {year}. Create it with PUT and 'If-None-Match: *', or import a table.",
+    },
+    "store.assessment_exists": {
+        "vi": "Xã {code} đã có phiếu đánh giá năm {year} (phiên bản {etag}). Hãy tải lại rồi sửa kèm 'If-Match'.",
+        "en": "Commune {code} already has an assessment for {year} (version {etag}). Reload it and send 'If-Match' to change it.",
+    },
+    "store.precondition_required": {
+        "vi": "Cần tiêu đề 'If-Match' với ETag của phiên bản bạn đã đọc (lấy bằng GET), để không ghi đè thay đổi của người khác.",
+        "en": "An 'If-Match' header with the ETag of the version you read (from GET) is required, so that nobody's changes are overwritten.",
+    },
+    "store.stale": {
+        "vi": "Phiếu của xã {code} năm {year} đã được người khác sửa (bản hiện tại {current}, bạn sửa từ {given}). Thay đổi của bạn được lưu trong lịch sử (phiên bản {kept}); hãy tải lại và áp dụng lại.",
+        "en": "The assessment of commune {code} for {year} was changed by someone else (current {current}, you edited {given}). Your changes are kept in the history (revision {kept}); reload and apply them again.",
+    },
+    "store.forbidden": {
+        "vi": "Tài khoản của bạn không có quyền {action_vi}.",
+        "en": "Your account may not {action}.",
+    },
+    "store.unauthenticated": {
+        "vi": "Cần đăng nhập (phiên trình duyệt hoặc 'Authorization: Bearer …').",
+        "en": "Sign-in needed (a browser session or 'Authorization: Bearer …').",
+    },
+    "store.bad_credentials": {
+        "vi": "Tên đăng nhập hoặc mật khẩu không đúng.",
+        "en": "The user name or password is wrong.",
+    },
+    "store.rate_limited": {
+        "vi": "Quá nhiều lần đăng nhập sai. Hãy thử lại sau {seconds} giây.",
+        "en": "Too many failed sign-ins. Try again in {seconds} seconds.",
+    },
+    "store.csrf": {
+        "vi": "Biểu mẫu đã hết hạn hoặc không đến từ trang của chuanxa (thiếu mã CSRF). Hãy tải lại trang rồi gửi lại.",
+        "en": "The form expired or did not come from chuanxa's own page (CSRF token missing). Reload the page and send it again.",
+    },
+    "store.transition_not_allowed": {
+        "vi": "Không thể '{action}' một phiếu đang ở trạng thái '{state}'. Được phép: {allowed}.",
+        "en": "Cannot '{action}' an assessment in state '{state}'. Allowed: {allowed}.",
+    },
+    "store.comment_required": {
+        "vi": "Bước '{action}' cần một nhận xét (lý do) để xã biết cần sửa gì.",
+        "en": "The step '{action}' needs a comment (the reason), so that the commune knows what to fix.",
+    },
+    "store.recognition_required": {
+        "vi": "Công nhận cần quyết định: số quyết định, ngày ký và cơ quan ban hành.",
+        "en": "Recognition needs the decision: its number, date and issuing body.",
+    },
+    "store.locked": {
+        "vi": "Không sửa được phần '{part}' khi phiếu ở trạng thái '{state}' với vai trò của bạn.",
+        "en": "The part '{part}' cannot be changed in state '{state}' with your role.",
+    },
+    "store.too_large": {
+        "vi": "Dữ liệu gửi lên quá lớn (tối đa {limit} byte).",
+        "en": "The request is too large (at most {limit} bytes).",
+    },
+    "store.bad_request": {
+        "vi": "Yêu cầu không hợp lệ: {detail}.",
+        "en": "Invalid request: {detail}.",
+    },
+    "store.weak_password": {
+        "vi": "Mật khẩu quá ngắn: cần ít nhất {min} ký tự.",
+        "en": "The password is too short: at least {min} characters.",
+    },
+    "store.user_exists": {
+        "vi": "Đã có tài khoản '{login}'.",
+        "en": "The account '{login}' exists already.",
+    },
+    "store.bad_scope": {
+        "vi": "Vai trò '{role}' cần {needs_vi}.",
+        "en": "The role '{role}' needs {needs}.",
+    },
+    "store.import_unknown_commune": {
+        "vi": "Mã xã '{code}' không có trong danh mục đơn vị hành chính của hệ thống.",
+        "en": "The commune code '{code}' is not in the list of administrative units.",
+    },
+    "store.import_out_of_scope": {
+        "vi": "Xã '{code}' không thuộc phạm vi tài khoản của bạn; hàng này không được nhập.",
+        "en": "Commune '{code}' is outside your account's scope; this row is not imported.",
+    },
+    "store.import_locked": {
+        "vi": "Phiếu của xã '{code}' đang ở trạng thái '{state}', không nhập đè được; hàng này không được nhập.",
+        "en": "The assessment of commune '{code}' is in state '{state}' and cannot be overwritten by an import; this row is not imported.",
+    },
+    "store.refuse_bind": {
+        "vi": "Không mở máy chủ ra ngoài ({host}) khi chưa có tài khoản nào. Tạo tài khoản trước: chuanxa users add TÊN --role admin.",
+        "en": "Refusing to listen on {host} with no users configured. Add one first: chuanxa users add NAME --role admin.",
     },
 }
 

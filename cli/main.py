@@ -28,6 +28,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "reform-map": ("chuanxa.cli.cmd_reform:reform_map", "Lập tệp gộp xã từ hồ sơ cũ / Draft a merge mapping from old records"),
     "recognitions": ("chuanxa.cli.cmd_recognitions:recognitions", "Theo dõi hạn công nhận đạt chuẩn / Recognition expiry and re-recognition"),
     "report": ("chuanxa.cli.cmd_report:report", "Biểu chấm điểm và báo cáo tổng hợp / Score sheets and summary reports"),
+    "serve": ("chuanxa.cli.cmd_server:serve", "Chạy máy chủ (API, web) / Run the server (API, web)"),
+    "db": ("chuanxa.cli.cmd_server:db", "Cơ sở dữ liệu: nâng cấp, kiểm tra / Database: upgrade, check"),
+    "users": ("chuanxa.cli.cmd_server:users", "Tài khoản người dùng / User accounts"),
+    "import": ("chuanxa.cli.cmd_server:import_table", "Nhập bảng vào CSDL / Import a table into the store"),
 }
 
 

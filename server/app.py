@@ -1,0 +1,121 @@
+"""The application factory: `create_app(db_url)` → a FastAPI app with the API under /api/v1.
+
+Extensions (the web application) add their routes through `register(app)` functions: `create_app` calls every
+function in `extensions` (default: `default_extensions()`), after the API and before the app is returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from chuanxa.errors import ChuanxaError
+from chuanxa.server import problems
+from chuanxa.server.context import AppContext
+from chuanxa.server.middleware import BodyLimit, SecurityHeaders
+from chuanxa.server.settings import Settings
+from chuanxa.store import db
+from chuanxa.store.errors import Forbidden
+
+Extension = Callable[[FastAPI], None]
+API_PREFIX = "/api/v1"
+
+
+def default_extensions() -> list[Extension]:
+    """The web application's `register(app)` when the `chuanxa.web` package is installed (issue 16)."""
+    try:
+        from chuanxa.web import register  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return []
+    return [register]
+
+
+def create_app(db_url: str | None = None, *, engine: Engine | None = None, settings: Settings | None = None, migrate: bool = True,
+               extensions: Sequence[Extension] | None = None) -> FastAPI:
+    """The chuanxa server. `db_url` (default `CHUANXA_DB` or the SQLite file in the data folder) or an `engine`;
+    with `migrate` the schema is brought up to date first."""
+    from chuanxa import __version__
+
+    engine = engine or db.make_engine(db_url)
+    if migrate:
+        db.upgrade(engine)
+    settings = settings or Settings()
+    ctx = AppContext(engine=engine, sessions=db.sessions(engine), settings=settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="chuanxa", version=__version__, openapi_url="/api/openapi.json", docs_url="/api/docs" if settings.docs else None,
+                  redoc_url=None, lifespan=lifespan,
+                  description="Chấm điểm Bộ tiêu chí quốc gia về y tế xã: lưu phiếu đánh giá, quy trình thẩm định, công nhận. "
+                              "Scores communes against the national commune-health criteria; stores assessments with full history.")
+    app.state.chuanxa = ctx
+    _handlers(app, ctx)
+    app.add_middleware(BodyLimit, max_json=settings.max_json_bytes, max_upload=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
+    _routes(app)
+    for extension in default_extensions() if extensions is None else extensions:
+        extension(app)
+    return app
+
+
+def _routes(app: FastAPI) -> None:
+    from chuanxa.server import routes_auth, routes_data, routes_stateless, routes_store
+    from chuanxa.server.schemas import Health
+
+    @app.get("/healthz", response_model=Health, tags=["health"])
+    def healthz(request: Request) -> JSONResponse:
+        """`{"status": "ok"}` when the database answers (503 otherwise)."""
+        if db.ping(request.app.state.chuanxa.engine):
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+
+    for module in (routes_auth, routes_stateless, routes_store, routes_data):
+        app.include_router(module.router, prefix=API_PREFIX)
+
+
+def _handlers(app: FastAPI, ctx: AppContext) -> None:
+    async def on_chuanxa(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ChuanxaError)
+        pending = getattr(request.state, "audit_after_error", None)
+        if isinstance(exc, Forbidden) or pending:
+            _audit_denial(ctx, request, exc, pending)
+        return problems.chuanxa_problem(request, exc)
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        return problems.http_problem(request, exc)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return problems.validation_problem(request, exc)
+
+    async def on_internal(request: Request, exc: Exception) -> JSONResponse:
+        return problems.internal_problem(request, exc)
+
+    app.add_exception_handler(ChuanxaError, on_chuanxa)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(Exception, on_internal)
+
+
+def _audit_denial(ctx: AppContext, request: Request, exc: ChuanxaError, pending: tuple[str, str, str] | None) -> None:
+    """A denial (or a failed sign-in) is audited in its own transaction (the request's own was rolled back)."""
+    from chuanxa.store.models import AuditEvent
+
+    actor: Any = getattr(request.state, "actor", None) or (None, None)
+    with db.transaction(ctx.sessions) as session:
+        if pending is not None:
+            session.add(AuditEvent(action=pending[0], login=pending[1], ip=pending[2]))
+            return
+        session.add(AuditEvent(action="denied", user_id=actor[0], login=actor[1], target=f"{request.method} {request.url.path}"[:200],
+                               detail={"code": exc.key}, ip=request.client.host if request.client else None))

@@ -1,0 +1,91 @@
+"""/api/v1 imports (dry run, commit), exports (template workbook), reports and the audit log."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Path as PathParam, Query, UploadFile
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from chuanxa.server import schemas
+from chuanxa.server.auth import DB, CurrentUser
+from chuanxa.server.convert import audit_out
+from chuanxa.store import access, importer
+from chuanxa.store.errors import Invalid, forbidden, not_found
+from chuanxa.store.models import AuditEvent, ImportRun, Province, Role
+
+router = APIRouter(tags=["data"], responses=schemas.PROBLEMS)
+
+UPLOAD_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _suffix(name: str | None) -> str:
+    suffix = Path(name or "").suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise Invalid(key="store.bad_request", params={"detail": f"file type {suffix or '?'} (expected .csv or .xlsx)"})
+    return suffix
+
+
+@router.post("/imports")
+def import_table(session: DB, user: CurrentUser, file: Annotated[UploadFile, File(description="a CSV or XLSX table, one row per commune")],
+                 year: Annotated[int, Query(ge=1990, le=2100)], dry_run: bool = True, ruleset: Annotated[str | None, Query(max_length=60)] = None,
+                 create_units: bool = False) -> dict[str, Any]:
+    """Import a table into `year`'s assessments. `dry_run=true` (default) shows what would be created or changed,
+    per commune and per value, and the rejected rows; `dry_run=false` commits it in one transaction. The same
+    file twice changes nothing the second time."""
+    if user.role not in (Role.ADMIN.value, Role.PROVINCE.value):
+        raise forbidden("import")
+    suffix = _suffix(file.filename)
+    with tempfile.TemporaryDirectory(prefix="chuanxa-import-") as folder:
+        path = Path(folder) / f"upload{suffix}"  # never a path the request names
+        path.write_bytes(file.file.read())
+        plan = importer.plan_import(session, user, path, year, ruleset=ruleset, filename=Path(file.filename or "upload").name, create_units=create_units)
+    answer = plan.to_json() | {"dry_run": dry_run, "import_id": None}
+    if not dry_run:
+        answer["import_id"] = importer.commit_import(session, user, plan).id
+    return answer
+
+
+@router.get("/imports")
+def list_imports(session: DB, user: CurrentUser, year: Annotated[int | None, Query(ge=1990, le=2100)] = None) -> list[dict[str, Any]]:
+    """Committed imports (admin: all; provincial officer: their own)."""
+    if user.role not in (Role.ADMIN.value, Role.PROVINCE.value):
+        raise forbidden("import")
+    query = select(ImportRun).order_by(ImportRun.id)
+    if year is not None:
+        query = query.where(ImportRun.year == year)
+    if user.role != Role.ADMIN.value:
+        query = query.where(ImportRun.user_id == user.id)
+    return [{"id": run.id, "year": run.year, "filename": run.filename, "sha256": run.sha256, "created_at": run.created_at.isoformat(),
+             "counts": run.summary.get("counts", {}), "rejected": run.summary.get("rejected", [])} for run in session.scalars(query)]
+
+
+@router.get("/provinces/{code}/export", response_class=Response, responses={200: {"content": {XLSX: {}}}})
+def export_province(session: DB, user: CurrentUser, code: Annotated[str, PathParam(min_length=1, max_length=16)], year: Annotated[int, Query(ge=1990, le=2100)],
+                    lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi") -> Response:
+    """The province-year as chuanxa's data-entry template workbook (what the caller may read), ready to re-import."""
+    if session.get(Province, code) is None:
+        raise not_found("province", code)
+    if not access.can_export(user, code):
+        raise forbidden("read")
+    with tempfile.TemporaryDirectory(prefix="chuanxa-export-") as folder:
+        path = Path(folder) / "export.xlsx"
+        importer.export_workbook(session, user, code, year, path, lang=lang)
+        data = path.read_bytes()
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="chuanxa-{code}-{year}.xlsx"'})
+
+
+@router.get("/audit", response_model=list[schemas.AuditOut], tags=["users"])
+def audit_log(session: DB, user: CurrentUser, action: Annotated[str | None, Query(max_length=40)] = None,
+              limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[schemas.AuditOut]:
+    """Sign-ins, failed sign-ins, denials, workflow steps, imports, user and token changes, newest first (admin)."""
+    if user.role != Role.ADMIN.value:
+        raise forbidden("audit")
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action))
+    return [audit_out(item) for item in session.scalars(query)]

@@ -1,0 +1,281 @@
+"""Assessments: saving revisions (with ETag / If-Match), reading history, workflow steps and recognitions.
+
+Every save appends a revision; the assessment points at its current one. A write based on an older version is
+still appended (kind `conflict`, never current) and reported as stale, so nothing anybody entered is lost.
+Results are never stored: `results.result_of` recomputes them from a revision and its ruleset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from chuanxa.communes.model import CommuneData
+from chuanxa.errors import ChuanxaError
+from chuanxa.store import access, rulesets, units
+from chuanxa.store.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionRequired, Stale, forbidden, not_found
+from chuanxa.store.models import Assessment, Commune, Recognition, Revision, State, Transition, User, utcnow
+from chuanxa.store.users import audit
+from chuanxa.store.workflow import STEPS, allowed_actions
+
+RECOGNITION_YEARS = 3
+
+
+def etag(assessment: Assessment) -> str:
+    """The strong ETag of an assessment's current version: `"<assessment id>.<revision number>"`."""
+    return f'"{assessment.id}.{assessment.current}"'
+
+
+def _revision_in(tag: str, assessment: Assessment) -> int | None:
+    """The revision number an ETag names when it names this assessment, else None."""
+    text = tag.strip().removeprefix("W/").strip('"')
+    ident, _, number = text.partition(".")
+    return int(number) if ident == str(assessment.id) and number.isdigit() else None
+
+
+def find(session: Session, code: str, year: int, *, lock: bool = False) -> Assessment | None:
+    query = select(Assessment).where(Assessment.commune_code == code, Assessment.year == year)
+    if lock:
+        query = query.with_for_update(of=Assessment)
+    return session.scalars(query).first()
+
+
+def get(session: Session, code: str, year: int) -> Assessment:
+    found = find(session, code, year)
+    if found is None:
+        raise NotFound(key="store.no_assessment", params={"code": code, "year": year})
+    return found
+
+
+def revision(session: Session, assessment: Assessment, number: int | None = None) -> Revision:
+    """Revision `number` of the assessment (default: the current one)."""
+    wanted = assessment.current if number is None else number
+    found = session.scalars(select(Revision).where(Revision.assessment_id == assessment.id, Revision.number == wanted)).first()
+    if found is None:
+        raise not_found("revision", wanted)
+    return found
+
+
+def current_revisions(session: Session, found: list[Assessment]) -> dict[int, Revision]:
+    """The current revision of each assessment, in one query (for lists and summaries)."""
+    if not found:
+        return {}
+    query = (select(Revision).join(Assessment, Assessment.id == Revision.assessment_id)
+             .where(Revision.assessment_id.in_([a.id for a in found]), Revision.number == Assessment.current))
+    return {rev.assessment_id: rev for rev in session.scalars(query)}
+
+
+def history(session: Session, assessment: Assessment) -> list[Revision]:
+    """Every revision, oldest first (conflict revisions included)."""
+    return list(session.scalars(select(Revision).where(Revision.assessment_id == assessment.id).order_by(Revision.number)))
+
+
+def transitions(session: Session, assessment: Assessment) -> list[Transition]:
+    return list(session.scalars(select(Transition).where(Transition.assessment_id == assessment.id).order_by(Transition.id)))
+
+
+def commune_data(session: Session, commune: Commune, year: int, rev: Revision | None, *, values: dict[str, Any] | None = None,
+                 assessed: dict[str, Any] | None = None, as_of: str | int | None = None) -> CommuneData:
+    """The commune document (the CLI's commune-file contract) for a revision, or for data about to be saved."""
+    klass = units.classification(session, commune.code, year)
+    info: dict[str, Any] = {"code": commune.code, "name": commune.name, "province": commune.province.name, "district": commune.district}
+    if klass is not None:
+        info |= {"region": klass.region, "terrain": klass.terrain, "distance_km": klass.distance_km, "difficult_terrain": klass.difficult_terrain,
+                 "zone": klass.zone}
+    document = {"commune": {k: v for k, v in info.items() if v is not None},
+                "as_of": as_of if as_of is not None else (rev.as_of if rev is not None and rev.as_of else year),
+                "values": values if values is not None else (rev.values if rev else {}),
+                "assessed": assessed if assessed is not None else (rev.assessed if rev else {})}
+    from chuanxa.communes.readers import commune_from_mapping
+
+    return commune_from_mapping(document)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Saved:
+    """What a save did: the assessment, the revision appended, and whether the write was stale (kept as a
+    `conflict` revision, not made current)."""
+
+    assessment: Assessment
+    revision: Revision
+    stale: bool
+    given: str | None = None
+
+
+def save(session: Session, user: User, code: str, year: int, *, values: dict[str, Any] | None = None, assessed: dict[str, Any] | None = None,
+         as_of: str | int | None = None, ruleset: str | None = None, note: str | None = None, if_match: str | None = None,
+         if_none_match: str | None = None, kind: str = "save", import_id: int | None = None, stamp: tuple[str, str] | None = None) -> Saved:
+    """Append a revision to the assessment of commune `code` in `year` (creating it with `if_none_match="*"`).
+
+    `values` / `assessed` replace the previous ones when given, and stay as they were when None. The user must
+    be allowed to change each part that changes; the data must be readable and scorable with the ruleset.
+    `if_match` (required for an existing assessment) must name the current version: otherwise the write is
+    appended as a `conflict` revision and `stale` is True (the caller answers 412 and commits).
+    """
+    commune = units.commune(session, code)
+    assessment = find(session, code, year, lock=True)
+    if assessment is None:
+        if if_none_match != "*" and kind != "import":
+            raise PreconditionRequired(key="store.precondition_required")
+        if not access.can_create(user, code, commune.province_code):
+            raise forbidden("create")
+        assessment = Assessment(commune_code=code, year=year, state=State.DRAFT.value, current=0)
+        session.add(assessment)
+        session.flush()
+        previous = None
+    else:
+        if if_none_match == "*":
+            raise Conflict(key="store.assessment_exists", params={"code": code, "year": year, "etag": etag(assessment)})
+        if not if_match and kind != "import":
+            raise PreconditionRequired(key="store.precondition_required")
+        previous = revision(session, assessment)
+    new_values = dict(values) if values is not None else dict(previous.values if previous else {})
+    new_assessed = _plain_assessed(assessed) if assessed is not None else dict(previous.assessed if previous else {})
+    new_as_of = str(as_of) if as_of is not None else (previous.as_of if previous else str(year))
+    changes = diff(previous, new_values, new_assessed, new_as_of)
+    _check_edit(user, commune, assessment.state, changes)
+    # `stamp`: the caller (an import) already scored this data with that ruleset
+    ruleset_ref, sha = stamp or _score_check(session, commune, year, ruleset or (previous.ruleset_ref if previous else None), new_values, new_assessed, new_as_of)
+    based_on = assessment.current
+    stale = False
+    if previous is not None and if_match and if_match.strip() != "*":
+        given = [_revision_in(tag, assessment) for tag in if_match.split(",")]
+        if assessment.current not in given:
+            stale = True
+            based_on = max((g for g in given if g is not None), default=0)
+    if not changes and not stale and previous is not None:
+        return Saved(assessment=assessment, revision=previous, stale=False, given=if_match)  # nothing to record
+    number = (session.scalar(select(func.max(Revision.number)).where(Revision.assessment_id == assessment.id)) or 0) + 1
+    rev = Revision(assessment_id=assessment.id, number=number, kind="conflict" if stale else kind, based_on=based_on, as_of=new_as_of,
+                   ruleset_ref=ruleset_ref, ruleset_sha256=sha, values=new_values, assessed=new_assessed, changes=changes, note=note,
+                   author_id=user.id, import_id=import_id, created_at=utcnow())
+    session.add(rev)
+    if not stale:
+        assessment.current = number
+        assessment.updated_at = utcnow()
+    session.flush()
+    return Saved(assessment=assessment, revision=rev, stale=stale, given=if_match)
+
+
+def _plain_assessed(assessed: dict[str, Any]) -> dict[str, Any]:
+    """Assessed points as `{id: {"points": p, "note": n}}` (a bare number is the points)."""
+    plain: dict[str, Any] = {}
+    for key, entry in assessed.items():
+        plain[str(key)] = {"points": entry, "note": None} if not isinstance(entry, dict) else {"points": entry.get("points"), "note": entry.get("note")}
+    return plain
+
+
+def diff(previous: Revision | None, values: dict[str, Any], assessed: dict[str, Any], as_of: str) -> list[dict[str, Any]]:
+    """What changed from `previous`: `[{"part", "key", "before", "after"}]`, in a stable order."""
+    changes: list[dict[str, Any]] = []
+    old_values = previous.values if previous else {}
+    old_assessed = previous.assessed if previous else {}
+    for part, old, new in (("values", old_values, values), ("assessed", old_assessed, assessed)):
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                changes.append({"part": part, "key": key, "before": old.get(key), "after": new.get(key)})
+    if previous is not None and previous.as_of != as_of:
+        changes.append({"part": "as_of", "key": "as_of", "before": previous.as_of, "after": as_of})
+    return changes
+
+
+def _check_edit(user: User, commune: Commune, state: str, changes: list[dict[str, Any]]) -> None:
+    """The user may change every part that changes (and, even for a save that changes nothing, some part)."""
+    if not access.in_work_scope(user, commune.code, commune.province_code):
+        raise forbidden("edit_values")
+    if not any(access.can_edit(user, part, commune.code, commune.province_code, state) for part in ("values", "assessed")):
+        raise _locked("values", state)
+    for part in sorted({c["part"] for c in changes}):
+        needed = "assessed" if part == "assessed" else "values"
+        if not access.can_edit(user, needed, commune.code, commune.province_code, state):
+            if not access.in_work_scope(user, commune.code, commune.province_code):
+                raise forbidden("edit_assessed" if needed == "assessed" else "edit_values")
+            raise _locked(needed, state)
+
+
+def _locked(part: str, state: str) -> ChuanxaError:
+    return Forbidden(key="store.locked", params={"part": part, "state": state})
+
+
+def _score_check(session: Session, commune: Commune, year: int, ref: str | None, values: dict[str, Any], assessed: dict[str, Any],
+                 as_of: str) -> tuple[str, str]:
+    """The ruleset stamp to record; raises the commune-data error (with its location) when the data cannot be scored."""
+    data = commune_data(session, commune, year, None, values=values, assessed=assessed, as_of=as_of)
+    ruleset_ref, sha = rulesets.stamp(ref, data.as_of)
+    rulesets.score(data, ruleset_ref)
+    return ruleset_ref, sha
+
+
+def transition(session: Session, user: User, assessment: Assessment, action: str, *, comment: str | None = None,
+               decision: dict[str, Any] | None = None, if_match: str | None = None) -> Transition:
+    """Take a workflow step. `recognise` records the decision (number, date, body, valid until) with it."""
+    commune = assessment.commune
+    step = STEPS.get(action)
+    if step is not None and (user.role not in step.roles or not access.in_work_scope(user, commune.code, commune.province_code)):
+        raise forbidden("transition")
+    if step is None or assessment.state not in step.sources:
+        allowed = ", ".join(allowed_actions(user.role, assessment.state)) or "—"
+        raise Conflict(key="store.transition_not_allowed", params={"action": action, "state": assessment.state, "allowed": allowed})
+    if if_match and assessment.current not in [_revision_in(tag, assessment) for tag in if_match.split(",")] and if_match.strip() != "*":
+        raise Stale(key="store.stale", params={"code": commune.code, "year": assessment.year, "current": etag(assessment), "given": if_match, "kept": "—"})
+    if step.needs_comment and not (comment or "").strip():
+        raise Invalid(key="store.comment_required", params={"action": action})
+    if action == "recognise":
+        recognise(session, user, assessment, decision)
+    record = Transition(assessment_id=assessment.id, action=action, from_state=assessment.state, to_state=step.target, revision=assessment.current,
+                        comment=comment, user_id=user.id, created_at=utcnow())
+    assessment.state = step.target
+    assessment.updated_at = utcnow()
+    session.add(record)
+    audit(session, f"workflow.{action}", user=user, target=f"{commune.code}/{assessment.year}", detail={"from": record.from_state, "to": record.to_state})
+    session.flush()
+    return record
+
+
+def recognise(session: Session, user: User, assessment: Assessment, decision: dict[str, Any] | None) -> Recognition:
+    decision = decision or {}
+    number, body, decided = decision.get("number"), decision.get("body"), decision.get("decided_on")
+    if not (number and body and decided):
+        raise Invalid(key="store.recognition_required")
+    decided_on = decided if isinstance(decided, dt.date) else dt.date.fromisoformat(str(decided))
+    until = decision.get("valid_until")
+    valid_until = (until if isinstance(until, dt.date) else dt.date.fromisoformat(str(until))) if until else _years_after(decided_on, RECOGNITION_YEARS)
+    record = Recognition(commune_code=assessment.commune_code, assessment_id=assessment.id, year=assessment.year, number=str(number),
+                         decided_on=decided_on, body=str(body), valid_until=valid_until, user_id=user.id)
+    session.add(record)
+    return record
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def recognitions(session: Session, *, commune: str | None = None, province: str | None = None, expiring_before: dt.date | None = None) -> list[Recognition]:
+    query = select(Recognition).where(Recognition.revoked.is_(False)).order_by(Recognition.valid_until, Recognition.commune_code)
+    if commune:
+        query = query.where(Recognition.commune_code == commune)
+    if province:
+        query = query.join(Commune, Commune.code == Recognition.commune_code).where(Commune.province_code == province)
+    if expiring_before:
+        query = query.where(Recognition.valid_until <= expiring_before)
+    return list(session.scalars(query))
+
+
+def for_year(session: Session, year: int, province: str | None = None) -> list[Assessment]:
+    query = select(Assessment).where(Assessment.year == year).order_by(Assessment.commune_code)
+    if province:
+        query = query.join(Commune, Commune.code == Assessment.commune_code).where(Commune.province_code == province)
+    return list(session.scalars(query))
+
+
+def stale_error(saved: Saved) -> Stale:
+    """The 412 error for a stale save (after the conflict revision was committed)."""
+    a = saved.assessment
+    return Stale(key="store.stale", params={"code": a.commune_code, "year": a.year, "current": etag(a), "given": saved.given, "kept": saved.revision.number})

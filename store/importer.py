@@ -1,0 +1,178 @@
+"""Import a CSV/XLSX table into a year's assessments, and export a province-year as the template workbook.
+
+`plan_import` is the dry run: per commune, whether its assessment will be created, changed (with every value
+that changes) or left as it is, and the rows rejected with their located errors. `commit_import` applies a plan
+in the caller's transaction (one transaction: all or nothing). Importing the same file again changes nothing:
+a row whose data equal the current revision is `unchanged` and makes no revision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from chuanxa.communes.model import CommuneData
+from chuanxa.errors import ChuanxaError, Location
+from chuanxa.store import access, assessments, rulesets, units
+from chuanxa.store.errors import StoreError
+from chuanxa.store.models import Commune, ImportRun, Role, User
+from chuanxa.store.users import audit
+
+EDITABLE_STATES = frozenset({"draft", "returned"})
+
+
+@dataclass(kw_only=True)
+class PlannedRow:
+    row: int
+    code: str
+    name: str
+    action: str  # create, change, unchanged
+    changes: list[dict[str, Any]]
+    data: CommuneData = field(repr=False)
+    new_unit: bool = False
+
+
+@dataclass(kw_only=True)
+class ImportPlan:
+    year: int
+    filename: str
+    sha256: str
+    ruleset: str
+    rows: list[PlannedRow] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = {"create": 0, "change": 0, "unchanged": 0, "rejected": len(self.rejected)}
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {"year": self.year, "filename": self.filename, "sha256": self.sha256, "ruleset": self.ruleset, "counts": self.counts(),
+                "rows": [{"row": r.row, "code": r.code, "name": r.name, "action": r.action, "new_unit": r.new_unit, "changes": r.changes}
+                         for r in self.rows], "rejected": self.rejected, "unknown_columns": self.unknown_columns}
+
+
+def _rejection(row: int | None, code: str | None, exc: ChuanxaError) -> dict[str, Any]:
+    return {"row": row, "commune": code, "errors": [e.to_dict("vi") | {"message_vi": e.message("vi"), "message_en": e.message("en")}
+                                                    for e in (exc.related or [exc])]}
+
+
+def plan_import(session: Session, user: User, path: Path, year: int, *, ruleset: str | None = None, filename: str | None = None,
+                create_units: bool = False) -> ImportPlan:
+    """The dry run of importing `path` (CSV or XLSX, read by the same hardened reader as the CLI) into `year`."""
+    from chuanxa.communes.readers import read_table
+
+    path = Path(path)
+    core = rulesets.compiled(ruleset, year)
+    ref = f"{core.stamp.id}@{core.stamp.version.isoformat()}"
+    table = read_table(path, core.ruleset)
+    plan = ImportPlan(year=year, filename=filename or path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), ruleset=ref,
+                      unknown_columns=list(table.unknown_columns))
+    plan.rejected += [_rejection(number, exc.location.commune, exc) for number, exc in table.errors]
+    for item in table.rows:
+        try:
+            plan.rows.append(_plan_row(session, user, item.row, item.data, year, ref, create_units))
+        except ChuanxaError as exc:
+            exc.location = Location(file=plan.filename, row=item.row, commune=item.data.commune.code) if not exc.location.row else exc.location
+            plan.rejected.append(_rejection(item.row, item.data.commune.code, exc))
+    plan.rejected.sort(key=lambda r: r["row"] or 0)
+    return plan
+
+
+def _plan_row(session: Session, user: User, row: int, data: CommuneData, year: int, ref: str, create_units: bool) -> PlannedRow:
+    code = data.commune.code
+    commune = session.get(Commune, code)
+    new_unit = commune is None
+    if commune is None:
+        if not (create_units and user.role == Role.ADMIN.value):
+            raise StoreError(key="store.import_unknown_commune", params={"code": code})
+        province = units.province_code_for(data.commune.province or "?")
+    else:
+        province = commune.province_code
+    if not access.can_import(user, province) or (commune is not None and not access.in_work_scope(user, code, province)):
+        raise StoreError(key="store.import_out_of_scope", params={"code": code})
+    rulesets.score(data, ref)  # a row that cannot be scored is rejected here, with its location
+    values = dict(data.values)
+    assessed = {k: {"points": v.points, "note": v.note} for k, v in data.assessed.items()}
+    as_of = str(data.as_of) if data.as_of is not None else str(year)
+    current = assessments.find(session, code, year) if commune is not None else None
+    if current is None:
+        return PlannedRow(row=row, code=code, name=data.commune.name, action="create", changes=assessments.diff(None, values, assessed, as_of), data=data,
+                          new_unit=new_unit)
+    previous = assessments.revision(session, current)
+    changes = assessments.diff(previous, values, assessed, as_of)
+    if changes and current.state not in EDITABLE_STATES:
+        raise StoreError(key="store.import_locked", params={"code": code, "state": current.state})
+    return PlannedRow(row=row, code=code, name=data.commune.name, action="change" if changes else "unchanged", changes=changes, data=data)
+
+
+def commit_import(session: Session, user: User, plan: ImportPlan) -> ImportRun:
+    """Apply `plan` in the caller's transaction: one import record, one revision per created or changed commune."""
+    run = ImportRun(year=plan.year, filename=plan.filename[:255], sha256=plan.sha256, user_id=user.id,
+                    summary={"counts": plan.counts(), "rejected": plan.rejected, "ruleset": plan.ruleset})
+    session.add(run)
+    session.flush()
+    stamp = rulesets.stamp(plan.ruleset, plan.year)
+    new_units = [row.data for row in plan.rows if row.new_unit]
+    if new_units:
+        units.load_units(session, units.records_from_communes(new_units, plan.year))
+    for row in plan.rows:
+        if row.action == "unchanged":
+            continue
+        values = dict(row.data.values)
+        assessed = {k: {"points": v.points, "note": v.note} for k, v in row.data.assessed.items()}
+        as_of = str(row.data.as_of) if row.data.as_of is not None else str(plan.year)
+        assessments.save(session, user, row.code, plan.year, values=values, assessed=assessed, as_of=as_of, ruleset=plan.ruleset, kind="import",
+                         import_id=run.id, note=f"import {plan.filename} row {row.row}", stamp=stamp)
+    audit(session, "import", user=user, target=f"{plan.filename}", detail={"year": plan.year, "counts": plan.counts(), "import": run.id})
+    session.flush()
+    return run
+
+
+def export_workbook(session: Session, user: User, province: str, year: int, path: Path, *, lang: str = "vi", ruleset: str | None = None) -> int:
+    """Write the province-year as chuanxa's data-entry template workbook (re-importable); returns the rows written."""
+    from openpyxl import load_workbook
+
+    from chuanxa.communes.templates import COMMUNE_COLUMNS, entry_inputs, write_xlsx_template
+
+    core = rulesets.compiled(ruleset, year)
+    write_xlsx_template(core.ruleset, lang, path)  # type: ignore[arg-type]
+    book = load_workbook(path)
+    for name in ("Hướng dẫn", "Guide"):  # the guide's own header row would be read back as data rows
+        if name in book.sheetnames:
+            del book[name]
+    sheet = book.worksheets[0]
+    inputs = [name for name, _ in entry_inputs(core.ruleset)]
+    assessed_ids = [ind.id for ind in core.ruleset.indicators if ind.kind == "assessed"]
+    written = 0
+    for assessment in assessments.for_year(session, year, province):
+        commune = assessment.commune
+        if not access.can_read(user, commune.code, commune.province_code, assessment.state, user.province_code):
+            continue
+        rev = assessments.revision(session, assessment)
+        data = assessments.commune_data(session, commune, year, rev)
+        info = data.commune.model_dump()
+        row: list[Any] = [rev.as_of if field_name == "as_of" else info.get(field_name) for field_name, _, _ in COMMUNE_COLUMNS]
+        row += [rev.values.get(name) for name in inputs]
+        for ident in assessed_ids:
+            entry = rev.assessed.get(ident) or {}
+            row += [entry.get("points"), entry.get("note")]
+        sheet.append([_cell(v) for v in row])
+        written += 1
+    book.save(path)
+    return written
+
+
+def _cell(value: Any) -> Any:
+    """A safe cell value: text that a spreadsheet would take for a formula is written with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return value

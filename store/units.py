@@ -1,0 +1,116 @@
+"""Provinces and communes (the administrative units) and a commune's classification by year.
+
+Units are loaded from ONE function, `load_units`, fed by records: today from a commune table's own columns
+(`records_from_communes`); the official list of units (the 2025 reform issue) plugs in by producing the same
+records.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chuanxa.communes.model import CommuneData
+from chuanxa.store.errors import not_found
+from chuanxa.store.models import Commune, CommuneClass, Province
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitRecord:
+    """One commune of the unit list, with its classification in `year` (None: not known)."""
+
+    code: str
+    name: str
+    province_code: str
+    province_name: str
+    district: str | None = None
+    kind: str = "xa"
+    year: int | None = None
+    region: str | None = None
+    terrain: str | None = None
+    distance_km: float | None = None
+    difficult_terrain: bool = False
+    zone: int | None = None
+
+
+def province_code_for(name: str) -> str:
+    """A stable code for a province known only by name ("Thanh Hóa" → "thanh-hoa") until official codes are loaded."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:16] or "unknown"
+
+
+def records_from_communes(communes: Iterable[CommuneData], year: int) -> list[UnitRecord]:
+    """Unit records from commune data (a table's code, name, province, district and classification columns)."""
+    records = []
+    for data in communes:
+        info = data.commune
+        province = info.province or "?"
+        records.append(UnitRecord(code=info.code, name=info.name, province_code=province_code_for(province), province_name=province,
+                                  district=info.district, year=year, region=info.region, terrain=info.terrain, distance_km=info.distance_km,
+                                  difficult_terrain=info.difficult_terrain, zone=info.zone))
+    return records
+
+
+def load_units(session: Session, records: Iterable[UnitRecord]) -> int:
+    """Create or update provinces, communes and classifications from `records`; returns how many communes."""
+    count = 0
+    for record in records:
+        # INSERT … ON CONFLICT DO NOTHING: two imports naming the same new province at once both succeed
+        _insert_new(session, Province, code=record.province_code, name=record.province_name)
+        _insert_new(session, Commune, code=record.code, name=record.name, province_code=record.province_code, district=record.district, kind=record.kind)
+        commune = session.get(Commune, record.code)
+        if commune is not None:
+            commune.name, commune.district = record.name, record.district or commune.district
+        if record.year is not None:
+            set_classification(session, record)
+        count += 1
+    session.flush()
+    return count
+
+
+def _insert_new(session: Session, table: type[Province] | type[Commune], **values: object) -> None:
+    if session.get(table, values["code"]) is not None:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=["code"]))
+
+
+def set_classification(session: Session, record: UnitRecord) -> CommuneClass:
+    found = session.scalars(select(CommuneClass).where(CommuneClass.commune_code == record.code, CommuneClass.year == record.year)).first()
+    if found is None:
+        found = CommuneClass(commune_code=record.code, year=record.year)
+        session.add(found)
+    found.region, found.terrain, found.distance_km = record.region, record.terrain, record.distance_km
+    found.difficult_terrain, found.zone = record.difficult_terrain, record.zone
+    return found
+
+
+def classification(session: Session, code: str, year: int) -> CommuneClass | None:
+    """The classification in force in `year`: that year's, else the latest before it, else the earliest after."""
+    rows = session.scalars(select(CommuneClass).where(CommuneClass.commune_code == code).order_by(CommuneClass.year)).all()
+    before = [row for row in rows if row.year <= year]
+    return before[-1] if before else (rows[0] if rows else None)
+
+
+def commune(session: Session, code: str) -> Commune:
+    found = session.get(Commune, code)
+    if found is None:
+        raise not_found("commune", code)
+    return found
+
+
+def communes(session: Session, province: str | None = None) -> list[Commune]:
+    query = select(Commune).order_by(Commune.province_code, Commune.code)
+    if province:
+        query = query.where(Commune.province_code == province)
+    return list(session.scalars(query))

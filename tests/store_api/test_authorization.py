@@ -1,0 +1,113 @@
+"""Every role × every endpoint: allowed and denied as designed (docs/server.md, "Who may do what").
+
+Users: admin; tinh (provincial officer of the province); thamdinh (appraiser of the province); xa (staff of
+commune A); xa2 (staff of commune B, same province); xem (viewer of the province); ngoai (provincial officer of
+another province). Commune A's assessment is a draft: only the work scope may see it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+from sqlalchemy import update
+
+from .conftest import ROOT, YEAR, World
+
+ROLES = ("admin", "tinh", "thamdinh", "xa", "xa2", "xem", "ngoai")
+ALL = set(ROLES)
+WORK = {"admin", "tinh", "thamdinh", "xa"}
+
+
+def _matrix(world: World) -> list[tuple[str, str, dict[str, Any], set[str]]]:
+    """(method, path, request options, the roles allowed) — every other role must get 401/403/404."""
+    a = f"/api/v1/communes/{world.commune}/assessments/{YEAR}"
+    p = world.province
+    document = json.loads(json.dumps(yaml.safe_load((ROOT / "examples" / "xa-thieu-giao.yaml").read_text(encoding="utf-8")), default=str))
+    csv = (ROOT / "examples" / "thieu_hoa_2024.csv").read_bytes()
+    return [
+        ("GET", f"/api/v1/communes?year={YEAR}", {}, ALL),
+        ("GET", f"/api/v1/communes/{world.commune}", {}, ALL - {"ngoai"}),
+        ("GET", a, {}, WORK),
+        ("GET", a + "/revisions", {}, WORK),
+        ("GET", a + "/revisions/1", {}, WORK),
+        ("GET", a + "/transitions", {}, WORK),
+        ("PUT", a, {"json": {"values": {"full_immunisation_rate": 95.5}}}, {"admin", "tinh", "xa"}),
+        ("PUT", a, {"json": {"assessed": {"1": {"points": 1, "note": "ok"}}}}, {"admin", "tinh"}),  # appraisers score once submitted
+        ("POST", a + "/transitions", {"json": {"action": "submit"}}, {"admin", "tinh", "xa"}),
+        ("POST", a + "/transitions", {"json": {"action": "appraise"}}, set()),  # a draft is never appraised: 409 or denied
+        ("GET", f"/api/v1/provinces/{p}/summary?year={YEAR}", {}, ALL - {"ngoai"}),
+        ("GET", f"/api/v1/provinces/{p}/export?year={YEAR}", {}, {"admin", "tinh", "thamdinh"}),
+        ("PUT", f"/api/v1/provinces/{p}/target", {"json": {"share": 0.95, "year": 2030}}, {"admin", "tinh"}),
+        ("GET", "/api/v1/provinces", {}, ALL),
+        ("GET", "/api/v1/recognitions", {}, ALL),
+        ("POST", f"/api/v1/imports?year={YEAR}", {"files": {"file": ("t.csv", csv)}}, {"admin", "tinh", "ngoai"}),  # ngoai: every row rejected
+        ("GET", "/api/v1/imports", {}, {"admin", "tinh", "ngoai"}),
+        ("GET", "/api/v1/users", {}, {"admin"}),
+        ("POST", "/api/v1/users", {"json": {"login": "moi-{role}", "password": "mat-khau-moi", "role": "viewer"}}, {"admin"}),
+        ("PATCH", "/api/v1/users/xem", {"json": {"name": "Người xem"}}, {"admin"}),
+        ("GET", "/api/v1/audit", {}, {"admin"}),
+        ("POST", "/api/v1/score", {"json": document}, ALL),
+        ("GET", "/api/v1/rulesets", {}, ALL),
+        ("GET", "/api/v1/auth/me", {}, ALL),
+        ("GET", "/api/v1/tokens", {}, ALL),
+    ]
+
+
+def _reset(world: World) -> None:
+    from chuanxa.store.models import Assessment
+
+    with world.session() as session:
+        session.execute(update(Assessment).where(Assessment.commune_code == world.commune, Assessment.year == YEAR).values(state="draft"))
+
+
+def _send(client: Any, method: str, path: str, options: dict[str, Any], headers: dict[str, str], role: str) -> Any:
+    options = {k: ({**v, "login": v["login"].format(role=role)} if isinstance(v, dict) and "login" in v else v) for k, v in options.items()}
+    if "values" in options.get("json", {}) and "/assessments/" in path:  # a different value per role, so every save changes something
+        options["json"] = {"values": {"full_immunisation_rate": 90.0 + (ROLES.index(role) if role in ROLES else 9) / 10}}
+    if "assessed" in options.get("json", {}) and "/assessments/" in path:
+        options["json"] = {"assessed": {"1": {"points": 1, "note": f"ok {role}"}}}
+    return client.request(method, path, headers=headers, **options)
+
+
+def test_every_role_on_every_endpoint_is_allowed_or_denied_as_designed(client: Any, auth: Any, world: World) -> None:
+    wrong = []
+    a = f"/api/v1/communes/{world.commune}/assessments/{YEAR}"
+    for method, path, options, allowed in _matrix(world):
+        for role in ROLES:
+            _reset(world)
+            headers = dict(auth(role))
+            if method == "PUT" and path == a:
+                headers["If-Match"] = client.get(a, headers=auth("admin")).headers["etag"]
+            answer = _send(client, method, path, options, headers, role)
+            ok = answer.status_code < 400
+            if ok != (role in allowed) or (not ok and answer.status_code not in (401, 403, 404, 409)):
+                wrong.append(f"{method} {path} as {role}: {answer.status_code} {answer.text[:120]}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_without_credentials_every_api_endpoint_answers_401(client: Any, world: World) -> None:
+    wrong = []
+    for method, path, options, _ in _matrix(world):
+        answer = _send(client, method, path, options, {}, "anon")
+        if answer.status_code != 401:
+            wrong.append(f"{method} {path}: {answer.status_code}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_an_import_by_another_provinces_officer_changes_nothing(client: Any, auth: Any, world: World) -> None:
+    csv = (ROOT / "examples" / "thieu_hoa_2024.csv").read_bytes()
+    answer = client.post(f"/api/v1/imports?year={YEAR}&dry_run=false", files={"file": ("t.csv", csv)}, headers=auth("ngoai")).json()
+    assert answer["counts"]["rejected"] == 15 and answer["counts"]["change"] == 0
+    assert {e["code"] for r in answer["rejected"] for e in r["errors"]} == {"store.import_out_of_scope"}
+
+
+def test_a_commune_sees_another_communes_assessment_only_once_it_has_left_data_entry(client: Any, auth: Any, world: World) -> None:
+    url = f"/api/v1/communes/{world.other}/assessments/{YEAR}"
+    assert client.get(url, headers=auth("xa")).status_code == 403
+    client.post(url + "/transitions", json={"action": "submit"}, headers=auth("xa2"))
+    assert client.get(url, headers=auth("xa")).status_code == 200
+    rows = {r["code"]: r for r in client.get(f"/api/v1/communes?year={YEAR}", headers=auth("xa")).json()}
+    assert rows[world.other]["verdict"] is not None
+    assert all(rows[code]["verdict"] is None for code in rows if code not in (world.commune, world.other))
