@@ -2,7 +2,7 @@
 and the FastAPI dependencies that give routes the database session and the signed-in user.
 
 For the web package: `current_user` / `optional_user` as dependencies, `csrf_token(request)` to put into forms,
-`check_csrf` (done automatically for every unsafe request authenticated by the cookie: a form field
+`posted_csrf` (checked automatically for every unsafe request authenticated by the cookie: a form field
 `csrf_token` or a header `X-CSRF-Token`), `start_session` / `end_session` to sign a browser in and out.
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from chuanxa.server.context import AppContext
 from chuanxa.store import users
 from chuanxa.store.errors import Forbidden, TooMany, Unauthenticated
-from chuanxa.store.models import ApiToken, User
+from chuanxa.store.models import User
 from chuanxa.store.security import same_secret
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -48,7 +48,22 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-async def _authenticate(request: Request, session: Session) -> User | None:
+async def posted_csrf(request: Request) -> str | None:
+    """The CSRF secret an unsafe request carries: header `X-CSRF-Token`, or form field `csrf_token` (starlette
+    caches the parsed form, so the route's own Form(...) parameters still work). No database work here: this runs
+    on the event loop."""
+    if request.method in SAFE_METHODS:
+        return None
+    ctx = context(request)
+    given = request.headers.get(ctx.settings.csrf_header)
+    if not given and request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(ctx.settings.csrf_field)
+        given = value if isinstance(value, str) else None
+    return given
+
+
+def _authenticate(request: Request, session: Session, csrf: str | None) -> User | None:
     ctx = context(request)
     plain = _bearer(request)
     if plain is not None:
@@ -64,33 +79,21 @@ async def _authenticate(request: Request, session: Session) -> User | None:
     if token is None:
         return None
     request.state.auth, request.state.session_token = "cookie", token
-    if request.method not in SAFE_METHODS:
-        await check_csrf(request, token)
+    if request.method not in SAFE_METHODS and not same_secret(csrf, token.csrf):
+        raise Forbidden(key="store.csrf")
     return token.user
 
 
-async def check_csrf(request: Request, token: ApiToken) -> None:
-    """The unsafe request carries the session's CSRF secret (header `X-CSRF-Token` or form field `csrf_token`)."""
-    ctx = context(request)
-    given = request.headers.get(ctx.settings.csrf_header)
-    if not given and request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        form = await request.form()  # starlette caches it: the route's own Form(...) parameters still work
-        value = form.get(ctx.settings.csrf_field)
-        given = value if isinstance(value, str) else None
-    if not same_secret(given, token.csrf):
-        raise Forbidden(key="store.csrf")
-
-
-async def optional_user(request: Request, session: DB) -> User | None:
-    """The signed-in user, or None (an invalid bearer token is still refused with 401)."""
-    user = await _authenticate(request, session)
+def optional_user(request: Request, session: DB, csrf: Annotated[str | None, Depends(posted_csrf)]) -> User | None:
+    """The signed-in user, or None (an invalid bearer token is still refused with 401). A plain function, so that
+    FastAPI runs it in its thread pool: database work never blocks the event loop."""
+    user = _authenticate(request, session, csrf)
     request.state.actor = (user.id, user.login) if user is not None else None  # plain values, for the denial audit
     return user
 
 
-async def current_user(request: Request, session: DB) -> User:
+def current_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
     """The signed-in user; 401 otherwise."""
-    user = await optional_user(request, session)
     if user is None:
         raise Unauthenticated(key="store.unauthenticated")
     return user

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chuanxa.messages import render
+from chuanxa.messages import Lang, render
 
 #: No framing, no sniffing, no referrer leaks, and a CSP that allows only this server's own scripts and styles
 #: (the docs page needs its inline bootstrap script and the bundled Swagger assets: see `DOCS_CSP`).
@@ -93,7 +93,7 @@ class _TooLarge(Exception):
 
 
 async def _too_large(send: Send, limit: int, headers: dict[bytes, bytes]) -> None:
-    lang = "en" if headers.get(b"accept-language", b"").lower().startswith(b"en") else "vi"
+    lang: Lang = "en" if headers.get(b"accept-language", b"").lower().startswith(b"en") else "vi"
     params: dict[str, Any] = {"limit": limit}
     body = {"type": "https://chuanxa.invalid/problems/store.too_large", "title": "Content too large", "status": 413, "code": "store.too_large",
             "detail": render("store.too_large", lang, params), "detail_vi": render("store.too_large", "vi", params),

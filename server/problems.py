@@ -82,7 +82,7 @@ def http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
 def validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:
     """A request that does not match its schema: each error with where it is (body.values.x, query.year …)."""
     lang = request_lang(request)
-    errors = []
+    errors: list[dict[str, Any]] = []
     for item in exc.errors():
         where = ".".join(str(p) for p in item.get("loc", ()))
         errors.append({"code": "request.invalid", "location": {"path": where}, "message": f"{where}: {item.get('msg')}",

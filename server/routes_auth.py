@@ -62,7 +62,8 @@ def list_tokens(session: DB, user: CurrentUser) -> list[schemas.ApiTokenOut]:
     return [token_out(t) for t in users.tokens(session, user)]
 
 
-@router.post("/tokens", response_model=schemas.ApiTokenOut, status_code=201)
+@router.post("/tokens", response_model=schemas.ApiTokenOut, status_code=201, operation_id="createToken",
+             responses={201: {"links": {"RevokeToken": {"operationId": "revokeToken", "parameters": {"token_id": "$response.body#/id"}}}}})
 def create_token(session: DB, user: CurrentUser, body: schemas.ApiTokenIn) -> schemas.ApiTokenOut:
     """A new bearer token for a program; the secret is shown in this answer only."""
     plain, made = users.create_token(session, user, name=body.name)
@@ -70,7 +71,7 @@ def create_token(session: DB, user: CurrentUser, body: schemas.ApiTokenIn) -> sc
     return token_out(made, plain)
 
 
-@router.delete("/tokens/{token_id}", status_code=204)
+@router.delete("/tokens/{token_id}", status_code=204, operation_id="revokeToken")
 def revoke_token(session: DB, user: CurrentUser, token_id: Annotated[int, Path(ge=1, le=2_000_000_000)]) -> Response:
     users.revoke_token(session, user, token_id)
     users.audit(session, "token.revoked", user=user, target=str(token_id))
@@ -84,7 +85,8 @@ def list_users(session: DB, user: CurrentUser) -> list[schemas.UserOut]:
     return [user_out(u) for u in session.scalars(select(User).order_by(User.login))]
 
 
-@router.post("/users", response_model=schemas.UserOut, status_code=201, tags=["users"])
+@router.post("/users", response_model=schemas.UserOut, status_code=201, tags=["users"], operation_id="addUser",
+             responses={201: {"links": {"ChangeUser": {"operationId": "changeUser", "parameters": {"login": "$response.body#/login"}}}}})
 def add_user(session: DB, user: CurrentUser, body: schemas.UserIn) -> schemas.UserOut:
     if not access.can_manage_users(user):
         raise forbidden("manage_users")
@@ -94,7 +96,7 @@ def add_user(session: DB, user: CurrentUser, body: schemas.UserIn) -> schemas.Us
     return user_out(made)
 
 
-@router.patch("/users/{login}", response_model=schemas.UserOut, tags=["users"])
+@router.patch("/users/{login}", response_model=schemas.UserOut, tags=["users"], operation_id="changeUser")
 def change_user(session: DB, user: CurrentUser, login: Annotated[str, Path(min_length=1, max_length=100)], body: schemas.UserPatch) -> schemas.UserOut:
     """Rename, disable or enable, or reset the password of a user (admin)."""
     if not access.can_manage_users(user):

@@ -89,3 +89,51 @@ def audit_log(session: DB, user: CurrentUser, action: Annotated[str | None, Quer
     if action:
         query = query.where(AuditEvent.action.startswith(action))
     return [audit_out(item) for item in session.scalars(query)]
+
+
+REPORT_TYPES = {"xlsx": XLSX, "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+ReportFormat = Annotated[str, Query(pattern="^(xlsx|html|pdf)$")]
+
+
+def _report(results_list: list[Any], fmt: str, lang: str, name: str, target_share: float | None = None) -> Response:
+    """The CLI's `chuanxa report` document for `results_list` (PDF needs Chromium, as in the CLI)."""
+    from chuanxa.reports.render import render_report
+
+    with tempfile.TemporaryDirectory(prefix="chuanxa-report-") as folder:
+        path = Path(folder) / f"report.{fmt}"
+        render_report(results_list, fmt, path, "en" if lang == "en" else "vi", target_share=target_share)
+        data = path.read_bytes()
+    return Response(data, media_type=REPORT_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@router.get("/communes/{code}/assessments/{year}/report", response_class=Response, tags=["reports"],
+            responses={200: {"content": {XLSX: {}, "text/html": {}, "application/pdf": {}}}})
+def commune_report(session: DB, user: CurrentUser, code: Annotated[str, PathParam(min_length=1, max_length=16)],
+                   year: Annotated[int, PathParam(ge=1990, le=2100)], format: ReportFormat = "xlsx",
+                   lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi") -> Response:
+    """A commune's score sheet for the year (XLSX, HTML or PDF), from its current revision."""
+    from chuanxa.server.routes_store import _readable_assessment
+    from chuanxa.store.results import result_of
+
+    assessment = _readable_assessment(session, user, code, year)
+    return _report([result_of(session, assessment)], format, lang, f"chuanxa-{code}-{year}")
+
+
+@router.get("/provinces/{code}/report", response_class=Response, tags=["reports"],
+            responses={200: {"content": {XLSX: {}, "text/html": {}, "application/pdf": {}}}})
+def province_report(session: DB, user: CurrentUser, code: Annotated[str, PathParam(min_length=1, max_length=16)],
+                    year: Annotated[int, Query(ge=1990, le=2100)], format: ReportFormat = "xlsx",
+                    lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi") -> Response:
+    """A province-year summary with every readable commune's score sheet, counted against the province's target."""
+    from chuanxa.server.routes_store import target_of
+    from chuanxa.store import assessments
+    from chuanxa.store.results import result_of
+
+    if session.get(Province, code) is None:
+        raise not_found("province", code)
+    readable = [a for a in assessments.for_year(session, year, code)
+                if access.can_read(user, a.commune_code, a.commune.province_code, a.state, user.province_code)]
+    if not readable:
+        raise not_found("province", code)
+    current = assessments.current_revisions(session, readable)
+    return _report([result_of(session, a, current.get(a.id)) for a in readable], format, lang, f"chuanxa-{code}-{year}", target_of(session, code)[0])

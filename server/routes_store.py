@@ -39,7 +39,9 @@ def _commune_row(session: Any, commune: Commune, assessment: Assessment | None, 
     return base | summary_row(session, assessment, rev) if assessment is not None else base
 
 
-@router.get("/communes", response_model=list[schemas.CommuneRow])
+@router.get("/communes", response_model=list[schemas.CommuneRow], operation_id="listCommunes", responses={200: {"links": {
+    "GetCommune": {"operationId": "getCommune", "parameters": {"code": "$response.body#/0/code"}},
+    "GetAssessment": {"operationId": "getAssessment", "parameters": {"code": "$response.body#/0/code", "year": "$response.body#/0/year"}}}}})
 def list_communes(session: DB, user: CurrentUser, year: Year | None = None, province: Annotated[str | None, Query(max_length=16)] = None,
                   state: Annotated[str | None, Query(max_length=20)] = None, verdict: Annotated[str | None, Query(max_length=20)] = None) -> list[dict[str, Any]]:
     """Communes the caller may see, with the verdict, total and workflow state of `year`'s assessment (when given).
@@ -62,7 +64,7 @@ def list_communes(session: DB, user: CurrentUser, year: Year | None = None, prov
     return rows
 
 
-@router.get("/communes/{code}", response_model=schemas.CommuneOut)
+@router.get("/communes/{code}", response_model=schemas.CommuneOut, operation_id="getCommune")
 def get_commune(session: DB, user: CurrentUser, code: Code) -> dict[str, Any]:
     """A commune, its classification by year and its assessments (the ones the caller may read) with results."""
     commune = units.commune(session, code)
@@ -105,14 +107,24 @@ def _with_etag(document: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(jsonable_encoder(document), status_code=status, headers={"ETag": document["etag"]})
 
 
-@router.get("/communes/{code}/assessments/{year}", response_model=schemas.AssessmentOut)
+_ASSESSMENT_LINKS = {"links": {
+    "GetAssessment": {"operationId": "getAssessment", "parameters": {"code": "$request.path.code", "year": "$request.path.year"}},
+    "ListRevisions": {"operationId": "listRevisions", "parameters": {"code": "$request.path.code", "year": "$request.path.year"}},
+    "GetRevision": {"operationId": "getRevision", "parameters": {"code": "$request.path.code", "year": "$request.path.year",
+                                                                 "number": "$response.body#/revision"}},
+}}
+
+
+@router.get("/communes/{code}/assessments/{year}", response_model=schemas.AssessmentOut, operation_id="getAssessment",
+            responses={200: _ASSESSMENT_LINKS})
 def get_assessment(session: DB, user: CurrentUser, code: Code, year: YearPath) -> JSONResponse:
     """The assessment of a commune in a year: values, assessed points, workflow state, and its result
     (recomputed from the data and the ruleset). The `ETag` header names this version; send it back in `If-Match`."""
     return _with_etag(_assessment_document(session, user, _readable_assessment(session, user, code, year)))
 
 
-@router.put("/communes/{code}/assessments/{year}", response_model=schemas.AssessmentOut, responses={201: {"model": schemas.AssessmentOut}})
+@router.put("/communes/{code}/assessments/{year}", response_model=schemas.AssessmentOut, operation_id="putAssessment",
+            responses={200: _ASSESSMENT_LINKS, 201: {"model": schemas.AssessmentOut} | _ASSESSMENT_LINKS})
 def put_assessment(request: Request, session: DB, user: CurrentUser, code: Code, year: YearPath, body: schemas.AssessmentIn,
                    if_match: Annotated[str | None, Header(max_length=200)] = None,
                    if_none_match: Annotated[str | None, Header(max_length=200)] = None) -> JSONResponse:
@@ -133,14 +145,14 @@ def put_assessment(request: Request, session: DB, user: CurrentUser, code: Code,
     return _with_etag(_assessment_document(session, user, saved.assessment), 201 if created else 200)
 
 
-@router.get("/communes/{code}/assessments/{year}/revisions", response_model=list[schemas.RevisionOut])
+@router.get("/communes/{code}/assessments/{year}/revisions", response_model=list[schemas.RevisionOut], operation_id="listRevisions")
 def list_revisions(session: DB, user: CurrentUser, code: Code, year: YearPath) -> list[dict[str, Any]]:
     """Every save, oldest first: who, when, what changed (stale writes kept as `conflict`)."""
     assessment = _readable_assessment(session, user, code, year)
     return [revision_out(rev, assessment.current) for rev in assessments.history(session, assessment)]
 
 
-@router.get("/communes/{code}/assessments/{year}/revisions/{number}", response_model=schemas.RevisionDetail)
+@router.get("/communes/{code}/assessments/{year}/revisions/{number}", response_model=schemas.RevisionDetail, operation_id="getRevision")
 def get_revision(session: DB, user: CurrentUser, code: Code, year: YearPath, number: Number) -> dict[str, Any]:
     """One revision with its data, scored again (the same ruleset version it was saved with)."""
     assessment = _readable_assessment(session, user, code, year)

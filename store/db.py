@@ -34,11 +34,14 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # more pooled connections than the server's worker threads (40), so a burst of requests waits for a thread,
+        # never for a connection
+        options = {"pool_size": 20, "max_overflow": 60} | options if parsed.database not in (None, "", ":memory:") else options
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    return create_engine(url, pool_pre_ping=True, **({"pool_size": 10, "max_overflow": 30} | options))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -77,11 +77,9 @@ def load_units(session: Session, records: Iterable[UnitRecord]) -> int:
 def _insert_new(session: Session, table: type[Province] | type[Commune], **values: object) -> None:
     if session.get(table, values["code"]) is not None:
         return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=["code"]))
 
 

@@ -179,3 +179,15 @@ def test_sign_ins_denials_and_workflow_steps_are_audited(client: Any, auth: Any,
 def test_the_openapi_document_is_served(client: Any) -> None:
     schema = client.get("/api/openapi.json").json()
     assert schema["openapi"].startswith("3.1") and "/api/v1/communes/{code}/assessments/{year}" in schema["paths"]
+
+
+def test_reports_of_a_commune_and_a_province_year_come_as_workbooks_and_pages(client: Any, auth: Any, world: World) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = client.get(f"/api/v1/communes/{world.commune}/assessments/{YEAR}/report?format=xlsx", headers=auth("xa"))
+    assert sheet.status_code == 200 and load_workbook(BytesIO(sheet.content)).sheetnames
+    page = client.get(f"/api/v1/provinces/{world.province}/report?year={YEAR}&format=html", headers=auth("tinh"))
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html") and world.commune in page.text
+    assert client.get(f"/api/v1/communes/{world.other}/assessments/{YEAR}/report", headers=auth("xa")).status_code == 403

@@ -65,3 +65,24 @@ def test_every_operation_answers_without_5xx_and_as_its_schema_says(case: Any, a
 
     excluded = [positive_data_acceptance] if f"{case.method.upper()} {case.path}" in SEMANTIC else []
     case.call_and_validate(headers=admin_headers, excluded_checks=excluded)
+
+
+def test_stateful_runs_following_the_links_find_no_5xx_and_no_schema_mismatch(api_app: Any, admin_headers: dict[str, str]) -> None:
+    """Sequences of calls that feed one answer into the next request (OpenAPI links: a saved assessment → its
+    revisions, a new token → its revocation, a new user → its change)."""
+    from hypothesis.stateful import run_state_machine_as_test
+
+    machine = schemathesis.openapi.from_asgi("/api/openapi.json", api_app).as_state_machine()
+
+    class AsAdmin(machine):  # type: ignore[misc,valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": admin_headers}
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            from schemathesis.checks import positive_data_acceptance
+
+            excluded = [positive_data_acceptance] if f"{case.method.upper()} {case.path}" in SEMANTIC else []
+            case.validate_response(response, additional_checks=additional_checks, excluded_checks=excluded, transport_kwargs=kwargs)
+
+    run_state_machine_as_test(AsAdmin, settings=settings(max_examples=15, stateful_step_count=6, deadline=None,
+                                                          suppress_health_check=list(HealthCheck), derandomize=True))
