@@ -29,11 +29,10 @@ API_PREFIX = "/api/v1"
 
 
 def default_extensions() -> list[Extension]:
-    """The web application's `register(app)` when the `chuanxa.web` package is installed (issue 16)."""
-    try:
-        from chuanxa.web import register  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return []
+    """The web application's pages (`chuanxa.web.register`), served beside the API. Imported here, not at the top:
+    the web package builds on this module."""
+    from chuanxa.web import register
+
     return [register]
 
 
