@@ -135,7 +135,7 @@ def save(session: Session, user: User, code: str, year: int, *, values: dict[str
         previous = revision(session, assessment)
     new_values = dict(values) if values is not None else dict(previous.values if previous else {})
     new_assessed = _plain_assessed(assessed) if assessed is not None else dict(previous.assessed if previous else {})
-    new_as_of = str(as_of) if as_of is not None else (previous.as_of if previous else str(year))
+    new_as_of = str(as_of) if as_of is not None else ((previous.as_of if previous else None) or str(year))
     changes = diff(previous, new_values, new_assessed, new_as_of)
     _check_edit(user, commune, assessment.state, changes)
     # `stamp`: the caller (an import) already scored this data with that ruleset

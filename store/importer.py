@@ -139,7 +139,8 @@ def export_workbook(session: Session, user: User, province: str, year: int, path
     """Write the province-year as chuanxa's data-entry template workbook (re-importable); returns the rows written."""
     from openpyxl import load_workbook
 
-    from chuanxa.communes.templates import COMMUNE_COLUMNS, entry_inputs, write_xlsx_template
+    from chuanxa.communes.templates import COMMUNE_COLUMNS, entry_inputs
+    from chuanxa.outputs.templates import write_xlsx_template
 
     core = rulesets.compiled(ruleset, year)
     write_xlsx_template(core.ruleset, lang, path)  # type: ignore[arg-type]

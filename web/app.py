@@ -9,11 +9,11 @@ from importlib import resources
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from . import csrf
-from .render import environment, lang_of, page
+from .render import environment, page
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: Nothing is fetched from outside the server: scripts, styles, images and form targets are all 'self'.

@@ -26,7 +26,7 @@ from chuanxa.store.workflow import STEPS, allowed_actions
 from chuanxa.outputs.labels import verdict_word
 
 from .charts import trend_line
-from .forms import POINTS, Entry, check_entry, entry_sections, read_entry
+from .forms import Entry, check_entry, entry_sections, read_entry
 from .i18n import word
 from .province import state_word
 from .render import lang_of, page, score_sheet

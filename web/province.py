@@ -160,7 +160,7 @@ async def targets_run(request: Request, session: DB, user: WebUser) -> Response:
     provinces = routes_store.list_provinces(session, me)
     code = str(form.get("province") or "")
     share, budget, costs = str(form.get("share") or "").strip(), str(form.get("budget") or "").strip(), form.get("costs")
-    context = {"provinces": provinces, "code": code, "share": share, "budget": budget, "year": ""}
+    context: dict[str, Any] = {"provinces": provinces, "code": code, "share": share, "budget": budget, "year": ""}
     try:
         if code not in [p.code for p in provinces]:
             raise ChuanxaError(key="store.not_found", params={"what": "province", "what_vi": "tỉnh", "ref": code})

@@ -31,9 +31,8 @@ from .render import HOOKS, environment, lang_of, page
 router = APIRouter(include_in_schema=False)
 
 
-async def web_user(request: Request, session: DB) -> User | None:
+def web_user(request: Request, user: Annotated[User | None, Depends(auth.optional_user)]) -> User | None:
     """The signed-in user (the store checks the session and, on a post, its CSRF token), kept for the templates."""
-    user = await auth.optional_user(request, session)
     request.state.web_user = user
     # plain copies for the templates: an error page is drawn after the request's database session rolled back
     request.state.web_csrf = auth.csrf_token(request)
