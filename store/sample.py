@@ -1,5 +1,5 @@
 """Larger sample tables for tests and benchmarks, made from the example district by giving its communes new codes
-(and, past one province's worth, new provinces). Sample data, invented."""
+(and, past one province's worth, the next province of the official list). Sample data, invented."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "thieu_hoa_2024.
 
 
 def sample_table(count: int, path: Path, *, first_code: int = 500000, per_province: int = 150, source: Path = EXAMPLE) -> Path:
-    """Write a CSV of `count` communes (codes from `first_code`, `per_province` to a province) to `path`."""
+    """Write a CSV of `count` communes (codes from `first_code`, `per_province` to a province, the provinces taken
+    in order from the official list, which the readers check) to `path`."""
+    from chuanxa.admin import admin_units
+
+    provinces = [p.name for p in sorted(admin_units().provinces.values(), key=lambda p: p.code)]
     text = source.read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
@@ -22,7 +26,7 @@ def sample_table(count: int, path: Path, *, first_code: int = 500000, per_provin
         row = list(body[index % len(body)])
         row[0] = str(first_code + index)
         row[1] = f"Xã Mẫu {first_code + index}"
-        row[2] = f"Tỉnh Mẫu {index // per_province + 1}"
+        row[2] = provinces[(index // per_province) % len(provinces)]
         writer.writerow(row)
     path.write_text(out.getvalue(), encoding="utf-8")
     return path
