@@ -215,3 +215,26 @@ def test_every_page_also_shows_in_english(server: Any, path: str) -> None:
     assert answer.status_code == 200
     assert '<html lang="en">' in answer.text and "Sign out" in answer.text
     assert "Đăng xuất" not in answer.text
+
+
+def test_static_files_are_served_when_the_installed_package_links_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's strict editable install puts links to the source files in the package: the stylesheet and
+    htmx must still be served (they were 404 there, an unstyled page with no htmx), and nothing outside the folder."""
+    import chuanxa.web.app as web_app
+    from fastapi.testclient import TestClient
+
+    from chuanxa.server import create_app
+
+    real = Path(web_app.static_folder())
+    linked = tmp_path / "static"
+    linked.mkdir()
+    for item in real.iterdir():
+        (linked / item.name).symlink_to(item)
+    (tmp_path / "secret.txt").write_text("not to be served", encoding="utf-8")
+    monkeypatch.setattr(web_app, "static_folder", lambda: str(linked))
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 'web.db'}"))
+    for name, kind in (("app.css", "text/css"), ("htmx.min.js", "javascript")):
+        answer = client.get(f"/static/{name}")
+        assert answer.status_code == 200 and kind in answer.headers["content-type"]
+        assert answer.content == (real / name).read_bytes()
+    assert client.get("/static/../secret.txt").status_code == 404 and client.get("/static/%2e%2e/secret.txt").status_code == 404

@@ -28,6 +28,8 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
 
 
 def static_folder() -> str:
+    """The folder of the vendored static files. In the README's (strict) editable install its files are links
+    into the source tree, so the mounts follow links (Starlette still refuses paths that leave the folder)."""
     return str(resources.files("chuanxa.web").joinpath("static"))
 
 
@@ -36,7 +38,7 @@ def mount(app: FastAPI, *, own_csrf: bool = True) -> FastAPI:
     from .tools import router as tools_router
 
     environment().globals["nav_items"] = nav_items
-    app.mount("/static", StaticFiles(directory=static_folder()), name="static")
+    app.mount("/static", StaticFiles(directory=static_folder(), follow_symlink=True), name="static")
     checks = [Depends(require_csrf)] if own_csrf else []
     app.include_router(tools_router, include_in_schema=False, dependencies=checks)
     return app

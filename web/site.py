@@ -210,7 +210,7 @@ def register(app: FastAPI) -> None:
     HOOKS["user"] = _template_user
     HOOKS["csrf_token"] = _csrf_for_templates
     environment().globals["nav_items"] = _template_nav
-    app.mount("/static", StaticFiles(directory=_static()), name="static")
+    app.mount("/static", StaticFiles(directory=_static(), follow_symlink=True), name="static")
     signed_in = [Depends(web_user)]
     app.include_router(router)
     for module in (province, commune, downloads, admin):
