@@ -482,6 +482,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "The durable-rules engine is not installed. Install it with: pip install 'chuanxa[durable]'.",
     },
     # --- the assessment store and the HTTP API (chuanxa.store, chuanxa.server) ---
+    "store.database_unavailable": {
+        "vi": "Không kết nối được cơ sở dữ liệu {url}: {detail}. Hãy kiểm tra địa chỉ (--db hoặc CHUANXA_DB), máy chủ cơ sở dữ liệu và quyền truy cập.",
+        "en": "Cannot reach the database {url}: {detail}. Check the address (--db or CHUANXA_DB), the database server and the access rights.",
+    },
     "store.not_found": {
         "vi": "Không tìm thấy {what_vi} '{ref}'.",
         "en": "No {what} '{ref}' was found.",

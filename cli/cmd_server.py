@@ -21,7 +21,7 @@ db_option = click.option("--db", "db_url", envvar="CHUANXA_DB", default=None, me
 def _engine(db_url: str | None) -> Any:
     from chuanxa.store import db
 
-    engine = db.make_engine(db_url)
+    engine = db.open_database(db_url)
     db.upgrade(engine)
     return engine
 
@@ -80,7 +80,7 @@ def _make_demo(db_url: str | None, lang: Lang) -> str:
 
     if db_url is None:
         db_url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='chuanxa-demo-')) / 'demo.db'}"
-    engine = db.make_engine(db_url)
+    engine = db.open_database(db_url)
     db.upgrade(engine)
     with db.transaction(db.sessions(engine)) as session:
         logins = demo.load_demo(session, DEMO_PASSWORD)
@@ -102,7 +102,7 @@ def db_upgrade(db_url: str | None) -> int:
     """Nâng cấp cấu trúc CSDL lên bản mới nhất / Bring the database schema up to date."""
     from chuanxa.store import db as store_db
 
-    engine = store_db.make_engine(db_url)
+    engine = store_db.open_database(db_url)
     before = store_db.current_revision(engine)
     store_db.upgrade(engine)
     click.echo(f"{before or '∅'} → {store_db.current_revision(engine)}")
@@ -115,7 +115,7 @@ def db_check(db_url: str | None) -> int:
     """Kiểm tra toàn vẹn CSDL / Check the database's integrity."""
     from chuanxa.store import db as store_db
 
-    problems = store_db.integrity_check(store_db.make_engine(db_url))
+    problems = store_db.integrity_check(store_db.open_database(db_url))
     for problem in problems:
         click.echo(problem)
     click.echo("ok" if not problems else f"{len(problems)} problem(s)")

@@ -14,7 +14,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from chuanxa.store.errors import DatabaseUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -87,8 +90,30 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to `revision` (default: the latest). Safe to run at every start."""
     from alembic import command
 
-    with engine.connect().execution_options(chuanxa_write=True) as connection, connection.begin():
-        command.upgrade(_alembic_config(connection), revision)
+    try:
+        with engine.connect().execution_options(chuanxa_write=True) as connection, connection.begin():
+            command.upgrade(_alembic_config(connection), revision)
+    except (OperationalError, InterfaceError) as exc:
+        raise unavailable(engine, exc) from None
+
+
+def open_database(url: str | None = None) -> Engine:
+    """`make_engine(url)`, checked by connecting once: a wrong address or a server that is down is a
+    `DatabaseUnavailable` error in the user's words (what the CLI commands use), not a driver traceback."""
+    engine = make_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except (OperationalError, InterfaceError) as exc:
+        engine.dispose()
+        raise unavailable(engine, exc) from None
+    return engine
+
+
+def unavailable(engine: Engine, exc: BaseException) -> DatabaseUnavailable:
+    """The error a user sees when the database cannot be reached: its address (password hidden) and the driver's words."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+    return DatabaseUnavailable(key="store.database_unavailable", params={"url": engine.url.render_as_string(hide_password=True), "detail": detail})
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -14,6 +14,12 @@ class StoreError(ChuanxaError):
     title: ClassVar[str] = "Bad request"
 
 
+class DatabaseUnavailable(StoreError):
+    """The database cannot be reached or used (a wrong address, a server that is down, no permission)."""
+
+    status, title = 503, "Service unavailable"
+
+
 class NotFound(StoreError):
     status, title = 404, "Not found"
 

@@ -69,3 +69,13 @@ def test_loopback_addresses_count_as_local() -> None:
 
     assert is_local("127.0.0.1") and is_local("::1") and is_local("localhost")
     assert not is_local("0.0.0.0") and not is_local("192.168.1.10")
+
+
+def test_a_database_that_cannot_be_reached_is_a_clear_error_with_the_password_hidden() -> None:
+    # port 1 on the loopback: nothing listens there, the connection is refused at once
+    url = "postgresql+psycopg://chuanxa:bi-mat@127.0.0.1:1/chuanxa"
+    for command in (("db", "upgrade"), ("db", "check"), ("users", "list")):
+        done = _chuanxa(*command, "--db", url)
+        assert done.returncode == 2, done.stderr
+        assert "Cannot reach the database" in done.stderr and "127.0.0.1:1" in done.stderr  # the helper runs with CHUANXA_LANG=en
+        assert "bi-mat" not in done.stderr + done.stdout and "Traceback" not in done.stderr and "Internal error" not in done.stderr
