@@ -15,12 +15,23 @@ from chuanxa.store.security import MIN_PASSWORD_LENGTH, hash_password, new_csrf,
 SESSION_HOURS = 12
 
 
+def province_key(session: Session, given: str) -> str:
+    """The stored province that `given` names: its key ("thanh-hoa") or its name as an officer types it ("Thanh Hóa")."""
+    from chuanxa.store.units import province_code_for
+
+    if session.get(Province, given) is not None:
+        return given
+    slug = province_code_for(given)
+    return slug if session.get(Province, slug) is not None else given
+
+
 def add_user(session: Session, login: str, password: str, role: str, *, province: str | None = None, commune: str | None = None,
              communes: list[str] | None = None, name: str = "") -> User:
     """Create a user; the scope must suit the role (a provincial officer needs a province, and so on)."""
     if session.scalars(select(User).where(User.login == login)).first() is not None:
         raise Conflict(key="store.user_exists", params={"login": login})
     check_password(password)
+    province = province_key(session, province) if province else None
     user = User(login=login, name=name, password_hash=hash_password(password), role=role, province_code=province or None, commune_code=commune or None,
                 communes=[c for c in communes or [] if c])
     check_scope(session, user)

@@ -79,3 +79,13 @@ def test_a_database_that_cannot_be_reached_is_a_clear_error_with_the_password_hi
         assert done.returncode == 2, done.stderr
         assert "Cannot reach the database" in done.stderr and "127.0.0.1:1" in done.stderr  # the helper runs with CHUANXA_LANG=en
         assert "bi-mat" not in done.stderr + done.stdout and "Traceback" not in done.stderr and "Internal error" not in done.stderr
+
+
+def test_a_provincial_officer_is_added_with_the_province_named_as_officers_write_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    assert _chuanxa("import", str(EXAMPLE_CSV), "--year", "2024", "--db", url).returncode == 0
+    added = _chuanxa("users", "add", "tinh", "--role", "province", "--province", "Thanh Hóa", "--db", url, stdin="mat-khau-du-dai-123\n")
+    assert added.returncode == 0, added.stderr
+    assert "tinh\tprovince\tthanh-hoa" in _chuanxa("users", "list", "--db", url).stdout
+    unknown = _chuanxa("users", "add", "khac", "--role", "province", "--province", "Tỉnh Không Có", "--db", url, stdin="mat-khau-du-dai-123\n")
+    assert unknown.returncode == 2 and "Tỉnh Không Có" in unknown.stderr
