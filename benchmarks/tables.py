@@ -42,7 +42,7 @@ def table_rows(communes: Sequence[chuanxa.CommuneData], ruleset: chuanxa.Ruleset
     rows = []
     for data in communes:
         c = data.commune
-        cells: list[Any] = [c.code, c.name, "Thanh Hóa", "Huyện Mẫu", regions.get(c.region or "", c.region), terrains.get(c.terrain or "", c.terrain),
+        cells: list[Any] = [c.code, c.name, "Thanh Hóa", "", "Huyện Mẫu", regions.get(c.region or "", c.region), terrains.get(c.terrain or "", c.terrain),
                             c.distance_km, _cell(c.difficult_terrain), "" if c.zone is None else c.zone, 2024]
         cells += [_cell(data.values.get(name)) for name, _ in inputs]
         cells += [_cell(data.assessed[i].points) if i in data.assessed else "" for i in assessed_ids]

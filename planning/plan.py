@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from chuanxa.workspace import CommuneLike, RulesetLike, as_commune, compiled
 from chuanxa.communes.model import AssessedEntry, CommuneData
 from chuanxa.criteria.model import Text
 from chuanxa.criteria.operators import HIGHER_IS_BETTER
-from chuanxa.engine.prepare import prepare
+from chuanxa.engine.prepare import PreparedCommune, prepare
 from chuanxa.engine.results import CommuneResult, RulesetStamp, Verdict
 
 from .costs import CostModel
@@ -68,7 +69,31 @@ def plan(commune: CommuneLike, ruleset: RulesetLike = None, costs: CostModel | s
     engine = compiled(ruleset, as_of=as_of if as_of is not None else data.as_of)
     model = costs if isinstance(costs, CostModel) else CostModel.load(Path(costs)) if costs else CostModel()
     model.check(engine.ruleset)
-    prepared = prepare(engine, data)
+    found = search(engine, prepare(engine, data), model)
+    if isinstance(found, Plan):
+        return found
+    after = engine.evaluate(apply_options(data, list(found.options)))
+    return found.finish(after.total.points, after.verdict)
+
+
+@dataclass(frozen=True)
+class Search:
+    """A commune's cheapest improvements, before the commune is scored again with them (`finish`)."""
+
+    base: dict[str, Any]
+    options: tuple[Option, ...]  # in ruleset order
+    steps: tuple[PlanStep, ...]
+
+    def finish(self, points_after: float, verdict_after: Verdict) -> Plan:
+        """The plan, with the points and verdict the engine gives the commune after the improvements."""
+        return Plan(**self.base, feasible=True, already_recognised=False, steps=self.steps, total_cost=round(sum(s.cost for s in self.steps), 6),
+                    points_after=points_after, verdict_after=verdict_after)
+
+
+def search(engine: Any, prepared: PreparedCommune, model: CostModel) -> Plan | Search:
+    """The exact search for one prepared commune: its finished plan when it is recognised already or has no plan,
+    else the cheapest options (`Search`), whose result the caller scores (one commune, or many at once)."""
+    data = prepared.data
     before = engine.evaluate_prepared(prepared)
     base: dict[str, Any] = dict(ruleset=before.ruleset, commune=data.commune.code, name=data.commune.name, cost_model="costs" if model.monetary else "default",
                 points_before=before.total.points, verdict_before=before.verdict)
@@ -80,11 +105,8 @@ def plan(commune: CommuneLike, ruleset: RulesetLike = None, costs: CostModel | s
     solution = None if blockers else solve(choices, [c.id for c in before.criteria], _need(before, engine), order)
     if solution is None:
         return Plan(**base, feasible=False, already_recognised=False, blockers=tuple(blockers) or (_generic_blocker(),))
-    options = sorted(solution.options, key=lambda o: order[o.indicator])
-    after = engine.evaluate(apply_options(data, options))
-    steps = tuple(_step(o, engine, model) for o in options)
-    return Plan(**base, feasible=True, already_recognised=False, steps=steps, total_cost=round(sum(s.cost for s in steps), 6),
-                points_after=after.total.points, verdict_after=after.verdict)
+    options = tuple(sorted(solution.options, key=lambda o: order[o.indicator]))
+    return Search(base, options, tuple(_step(o, engine, model) for o in options))
 
 
 def apply_options(data: CommuneData, options: list[Option]) -> CommuneData:
@@ -159,4 +181,4 @@ def _words(option: Option, spec: Any, model: CostModel) -> Text:
                 en=f"Evidence for indicator {option.indicator} worth {option.points_after:g} points: {gain_en}{cost_en}")
 
 
-__all__ = ["Plan", "PlanStep", "plan", "apply_options"]
+__all__ = ["Plan", "PlanStep", "Search", "plan", "search", "apply_options"]

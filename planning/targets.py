@@ -11,16 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from chuanxa.workspace import CommuneLike, RulesetLike, as_commune, compiled
-from chuanxa.engine.batching import paused_gc
 from chuanxa.engine.results import RowError
 
 from .costs import CostModel
-from .plan import Plan, plan
+from .batch import COLUMNAR_FROM, PLAN_CACHE, PlanCache, plan_many
+from .plan import Plan
 
 
 class TargetPlan(BaseModel):
@@ -44,11 +43,13 @@ class TargetPlan(BaseModel):
 
 
 def plan_targets(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, target: int | None = None, target_share: float | None = None,
-                 budget: float | None = None, costs: CostModel | str | Path | None = None, rejected: Sequence[RowError] = ()) -> TargetPlan:
+                 budget: float | None = None, costs: CostModel | str | Path | None = None, rejected: Sequence[RowError] = (),
+                 cache: PlanCache | None = PLAN_CACHE) -> TargetPlan:
     """Reach `target` recognised communes (or `target_share` of them) at least cost, or the most within `budget`.
 
     `communes` is an iterable of communes or the path of a CSV/XLSX table (its bad rows count as communes and
-    are listed in `rejected`). With only a budget, as many communes as the budget allows are chosen.
+    are listed in `rejected`). With only a budget, as many communes as the budget allows are chosen. Plans are
+    made together (`batch.plan_many`, the same plans as `plan` gives each commune) and kept in `cache`.
     """
     model = costs if isinstance(costs, CostModel) else CostModel.load(costs) if costs else CostModel()
     engine = compiled(ruleset)
@@ -60,10 +61,7 @@ def plan_targets(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetL
         rejected = [*rejected, *(_row_error(exc, str(communes), number, exc.location.commune) for number, exc in table.errors)]
         communes = [row.data for row in table.rows]
     model.check(engine.ruleset)
-    datas = [as_commune(c) for c in communes]
-    recognised_totals = _recognised_columnwise(engine, datas) if len(datas) >= COLUMNAR_FROM else {}
-    with paused_gc():
-        plans = [_recognised_plan(engine, d, recognised_totals[d.commune.code]) if d.commune.code in recognised_totals else plan(d, engine, model) for d in datas]
+    plans = plan_many(engine, [as_commune(c) for c in communes], model, cache=cache)
     count = len(plans) + len(rejected)
     recognised = tuple(p.commune for p in plans if p.already_recognised)
     wanted = _wanted(count, target, target_share)
@@ -87,28 +85,6 @@ def plan_targets(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetL
         not_chosen=tuple(feasible[len(chosen):]), infeasible=tuple(p for p in plans if not p.feasible), rejected=tuple(rejected),
         already=tuple(p for p in plans if p.already_recognised),
     )
-
-
-#: From this many communes, the column-wise evaluator first finds those already recognised (they need no plan).
-COLUMNAR_FROM = 200
-
-
-def _recognised_columnwise(engine: Any, datas: Sequence[Any]) -> dict[str, float]:
-    """Code → total points of the communes already recognised."""
-    from chuanxa.engine.columnar import VERDICTS, ColumnarEvaluator
-    from chuanxa.engine.results import Verdict
-
-    columnar = ColumnarEvaluator(engine)
-    table = columnar.evaluate(columnar.columns_from_communes(datas))
-    return {d.commune.code: float(t) for d, v, t in zip(datas, table.verdict, table.total) if VERDICTS[v] is Verdict.RECOGNISED}
-
-
-def _recognised_plan(engine: Any, data: Any, total: float) -> Plan:
-    """The plan record of a commune the column-wise pass found recognised (nothing to do)."""
-    from chuanxa.engine.results import Verdict
-
-    return Plan(ruleset=engine.stamp, commune=data.commune.code, name=data.commune.name, feasible=True, already_recognised=True, cost_model="default",
-                points_before=total, points_after=total, verdict_before=Verdict.RECOGNISED, verdict_after=Verdict.RECOGNISED)
 
 
 def _wanted(count: int, target: int | None, share: float | None) -> int | None:
