@@ -11,6 +11,7 @@ hash, the cost model and the commune's data, so re-planning a province after one
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,6 +40,7 @@ class PlanCache:
     def __init__(self, size: int = 12_000) -> None:
         self.size = size
         self._plans: dict[bytes, Plan] = {}
+        self._lock = threading.Lock()  # a server plans in several threads
         self.hits = 0
 
     @staticmethod
@@ -53,19 +55,22 @@ class PlanCache:
         return model.file.model_dump_json() if model.file is not None else "default"
 
     def get(self, key: bytes) -> Plan | None:
-        found = self._plans.get(key)
-        if found is not None:
-            self.hits += 1
-        return found
+        with self._lock:
+            found = self._plans.get(key)
+            if found is not None:
+                self.hits += 1
+            return found
 
     def put(self, key: bytes, value: Plan) -> None:
-        if key not in self._plans and len(self._plans) >= self.size:
-            del self._plans[next(iter(self._plans))]
-        self._plans[key] = value
+        with self._lock:
+            if key not in self._plans and len(self._plans) >= self.size:
+                del self._plans[next(iter(self._plans))]
+            self._plans[key] = value
 
     def clear(self) -> None:
-        self._plans.clear()
-        self.hits = 0
+        with self._lock:
+            self._plans.clear()
+            self.hits = 0
 
     def __len__(self) -> int:
         return len(self._plans)

@@ -97,3 +97,14 @@ def test_either_side_of_the_column_wise_threshold_the_plans_are_the_plain_ones(s
     engine = chuanxa.compiled(NATIONAL)
     communes = columns_to_communes(engine, generate_columns(engine, size, seed=11), range(size))
     assert plan_many(engine, communes, CostModel(), cache=None) == [plan(c, engine, CostModel()) for c in communes]
+
+
+def test_threads_sharing_the_cache_get_the_plain_plans() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = chuanxa.compiled(NATIONAL)
+    communes = columns_to_communes(engine, generate_columns(engine, 24, seed=6), range(24))
+    cache = PlanCache(size=5)  # small: the threads evict each other's plans all the time
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda part: plan_many(engine, communes[part::3], CostModel(), cache=cache), range(3)))
+    assert [p for part in found for p in part] == [plan(c, engine, CostModel()) for part in range(3) for c in communes[part::3]]
