@@ -29,14 +29,12 @@ from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, Thre
 from .columnar_expr import ArrayFn, Vocabulary, compile_array
 from .compiled import CompiledRuleset
 from .prepare import PreparedCommune, prepare
+from .recognition import STATUSES, VERDICTS, Recognised
 from .results import CommuneResult, Reason, Status, Verdict
 
-STATUSES: tuple[Status, ...] = tuple(Status)
 REASONS: tuple[Reason, ...] = tuple(Reason)
-VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
 S = {s: np.int8(i) for i, s in enumerate(STATUSES)}
 R = {r: np.int8(i) for i, r in enumerate(REASONS)}
-_EPS = 1e-9
 
 
 @dataclass
@@ -55,6 +53,7 @@ class ColumnarResult:
     provisional_decides: np.ndarray  # [n] bool
     zone: np.ndarray  # [n] float (NaN unknown)
     out_of_bounds: np.ndarray  # [n] bool: a derived input left its declared bounds (the per-commune path refuses such a row)
+    recognised: Recognised  # the recognition rule's whole answer (criterion-major arrays)
 
     def verdicts(self) -> list[Verdict]:
         return [VERDICTS[i] for i in self.verdict]
@@ -81,7 +80,6 @@ class ColumnarEvaluator:
         self.applies = [compile_array(parse_expression(ci.model.applies_when, env, "bool"), self.vocab) if ci.model.applies_when else None for ci in engine.indicators]
         self.env = env
         self.lowered: dict[int, Any] = {}  # indicator position → what its kind compiled for arrays (conditions)
-        self.knockout_needs = np.array([ci.knockout_needs for ci in engine.indicators])
 
     # --- building tables ---
     def columns_from_communes(self, communes: Sequence[CommuneData]) -> dict[str, np.ndarray]:
@@ -247,73 +245,11 @@ class ColumnarEvaluator:
 
     # --- recognition ---
     def _judge(self, points: np.ndarray, status: np.ndarray, reason: np.ndarray, zone: np.ndarray, out_of_bounds: np.ndarray) -> ColumnarResult:
-        """The recognition rule on indicator-major arrays, criterion by criterion.
-
-        Memory stays O(n) per scenario: for each criterion its sums are folded into running totals and floor
-        checks at once (now, with missing data at full marks, with provisional indicators high and low), so no
-        [criteria, n] array exists but the two the result keeps.
-        """
-        rule = self.engine.ruleset.recognition
-        exclude = rule.not_applicable == "exclude"
-        share = rule.min_criterion_share
-        n = points.shape[1]
-        shapes = self.engine.shapes
-        crit_points = np.zeros((len(shapes), n))
-        crit_max = np.zeros((len(shapes), n))
-        totals = {name: np.zeros(n) for name in ("now", "opt", "high", "low", "max")}
-        floors = {name: np.ones(n, dtype=bool) for name in ("now", "opt", "high", "low")}
-        has_missing = np.zeros(n, dtype=bool)
-        any_provisional = np.zeros(n, dtype=bool)
-        knock_failed = np.zeros(n, dtype=bool)
-        firm_knock_failed = np.zeros(n, dtype=bool)
-        na_code, missing_code = S[Status.NOT_APPLICABLE], S[Status.MISSING_DATA]
-        for c, shape in enumerate(shapes):
-            got, top = crit_points[c], crit_max[c]
-            best, high, low = np.zeros(n), np.zeros(n), np.zeros(n)
-            for j in shape.positions:
-                ind = self.engine.indicators[j].model
-                p = points[j]
-                na = status[j] == na_code
-                missing = status[j] == missing_code
-                maximum = np.where(na, 0.0, ind.max_points) if (exclude and ind.applies_when) else ind.max_points
-                optimistic = np.where(missing, maximum, p)
-                got += p
-                top += maximum
-                best += optimistic
-                has_missing |= missing
-                if ind.provisional:
-                    counted = ~na
-                    high += np.where(counted, maximum, optimistic)
-                    low += np.where(counted, 0.0, optimistic)
-                    any_provisional |= counted
-                else:
-                    high += optimistic
-                    low += optimistic
-                if ind.knockout:
-                    failed = ~(na | missing) & (p < self.knockout_needs[j] - _EPS)
-                    knock_failed |= failed
-                    if not ind.provisional:
-                        firm_knock_failed |= failed
-            need = share * top - _EPS
-            for name, value in (("now", got), ("opt", best), ("high", high), ("low", low)):
-                totals[name] += value
-                floors[name] &= value >= need
-            totals["max"] += top
-        minimum = rule.min_total_share * totals["max"] - _EPS
-
-        def passes(name: str, knock_ok: np.ndarray) -> np.ndarray:
-            ok = floors[name] & (totals[name] >= minimum)
-            return ok & knock_ok if rule.knockouts else ok
-
-        knock_ok = ~knock_failed
-        verdict = np.where(has_missing, np.where(passes("opt", knock_ok), 2, 1), np.where(passes("now", knock_ok), 0, 1)).astype(np.int8)
-        decides = any_provisional & (passes("high", ~firm_knock_failed) != passes("low", knock_ok))
-        np.round(crit_points, 6, out=crit_points)
-        np.round(crit_max, 6, out=crit_max)
-        floor_met = crit_points >= np.round(share * crit_max, 6) - _EPS
-        return ColumnarResult(points=points.T, status=status.T, reason=reason.T, criterion_points=crit_points.T, criterion_max=crit_max.T,
-                              floor_met=floor_met.T, total=np.round(totals["now"], 6), total_max=np.round(totals["max"], 6),
-                              verdict=verdict, provisional_decides=decides, zone=zone, out_of_bounds=out_of_bounds)
+        """The one recognition rule (`engine/recognition.py`) on the indicator-major arrays."""
+        found = self.engine.recognition.apply(points, status)
+        return ColumnarResult(points=points.T, status=status.T, reason=reason.T, criterion_points=found.criterion_points.T, criterion_max=found.criterion_max.T,
+                              floor_met=found.floor_met.T, total=found.total, total_max=found.total_max, verdict=found.verdict,
+                              provisional_decides=found.provisional_decides, zone=zone, out_of_bounds=out_of_bounds, recognised=found)
 
     def to_results(self, communes: Sequence[CommuneData], rows: Sequence[int]) -> list[CommuneResult]:
         """Full results with explanations and gaps for the chosen rows (through the per-commune engine)."""

@@ -17,7 +17,7 @@ from .expr_eval import compile_expression
 from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .prepare import PreparedCommune, converter, prepare
-from .recognition import CriterionShape, judge
+from .recognition import CriterionShape, RecognitionRule, judge
 from .fast import NO_VALUES, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
 from .results import (
     CommuneIdentity,
@@ -145,6 +145,7 @@ class CompiledRuleset:
         self.indicator_models = {ci.model.id: ci.model for ci in self.indicators}
         positions = {ci.model.id: i for i, ci in enumerate(self.indicators)}
         self.shapes = tuple(CriterionShape(crit, tuple(positions[ind.id] for ind in crit.indicators)) for crit in ruleset.criteria)
+        self.recognition = RecognitionRule([ci.model for ci in self.indicators], self.shapes, ruleset.recognition)
         self.derived = _derived_in_order(ruleset, env)
         self.zoning = tuple((rule.zone, compile_expression(parse_expression(rule.when, COMMUNE_ATTRIBUTES, "bool"))) for rule in ruleset.classification.zoning.rules)
         self.region_ids = _name_table((r.id, r.vi, r.en) for r in ruleset.classification.regions)
@@ -201,7 +202,7 @@ class CompiledRuleset:
     def assemble(self, prepared: PreparedCommune, results: list[IndicatorResult]) -> CommuneResult:
         """Criteria, verdict, gaps and the commune's result from its indicator results."""
         env = prepared.env
-        judgement = judge(results, self.shapes, self.ruleset.recognition)
+        judgement = judge(results, self.recognition)
         gaps = build_gaps(results, self.indicators, env, judgement)
         info = prepared.data.commune
         return construct(CommuneResult,
