@@ -26,8 +26,9 @@ from chuanxa.criteria.expressions import parse_expression
 from chuanxa.criteria.operators import OPERATORS
 from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, ThresholdTable
 
-from .columnar_expr import ArrayFn, Vocabulary, compile_array
+from .columnar_expr import ArrayFn, Vocabulary, compile_array, compile_array_node
 from .compiled import CompiledRuleset
+from .lowering import STATUS_OF, Lowered, reached
 from .prepare import PreparedCommune, prepare
 from .recognition import STATUSES, VERDICTS, Recognised
 from .results import CommuneResult, Reason, Status, Verdict
@@ -35,6 +36,7 @@ from .results import CommuneResult, Reason, Status, Verdict
 REASONS: tuple[Reason, ...] = tuple(Reason)
 S = {s: np.int8(i) for i, s in enumerate(STATUSES)}
 R = {r: np.int8(i) for i, r in enumerate(REASONS)}
+_STATUS_BY_REASON = np.array([S[STATUS_OF[r]] for r in REASONS], dtype=np.int8)  # reason code → status code (one table)
 
 
 @dataclass
@@ -77,9 +79,8 @@ class ColumnarEvaluator:
         env = expression_env(rs)
         self.derived = [(name, compile_array(parse_expression(str(rs.inputs[name].expr), env), self.vocab)) for name, _ in engine.derived]  # derived: expr set
         self.zoning = [(rule.zone, compile_array(parse_expression(rule.when, COMMUNE_ATTRIBUTES, "bool"), self.vocab)) for rule in rs.classification.zoning.rules]
-        self.applies = [compile_array(parse_expression(ci.model.applies_when, env, "bool"), self.vocab) if ci.model.applies_when else None for ci in engine.indicators]
         self.env = env
-        self.lowered: dict[int, Any] = {}  # indicator position → what its kind compiled for arrays (conditions)
+        self.forms = [self._compile(ci.lowered) for ci in engine.indicators]
 
     # --- building tables ---
     def columns_from_communes(self, communes: Sequence[CommuneData]) -> dict[str, np.ndarray]:
@@ -151,16 +152,32 @@ class ColumnarEvaluator:
         return zone if given is None else np.where(np.isnan(given), zone, given)
 
     def _indicator(self, j: int, ci: Any, cols: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        ind = ci.model
-        points, status, reason = self._kind(j, ind, cols, n)
-        applies = self.applies[j]
+        """The indicator's intermediate form (`engine/lowering.py`) decided over arrays, step by step as documented there."""
+        applies, requires, levels, otherwise, na_points = self.forms[j]
+        points = np.zeros(n)
+        reason = np.full(n, R[Reason.MISSING_VALUE], dtype=np.int8)
+        open_ = np.ones(n, dtype=bool)  # rows not decided yet
         if applies is not None:
             a = applies(cols, n)
-            missing, not_applicable = np.isnan(a), a == 0.0
-            points = np.where(missing, 0.0, np.where(not_applicable, ind.max_points if ci.award_not_applicable else 0.0, points))
-            status = np.where(missing, S[Status.MISSING_DATA], np.where(not_applicable, S[Status.NOT_APPLICABLE], status))
-            reason = np.where(missing, R[Reason.MISSING_VALUE], np.where(not_applicable, R[Reason.NOT_APPLICABLE], reason))
-        given = cols.get(f"assessed:{ind.id}")
+            open_ &= ~np.isnan(a)  # unknown applicability: missing value
+            not_applicable = open_ & (a == 0.0)
+            points[not_applicable], reason[not_applicable] = na_points, R[Reason.NOT_APPLICABLE]
+            open_ &= ~not_applicable
+        for required, code in requires:
+            unknown = open_ & np.isnan(required(cols, n))
+            reason[unknown] = code
+            open_ &= ~unknown
+        for holds_fn, level_points, unknown_code, hit_code in levels:
+            holds = holds_fn(cols, n)
+            unknown = open_ & np.isnan(holds)
+            reason[unknown] = unknown_code
+            open_ &= ~unknown
+            hit = open_ & (holds == 1.0)
+            points[hit], reason[hit] = level_points, hit_code
+            open_ &= ~hit
+        reason[open_] = otherwise
+        status = _STATUS_BY_REASON[reason]
+        given = cols.get(f"assessed:{ci.model.id}")
         if given is not None:
             use = ~np.isnan(given) & (status != S[Status.NOT_APPLICABLE])
             points = np.where(use, given, points)
@@ -168,80 +185,15 @@ class ColumnarEvaluator:
             reason = np.where(use, R[Reason.ASSESSED], reason)
         return points, status, reason
 
-    def _kind(self, j: int, ind: Any, cols: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The indicator's points, statuses and reasons from its kind's own lowering to arrays (`engine/kinds.py`)."""
-        return self.engine.indicators[j].kind.array(self, j, cols, n)
+    def _compile(self, lowered: Lowered) -> tuple[Any, ...]:
+        """The NumPy compiler of the intermediate form: each tree as a function of the columns."""
+        def node(tree: Any) -> ArrayFn:
+            return compile_array_node(tree, self.vocab)
 
-    @staticmethod
-    def reason_code(reason: Reason) -> np.int8:
-        return R[reason]
-
-    @staticmethod
-    def status_code(status: Status) -> np.int8:
-        return S[status]
-
-    def blank(self, n: int, missing: Reason = Reason.MISSING_VALUE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Points, statuses and reasons for `n` communes before any level is decided: no points, data missing."""
-        return np.zeros(n), np.full(n, S[Status.MISSING_DATA], dtype=np.int8), np.full(n, R[missing], dtype=np.int8)
-
-    def levels(self, pairs: list[tuple[float, np.ndarray]], maximum: float, failure: Reason, out: tuple[np.ndarray, np.ndarray, np.ndarray], open_: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The best level that holds, in points order, for rows still `open_`: each level's holds array is 1, 0 or
-        NaN (unknown: the row stays missing data). Rows where no level holds are not met, with `failure`."""
-        points, status, reason = out
-        for level_points, holds in pairs:
-            unknown = np.isnan(holds) & open_
-            open_ &= ~unknown
-            hit = (holds == 1.0) & open_
-            self.award(hit, level_points, maximum, points, status, reason)
-            open_ &= ~hit
-        status[open_], reason[open_] = S[Status.NOT_MET], R[failure]
-        return out
-
-    @staticmethod
-    def award(hit: np.ndarray, level_points: float, maximum: float, points: np.ndarray, status: np.ndarray, reason: np.ndarray) -> None:
-        points[hit] = level_points
-        full = level_points >= maximum
-        status[hit] = S[Status.MET] if full else S[Status.PARTLY_MET]
-        reason[hit] = R[Reason.MET] if full else R[Reason.LEVEL_MET]
-
-    def threshold(self, threshold: Any, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
-        if not isinstance(threshold, ThresholdTable):
-            return np.full(n, self._number(threshold))
-        if threshold.by == "zone":
-            table = np.full(4, np.nan)
-            for key, value in threshold.values.items():
-                table[int(key)] = value
-            keys = cols["zone"]
-        else:
-            table = np.full(len(self.vocab.codes) + 1, np.nan)
-            for key, value in threshold.values.items():
-                table[int(self.vocab.code(key))] = value
-            keys = cols.get("region", np.full(n, np.nan))
-        index = np.where(np.isnan(keys), len(table) - 1 if threshold.by == "region" else 0, keys).astype(np.int64)
-        index = np.clip(index, 0, len(table) - 1)
-        out = table[index]
-        out[np.isnan(keys)] = np.nan
-        return out
-
-    def condition(self, cond: Any, env: Any) -> ArrayFn:
-        if isinstance(cond, Comparison):
-            compare = OPERATORS[cond.op].array
-            target = cond.threshold
-
-            def run(cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
-                v = cols.get(cond.input, np.full(n, np.nan))
-                t = self.threshold(target, dict(cols), n) if isinstance(target, ThresholdTable) else np.full(n, self._number(target))
-                with np.errstate(invalid="ignore"):
-                    out = compare(v, t).astype(float)
-                out[np.isnan(v) | np.isnan(t)] = np.nan
-                return out
-            return run
-        if isinstance(cond, (AllOf, AnyOf)):
-            from .columnar_expr import _kleene
-
-            return _kleene([self.condition(c, env) for c in (cond.all if isinstance(cond, AllOf) else cond.any)], isinstance(cond, AllOf))
-        assert isinstance(cond, ExprCondition)
-        return compile_array(parse_expression(cond.expr, env, "bool"), self.vocab)
+        return (node(lowered.applies) if lowered.applies is not None else None,
+                tuple((node(tree), R[code]) for tree, code in lowered.requires),
+                tuple((node(level.when), level.points, R[level.unknown], R[reached(level.points, lowered.max_points)]) for level in lowered.levels),
+                R[lowered.otherwise], lowered.max_points if lowered.award_not_applicable else 0.0)
 
     # --- recognition ---
     def _judge(self, points: np.ndarray, status: np.ndarray, reason: np.ndarray, zone: np.ndarray, out_of_bounds: np.ndarray) -> ColumnarResult:

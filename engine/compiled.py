@@ -41,6 +41,7 @@ class CompiledIndicator:
         self.model = ind
         self.criterion = criterion
         self.kind: KindEvaluator = KINDS[ind.kind](ind, ctx)
+        self.lowered = self.kind.lower(ctx, award_not_applicable)  # the intermediate form every engine compiles
         self.applies = compile_expression(parse_expression(ind.applies_when, ctx.env, "bool")) if ind.applies_when else None
         self.applies_reads = parse_expression(ind.applies_when, ctx.env, "bool").names if ind.applies_when else frozenset()
         self.reads = tuple(self.kind.reads)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from chuanxa.criteria.operators import OPERATORS
-from chuanxa.criteria.expressions import Binary, BoolOp, Call, Compare, Const, Expression, ListLit, Name, Node, Unary
+from chuanxa.criteria.expressions import Binary, BoolOp, Call, Compare, Const, Expression, ListLit, Lookup, Name, Node, Unary
 
 Value = Any
 Evaluator = Callable[[Mapping[str, Any]], Value]
@@ -29,6 +29,11 @@ def compile_expression(expression: Expression) -> Evaluator:
     return _compile(expression.tree)
 
 
+def compile_node(node: Node) -> Evaluator:
+    """A function of the value mapping that computes the tree `node` (None when it cannot be known)."""
+    return _compile(node)
+
+
 def _compile(node: Node) -> Evaluator:  # noqa: C901 - one branch per node type
     if isinstance(node, Const):
         value = node.value
@@ -39,6 +44,9 @@ def _compile(node: Node) -> Evaluator:  # noqa: C901 - one branch per node type
     if isinstance(node, ListLit):
         values = node.values
         return lambda env: values
+    if isinstance(node, Lookup):
+        by, table = node.by, dict(node.values)
+        return lambda env: None if (key := env.get(by)) is None else table.get(str(key))
     if isinstance(node, Unary):
         return _unary(node.op, _compile(node.operand))
     if isinstance(node, Binary):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from chuanxa.criteria.expressions import parse_expression
+from chuanxa.criteria.expressions import Name, parse_expression
 from chuanxa.criteria.operators import OPERATORS
 from chuanxa.criteria.model import (
     AllOf,
@@ -25,15 +25,13 @@ from chuanxa.criteria.model import (
     YesNoIndicator,
 )
 
-import numpy as np
-
 from .expr_eval import COMPARATORS, compile_expression
+from .lowering import Level, Lowered, Shown, applies_node, comparison_node, condition_node
 from .rules_text import describe_condition, describe_threshold
 from .fast import construct, intern
 from .results import GapTarget, Reason, Status, ThresholdUsed
 
 Env = Mapping[str, Any]
-Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]  # points, status codes, reason codes of n communes
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +117,14 @@ class ThresholdKind:
             self._outcomes[cache_key] = found
         return found
 
+    def lower(self, ctx: "KindContext", award_not_applicable: bool) -> Lowered:
+        """The input must be known; each level compares it with its threshold (unknown: the region or zone that
+        the threshold's table needs is unknown)."""
+        ind = self.ind
+        levels = tuple(Level(lv.points, comparison_node(ind.input, ind.op, lv.threshold), Reason.MISSING_CLASSIFICATION, Shown(ind.input, ind.op, lv.threshold))
+                       for lv in self.levels)
+        return Lowered(ind.id, ind.max_points, applies_node(ind, ctx.env), award_not_applicable, ((Name(ind.input), Reason.MISSING_VALUE),), levels, self.fail_reason)
+
     gap_kind = "value"
     plan_as = "value"  # a plan reaches a level by moving the input's value to the threshold
     evidence_only = False
@@ -138,23 +144,6 @@ class ThresholdKind:
     def rule_text(ind: Any) -> str:
         levels = sorted(ind.levels, key=lambda lv: -lv.points)
         return f"{ind.input} " + "; ".join(f"{ind.op} {describe_threshold(lv.threshold)} → {lv.points:g}" for lv in levels)
-
-    def array(self, evaluator: Any, j: int, cols: Any, n: int) -> Arrays:
-        """Column-wise: the same levels over arrays (an unknown region or zone leaves the row missing its classification)."""
-        points, status, reason = out = evaluator.blank(n)
-        v = cols.get(self.input, np.full(n, np.nan))
-        open_ = ~np.isnan(v)  # missing value: stays MISSING_VALUE
-        compare = OPERATORS[self.ind.op].array
-        for level in self.levels:  # best level first; rows leave `open_` when decided
-            t = evaluator.threshold(level.threshold, cols, n)
-            unknown = np.isnan(t) & open_
-            reason[unknown] = evaluator.reason_code(Reason.MISSING_CLASSIFICATION)
-            open_ &= ~unknown
-            with np.errstate(invalid="ignore"):
-                hit = compare(v, t) & open_
-            evaluator.award(hit, level.points, self.ind.max_points, points, status, reason)
-            open_ &= ~hit
-        return evaluator.levels([], self.ind.max_points, self.fail_reason, out, open_)
 
     def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
         return [durable.threshold_tests(self.input, self.ind.op, level.threshold) for level in self.levels]
@@ -194,6 +183,12 @@ class YesNoKind:
         self.not_met = Outcome(0.0, Status.NOT_MET, Reason.ANSWER_NOT_EXPECTED, self.used)
         self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
 
+    def lower(self, ctx: "KindContext", award_not_applicable: bool) -> Lowered:
+        """The answer must be known; one level: the expected answer."""
+        ind = self.ind
+        level = Level(ind.max_points, comparison_node(ind.input, "==", ind.expected), Reason.MISSING_VALUE, Shown(ind.input, "==", ind.expected))
+        return Lowered(ind.id, ind.max_points, applies_node(ind, ctx.env), award_not_applicable, ((Name(ind.input), Reason.MISSING_VALUE),), (level,), Reason.ANSWER_NOT_EXPECTED)
+
     gap_kind = "value"
     plan_as = "answer"  # a plan changes the answer
     evidence_only = False
@@ -217,13 +212,6 @@ class YesNoKind:
     @staticmethod
     def rule_text(ind: Any) -> str:
         return f"{ind.input} == {'yes' if ind.expected else 'no'} → {ind.max_points:g}"
-
-    def array(self, evaluator: Any, j: int, cols: Any, n: int) -> Arrays:
-        v = cols.get(self.ind.input, np.full(n, np.nan))
-        points, status, reason = out = evaluator.blank(n)
-        known = ~np.isnan(v)
-        evaluator.award(known & ((v == 1.0) == self.ind.expected), self.ind.max_points, self.ind.max_points, points, status, reason)
-        return evaluator.levels([], self.ind.max_points, Reason.ANSWER_NOT_EXPECTED, out, known & (status != evaluator.status_code(Status.MET)))
 
     def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
         return [([durable.compare(self.ind.input, "==", self.ind.expected)], [durable.compare(self.ind.input, "==", not self.ind.expected)])]
@@ -280,6 +268,12 @@ class ConditionsKind:
         assert isinstance(cond, ExprCondition)
         return compile_expression(parse_expression(cond.expr, ctx.env, "bool"))
 
+    def lower(self, ctx: "KindContext", award_not_applicable: bool) -> Lowered:
+        """Each level's condition as a tree (all/any become and/or, comparisons with tables read the table)."""
+        ind = self.ind
+        levels = tuple(Level(lv.points, condition_node(lv.when, ctx.env)) for lv in sorted(ind.levels, key=lambda lv: -lv.points))
+        return Lowered(ind.id, ind.max_points, applies_node(ind, ctx.env), award_not_applicable, (), levels, Reason.CONDITION_NOT_MET)
+
     gap_kind = "condition"
     plan_as = "condition"  # a plan meets a level's condition
     evidence_only = False
@@ -298,13 +292,6 @@ class ConditionsKind:
     def rule_text(ind: Any) -> str:
         levels = sorted(ind.levels, key=lambda lv: -lv.points)
         return "; ".join(f"{describe_condition(lv.when)} → {lv.points:g}" for lv in levels)
-
-    def array(self, evaluator: Any, j: int, cols: Any, n: int) -> Arrays:
-        conditions = evaluator.lowered.get(j)
-        if conditions is None:
-            conditions = evaluator.lowered[j] = [evaluator.condition(level.when, evaluator.env) for level in sorted(self.ind.levels, key=lambda lv: -lv.points)]
-        pairs = [(points, condition(cols, n)) for (points, _), condition in zip(self.levels, conditions)]
-        return evaluator.levels(pairs, self.ind.max_points, Reason.CONDITION_NOT_MET, evaluator.blank(n), np.ones(n, dtype=bool))
 
     def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
         return [durable.condition_tests(level.when, j, k) for k, level in enumerate(sorted(self.ind.levels, key=lambda lv: -lv.points))]
@@ -339,6 +326,11 @@ class AssessedKind:
         self.steps = tuple(round(step * k, 6) for k in range(1, int(round(ind.max_points / step)) + 1))
         self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
 
+    def lower(self, ctx: "KindContext", award_not_applicable: bool) -> Lowered:
+        """No level: only the assessors' points (step 5) decide."""
+        ind = self.ind
+        return Lowered(ind.id, ind.max_points, applies_node(ind, ctx.env), award_not_applicable, (), (), Reason.NOT_ASSESSED)
+
     gap_kind = "evidence"
     plan_as = "evidence"  # a plan brings evidence worth more points
     evidence_only = True
@@ -357,9 +349,6 @@ class AssessedKind:
     @staticmethod
     def rule_text(ind: Any) -> str:
         return f"0–{ind.max_points:g} (thẩm định / assessed)"
-
-    def array(self, evaluator: Any, j: int, cols: Any, n: int) -> Arrays:
-        return evaluator.blank(n, Reason.NOT_ASSESSED)  # only the assessors' points (applied after the kind) decide
 
     def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
         return []
@@ -424,10 +413,10 @@ class KindContext:
 
 KindEvaluator = ThresholdKind | YesNoKind | ConditionsKind | AssessedKind
 
-#: What every kind class provides: scoring one commune (`score`, `targets`), its lowering to arrays (`array`), its
+#: What every kind class provides: its intermediate form (`lower`), scoring one commune (`score`, `targets`), its
 #: durable-rules form (`durable_levels`, `durable_met`, `durable_failed`), its rule in words (`rule_text`), and
 #: what its gaps and plans are about (`gap_kind`, `evidence_only`).
-KIND_PROTOCOL = ("score", "targets", "unknown", "level_points", "appraisal_levels", "plan_as", "array", "durable_levels", "durable_met",
+KIND_PROTOCOL = ("lower", "score", "targets", "unknown", "level_points", "appraisal_levels", "plan_as", "durable_levels", "durable_met",
                  "durable_failed", "rule_text", "gap_kind", "evidence_only")
 
 #: The registry of indicator kinds: `kind:` in YAML → its class. Fill it with `register_kind` only.

@@ -1,0 +1,176 @@
+"""The one intermediate form of an indicator: ordered levels of predicates over the expression AST.
+
+Every indicator, whatever its kind, is lowered (by its kind class, `lower`) to a `Lowered`: its applicability,
+the values it requires, its levels best first (a predicate each, three-valued), and the reason when no level
+holds. The engines compile that form, never the kinds' YAML shapes: `compile_scalar` gives the per-commune
+closure, `chuanxa.engine.columnar` compiles it to NumPy, the durable engine writes its rules from it, and the
+planner reads its levels' targets (`Shown`). The status of every outcome comes from its reason, in one table
+(`STATUS_OF`). The same algorithm, in order, decides an indicator on every engine:
+
+1. applicability unknown → missing data (MISSING_VALUE); false → not applicable (0, or the maximum when the
+   ruleset awards not-applicable indicators);
+2. a required value unknown → missing data, with that requirement's reason;
+3. the first level whose predicate holds gives its points (MET at the maximum, else LEVEL_MET); a level whose
+   predicate is unknown before any level held → missing data, with the level's `unknown` reason;
+4. no level holds → 0 points, `otherwise`;
+5. the assessors' points, when given, replace the outcome of an applicable indicator (ASSESSED).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chuanxa.criteria.expressions import BoolOp, Compare, Const, Lookup, Name, Node, parse_expression
+from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, ThresholdTable
+
+from .expr_eval import compile_node
+from .results import Reason, Status
+
+#: The status of every outcome, from its reason: the one table all engines read.
+STATUS_OF: dict[Reason, Status] = {
+    Reason.MET: Status.MET,
+    Reason.LEVEL_MET: Status.PARTLY_MET,
+    Reason.BELOW_THRESHOLD: Status.NOT_MET,
+    Reason.ABOVE_CEILING: Status.NOT_MET,
+    Reason.CONDITION_NOT_MET: Status.NOT_MET,
+    Reason.ANSWER_NOT_EXPECTED: Status.NOT_MET,
+    Reason.MISSING_VALUE: Status.MISSING_DATA,
+    Reason.MISSING_CLASSIFICATION: Status.MISSING_DATA,
+    Reason.NOT_ASSESSED: Status.MISSING_DATA,
+    Reason.NOT_APPLICABLE: Status.NOT_APPLICABLE,
+    Reason.ASSESSED: Status.ASSESSED,
+}
+if set(STATUS_OF) != set(Reason):  # a reason added without its status fails at import
+    raise ImportError(f"reasons without a status: {sorted(set(Reason) - set(STATUS_OF))}")
+
+
+def reached(points: float, maximum: float) -> Reason:
+    """The reason of a level that holds: the best level (the maximum) is met, a lower one is a level met."""
+    return Reason.MET if points >= maximum else Reason.LEVEL_MET
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A level read as `input op threshold` (a value or a table by zone or region): what explanations show and
+    what the planner moves the input towards."""
+
+    input: str
+    op: str
+    threshold: Any
+
+
+@dataclass(frozen=True)
+class Level:
+    points: float
+    when: Node  # true, false or unknown (None / NaN) for a commune
+    unknown: Reason = Reason.MISSING_VALUE  # the reason when `when` cannot be decided
+    shown: Shown | None = None
+
+
+@dataclass(frozen=True)
+class Lowered:
+    """One indicator in the intermediate form (see the module docstring for how it is decided)."""
+
+    indicator: str
+    max_points: float
+    applies: Node | None
+    award_not_applicable: bool
+    requires: tuple[tuple[Node, Reason], ...]
+    levels: tuple[Level, ...]  # best first
+    otherwise: Reason
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """The names the indicator's levels and requirements read (applicability apart)."""
+        found: set[str] = set()
+        for node in [node for node, _ in self.requires] + [level.when for level in self.levels]:
+            found |= node_names(node)
+        return frozenset(found)
+
+
+def node_names(node: Node) -> frozenset[str]:
+    """Every name a tree reads (a table's attribute too)."""
+    if isinstance(node, Name):
+        return frozenset((node.id,))
+    if isinstance(node, Lookup):
+        return frozenset((node.by,))
+    found: set[str] = set()
+    for child in getattr(node, "values", ()) if isinstance(node, BoolOp) else _children(node):
+        found |= node_names(child)
+    return frozenset(found)
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, Compare):
+        return (node.left, *node.comparators)
+    return tuple(child for name in ("operand", "left", "right") if (child := getattr(node, name, None)) is not None) + tuple(getattr(node, "args", ()))
+
+
+def threshold_node(threshold: Any) -> Node:
+    """A threshold as a tree: a constant, or a lookup in its table by zone or region."""
+    if isinstance(threshold, ThresholdTable):
+        return Lookup(by=threshold.by, values=tuple((str(key), value) for key, value in threshold.values.items()))
+    return Const(threshold)
+
+
+def comparison_node(name: str, op: str, threshold: Any) -> Node:
+    """`name op threshold` as a tree."""
+    return Compare(left=Name(name), ops=(op,), comparators=(threshold_node(threshold),))
+
+
+def condition_node(cond: Any, env: Mapping[str, Any]) -> Node:
+    """A structured condition (comparison, all/any of conditions, or an expression) as a tree."""
+    if isinstance(cond, Comparison):
+        return comparison_node(cond.input, cond.op, cond.threshold)
+    if isinstance(cond, (AllOf, AnyOf)):
+        parts = cond.all if isinstance(cond, AllOf) else cond.any
+        return BoolOp(op="and" if isinstance(cond, AllOf) else "or", values=tuple(condition_node(c, env) for c in parts))
+    assert isinstance(cond, ExprCondition)
+    return parse_expression(cond.expr, env, "bool").tree
+
+
+def applies_node(ind: Any, env: Mapping[str, Any]) -> Node | None:
+    return parse_expression(ind.applies_when, env, "bool").tree if ind.applies_when else None
+
+
+# --- the per-commune compiler ---
+Env = Mapping[str, Any]
+Decision = tuple[int, Reason]  # (level index or -1, reason): what decided the indicator for a commune
+
+
+@dataclass(frozen=True)
+class ScalarForm:
+    """A lowered indicator compiled to closures over one commune's values."""
+
+    lowered: Lowered
+    applies: Callable[[Env], Any] | None
+    requires: tuple[tuple[Callable[[Env], Any], Reason], ...]
+    levels: tuple[tuple[Callable[[Env], Any], Reason], ...]
+
+    def decide(self, env: Env) -> Decision:
+        """Steps 1–4 of the module docstring for one commune: the level that holds (or -1) and the reason."""
+        if self.applies is not None:
+            applies = self.applies(env)
+            if applies is None:
+                return -1, Reason.MISSING_VALUE
+            if not applies:
+                return -1, Reason.NOT_APPLICABLE
+        for required, reason in self.requires:
+            if required(env) is None:
+                return -1, reason
+        for index, (holds, unknown) in enumerate(self.levels):
+            result = holds(env)
+            if result is None:
+                return -1, unknown
+            if result:
+                return index, Reason.MET if self.lowered.levels[index].points >= self.lowered.max_points else Reason.LEVEL_MET
+        return -1, self.lowered.otherwise
+
+
+def compile_scalar(lowered: Lowered) -> ScalarForm:
+    """The per-commune compiler of the intermediate form."""
+    return ScalarForm(lowered, compile_node(lowered.applies) if lowered.applies is not None else None,
+                      tuple((compile_node(node), reason) for node, reason in lowered.requires),
+                      tuple((compile_node(level.when), level.unknown) for level in lowered.levels))
