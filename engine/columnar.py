@@ -23,8 +23,6 @@ import numpy as np
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.checks import COMMUNE_ATTRIBUTES, expression_env
 from chuanxa.criteria.expressions import parse_expression
-from chuanxa.criteria.operators import OPERATORS
-from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, ThresholdTable
 
 from .columnar_expr import ArrayFn, Vocabulary, compile_array, compile_array_node
 from .compiled import CompiledRuleset

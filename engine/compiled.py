@@ -16,6 +16,7 @@ from chuanxa.criteria.model import IndicatorModel, Ruleset, Text
 from .expr_eval import compile_expression
 from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
+from .lowering import STATUS_OF, compile_scalar
 from .prepare import PreparedCommune, converter, prepare
 from .recognition import CriterionShape, RecognitionRule, judge
 from .fast import NO_VALUES, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
@@ -42,7 +43,9 @@ class CompiledIndicator:
         self.criterion = criterion
         self.kind: KindEvaluator = KINDS[ind.kind](ind, ctx)
         self.lowered = self.kind.lower(ctx, award_not_applicable)  # the intermediate form every engine compiles
-        self.applies = compile_expression(parse_expression(ind.applies_when, ctx.env, "bool")) if ind.applies_when else None
+        self.form = compile_scalar(self.lowered)
+        self.not_applicable = Outcome(ind.max_points if award_not_applicable else 0.0, Status.NOT_APPLICABLE, Reason.NOT_APPLICABLE)
+        self.applies = self.form.applies
         self.applies_reads = parse_expression(ind.applies_when, ctx.env, "bool").names if ind.applies_when else frozenset()
         self.reads = tuple(self.kind.reads)
         self.rule = describe_rule(ind)
@@ -71,15 +74,23 @@ class CompiledIndicator:
         )
 
     def outcome(self, env: Env) -> Outcome:
-        """The data's own outcome (applicability included), before any assessors' decision."""
-        if self.applies is not None:
-            applies = self.applies(env)
-            if applies is None:
-                return Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_VALUE)
-            if not applies:
-                points = self.model.max_points if self.award_not_applicable else 0.0
-                return Outcome(points, Status.NOT_APPLICABLE, Reason.NOT_APPLICABLE)
-        return self.kind.score(env)
+        """The data's own outcome (applicability included), before any assessors' decision: the intermediate form
+        decides (`engine/lowering.py`), the kind explains what it decided."""
+        index, reason = self.form.decide(env)
+        return self.explained(index, reason, env)
+
+    def level_outcome(self, env: Env) -> Outcome:
+        """The outcome of the levels alone (applicability aside): what the planner asks of a changed value."""
+        index, reason = self.form.decide_levels(env)
+        return self.explained(index, reason, env)
+
+    def explained(self, index: int, reason: Reason, env: Env) -> Outcome:
+        """The outcome of a decision (the level that holds or -1, and the reason), as the kind explains it."""
+        if index >= 0:
+            return self.kind.hit(index, env)
+        if reason is self.lowered.otherwise:
+            return self.kind.failed(env)
+        return self.not_applicable if reason is Reason.NOT_APPLICABLE else _UNKNOWN[reason]
 
     def evaluate(self, env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
         return self.finish(self.outcome(env), env, assessed)
@@ -123,6 +134,8 @@ class CompiledIndicator:
         return record
 
 
+# Outcomes of data that cannot decide (the same for every indicator): status from the reason, no points.
+_UNKNOWN = {reason: Outcome(0.0, STATUS_OF[reason], reason) for reason in Reason if STATUS_OF[reason] is Status.MISSING_DATA}
 _NA, _MISSING, _ASSESSED, _ASSESSED_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED
 _new = object.__new__
 _INDICATOR_FIELDS = set(IndicatorResult.model_fields)

@@ -19,13 +19,12 @@ from chuanxa.criteria.model import (
     AssessedIndicator,
     Comparison,
     ConditionsIndicator,
-    ExprCondition,
     ThresholdIndicator,
     ThresholdTable,
     YesNoIndicator,
 )
 
-from .expr_eval import COMPARATORS, compile_expression
+from .expr_eval import COMPARATORS
 from .lowering import Level, Lowered, Shown, applies_node, comparison_node, condition_node
 from .rules_text import describe_condition, describe_threshold
 from .fast import construct, intern
@@ -51,8 +50,6 @@ def status_for(points: float, maximum: float) -> tuple[Status, Reason]:
     return Status.PARTLY_MET, Reason.LEVEL_MET
 
 
-MISSING = Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_VALUE)
-MISSING_CLASS = Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_CLASSIFICATION)
 NOT_ASSESSED = Outcome(0.0, Status.MISSING_DATA, Reason.NOT_ASSESSED)
 
 
@@ -71,7 +68,6 @@ class ThresholdKind:
     def __init__(self, ind: ThresholdIndicator, ctx: "KindContext") -> None:
         self.ind = ind
         self.input = ind.input
-        self.compare = COMPARATORS[ind.op]
         self.levels = sorted(ind.levels, key=lambda lv: -lv.points)
         self.reads = (ind.input,)
         self.fail_reason = Reason(OPERATORS[ind.op].failure)
@@ -82,27 +78,22 @@ class ThresholdKind:
     def _used(self, level: Any, value: Any, by: str | None, key: str | None) -> ThresholdUsed:
         return construct(ThresholdUsed, op=self.ind.op, value=value, by=by, key=key, points=level.points, input=self.input)
 
-    def score(self, env: Env) -> Outcome:
-        value = env.get(self.input)
-        if value is None:
-            return MISSING
-        compare = self.compare
-        for index, (threshold, by) in enumerate(self._plan):
-            key = None
-            if by is not None:
-                raw = env.get(by)
-                key = None if raw is None else str(raw)
-                threshold = threshold.get(key) if key is not None else None
-                if threshold is None:
-                    return MISSING_CLASS
-            if compare(value, threshold):
-                return self._outcome(index, key, threshold, by, hit=True)
-        threshold, by = self._plan[-1]
+    def hit(self, index: int, env: Env) -> Outcome:
+        """Level `index` holds: its points, with the threshold met (the table's entry for the commune)."""
+        return self._at(index, env, True)
+
+    def failed(self, env: Env) -> Outcome:
+        """No level holds: not met, showing the lowest level's threshold (the next to reach)."""
+        return self._at(len(self._plan) - 1, env, False)
+
+    def _at(self, index: int, env: Env, hit: bool) -> Outcome:
+        threshold, by = self._plan[index]
         key = None
         if by is not None:
-            key = str(env.get(by))
-            threshold = threshold.get(key)
-        return self._outcome(len(self._plan) - 1, key, threshold, by, hit=False)
+            raw = env.get(by)
+            key = None if raw is None else str(raw)
+            threshold = threshold.get(key) if key is not None else None
+        return self._outcome(index, key, threshold, by, hit)
 
     def _outcome(self, index: int, key: str | None, threshold: Any, by: str | None, hit: bool) -> Outcome:
         cache_key = (index if hit else -1 - index, key)
@@ -129,36 +120,10 @@ class ThresholdKind:
     plan_as = "value"  # a plan reaches a level by moving the input's value to the threshold
     evidence_only = False
 
-    @property
-    def level_points(self) -> tuple[float, ...]:
-        return tuple(lv.points for lv in self.levels)
-
-    def appraisal_levels(self, before: float) -> list[float]:
-        return _above(self.level_points, before)
-
-    def unknown(self, env: Env) -> Outcome:
-        """Neither holds nor fails: the value is missing, or the region or zone its threshold needs."""
-        return MISSING if env.get(self.input) is None else MISSING_CLASS
-
     @staticmethod
     def rule_text(ind: Any) -> str:
         levels = sorted(ind.levels, key=lambda lv: -lv.points)
         return f"{ind.input} " + "; ".join(f"{ind.op} {describe_threshold(lv.threshold)} → {lv.points:g}" for lv in levels)
-
-    def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
-        return [durable.threshold_tests(self.input, self.ind.op, level.threshold) for level in self.levels]
-
-    def durable_failed(self, durable: Any, ci: Any, env: Env) -> Outcome:
-        return Outcome(0.0, Status.NOT_MET, self.fail_reason, self.explain(env, None))
-
-    def durable_met(self, ci: Any, env: Env, points: float) -> ThresholdUsed | None:
-        return self.explain(env, points)
-
-    def explain(self, env: Env, level_points: float | None) -> ThresholdUsed | None:
-        """The threshold shown for an outcome: the level reached, or else the lowest level (the next to reach)."""
-        level = next((lv for lv in self.levels if lv.points == level_points), self.levels[-1])
-        threshold, by, key = resolve_threshold(level.threshold, env)
-        return self._used(level, threshold, by, key)
 
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         value = env.get(self.input)
@@ -193,40 +158,18 @@ class YesNoKind:
     plan_as = "answer"  # a plan changes the answer
     evidence_only = False
 
-    @property
-    def level_points(self) -> tuple[float, ...]:
-        return (self.ind.max_points,)
+    def hit(self, index: int, env: Env) -> Outcome:
+        return self.met
 
-    def appraisal_levels(self, before: float) -> list[float]:
-        return _above(self.level_points, before)
-
-    def unknown(self, env: Env) -> Outcome:
-        return MISSING
-
-    def score(self, env: Env) -> Outcome:
-        value = env.get(self.ind.input)
-        if value is None:
-            return MISSING
-        return self.met if bool(value) == self.ind.expected else self.not_met
+    def failed(self, env: Env) -> Outcome:
+        return self.not_met
 
     @staticmethod
     def rule_text(ind: Any) -> str:
         return f"{ind.input} == {'yes' if ind.expected else 'no'} → {ind.max_points:g}"
 
-    def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
-        return [([durable.compare(self.ind.input, "==", self.ind.expected)], [durable.compare(self.ind.input, "==", not self.ind.expected)])]
-
-    def durable_failed(self, durable: Any, ci: Any, env: Env) -> Outcome:
-        return self.not_met
-
-    def durable_met(self, ci: Any, env: Env, points: float) -> ThresholdUsed | None:
-        return self.used
-
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         return _targets_memo(self, points, lambda: (construct(GapTarget, op="==", target=self.ind.expected, change=None, points=self.ind.max_points, gain=self.ind.max_points - points),))
-
-
-ConditionFn = Callable[[Env], "bool | None"]
 
 
 class ConditionsKind:
@@ -234,39 +177,13 @@ class ConditionsKind:
 
     def __init__(self, ind: ConditionsIndicator, ctx: "KindContext") -> None:
         self.ind = ind
-        self.levels = [(lv.points, self._compile(lv.when, ctx)) for lv in sorted(ind.levels, key=lambda lv: -lv.points)]
+        self.points = tuple(sorted((lv.points for lv in ind.levels), reverse=True))  # best first, as lowered
         self.conditions = {lv.points: lv.when for lv in ind.levels}
         reads: set[str] = set()
         for lv in ind.levels:
             reads |= _condition_reads(lv.when, ctx)
         self.reads = tuple(sorted(reads))
         self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
-
-    def _compile(self, cond: Any, ctx: "KindContext") -> ConditionFn:
-        if isinstance(cond, Comparison):
-            compare = COMPARATORS[cond.op]
-
-            def run(env: Env) -> bool | None:
-                value = env.get(cond.input)
-                threshold, _, _ = resolve_threshold(cond.threshold, env)
-                return None if value is None or threshold is None else compare(value, threshold)
-            return run
-        if isinstance(cond, (AllOf, AnyOf)):
-            parts = [self._compile(c, ctx) for c in (cond.all if isinstance(cond, AllOf) else cond.any)]
-            decided, otherwise = (False, True) if isinstance(cond, AllOf) else (True, False)
-
-            def combine(env: Env) -> bool | None:
-                unknown = False
-                for part in parts:
-                    result = part(env)
-                    if result is None:
-                        unknown = True
-                    elif result is decided:
-                        return decided
-                return None if unknown else otherwise
-            return combine
-        assert isinstance(cond, ExprCondition)
-        return compile_expression(parse_expression(cond.expr, ctx.env, "bool"))
 
     def lower(self, ctx: "KindContext", award_not_applicable: bool) -> Lowered:
         """Each level's condition as a tree (all/any become and/or, comparisons with tables read the table)."""
@@ -278,42 +195,22 @@ class ConditionsKind:
     plan_as = "condition"  # a plan meets a level's condition
     evidence_only = False
 
-    @property
-    def level_points(self) -> tuple[float, ...]:
-        return tuple(points for points, _ in self.levels)
-
-    def appraisal_levels(self, before: float) -> list[float]:
-        return _above(self.level_points, before)
-
-    def unknown(self, env: Env) -> Outcome:
-        return MISSING
-
     @staticmethod
     def rule_text(ind: Any) -> str:
         levels = sorted(ind.levels, key=lambda lv: -lv.points)
         return "; ".join(f"{describe_condition(lv.when)} → {lv.points:g}" for lv in levels)
 
-    def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
-        return [durable.condition_tests(level.when, j, k) for k, level in enumerate(sorted(self.ind.levels, key=lambda lv: -lv.points))]
+    def hit(self, index: int, env: Env) -> Outcome:
+        points = self.points[index]
+        status, reason = status_for(points, self.ind.max_points)
+        return Outcome(points, status, reason)
 
-    def durable_failed(self, durable: Any, ci: Any, env: Env) -> Outcome:
-        return Outcome(0.0, Status.NOT_MET, Reason.CONDITION_NOT_MET, unmet=tuple(unmet_comparisons(self.ind.levels[-1].when, env)))
-
-    def durable_met(self, ci: Any, env: Env, points: float) -> ThresholdUsed | None:
-        return None
-
-    def score(self, env: Env) -> Outcome:
-        for points, condition in self.levels:
-            result = condition(env)
-            if result is None:
-                return MISSING
-            if result:
-                status, reason = status_for(points, self.ind.max_points)
-                return Outcome(points, status, reason)
+    def failed(self, env: Env) -> Outcome:
+        """Not met, with the comparisons of the lowest level still to satisfy (for the gap list)."""
         return Outcome(0.0, Status.NOT_MET, Reason.CONDITION_NOT_MET, unmet=tuple(unmet_comparisons(self.ind.levels[-1].when, env)))
 
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
-        return _targets_memo(self, points, lambda: tuple(construct(GapTarget, op=None, target=None, change=None, points=p, gain=p - points) for p, _ in reversed(self.levels) if p > points))
+        return _targets_memo(self, points, lambda: tuple(construct(GapTarget, op=None, target=None, change=None, points=p, gain=p - points) for p in reversed(self.points) if p > points))
 
 
 class AssessedKind:
@@ -329,43 +226,24 @@ class AssessedKind:
     def lower(self, ctx: "KindContext", award_not_applicable: bool) -> Lowered:
         """No level: only the assessors' points (step 5) decide."""
         ind = self.ind
-        return Lowered(ind.id, ind.max_points, applies_node(ind, ctx.env), award_not_applicable, (), (), Reason.NOT_ASSESSED)
+        return Lowered(ind.id, ind.max_points, applies_node(ind, ctx.env), award_not_applicable, (), (), Reason.NOT_ASSESSED, self.steps)
 
     gap_kind = "evidence"
     plan_as = "evidence"  # a plan brings evidence worth more points
     evidence_only = True
-    level_points: tuple[float, ...] = ()  # decided by the assessors only
 
-    def appraisal_levels(self, before: float) -> list[float]:
-        """The points the appraisal may give above `before`: the indicator's steps (its whole maximum without one)."""
-        return _above(self.steps, before)
+    def hit(self, index: int, env: Env) -> Outcome:
+        raise AssertionError("an assessed indicator has no level to hold")
 
-    def unknown(self, env: Env) -> Outcome:
-        return NOT_ASSESSED
-
-    def score(self, env: Env) -> Outcome:
+    def failed(self, env: Env) -> Outcome:
         return NOT_ASSESSED
 
     @staticmethod
     def rule_text(ind: Any) -> str:
         return f"0–{ind.max_points:g} (thẩm định / assessed)"
 
-    def durable_levels(self, durable: Any, j: int) -> list[tuple[list[Any], list[Any]]]:
-        return []
-
-    def durable_failed(self, durable: Any, ci: Any, env: Env) -> Outcome:
-        return NOT_ASSESSED
-
-    def durable_met(self, ci: Any, env: Env, points: float) -> ThresholdUsed | None:
-        return None
-
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         return _targets_memo(self, points, lambda: (construct(GapTarget, op=None, target=None, change=None, points=self.ind.max_points, gain=self.ind.max_points - points),))
-
-
-def _above(levels: Any, before: float) -> list[float]:
-    """`levels` above `before`, in increasing order, once each."""
-    return sorted({level for level in levels if level > before + 1e-9})
 
 
 def _targets_memo(kind: Any, points: float, build: Callable[[], tuple[GapTarget, ...]]) -> tuple[GapTarget, ...]:
@@ -413,11 +291,10 @@ class KindContext:
 
 KindEvaluator = ThresholdKind | YesNoKind | ConditionsKind | AssessedKind
 
-#: What every kind class provides: its intermediate form (`lower`), scoring one commune (`score`, `targets`), its
-#: durable-rules form (`durable_levels`, `durable_met`, `durable_failed`), its rule in words (`rule_text`), and
-#: what its gaps and plans are about (`gap_kind`, `evidence_only`).
-KIND_PROTOCOL = ("lower", "score", "targets", "unknown", "level_points", "appraisal_levels", "plan_as", "durable_levels", "durable_met",
-                 "durable_failed", "rule_text", "gap_kind", "evidence_only")
+#: What every kind class provides: its intermediate form (`lower`, which every engine compiles: per commune, NumPy,
+#: durable rules), the outcomes it explains (`hit`, `failed`) and its gap targets (`targets`), its rule in words
+#: (`rule_text`), and what its gaps and plans are about (`gap_kind`, `plan_as`, `evidence_only`).
+KIND_PROTOCOL = ("lower", "hit", "failed", "targets", "plan_as", "rule_text", "gap_kind", "evidence_only")
 
 #: The registry of indicator kinds: `kind:` in YAML → its class. Fill it with `register_kind` only.
 KINDS: dict[str, Any] = {}

@@ -80,6 +80,12 @@ class Lowered:
     requires: tuple[tuple[Node, Reason], ...]
     levels: tuple[Level, ...]  # best first
     otherwise: Reason
+    appraisal: tuple[float, ...] = ()  # the points an appraisal may give (its steps), when not the levels' points
+
+    @property
+    def steps(self) -> tuple[float, ...]:
+        """The points the indicator can be given: the appraisal's steps, or else its levels' points."""
+        return self.appraisal or tuple(level.points for level in self.levels)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -141,6 +147,16 @@ Decision = tuple[int, Reason]  # (level index or -1, reason): what decided the i
 
 
 @dataclass(frozen=True)
+class Target:
+    """A level above the points reached: its points and, for a level read as `input op threshold`, the threshold
+    for this commune (None when its table has no entry for the commune's zone or region)."""
+
+    points: float
+    op: str | None = None
+    value: Any = None
+
+
+@dataclass(frozen=True)
 class ScalarForm:
     """A lowered indicator compiled to closures over one commune's values."""
 
@@ -148,6 +164,16 @@ class ScalarForm:
     applies: Callable[[Env], Any] | None
     requires: tuple[tuple[Callable[[Env], Any], Reason], ...]
     levels: tuple[tuple[Callable[[Env], Any], Reason], ...]
+    thresholds: tuple[Callable[[Env], Any] | None, ...]  # per level: its shown threshold for a commune
+
+    def targets(self, env: Env, before: float) -> list[Target]:
+        """The levels above `before`, nearest first, with the thresholds this commune must reach (for the planner)."""
+        found = []
+        for level, threshold in zip(reversed(self.lowered.levels), reversed(self.thresholds)):
+            if level.points > before:
+                shown = level.shown
+                found.append(Target(level.points, shown.op, threshold(env)) if shown is not None and threshold is not None else Target(level.points))
+        return found
 
     def decide(self, env: Env) -> Decision:
         """Steps 1–4 of the module docstring for one commune: the level that holds (or -1) and the reason."""
@@ -157,6 +183,10 @@ class ScalarForm:
                 return -1, Reason.MISSING_VALUE
             if not applies:
                 return -1, Reason.NOT_APPLICABLE
+        return self.decide_levels(env)
+
+    def decide_levels(self, env: Env) -> Decision:
+        """Steps 2–4: the decision without the applicability."""
         for required, reason in self.requires:
             if required(env) is None:
                 return -1, reason
@@ -173,4 +203,5 @@ def compile_scalar(lowered: Lowered) -> ScalarForm:
     """The per-commune compiler of the intermediate form."""
     return ScalarForm(lowered, compile_node(lowered.applies) if lowered.applies is not None else None,
                       tuple((compile_node(node), reason) for node, reason in lowered.requires),
-                      tuple((compile_node(level.when), level.unknown) for level in lowered.levels))
+                      tuple((compile_node(level.when), level.unknown) for level in lowered.levels),
+                      tuple(compile_node(threshold_node(level.shown.threshold)) if level.shown is not None else None for level in lowered.levels))
