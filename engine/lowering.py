@@ -156,15 +156,42 @@ class Target:
     value: Any = None
 
 
-@dataclass(frozen=True)
 class ScalarForm:
-    """A lowered indicator compiled to closures over one commune's values."""
+    """A lowered indicator compiled to closures over one commune's values: `decide` (steps 1–4 of the module
+    docstring: the level that holds or -1, and the reason) and `decide_levels` (steps 2–4, applicability aside)."""
 
-    lowered: Lowered
-    applies: Callable[[Env], Any] | None
-    requires: tuple[tuple[Callable[[Env], Any], Reason], ...]
-    levels: tuple[tuple[Callable[[Env], Any], Reason], ...]
-    thresholds: tuple[Callable[[Env], Any] | None, ...]  # per level: its shown threshold for a commune
+    def __init__(self, lowered: Lowered) -> None:
+        self.lowered = lowered
+        self.applies = applies = compile_node(lowered.applies) if lowered.applies is not None else None
+        self.requires = requires = tuple((compile_node(node), reason) for node, reason in lowered.requires)
+        self.levels = levels = tuple((compile_node(level.when), level.unknown, reached(level.points, lowered.max_points)) for level in lowered.levels)
+        self.thresholds = tuple(compile_node(threshold_node(level.shown.threshold)) if level.shown is not None else None for level in lowered.levels)
+        otherwise = lowered.otherwise
+
+        def decide_levels(env: Env) -> Decision:
+            for required, reason in requires:
+                if required(env) is None:
+                    return -1, reason
+            index = 0
+            for holds, unknown, hit in levels:
+                result = holds(env)
+                if result is None:
+                    return -1, unknown
+                if result:
+                    return index, hit
+                index += 1
+            return -1, otherwise
+
+        def decide(env: Env) -> Decision:
+            if applies is not None:
+                holds = applies(env)
+                if holds is None:
+                    return -1, Reason.MISSING_VALUE
+                if not holds:
+                    return -1, Reason.NOT_APPLICABLE
+            return decide_levels(env)
+
+        self.decide, self.decide_levels = decide, decide_levels
 
     def targets(self, env: Env, before: float) -> list[Target]:
         """The levels above `before`, nearest first, with the thresholds this commune must reach (for the planner)."""
@@ -175,33 +202,7 @@ class ScalarForm:
                 found.append(Target(level.points, shown.op, threshold(env)) if shown is not None and threshold is not None else Target(level.points))
         return found
 
-    def decide(self, env: Env) -> Decision:
-        """Steps 1–4 of the module docstring for one commune: the level that holds (or -1) and the reason."""
-        if self.applies is not None:
-            applies = self.applies(env)
-            if applies is None:
-                return -1, Reason.MISSING_VALUE
-            if not applies:
-                return -1, Reason.NOT_APPLICABLE
-        return self.decide_levels(env)
-
-    def decide_levels(self, env: Env) -> Decision:
-        """Steps 2–4: the decision without the applicability."""
-        for required, reason in self.requires:
-            if required(env) is None:
-                return -1, reason
-        for index, (holds, unknown) in enumerate(self.levels):
-            result = holds(env)
-            if result is None:
-                return -1, unknown
-            if result:
-                return index, Reason.MET if self.lowered.levels[index].points >= self.lowered.max_points else Reason.LEVEL_MET
-        return -1, self.lowered.otherwise
-
 
 def compile_scalar(lowered: Lowered) -> ScalarForm:
     """The per-commune compiler of the intermediate form."""
-    return ScalarForm(lowered, compile_node(lowered.applies) if lowered.applies is not None else None,
-                      tuple((compile_node(node), reason) for node, reason in lowered.requires),
-                      tuple((compile_node(level.when), level.unknown) for level in lowered.levels),
-                      tuple(compile_node(threshold_node(level.shown.threshold)) if level.shown is not None else None for level in lowered.levels))
+    return ScalarForm(lowered)

@@ -32,7 +32,7 @@ def summaries_from_table(evaluator: ColumnarEvaluator, rows: Sequence[PreparedCo
     found = table.recognised
     ids = [ci.model.id for ci in engine.indicators]
     share = engine.ruleset.recognition.min_criterion_share
-    points = table.points
+    points = np.round(table.points, 6)
     # Whole-table arrays as lists first (cheap in NumPy), then one Python pass per commune to build its record.
     crit_points, crit_max, crit_missing = found.criterion_points.T.tolist(), found.criterion_max.T.tolist(), found.criterion_missing.T.tolist()
     totals, maxima, minima = found.total.tolist(), found.total_max.tolist(), found.minimum.tolist()
@@ -56,7 +56,7 @@ def summaries_from_table(evaluator: ColumnarEvaluator, rows: Sequence[PreparedCo
             "verdict": verdict, "recognised": _RECOGNISED[verdict], "reason_codes": failure_codes(failures[n]),
             "knockouts_failed": tuple(ids[j] for j in np.flatnonzero(knocked[n]).tolist()), "missing_count": sum(crit_missing[n]),
             "provisional_count": provisional_count[n], "provisional_decides": decides[n],
-            "points": dict(zip(ids, np.round(points[n], 6).tolist())), "statuses": dict(zip(ids, (STATUSES[i] for i in table.status[n].tolist()))),
+            "points": dict(zip(ids, points[n].tolist())), "statuses": dict(zip(ids, (STATUSES[i] for i in table.status[n].tolist()))),
         }))
     return summaries
 
