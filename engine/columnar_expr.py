@@ -108,6 +108,19 @@ def _binary(op: str, left: ArrayFn, right: ArrayFn) -> ArrayFn:
     return run
 
 
+def _compare_one(op: Callable[[np.ndarray, np.ndarray], np.ndarray], left: ArrayFn, right: ArrayFn) -> ArrayFn:
+    """`a op b` (every threshold level): 1.0 or 0.0, NaN where a side is missing."""
+    def run(cols: Columns, n: int) -> np.ndarray:
+        a, b = left(cols, n), right(cols, n)
+        with np.errstate(invalid="ignore"):
+            out = op(a, b).astype(np.float64)
+        unknown = np.isnan(a) | np.isnan(b)
+        if unknown.any():
+            out[unknown] = np.nan
+        return out
+    return run
+
+
 def _kleene(parts: list[ArrayFn], is_and: bool) -> ArrayFn:
     decided_value = 0.0 if is_and else 1.0
     def run(cols: Columns, n: int) -> np.ndarray:
@@ -127,6 +140,8 @@ def _kleene(parts: list[ArrayFn], is_and: bool) -> ArrayFn:
 
 
 def _compare(node: Compare, vocab: Vocabulary) -> ArrayFn:
+    if len(node.ops) == 1 and not isinstance(node.comparators[0], ListLit) and node.ops[0] in OPERATORS:
+        return _compare_one(OPERATORS[node.ops[0]].array, _compile(node.left, vocab), _compile(node.comparators[0], vocab))
     left = _compile(node.left, vocab)
     steps: list[tuple[str, ArrayFn | np.ndarray]] = []
     for op, comparator in zip(node.ops, node.comparators):

@@ -46,6 +46,7 @@ class CompiledIndicator:
         self.form = compile_scalar(self.lowered)
         self.not_applicable = Outcome(ind.max_points if award_not_applicable else 0.0, Status.NOT_APPLICABLE, Reason.NOT_APPLICABLE)
         self.applies = self.form.applies
+        self.decide, self.hit = self.form.decide, self.kind.hit  # bound once: the per-commune hot path
         self.applies_reads = parse_expression(ind.applies_when, ctx.env, "bool").names if ind.applies_when else frozenset()
         self.reads = tuple(self.kind.reads)
         self.rule = describe_rule(ind)
@@ -76,7 +77,9 @@ class CompiledIndicator:
     def outcome(self, env: Env) -> Outcome:
         """The data's own outcome (applicability included), before any assessors' decision: the intermediate form
         decides (`engine/lowering.py`), the kind explains what it decided."""
-        index, reason = self.form.decide(env)
+        index, reason = self.decide(env)
+        if index >= 0:
+            return self.hit(index, env)
         return self.explained(index, reason, env)
 
     def level_outcome(self, env: Env) -> Outcome:

@@ -25,7 +25,7 @@ from typing import Any
 from chuanxa.criteria.expressions import BoolOp, Compare, Const, Lookup, Name, Node, parse_expression
 from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, ThresholdTable
 
-from .expr_eval import compile_node
+from .expr_eval import COMPARATORS, compile_node
 from .results import Reason, Status
 
 #: The status of every outcome, from its reason: the one table all engines read.
@@ -167,8 +167,9 @@ class ScalarForm:
         self.levels = levels = tuple((compile_node(level.when), level.unknown, reached(level.points, lowered.max_points)) for level in lowered.levels)
         self.thresholds = tuple(compile_node(threshold_node(level.shown.threshold)) if level.shown is not None else None for level in lowered.levels)
         otherwise = lowered.otherwise
+        single = _single_input(lowered)
 
-        def decide_levels(env: Env) -> Decision:
+        def general_levels(env: Env) -> Decision:
             for required, reason in requires:
                 if required(env) is None:
                     return -1, reason
@@ -191,7 +192,10 @@ class ScalarForm:
                     return -1, Reason.NOT_APPLICABLE
             return decide_levels(env)
 
-        self.decide, self.decide_levels = decide, decide_levels
+        # The common shape, one input compared level by level (threshold, yes/no), in one closure.
+        decide_levels = _compare_levels(*single, otherwise) if single is not None else general_levels
+        self.decide, self.decide_levels = (decide if applies is not None else decide_levels), decide_levels
+        self.general_levels = general_levels  # the tree-by-tree form of `decide_levels` (a test checks both agree)
 
     def targets(self, env: Env, before: float) -> list[Target]:
         """The levels above `before`, nearest first, with the thresholds this commune must reach (for the planner)."""
@@ -201,6 +205,49 @@ class ScalarForm:
                 shown = level.shown
                 found.append(Target(level.points, shown.op, threshold(env)) if shown is not None and threshold is not None else Target(level.points))
         return found
+
+
+def _single_input(lowered: Lowered) -> tuple[str, Reason, tuple[tuple[Any, ...], ...]] | None:
+    """(input, its missing reason, per level (comparison, constant or None, table attribute or None, table or None,
+    unknown reason, hit reason)) when the form is one required input compared with a constant or a table per level."""
+    if len(lowered.requires) != 1 or not isinstance(lowered.requires[0][0], Name):
+        return None
+    name = lowered.requires[0][0].id
+    steps: list[tuple[Any, ...]] = []
+    for level in lowered.levels:
+        node = level.when
+        if not (isinstance(node, Compare) and len(node.ops) == 1 and isinstance(node.left, Name) and node.left.id == name):
+            return None
+        right = node.comparators[0]
+        hit = reached(level.points, lowered.max_points)
+        if isinstance(right, Const):
+            steps.append((COMPARATORS[node.ops[0]], right.value, None, None, level.unknown, hit))
+        elif isinstance(right, Lookup):
+            steps.append((COMPARATORS[node.ops[0]], None, right.by, dict(right.values), level.unknown, hit))
+        else:
+            return None
+    return name, lowered.requires[0][1], tuple(steps)
+
+
+def _compare_levels(name: str, missing: Reason, steps: tuple[tuple[Any, ...], ...], otherwise: Reason) -> Callable[[Env], Decision]:
+    """Steps 2–4 for `name op threshold` levels in one closure: the same decisions as the general form, without a
+    call per tree node (the per-commune engine's hot path)."""
+    def decide_levels(env: Env) -> Decision:
+        value = env.get(name)
+        if value is None:
+            return -1, missing
+        index = 0
+        for compare, constant, by, table, unknown, hit in steps:
+            if by is not None:
+                key = env.get(by)
+                constant = None if key is None else table.get(str(key))
+                if constant is None:
+                    return -1, unknown
+            if compare(value, constant):
+                return index, hit
+            index += 1
+        return -1, otherwise
+    return decide_levels
 
 
 def compile_scalar(lowered: Lowered) -> ScalarForm:

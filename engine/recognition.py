@@ -21,11 +21,13 @@ from .fast import construct, from_state, intern
 from .results import CriterionResult, FailureCode, FailureReason, IndicatorResult, Status, Total, Verdict, round_points
 
 _EPS = 1e-9
+_BLOCK = 4096  # communes judged at once (see `RecognitionRule.apply`)
 
 #: Statuses, verdicts and failure codes as the small integers the arrays hold (index into these tuples).
 STATUSES: tuple[Status, ...] = tuple(Status)
 VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
 STATUS_CODE = {s: np.int8(i) for i, s in enumerate(STATUSES)}
+_STATUS_INDEX = {s: i for i, s in enumerate(STATUSES)}  # plain ints: NumPy builds an array of them faster than of its own scalars
 #: The failure codes in the order a commune's reasons list them (knock-outs, criterion floors, total, missing data).
 FAILURES: tuple[FailureCode, ...] = (FailureCode.KNOCKOUT_FAILED, FailureCode.CRITERION_BELOW_FLOOR, FailureCode.TOTAL_BELOW_MINIMUM, FailureCode.MISSING_DATA)
 _NA, _MISSING = STATUS_CODE[Status.NOT_APPLICABLE], STATUS_CODE[Status.MISSING_DATA]
@@ -75,11 +77,13 @@ class RecognitionRule:
         self.has_provisional, self.has_knockout = bool(self.provisional.any()), bool(self.knockout.any())
         # Indicators are stored criterion by criterion, so each criterion is one contiguous segment of rows.
         self.starts = np.array([shape.positions[0] for shape in self.shapes], dtype=np.intp)
+        self.segments = tuple(slice(shape.positions[0], shape.positions[-1] + 1) for shape in self.shapes)
         if [i for shape in self.shapes for i in shape.positions] != list(range(len(indicators))):
             raise ValueError("indicator positions must follow the criteria in order")
         self.exclude = rule.not_applicable == "exclude"
         # Unless not-applicable indicators leave the maximum, the maxima and thresholds are the same for every commune.
         self.fixed = None if self.exclude else self._limits(np.add.reduceat(self.maximum, self.starts, axis=0))
+        self._by_pattern: dict[bytes, tuple[np.ndarray, ...]] = {}  # which indicators apply → limits (see `_limits_for`)
 
     def _limits(self, crit_max: np.ndarray) -> tuple[np.ndarray, ...]:
         """From criterion maxima [c, n]: what each criterion's floor and the total minimum need (unrounded, for the
@@ -91,6 +95,15 @@ class RecognitionRule:
         return need, total_need, crit_top, _round(rule.min_criterion_share * crit_top), total_max, _round(rule.min_total_share * total_max)
 
     def apply(self, points: np.ndarray, status: np.ndarray) -> Recognised:
+        """The rule for the communes whose indicators scored `points` (float64) with `status` (codes), both [k, n],
+        a block of communes at a time: the rule's [k, block] temporaries then stay in cache, whatever n."""
+        n = points.shape[1]
+        if n <= _BLOCK:
+            return self._apply(points, status)
+        parts = [self._apply(points[:, i:i + _BLOCK], status[:, i:i + _BLOCK]) for i in range(0, n, _BLOCK)]
+        return Recognised(*(np.concatenate([getattr(part, name) for part in parts], axis=-1) for name in Recognised.__dataclass_fields__))
+
+    def _apply(self, points: np.ndarray, status: np.ndarray) -> Recognised:
         """The rule for the communes whose indicators scored `points` (float64) with `status` (codes), both [k, n].
 
         A fixed number of array operations whatever n (no loop over indicators or criteria): per commune (n = 1)
@@ -104,20 +117,20 @@ class RecognitionRule:
         top = self.maximum * ~na if self.exclude else self.maximum
         best = points + top * missing  # missing data at full marks
         sums = np.empty((len(starts), 4, n))  # [c, 4, n]: the criterion subtotals of each scenario
-        add = np.add.reduceat
-        add(points, starts, axis=0, out=sums[:, 0])
-        add(best, starts, axis=0, out=sums[:, 1])
+        add = self._segment_sums
+        add(points, sums[:, 0])
+        add(best, sums[:, 1])
         if self.has_provisional:
             counted = self.provisional & ~na
             low = best * ~counted
-            add(low + top * counted, starts, axis=0, out=sums[:, 2])
-            add(low, starts, axis=0, out=sums[:, 3])
+            add(low + top * counted, sums[:, 2])
+            add(low, sums[:, 3])
             provisional_count = counted.sum(axis=0)
         else:
             sums[:, 2] = sums[:, 3] = sums[:, 1]
             provisional_count = np.zeros(n, dtype=np.int64)
-        crit_missing = add(missing, starts, axis=0, dtype=np.int64)
-        need, total_need, crit_top, floor, total_max, minimum = self.fixed or self._limits(add(top, starts, axis=0))
+        crit_missing = add(missing, np.empty((len(starts), n), dtype=np.int64))
+        need, total_need, crit_top, floor, total_max, minimum = self.fixed or self._limits_for(na, top)
         holds = (sums >= need).all(axis=0) & (sums.sum(axis=0) >= total_need)  # [4, n]
         knocked = self.knockout & ~(na | missing) & (points < self.needs) if self.has_knockout else np.zeros(points.shape, dtype=bool)
         knock_ok = ~knocked.any(axis=0)
@@ -140,6 +153,28 @@ class RecognitionRule:
             crit_top, floor, total_max, minimum = (np.broadcast_to(x, x.shape[:-1] + (n,)) for x in (crit_top, floor, total_max, minimum))
         return Recognised(crit_points, crit_top, floor, floor_met, crit_missing, total, total_max, minimum, knocked, verdict,
                           (provisional_count > 0) & (holds[2] != holds[3]), provisional_count, failures)
+
+
+    def _limits_for(self, na: np.ndarray, top: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The limits when not-applicable indicators leave the maximum: per commune they depend only on which
+        indicators apply, a pattern most communes share, so one commune's are kept by that pattern."""
+        if na.shape[1] != 1:
+            return self._limits(self._segment_sums(top, np.empty((len(self.starts), top.shape[1]))))
+        key = na.tobytes()
+        found = self._by_pattern.get(key)
+        if found is None:
+            found = self._by_pattern[key] = self._limits(self._segment_sums(top, np.empty((len(self.starts), 1))))
+        return found
+
+    def _segment_sums(self, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Each criterion's rows of `x` [k, n] summed into `out` [c, n], row after row in ruleset order (both ways
+        below add in that order): one call for a few communes, a contiguous slice per criterion for many (NumPy's
+        `reduceat` along the first axis is several times slower on long rows)."""
+        if x.shape[1] <= 64:
+            return np.add.reduceat(x, self.starts, axis=0, out=out, dtype=out.dtype)
+        for c, rows in enumerate(self.segments):
+            np.add.reduce(x[rows], axis=0, out=out[c], dtype=out.dtype)
+        return out
 
 
 def _round(x: np.ndarray) -> np.ndarray:
@@ -169,7 +204,7 @@ class Judgement:
 def judge(results: Sequence[IndicatorResult], rule: RecognitionRule) -> Judgement:
     """Apply the rule to one commune's scored indicators (in ruleset order): the array rule with n = 1."""
     points = np.array([r.points for r in results], dtype=np.float64).reshape(-1, 1)
-    status = np.array([STATUS_CODE[r.status] for r in results], dtype=np.int8).reshape(-1, 1)
+    status = np.array([_STATUS_INDEX[r.status] for r in results], dtype=np.int8).reshape(-1, 1)
     found = rule.apply(points, status)
     got, top, missing = found.criterion_points[:, 0].tolist(), found.criterion_max[:, 0].tolist(), found.criterion_missing[:, 0].tolist()
     share = rule.rule.min_criterion_share

@@ -78,3 +78,23 @@ def test_the_durable_engine_decides_every_bundled_example_as_the_per_commune_eng
     engine = chuanxa.compiled("qd1300@2023-03-20")
     core, durable = engine.evaluate(example), DurableEngine(engine).evaluate(example)
     assert [(i.id, i.points, i.status, i.reason, i.threshold) for i in durable.indicators] == [(i.id, i.points, i.status, i.reason, i.threshold) for i in core.indicators]
+
+
+@pytest.mark.parametrize("ref", REFS)
+def test_the_one_closure_for_input_versus_threshold_levels_decides_as_the_tree_by_tree_form(ref: str) -> None:
+    engine = chuanxa.compiled(ref)
+    checked = 0
+    for ci in engine.indicators:
+        name = getattr(ci.model, "input", None)
+        if name is None:
+            continue
+        for value in (None, -1.0, 0.0, 49.99, 50.0, 80.0, 95.0, 100.0, True, False):
+            for attrs in ({}, {"zone": 1}, {"zone": 3}, {"region": "trung_du_mien_nui_phia_bac"}, {"region": None}):
+                env = {name: value, **attrs}
+                try:
+                    expected = ci.form.general_levels(env)
+                except TypeError:
+                    continue  # a number against a yes/no input: never given by `prepare`
+                assert ci.form.decide_levels(env) == expected, (ci.model.id, env)
+                checked += 1
+    assert checked > 100

@@ -36,7 +36,8 @@ class ThresholdKind:
 
     def hit(self, index: int, env: Env) -> Outcome:
         """Level `index` holds: its points, with the threshold met (the table's entry for the commune)."""
-        return self._at(index, env, True)
+        found = self._outcomes.get((index, None))  # a plain threshold: one outcome per level, looked up at once
+        return found if found is not None else self._at(index, env, True)
 
     def failed(self, env: Env) -> Outcome:
         """No level holds: not met, showing the lowest level's threshold (the next to reach)."""
