@@ -39,7 +39,7 @@ def table_headers(ruleset: Ruleset, lang: Lang) -> list[str]:
     headers = [vi if lang == "vi" else en for _, vi, en in COMMUNE_COLUMNS]
     headers += [input_header(spec, lang) for _, spec in entry_inputs(ruleset)]
     for ind in ruleset.indicators:
-        if ind.kind == "assessed":
+        if ind.entered_by_assessors:  # the kind says so (a hint of its declaration)
             headers.append(assessed_header(ind, lang))
             headers.append(f"Ghi chú {ind.id}" if lang == "vi" else f"Note {ind.id}")
     return headers

@@ -12,19 +12,12 @@ from chuanxa.errors import ExpressionError, RulesetError, close_matches
 from .expressions import ExprType, parse_expression
 from .operators import OPERATORS
 from .model import (
-    AllOf,
-    AnyOf,
-    AssessedIndicator,
     Comparison,
     ConditionLevel,
-    ConditionsIndicator,
-    ExprCondition,
     InputDef,
     Ruleset,
-    ThresholdIndicator,
     ThresholdLevel,
     ThresholdTable,
-    YesNoIndicator,
 )
 
 Path = tuple[str | int, ...]
@@ -167,19 +160,20 @@ def _check_indicator(rs: Ruleset, ind: Any, path: Path) -> Iterator[RulesetError
         yield from _check_expression(ind.applies_when, env, "bool", path + ("applies_when",))
     if ind.knockout_min_points is not None and not 0 < ind.knockout_min_points <= ind.max_points:
         yield _err("ruleset.level_points", path + ("knockout_min_points",), points=ind.knockout_min_points, indicator=ind.id, max=_num(ind.max_points))
-    if isinstance(ind, ThresholdIndicator):
-        yield from _check_threshold_indicator(rs, ind, path)
-    elif isinstance(ind, YesNoIndicator):
-        yield from _check_yes_no(rs, ind, path)
-    elif isinstance(ind, ConditionsIndicator):
-        yield from _check_levels_points(ind, path)
-        for li, level in enumerate(ind.levels):
-            yield from _check_condition(rs, ind, level.when, path + ("levels", li, "when"))
-    else:
-        assert isinstance(ind, AssessedIndicator)
+    for what, part, where in ind.parts():  # the kind declares its parts; the checks know parts, not kinds
+        if what == "levels":
+            yield from _check_levels_points(ind, path)
+        elif what == "comparison":
+            comparison, threshold_path = part
+            yield from _check_comparison(rs, ind.id, comparison, path + where, path + threshold_path)
+        elif what == "expression":
+            yield from _check_expression(part, env, "bool", path + where)
+        else:
+            assert what == "answer", what
+            yield from _check_answer(rs, ind.id, part, path + where)
 
 
-def _check_levels_points(ind: ThresholdIndicator | ConditionsIndicator, path: Path) -> Iterator[RulesetError]:
+def _check_levels_points(ind: Any, path: Path) -> Iterator[RulesetError]:
     levels: tuple[ThresholdLevel | ConditionLevel, ...] = ind.levels
     for li, level in enumerate(levels):
         if not 0 <= level.points <= ind.max_points + _TOLERANCE:
@@ -189,31 +183,12 @@ def _check_levels_points(ind: ThresholdIndicator | ConditionsIndicator, path: Pa
         yield _err("ruleset.best_level", path + ("levels",), indicator=ind.id, best=_num(best), max=_num(ind.max_points))
 
 
-def _check_threshold_indicator(rs: Ruleset, ind: ThresholdIndicator, path: Path) -> Iterator[RulesetError]:
-    yield from _check_levels_points(ind, path)
-    for li, level in enumerate(ind.levels):
-        comparison = Comparison(input=ind.input, op=ind.op, threshold=level.threshold)
-        yield from _check_comparison(rs, ind.id, comparison, path, path + ("levels", li, "threshold"))
-
-
-def _check_yes_no(rs: Ruleset, ind: YesNoIndicator, path: Path) -> Iterator[RulesetError]:
-    spec = _declared(rs, ind.input)
+def _check_answer(rs: Ruleset, owner: str, name: str, path: Path) -> Iterator[RulesetError]:
+    spec = _declared(rs, name)
     if spec is None:
-        yield _unknown_input(rs, ind.id, ind.input, path + ("input",))
+        yield _unknown_input(rs, owner, name, path)
     elif spec.type != "yes_no":
-        yield _err("ruleset.kind_field", path + ("input",), indicator=ind.id, kind="yes_no", problem=f"phải đọc dữ liệu kiểu yes_no, nhưng '{ind.input}' có kiểu {spec.type}", problem_en=f"must read a yes_no input, but '{ind.input}' is a {spec.type}")
-
-
-def _check_condition(rs: Ruleset, ind: Any, cond: Any, path: Path) -> Iterator[RulesetError]:
-    if isinstance(cond, Comparison):
-        yield from _check_comparison(rs, ind.id, cond, path, path + ("threshold",))
-    elif isinstance(cond, (AllOf, AnyOf)):
-        items = cond.all if isinstance(cond, AllOf) else cond.any
-        for index, sub in enumerate(items):
-            yield from _check_condition(rs, ind, sub, path + ("all" if isinstance(cond, AllOf) else "any", index))
-    else:
-        assert isinstance(cond, ExprCondition)
-        yield from _check_expression(cond.expr, expression_env(rs), "bool", path + ("expr",))
+        yield _err("ruleset.kind_field", path, indicator=owner, kind="yes_no", problem=f"phải đọc dữ liệu kiểu yes_no, nhưng '{name}' có kiểu {spec.type}", problem_en=f"must read a yes_no input, but '{name}' is a {spec.type}")
 
 
 def _check_comparison(rs: Ruleset, owner: str, cond: Comparison, path: Path, threshold_path: Path) -> Iterator[RulesetError]:

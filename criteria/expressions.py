@@ -71,7 +71,17 @@ class Call:
     args: tuple["Node", ...]
 
 
-Node = Union[Const, Name, ListLit, Unary, Binary, BoolOp, Compare, Call]
+@dataclass(frozen=True)
+class Lookup:
+    """A value read from a table by a commune attribute (`zone`, `region`): thresholds that differ by zone or region.
+    Never parsed from text: built when an indicator is lowered (`chuanxa.engine.lowering`). Unknown when the
+    attribute is unknown or the table has no entry for it."""
+
+    by: str
+    values: tuple[tuple[str, float | int | str | bool], ...]  # key (as text) → value
+
+
+Node = Union[Const, Name, ListLit, Unary, Binary, BoolOp, Compare, Call, Lookup]
 
 
 @dataclass(frozen=True)

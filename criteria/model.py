@@ -7,7 +7,8 @@ ruleset (points adding up, inputs being declared, expressions type-checking) liv
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -218,6 +219,20 @@ class _IndicatorBase(_Model):
     applies_when: str | None = None
     evidence: Text | None = None
 
+    #: Template hint: the assessors enter this kind's points in the commune table (a points and a notes column).
+    entered_by_assessors: ClassVar[bool] = False
+
+    def parts(self) -> Iterator[Part]:
+        """What the kind declares, in YAML order, for the checks (`criteria/checks.py`), which know parts, not kinds:
+        ("levels", None, path) levels whose points to check; ("comparison", (Comparison, path to its threshold),
+        path of its input's owner) an input compared with a threshold; ("expression", text, path) a boolean
+        expression; ("answer", input, path) an input that must be yes/no."""
+        return iter(())
+
+
+#: One declared part of an indicator: (what, the part, the YAML path below the indicator).
+Part = tuple[str, Any, tuple[str | int, ...]]
+
 
 class ThresholdIndicator(_IndicatorBase):
     """Points by the best level whose threshold the input meets."""
@@ -227,6 +242,11 @@ class ThresholdIndicator(_IndicatorBase):
     op: Op
     levels: tuple[ThresholdLevel, ...] = Field(min_length=1)
 
+    def parts(self) -> Iterator[Part]:
+        yield "levels", None, ("levels",)
+        for li, level in enumerate(self.levels):
+            yield "comparison", (Comparison(input=self.input, op=self.op, threshold=level.threshold), ("levels", li, "threshold")), ()
+
 
 class YesNoIndicator(_IndicatorBase):
     """Full points when a yes/no input has the expected answer."""
@@ -235,6 +255,9 @@ class YesNoIndicator(_IndicatorBase):
     input: str
     expected: bool = True
 
+    def parts(self) -> Iterator[Part]:
+        yield "answer", self.input, ("input",)
+
 
 class ConditionsIndicator(_IndicatorBase):
     """Points by the best level whose structured condition holds."""
@@ -242,12 +265,30 @@ class ConditionsIndicator(_IndicatorBase):
     kind: Literal["conditions"]
     levels: tuple[ConditionLevel, ...] = Field(min_length=1)
 
+    def parts(self) -> Iterator[Part]:
+        yield "levels", None, ("levels",)
+        for li, level in enumerate(self.levels):
+            yield from _condition_parts(level.when, ("levels", li, "when"))
+
+
+def _condition_parts(cond: Any, path: tuple[str | int, ...]) -> Iterator[Part]:
+    if isinstance(cond, Comparison):
+        yield "comparison", (cond, path + ("threshold",)), path
+    elif isinstance(cond, (AllOf, AnyOf)):
+        key = "all" if isinstance(cond, AllOf) else "any"
+        for index, sub in enumerate(cond.all if isinstance(cond, AllOf) else cond.any):
+            yield from _condition_parts(sub, path + (key, index))
+    else:
+        yield "expression", cond.expr, path + ("expr",)
+
 
 class AssessedIndicator(_IndicatorBase):
     """Points awarded by the assessors on evidence (documents, activities), 0 to `max_points`."""
 
     kind: Literal["assessed"]
     step: float | None = Field(default=None, gt=0)
+
+    entered_by_assessors: ClassVar[bool] = True
 
 
 Indicator = Annotated[

@@ -23,20 +23,18 @@ import numpy as np
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.checks import COMMUNE_ATTRIBUTES, expression_env
 from chuanxa.criteria.expressions import parse_expression
-from chuanxa.criteria.operators import OPERATORS
-from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, ThresholdTable
 
-from .columnar_expr import ArrayFn, Vocabulary, compile_array
+from .columnar_expr import ArrayFn, Vocabulary, compile_array, compile_array_node
 from .compiled import CompiledRuleset
+from .lowering import STATUS_OF, Lowered, reached
 from .prepare import PreparedCommune, prepare
+from .recognition import STATUSES, VERDICTS, Recognised
 from .results import CommuneResult, Reason, Status, Verdict
 
-STATUSES: tuple[Status, ...] = tuple(Status)
 REASONS: tuple[Reason, ...] = tuple(Reason)
-VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
 S = {s: np.int8(i) for i, s in enumerate(STATUSES)}
 R = {r: np.int8(i) for i, r in enumerate(REASONS)}
-_EPS = 1e-9
+_STATUS_BY_REASON = np.array([S[STATUS_OF[r]] for r in REASONS], dtype=np.int8)  # reason code → status code (one table)
 
 
 @dataclass
@@ -55,6 +53,7 @@ class ColumnarResult:
     provisional_decides: np.ndarray  # [n] bool
     zone: np.ndarray  # [n] float (NaN unknown)
     out_of_bounds: np.ndarray  # [n] bool: a derived input left its declared bounds (the per-commune path refuses such a row)
+    recognised: Recognised  # the recognition rule's whole answer (criterion-major arrays)
 
     def verdicts(self) -> list[Verdict]:
         return [VERDICTS[i] for i in self.verdict]
@@ -78,10 +77,8 @@ class ColumnarEvaluator:
         env = expression_env(rs)
         self.derived = [(name, compile_array(parse_expression(str(rs.inputs[name].expr), env), self.vocab)) for name, _ in engine.derived]  # derived: expr set
         self.zoning = [(rule.zone, compile_array(parse_expression(rule.when, COMMUNE_ATTRIBUTES, "bool"), self.vocab)) for rule in rs.classification.zoning.rules]
-        self.applies = [compile_array(parse_expression(ci.model.applies_when, env, "bool"), self.vocab) if ci.model.applies_when else None for ci in engine.indicators]
         self.env = env
-        self.lowered: dict[int, Any] = {}  # indicator position → what its kind compiled for arrays (conditions)
-        self.knockout_needs = np.array([ci.knockout_needs for ci in engine.indicators])
+        self.forms = [self._compile(ci.lowered) for ci in engine.indicators]
 
     # --- building tables ---
     def columns_from_communes(self, communes: Sequence[CommuneData]) -> dict[str, np.ndarray]:
@@ -153,16 +150,32 @@ class ColumnarEvaluator:
         return zone if given is None else np.where(np.isnan(given), zone, given)
 
     def _indicator(self, j: int, ci: Any, cols: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        ind = ci.model
-        points, status, reason = self._kind(j, ind, cols, n)
-        applies = self.applies[j]
+        """The indicator's intermediate form (`engine/lowering.py`) decided over arrays, step by step as documented there."""
+        applies, requires, levels, otherwise, na_points = self.forms[j]
+        points = np.zeros(n)
+        reason = np.full(n, R[Reason.MISSING_VALUE], dtype=np.int8)
+        open_ = np.ones(n, dtype=bool)  # rows not decided yet
         if applies is not None:
             a = applies(cols, n)
-            missing, not_applicable = np.isnan(a), a == 0.0
-            points = np.where(missing, 0.0, np.where(not_applicable, ind.max_points if ci.award_not_applicable else 0.0, points))
-            status = np.where(missing, S[Status.MISSING_DATA], np.where(not_applicable, S[Status.NOT_APPLICABLE], status))
-            reason = np.where(missing, R[Reason.MISSING_VALUE], np.where(not_applicable, R[Reason.NOT_APPLICABLE], reason))
-        given = cols.get(f"assessed:{ind.id}")
+            open_ &= ~np.isnan(a)  # unknown applicability: missing value
+            not_applicable = open_ & (a == 0.0)
+            points[not_applicable], reason[not_applicable] = na_points, R[Reason.NOT_APPLICABLE]
+            open_ &= ~not_applicable
+        for required, code in requires:
+            unknown = open_ & np.isnan(required(cols, n))
+            reason[unknown] = code
+            open_ &= ~unknown
+        for holds_fn, level_points, unknown_code, hit_code in levels:
+            holds = holds_fn(cols, n)
+            unknown = open_ & np.isnan(holds)
+            reason[unknown] = unknown_code
+            open_ &= ~unknown
+            hit = open_ & (holds == 1.0)
+            points[hit], reason[hit] = level_points, hit_code
+            open_ &= ~hit
+        reason[open_] = otherwise
+        status = _STATUS_BY_REASON[reason]
+        given = cols.get(f"assessed:{ci.model.id}")
         if given is not None:
             use = ~np.isnan(given) & (status != S[Status.NOT_APPLICABLE])
             points = np.where(use, given, points)
@@ -170,150 +183,23 @@ class ColumnarEvaluator:
             reason = np.where(use, R[Reason.ASSESSED], reason)
         return points, status, reason
 
-    def _kind(self, j: int, ind: Any, cols: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The indicator's points, statuses and reasons from its kind's own lowering to arrays (`engine/kinds.py`)."""
-        return self.engine.indicators[j].kind.array(self, j, cols, n)
+    def _compile(self, lowered: Lowered) -> tuple[Any, ...]:
+        """The NumPy compiler of the intermediate form: each tree as a function of the columns."""
+        def node(tree: Any) -> ArrayFn:
+            return compile_array_node(tree, self.vocab)
 
-    @staticmethod
-    def reason_code(reason: Reason) -> np.int8:
-        return R[reason]
-
-    @staticmethod
-    def status_code(status: Status) -> np.int8:
-        return S[status]
-
-    def blank(self, n: int, missing: Reason = Reason.MISSING_VALUE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Points, statuses and reasons for `n` communes before any level is decided: no points, data missing."""
-        return np.zeros(n), np.full(n, S[Status.MISSING_DATA], dtype=np.int8), np.full(n, R[missing], dtype=np.int8)
-
-    def levels(self, pairs: list[tuple[float, np.ndarray]], maximum: float, failure: Reason, out: tuple[np.ndarray, np.ndarray, np.ndarray], open_: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The best level that holds, in points order, for rows still `open_`: each level's holds array is 1, 0 or
-        NaN (unknown: the row stays missing data). Rows where no level holds are not met, with `failure`."""
-        points, status, reason = out
-        for level_points, holds in pairs:
-            unknown = np.isnan(holds) & open_
-            open_ &= ~unknown
-            hit = (holds == 1.0) & open_
-            self.award(hit, level_points, maximum, points, status, reason)
-            open_ &= ~hit
-        status[open_], reason[open_] = S[Status.NOT_MET], R[failure]
-        return out
-
-    @staticmethod
-    def award(hit: np.ndarray, level_points: float, maximum: float, points: np.ndarray, status: np.ndarray, reason: np.ndarray) -> None:
-        points[hit] = level_points
-        full = level_points >= maximum
-        status[hit] = S[Status.MET] if full else S[Status.PARTLY_MET]
-        reason[hit] = R[Reason.MET] if full else R[Reason.LEVEL_MET]
-
-    def threshold(self, threshold: Any, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
-        if not isinstance(threshold, ThresholdTable):
-            return np.full(n, self._number(threshold))
-        if threshold.by == "zone":
-            table = np.full(4, np.nan)
-            for key, value in threshold.values.items():
-                table[int(key)] = value
-            keys = cols["zone"]
-        else:
-            table = np.full(len(self.vocab.codes) + 1, np.nan)
-            for key, value in threshold.values.items():
-                table[int(self.vocab.code(key))] = value
-            keys = cols.get("region", np.full(n, np.nan))
-        index = np.where(np.isnan(keys), len(table) - 1 if threshold.by == "region" else 0, keys).astype(np.int64)
-        index = np.clip(index, 0, len(table) - 1)
-        out = table[index]
-        out[np.isnan(keys)] = np.nan
-        return out
-
-    def condition(self, cond: Any, env: Any) -> ArrayFn:
-        if isinstance(cond, Comparison):
-            compare = OPERATORS[cond.op].array
-            target = cond.threshold
-
-            def run(cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
-                v = cols.get(cond.input, np.full(n, np.nan))
-                t = self.threshold(target, dict(cols), n) if isinstance(target, ThresholdTable) else np.full(n, self._number(target))
-                with np.errstate(invalid="ignore"):
-                    out = compare(v, t).astype(float)
-                out[np.isnan(v) | np.isnan(t)] = np.nan
-                return out
-            return run
-        if isinstance(cond, (AllOf, AnyOf)):
-            from .columnar_expr import _kleene
-
-            return _kleene([self.condition(c, env) for c in (cond.all if isinstance(cond, AllOf) else cond.any)], isinstance(cond, AllOf))
-        assert isinstance(cond, ExprCondition)
-        return compile_array(parse_expression(cond.expr, env, "bool"), self.vocab)
+        return (node(lowered.applies) if lowered.applies is not None else None,
+                tuple((node(tree), R[code]) for tree, code in lowered.requires),
+                tuple((node(level.when), level.points, R[level.unknown], R[reached(level.points, lowered.max_points)]) for level in lowered.levels),
+                R[lowered.otherwise], lowered.max_points if lowered.award_not_applicable else 0.0)
 
     # --- recognition ---
     def _judge(self, points: np.ndarray, status: np.ndarray, reason: np.ndarray, zone: np.ndarray, out_of_bounds: np.ndarray) -> ColumnarResult:
-        """The recognition rule on indicator-major arrays, criterion by criterion.
-
-        Memory stays O(n) per scenario: for each criterion its sums are folded into running totals and floor
-        checks at once (now, with missing data at full marks, with provisional indicators high and low), so no
-        [criteria, n] array exists but the two the result keeps.
-        """
-        rule = self.engine.ruleset.recognition
-        exclude = rule.not_applicable == "exclude"
-        share = rule.min_criterion_share
-        n = points.shape[1]
-        shapes = self.engine.shapes
-        crit_points = np.zeros((len(shapes), n))
-        crit_max = np.zeros((len(shapes), n))
-        totals = {name: np.zeros(n) for name in ("now", "opt", "high", "low", "max")}
-        floors = {name: np.ones(n, dtype=bool) for name in ("now", "opt", "high", "low")}
-        has_missing = np.zeros(n, dtype=bool)
-        any_provisional = np.zeros(n, dtype=bool)
-        knock_failed = np.zeros(n, dtype=bool)
-        firm_knock_failed = np.zeros(n, dtype=bool)
-        na_code, missing_code = S[Status.NOT_APPLICABLE], S[Status.MISSING_DATA]
-        for c, shape in enumerate(shapes):
-            got, top = crit_points[c], crit_max[c]
-            best, high, low = np.zeros(n), np.zeros(n), np.zeros(n)
-            for j in shape.positions:
-                ind = self.engine.indicators[j].model
-                p = points[j]
-                na = status[j] == na_code
-                missing = status[j] == missing_code
-                maximum = np.where(na, 0.0, ind.max_points) if (exclude and ind.applies_when) else ind.max_points
-                optimistic = np.where(missing, maximum, p)
-                got += p
-                top += maximum
-                best += optimistic
-                has_missing |= missing
-                if ind.provisional:
-                    counted = ~na
-                    high += np.where(counted, maximum, optimistic)
-                    low += np.where(counted, 0.0, optimistic)
-                    any_provisional |= counted
-                else:
-                    high += optimistic
-                    low += optimistic
-                if ind.knockout:
-                    failed = ~(na | missing) & (p < self.knockout_needs[j] - _EPS)
-                    knock_failed |= failed
-                    if not ind.provisional:
-                        firm_knock_failed |= failed
-            need = share * top - _EPS
-            for name, value in (("now", got), ("opt", best), ("high", high), ("low", low)):
-                totals[name] += value
-                floors[name] &= value >= need
-            totals["max"] += top
-        minimum = rule.min_total_share * totals["max"] - _EPS
-
-        def passes(name: str, knock_ok: np.ndarray) -> np.ndarray:
-            ok = floors[name] & (totals[name] >= minimum)
-            return ok & knock_ok if rule.knockouts else ok
-
-        knock_ok = ~knock_failed
-        verdict = np.where(has_missing, np.where(passes("opt", knock_ok), 2, 1), np.where(passes("now", knock_ok), 0, 1)).astype(np.int8)
-        decides = any_provisional & (passes("high", ~firm_knock_failed) != passes("low", knock_ok))
-        np.round(crit_points, 6, out=crit_points)
-        np.round(crit_max, 6, out=crit_max)
-        floor_met = crit_points >= np.round(share * crit_max, 6) - _EPS
-        return ColumnarResult(points=points.T, status=status.T, reason=reason.T, criterion_points=crit_points.T, criterion_max=crit_max.T,
-                              floor_met=floor_met.T, total=np.round(totals["now"], 6), total_max=np.round(totals["max"], 6),
-                              verdict=verdict, provisional_decides=decides, zone=zone, out_of_bounds=out_of_bounds)
+        """The one recognition rule (`engine/recognition.py`) on the indicator-major arrays."""
+        found = self.engine.recognition.apply(points, status)
+        return ColumnarResult(points=points.T, status=status.T, reason=reason.T, criterion_points=found.criterion_points.T, criterion_max=found.criterion_max.T,
+                              floor_met=found.floor_met.T, total=found.total, total_max=found.total_max, verdict=found.verdict,
+                              provisional_decides=found.provisional_decides, zone=zone, out_of_bounds=out_of_bounds, recognised=found)
 
     def to_results(self, communes: Sequence[CommuneData], rows: Sequence[int]) -> list[CommuneResult]:
         """Full results with explanations and gaps for the chosen rows (through the per-commune engine)."""

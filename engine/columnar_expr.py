@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from chuanxa.criteria.operators import OPERATORS
-from chuanxa.criteria.expressions import Binary, BoolOp, Call, Compare, Const, Expression, ListLit, Name, Node, Unary
+from chuanxa.criteria.expressions import Binary, BoolOp, Call, Compare, Const, Expression, ListLit, Lookup, Name, Node, Unary
 
 Columns = Mapping[str, np.ndarray]
 ArrayFn = Callable[[Columns, int], np.ndarray]
@@ -34,10 +34,35 @@ def compile_array(expression: Expression, vocab: Vocabulary) -> ArrayFn:
     return _compile(expression.tree, vocab)
 
 
+def compile_array_node(node: Node, vocab: Vocabulary) -> ArrayFn:
+    """The tree `node` over columns (NaN where it cannot be known)."""
+    return _compile(node, vocab)
+
+
+def _lookup(node: Lookup, vocab: Vocabulary) -> ArrayFn:
+    """A table read by a column of keys: zones are numbers (1, 2, 3), other keys text codes of the vocabulary."""
+    numeric = node.by == "zone"
+    entries = [(float(key) if numeric else vocab.code(key), vocab.code(value) if isinstance(value, str) else float(value)) for key, value in node.values]
+    size = int(max(key for key, _ in entries)) + 2 if entries else 1  # the last slot: no entry (unknown)
+    table = np.full(size, np.nan)
+    for key, value in entries:
+        table[int(key)] = value
+
+    def run(cols: Columns, n: int) -> np.ndarray:
+        keys = cols.get(node.by)
+        if keys is None:
+            return np.full(n, np.nan)
+        index = np.where(np.isnan(keys) | (keys < 0) | (keys >= size - 1), size - 1, keys)
+        return table[index.astype(np.int64)]
+    return run
+
+
 def _compile(node: Node, vocab: Vocabulary) -> ArrayFn:  # noqa: C901 - one branch per node type
     if isinstance(node, Const):
         value = vocab.code(node.value) if isinstance(node.value, str) else float(node.value)
         return lambda cols, n: np.full(n, value)
+    if isinstance(node, Lookup):
+        return _lookup(node, vocab)
     if isinstance(node, Name):
         name = node.id
         # Computed in float64 whatever the stored width, as the per-commune engine computes with Python floats.
@@ -83,6 +108,19 @@ def _binary(op: str, left: ArrayFn, right: ArrayFn) -> ArrayFn:
     return run
 
 
+def _compare_one(op: Callable[[np.ndarray, np.ndarray], np.ndarray], left: ArrayFn, right: ArrayFn) -> ArrayFn:
+    """`a op b` (every threshold level): 1.0 or 0.0, NaN where a side is missing."""
+    def run(cols: Columns, n: int) -> np.ndarray:
+        a, b = left(cols, n), right(cols, n)
+        with np.errstate(invalid="ignore"):
+            out = op(a, b).astype(np.float64)
+        unknown = np.isnan(a) | np.isnan(b)
+        if unknown.any():
+            out[unknown] = np.nan
+        return out
+    return run
+
+
 def _kleene(parts: list[ArrayFn], is_and: bool) -> ArrayFn:
     decided_value = 0.0 if is_and else 1.0
     def run(cols: Columns, n: int) -> np.ndarray:
@@ -102,6 +140,8 @@ def _kleene(parts: list[ArrayFn], is_and: bool) -> ArrayFn:
 
 
 def _compare(node: Compare, vocab: Vocabulary) -> ArrayFn:
+    if len(node.ops) == 1 and not isinstance(node.comparators[0], ListLit) and node.ops[0] in OPERATORS:
+        return _compare_one(OPERATORS[node.ops[0]].array, _compile(node.left, vocab), _compile(node.comparators[0], vocab))
     left = _compile(node.left, vocab)
     steps: list[tuple[str, ArrayFn | np.ndarray]] = []
     for op, comparator in zip(node.ops, node.comparators):

@@ -16,8 +16,9 @@ from chuanxa.criteria.model import IndicatorModel, Ruleset, Text
 from .expr_eval import compile_expression
 from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
+from .lowering import STATUS_OF, compile_scalar
 from .prepare import PreparedCommune, converter, prepare
-from .recognition import CriterionShape, judge
+from .recognition import CriterionShape, RecognitionRule, judge
 from .fast import NO_VALUES, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
 from .results import (
     CommuneIdentity,
@@ -41,7 +42,11 @@ class CompiledIndicator:
         self.model = ind
         self.criterion = criterion
         self.kind: KindEvaluator = KINDS[ind.kind](ind, ctx)
-        self.applies = compile_expression(parse_expression(ind.applies_when, ctx.env, "bool")) if ind.applies_when else None
+        self.lowered = self.kind.lower(ctx, award_not_applicable)  # the intermediate form every engine compiles
+        self.form = compile_scalar(self.lowered)
+        self.not_applicable = Outcome(ind.max_points if award_not_applicable else 0.0, Status.NOT_APPLICABLE, Reason.NOT_APPLICABLE)
+        self.applies = self.form.applies
+        self.decide, self.hit = self.form.decide, self.kind.hit  # bound once: the per-commune hot path
         self.applies_reads = parse_expression(ind.applies_when, ctx.env, "bool").names if ind.applies_when else frozenset()
         self.reads = tuple(self.kind.reads)
         self.rule = describe_rule(ind)
@@ -70,15 +75,25 @@ class CompiledIndicator:
         )
 
     def outcome(self, env: Env) -> Outcome:
-        """The data's own outcome (applicability included), before any assessors' decision."""
-        if self.applies is not None:
-            applies = self.applies(env)
-            if applies is None:
-                return Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_VALUE)
-            if not applies:
-                points = self.model.max_points if self.award_not_applicable else 0.0
-                return Outcome(points, Status.NOT_APPLICABLE, Reason.NOT_APPLICABLE)
-        return self.kind.score(env)
+        """The data's own outcome (applicability included), before any assessors' decision: the intermediate form
+        decides (`engine/lowering.py`), the kind explains what it decided."""
+        index, reason = self.decide(env)
+        if index >= 0:
+            return self.hit(index, env)
+        return self.explained(index, reason, env)
+
+    def level_outcome(self, env: Env) -> Outcome:
+        """The outcome of the levels alone (applicability aside): what the planner asks of a changed value."""
+        index, reason = self.form.decide_levels(env)
+        return self.explained(index, reason, env)
+
+    def explained(self, index: int, reason: Reason, env: Env) -> Outcome:
+        """The outcome of a decision (the level that holds or -1, and the reason), as the kind explains it."""
+        if index >= 0:
+            return self.kind.hit(index, env)
+        if reason is self.lowered.otherwise:
+            return self.kind.failed(env)
+        return self.not_applicable if reason is Reason.NOT_APPLICABLE else _UNKNOWN[reason]
 
     def evaluate(self, env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
         return self.finish(self.outcome(env), env, assessed)
@@ -122,6 +137,8 @@ class CompiledIndicator:
         return record
 
 
+# Outcomes of data that cannot decide (the same for every indicator): status from the reason, no points.
+_UNKNOWN = {reason: Outcome(0.0, STATUS_OF[reason], reason) for reason in Reason if STATUS_OF[reason] is Status.MISSING_DATA}
 _NA, _MISSING, _ASSESSED, _ASSESSED_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED
 _new = object.__new__
 _INDICATOR_FIELDS = set(IndicatorResult.model_fields)
@@ -145,6 +162,7 @@ class CompiledRuleset:
         self.indicator_models = {ci.model.id: ci.model for ci in self.indicators}
         positions = {ci.model.id: i for i, ci in enumerate(self.indicators)}
         self.shapes = tuple(CriterionShape(crit, tuple(positions[ind.id] for ind in crit.indicators)) for crit in ruleset.criteria)
+        self.recognition = RecognitionRule([ci.model for ci in self.indicators], self.shapes, ruleset.recognition)
         self.derived = _derived_in_order(ruleset, env)
         self.zoning = tuple((rule.zone, compile_expression(parse_expression(rule.when, COMMUNE_ATTRIBUTES, "bool"))) for rule in ruleset.classification.zoning.rules)
         self.region_ids = _name_table((r.id, r.vi, r.en) for r in ruleset.classification.regions)
@@ -201,7 +219,7 @@ class CompiledRuleset:
     def assemble(self, prepared: PreparedCommune, results: list[IndicatorResult]) -> CommuneResult:
         """Criteria, verdict, gaps and the commune's result from its indicator results."""
         env = prepared.env
-        judgement = judge(results, self.shapes, self.ruleset.recognition)
+        judgement = judge(results, self.recognition)
         gaps = build_gaps(results, self.indicators, env, judgement)
         info = prepared.data.commune
         return construct(CommuneResult,

@@ -1,7 +1,8 @@
 """A second engine: the same compiled ruleset evaluated by durable_rules (a Rete engine with state).
 
-Each indicator level becomes two durable rules, "holds" and "fails", over one fact per evaluation that carries
-the commune's typed values, region and zone. Which levels hold is therefore decided by durable_rules; this
+The rules are generated from the intermediate form (`engine/lowering.py`): each level's predicate becomes durable
+rules that prove it "holds" and "fails", over one fact per evaluation that carries the commune's typed values,
+region and zone. Which levels hold is therefore decided by durable_rules; this
 module only turns the fired rules into the same `Outcome`s the core engine computes, and reuses the core's
 recognition and gap list, so the two engines can be compared indicator by indicator.
 
@@ -28,16 +29,15 @@ import threading
 from typing import Any
 
 from chuanxa.communes.model import CommuneData
-from chuanxa.criteria.expressions import parse_expression
+from chuanxa.criteria.expressions import BoolOp, Compare, Const, Lookup, Name
 from chuanxa.criteria.operators import OPERATORS, durable_test
-from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ExprCondition, ThresholdTable
 from chuanxa.errors import EngineUnavailableError
 
 from .compiled import CompiledRuleset
-from .expr_eval import compile_expression
-from .kinds import ConditionsKind, KindContext, Outcome, status_for
+from .kinds import Outcome
+from .lowering import reached
 from .prepare import prepare
-from .results import CommuneResult, Reason, Status
+from .results import CommuneResult, Reason
 
 _LOCK = threading.RLock()
 _REGISTERED: set[str] = set()
@@ -69,9 +69,6 @@ class DurableEngine:
         self.engine = engine
         self.lang = _lang()
         self.name = f"chuanxa_{engine.stamp.id}_{engine.stamp.sha256[:16]}"
-        from chuanxa.criteria.checks import expression_env
-
-        self._env_types = expression_env(engine.ruleset)
         self.pre = self._pre_evaluated()
         with _LOCK:
             if self.name not in _REGISTERED:
@@ -84,14 +81,14 @@ class DurableEngine:
         m = lang.m
         with lang.ruleset(self.name):
             for j, ci in enumerate(self.engine.indicators):
-                ind = ci.model
-                if ind.applies_when:
+                if ci.lowered.applies is not None:
                     self._rule((getattr(m, f"applies_{j}") == False), j, -1, False)  # noqa: E712 - durable's own comparison syntax
-                for level_index, (holds, fails) in enumerate(self._level_tests(j, ind)):
+                for k, level in enumerate(ci.lowered.levels):
+                    holds, fails = self._tests(level.when, j, k)
                     for test in holds:
-                        self._rule(test, j, level_index, True)
+                        self._rule(test, j, k, True)
                     for test in fails:
-                        self._rule(test, j, level_index, False)
+                        self._rule(test, j, k, False)
 
             @lang.when_all(+m.session)
             def catch_all(c: Any) -> None:
@@ -105,39 +102,34 @@ class DurableEngine:
         # durable checks an action's signature: exactly one parameter, so the rule's identity is closed over.
         self.lang.when_all(test)(_recorder((j, level, holds)))
 
-    def _level_tests(self, j: int, ind: Any) -> list[tuple[list[Any], list[Any]]]:
-        """For each level in points order: the durable tests that prove it holds, and those that prove it fails
-        (written by the indicator's kind, `engine/kinds.py`)."""
-        return self.engine.indicators[j].kind.durable_levels(self, j)  # type: ignore[no-any-return]
-
-    def threshold_tests(self, name: str, op: str, threshold: Any) -> tuple[list[Any], list[Any]]:
-        if not isinstance(threshold, ThresholdTable):
-            return [self.compare(name, op, threshold)], [self.compare(name, OPERATORS[op].negation, threshold)]
-        m = self.lang.m
-        axis = "region" if threshold.by == "region" else "zone"
-        holds, fails = [], []
-        for key, value in threshold.values.items():
-            key_value: Any = key if axis == "region" else int(key)
-            holds.append((getattr(m, axis) == key_value) & self.compare(name, op, value))
-            fails.append((getattr(m, axis) == key_value) & self.compare(name, OPERATORS[op].negation, value))
-        return holds, fails
-
-    def condition_tests(self, cond: Any, j: int, k: int) -> tuple[list[Any], list[Any]]:
-        """A condition as durable tests: all/any become & and | of comparisons; expressions are pre-evaluated."""
-        if isinstance(cond, Comparison):
-            return self.threshold_tests(cond.input, cond.op, cond.threshold)
-        if isinstance(cond, ExprCondition):
+    def _tests(self, node: Any, j: int, k: int) -> tuple[list[Any], list[Any]]:
+        """A level's predicate (intermediate form) as durable tests that prove it holds and that prove it fails:
+        a comparison of an input with a constant or a table, and/or of comparisons with constants; anything else
+        is pre-evaluated by the core (see `_pre_evaluated`)."""
+        if _pre_evaluated(node):
             field = f"expr_{j}_{k}"
             return [getattr(self.lang.m, field) == True], [getattr(self.lang.m, field) == False]  # noqa: E712
-        parts = [self.condition_tests(c, j, k) for c in (cond.all if isinstance(cond, AllOf) else cond.any)]
-        if any(len(h) != 1 or len(f) != 1 for h, f in parts):
-            # Table thresholds inside all/any would multiply rules; such a condition is pre-evaluated instead.
-            field = f"expr_{j}_{k}"
-            return [getattr(self.lang.m, field) == True], [getattr(self.lang.m, field) == False]  # noqa: E712
+        if isinstance(node, Compare):
+            return self._comparison(node)
+        parts = [self._comparison(part) for part in node.values]
         holds_all, fails_all = [h[0] for h, _ in parts], [f[0] for _, f in parts]
-        if isinstance(cond, AllOf):
+        if node.op == "and":
             return [_join(holds_all, "&")], fails_all  # fails if any part fails
-        return holds_all, [_join(fails_all, "&")]  # any: holds if one holds, fails only if all fail
+        return holds_all, [_join(fails_all, "&")]  # or: holds if one holds, fails only if all fail
+
+    def _comparison(self, node: Compare) -> tuple[list[Any], list[Any]]:
+        left, op, threshold = node.left, node.ops[0], node.comparators[0]
+        assert isinstance(left, Name) and isinstance(threshold, (Const, Lookup))  # see `_simple`
+        name, negation = left.id, OPERATORS[op].negation
+        if isinstance(threshold, Const):
+            return [self.compare(name, op, threshold.value)], [self.compare(name, negation, threshold.value)]
+        m = self.lang.m
+        holds, fails = [], []
+        for key, value in threshold.values:
+            key_value: Any = int(key) if threshold.by == "zone" else key
+            holds.append((getattr(m, threshold.by) == key_value) & self.compare(name, op, value))
+            fails.append((getattr(m, threshold.by) == key_value) & self.compare(name, negation, value))
+        return holds, fails
 
     def compare(self, name: str, op: str, value: Any) -> Any:
         return durable_test(op, getattr(self.lang.m, name), value)
@@ -146,25 +138,12 @@ class DurableEngine:
         """Fields the fact carries that the core's expression evaluator computes (see module docstring)."""
         fields: dict[str, Any] = {}
         for j, ci in enumerate(self.engine.indicators):
-            ind = ci.model
-            if ind.applies_when:
-                fields[f"applies_{j}"] = compile_expression(parse_expression(ind.applies_when, self._env_types, "bool"))
-            if ind.kind == "conditions":
-                for k, level in enumerate(sorted(ind.levels, key=lambda lv: -lv.points)):
-                    fn = self._pre_condition(level.when)
-                    if fn is not None:
-                        fields[f"expr_{j}_{k}"] = fn
+            if ci.form.applies is not None:
+                fields[f"applies_{j}"] = ci.form.applies
+            for k, level in enumerate(ci.lowered.levels):
+                if _pre_evaluated(level.when):
+                    fields[f"expr_{j}_{k}"] = ci.form.levels[k][0]
         return fields
-
-    def _pre_condition(self, cond: Any) -> Any:
-        if isinstance(cond, ExprCondition):
-            return compile_expression(parse_expression(cond.expr, self._env_types, "bool"))
-        parts = cond.all if isinstance(cond, (AllOf,)) else cond.any if isinstance(cond, AnyOf) else ()
-        if any(not isinstance(c, Comparison) or isinstance(c.threshold, ThresholdTable) for c in parts):
-            kind = next(ci.kind for ci in self.engine.indicators if isinstance(ci.kind, ConditionsKind))
-            assert isinstance(kind, ConditionsKind)
-            return kind._compile(cond, KindContext(env=self._env_types))
-        return None
 
     # --- evaluating ---
     def evaluate(self, data: CommuneData) -> CommuneResult:
@@ -192,20 +171,34 @@ class DurableEngine:
         return self.engine.assemble(prepared, results)
 
     def _outcome(self, j: int, ci: Any, env: Any, fired: set[tuple[int, int, bool]]) -> Outcome:
-        ind = ci.model
-        if ind.applies_when:
-            if self.pre[f"applies_{j}"](env) is None:
-                return Outcome(0.0, Status.MISSING_DATA, Reason.MISSING_VALUE)
+        """The intermediate form's steps (`engine/lowering.py`) read from the rules that fired."""
+        lowered, form = ci.lowered, ci.form
+        if form.applies is not None:
+            if form.applies(env) is None:
+                return ci.explained(-1, Reason.MISSING_VALUE, env)
             if (j, -1, False) in fired:
-                return Outcome(ind.max_points if ci.award_not_applicable else 0.0, Status.NOT_APPLICABLE, Reason.NOT_APPLICABLE)
-        kind = ci.kind
-        for k, points in enumerate(kind.level_points):
+                return ci.explained(-1, Reason.NOT_APPLICABLE, env)
+        for k, level in enumerate(lowered.levels):
             if (j, k, True) in fired:
-                status, reason = status_for(points, ind.max_points)
-                return Outcome(points, status, reason, kind.durable_met(ci, env, points))
-            if (j, k, False) not in fired:
-                return kind.unknown(env)  # neither rule fired: the value, or the region/zone its threshold needs, is unknown
-        return kind.durable_failed(self, ci, env)  # type: ignore[no-any-return]
+                return ci.explained(k, reached(level.points, lowered.max_points), env)
+            if (j, k, False) not in fired:  # neither rule fired: a value it needs is unknown
+                reason = next((why for required, why in form.requires if required(env) is None), level.unknown)
+                return ci.explained(-1, reason, env)
+        return ci.explained(-1, lowered.otherwise, env)
+
+
+def _pre_evaluated(node: Any) -> bool:
+    """Whether the core computes `node` for durable: anything but an input compared with a constant or a table,
+    or and/or of inputs compared with constants (tables inside and/or would multiply rules)."""
+    if isinstance(node, Compare):
+        return not _simple(node)
+    if isinstance(node, BoolOp):
+        return not all(isinstance(part, Compare) and _simple(part) and isinstance(part.comparators[0], Const) for part in node.values)
+    return True
+
+
+def _simple(node: Compare) -> bool:
+    return len(node.ops) == 1 and node.ops[0] in OPERATORS and isinstance(node.left, Name) and isinstance(node.comparators[0], (Const, Lookup))
 
 
 def _plain_number(value: Any) -> Any:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from chuanxa.criteria.operators import OPERATORS
-from chuanxa.criteria.expressions import Binary, BoolOp, Call, Compare, Const, Expression, ListLit, Name, Node, Unary
+from chuanxa.criteria.expressions import Binary, BoolOp, Call, Compare, Const, Expression, ListLit, Lookup, Name, Node, Unary
 
 Value = Any
 Evaluator = Callable[[Mapping[str, Any]], Value]
@@ -29,6 +29,11 @@ def compile_expression(expression: Expression) -> Evaluator:
     return _compile(expression.tree)
 
 
+def compile_node(node: Node) -> Evaluator:
+    """A function of the value mapping that computes the tree `node` (None when it cannot be known)."""
+    return _compile(node)
+
+
 def _compile(node: Node) -> Evaluator:  # noqa: C901 - one branch per node type
     if isinstance(node, Const):
         value = node.value
@@ -39,6 +44,9 @@ def _compile(node: Node) -> Evaluator:  # noqa: C901 - one branch per node type
     if isinstance(node, ListLit):
         values = node.values
         return lambda env: values
+    if isinstance(node, Lookup):
+        by, table = node.by, dict(node.values)
+        return lambda env: None if (key := env.get(by)) is None else table.get(str(key))
     if isinstance(node, Unary):
         return _unary(node.op, _compile(node.operand))
     if isinstance(node, Binary):
@@ -47,6 +55,8 @@ def _compile(node: Node) -> Evaluator:  # noqa: C901 - one branch per node type
         parts = tuple(_compile(v) for v in node.values)
         return _kleene(parts, decisive=node.op == "or")
     if isinstance(node, Compare):
+        if len(node.ops) == 1 and isinstance(node.left, Name) and isinstance(node.comparators[0], Const):
+            return _compare_constant(node.left.id, COMPARATORS[node.ops[0]], node.comparators[0].value)
         return _compare(_compile(node.left), tuple((COMPARATORS[o], _compile(c)) for o, c in zip(node.ops, node.comparators)))
     assert isinstance(node, Call)
     return _call(_FUNCS[node.func], tuple(_compile(a) for a in node.args))
@@ -98,6 +108,14 @@ def _compare(left: Evaluator, pairs: tuple[tuple[Callable[[Any, Any], bool], Eva
                 return False
             a = b
         return True
+    return run
+
+
+def _compare_constant(name: str, fn: Callable[[Any, Any], bool], value: Any) -> Evaluator:
+    """`name op constant`, the most common predicate (every threshold level): one lookup and one comparison."""
+    def run(env: Mapping[str, Any]) -> Value:
+        a = env.get(name)
+        return None if a is None else fn(a, value)
     return run
 
 

@@ -1,5 +1,11 @@
-"""The recognition rule applied to indicator points: criterion subtotals and floors, the total, knock-outs,
-and the verdict with every reason it fails."""
+"""The recognition rule, written once over arrays: n communes at a time, per commune n = 1.
+
+From the indicators' points and statuses ([k, n], ruleset order) it gives the criterion subtotals and floors,
+the total, the knock-outs failed, the verdict, whether provisional indicators decide it, and the failure codes.
+Every engine uses it: the per-commune engine (one column), the column-wise engine, the summaries, and the
+durable engine (which reuses the per-commune assembly). Records (criteria, failure sentences) are built from its
+arrays by `judge` for one commune and by `engine/summary.py` for a table.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from chuanxa.criteria.model import Criterion, Recognition, Text
+import numpy as np
+
+from chuanxa.criteria.model import Criterion, IndicatorModel, Recognition, Text
 
 from .fast import construct, from_state, intern
 from .results import CriterionResult, FailureCode, FailureReason, IndicatorResult, Status, Total, Verdict, round_points
 
 _EPS = 1e-9
+_BLOCK = 4096  # communes judged at once (see `RecognitionRule.apply`)
+
+#: Statuses, verdicts and failure codes as the small integers the arrays hold (index into these tuples).
+STATUSES: tuple[Status, ...] = tuple(Status)
+VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
+STATUS_CODE = {s: np.int8(i) for i, s in enumerate(STATUSES)}
+_STATUS_INDEX = {s: i for i, s in enumerate(STATUSES)}  # plain ints: NumPy builds an array of them faster than of its own scalars
+#: The failure codes in the order a commune's reasons list them (knock-outs, criterion floors, total, missing data).
+FAILURES: tuple[FailureCode, ...] = (FailureCode.KNOCKOUT_FAILED, FailureCode.CRITERION_BELOW_FLOOR, FailureCode.TOTAL_BELOW_MINIMUM, FailureCode.MISSING_DATA)
+_NA, _MISSING = STATUS_CODE[Status.NOT_APPLICABLE], STATUS_CODE[Status.MISSING_DATA]
+_RECOGNISED, _NOT, _INCOMPLETE = (np.int8(VERDICTS.index(v)) for v in (Verdict.RECOGNISED, Verdict.NOT_RECOGNISED, Verdict.INCOMPLETE))
 
 
 @dataclass(frozen=True)
@@ -26,7 +45,152 @@ class CriterionShape:
 
 
 @dataclass(frozen=True)
+class Recognised:
+    """The rule's answer for n communes (c criteria, k indicators); sums rounded to 6 decimals."""
+
+    criterion_points: np.ndarray  # [c, n]
+    criterion_max: np.ndarray  # [c, n]
+    floor: np.ndarray  # [c, n] the points each criterion needs
+    floor_met: np.ndarray  # [c, n] bool
+    criterion_missing: np.ndarray  # [c, n] indicators with missing data
+    total: np.ndarray  # [n]
+    total_max: np.ndarray  # [n]
+    minimum: np.ndarray  # [n] the total needed
+    knockout_failed: np.ndarray  # [k, n] bool
+    verdict: np.ndarray  # [n] int8, index into VERDICTS
+    provisional_decides: np.ndarray  # [n] bool: correcting provisional indicators could flip the verdict
+    provisional_count: np.ndarray  # [n] provisional indicators that apply
+    failures: np.ndarray  # [4, n] bool, one row per code of FAILURES
+
+
+class RecognitionRule:
+    """The recognition rule of one ruleset over arrays. Build once per compiled ruleset."""
+
+    def __init__(self, indicators: Sequence[IndicatorModel], shapes: Sequence[CriterionShape], rule: Recognition) -> None:
+        self.rule = rule
+        self.shapes = tuple(shapes)
+        column = lambda values, dtype=float: np.array(values, dtype=dtype).reshape(-1, 1)  # noqa: E731 - [k, 1], broadcast over communes
+        self.maximum = column([ind.max_points for ind in indicators])
+        self.provisional = column([ind.provisional for ind in indicators], bool)
+        self.knockout = column([ind.knockout for ind in indicators], bool)
+        self.needs = column([(ind.knockout_min_points if ind.knockout_min_points is not None else ind.max_points) - _EPS for ind in indicators])
+        self.has_provisional, self.has_knockout = bool(self.provisional.any()), bool(self.knockout.any())
+        # Indicators are stored criterion by criterion, so each criterion is one contiguous segment of rows.
+        self.starts = np.array([shape.positions[0] for shape in self.shapes], dtype=np.intp)
+        self.segments = tuple(slice(shape.positions[0], shape.positions[-1] + 1) for shape in self.shapes)
+        if [i for shape in self.shapes for i in shape.positions] != list(range(len(indicators))):
+            raise ValueError("indicator positions must follow the criteria in order")
+        self.exclude = rule.not_applicable == "exclude"
+        # Unless not-applicable indicators leave the maximum, the maxima and thresholds are the same for every commune.
+        self.fixed = None if self.exclude else self._limits(np.add.reduceat(self.maximum, self.starts, axis=0))
+        self._by_pattern: dict[bytes, tuple[np.ndarray, ...]] = {}  # which indicators apply → limits (see `_limits_for`)
+
+    def _limits(self, crit_max: np.ndarray) -> tuple[np.ndarray, ...]:
+        """From criterion maxima [c, n]: what each criterion's floor and the total minimum need (unrounded, for the
+        verdict), and the rounded maxima, floors, total maximum and minimum (for the records)."""
+        rule = self.rule
+        crit_top, total_max = _round(crit_max), _round(crit_max.sum(axis=0))
+        need = rule.min_criterion_share * crit_max[:, None] - _EPS
+        total_need = rule.min_total_share * crit_max.sum(axis=0) - _EPS
+        return need, total_need, crit_top, _round(rule.min_criterion_share * crit_top), total_max, _round(rule.min_total_share * total_max)
+
+    def apply(self, points: np.ndarray, status: np.ndarray) -> Recognised:
+        """The rule for the communes whose indicators scored `points` (float64) with `status` (codes), both [k, n],
+        a block of communes at a time: the rule's [k, block] temporaries then stay in cache, whatever n."""
+        n = points.shape[1]
+        if n <= _BLOCK:
+            return self._apply(points, status)
+        parts = [self._apply(points[:, i:i + _BLOCK], status[:, i:i + _BLOCK]) for i in range(0, n, _BLOCK)]
+        return Recognised(*(np.concatenate([getattr(part, name) for part in parts], axis=-1) for name in Recognised.__dataclass_fields__))
+
+    def _apply(self, points: np.ndarray, status: np.ndarray) -> Recognised:
+        """The rule for the communes whose indicators scored `points` (float64) with `status` (codes), both [k, n].
+
+        A fixed number of array operations whatever n (no loop over indicators or criteria): per commune (n = 1)
+        their count is the cost, column-wise their size, so only ufuncs are used (NumPy's Python-level helpers
+        such as `where`, `round` or `stack` cost several times more on one commune). Masks select by
+        multiplication, which is exact: points of missing data are 0 and every point is finite. Four scenarios
+        are judged at once: the points now, missing data at full marks (could the commune still pass?), and
+        provisional indicators all at full marks or all at zero (could correcting them flip the verdict?)."""
+        rule, starts, n = self.rule, self.starts, points.shape[1]
+        na, missing = status == _NA, status == _MISSING
+        top = self.maximum * ~na if self.exclude else self.maximum
+        best = points + top * missing  # missing data at full marks
+        sums = np.empty((len(starts), 4, n))  # [c, 4, n]: the criterion subtotals of each scenario
+        add = self._segment_sums
+        add(points, sums[:, 0])
+        add(best, sums[:, 1])
+        if self.has_provisional:
+            counted = self.provisional & ~na
+            low = best * ~counted
+            add(low + top * counted, sums[:, 2])
+            add(low, sums[:, 3])
+            provisional_count = counted.sum(axis=0)
+        else:
+            sums[:, 2] = sums[:, 3] = sums[:, 1]
+            provisional_count = np.zeros(n, dtype=np.int64)
+        crit_missing = add(missing, np.empty((len(starts), n), dtype=np.int64))
+        need, total_need, crit_top, floor, total_max, minimum = self.fixed or self._limits_for(na, top)
+        holds = (sums >= need).all(axis=0) & (sums.sum(axis=0) >= total_need)  # [4, n]
+        knocked = self.knockout & ~(na | missing) & (points < self.needs) if self.has_knockout else np.zeros(points.shape, dtype=bool)
+        knock_ok = ~knocked.any(axis=0)
+        if rule.knockouts and self.has_knockout:  # a provisional knock-out counts against the commune only as it stands now
+            holds[:2] &= knock_ok
+            holds[2] &= ~(knocked & ~self.provisional).any(axis=0)
+            holds[3] &= knock_ok
+        has_missing = crit_missing.any(axis=0)
+        # The verdict from (data missing, passes now, passes with missing data at full marks): see `_VERDICT`.
+        verdict = _VERDICT[has_missing * 4 + holds[0] * 2 + holds[1]]
+        crit_points = _round(sums[:, 0])
+        total = _round(sums[:, 0].sum(axis=0))
+        floor_met = crit_points >= floor - _EPS
+        failures = np.empty((len(FAILURES), n), dtype=bool)
+        failures[0] = ~knock_ok if rule.knockouts else False
+        failures[1] = ~floor_met.all(axis=0)
+        failures[2] = total < minimum - _EPS
+        failures[3] = has_missing
+        if crit_top.shape[-1] != n:  # the fixed limits, for every commune
+            crit_top, floor, total_max, minimum = (np.broadcast_to(x, x.shape[:-1] + (n,)) for x in (crit_top, floor, total_max, minimum))
+        return Recognised(crit_points, crit_top, floor, floor_met, crit_missing, total, total_max, minimum, knocked, verdict,
+                          (provisional_count > 0) & (holds[2] != holds[3]), provisional_count, failures)
+
+
+    def _limits_for(self, na: np.ndarray, top: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The limits when not-applicable indicators leave the maximum: per commune they depend only on which
+        indicators apply, a pattern most communes share, so one commune's are kept by that pattern."""
+        if na.shape[1] != 1:
+            return self._limits(self._segment_sums(top, np.empty((len(self.starts), top.shape[1]))))
+        key = na.tobytes()
+        found = self._by_pattern.get(key)
+        if found is None:
+            found = self._by_pattern[key] = self._limits(self._segment_sums(top, np.empty((len(self.starts), 1))))
+        return found
+
+    def _segment_sums(self, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Each criterion's rows of `x` [k, n] summed into `out` [c, n], row after row in ruleset order (both ways
+        below add in that order): one call for a few communes, a contiguous slice per criterion for many (NumPy's
+        `reduceat` along the first axis is several times slower on long rows)."""
+        if x.shape[1] <= 64:
+            return np.add.reduceat(x, self.starts, axis=0, out=out, dtype=out.dtype)
+        for c, rows in enumerate(self.segments):
+            np.add.reduce(x[rows], axis=0, out=out[c], dtype=out.dtype)
+        return out
+
+
+def _round(x: np.ndarray) -> np.ndarray:
+    """Rounded to 6 decimals as `np.round(x, 6)` and `round_points` do (scaled, half to even), by ufuncs only."""
+    return np.rint(x * 1e6) / 1e6
+
+
+# Verdict by (data missing, passes now, passes with missing data at full marks), read as a 3-bit number: without
+# missing data, passing now recognises; with it, the commune is incomplete if it could still pass, else not recognised.
+_VERDICT = np.array([_NOT, _NOT, _RECOGNISED, _RECOGNISED, _NOT, _INCOMPLETE, _NOT, _INCOMPLETE], dtype=np.int8)
+
+
+@dataclass(frozen=True)
 class Judgement:
+    """The rule's answer for one commune, as records."""
+
     criteria: tuple[CriterionResult, ...]
     total: Total
     verdict: Verdict
@@ -37,81 +201,28 @@ class Judgement:
     provisional_count: int  # provisional indicators that apply to the commune
 
 
-def passes(crit_points: Sequence[float], crit_max: Sequence[float], rule: Recognition, knockout_ok: bool) -> bool:
-    """Whether criterion subtotals `crit_points` (against `crit_max`) meet the rule. Used with hypothetical
-    points too (missing data at full marks, provisional indicators at zero) to tell what could change."""
-    if rule.knockouts and not knockout_ok:
-        return False
-    if sum(crit_points) < rule.min_total_share * sum(crit_max) - _EPS:
-        return False
-    share = rule.min_criterion_share
-    return all(got >= share * top - _EPS for got, top in zip(crit_points, crit_max))
+def judge(results: Sequence[IndicatorResult], rule: RecognitionRule) -> Judgement:
+    """Apply the rule to one commune's scored indicators (in ruleset order): the array rule with n = 1."""
+    points = np.array([r.points for r in results], dtype=np.float64).reshape(-1, 1)
+    status = np.array([_STATUS_INDEX[r.status] for r in results], dtype=np.int8).reshape(-1, 1)
+    found = rule.apply(points, status)
+    got, top, missing = found.criterion_points[:, 0].tolist(), found.criterion_max[:, 0].tolist(), found.criterion_missing[:, 0].tolist()
+    share = rule.rule.min_criterion_share
+    criteria = criterion_records(rule.shapes, got, top, missing, share)
+    total_points, total_max = float(found.total[0]), float(found.total_max[0])
+    total = construct(Total, points=total_points, max=total_max, share=(total_points / total_max) if total_max else 0.0, minimum=float(found.minimum[0]))
+    knockouts = tuple(results[i].id for i in np.flatnonzero(found.knockout_failed[:, 0]).tolist())
+    missing_total = sum(missing)
+    reasons = failure_reasons(found.failures[:, 0].tolist(), criteria, total, knockouts, missing_total, rule.rule)
+    return Judgement(criteria, total, VERDICTS[found.verdict[0]], reasons, knockouts, missing_total, bool(found.provisional_decides[0]), int(found.provisional_count[0]))
 
 
-def judge(results: Sequence[IndicatorResult], shapes: Sequence[CriterionShape], rule: Recognition) -> Judgement:
-    """Apply `rule` to the scored indicators (in ruleset order), in one pass over them."""
-    exclude = rule.not_applicable == "exclude"
-    crit_points: list[float] = []
-    crit_max: list[float] = []
-    optimistic: list[float] = []  # missing data at full marks
-    high: list[float] = []  # … and provisional indicators at full marks
-    low: list[float] = []  # … and provisional indicators at zero
-    criteria: list[CriterionResult] = []
-    knockouts_failed: list[str] = []
-    firm_knockout_failed = False
-    missing_total = 0
-    provisional_count = 0
-    for shape in shapes:
-        got = top_sum = best_sum = high_sum = low_sum = 0.0
-        missing = 0
-        for i in shape.positions:
-            r = results[i]
-            status, points = r.status, r.points
-            got += points
-            if status is _MISSING:
-                missing += 1
-                top = best = r.max
-            else:
-                top = 0.0 if (exclude and status is _NA) else r.max
-                best = points
-            top_sum += top
-            best_sum += best
-            if r.provisional and status is not _NA:
-                provisional_count += 1
-                high_sum += top
-            else:
-                high_sum += best
-                low_sum += best
-            if r.knockout_failed:
-                knockouts_failed.append(r.id)
-                firm_knockout_failed = firm_knockout_failed or not r.provisional
-        crit_points.append(got)
-        crit_max.append(top_sum)
-        optimistic.append(best_sum)
-        high.append(high_sum)
-        low.append(low_sum)
-        missing_total += missing
-        criteria.append(_criterion(shape, got, top_sum, missing, rule))
-    total_max = round_points(sum(crit_max))
-    total_points = round_points(sum(crit_points))
-    total = construct(Total, points=total_points, max=total_max, share=(total_points / total_max) if total_max else 0.0, minimum=round_points(rule.min_total_share * total_max))
-    knockout_ok = not knockouts_failed
-    if missing_total:
-        verdict = Verdict.INCOMPLETE if passes(optimistic, crit_max, rule, knockout_ok) else Verdict.NOT_RECOGNISED
-    else:
-        verdict = Verdict.RECOGNISED if passes(crit_points, crit_max, rule, knockout_ok) else Verdict.NOT_RECOGNISED
-    # Could correcting provisional indicators flip the verdict? All of them at full marks against all at zero.
-    decides = provisional_count > 0 and passes(high, crit_max, rule, not firm_knockout_failed) != passes(low, crit_max, rule, knockout_ok)
-    reasons = _failures(criteria, total, knockouts_failed, missing_total, rule)
-    return Judgement(tuple(criteria), total, verdict, reasons, tuple(knockouts_failed), missing_total, decides, provisional_count)
+def criterion_records(shapes: Sequence[CriterionShape], got: Sequence[float], top: Sequence[float], missing: Sequence[int], share: float) -> tuple[CriterionResult, ...]:
+    """The criterion records of one commune from the rule's rounded sums (shared records, see `CriterionShape`)."""
+    return tuple(_criterion(shape, got[c], top[c], missing[c], share) for c, shape in enumerate(shapes))
 
 
-_NA = Status.NOT_APPLICABLE
-_MISSING = Status.MISSING_DATA
-
-
-def _criterion(shape: CriterionShape, got: float, top: float, missing: int, rule: Recognition) -> CriterionResult:
-    got, top, share = round_points(got), round_points(top), rule.min_criterion_share
+def _criterion(shape: CriterionShape, got: float, top: float, missing: int, share: float) -> CriterionResult:
     key = (got, top, missing, share)
     return shape.interned.get(key) or intern(shape.interned, key, _criterion_record, shape.criterion, got, top, missing, share)
 
@@ -122,17 +233,25 @@ def _criterion_record(criterion: Criterion, got: float, top: float, missing: int
                                         "provisional": criterion.provisional})
 
 
-def _failures(criteria: Sequence[CriterionResult], total: Total, knockouts: Sequence[str], missing: int, rule: Recognition) -> tuple[FailureReason, ...]:
+def failure_reasons(failed: Sequence[bool], criteria: Sequence[CriterionResult], total: Total, knockouts: Sequence[str], missing: int, rule: Recognition) -> tuple[FailureReason, ...]:
+    """The sentences of the failures the rule found (`failed`: one flag per code of FAILURES)."""
+    knockout, floor, below, incomplete = failed
     found: list[FailureReason] = []
-    if rule.knockouts:
+    if knockout:
         found += [_reason(("knockout", ind), _knockout_reason, ind) for ind in knockouts]
     share = rule.min_criterion_share
-    found += [_reason(("criterion", crit.id, crit.points, crit.max, crit.floor, share, crit.provisional), _criterion_reason, crit, share) for crit in criteria if not crit.floor_met]
-    if total.points < total.minimum - _EPS:
+    if floor:
+        found += [_reason(("criterion", crit.id, crit.points, crit.max, crit.floor, share, crit.provisional), _criterion_reason, crit, share) for crit in criteria if not crit.floor_met]
+    if below:
         found.append(_reason(("total", total.points, total.max, total.minimum, rule.min_total_share), _total_reason, total, rule.min_total_share))
-    if missing:
+    if incomplete:
         found.append(_reason(("missing", missing), _missing_reason, missing))
     return tuple(found)
+
+
+def failure_codes(failed: Sequence[bool]) -> tuple[FailureCode, ...]:
+    """The failure codes flagged in one commune's column of `Recognised.failures`."""
+    return tuple(code for code, flag in zip(FAILURES, failed) if flag)
 
 
 # Failure records depend only on the numbers in their sentence: built once per distinct sentence, then shared.
@@ -141,8 +260,6 @@ _REASONS: dict[tuple[Any, ...], FailureReason] = {}
 
 def _reason(key: tuple[Any, ...], build: Any, *args: Any) -> FailureReason:
     return intern(_REASONS, key, build, *args)
-
-
 def _knockout_reason(ind: str) -> FailureReason:
     return construct(FailureReason, code=FailureCode.KNOCKOUT_FAILED, criterion=None, indicator=ind, points=None, required=None, message=Text(
         vi=f"Không đạt chỉ tiêu điểm liệt {ind}: không được công nhận dù tổng điểm bao nhiêu.",

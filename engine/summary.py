@@ -9,13 +9,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .columnar import STATUSES, VERDICTS, ColumnarEvaluator, ColumnarResult
+from .columnar import ColumnarEvaluator, ColumnarResult
 from .compiled import _as_of
 from .fast import from_state
 from .prepare import PreparedCommune
-from .results import CommuneIdentity, CommuneSummary, identity_state, CriterionResult, FailureCode, Status, Total, Verdict, round_points
-
-_EPS = 1e-9
+from .recognition import STATUSES, VERDICTS, criterion_records, failure_codes
+from .results import CommuneIdentity, CommuneSummary, identity_state, Total, Verdict
 _RECOGNISED = {Verdict.RECOGNISED: True, Verdict.NOT_RECOGNISED: False, Verdict.INCOMPLETE: None}
 
 
@@ -28,49 +27,22 @@ def summarise_prepared(evaluator: ColumnarEvaluator, rows: Sequence[PreparedComm
 
 
 def summaries_from_table(evaluator: ColumnarEvaluator, rows: Sequence[PreparedCommune], table: ColumnarResult) -> list[CommuneSummary]:
+    """One summary per row of `table`: the recognition rule's arrays (`table.recognised`) read back as records."""
     engine = evaluator.engine
-    rule = engine.ruleset.recognition
-    indicators = engine.indicators
-    ids = [ci.model.id for ci in indicators]
-    criteria = [shape.criterion for shape in engine.shapes]
-    positions = [np.array(shape.positions, dtype=np.intp) for shape in engine.shapes]
-    status = table.status
-    na, missing_code = STATUSES.index(Status.NOT_APPLICABLE), STATUSES.index(Status.MISSING_DATA)
-    is_missing = status == missing_code
-    applies = status != na
-    provisional = np.array([ci.model.provisional for ci in indicators], dtype=bool)
-    knockout = np.array([ci.model.knockout for ci in indicators], dtype=bool)
-    # Whole-table counts first (cheap in NumPy), then one Python pass per commune to build its record.
-    missing_per_criterion = np.stack([is_missing[:, p].sum(axis=1) for p in positions], axis=1) if positions else np.zeros((len(rows), 0), int)
-    provisional_count = (applies & provisional).sum(axis=1)
-    knockout_failed = knockout & applies & ~is_missing & (table.points < evaluator.knockout_needs - _EPS)
-    points = np.round(table.points.astype(np.float64), 6)
-    statuses = [STATUSES[i] for i in range(len(STATUSES))]
-    share = rule.min_criterion_share
-    titles = [c.title for c in criteria]
-    crit_ids = [c.id for c in criteria]
+    found = table.recognised
+    ids = [ci.model.id for ci in engine.indicators]
+    share = engine.ruleset.recognition.min_criterion_share
+    points = np.round(table.points, 6)
+    # Whole-table arrays as lists first (cheap in NumPy), then one Python pass per commune to build its record.
+    crit_points, crit_max, crit_missing = found.criterion_points.T.tolist(), found.criterion_max.T.tolist(), found.criterion_missing.T.tolist()
+    totals, maxima, minima = found.total.tolist(), found.total_max.tolist(), found.minimum.tolist()
+    failures, knocked = found.failures.T.tolist(), found.knockout_failed.T
+    provisional_count, decides, verdicts = found.provisional_count.tolist(), found.provisional_decides.tolist(), found.verdict.tolist()
     summaries: list[CommuneSummary] = []
     for n, prepared in enumerate(rows):
-        crit_points, crit_max, floor_met = table.criterion_points[n].tolist(), table.criterion_max[n].tolist(), table.floor_met[n].tolist()
-        missing_n = missing_per_criterion[n].tolist()
-        crit_records = tuple(from_state(CriterionResult, {
-            "id": crit_ids[c], "title": titles[c], "points": crit_points[c], "max": crit_max[c], "floor": round_points(share * crit_max[c]),
-            "floor_met": floor_met[c], "missing": missing_n[c], "provisional": criteria[c].provisional}) for c in range(len(crit_ids)))
-        total_points, total_max = float(table.total[n]), float(table.total_max[n])
-        minimum = round_points(rule.min_total_share * total_max)
-        total = from_state(Total, {"points": total_points, "max": total_max, "share": total_points / total_max if total_max else 0.0, "minimum": minimum})
-        verdict = VERDICTS[table.verdict[n]]
-        failed = tuple(ids[j] for j in np.flatnonzero(knockout_failed[n]))
-        missing_total = sum(missing_n)
-        codes: list[FailureCode] = []
-        if rule.knockouts and failed:
-            codes.append(FailureCode.KNOCKOUT_FAILED)
-        if not all(floor_met):
-            codes.append(FailureCode.CRITERION_BELOW_FLOOR)
-        if total_points < minimum - _EPS:
-            codes.append(FailureCode.TOTAL_BELOW_MINIMUM)
-        if missing_total:
-            codes.append(FailureCode.MISSING_DATA)
+        total_points, total_max = totals[n], maxima[n]
+        total = from_state(Total, {"points": total_points, "max": total_max, "share": total_points / total_max if total_max else 0.0, "minimum": minima[n]})
+        verdict = VERDICTS[verdicts[n]]
         zone_value = float(table.zone[n])
         zone = None if math.isnan(zone_value) else int(zone_value)
         data = prepared.data
@@ -80,10 +52,11 @@ def summaries_from_table(evaluator: ColumnarEvaluator, rows: Sequence[PreparedCo
             "commune": from_state(CommuneIdentity, identity_state(info, _as_of(data.as_of))),
             "as_of": _as_of(data.as_of), "zone": zone,
             "zone_source": "given" if info.zone is not None else ("derived" if zone is not None else "unknown"),
-            "region": prepared.region, "total": total, "criteria": crit_records, "verdict": verdict, "recognised": _RECOGNISED[verdict],
-            "reason_codes": tuple(codes), "knockouts_failed": failed, "missing_count": missing_total,
-            "provisional_count": int(provisional_count[n]), "provisional_decides": bool(table.provisional_decides[n]),
-            "points": dict(zip(ids, points[n].tolist())), "statuses": dict(zip(ids, (statuses[i] for i in status[n].tolist()))),
+            "region": prepared.region, "total": total, "criteria": criterion_records(engine.shapes, crit_points[n], crit_max[n], crit_missing[n], share),
+            "verdict": verdict, "recognised": _RECOGNISED[verdict], "reason_codes": failure_codes(failures[n]),
+            "knockouts_failed": tuple(ids[j] for j in np.flatnonzero(knocked[n]).tolist()), "missing_count": sum(crit_missing[n]),
+            "provisional_count": provisional_count[n], "provisional_decides": decides[n],
+            "points": dict(zip(ids, points[n].tolist())), "statuses": dict(zip(ids, (STATUSES[i] for i in table.status[n].tolist()))),
         }))
     return summaries
 

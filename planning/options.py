@@ -96,26 +96,29 @@ def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], miss
     mode = compiled.kind.plan_as  # how the kind's points are raised: a value, an answer, a condition, evidence
     by_appraisal = res.status is Status.ASSESSED or (missing and (mode == "condition" or res.reason is not Reason.MISSING_VALUE
                                                                   or (compiled.applies is not None and compiled.applies(env) is None)))
+    # Targets and reachable values come from the intermediate form (`engine/lowering.py`): its levels' points and
+    # thresholds, and the operator table's nearest value that satisfies a level.
     if mode == "evidence" or by_appraisal:
-        for level in compiled.kind.appraisal_levels(before):
+        for level in sorted({p for p in compiled.lowered.steps if p > before + 1e-9}):
             found.append(Option(ind.id, crit, before, level, "evidence", size=round(level - before, 6)))
         return found
+    targets = compiled.form.targets(env, before)
     if mode == "condition":
-        for target in compiled.kind.targets(env, before):
+        for target in targets:
             found.append(Option(ind.id, crit, before, target.points, "condition", size=1.0))
         return found
     name: str = ind.input  # type: ignore[union-attr]  # a kind that reads one input (the others returned above)
     value = env.get(name)
     best: dict[float, Option] = {}  # points reached → the smallest change reaching them
-    for target in compiled.kind.targets(env, before):
-        if target.target is None:
+    for target in targets:
+        if target.value is None:
             continue  # the threshold for this commune is unknown (region or zone missing)
         if mode == "answer":
-            found.append(Option(ind.id, crit, before, target.points, "answer", input=name, value_before=value, value_after=target.target, op="==", size=1.0))
+            found.append(Option(ind.id, crit, before, target.points, "answer", input=name, value_before=value, value_after=target.value, op="==", size=1.0))
             continue
-        for goal in _reachable(target.op, target.target, spec):
+        for goal in _reachable(target.op, target.value, spec):
             # What the kind gives at that value: a better level may hold there too (the planner promises no less).
-            points = compiled.kind.score(_With(env, name, goal)).points  # type: ignore[arg-type]
+            points = compiled.level_outcome(_With(env, name, goal)).points  # type: ignore[arg-type]
             size = round(abs(goal - value), 6) if value is not None else 0.0
             if points > before + 1e-9 and (points not in best or size < best[points].size):
                 best[points] = Option(ind.id, crit, before, points, "value", input=name, value_before=value, value_after=goal, op=target.op, size=size)
@@ -123,7 +126,7 @@ def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], miss
 
 
 class _With:
-    """`env` with one value changed, for a kind's `score` (which only calls `get`): no copy of the whole mapping."""
+    """`env` with one value changed, for an indicator's `level_outcome` (which only calls `get`): no copy of the whole mapping."""
 
     __slots__ = ("env", "name", "value")
 

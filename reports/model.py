@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from chuanxa.engine.kinds import KINDS
 from chuanxa.engine.results import CommuneResult, RowError, Verdict
 from chuanxa.messages import Lang
 from chuanxa.outputs.labels import status_word, verdict_word
@@ -112,7 +113,7 @@ def _commune(r: CommuneResult, lang: Lang, L: dict[str, str]) -> dict[str, Any]:
 
 def _evidence(ind: Any) -> str:
     parts = [", ".join(f"{_show(v)}" for v in ind.values.values())] if ind.values else []
-    if ind.threshold is not None and ind.kind == "threshold":
+    if ind.threshold is not None and KINDS[ind.kind].shows_threshold:
         parts.append(f"{ind.threshold.op} {_show(ind.threshold.value)}")
     if ind.assessed_note:
         parts.append(ind.assessed_note)

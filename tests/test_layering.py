@@ -19,7 +19,7 @@ FORBIDDEN = {
 
 def _imports(folder: str) -> set[tuple[str, str]]:
     found = set()
-    for path in (ROOT / folder).glob("*.py"):
+    for path in (ROOT / folder).rglob("*.py"):  # subpackages too (engine/kinds/)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 found.add((path.name, node.module))

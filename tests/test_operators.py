@@ -86,6 +86,14 @@ def test_an_indicator_kind_is_registered_once_and_only_when_the_model_knows_it()
         register_kind("ratio", ThresholdKind)
     with pytest.raises(ValueError, match="registered already"):
         register_kind("threshold", ThresholdKind)
+    KINDS.pop("yes_no")
+    try:
+        with pytest.raises(ValueError, match="declares kind 'threshold'"):
+            register_kind("yes_no", ThresholdKind)  # a class whose declaration is another kind's
+    finally:
+        from chuanxa.engine.kinds import YesNoKind
+
+        register_kind("yes_no", YesNoKind)
 
 
 def test_every_engine_dispatches_on_the_kind_class_not_on_its_name() -> None:
@@ -93,6 +101,9 @@ def test_every_engine_dispatches_on_the_kind_class_not_on_its_name() -> None:
     from pathlib import Path
 
     root = Path(__file__).parent.parent
-    for module in ("engine/columnar.py", "engine/compiled.py", "engine/rules_text.py", "engine/recognition.py", "engine/summary.py", "planning/options.py"):
+    modules = ("engine/columnar.py", "engine/compiled.py", "engine/durable_engine.py", "engine/rules_text.py", "engine/recognition.py", "engine/summary.py",
+               "engine/lowering.py", "planning/options.py", "planning/optimise.py", "criteria/checks.py", "communes/templates.py", "reports/model.py")
+    for module in modules:
         text = (root / module).read_text(encoding="utf-8")
         assert not re.search(r"\bkind\s*(==|!=|in)\s*[\"'(]", text), module
+        assert not re.search(r"isinstance\([^)]*(Threshold|YesNo|Conditions|Assessed)(Indicator|Kind)\b", text), module

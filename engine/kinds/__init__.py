@@ -1,0 +1,61 @@
+"""Indicator kinds: one class per kind, registered here, in `KINDS` (the one registry).
+
+A new decision is new YAML and at most one new kind, never a new evaluation loop. A kind class lowers its
+indicator to the intermediate form every engine compiles (`engine/lowering.py`), explains the outcomes the form
+decides, lists its gap targets, writes its rule in words and says how its points are raised in a plan. What a
+kind declares in YAML (its parts for the load-time checks, its template hint) is its model class in
+`criteria/model.py`, which the registration ties to the kind: a kind the model does not know is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .assessed import AssessedKind
+from .base import NOT_ASSESSED, Env, KindContext, Outcome, resolve_threshold, status_for, unmet_comparisons
+from .conditions import ConditionsKind
+from .threshold import ThresholdKind
+from .yes_no import YesNoKind
+
+KindEvaluator = ThresholdKind | YesNoKind | ConditionsKind | AssessedKind
+
+#: What every kind class provides: its intermediate form (`lower`, which every engine compiles: per commune, NumPy,
+#: durable rules), the outcomes it explains (`hit`, `failed`) and its gap targets (`targets`), its rule in words
+#: (`rule_text`), what its gaps, plans and reports are about (`gap_kind`, `plan_as`, `evidence_only`, `shows_threshold`), and
+#: its declaration (`model`, the ruleset model's class for the kind).
+KIND_PROTOCOL = ("model", "lower", "hit", "failed", "targets", "plan_as", "rule_text", "gap_kind", "evidence_only", "shows_threshold")
+
+#: The registry of indicator kinds: `kind:` in YAML → its class. Fill it with `register_kind` only.
+KINDS: dict[str, Any] = {}
+
+
+def model_kinds() -> frozenset[str]:
+    """The kinds the ruleset model accepts (the tags of its indicator union)."""
+    from chuanxa.criteria.model import IndicatorModel
+
+    return frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in IndicatorModel.__args__)  # type: ignore[attr-defined]
+
+
+def register_kind(name: str, cls: Any) -> None:
+    """Register the class of indicator kind `name`; refused (ValueError) for a kind the ruleset model does not
+    know, a name registered twice, a class lacking part of `KIND_PROTOCOL`, or one whose model is another kind's."""
+    if name not in model_kinds():
+        raise ValueError(f"unknown indicator kind {name!r}: the ruleset model knows {sorted(model_kinds())}")
+    if name in KINDS:
+        raise ValueError(f"indicator kind {name!r} is registered already")
+    lacking = [part for part in KIND_PROTOCOL if not hasattr(cls, part)]
+    if lacking:
+        raise ValueError(f"indicator kind {name!r}: {cls.__name__} lacks {lacking}")
+    declared = cls.model.model_fields["kind"].annotation.__args__[0]
+    if declared != name:
+        raise ValueError(f"indicator kind {name!r}: {cls.__name__}.model declares kind {declared!r}")
+    KINDS[name] = cls
+
+
+for _name, _cls in (("threshold", ThresholdKind), ("yes_no", YesNoKind), ("conditions", ConditionsKind), ("assessed", AssessedKind)):
+    register_kind(_name, _cls)
+if set(KINDS) != model_kinds():  # a kind added to the model without its class fails here, at import
+    raise ImportError(f"indicator kinds without a class: {sorted(model_kinds() - set(KINDS))}")
+
+__all__ = ["KINDS", "KIND_PROTOCOL", "AssessedKind", "ConditionsKind", "Env", "KindContext", "KindEvaluator", "NOT_ASSESSED", "Outcome", "ThresholdKind",
+           "YesNoKind", "model_kinds", "register_kind", "resolve_threshold", "status_for", "unmet_comparisons"]

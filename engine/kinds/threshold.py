@@ -1,0 +1,94 @@
+"""`threshold`: the input compared with a threshold (a value, or a table by zone or region) per level."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chuanxa.criteria.expressions import Name
+from chuanxa.criteria.model import ThresholdIndicator, ThresholdTable
+from chuanxa.criteria.operators import OPERATORS
+
+from ..fast import construct
+from ..lowering import Level, Lowered, Shown, applies_node, comparison_node
+from ..results import GapTarget, Reason, Status, ThresholdUsed
+from ..rules_text import describe_threshold
+from .base import Env, KindContext, Outcome, numeric, resolve_threshold, status_for
+
+
+class ThresholdKind:
+    """`input op threshold` per level; the best level met gives its points."""
+
+    model = ThresholdIndicator  # its declaration: the YAML shape, the parts the load-time checks read, the template hint
+    shows_threshold = True  # a report shows the threshold applied beside the values read
+
+    def __init__(self, ind: ThresholdIndicator, ctx: KindContext) -> None:
+        self.ind = ind
+        self.input = ind.input
+        self.levels = sorted(ind.levels, key=lambda lv: -lv.points)
+        self.reads = (ind.input,)
+        self.fail_reason = Reason(OPERATORS[ind.op].failure)
+        # (threshold, table axis or None) per level; outcomes are immutable, so each (level, key) builds one once.
+        self._plan: list[tuple[Any, str | None]] = [(lv.threshold.values, lv.threshold.by) if isinstance(lv.threshold, ThresholdTable) else (lv.threshold, None) for lv in self.levels]
+        self._outcomes: dict[tuple[int, str | None], Outcome] = {}
+
+    def _used(self, level: Any, value: Any, by: str | None, key: str | None) -> ThresholdUsed:
+        return construct(ThresholdUsed, op=self.ind.op, value=value, by=by, key=key, points=level.points, input=self.input)
+
+    def hit(self, index: int, env: Env) -> Outcome:
+        """Level `index` holds: its points, with the threshold met (the table's entry for the commune)."""
+        found = self._outcomes.get((index, None))  # a plain threshold: one outcome per level, looked up at once
+        return found if found is not None else self._at(index, env, True)
+
+    def failed(self, env: Env) -> Outcome:
+        """No level holds: not met, showing the lowest level's threshold (the next to reach)."""
+        return self._at(len(self._plan) - 1, env, False)
+
+    def _at(self, index: int, env: Env, hit: bool) -> Outcome:
+        threshold, by = self._plan[index]
+        key = None
+        if by is not None:
+            raw = env.get(by)
+            key = None if raw is None else str(raw)
+            threshold = threshold.get(key) if key is not None else None
+        return self._outcome(index, key, threshold, by, hit)
+
+    def _outcome(self, index: int, key: str | None, threshold: Any, by: str | None, hit: bool) -> Outcome:
+        cache_key = (index if hit else -1 - index, key)
+        found = self._outcomes.get(cache_key)
+        if found is None:
+            level = self.levels[index]
+            if hit:
+                status, reason = status_for(level.points, self.ind.max_points)
+                found = Outcome(level.points, status, reason, self._used(level, threshold, by, key))
+            else:
+                found = Outcome(0.0, Status.NOT_MET, self.fail_reason, self._used(level, threshold, by, key))
+            self._outcomes[cache_key] = found
+        return found
+
+    def lower(self, ctx: KindContext, award_not_applicable: bool) -> Lowered:
+        """The input must be known; each level compares it with its threshold (unknown: the region or zone that
+        the threshold's table needs is unknown)."""
+        ind = self.ind
+        levels = tuple(Level(lv.points, comparison_node(ind.input, ind.op, lv.threshold), Reason.MISSING_CLASSIFICATION, Shown(ind.input, ind.op, lv.threshold))
+                       for lv in self.levels)
+        return Lowered(ind.id, ind.max_points, applies_node(ind, ctx.env), award_not_applicable, ((Name(ind.input), Reason.MISSING_VALUE),), levels, self.fail_reason)
+
+    gap_kind = "value"
+    plan_as = "value"  # a plan reaches a level by moving the input's value to the threshold
+    evidence_only = False
+
+    @staticmethod
+    def rule_text(ind: Any) -> str:
+        levels = sorted(ind.levels, key=lambda lv: -lv.points)
+        return f"{ind.input} " + "; ".join(f"{ind.op} {describe_threshold(lv.threshold)} → {lv.points:g}" for lv in levels)
+
+    def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
+        value = env.get(self.input)
+        found = []
+        for level in reversed(self.levels):
+            if level.points <= points:
+                continue
+            threshold, _, _ = resolve_threshold(level.threshold, env)
+            change = round(threshold - value, 9) if numeric(threshold) and numeric(value) else None  # 95 - 91.2 is 3.8, not 3.799…
+            found.append(construct(GapTarget, op=self.ind.op, target=threshold, change=change, points=level.points, gain=level.points - points))
+        return tuple(found)
