@@ -31,7 +31,9 @@ def context(request: Request) -> AppContext:
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """One database transaction per request: committed when the route returns, rolled back on an error."""
+    """One database transaction per request: committed when the route returns, rolled back on an error. `DB` gives
+    it the "function" scope, so the commit happens before the response is sent: a client that has its answer reads
+    what it wrote (with the default "request" scope the commit would follow the response)."""
     ctx = context(request)
     with ctx.sessions() as session, session.begin():
         if request.method not in SAFE_METHODS and request.url.path not in READ_ONLY_POSTS:
@@ -39,7 +41,7 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-DB = Annotated[Session, Depends(db_session)]
+DB = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def _bearer(request: Request) -> str | None:
