@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from chuanxa.errors import ChuanxaError
 from chuanxa.server import problems
 from chuanxa.server.context import AppContext
+from chuanxa.server.docs import register_docs
 from chuanxa.server.middleware import BodyLimit, SecurityHeaders
 from chuanxa.server.settings import Settings
 from chuanxa.store import db
@@ -26,6 +27,7 @@ from chuanxa.store.errors import Forbidden
 
 Extension = Callable[[FastAPI], None]
 API_PREFIX = "/api/v1"
+OPENAPI_URL = "/api/openapi.json"
 
 
 def default_extensions() -> list[Extension]:
@@ -53,8 +55,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, setti
         yield
         engine.dispose()
 
-    app = FastAPI(title="chuanxa", version=__version__, openapi_url="/api/openapi.json", docs_url="/api/docs" if settings.docs else None,
-                  redoc_url=None, lifespan=lifespan,
+    app = FastAPI(title="chuanxa", version=__version__, openapi_url=OPENAPI_URL, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Chấm điểm Bộ tiêu chí quốc gia về y tế xã: lưu phiếu đánh giá, quy trình thẩm định, công nhận. "
                               "Scores communes against the national commune-health criteria; stores assessments with full history.")
     app.state.chuanxa = ctx
@@ -62,13 +63,15 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, setti
     app.add_middleware(BodyLimit, max_json=settings.max_json_bytes, max_upload=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     _routes(app)
+    if settings.docs:
+        register_docs(app, OPENAPI_URL)
     for extension in default_extensions() if extensions is None else extensions:
         extension(app)
     return app
 
 
 def _routes(app: FastAPI) -> None:
-    from chuanxa.server import routes_auth, routes_data, routes_stateless, routes_store
+    from chuanxa.server import routes_auth, routes_data, routes_stateless, routes_store, routes_targets
     from chuanxa.server.schemas import Health
 
     @app.get("/healthz", response_model=Health, tags=["health"])
@@ -78,7 +81,7 @@ def _routes(app: FastAPI) -> None:
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "unavailable"}, status_code=503)
 
-    for module in (routes_auth, routes_stateless, routes_store, routes_data):
+    for module in (routes_auth, routes_stateless, routes_store, routes_data, routes_targets):
         app.include_router(module.router, prefix=API_PREFIX)
 
 

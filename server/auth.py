@@ -21,9 +21,9 @@ from chuanxa.store.models import User
 from chuanxa.store.security import same_secret
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: POST routes that only compute (stateless scoring): they must not take SQLite's write lock, or every scoring
-#: request would queue behind the others.
-READ_ONLY_POSTS = frozenset({"/api/v1/score", "/api/v1/simulate", "/api/v1/plan"})
+#: POST routes that only compute (stateless scoring, planning over stored data): they must not take SQLite's write
+#: lock, or every such request would queue behind the others. Route paths as declared (with their {parameters}).
+READ_ONLY_POSTS = frozenset({"/api/v1/score", "/api/v1/simulate", "/api/v1/plan", "/api/v1/provinces/{code}/targets"})
 
 
 def context(request: Request) -> AppContext:
@@ -31,15 +31,18 @@ def context(request: Request) -> AppContext:
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """One database transaction per request: committed when the route returns, rolled back on an error."""
+    """One database transaction per request: committed when the route returns, rolled back on an error. `DB` gives
+    it the "function" scope, so the commit happens before the response is sent: a client that has its answer reads
+    what it wrote (with the default "request" scope the commit would follow the response)."""
     ctx = context(request)
     with ctx.sessions() as session, session.begin():
-        if request.method not in SAFE_METHODS and request.url.path not in READ_ONLY_POSTS:
+        route = getattr(request.scope.get("route"), "path", request.url.path)
+        if request.method not in SAFE_METHODS and route not in READ_ONLY_POSTS:
             session.connection(execution_options={"chuanxa_write": True})
         yield session
 
 
-DB = Annotated[Session, Depends(db_session)]
+DB = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def _bearer(request: Request) -> str | None:

@@ -9,8 +9,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chuanxa.messages import Lang, render
 
-#: No framing, no sniffing, no referrer leaks, and a CSP that allows only this server's own scripts and styles
-#: (the docs page needs its inline bootstrap script and the bundled Swagger assets: see `DOCS_CSP`).
+#: No framing, no sniffing, no referrer leaks, and a CSP that allows only this server's own scripts and styles, on
+#: every page including the API docs (Swagger UI is served by the app: `server/docs.py`).
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
     b"x-frame-options": b"DENY",
@@ -19,8 +19,6 @@ SECURITY_HEADERS = {
     b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
 }
 CSP = b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-DOCS_CSP = (b"default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            b"script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; object-src 'none'; frame-ancestors 'none'")
 
 
 class SecurityHeaders:
@@ -31,14 +29,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope.get("path", "").startswith("/api/docs")
-
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in present]
                 if b"content-security-policy" not in present:
-                    extra.append((b"content-security-policy", DOCS_CSP if docs else CSP))
+                    extra.append((b"content-security-policy", CSP))
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 

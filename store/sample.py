@@ -1,5 +1,5 @@
-"""Larger sample tables for tests and benchmarks, made from the example district by giving its communes new codes
-(and, past one province's worth, the next province of the official list). Sample data, invented."""
+"""Larger sample tables for tests and benchmarks, made from the demo table (the example district) by giving its
+communes new codes (and, past one province's worth, the next province of the official list). Sample data, invented."""
 
 from __future__ import annotations
 
@@ -7,16 +7,20 @@ import csv
 import io
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "thieu_hoa_2024.csv"
 
-
-def sample_table(count: int, path: Path, *, first_code: int = 500000, per_province: int = 150, source: Path = EXAMPLE) -> Path:
+def sample_table(count: int, path: Path, *, first_code: int = 500000, per_province: int = 150, source: Path | None = None) -> Path:
     """Write a CSV of `count` communes (codes from `first_code`, `per_province` to a province, the provinces taken
     in order from the official list, which the readers check) to `path`."""
     from chuanxa.admin import admin_units
 
     provinces = [p.name for p in sorted(admin_units().provinces.values(), key=lambda p: p.code)]
-    text = source.read_text(encoding="utf-8-sig")
+    if source is None:
+        from chuanxa.store.demo import demo_table
+
+        with demo_table() as packaged:
+            text = packaged.read_text(encoding="utf-8-sig")
+    else:
+        text = source.read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
     out = io.StringIO()

@@ -52,6 +52,15 @@ def _matrix(world: World) -> list[tuple[str, str, dict[str, Any], set[str]]]:
         ("GET", "/api/v1/rulesets", {}, ALL),
         ("GET", "/api/v1/auth/me", {}, ALL),
         ("GET", "/api/v1/tokens", {}, ALL),
+        ("POST", "/api/v1/tokens", {"json": {"name": "a program"}}, ALL),
+        ("POST", "/api/v1/simulate", {"json": {"commune": document, "set": {"health_insurance_rate": "95"}}}, ALL),
+        ("POST", "/api/v1/plan", {"json": {"commune": document}}, ALL),
+        ("GET", "/api/v1/rulesets/qd1300", {}, ALL),
+        ("GET", "/api/v1/rulesets/qd4667@2014-11-07/diff/qd1300@2023-03-20", {}, ALL),
+        ("GET", "/api/v1/rulesets/qd1300/audit", {}, ALL),
+        ("GET", a + "/report?format=html", {}, WORK),
+        ("GET", f"/api/v1/provinces/{p}/report?year={YEAR}&format=html", {}, WORK | {"xa2"}),  # each sees its own draft; the viewer none
+        ("POST", f"/api/v1/provinces/{p}/targets?year={YEAR}", {"json": {"share": 0.9}}, ALL - {"ngoai"}),
     ]
 
 
