@@ -12,7 +12,7 @@ from fastapi import APIRouter, Body, Path as PathParam, Query, Response
 
 from chuanxa.communes.readers import commune_from_mapping
 from chuanxa.engine.results import CommuneResult
-from chuanxa.outputs.jsonout import commune_json, dumps
+from chuanxa.outputs.jsonout import dumps, encode_commune
 from chuanxa.server import schemas
 from chuanxa.server.auth import CurrentUser
 from chuanxa.store import rulesets
@@ -39,9 +39,9 @@ def _engine(document: dict[str, Any], ruleset: str | None) -> tuple[Any, Any]:
 
 @router.post("/score", response_model=CommuneResult)
 def score(user: CurrentUser, document: CommuneDocument, ruleset: RulesetRef = None) -> Response:
-    """Score a commune document: the JSON of `chuanxa score FILE --format json`."""
+    """Score a commune document: the JSON of `chuanxa score FILE --format json` (the same bytes)."""
     data, core = _engine(document, ruleset)
-    return _json(commune_json(core.evaluate(data)))
+    return Response(encode_commune(core.evaluate(data)), media_type="application/json")
 
 
 @router.post("/simulate")
