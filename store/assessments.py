@@ -18,7 +18,7 @@ from chuanxa.communes.model import CommuneData
 from chuanxa.errors import ChuanxaError
 from chuanxa.store import access, rulesets, units
 from chuanxa.store.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionRequired, Stale, forbidden, not_found
-from chuanxa.store.models import Assessment, Commune, Recognition, Revision, State, Transition, User, utcnow
+from chuanxa.store.models import Assessment, Commune, CommuneClass, Recognition, Revision, State, Transition, User, utcnow
 from chuanxa.store.users import audit
 from chuanxa.store.workflow import STEPS, allowed_actions
 
@@ -69,6 +69,46 @@ def current_revisions(session: Session, found: list[Assessment]) -> dict[int, Re
     return {rev.assessment_id: rev for rev in session.scalars(query)}
 
 
+@dataclass(frozen=True)
+class RevisionRef:
+    """What identifies the result of an assessment's revision, without its data: ids, ruleset and date."""
+
+    assessment_id: int
+    revision_id: int
+    ruleset_ref: str
+    as_of: str | None
+
+
+def current_refs(session: Session, found: list[Assessment]) -> dict[int, RevisionRef]:
+    """The current revision of each assessment as a `RevisionRef` (one light query: no values, no history)."""
+    refs: dict[int, RevisionRef] = {}
+    ids = [a.id for a in found]
+    for start in range(0, len(ids), 500):
+        query = (select(Revision.assessment_id, Revision.id, Revision.ruleset_ref, Revision.as_of).join(Assessment, Assessment.id == Revision.assessment_id)
+                 .where(Revision.assessment_id.in_(ids[start:start + 500]), Revision.number == Assessment.current))
+        for assessment_id, revision_id, ref, as_of in session.execute(query):
+            refs[assessment_id] = RevisionRef(assessment_id=assessment_id, revision_id=revision_id, ruleset_ref=ref, as_of=as_of)
+    return refs
+
+
+@dataclass(frozen=True)
+class RevisionData:
+    """The data a revision holds (what `commune_data` needs of it), read without its history columns."""
+
+    as_of: str | None
+    values: dict[str, Any]
+    assessed: dict[str, Any]
+
+
+def revision_data(session: Session, ids: list[int]) -> dict[int, RevisionData]:
+    """The data of many revisions by id, in one query per 500."""
+    found: dict[int, RevisionData] = {}
+    for start in range(0, len(ids), 500):
+        query = select(Revision.id, Revision.as_of, Revision.values, Revision.assessed).where(Revision.id.in_(ids[start:start + 500]))
+        found |= {ident: RevisionData(as_of=as_of, values=values, assessed=assessed) for ident, as_of, values, assessed in session.execute(query)}
+    return found
+
+
 def history(session: Session, assessment: Assessment) -> list[Revision]:
     """Every revision, oldest first (conflict revisions included)."""
     return list(session.scalars(select(Revision).where(Revision.assessment_id == assessment.id).order_by(Revision.number)))
@@ -78,15 +118,23 @@ def transitions(session: Session, assessment: Assessment) -> list[Transition]:
     return list(session.scalars(select(Transition).where(Transition.assessment_id == assessment.id).order_by(Transition.id)))
 
 
-def commune_data(session: Session, commune: Commune, year: int, rev: Revision | None, *, values: dict[str, Any] | None = None,
-                 assessed: dict[str, Any] | None = None, as_of: str | int | None = None) -> CommuneData:
-    """The commune document (the CLI's commune-file contract) for a revision, or for data about to be saved."""
-    klass = units.classification(session, commune.code, year)
+def commune_info(commune: Commune, klass: CommuneClass | None) -> dict[str, Any]:
+    """The `commune` part of a commune document: the unit and its classification in force (what, besides a
+    revision's data and the ruleset, a result depends on)."""
     info: dict[str, Any] = {"code": commune.code, "name": commune.name, "province": commune.province.name, "district": commune.district}
     if klass is not None:
         info |= {"region": klass.region, "terrain": klass.terrain, "distance_km": klass.distance_km, "difficult_terrain": klass.difficult_terrain,
                  "zone": klass.zone}
-    document = {"commune": {k: v for k, v in info.items() if v is not None},
+    return {k: v for k, v in info.items() if v is not None}
+
+
+def commune_data(session: Session, commune: Commune, year: int, rev: Revision | RevisionData | None, *, values: dict[str, Any] | None = None,
+                 assessed: dict[str, Any] | None = None, as_of: str | int | None = None, info: dict[str, Any] | None = None) -> CommuneData:
+    """The commune document (the CLI's commune-file contract) for a revision, or for data about to be saved.
+    `info`: the commune's `commune_info` when the caller has it (else it is read)."""
+    if info is None:
+        info = commune_info(commune, units.classification(session, commune.code, year))
+    document = {"commune": info,
                 "as_of": as_of if as_of is not None else (rev.as_of if rev is not None and rev.as_of else year),
                 "values": values if values is not None else (rev.values if rev else {}),
                 "assessed": assessed if assessed is not None else (rev.assessed if rev else {})}

@@ -96,6 +96,22 @@ def set_classification(session: Session, record: UnitRecord) -> CommuneClass:
 def classification(session: Session, code: str, year: int) -> CommuneClass | None:
     """The classification in force in `year`: that year's, else the latest before it, else the earliest after."""
     rows = session.scalars(select(CommuneClass).where(CommuneClass.commune_code == code).order_by(CommuneClass.year)).all()
+    return _in_force(list(rows), year)
+
+
+def classifications(session: Session, codes: Iterable[str], year: int) -> dict[str, CommuneClass | None]:
+    """`classification` of many communes, in one query."""
+    wanted = sorted(set(codes))
+    by_code: dict[str, list[CommuneClass]] = {code: [] for code in wanted}
+    for start in range(0, len(wanted), 500):  # bound the number of bound parameters of one query
+        query = select(CommuneClass).where(CommuneClass.commune_code.in_(wanted[start:start + 500])).order_by(CommuneClass.year)
+        for row in session.scalars(query):
+            by_code[row.commune_code].append(row)
+    return {code: _in_force(rows, year) for code, rows in by_code.items()}
+
+
+def _in_force(rows: list[CommuneClass], year: int) -> CommuneClass | None:
+    """Of one commune's classifications (by year), that of `year`, else the latest before, else the earliest after."""
     before = [row for row in rows if row.year <= year]
     return before[-1] if before else (rows[0] if rows else None)
 
