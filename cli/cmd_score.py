@@ -15,7 +15,7 @@ from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, R
 from chuanxa.errors import ChuanxaError, CommuneDataError
 from chuanxa.messages import Lang
 from chuanxa.outputs.csvout import results_csv, summaries_csv
-from chuanxa.outputs.jsonout import DETAILS, Detail, commune_json, dumps, encode_batch, encode_stream
+from chuanxa.outputs.jsonout import DETAILS, Detail, encode_batch, encode_commune, encode_stream
 from chuanxa.outputs.table import batch_table, commune_table
 from chuanxa.outputs.xlsxout import write_results_xlsx
 
@@ -175,8 +175,9 @@ def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, singl
     if fmt == "json" and not (single and batch.results):
         write_text_output(encode_batch(batch, json_detail), output)  # one commune per line, at array speed
         return
+    text: str | bytes
     if fmt == "json":
-        text = dumps(commune_json(batch.results[0]))
+        text = encode_commune(batch.results[0])  # the bytes POST /api/v1/score answers
     elif fmt == "csv":
         text = results_csv(batch.results, batch.rejected, lang, protect)
     elif single and batch.results:

@@ -12,9 +12,9 @@ from fastapi import APIRouter, Body, Path as PathParam, Query, Response
 
 from chuanxa.communes.readers import commune_from_mapping
 from chuanxa.engine.results import CommuneResult
-from chuanxa.outputs.jsonout import commune_json, dumps
+from chuanxa.outputs.jsonout import dumps, encode_commune
 from chuanxa.server import schemas
-from chuanxa.server.auth import CurrentUser
+from chuanxa.server.auth import ComputingUser
 from chuanxa.store import rulesets
 
 router = APIRouter(tags=["scoring"], responses=schemas.PROBLEMS)
@@ -38,14 +38,17 @@ def _engine(document: dict[str, Any], ruleset: str | None) -> tuple[Any, Any]:
 
 
 @router.post("/score", response_model=CommuneResult)
-def score(user: CurrentUser, document: CommuneDocument, ruleset: RulesetRef = None) -> Response:
-    """Score a commune document: the JSON of `chuanxa score FILE --format json`."""
+async def score(user: ComputingUser, document: CommuneDocument, ruleset: RulesetRef = None) -> Response:
+    """Score a commune document: the JSON of `chuanxa score FILE --format json` (the same bytes).
+
+    Scoring one commune is a millisecond or two of computing: it runs on the event loop, which saves a trip to
+    the thread pool that would cost as much (the body is at most `max_json_bytes`)."""
     data, core = _engine(document, ruleset)
-    return _json(commune_json(core.evaluate(data)))
+    return Response(encode_commune(core.evaluate(data)), media_type="application/json")
 
 
 @router.post("/simulate")
-def simulate(user: CurrentUser, commune: CommuneDocument, ruleset: RulesetRef = None,
+def simulate(user: ComputingUser, commune: CommuneDocument, ruleset: RulesetRef = None,
              changes: Annotated[dict[str, Any] | None, Body(alias="set", description="input id → new value (null removes it)")] = None,
              assess: Annotated[dict[str, float] | None, Body(description="indicator id → assessed points")] = None) -> Response:
     """What-if: the JSON of `chuanxa simulate FILE --set … --assess … --format json`; the body is
@@ -57,7 +60,7 @@ def simulate(user: CurrentUser, commune: CommuneDocument, ruleset: RulesetRef = 
 
 
 @router.post("/plan")
-def plan(user: CurrentUser, commune: CommuneDocument, ruleset: RulesetRef = None,
+def plan(user: ComputingUser, commune: CommuneDocument, ruleset: RulesetRef = None,
          costs: Annotated[dict[str, Any] | None, Body(description="a costs file's content (README, Planning)")] = None) -> Response:
     """The cheapest path to recognition: the JSON of `chuanxa plan FILE [--costs C] --format json`; the body is
     `{"commune": <commune file>, "costs": {…}}`."""
@@ -80,7 +83,7 @@ def _costs(costs: dict[str, Any]) -> Any:
 
 
 @router.get("/rulesets", tags=["rulesets"])
-def list_rulesets(user: CurrentUser) -> list[dict[str, Any]]:
+def list_rulesets(user: ComputingUser) -> list[dict[str, Any]]:
     """Every ruleset version: family, version, in force from/until, title, bundled or not."""
     reg = rulesets.registry()
     rows = []
@@ -94,7 +97,7 @@ def list_rulesets(user: CurrentUser) -> list[dict[str, Any]]:
 
 
 @router.get("/rulesets/{ref}", tags=["rulesets"])
-def show_ruleset(user: CurrentUser, ref: PathRef) -> Response:
+def show_ruleset(user: ComputingUser, ref: PathRef) -> Response:
     """The resolved ruleset: the JSON of `chuanxa rulesets show REF --format json`."""
     from chuanxa.outputs.ruleset_view import ruleset_json
 
@@ -102,7 +105,7 @@ def show_ruleset(user: CurrentUser, ref: PathRef) -> Response:
 
 
 @router.get("/rulesets/{old}/diff/{new}", tags=["rulesets"])
-def diff_rulesets(user: CurrentUser, old: PathRef, new: PathRef) -> Response:
+def diff_rulesets(user: ComputingUser, old: PathRef, new: PathRef) -> Response:
     """What changed from OLD to NEW: the JSON of `chuanxa rulesets diff OLD NEW --format json`."""
     from chuanxa.criteria.diff import diff_rulesets as make_diff
 
@@ -111,7 +114,7 @@ def diff_rulesets(user: CurrentUser, old: PathRef, new: PathRef) -> Response:
 
 
 @router.get("/rulesets/{ref}/audit", tags=["rulesets"])
-def audit_ruleset(user: CurrentUser, ref: PathRef) -> list[dict[str, Any]]:
+def audit_ruleset(user: ComputingUser, ref: PathRef) -> list[dict[str, Any]]:
     """The provisional indicators to check against the official text (`chuanxa rulesets audit REF`)."""
     ruleset = rulesets.load(ref)
     return [{"indicator": ind.id, "criterion": ruleset.criterion_of(ind.id).id, "title": dict(ind.title), "max_points": ind.max_points,

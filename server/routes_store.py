@@ -16,7 +16,7 @@ from chuanxa.server.problems import MEDIA_TYPE, problem_body, request_lang
 from chuanxa.store import access, assessments, units
 from chuanxa.store.errors import Invalid, forbidden, not_found
 from chuanxa.store.models import Assessment, Commune, CommuneClass, Province, ProvinceTarget, User
-from chuanxa.store.results import result_of, summary_row
+from chuanxa.store.results import Standing, result_of, standings, summary_row
 from chuanxa.store.workflow import allowed_actions
 
 router = APIRouter(tags=["communes"], responses=schemas.PROBLEMS)
@@ -33,10 +33,10 @@ def _readable(user: User, assessment: Assessment) -> bool:
     return access.can_read(user, commune.code, commune.province_code, assessment.state, user.province_code)
 
 
-def _commune_row(session: Any, commune: Commune, assessment: Assessment | None, rev: Any = None) -> dict[str, Any]:
+def _commune_row(session: Any, commune: Commune, assessment: Assessment | None, rev: Any = None, standing: Standing | None = None) -> dict[str, Any]:
     base = {"code": commune.code, "name": commune.name, "province": commune.province_code, "province_name": commune.province.name,
             "district": commune.district, "kind": commune.kind}
-    return base | summary_row(session, assessment, rev) if assessment is not None else base
+    return base | summary_row(session, assessment, rev, standing) if assessment is not None else base
 
 
 @router.get("/communes", response_model=list[schemas.CommuneRow], operation_id="listCommunes", responses={200: {"links": {
@@ -49,15 +49,16 @@ def list_communes(session: DB, user: CurrentUser, year: Year | None = None, prov
     A commune whose assessment of the year the caller may not read (a draft of another commune) is listed
     without its figures."""
     by_code = {a.commune_code: a for a in assessments.for_year(session, year, province)} if year is not None else {}
-    current = assessments.current_revisions(session, list(by_code.values()))
-    rows = []
+    visible: list[tuple[Commune, Assessment | None]] = []
     for commune in units.communes(session, province):
         if not access.in_view_scope(user, commune.code, commune.province_code, user.province_code):
             continue
         assessment = by_code.get(commune.code)
-        if assessment is not None and not _readable(user, assessment):
-            assessment = None
-        row = _commune_row(session, commune, assessment, current.get(assessment.id) if assessment is not None else None)
+        visible.append((commune, assessment if assessment is not None and _readable(user, assessment) else None))
+    standing = standings(session, [a for _, a in visible if a is not None])  # all together, column-wise
+    rows = []
+    for commune, assessment in visible:
+        row = _commune_row(session, commune, assessment, standing=standing.get(assessment.id) if assessment is not None else None)
         if state and row.get("state") != state or verdict and row.get("verdict") != verdict:
             continue
         rows.append(row)
@@ -224,8 +225,8 @@ def province_summary(session: DB, user: CurrentUser, code: Code, year: Year) -> 
         raise not_found("province", code)
     by_code = {a.commune_code: a for a in assessments.for_year(session, year, code)}
     readable = [by_code[c.code] for c in members if c.code in by_code and _readable(user, by_code[c.code])]
-    current = assessments.current_revisions(session, readable)
-    rows = [summary_row(session, a, current.get(a.id)) for a in readable]
+    standing = standings(session, readable)  # all together, column-wise
+    rows = [summary_row(session, a, standing=standing.get(a.id)) for a in readable]
     share, target_year = target_of(session, code)
     by_verdict: dict[str, int] = {}
     by_state: dict[str, int] = {}

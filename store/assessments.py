@@ -18,7 +18,7 @@ from chuanxa.communes.model import CommuneData
 from chuanxa.errors import ChuanxaError
 from chuanxa.store import access, rulesets, units
 from chuanxa.store.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionRequired, Stale, forbidden, not_found
-from chuanxa.store.models import Assessment, Commune, Recognition, Revision, State, Transition, User, utcnow
+from chuanxa.store.models import Assessment, Commune, CommuneClass, Recognition, Revision, State, Transition, User, utcnow
 from chuanxa.store.users import audit
 from chuanxa.store.workflow import STEPS, allowed_actions
 
@@ -69,6 +69,46 @@ def current_revisions(session: Session, found: list[Assessment]) -> dict[int, Re
     return {rev.assessment_id: rev for rev in session.scalars(query)}
 
 
+@dataclass(frozen=True)
+class RevisionRef:
+    """What identifies the result of an assessment's revision, without its data: ids, ruleset and date."""
+
+    assessment_id: int
+    revision_id: int
+    ruleset_ref: str
+    as_of: str | None
+
+
+def current_refs(session: Session, found: list[Assessment]) -> dict[int, RevisionRef]:
+    """The current revision of each assessment as a `RevisionRef` (one light query: no values, no history)."""
+    refs: dict[int, RevisionRef] = {}
+    ids = [a.id for a in found]
+    for start in range(0, len(ids), 500):
+        query = (select(Revision.assessment_id, Revision.id, Revision.ruleset_ref, Revision.as_of).join(Assessment, Assessment.id == Revision.assessment_id)
+                 .where(Revision.assessment_id.in_(ids[start:start + 500]), Revision.number == Assessment.current))
+        for assessment_id, revision_id, ref, as_of in session.execute(query):
+            refs[assessment_id] = RevisionRef(assessment_id=assessment_id, revision_id=revision_id, ruleset_ref=ref, as_of=as_of)
+    return refs
+
+
+@dataclass(frozen=True)
+class RevisionData:
+    """The data a revision holds (what `commune_data` needs of it), read without its history columns."""
+
+    as_of: str | None
+    values: dict[str, Any]
+    assessed: dict[str, Any]
+
+
+def revision_data(session: Session, ids: list[int]) -> dict[int, RevisionData]:
+    """The data of many revisions by id, in one query per 500."""
+    found: dict[int, RevisionData] = {}
+    for start in range(0, len(ids), 500):
+        query = select(Revision.id, Revision.as_of, Revision.values, Revision.assessed).where(Revision.id.in_(ids[start:start + 500]))
+        found |= {ident: RevisionData(as_of=as_of, values=values, assessed=assessed) for ident, as_of, values, assessed in session.execute(query)}
+    return found
+
+
 def history(session: Session, assessment: Assessment) -> list[Revision]:
     """Every revision, oldest first (conflict revisions included)."""
     return list(session.scalars(select(Revision).where(Revision.assessment_id == assessment.id).order_by(Revision.number)))
@@ -78,15 +118,23 @@ def transitions(session: Session, assessment: Assessment) -> list[Transition]:
     return list(session.scalars(select(Transition).where(Transition.assessment_id == assessment.id).order_by(Transition.id)))
 
 
-def commune_data(session: Session, commune: Commune, year: int, rev: Revision | None, *, values: dict[str, Any] | None = None,
-                 assessed: dict[str, Any] | None = None, as_of: str | int | None = None) -> CommuneData:
-    """The commune document (the CLI's commune-file contract) for a revision, or for data about to be saved."""
-    klass = units.classification(session, commune.code, year)
+def commune_info(commune: Commune, klass: CommuneClass | None) -> dict[str, Any]:
+    """The `commune` part of a commune document: the unit and its classification in force (what, besides a
+    revision's data and the ruleset, a result depends on)."""
     info: dict[str, Any] = {"code": commune.code, "name": commune.name, "province": commune.province.name, "district": commune.district}
     if klass is not None:
         info |= {"region": klass.region, "terrain": klass.terrain, "distance_km": klass.distance_km, "difficult_terrain": klass.difficult_terrain,
                  "zone": klass.zone}
-    document = {"commune": {k: v for k, v in info.items() if v is not None},
+    return {k: v for k, v in info.items() if v is not None}
+
+
+def commune_data(session: Session, commune: Commune, year: int, rev: Revision | RevisionData | None, *, values: dict[str, Any] | None = None,
+                 assessed: dict[str, Any] | None = None, as_of: str | int | None = None, info: dict[str, Any] | None = None) -> CommuneData:
+    """The commune document (the CLI's commune-file contract) for a revision, or for data about to be saved.
+    `info`: the commune's `commune_info` when the caller has it (else it is read)."""
+    if info is None:
+        info = commune_info(commune, units.classification(session, commune.code, year))
+    document = {"commune": info,
                 "as_of": as_of if as_of is not None else (rev.as_of if rev is not None and rev.as_of else year),
                 "values": values if values is not None else (rev.values if rev else {}),
                 "assessed": assessed if assessed is not None else (rev.assessed if rev else {})}
@@ -161,6 +209,69 @@ def save(session: Session, user: User, code: str, year: int, *, values: dict[str
     return Saved(assessment=assessment, revision=rev, stale=stale, given=if_match)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Imported:
+    """One commune's data of an import, to be saved as a revision of kind `import`."""
+
+    code: str
+    values: dict[str, Any]
+    assessed: dict[str, Any]
+    as_of: str
+    note: str | None = None
+
+
+def save_imported(session: Session, user: User, year: int, items: list[Imported], *, import_id: int, stamp: tuple[str, str]) -> list[Revision]:
+    """Save many communes' data of `year` at once: what `save(…, kind="import", stamp=stamp)` of each in turn does
+    (the same checks, an assessment created where there is none, a revision where the data change, nothing
+    where they do not), in a few statements per 500 communes instead of several round trips per commune."""
+    codes = sorted({item.code for item in items})
+    communes = units.communes_by_code(session, codes)
+    for item in items:
+        if item.code not in communes:
+            raise not_found("commune", item.code)
+    found: dict[str, Assessment] = {}
+    for start in range(0, len(codes), units.CHUNK):
+        query = select(Assessment).where(Assessment.commune_code.in_(codes[start:start + units.CHUNK]), Assessment.year == year)
+        found |= {a.commune_code: a for a in session.scalars(query.with_for_update(of=Assessment))}
+    previous: dict[int, Revision | RevisionData] = dict(current_revisions(session, list(found.values())))
+    numbers: dict[int, int] = {}
+    ids = [a.id for a in found.values()]
+    for start in range(0, len(ids), units.CHUNK):
+        query = select(Revision.assessment_id, func.max(Revision.number)).where(Revision.assessment_id.in_(ids[start:start + units.CHUNK])).group_by(Revision.assessment_id)
+        numbers |= {ident: number for ident, number in session.execute(query)}
+    created = []
+    for code in codes:
+        if code not in found:
+            commune = communes[code]
+            if not access.can_create(user, code, commune.province_code):
+                raise forbidden("create")
+            found[code] = Assessment(commune_code=code, year=year, state=State.DRAFT.value, current=0)
+            created.append(found[code])
+    session.add_all(created)
+    session.flush()  # one INSERT of the new assessments (their ids are needed below)
+    ruleset_ref, sha = stamp
+    revisions: list[Revision] = []
+    now = utcnow()
+    for item in items:
+        assessment, commune = found[item.code], communes[item.code]
+        before = previous.get(assessment.id)
+        values, assessed = dict(item.values), _plain_assessed(item.assessed)
+        changes = diff(before, values, assessed, item.as_of)
+        _check_edit(user, commune, assessment.state, changes)
+        if not changes and before is not None:
+            continue  # nothing to record
+        number = numbers.get(assessment.id, 0) + 1
+        revisions.append(Revision(assessment_id=assessment.id, number=number, kind="import", based_on=assessment.current, as_of=item.as_of,
+                                  ruleset_ref=ruleset_ref, ruleset_sha256=sha, values=values, assessed=assessed, changes=changes, note=item.note,
+                                  author_id=user.id, import_id=import_id, created_at=now))
+        numbers[assessment.id] = assessment.current = number
+        assessment.updated_at = now
+        previous[assessment.id] = RevisionData(as_of=item.as_of, values=values, assessed=assessed)
+    session.add_all(revisions)
+    session.flush()  # one INSERT of the revisions
+    return revisions
+
+
 def _plain_assessed(assessed: dict[str, Any]) -> dict[str, Any]:
     """Assessed points as `{id: {"points": p, "note": n}}` (a bare number is the points)."""
     plain: dict[str, Any] = {}
@@ -169,7 +280,7 @@ def _plain_assessed(assessed: dict[str, Any]) -> dict[str, Any]:
     return plain
 
 
-def diff(previous: Revision | None, values: dict[str, Any], assessed: dict[str, Any], as_of: str) -> list[dict[str, Any]]:
+def diff(previous: Revision | RevisionData | None, values: dict[str, Any], assessed: dict[str, Any], as_of: str) -> list[dict[str, Any]]:
     """What changed from `previous`: `[{"part", "key", "before", "after"}]`, in a stable order."""
     changes: list[dict[str, Any]] = []
     old_values = previous.values if previous else {}

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanxa.communes.model import CommuneData
 from chuanxa.errors import ChuanxaError, Location
 from chuanxa.store import access, assessments, rulesets, units
-from chuanxa.store.errors import StoreError
-from chuanxa.store.models import Commune, ImportRun, Role, User
+from chuanxa.store.errors import StoreError, not_found
+from chuanxa.store.models import Assessment, Commune, ImportRun, Revision, Role, User
 from chuanxa.store.users import audit
 
 EDITABLE_STATES = frozenset({"draft", "returned"})
@@ -65,7 +66,11 @@ def _rejection(row: int | None, code: str | None, exc: ChuanxaError) -> dict[str
 
 def plan_import(session: Session, user: User, path: Path, year: int, *, ruleset: str | None = None, filename: str | None = None,
                 create_units: bool = False) -> ImportPlan:
-    """The dry run of importing `path` (CSV or XLSX, read by the same hardened reader as the CLI) into `year`."""
+    """The dry run of importing `path` (CSV or XLSX, read by the same hardened reader as the CLI) into `year`.
+
+    The communes, assessments and current revisions the table names are read in a few queries, and its
+    communes are checked against the ruleset together (column-wise); only a table with a commune the ruleset
+    cannot score is checked again commune by commune, to locate each error."""
     from chuanxa.communes.readers import read_table
 
     path = Path(path)
@@ -75,9 +80,11 @@ def plan_import(session: Session, user: User, path: Path, year: int, *, ruleset:
     plan = ImportPlan(year=year, filename=filename or path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), ruleset=ref,
                       unknown_columns=list(table.unknown_columns))
     plan.rejected += [_rejection(number, exc.location.commune, exc) for number, exc in table.errors]
+    known = _Known.read(session, [item.data.commune.code for item in table.rows], year)
+    scorable = _all_scorable(core, [item.data for item in table.rows])
     for item in table.rows:
         try:
-            plan.rows.append(_plan_row(session, user, item.row, item.data, year, ref, create_units))
+            plan.rows.append(_plan_row(user, item.row, item.data, year, create_units, known, core if not scorable else None))
         except ChuanxaError as exc:
             exc.location = Location(file=plan.filename, row=item.row, commune=item.data.commune.code) if not exc.location.row else exc.location
             plan.rejected.append(_rejection(item.row, item.data.commune.code, exc))
@@ -85,9 +92,36 @@ def plan_import(session: Session, user: User, path: Path, year: int, *, ruleset:
     return plan
 
 
-def _plan_row(session: Session, user: User, row: int, data: CommuneData, year: int, ref: str, create_units: bool) -> PlannedRow:
+@dataclass(frozen=True)
+class _Known:
+    """What the store holds of the communes a table names: units, `year`'s assessments and their current data."""
+
+    communes: dict[str, Commune]
+    assessments: dict[str, Assessment]
+    current: dict[int, Revision]
+
+    @classmethod
+    def read(cls, session: Session, codes: list[str], year: int) -> _Known:
+        communes = units.communes_by_code(session, codes)
+        found: dict[str, Assessment] = {}
+        wanted = sorted(communes)
+        for start in range(0, len(wanted), units.CHUNK):
+            query = select(Assessment).where(Assessment.commune_code.in_(wanted[start:start + units.CHUNK]), Assessment.year == year)
+            found |= {a.commune_code: a for a in session.scalars(query)}
+        return cls(communes=communes, assessments=found, current=assessments.current_revisions(session, list(found.values())))
+
+
+def _all_scorable(core: Any, datas: list[CommuneData]) -> bool:
+    """Whether the ruleset scores every commune (checked together; the same rejections as one by one)."""
+    import chuanxa
+
+    return not datas or len(chuanxa.summarise_many(datas, core).summaries) == len(datas)
+
+
+def _plan_row(user: User, row: int, data: CommuneData, year: int, create_units: bool, known: _Known, check: Any) -> PlannedRow:
+    """One row of the plan; `check`: the compiled ruleset to score the row with (None: known to be scorable)."""
     code = data.commune.code
-    commune = session.get(Commune, code)
+    commune = known.communes.get(code)
     new_unit = commune is None
     if commune is None:
         if not (create_units and user.role == Role.ADMIN.value):
@@ -97,15 +131,18 @@ def _plan_row(session: Session, user: User, row: int, data: CommuneData, year: i
         province = commune.province_code
     if not access.can_import(user, province) or (commune is not None and not access.in_work_scope(user, code, province)):
         raise StoreError(key="store.import_out_of_scope", params={"code": code})
-    rulesets.score(data, ref)  # a row that cannot be scored is rejected here, with its location
+    if check is not None:
+        check.evaluate(data)  # a row that cannot be scored is rejected here, with its location
     values = dict(data.values)
     assessed = {k: {"points": v.points, "note": v.note} for k, v in data.assessed.items()}
     as_of = str(data.as_of) if data.as_of is not None else str(year)
-    current = assessments.find(session, code, year) if commune is not None else None
+    current = known.assessments.get(code)
     if current is None:
         return PlannedRow(row=row, code=code, name=data.commune.name, action="create", changes=assessments.diff(None, values, assessed, as_of), data=data,
                           new_unit=new_unit)
-    previous = assessments.revision(session, current)
+    previous = known.current.get(current.id)
+    if previous is None:
+        raise not_found("revision", current.current)
     changes = assessments.diff(previous, values, assessed, as_of)
     if changes and current.state not in EDITABLE_STATES:
         raise StoreError(key="store.import_locked", params={"code": code, "state": current.state})
@@ -113,7 +150,8 @@ def _plan_row(session: Session, user: User, row: int, data: CommuneData, year: i
 
 
 def commit_import(session: Session, user: User, plan: ImportPlan) -> ImportRun:
-    """Apply `plan` in the caller's transaction: one import record, one revision per created or changed commune."""
+    """Apply `plan` in the caller's transaction: one import record, one revision per created or changed commune
+    (all together: a few statements per 500 communes)."""
     run = ImportRun(year=plan.year, filename=plan.filename[:255], sha256=plan.sha256, user_id=user.id,
                     summary={"counts": plan.counts(), "rejected": plan.rejected, "ruleset": plan.ruleset})
     session.add(run)
@@ -122,14 +160,11 @@ def commit_import(session: Session, user: User, plan: ImportPlan) -> ImportRun:
     new_units = [row.data for row in plan.rows if row.new_unit]
     if new_units:
         units.load_units(session, units.records_from_communes(new_units, plan.year))
-    for row in plan.rows:
-        if row.action == "unchanged":
-            continue
-        values = dict(row.data.values)
-        assessed = {k: {"points": v.points, "note": v.note} for k, v in row.data.assessed.items()}
-        as_of = str(row.data.as_of) if row.data.as_of is not None else str(plan.year)
-        assessments.save(session, user, row.code, plan.year, values=values, assessed=assessed, as_of=as_of, ruleset=plan.ruleset, kind="import",
-                         import_id=run.id, note=f"import {plan.filename} row {row.row}", stamp=stamp)
+    items = [assessments.Imported(code=row.code, values=dict(row.data.values),
+                                  assessed={k: {"points": v.points, "note": v.note} for k, v in row.data.assessed.items()},
+                                  as_of=str(row.data.as_of) if row.data.as_of is not None else str(plan.year), note=f"import {plan.filename} row {row.row}")
+             for row in plan.rows if row.action != "unchanged"]
+    assessments.save_imported(session, user, plan.year, items, import_id=run.id, stamp=stamp)
     audit(session, "import", user=user, target=f"{plan.filename}", detail={"year": plan.year, "counts": plan.counts(), "import": run.id})
     session.flush()
     return run

@@ -58,29 +58,52 @@ def records_from_communes(communes: Iterable[CommuneData], year: int) -> list[Un
 
 
 def load_units(session: Session, records: Iterable[UnitRecord]) -> int:
-    """Create or update provinces, communes and classifications from `records`; returns how many communes."""
-    count = 0
+    """Create or update provinces, communes and classifications from `records` (in order: a later record of a
+    commune wins); returns how many records. A few statements per 500 records, whatever their number."""
+    records = list(records)
+    for start in range(0, len(records), CHUNK):
+        _load_chunk(session, records[start:start + CHUNK])
+    session.flush()
+    return len(records)
+
+
+CHUNK = 500  # records per statement: well under the bound-parameter limits of SQLite and PostgreSQL
+
+
+def _load_chunk(session: Session, records: list[UnitRecord]) -> None:
+    # INSERT … ON CONFLICT DO NOTHING: two imports naming the same new province at once both succeed
+    provinces = {r.province_code: r.province_name for r in reversed(records)}  # the first record's name, as one at a time did
+    _insert_new(session, Province, [{"code": code, "name": name} for code, name in provinces.items()])
+    communes = {}
+    for r in reversed(records):
+        communes[r.code] = {"code": r.code, "name": r.name, "province_code": r.province_code, "district": r.district, "kind": r.kind}
+    _insert_new(session, Commune, list(communes.values()))
+    session.flush()
+    loaded = {c.code: c for c in session.scalars(select(Commune).where(Commune.code.in_(list(communes))))}
     for record in records:
-        # INSERT … ON CONFLICT DO NOTHING: two imports naming the same new province at once both succeed
-        _insert_new(session, Province, code=record.province_code, name=record.province_name)
-        _insert_new(session, Commune, code=record.code, name=record.name, province_code=record.province_code, district=record.district, kind=record.kind)
-        commune = session.get(Commune, record.code)
+        commune = loaded.get(record.code)
         if commune is not None:
             commune.name, commune.district = record.name, record.district or commune.district
-        if record.year is not None:
-            set_classification(session, record)
-        count += 1
-    session.flush()
-    return count
+    dated = [r for r in records if r.year is not None]
+    if not dated:
+        return
+    classes = {(k.commune_code, k.year): k for k in session.scalars(
+        select(CommuneClass).where(CommuneClass.commune_code.in_(sorted({r.code for r in dated})), CommuneClass.year.in_(sorted({r.year for r in dated}))))}
+    for record in dated:
+        found = classes.get((record.code, record.year))
+        if found is None:
+            found = classes[(record.code, record.year)] = CommuneClass(commune_code=record.code, year=record.year)
+            session.add(found)
+        _classify(found, record)
 
 
-def _insert_new(session: Session, table: type[Province] | type[Commune], **values: object) -> None:
-    if session.get(table, values["code"]) is not None:
+def _insert_new(session: Session, table: type[Province] | type[Commune], rows: list[dict[str, object]]) -> None:
+    if not rows:
         return
     from sqlalchemy.dialects import postgresql, sqlite
 
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=["code"]))
+    session.execute(insert(table).values(rows).on_conflict_do_nothing(index_elements=["code"]))
 
 
 def set_classification(session: Session, record: UnitRecord) -> CommuneClass:
@@ -88,14 +111,43 @@ def set_classification(session: Session, record: UnitRecord) -> CommuneClass:
     if found is None:
         found = CommuneClass(commune_code=record.code, year=record.year)
         session.add(found)
+    _classify(found, record)
+    return found
+
+
+def _classify(found: CommuneClass, record: UnitRecord) -> None:
     found.region, found.terrain, found.distance_km = record.region, record.terrain, record.distance_km
     found.difficult_terrain, found.zone = record.difficult_terrain, record.zone
+
+
+def communes_by_code(session: Session, codes: Iterable[str]) -> dict[str, Commune]:
+    """The communes of `codes` that exist, in one query per 500."""
+    wanted = sorted(set(codes))
+    found: dict[str, Commune] = {}
+    for start in range(0, len(wanted), CHUNK):
+        found |= {c.code: c for c in session.scalars(select(Commune).where(Commune.code.in_(wanted[start:start + CHUNK])))}
     return found
 
 
 def classification(session: Session, code: str, year: int) -> CommuneClass | None:
     """The classification in force in `year`: that year's, else the latest before it, else the earliest after."""
     rows = session.scalars(select(CommuneClass).where(CommuneClass.commune_code == code).order_by(CommuneClass.year)).all()
+    return _in_force(list(rows), year)
+
+
+def classifications(session: Session, codes: Iterable[str], year: int) -> dict[str, CommuneClass | None]:
+    """`classification` of many communes, in one query."""
+    wanted = sorted(set(codes))
+    by_code: dict[str, list[CommuneClass]] = {code: [] for code in wanted}
+    for start in range(0, len(wanted), 500):  # bound the number of bound parameters of one query
+        query = select(CommuneClass).where(CommuneClass.commune_code.in_(wanted[start:start + 500])).order_by(CommuneClass.year)
+        for row in session.scalars(query):
+            by_code[row.commune_code].append(row)
+    return {code: _in_force(rows, year) for code, rows in by_code.items()}
+
+
+def _in_force(rows: list[CommuneClass], year: int) -> CommuneClass | None:
+    """Of one commune's classifications (by year), that of `year`, else the latest before, else the earliest after."""
     before = [row for row in rows if row.year <= year]
     return before[-1] if before else (rows[0] if rows else None)
 

@@ -24,7 +24,7 @@ from chuanxa.server import routes_store
 from chuanxa.server.auth import DB
 from chuanxa.store import access, assessments
 from chuanxa.store.models import Assessment, Commune, CommuneClass
-from chuanxa.store.results import result_of
+from chuanxa.store.results import standings
 
 from .charts import target_bar
 from .i18n import word
@@ -60,10 +60,11 @@ def _trend(session: Any, user: Any, province: str, years: list[int], year: int, 
     for other in years:
         if other == year:
             continue
-        for a in assessments.for_year(session, other, province):
-            c = a.commune
-            if access.can_read(user, c.code, c.province_code, a.state, user.province_code):
-                totals.setdefault(c.code, {})[other] = result_of(session, a).total.points
+        readable = [a for a in assessments.for_year(session, other, province)
+                    if access.can_read(user, a.commune_code, a.commune.province_code, a.state, user.province_code)]
+        for a, standing in zip(readable, map(standings(session, readable).get, (a.id for a in readable))):
+            if standing is not None:
+                totals.setdefault(a.commune_code, {})[other] = standing.total
     return {code: [by_year.get(y) for y in years] for code, by_year in totals.items()}
 
 
