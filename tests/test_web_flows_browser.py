@@ -300,3 +300,76 @@ def test_on_a_tablet_the_main_pages_need_no_sideways_scrolling(site: tuple[str, 
         assert width <= view, path
     screenshot(person.page, "tablet-import")
     person.close()
+
+
+def _log(page: Any) -> str:
+    return page.inner_text("#log-title + table")
+
+
+def test_an_admin_gives_an_appraiser_a_list_of_communes_then_changes_it_resets_and_disables_with_each_step_audited(people: Any) -> None:
+    admin = people("admin")
+    admin.go("/admin/users")
+    admin.page.fill("#nu-login", "thamdinh-cum")
+    admin.page.fill("#nu-name", "Tổ thẩm định cụm 1")
+    admin.page.fill("#nu-password", PASSWORD)
+    admin.page.select_option("#nu-role", "appraiser")
+    assert admin.page.is_hidden("#nu-commune") and admin.page.is_visible("#nu-c-16024")  # only the fields the role uses
+    admin.page.check("#nu-c-16024")
+    admin.page.check("#nu-c-16027")
+    admin.page.get_by_role("button", name="Thêm", exact=True).click()
+    row = admin.page.locator("table.users tr", has_text="thamdinh-cum").inner_text()
+    assert "2 xã" in row and "Xã Thiệu Chính" in row and "Xã Minh Tâm" in row
+
+    appraiser = people("thamdinh-cum")
+    assert appraiser.go("/communes/16024?year=2024").status == 200
+    assert appraiser.go("/communes/16030?year=2024").status == 403  # not on the list
+    appraiser.go("/province")
+    assert sorted(appraiser.page.locator("table.communes tbody tr td:nth-child(3)").all_inner_texts()) == ["16024", "16027"]
+
+    admin.go("/admin/users/thamdinh-cum")
+    assert admin.page.is_checked("#eu-c-16024") and admin.page.is_checked("#eu-c-16027")
+    admin.page.uncheck("#eu-c-16027")
+    admin.page.check("#eu-c-16030")
+    admin.page.get_by_role("button", name="Lưu vai trò và phạm vi").click()
+    assert "Đã lưu vai trò và phạm vi" in admin.page.inner_text("#user-done")
+    assert appraiser.go("/communes/16030?year=2024").status == 200  # the same session sees the new scope at once
+    assert appraiser.go("/communes/16027?year=2024").status == 403
+
+    admin.page.select_option("#eu-role", "province")  # a provincial officer without a province: refused in place, nothing saved
+    admin.page.get_by_role("button", name="Lưu vai trò và phạm vi").click()
+    assert "cần một tỉnh" in admin.page.inner_text("#user-error")
+    assert admin.page.input_value("#eu-role") == "province"  # what was chosen stays on screen
+    assert appraiser.go("/communes/16030?year=2024").status == 200
+    screenshot(admin.page, "user-scope-error")
+
+    admin.go("/admin/users/thamdinh-cum")
+    admin.page.fill("#eu-password", "mat-khau-moi-2026")
+    admin.page.get_by_role("button", name="Đặt lại mật khẩu").click()
+    assert "Đã đặt lại mật khẩu" in admin.page.inner_text("#user-done")
+    admin.page.get_by_role("button", name="Khoá tài khoản").click()
+    assert "đã khoá" in admin.page.inner_text("#user-status")
+    assert "/signin" in appraiser.go("/province").url  # a disabled account's session ends at once
+    appraiser.page.fill("#login", "thamdinh-cum")
+    appraiser.page.fill("#password", "mat-khau-moi-2026")
+    appraiser.page.get_by_role("button", name="Đăng nhập").click()
+    assert "không đúng" in appraiser.page.inner_text("#signin-error").lower()
+
+    log = _log(admin.page)
+    changes = [line.split("\t") for line in log.splitlines() if "\tuser." in line]  # newest first; the refusal left nothing
+    assert [(c[1], c[2], c[3].split(";")[0]) for c in changes] == [("admin", "user.changed", "action: disable"), ("admin", "user.changed", "action: reset"),
+                                                                  ("admin", "user.changed", "action: scope"), ("admin", "user.added", "after: appraiser · 16024, 16027")]
+    assert "before: appraiser · 16024, 16027; after: appraiser · 16024, 16030" in log
+    assert "user.added" in log and "mat-khau-moi" not in log
+    screenshot(admin.page, "user-edit")
+
+
+def test_the_last_enabled_admin_cannot_be_disabled_and_a_user_post_without_the_csrf_token_is_refused(people: Any) -> None:
+    admin = people("admin")
+    admin.go("/admin/users/admin")
+    admin.page.get_by_role("button", name="Khoá tài khoản").click()
+    assert "quản trị cuối cùng" in admin.page.inner_text("#user-error")
+    admin.go("/admin/users/xem")
+    answer = admin.page.request.post(admin.base + "/admin/users/xem", form={"action": "disable"})
+    assert answer.status == 403
+    admin.go("/admin/users/xem")
+    assert "đang dùng" in admin.page.inner_text("#user-status")
