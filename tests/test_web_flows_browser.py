@@ -221,6 +221,23 @@ def test_province_targets_choose_communes_at_least_cost(people: Any) -> None:
     assert "Cần đạt" in person.page.inner_text("#tg-result + p")
 
 
+def test_province_targets_within_a_budget_take_what_the_budget_allows_and_list_the_communes_left_out(people: Any) -> None:
+    person = people("tinh")
+    person.go("/targets")
+    person.page.set_input_files("#tg-costs", str(COSTS))
+    person.page.fill("#tg-budget", "10")
+    person.page.get_by_role("button", name="Lộ trình").last.click()
+    summary = person.page.inner_text("#tg-summary")
+    assert "ngân sách 10" in summary and "✘ Chưa đạt chỉ tiêu" in summary
+    costs = [float(c) for c in person.page.locator("#tg-result ~ table tbody tr td:nth-child(4)").all_inner_texts()]
+    assert costs and sum(costs) <= 10
+    left_out = person.page.inner_text("#tg-left + table")
+    assert "Xã Thiệu Lý" in left_out and "12" in left_out  # the next cheapest, over what is left of the budget
+    assert "costs.yaml" in person.page.inner_text("#tg-result ~ p.help")
+    assert person.page.input_value("#tg-budget") == "10"
+    screenshot(person.page, "targets-budget")
+
+
 def test_a_score_sheet_downloads_as_a_pdf(people: Any) -> None:
     person = people("tinh")
     person.go("/communes/16027?year=2024")

@@ -9,6 +9,7 @@ the API serves too); this module only filters, orders and draws them.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -148,7 +149,7 @@ async def targets_form(request: Request, session: DB, user: WebUser) -> Response
     me = need(user)
     provinces = routes_store.list_provinces(session, me)
     return page(request, "targets.html.j2", provinces=provinces, code=me.province_code or (provinces[0].code if provinces else ""), plan=None, error=None,
-                share="90", budget="", year="")
+                share="90", budget="", year="", costs_name="")
 
 
 @router.post("/targets", response_class=HTMLResponse)
@@ -160,7 +161,7 @@ async def targets_run(request: Request, session: DB, user: WebUser) -> Response:
     provinces = routes_store.list_provinces(session, me)
     code = str(form.get("province") or "")
     share, budget, costs = str(form.get("share") or "").strip(), str(form.get("budget") or "").strip(), form.get("costs")
-    context: dict[str, Any] = {"provinces": provinces, "code": code, "share": share, "budget": budget, "year": ""}
+    context: dict[str, Any] = {"provinces": provinces, "code": code, "share": share, "budget": budget, "year": "", "costs_name": ""}
     try:
         if code not in [p.code for p in provinces]:
             raise ChuanxaError(key="store.not_found", params={"what": "province", "what_vi": "tỉnh", "ref": code})
@@ -179,7 +180,7 @@ async def targets_run(request: Request, session: DB, user: WebUser) -> Response:
         return page(request, "targets.html.j2", status=422, plan=None, error="Chỉ tiêu và ngân sách phải là số." if lang == "vi" else "Target and budget must be numbers.", **context)
     except ChuanxaError as exc:
         return page(request, "targets.html.j2", status=422, plan=None, error=exc.message(lang), **context)
-    return page(request, "targets.html.j2", plan=plan, error=None, **(context | {"year": year}))
+    return page(request, "targets.html.j2", plan=plan, error=None, **(context | {"year": year, "costs_name": Path(getattr(costs, "filename", "") or "").name if model else ""}))
 
 
 __all__ = ["router", "state_word"]
