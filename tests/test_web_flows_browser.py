@@ -248,6 +248,44 @@ def test_a_score_sheet_downloads_as_a_pdf(people: Any) -> None:
     assert info.value.suggested_filename == "bieu-cham-diem-16027-2024.pdf"
 
 
+def test_a_commune_sheet_and_a_province_year_summary_download_as_xlsx_and_pdf_with_their_data(people: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    person = people("tinh")
+    person.go("/communes/16027?year=2024")
+    with person.page.expect_download() as info:
+        person.page.get_by_role("link", name="Excel").click()
+    assert info.value.suggested_filename == "bieu-cham-diem-16027-2024.xlsx"
+    info.value.save_as(tmp_path / "commune.xlsx")
+    cells = [str(c) for ws in load_workbook(tmp_path / "commune.xlsx", read_only=True) for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert any("Minh Tâm" in c for c in cells) and any("Tổng điểm" in c or "TỔNG" in c.upper() for c in cells)
+    person.go("/province?year=2024")
+    with person.page.expect_download() as info:
+        person.page.get_by_role("link", name="Tải báo cáo Excel").click()
+    assert info.value.suggested_filename == "tong-hop-thanh-hoa-2024.xlsx"
+    info.value.save_as(tmp_path / "province.xlsx")
+    book = load_workbook(tmp_path / "province.xlsx", read_only=True)
+    cells = [str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert sum("Xã Thiệu" in c for c in cells) >= 12  # every commune of the province-year
+    with person.page.expect_download() as info:
+        person.page.get_by_role("link", name="Tải báo cáo PDF").click()
+    assert info.value.suggested_filename == "tong-hop-thanh-hoa-2024.pdf"
+    assert Path(info.value.path()).read_bytes()[:5] == b"%PDF-"
+
+
+def test_printing_a_commune_page_leaves_out_navigation_and_buttons_and_keeps_the_score_sheet(people: Any) -> None:
+    person = people("tinh")
+    person.go("/communes/16033?year=2024")
+    person.page.emulate_media(media="print")
+    assert person.page.is_hidden("header.top nav") and person.page.is_hidden("footer.foot") and person.page.is_hidden("form")
+    assert all(not link.is_visible() for link in person.page.locator("a.button").all())  # edit, what-if, plan, downloads
+    assert person.page.is_visible(".scoresheet") and person.page.is_visible("h1")
+    screenshot(person.page, "commune-print")
+    pdf = person.page.pdf(format="A4")  # what the browser would print
+    assert pdf[:5] == b"%PDF-"
+    person.page.emulate_media(media="screen")
+
+
 def test_a_user_outside_the_scope_is_refused(people: Any) -> None:
     commune = people("xa")  # staff of 16021
     response = commune.go("/communes/16024/2024/edit")
