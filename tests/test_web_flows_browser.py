@@ -324,7 +324,10 @@ def test_keyboard_reaches_every_control_of_the_entry_form_and_every_field_has_a_
 
 MAIN_PAGES = {"signin": (None, "/signin"), "province": ("tinh", "/province"), "province-150": ("admin", "/province?province=tinh-thu-nghiem&year=2024"),
               "commune": ("tinh", "/communes/16033?year=2024"), "entry": ("tinh", "/communes/16036/2024/edit"), "import": ("tinh", "/import"),
-              "targets": ("tinh", "/targets"), "users": ("admin", "/admin/users")}
+              "targets": ("tinh", "/targets"), "users": ("admin", "/admin/users"), "user": ("admin", "/admin/users/thamdinh"),
+              "whatif": ("tinh", "/communes/16039/2024/whatif"), "plan": ("tinh", "/communes/16039/2024/plan"), "rulesets": ("tinh", "/rulesets"),
+              "compare": ("tinh", "/rulesets/compare?old=qd1300@2023-03-09&new=qd1300@2023-03-20"), "password": ("tinh", "/account/password"),
+              "province-en": ("tinh", "/province?lang=en")}
 
 
 @pytest.mark.parametrize("name", list(MAIN_PAGES))
@@ -349,11 +352,20 @@ def test_on_a_tablet_the_main_pages_need_no_sideways_scrolling(site: tuple[str, 
     person.page = person.context.new_page()
     person.watcher.attach(person.page)
     person.sign_in("tinh")
-    for path in ("/province", "/communes/16039?year=2024", "/communes/16039/2024/edit", "/communes/16039/2024/whatif", "/import"):
+    for path in ("/province", "/communes/16039?year=2024", "/communes/16039/2024/edit", "/communes/16039/2024/whatif", "/communes/16039/2024/plan",
+                 "/import", "/targets", "/check", "/rulesets/qd1300@2023-03-20", "/rulesets/compare?old=qd4667@2014-11-07&new=qd1300@2023-03-20",
+                 "/account/password"):
         person.go(path)
         width, view = person.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width <= view, path
-    screenshot(person.page, "tablet-import")
+    screenshot(person.page, "tablet-password")
+    person.context.clear_cookies()
+    person.sign_in("admin")
+    for path in ("/admin/users", "/admin/users/thamdinh"):
+        person.go(path)
+        width, view = person.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= view, path
+    screenshot(person.page, "tablet-user")
     person.close()
 
 
