@@ -126,6 +126,16 @@ def set_password(session: Session, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
+def end_sessions(session: Session, user: User, *, keep: ApiToken | None = None) -> int:
+    """Sign the user out of every browser (after a password reset or change; `keep` is the browser that changed
+    its own password). Tokens for programs are left alone. Returns how many sessions ended."""
+    live = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.kind == "session", ApiToken.revoked_at.is_(None)))
+    ended = [token for token in live if keep is None or token.id != keep.id]
+    for token in ended:
+        token.revoked_at = utcnow()
+    return len(ended)
+
+
 def create_token(session: Session, user: User, *, name: str = "", kind: str = "api", hours: float | None = None) -> tuple[str, ApiToken]:
     """A new token (returned once, in clear) for `user`: "api" for programs, "session" for a browser (with a
     CSRF secret and an expiry)."""

@@ -413,6 +413,11 @@ def test_an_admin_gives_an_appraiser_a_list_of_communes_then_changes_it_resets_a
     admin.page.fill("#eu-password", "mat-khau-moi-2026")
     admin.page.get_by_role("button", name="Đặt lại mật khẩu").click()
     assert "Đã đặt lại mật khẩu" in admin.page.inner_text("#user-done")
+    assert "/signin" in appraiser.go("/province").url  # a reset password signs the user out of every browser
+    appraiser.page.fill("#login", "thamdinh-cum")
+    appraiser.page.fill("#password", "mat-khau-moi-2026")
+    appraiser.page.get_by_role("button", name="Đăng nhập").click()
+    appraiser.page.wait_for_url("**/province**")
     admin.page.get_by_role("button", name="Khoá tài khoản").click()
     assert "đã khoá" in admin.page.inner_text("#user-status")
     assert "/signin" in appraiser.go("/province").url  # a disabled account's session ends at once
@@ -423,7 +428,7 @@ def test_an_admin_gives_an_appraiser_a_list_of_communes_then_changes_it_resets_a
 
     log = _log(admin.page)
     changes = [line.split("\t") for line in log.splitlines() if "\tuser." in line]  # newest first; the refusal left nothing
-    assert [(c[1], c[2], c[3].split(";")[0]) for c in changes] == [("admin", "user.changed", "action: disable"), ("admin", "user.changed", "action: reset"),
+    assert [(c[1], c[2], c[3].split("; before")[0]) for c in changes] == [("admin", "user.changed", "action: disable"), ("admin", "user.changed", "action: reset; sessions_ended: 1"),
                                                                   ("admin", "user.changed", "action: scope"), ("admin", "user.added", "after: appraiser · 16024, 16027")]
     assert "before: appraiser · 16024, 16027; after: appraiser · 16024, 16030" in log
     assert "user.added" in log and "mat-khau-moi" not in log
@@ -440,3 +445,38 @@ def test_the_last_enabled_admin_cannot_be_disabled_and_a_user_post_without_the_c
     assert answer.status == 403
     admin.go("/admin/users/xem")
     assert "đang dùng" in admin.page.inner_text("#user-status")
+
+
+def test_a_user_changes_their_password_which_signs_out_their_other_browsers_and_signs_out(people: Any) -> None:
+    admin = people("admin")
+    admin.go("/admin/users")
+    admin.page.fill("#nu-login", "xem-2")
+    admin.page.fill("#nu-password", PASSWORD)
+    admin.page.select_option("#nu-role", "viewer")
+    admin.page.get_by_role("button", name="Thêm", exact=True).click()
+    office, home = people("xem-2"), people("xem-2")
+    office.go("/account/password")
+    office.page.fill("#pw-current", "sai-mat-khau")
+    office.page.fill("#pw-new", "mat-khau-rieng-1")
+    office.page.fill("#pw-again", "mat-khau-rieng-1")
+    office.page.get_by_role("button", name="Đổi mật khẩu").click()
+    assert "không đúng" in office.page.inner_text("main .error").lower()
+    office.page.fill("#pw-current", PASSWORD)
+    office.page.fill("#pw-new", "mat-khau-rieng-1")
+    office.page.fill("#pw-again", "mat-khau-rieng-2")
+    office.page.get_by_role("button", name="Đổi mật khẩu").click()
+    assert "không giống nhau" in office.page.inner_text("main .error")
+    office.page.fill("#pw-current", PASSWORD)
+    office.page.fill("#pw-new", "mat-khau-rieng-1")
+    office.page.fill("#pw-again", "mat-khau-rieng-1")
+    office.page.get_by_role("button", name="Đổi mật khẩu").click()
+    assert "Đã đổi mật khẩu" in office.page.inner_text("main")
+    assert office.go("/province").url.endswith("/province")  # this browser stays signed in
+    assert "/signin" in home.go("/province").url  # the other one signs in again
+    office.page.get_by_role("button", name="Đăng xuất").click()
+    office.page.wait_for_url("**/signin")
+    assert "/signin" in office.go("/province").url
+    office.page.fill("#login", "xem-2")
+    office.page.fill("#password", "mat-khau-rieng-1")
+    office.page.get_by_role("button", name="Đăng nhập").click()
+    office.page.wait_for_url("**/province**")

@@ -223,6 +223,7 @@ async def user_change(request: Request, session: DB, user: WebUser, login: str) 
                 users.set_disabled(session, target, action == "disable")
             elif action == "reset":
                 users.set_password(session, target, str(form.get("password") or ""))
+                detail["sessions_ended"] = users.end_sessions(session, target, keep=getattr(request.state, "session_token", None) if target.id == me.id else None)
             elif action == "scope":
                 before = users.change_scope(session, target, values["role"], province=values["province"] or None, commune=values["commune"] or None,
                                             communes=values["communes"])
