@@ -310,6 +310,28 @@ def test_markup_in_a_commune_name_shows_as_text_and_the_overview_sorts_in_vietna
     assert firsts == sorted(firsts, key=order.index)
 
 
+def test_the_overview_filters_by_region_and_verdict_and_sorts_by_points(people: Any) -> None:
+    person = people("tinh")
+    person.go("/province?year=2024")
+    rows = person.page.locator("table.communes tbody tr")
+    everything = [row.split("\t") for row in rows.all_inner_texts()]
+    recognised = [r[2] for r in everything if "✔" in r[5]]
+    assert {r[3] for r in everything} == {"Bắc Trung Bộ"} and 0 < len(recognised) < len(everything)
+    person.page.select_option("#flt-region", "bac_trung_bo")  # the tables wrote the region by its name; the filter knows it
+    person.page.select_option("#flt-verdict", "recognised")
+    person.page.get_by_role("button", name="Lọc").click()
+    assert sorted(r.split("\t")[2] for r in rows.all_inner_texts()) == sorted(recognised)
+    assert all("✔ ĐẠT chuẩn" in r for r in rows.all_inner_texts())  # the verdict in words, not only a colour
+    person.page.select_option("#flt-region", "tay_nguyen")
+    person.page.get_by_role("button", name="Lọc").click()
+    assert rows.count() == 0
+    person.go("/province?year=2024&sort=total")
+    totals = [float(r.split("\t")[4]) for r in rows.all_inner_texts()]
+    assert totals == sorted(totals, reverse=True) and len(totals) == len(everything)
+    person.go("/province?year=2024&lang=en")
+    assert "North Central Coast" in rows.first.inner_text()
+
+
 def test_keyboard_reaches_every_control_of_the_entry_form_and_every_field_has_a_label(people: Any) -> None:
     person = people("tinh")
     person.go("/communes/16030/2024/edit")

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 import chuanxa
+from chuanxa.communes.values import fold
 from chuanxa.errors import ChuanxaError
 from chuanxa.planning import CostModel
 from chuanxa.reports.collation import vietnamese_key
@@ -99,14 +100,15 @@ async def overview(request: Request, session: DB, user: WebUser) -> Response:
     year = int(q["year"]) if q.get("year", "").isdigit() and int(q["year"]) in years else (years[-1] if years else dt.date.today().year)
     rows = routes_store.list_communes(session, me, year=year, province=code)
     regions = _regions(session, code, year)
-    for row in rows:
-        row["region"] = regions.get(row["code"])
+    engine = chuanxa.compiled(None, as_of=year)
+    for row in rows:  # a stored region is as the table wrote it ("Bắc Trung Bộ" or "bac_trung_bo"): filter and show by its id
+        raw = regions.get(row["code"])
+        row["region"] = engine.region_ids.get(fold(raw), raw) if raw else None
     trend = _trend(session, me, code, years, year, rows)
     chosen = {k: q.get(k) or "" for k in ("state", "verdict", "kind", "region", "sort")}
     shown = [r for r in rows if _matches(r, chosen)]
     shown = _sorted(shown, chosen["sort"])
     summary = routes_store.province_summary(session, me, code, year) if rows else None
-    engine = chuanxa.compiled(None, as_of=year)
     region_names = {r.id: (r.vi if lang == "vi" else r.en) for r in engine.ruleset.classification.regions}
     chart = ""
     if summary:
@@ -114,7 +116,7 @@ async def overview(request: Request, session: DB, user: WebUser) -> Response:
                            word("chart_target", lang))
     return page(request, "province.html.j2", provinces=provinces, code=code, years=years, year=year, rows=shown, total_rows=len(rows), trend=trend,
                 trend_words={k: _trend_words(v) for k, v in trend.items()}, chosen=chosen, summary=summary, chart=chart, states=STATES, verdicts=VERDICTS,
-                kinds=KINDS, region_names=region_names, state_word=lambda s: state_word(s, lang), today=dt.date.today(),
+                kinds=KINDS, region_names=region_names, names={r["code"]: r["name"] for r in rows}, state_word=lambda s: state_word(s, lang), today=dt.date.today(),
                 verdict_word=lambda v: chuanxa_verdict_word(v, lang))
 
 
