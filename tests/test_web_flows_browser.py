@@ -226,7 +226,9 @@ def test_province_targets_within_a_budget_take_what_the_budget_allows_and_list_t
     person.go("/targets")
     person.page.set_input_files("#tg-costs", str(COSTS))
     person.page.fill("#tg-budget", "10")
+    person.page.select_option("#tg-year", "2024")
     person.page.get_by_role("button", name="Lộ trình").last.click()
+    assert "(2024)" in person.page.inner_text("#tg-result")
     summary = person.page.inner_text("#tg-summary")
     assert "ngân sách 10" in summary and "✘ Chưa đạt chỉ tiêu" in summary
     costs = [float(c) for c in person.page.locator("#tg-result ~ table tbody tr td:nth-child(4)").all_inner_texts()]

@@ -150,8 +150,9 @@ def _sorted(rows: list[dict[str, Any]], how: str) -> list[dict[str, Any]]:
 async def targets_form(request: Request, session: DB, user: WebUser) -> Response:
     me = need(user)
     provinces = routes_store.list_provinces(session, me)
-    return page(request, "targets.html.j2", provinces=provinces, code=me.province_code or (provinces[0].code if provinces else ""), plan=None, error=None,
-                share="90", budget="", year="", costs_name="")
+    code = me.province_code or (provinces[0].code if provinces else "")
+    return page(request, "targets.html.j2", provinces=provinces, code=code, plan=None, error=None, share="90", budget="", year="", costs_name="",
+                years=_years(session, code) if code else [], asked_year="")
 
 
 @router.post("/targets", response_class=HTMLResponse)
@@ -163,14 +164,16 @@ async def targets_run(request: Request, session: DB, user: WebUser) -> Response:
     provinces = routes_store.list_provinces(session, me)
     code = str(form.get("province") or "")
     share, budget, costs = str(form.get("share") or "").strip(), str(form.get("budget") or "").strip(), form.get("costs")
-    context: dict[str, Any] = {"provinces": provinces, "code": code, "share": share, "budget": budget, "year": "", "costs_name": ""}
+    asked_year = str(form.get("year") or "")
+    context: dict[str, Any] = {"provinces": provinces, "code": code, "share": share, "budget": budget, "year": "", "costs_name": "", "asked_year": asked_year,
+                               "years": _years(session, code) if code in [p.code for p in provinces] else []}
     try:
         if code not in [p.code for p in provinces]:
             raise ChuanxaError(key="store.not_found", params={"what": "province", "what_vi": "tỉnh", "ref": code})
         years = _years(session, code)
         if not years:
             return page(request, "targets.html.j2", plan=None, error=word("none", lang), **context)
-        year = years[-1]
+        year = int(asked_year) if asked_year.isdigit() and int(asked_year) in years else years[-1]  # the latest year unless one is chosen
         datas = []
         for a in assessments.for_year(session, year, code):
             if access.can_read(me, a.commune_code, a.commune.province_code, a.state, me.province_code):
