@@ -428,7 +428,7 @@ def test_an_admin_gives_an_appraiser_a_list_of_communes_then_changes_it_resets_a
 
     admin.page.select_option("#eu-role", "province")  # a provincial officer without a province: refused in place, nothing saved
     admin.page.get_by_role("button", name="Lưu vai trò và phạm vi").click()
-    assert "cần một tỉnh" in admin.page.inner_text("#user-error")
+    assert admin.page.inner_text("#user-error") == "Vai trò 'Sở Y tế' cần một tỉnh."  # in the page's words, not the command line's
     assert admin.page.input_value("#eu-role") == "province"  # what was chosen stays on screen
     assert appraiser.go("/communes/16030?year=2024").status == 200
     screenshot(admin.page, "user-scope-error")
@@ -451,9 +451,10 @@ def test_an_admin_gives_an_appraiser_a_list_of_communes_then_changes_it_resets_a
     assert "không đúng" in appraiser.page.inner_text("#signin-error").lower()
 
     log = _log(admin.page)
-    changes = [line.split("\t") for line in log.splitlines() if "\tuser." in line]  # newest first; the refusal left nothing
-    assert [(c[1], c[2], c[3].split("; before")[0]) for c in changes] == [("admin", "user.changed", "action: disable"), ("admin", "user.changed", "action: reset; sessions_ended: 1"),
-                                                                  ("admin", "user.changed", "action: scope"), ("admin", "user.added", "after: appraiser · 16024, 16027")]
+    changes = [line.split("\t") for line in log.splitlines() if "(user." in line]  # newest first; the refusal left nothing
+    assert [(c[1], c[2], c[3].split("; before")[0]) for c in changes] == [
+        ("admin", "sửa tài khoản (user.changed)", "action: disable"), ("admin", "sửa tài khoản (user.changed)", "action: reset; sessions_ended: 1"),
+        ("admin", "sửa tài khoản (user.changed)", "action: scope"), ("admin", "thêm tài khoản (user.added)", "after: appraiser · 16024, 16027")]
     assert "before: appraiser · 16024, 16027; after: appraiser · 16024, 16030" in log
     assert "user.added" in log and "mat-khau-moi" not in log
     screenshot(admin.page, "user-edit")

@@ -158,7 +158,7 @@ async def user_add(request: Request, session: DB, user: WebUser) -> Response:
                                    commune=values["commune"] if "commune" in parts else None,
                                    communes=values["communes"] if "communes" in parts else None, name=values["name"][:200])
     except StoreError as exc:
-        return _users(request, session, me, exc.message(lang_of(request)), status=exc.status, entered=values | {"password": ""})
+        return _users(request, session, me, _scope_error(exc, lang_of(request)), status=exc.status, entered=values | {"password": ""})
     users.audit(session, "user.added", user=me, target=added.login, detail={"after": users.scope_of(added)})
     return committed(session, RedirectResponse("/admin/users", status_code=303))
 
@@ -190,9 +190,27 @@ def _user_page(request: Request, session: DB, target: User, error: str | None, s
                                   .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(30)))
     shown = entered or {"name": target.name, "role": target.role, "province": target.province_code or "", "commune": target.commune_code or "",
                         "communes": list(target.communes or [])}
-    events_shown = [(e, _detail_words(e.detail or {})) for e in events]
+    lang = lang_of(request)
+    events_shown = [(e, AUDIT_WORDS.get(e.action, (e.action, e.action))[0 if lang == "vi" else 1], _detail_words(e.detail or {})) for e in events]
     return page(request, "user.html.j2", status=status, target=target, entered=shown, error=error, done=done, events=events_shown,
                 roles=_roles(lang_of(request)), **_units(session))
+
+
+#: Audit actions in words (the stored code is shown beside them).
+AUDIT_WORDS = {"user.added": ("thêm tài khoản", "account added"), "user.changed": ("sửa tài khoản", "account changed"),
+               "user.password": ("tự đổi mật khẩu", "own password changed"), "signin.ok": ("đăng nhập", "signed in"),
+               "signin.failed": ("đăng nhập sai", "sign-in failed"), "signin.blocked": ("tạm khoá đăng nhập", "sign-in blocked"),
+               "denied": ("bị từ chối", "refused"), "token.created": ("tạo mã truy cập", "token created"), "token.revoked": ("thu hồi mã truy cập", "token revoked")}
+
+
+def _scope_error(exc: StoreError, lang: str) -> str:
+    """A refused scope in the words of this page: the role by its name, without the command line's option names."""
+    if exc.key != "store.bad_scope":
+        return exc.message(lang)
+    role = str(exc.params.get("role", ""))
+    params = exc.params | {"role": ROLE_WORDS.get(role, {}).get(lang, role)}
+    params |= {k: re.sub(r" \(--[a-z]+\)", "", str(v)) for k, v in exc.params.items() if k in ("needs", "needs_vi")}
+    return StoreError(key=exc.key, params=params).message(lang)
 
 
 def _detail_words(detail: dict[str, Any]) -> str:
@@ -234,7 +252,7 @@ async def user_change(request: Request, session: DB, user: WebUser, login: str) 
             else:
                 raise StoreError(key="store.bad_request", params={"detail": f"action {action[:40]!r}"})
     except StoreError as exc:
-        return _user_page(request, session, _target(session, login), exc.message(lang), status=exc.status,
+        return _user_page(request, session, _target(session, login), _scope_error(exc, lang), status=exc.status,
                           entered=values if action == "scope" else None)
     users.audit(session, "user.changed", user=me, target=login, detail=detail)
     back = "/admin/users" if str(form.get("back") or "") == "list" else f"/admin/users/{quote(login)}?done={action}"
