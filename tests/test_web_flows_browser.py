@@ -505,3 +505,29 @@ def test_a_user_changes_their_password_which_signs_out_their_other_browsers_and_
     office.page.fill("#password", "mat-khau-rieng-1")
     office.page.get_by_role("button", name="Đăng nhập").click()
     office.page.wait_for_url("**/province**")
+
+
+def test_a_keyboard_alone_adds_an_appraiser_with_a_list_of_communes(people: Any) -> None:
+    admin = people("admin")
+    admin.go("/admin/users")
+    admin.page.focus("#nu-login")
+    admin.page.keyboard.type("thamdinh-phim")
+    admin.page.keyboard.press("Tab")  # full name
+    admin.page.keyboard.press("Tab")  # password
+    admin.page.keyboard.type(PASSWORD)
+    admin.page.keyboard.press("Tab")  # role
+    assert admin.page.evaluate("document.activeElement.id") == "nu-role"
+    while admin.page.input_value("#nu-role") != "appraiser":
+        admin.page.keyboard.press("ArrowUp")
+    admin.page.keyboard.press("Tab")  # province (the commune field hides for an appraiser)
+    assert admin.page.evaluate("document.activeElement.id") == "nu-province"
+    admin.page.keyboard.press("Tab")
+    first = admin.page.evaluate("document.activeElement.id")
+    assert first.startswith("nu-c-")
+    admin.page.keyboard.press("Space")
+    while admin.page.evaluate("document.activeElement.type") == "checkbox":
+        admin.page.keyboard.press("Tab")
+    assert admin.page.evaluate("document.activeElement.textContent") == "Thêm"
+    admin.page.keyboard.press("Enter")
+    admin.page.wait_for_url("**/admin/users")
+    assert "1 xã" in admin.page.locator("table.users tr", has_text="thamdinh-phim").inner_text()
