@@ -21,6 +21,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from chuanxa.errors import ChuanxaError
+from chuanxa.messages import Lang
 from chuanxa.server import routes_store
 from chuanxa.server.auth import DB
 from chuanxa.store import access, importer, users
@@ -203,7 +204,7 @@ AUDIT_WORDS = {"user.added": ("thêm tài khoản", "account added"), "user.chan
                "denied": ("bị từ chối", "refused"), "token.created": ("tạo mã truy cập", "token created"), "token.revoked": ("thu hồi mã truy cập", "token revoked")}
 
 
-def _scope_error(exc: StoreError, lang: str) -> str:
+def _scope_error(exc: StoreError, lang: Lang) -> str:
     """A refused scope in the words of this page: the role by its name, without the command line's option names."""
     if exc.key != "store.bad_scope":
         return exc.message(lang)
