@@ -72,7 +72,7 @@ ROLE_NAV: dict[str, list[tuple[str, str]]] = {
 
 def nav_items(user: Any) -> list[tuple[str, str]]:
     if user is None:
-        return [("/signin", "sign_in"), ("/rulesets", "rulesets")]
+        return [("/signin", "sign_in")]  # every other page of the store asks to sign in first
     return ROLE_NAV.get(user.role, [])
 
 
