@@ -49,7 +49,7 @@ def _big_province(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any, Path]]:
     from chuanxa.server import create_app
-    from chuanxa.store import db, demo, importer
+    from chuanxa.store import assessments, db, demo, importer
     from chuanxa.store.models import User
 
     folder = tmp_path_factory.mktemp("web-flows")
@@ -59,6 +59,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any, P
         demo.load_demo(session, PASSWORD)
         admin = session.query(User).filter_by(login="admin").one()
         importer.commit_import(session, admin, importer.plan_import(session, admin, _big_province(folder), 2024, create_units=True))
+        old = assessments.get(session, "90003", 2024)  # recognised by a decision of mid-2022: valid until mid-2025, so expiring (and expired)
+        for action in ("submit", "appraise"):
+            assessments.transition(session, admin, old, action)
+        assessments.transition(session, admin, old, "recognise", decision={"number": "77/QĐ-UBND", "body": "UBND tỉnh", "decided_on": "2022-06-30"})
     with serve(create_app(engine=engine, migrate=False)) as base, browser() as chromium:
         yield base, chromium, folder
     engine.dispose()
@@ -310,6 +314,8 @@ def test_markup_in_a_commune_name_shows_as_text_and_the_overview_sorts_in_vietna
     firsts = [n.split()[1] for n in names if n.split()[1] in ("An", "Ân", "Bình", "Dương", "Đông", "Ứng")]
     order = ["An", "Ân", "Bình", "Dương", "Đông", "Ứng"]
     assert firsts == sorted(firsts, key=order.index)
+    expiring = admin.page.inner_text("#expiring-title + table")
+    assert "Xã Dương 3 (90003)" in expiring and "77/QĐ-UBND" in expiring and "2025-06-30 (đã hết hạn)" in expiring
 
 
 def test_the_overview_filters_by_region_and_verdict_and_sorts_by_points(people: Any) -> None:
