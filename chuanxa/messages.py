@@ -558,6 +558,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Đã có tài khoản '{login}'.",
         "en": "The account '{login}' exists already.",
     },
+    "store.last_admin": {
+        "vi": "Không thể khoá hay đổi vai trò của '{login}': đây là tài khoản quản trị cuối cùng còn dùng được.",
+        "en": "'{login}' cannot be disabled or given another role: it is the last enabled administrator.",
+    },
     "store.bad_scope": {
         "vi": "Vai trò '{role}' cần {needs_vi}.",
         "en": "The role '{role}' needs {needs}.",

@@ -33,11 +33,55 @@ def add_user(session: Session, login: str, password: str, role: str, *, province
     check_password(password)
     province = province_key(session, province) if province else None
     user = User(login=login, name=name, password_hash=hash_password(password), role=role, province_code=province or None, commune_code=commune or None,
-                communes=[c for c in communes or [] if c])
+                communes=sorted({c for c in communes or [] if c}))
     check_scope(session, user)
     session.add(user)
     session.flush()
     return user
+
+
+def scope_of(user: User) -> dict[str, Any]:
+    """A user's role and scope as plain values (what the audit log keeps before and after a change)."""
+    return {"role": user.role, "province": user.province_code, "commune": user.commune_code, "communes": list(user.communes or [])}
+
+
+def change_scope(session: Session, user: User, role: str, *, province: str | None = None, commune: str | None = None,
+                 communes: list[str] | None = None) -> dict[str, Any]:
+    """Give an existing user another role and scope, checked as when adding one; a part the role does not use is
+    cleared (a provincial officer keeps no commune list). The last enabled administrator keeps the role.
+    Returns the scope before the change (for the audit log)."""
+    before = scope_of(user)
+    if user.role == Role.ADMIN.value and role != Role.ADMIN.value:
+        keep_an_admin(session, user)
+    uses = _SCOPE_PARTS.get(role, ())
+    with session.no_autoflush:  # checked before anything reaches the database
+        user.role = role
+        user.province_code = province_key(session, province) if province and "province" in uses else None
+        user.commune_code = commune if commune and "commune" in uses else None
+        user.communes = sorted({c for c in communes or [] if c}) if "communes" in uses else []
+        check_scope(session, user)
+    return before
+
+
+def set_disabled(session: Session, user: User, disabled: bool) -> None:
+    """Disable (sign-ins and tokens stop working at once) or enable a user; the last enabled administrator stays."""
+    if disabled and user.role == Role.ADMIN.value and not user.disabled:
+        keep_an_admin(session, user)
+    user.disabled = disabled
+
+
+def keep_an_admin(session: Session, user: User) -> None:
+    """Refuse to take away the last enabled administrator (nobody could manage users any more)."""
+    others = session.scalars(select(User.id).where(User.role == Role.ADMIN.value, User.disabled.is_(False), User.id != user.id)).first()
+    if others is None:
+        raise Conflict(key="store.last_admin", params={"login": user.login})
+
+
+#: Which parts of a scope each role uses (a commune user's province follows the commune).
+_SCOPE_PARTS: dict[str, tuple[str, ...]] = {
+    Role.ADMIN.value: (), Role.PROVINCE.value: ("province",), Role.APPRAISER.value: ("province", "communes"),
+    Role.COMMUNE.value: ("commune",), Role.VIEWER.value: ("province",),
+}
 
 
 def check_password(password: str) -> None:
@@ -80,6 +124,16 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
 def set_password(session: Session, user: User, password: str) -> None:
     check_password(password)
     user.password_hash = hash_password(password)
+
+
+def end_sessions(session: Session, user: User, *, keep: ApiToken | None = None) -> int:
+    """Sign the user out of every browser (after a password reset or change; `keep` is the browser that changed
+    its own password). Tokens for programs are left alone. Returns how many sessions ended."""
+    live = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.kind == "session", ApiToken.revoked_at.is_(None)))
+    ended = [token for token in live if keep is None or token.id != keep.id]
+    for token in ended:
+        token.revoked_at = utcnow()
+    return len(ended)
 
 
 def create_token(session: Session, user: User, *, name: str = "", kind: str = "api", hours: float | None = None) -> tuple[str, ApiToken]:

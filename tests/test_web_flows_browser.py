@@ -49,7 +49,7 @@ def _big_province(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any, Path]]:
     from chuanxa.server import create_app
-    from chuanxa.store import db, demo, importer
+    from chuanxa.store import assessments, db, demo, importer
     from chuanxa.store.models import User
 
     folder = tmp_path_factory.mktemp("web-flows")
@@ -59,6 +59,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any, P
         demo.load_demo(session, PASSWORD)
         admin = session.query(User).filter_by(login="admin").one()
         importer.commit_import(session, admin, importer.plan_import(session, admin, _big_province(folder), 2024, create_units=True))
+        old = assessments.get(session, "90003", 2024)  # recognised by a decision of mid-2022: valid until mid-2025, so expiring (and expired)
+        for action in ("submit", "appraise"):
+            assessments.transition(session, admin, old, action)
+        assessments.transition(session, admin, old, "recognise", decision={"number": "77/QĐ-UBND", "body": "UBND tỉnh", "decided_on": "2022-06-30"})
     with serve(create_app(engine=engine, migrate=False)) as base, browser() as chromium:
         yield base, chromium, folder
     engine.dispose()
@@ -221,6 +225,25 @@ def test_province_targets_choose_communes_at_least_cost(people: Any) -> None:
     assert "Cần đạt" in person.page.inner_text("#tg-result + p")
 
 
+def test_province_targets_within_a_budget_take_what_the_budget_allows_and_list_the_communes_left_out(people: Any) -> None:
+    person = people("tinh")
+    person.go("/targets")
+    person.page.set_input_files("#tg-costs", str(COSTS))
+    person.page.fill("#tg-budget", "10")
+    person.page.select_option("#tg-year", "2024")
+    person.page.get_by_role("button", name="Lộ trình").last.click()
+    assert "(2024)" in person.page.inner_text("#tg-result")
+    summary = person.page.inner_text("#tg-summary")
+    assert "ngân sách 10" in summary and "✘ Chưa đạt chỉ tiêu" in summary
+    costs = [float(c) for c in person.page.locator("#tg-result ~ table tbody tr td:nth-child(4)").all_inner_texts()]
+    assert costs and sum(costs) <= 10
+    left_out = person.page.inner_text("#tg-left + table")
+    assert "Xã Thiệu Lý" in left_out and "12" in left_out  # the next cheapest, over what is left of the budget
+    assert "costs.yaml" in person.page.inner_text("#tg-result ~ p.help")
+    assert person.page.input_value("#tg-budget") == "10"
+    screenshot(person.page, "targets-budget")
+
+
 def test_a_score_sheet_downloads_as_a_pdf(people: Any) -> None:
     person = people("tinh")
     person.go("/communes/16027?year=2024")
@@ -229,6 +252,44 @@ def test_a_score_sheet_downloads_as_a_pdf(people: Any) -> None:
     path = info.value.path()
     assert Path(path).read_bytes()[:5] == b"%PDF-"
     assert info.value.suggested_filename == "bieu-cham-diem-16027-2024.pdf"
+
+
+def test_a_commune_sheet_and_a_province_year_summary_download_as_xlsx_and_pdf_with_their_data(people: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    person = people("tinh")
+    person.go("/communes/16027?year=2024")
+    with person.page.expect_download() as info:
+        person.page.get_by_role("link", name="Excel").click()
+    assert info.value.suggested_filename == "bieu-cham-diem-16027-2024.xlsx"
+    info.value.save_as(tmp_path / "commune.xlsx")
+    cells = [str(c) for ws in load_workbook(tmp_path / "commune.xlsx", read_only=True) for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert any("Minh Tâm" in c for c in cells) and any("Tổng điểm" in c or "TỔNG" in c.upper() for c in cells)
+    person.go("/province?year=2024")
+    with person.page.expect_download() as info:
+        person.page.get_by_role("link", name="Tải báo cáo Excel").click()
+    assert info.value.suggested_filename == "tong-hop-thanh-hoa-2024.xlsx"
+    info.value.save_as(tmp_path / "province.xlsx")
+    book = load_workbook(tmp_path / "province.xlsx", read_only=True)
+    cells = [str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert sum("Xã Thiệu" in c for c in cells) >= 12  # every commune of the province-year
+    with person.page.expect_download() as info:
+        person.page.get_by_role("link", name="Tải báo cáo PDF").click()
+    assert info.value.suggested_filename == "tong-hop-thanh-hoa-2024.pdf"
+    assert Path(info.value.path()).read_bytes()[:5] == b"%PDF-"
+
+
+def test_printing_a_commune_page_leaves_out_navigation_and_buttons_and_keeps_the_score_sheet(people: Any) -> None:
+    person = people("tinh")
+    person.go("/communes/16033?year=2024")
+    person.page.emulate_media(media="print")
+    assert person.page.is_hidden("header.top nav") and person.page.is_hidden("footer.foot") and person.page.is_hidden("form")
+    assert all(not link.is_visible() for link in person.page.locator("a.button").all())  # edit, what-if, plan, downloads
+    assert person.page.is_visible(".scoresheet") and person.page.is_visible("h1")
+    screenshot(person.page, "commune-print")
+    pdf = person.page.pdf(format="A4")  # what the browser would print
+    assert pdf[:5] == b"%PDF-"
+    person.page.emulate_media(media="screen")
 
 
 def test_a_user_outside_the_scope_is_refused(people: Any) -> None:
@@ -253,6 +314,30 @@ def test_markup_in_a_commune_name_shows_as_text_and_the_overview_sorts_in_vietna
     firsts = [n.split()[1] for n in names if n.split()[1] in ("An", "Ân", "Bình", "Dương", "Đông", "Ứng")]
     order = ["An", "Ân", "Bình", "Dương", "Đông", "Ứng"]
     assert firsts == sorted(firsts, key=order.index)
+    expiring = admin.page.inner_text("#expiring-title + table")
+    assert "Xã Dương 3 (90003)" in expiring and "77/QĐ-UBND" in expiring and "2025-06-30 (đã hết hạn)" in expiring
+
+
+def test_the_overview_filters_by_region_and_verdict_and_sorts_by_points(people: Any) -> None:
+    person = people("tinh")
+    person.go("/province?year=2024")
+    rows = person.page.locator("table.communes tbody tr")
+    everything = [row.split("\t") for row in rows.all_inner_texts()]
+    recognised = [r[2] for r in everything if "✔" in r[5]]
+    assert {r[3] for r in everything} == {"Bắc Trung Bộ"} and 0 < len(recognised) < len(everything)
+    person.page.select_option("#flt-region", "bac_trung_bo")  # the tables wrote the region by its name; the filter knows it
+    person.page.select_option("#flt-verdict", "recognised")
+    person.page.get_by_role("button", name="Lọc").click()
+    assert sorted(r.split("\t")[2] for r in rows.all_inner_texts()) == sorted(recognised)
+    assert all("✔ ĐẠT chuẩn" in r for r in rows.all_inner_texts())  # the verdict in words, not only a colour
+    person.page.select_option("#flt-region", "tay_nguyen")
+    person.page.get_by_role("button", name="Lọc").click()
+    assert rows.count() == 0
+    person.go("/province?year=2024&sort=total")
+    totals = [float(r.split("\t")[4]) for r in rows.all_inner_texts()]
+    assert totals == sorted(totals, reverse=True) and len(totals) == len(everything)
+    person.go("/province?year=2024&lang=en")
+    assert "North Central Coast" in rows.first.inner_text()
 
 
 def test_keyboard_reaches_every_control_of_the_entry_form_and_every_field_has_a_label(people: Any) -> None:
@@ -269,7 +354,10 @@ def test_keyboard_reaches_every_control_of_the_entry_form_and_every_field_has_a_
 
 MAIN_PAGES = {"signin": (None, "/signin"), "province": ("tinh", "/province"), "province-150": ("admin", "/province?province=tinh-thu-nghiem&year=2024"),
               "commune": ("tinh", "/communes/16033?year=2024"), "entry": ("tinh", "/communes/16036/2024/edit"), "import": ("tinh", "/import"),
-              "targets": ("tinh", "/targets"), "users": ("admin", "/admin/users")}
+              "targets": ("tinh", "/targets"), "users": ("admin", "/admin/users"), "user": ("admin", "/admin/users/thamdinh"),
+              "whatif": ("tinh", "/communes/16039/2024/whatif"), "plan": ("tinh", "/communes/16039/2024/plan"), "rulesets": ("tinh", "/rulesets"),
+              "compare": ("tinh", "/rulesets/compare?old=qd1300@2023-03-09&new=qd1300@2023-03-20"), "password": ("tinh", "/account/password"),
+              "province-en": ("tinh", "/province?lang=en")}
 
 
 @pytest.mark.parametrize("name", list(MAIN_PAGES))
@@ -294,9 +382,158 @@ def test_on_a_tablet_the_main_pages_need_no_sideways_scrolling(site: tuple[str, 
     person.page = person.context.new_page()
     person.watcher.attach(person.page)
     person.sign_in("tinh")
-    for path in ("/province", "/communes/16039?year=2024", "/communes/16039/2024/edit", "/communes/16039/2024/whatif", "/import"):
+    for path in ("/province", "/communes/16039?year=2024", "/communes/16039/2024/edit", "/communes/16039/2024/whatif", "/communes/16039/2024/plan",
+                 "/import", "/targets", "/check", "/rulesets/qd1300@2023-03-20", "/rulesets/compare?old=qd4667@2014-11-07&new=qd1300@2023-03-20",
+                 "/account/password"):
         person.go(path)
         width, view = person.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width <= view, path
-    screenshot(person.page, "tablet-import")
+    screenshot(person.page, "tablet-password")
+    person.context.clear_cookies()
+    person.sign_in("admin")
+    for path in ("/admin/users", "/admin/users/thamdinh"):
+        person.go(path)
+        width, view = person.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= view, path
+    screenshot(person.page, "tablet-user")
     person.close()
+
+
+def _log(page: Any) -> str:
+    return page.inner_text("#log-title + table")
+
+
+def test_an_admin_gives_an_appraiser_a_list_of_communes_then_changes_it_resets_and_disables_with_each_step_audited(people: Any) -> None:
+    admin = people("admin")
+    admin.go("/admin/users")
+    admin.page.fill("#nu-login", "thamdinh-cum")
+    admin.page.fill("#nu-name", "Tổ thẩm định cụm 1")
+    admin.page.fill("#nu-password", PASSWORD)
+    admin.page.select_option("#nu-role", "appraiser")
+    assert admin.page.is_hidden("#nu-commune") and admin.page.is_visible("#nu-c-16024")  # only the fields the role uses
+    admin.page.check("#nu-c-16024")
+    admin.page.check("#nu-c-16027")
+    admin.page.get_by_role("button", name="Thêm", exact=True).click()
+    row = admin.page.locator("table.users tr", has_text="thamdinh-cum").inner_text()
+    assert "2 xã" in row and "Xã Thiệu Chính" in row and "Xã Minh Tâm" in row
+
+    appraiser = people("thamdinh-cum")
+    assert appraiser.go("/communes/16024?year=2024").status == 200
+    assert appraiser.go("/communes/16030?year=2024").status == 403  # not on the list
+    appraiser.go("/province")
+    assert sorted(appraiser.page.locator("table.communes tbody tr td:nth-child(3)").all_inner_texts()) == ["16024", "16027"]
+
+    admin.go("/admin/users/thamdinh-cum")
+    assert admin.page.is_checked("#eu-c-16024") and admin.page.is_checked("#eu-c-16027")
+    admin.page.uncheck("#eu-c-16027")
+    admin.page.check("#eu-c-16030")
+    admin.page.get_by_role("button", name="Lưu vai trò và phạm vi").click()
+    assert "Đã lưu vai trò và phạm vi" in admin.page.inner_text("#user-done")
+    assert appraiser.go("/communes/16030?year=2024").status == 200  # the same session sees the new scope at once
+    assert appraiser.go("/communes/16027?year=2024").status == 403
+
+    admin.page.select_option("#eu-role", "province")  # a provincial officer without a province: refused in place, nothing saved
+    admin.page.get_by_role("button", name="Lưu vai trò và phạm vi").click()
+    assert admin.page.inner_text("#user-error") == "Vai trò 'Sở Y tế' cần một tỉnh."  # in the page's words, not the command line's
+    assert admin.page.input_value("#eu-role") == "province"  # what was chosen stays on screen
+    assert appraiser.go("/communes/16030?year=2024").status == 200
+    screenshot(admin.page, "user-scope-error")
+
+    admin.go("/admin/users/thamdinh-cum")
+    admin.page.fill("#eu-password", "mat-khau-moi-2026")
+    admin.page.get_by_role("button", name="Đặt lại mật khẩu").click()
+    assert "Đã đặt lại mật khẩu" in admin.page.inner_text("#user-done")
+    assert "/signin" in appraiser.go("/province").url  # a reset password signs the user out of every browser
+    appraiser.page.fill("#login", "thamdinh-cum")
+    appraiser.page.fill("#password", "mat-khau-moi-2026")
+    appraiser.page.get_by_role("button", name="Đăng nhập").click()
+    appraiser.page.wait_for_url("**/province**")
+    admin.page.get_by_role("button", name="Khoá tài khoản").click()
+    assert "đã khoá" in admin.page.inner_text("#user-status")
+    assert "/signin" in appraiser.go("/province").url  # a disabled account's session ends at once
+    appraiser.page.fill("#login", "thamdinh-cum")
+    appraiser.page.fill("#password", "mat-khau-moi-2026")
+    appraiser.page.get_by_role("button", name="Đăng nhập").click()
+    assert "không đúng" in appraiser.page.inner_text("#signin-error").lower()
+
+    log = _log(admin.page)
+    changes = [line.split("\t") for line in log.splitlines() if "(user." in line]  # newest first; the refusal left nothing
+    assert [(c[1], c[2], c[3].split("; before")[0]) for c in changes] == [
+        ("admin", "sửa tài khoản (user.changed)", "action: disable"), ("admin", "sửa tài khoản (user.changed)", "action: reset; sessions_ended: 1"),
+        ("admin", "sửa tài khoản (user.changed)", "action: scope"), ("admin", "thêm tài khoản (user.added)", "after: appraiser · 16024, 16027")]
+    assert "before: appraiser · 16024, 16027; after: appraiser · 16024, 16030" in log
+    assert "user.added" in log and "mat-khau-moi" not in log
+    screenshot(admin.page, "user-edit")
+
+
+def test_the_last_enabled_admin_cannot_be_disabled_and_a_user_post_without_the_csrf_token_is_refused(people: Any) -> None:
+    admin = people("admin")
+    admin.go("/admin/users/admin")
+    admin.page.get_by_role("button", name="Khoá tài khoản").click()
+    assert "quản trị cuối cùng" in admin.page.inner_text("#user-error")
+    admin.go("/admin/users/xem")
+    answer = admin.page.request.post(admin.base + "/admin/users/xem", form={"action": "disable"})
+    assert answer.status == 403
+    admin.go("/admin/users/xem")
+    assert "đang dùng" in admin.page.inner_text("#user-status")
+
+
+def test_a_user_changes_their_password_which_signs_out_their_other_browsers_and_signs_out(people: Any) -> None:
+    admin = people("admin")
+    admin.go("/admin/users")
+    admin.page.fill("#nu-login", "xem-2")
+    admin.page.fill("#nu-password", PASSWORD)
+    admin.page.select_option("#nu-role", "viewer")
+    admin.page.get_by_role("button", name="Thêm", exact=True).click()
+    office, home = people("xem-2"), people("xem-2")
+    office.go("/account/password")
+    office.page.fill("#pw-current", "sai-mat-khau")
+    office.page.fill("#pw-new", "mat-khau-rieng-1")
+    office.page.fill("#pw-again", "mat-khau-rieng-1")
+    office.page.get_by_role("button", name="Đổi mật khẩu").click()
+    assert "không đúng" in office.page.inner_text("main .error").lower()
+    office.page.fill("#pw-current", PASSWORD)
+    office.page.fill("#pw-new", "mat-khau-rieng-1")
+    office.page.fill("#pw-again", "mat-khau-rieng-2")
+    office.page.get_by_role("button", name="Đổi mật khẩu").click()
+    assert "không giống nhau" in office.page.inner_text("main .error")
+    office.page.fill("#pw-current", PASSWORD)
+    office.page.fill("#pw-new", "mat-khau-rieng-1")
+    office.page.fill("#pw-again", "mat-khau-rieng-1")
+    office.page.get_by_role("button", name="Đổi mật khẩu").click()
+    assert "Đã đổi mật khẩu" in office.page.inner_text("main")
+    assert office.go("/province").url.endswith("/province")  # this browser stays signed in
+    assert "/signin" in home.go("/province").url  # the other one signs in again
+    office.page.get_by_role("button", name="Đăng xuất").click()
+    office.page.wait_for_url("**/signin")
+    assert "/signin" in office.go("/province").url
+    office.page.fill("#login", "xem-2")
+    office.page.fill("#password", "mat-khau-rieng-1")
+    office.page.get_by_role("button", name="Đăng nhập").click()
+    office.page.wait_for_url("**/province**")
+
+
+def test_a_keyboard_alone_adds_an_appraiser_with_a_list_of_communes(people: Any) -> None:
+    admin = people("admin")
+    admin.go("/admin/users")
+    admin.page.focus("#nu-login")
+    admin.page.keyboard.type("thamdinh-phim")
+    admin.page.keyboard.press("Tab")  # full name
+    admin.page.keyboard.press("Tab")  # password
+    admin.page.keyboard.type(PASSWORD)
+    admin.page.keyboard.press("Tab")  # role
+    assert admin.page.evaluate("document.activeElement.id") == "nu-role"
+    while admin.page.input_value("#nu-role") != "appraiser":
+        admin.page.keyboard.press("ArrowUp")
+    admin.page.keyboard.press("Tab")  # province (the commune field hides for an appraiser)
+    assert admin.page.evaluate("document.activeElement.id") == "nu-province"
+    admin.page.keyboard.press("Tab")
+    first = admin.page.evaluate("document.activeElement.id")
+    assert first.startswith("nu-c-")
+    admin.page.keyboard.press("Space")
+    while admin.page.evaluate("document.activeElement.type") == "checkbox":
+        admin.page.keyboard.press("Tab")
+    assert admin.page.evaluate("document.activeElement.textContent") == "Thêm"
+    admin.page.keyboard.press("Enter")
+    admin.page.wait_for_url("**/admin/users")
+    assert "1 xã" in admin.page.locator("table.users tr", has_text="thamdinh-phim").inner_text()

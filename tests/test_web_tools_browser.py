@@ -107,9 +107,15 @@ def test_rulesets_pages_list_versions_compare_them_and_name_provisional_indicato
     page.get_by_role("link", name="qd1300@2023-03-20").click()
     assert "Chỉ tiêu tạm thời" in page.inner_text("#prov-title")
     screenshot(page, "ruleset")
+    provisional = page.locator("#prov-title + ul li").count()
+    assert provisional > 0 and page.locator("table.sheet .tag", has_text="tạm thời").count() == provisional
     page.goto(page.base + "/rulesets")
-    page.get_by_role("button", name="So sánh").click()
+    assert page.locator("table tbody tr td:first-child").all_inner_texts()[0] == "qd1300@2023-03-20"  # newest first
+    page.get_by_role("button", name="So sánh").click()  # by default the two newest versions
     assert "So sánh hai phiên bản" in page.inner_text("h1")
+    assert "qd1300@2023-03-09 → qd1300@2023-03-20" in page.inner_text("main")
+    changes = page.inner_text("main table")
+    assert "35.op" in changes and ">=" in changes and "<=" in changes  # the correction of QĐ 1453/QĐ-BYT
 
 
 def test_the_language_switch_shows_the_page_in_english_and_is_remembered(page: Any) -> None:

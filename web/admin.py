@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+from urllib.parse import quote
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,13 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from chuanxa.errors import ChuanxaError
+from chuanxa.messages import Lang
 from chuanxa.server import routes_store
 from chuanxa.server.auth import DB
 from chuanxa.store import access, importer, users
-from chuanxa.store.errors import StoreError, forbidden
-from chuanxa.store.models import Commune, Province, Role, User
+from chuanxa.reports.collation import vietnamese_key
+from chuanxa.store.errors import StoreError, forbidden, not_found
+from chuanxa.store.models import AuditEvent, Commune, Province, Role, User
 
 from .render import lang_of, page
 from .site import ROLE_WORDS, WebUser, committed, need
@@ -113,15 +116,33 @@ async def users_page(request: Request, session: DB, user: WebUser) -> Response:
     return _users(request, session, need(user), None)
 
 
-def _users(request: Request, session: DB, me: User, error: str | None, status: int = 200, done: str | None = None) -> Response:
+def _units(session: DB) -> dict[str, Any]:
+    """The provinces, and the communes grouped by province (for the scope fields)."""
+    provinces = list(session.scalars(select(Province).order_by(Province.name)))
+    by_province: dict[str, list[Commune]] = {}
+    for commune in session.scalars(select(Commune)):
+        by_province.setdefault(commune.province_code, []).append(commune)
+    grouped = [(p, sorted(by_province.get(p.code, []), key=lambda c: vietnamese_key(c.name))) for p in provinces]
+    return {"provinces": provinces, "grouped": [(p, members) for p, members in grouped if members],
+            "commune_names": {c.code: c.name for _, members in grouped for c in members}}
+
+
+def _roles(lang: str) -> list[tuple[str, str]]:
+    return [(r.value, ROLE_WORDS[r.value][lang]) for r in Role]
+
+
+def _users(request: Request, session: DB, me: User, error: str | None, status: int = 200, entered: dict[str, Any] | None = None) -> Response:
     if not access.can_manage_users(me):
         raise forbidden("manage_users")
     everyone = list(session.scalars(select(User).order_by(User.login)))
-    provinces = list(session.scalars(select(Province).order_by(Province.name)))
-    communes = list(session.scalars(select(Commune).order_by(Commune.name)))
-    lang = lang_of(request)
-    return page(request, "users.html.j2", status=status, users=everyone, provinces=provinces, communes=communes, error=error, done=done,
-                roles=[(r.value, ROLE_WORDS[r.value][lang]) for r in Role])
+    return page(request, "users.html.j2", status=status, users=everyone, error=error, roles=_roles(lang_of(request)),
+                entered=entered or {"role": Role.COMMUNE.value, "communes": []}, **_units(session))
+
+
+def _scope_form(form: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in ("login", "name", "password", "role", "province", "commune")}
+    values["communes"] = [str(c).strip() for c in form.getlist("communes") if str(c).strip()][:5000]
+    return values
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
@@ -129,41 +150,114 @@ async def user_add(request: Request, session: DB, user: WebUser) -> Response:
     me = need(user)
     if not access.can_manage_users(me):
         raise forbidden("manage_users")
-    form = await request.form()
-    lang = lang_of(request)
-    values = {k: str(form.get(k) or "").strip() for k in ("login", "name", "password", "role", "province", "commune")}
+    values = _scope_form(await request.form())
+    parts = _ROLE_PARTS.get(values["role"], ())
     try:
-        added = users.add_user(session, values["login"][:100], values["password"], values["role"], province=values["province"] or None,
-                               commune=values["commune"] or None, name=values["name"][:200])
+        with session.begin_nested():  # a refusal leaves nothing behind
+            added = users.add_user(session, values["login"][:100], values["password"], values["role"],
+                                   province=values["province"] if "province" in parts else None,
+                                   commune=values["commune"] if "commune" in parts else None,
+                                   communes=values["communes"] if "communes" in parts else None, name=values["name"][:200])
     except StoreError as exc:
-        return _users(request, session, me, exc.message(lang), status=exc.status)
-    users.audit(session, "user.added", user=me, target=added.login, detail={"role": added.role})
+        return _users(request, session, me, _scope_error(exc, lang_of(request)), status=exc.status, entered=values | {"password": ""})
+    users.audit(session, "user.added", user=me, target=added.login, detail={"after": users.scope_of(added)})
     return committed(session, RedirectResponse("/admin/users", status_code=303))
+
+
+#: Which scope fields of the form a role uses (the others are ignored, never stored).
+_ROLE_PARTS = {"admin": (), "province": ("province",), "appraiser": ("province", "communes"), "commune": ("commune",), "viewer": ("province",)}
+
+
+def _target(session: DB, login: str) -> User:
+    found = session.scalars(select(User).where(User.login == login)).first()
+    if found is None:
+        raise not_found("user", login)
+    return found
+
+
+@router.get("/admin/users/{login}", response_class=HTMLResponse)
+async def user_page(request: Request, session: DB, user: WebUser, login: str) -> Response:
+    """One user: role and scope to edit, disable or enable, reset the password, and the audit log about them."""
+    me = need(user)
+    if not access.can_manage_users(me):
+        raise forbidden("manage_users")
+    done = request.query_params.get("done")
+    return _user_page(request, session, _target(session, login), None, done=done if done in ("scope", "disable", "enable", "reset") else None)
+
+
+def _user_page(request: Request, session: DB, target: User, error: str | None, status: int = 200, done: str | None = None,
+               entered: dict[str, Any] | None = None) -> Response:
+    events = list(session.scalars(select(AuditEvent).where((AuditEvent.target == target.login) | (AuditEvent.user_id == target.id))
+                                  .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(30)))
+    shown = entered or {"name": target.name, "role": target.role, "province": target.province_code or "", "commune": target.commune_code or "",
+                        "communes": list(target.communes or [])}
+    lang = lang_of(request)
+    events_shown = [(e, AUDIT_WORDS.get(e.action, (e.action, e.action))[0 if lang == "vi" else 1], _detail_words(e.detail or {})) for e in events]
+    return page(request, "user.html.j2", status=status, target=target, entered=shown, error=error, done=done, events=events_shown,
+                roles=_roles(lang_of(request)), **_units(session))
+
+
+#: Audit actions in words (the stored code is shown beside them).
+AUDIT_WORDS = {"user.added": ("thêm tài khoản", "account added"), "user.changed": ("sửa tài khoản", "account changed"),
+               "user.password": ("tự đổi mật khẩu", "own password changed"), "signin.ok": ("đăng nhập", "signed in"),
+               "signin.failed": ("đăng nhập sai", "sign-in failed"), "signin.blocked": ("tạm khoá đăng nhập", "sign-in blocked"),
+               "denied": ("bị từ chối", "refused"), "token.created": ("tạo mã truy cập", "token created"), "token.revoked": ("thu hồi mã truy cập", "token revoked")}
+
+
+def _scope_error(exc: StoreError, lang: Lang) -> str:
+    """A refused scope in the words of this page: the role by its name, without the command line's option names."""
+    if exc.key != "store.bad_scope":
+        return exc.message(lang)
+    role = str(exc.params.get("role", ""))
+    params = exc.params | {"role": ROLE_WORDS.get(role, {}).get(lang, role)}
+    params |= {k: re.sub(r" \(--[a-z]+\)", "", str(v)) for k, v in exc.params.items() if k in ("needs", "needs_vi")}
+    return StoreError(key=exc.key, params=params).message(lang)
+
+
+def _detail_words(detail: dict[str, Any]) -> str:
+    """An audit entry's detail on one line: a scope as "appraiser · thanh-hoa · 16024, 16030", never a password."""
+    def scope(value: Any) -> str:
+        if not isinstance(value, dict):
+            return str(value)
+        parts = [value.get("role"), value.get("province"), value.get("commune"), ", ".join(value.get("communes") or [])]
+        return " · ".join(str(p) for p in parts if p)
+    return "; ".join(f"{key}: {scope(value)}" for key, value in detail.items() if key != "password")
 
 
 @router.post("/admin/users/{login}", response_class=HTMLResponse)
 async def user_change(request: Request, session: DB, user: WebUser, login: str) -> Response:
-    """Disable or enable a user, or reset their password (audited)."""
+    """Change a user's role and scope, disable or enable them, or reset their password (each audited)."""
     me = need(user)
     if not access.can_manage_users(me):
         raise forbidden("manage_users")
     form = await request.form()
     lang = lang_of(request)
-    target = session.scalars(select(User).where(User.login == login)).first()
-    if target is None:
-        return _users(request, session, me, "?", status=404)
+    target = _target(session, login)
     action = str(form.get("action") or "")
+    values = _scope_form(form)
+    detail: dict[str, Any] = {"action": action}
     try:
-        if action in ("disable", "enable"):
-            target.disabled = action == "disable"
-        elif action == "reset":
-            users.set_password(session, target, str(form.get("password") or ""))
-        else:
-            return _users(request, session, me, "?", status=400)
+        with session.begin_nested():  # a refusal leaves nothing behind
+            if action in ("disable", "enable"):
+                users.set_disabled(session, target, action == "disable")
+            elif action == "reset":
+                users.set_password(session, target, str(form.get("password") or ""))
+                detail["sessions_ended"] = users.end_sessions(session, target, keep=getattr(request.state, "session_token", None) if target.id == me.id else None)
+            elif action == "scope":
+                before = users.change_scope(session, target, values["role"], province=values["province"] or None, commune=values["commune"] or None,
+                                            communes=values["communes"])
+                if values["name"][:200] != target.name:
+                    detail["name"] = {"before": target.name, "after": values["name"][:200]}
+                    target.name = values["name"][:200]
+                detail |= {"before": before, "after": users.scope_of(target)}
+            else:
+                raise StoreError(key="store.bad_request", params={"detail": f"action {action[:40]!r}"})
     except StoreError as exc:
-        return _users(request, session, me, exc.message(lang), status=exc.status)
-    users.audit(session, "user.changed", user=me, target=login, detail={"action": action})
-    return committed(session, RedirectResponse("/admin/users", status_code=303))
+        return _user_page(request, session, _target(session, login), _scope_error(exc, lang), status=exc.status,
+                          entered=values if action == "scope" else None)
+    users.audit(session, "user.changed", user=me, target=login, detail=detail)
+    back = "/admin/users" if str(form.get("back") or "") == "list" else f"/admin/users/{quote(login)}?done={action}"
+    return committed(session, RedirectResponse(back, status_code=303))
 
 
 __all__ = ["router", "routes_store"]

@@ -14,8 +14,10 @@ def target_bar(label: str, recognised: int, count: int, target: float, title: st
     return criteria_bars([label], [recognised / count if count else 0.0], floor=target, title=title)
 
 
-def trend_line(years: Sequence[int], totals: Sequence[float | None], maximum: float, minimum: float, title: str, width: int = 420) -> str:
-    """Total points by year (a gap where a year has no score), with the recognition minimum as a dashed line."""
+def trend_line(years: Sequence[int], totals: Sequence[float | None], maximum: float, minimum: float, title: str, width: int = 420,
+               minimum_words: str = "") -> str:
+    """Total points by year (a gap where a year has no score), with the recognition minimum as a dashed line
+    (named in words at its right end when `minimum_words` is given)."""
     height, left, right, top, bottom = 160, 40, 16, 22, 24
     plot_w, plot_h = width - left - right, height - top - bottom
     span = max(1, len(years) - 1)
@@ -32,6 +34,8 @@ def trend_line(years: Sequence[int], totals: Sequence[float | None], maximum: fl
              f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#555"/>',
              f'<line x1="{left}" y1="{y(minimum):.1f}" x2="{left + plot_w}" y2="{y(minimum):.1f}" stroke="#333" stroke-dasharray="4 3"/>',
              f'<text x="{left - 4}" y="{y(minimum) + 4:.1f}" text-anchor="end">{minimum:g}</text>']
+    if minimum_words:
+        parts.append(f'<text x="{left + plot_w}" y="{y(minimum) + 13:.1f}" text-anchor="end" fill="#333">{escape(minimum_words)}</text>')
     points = [(x(i), y(v), v) for i, v in enumerate(totals) if v is not None]
     if len(points) > 1:
         parts.append('<polyline fill="none" stroke="#1565c0" stroke-width="2" points="' + " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points) + '"/>')

@@ -77,7 +77,8 @@ async def commune_page(request: Request, session: DB, user: WebUser, code: str) 
     chart = ""
     if results:
         first = next(iter(results.values()))
-        chart = trend_line(years, [results[y].total.points for y in years], first.total.max, first.total.minimum, word("chart_trend", lang))
+        chart = trend_line(years, [results[y].total.points for y in years], first.total.max, first.total.minimum, word("chart_trend", lang),
+                           minimum_words=word("chart_minimum", lang, points=f"{first.total.minimum:g}"))
     sheet = score_sheet(results[year], lang) if current is not None else None
     history = assessments.history(session, current) if current is not None else []
     steps = assessments.transitions(session, current) if current is not None else []

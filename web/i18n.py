@@ -68,6 +68,7 @@ WORDS: Final[dict[str, dict[Lang, str]]] = {
     "inputs": {"vi": "Số liệu cần nhập", "en": "Data to enter"},
     "legal_basis": {"vi": "Căn cứ pháp lý", "en": "Legal basis"},
     "chart_criteria": {"vi": "Điểm từng tiêu chí (% điểm tối đa)", "en": "Points per criterion (% of maximum)"},
+    "chart_minimum": {"vi": "- - - ngưỡng tổng điểm để đạt chuẩn: {points}", "en": "- - - total points needed: {points}"},
     "chart_trend": {"vi": "Tổng điểm qua các năm", "en": "Total points over the years"},
     "chart_target": {"vi": "Số xã đạt chuẩn so với chỉ tiêu", "en": "Recognised communes against the target"},
     "not_found": {"vi": "Không tìm thấy trang này.", "en": "This page does not exist."},

@@ -9,6 +9,7 @@ the API serves too); this module only filters, orders and draws them.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 import chuanxa
+from chuanxa.communes.values import fold
 from chuanxa.errors import ChuanxaError
 from chuanxa.planning import CostModel
 from chuanxa.reports.collation import vietnamese_key
@@ -99,14 +101,15 @@ async def overview(request: Request, session: DB, user: WebUser) -> Response:
     year = int(q["year"]) if q.get("year", "").isdigit() and int(q["year"]) in years else (years[-1] if years else dt.date.today().year)
     rows = routes_store.list_communes(session, me, year=year, province=code)
     regions = _regions(session, code, year)
-    for row in rows:
-        row["region"] = regions.get(row["code"])
+    engine = chuanxa.compiled(None, as_of=year)
+    for row in rows:  # a stored region is as the table wrote it ("Bắc Trung Bộ" or "bac_trung_bo"): filter and show by its id
+        raw = regions.get(row["code"])
+        row["region"] = engine.region_ids.get(fold(raw), raw) if raw else None
     trend = _trend(session, me, code, years, year, rows)
     chosen = {k: q.get(k) or "" for k in ("state", "verdict", "kind", "region", "sort")}
     shown = [r for r in rows if _matches(r, chosen)]
     shown = _sorted(shown, chosen["sort"])
     summary = routes_store.province_summary(session, me, code, year) if rows else None
-    engine = chuanxa.compiled(None, as_of=year)
     region_names = {r.id: (r.vi if lang == "vi" else r.en) for r in engine.ruleset.classification.regions}
     chart = ""
     if summary:
@@ -114,7 +117,7 @@ async def overview(request: Request, session: DB, user: WebUser) -> Response:
                            word("chart_target", lang))
     return page(request, "province.html.j2", provinces=provinces, code=code, years=years, year=year, rows=shown, total_rows=len(rows), trend=trend,
                 trend_words={k: _trend_words(v) for k, v in trend.items()}, chosen=chosen, summary=summary, chart=chart, states=STATES, verdicts=VERDICTS,
-                kinds=KINDS, region_names=region_names, state_word=lambda s: state_word(s, lang), today=dt.date.today(),
+                kinds=KINDS, region_names=region_names, names={r["code"]: r["name"] for r in rows}, state_word=lambda s: state_word(s, lang), today=dt.date.today(),
                 verdict_word=lambda v: chuanxa_verdict_word(v, lang))
 
 
@@ -148,8 +151,9 @@ def _sorted(rows: list[dict[str, Any]], how: str) -> list[dict[str, Any]]:
 async def targets_form(request: Request, session: DB, user: WebUser) -> Response:
     me = need(user)
     provinces = routes_store.list_provinces(session, me)
-    return page(request, "targets.html.j2", provinces=provinces, code=me.province_code or (provinces[0].code if provinces else ""), plan=None, error=None,
-                share="90", budget="", year="")
+    code = me.province_code or (provinces[0].code if provinces else "")
+    return page(request, "targets.html.j2", provinces=provinces, code=code, plan=None, error=None, share="90", budget="", year="", costs_name="",
+                years=_years(session, code) if code else [], asked_year="")
 
 
 @router.post("/targets", response_class=HTMLResponse)
@@ -161,14 +165,16 @@ async def targets_run(request: Request, session: DB, user: WebUser) -> Response:
     provinces = routes_store.list_provinces(session, me)
     code = str(form.get("province") or "")
     share, budget, costs = str(form.get("share") or "").strip(), str(form.get("budget") or "").strip(), form.get("costs")
-    context: dict[str, Any] = {"provinces": provinces, "code": code, "share": share, "budget": budget, "year": ""}
+    asked_year = str(form.get("year") or "")
+    context: dict[str, Any] = {"provinces": provinces, "code": code, "share": share, "budget": budget, "year": "", "costs_name": "", "asked_year": asked_year,
+                               "years": _years(session, code) if code in [p.code for p in provinces] else []}
     try:
         if code not in [p.code for p in provinces]:
             raise ChuanxaError(key="store.not_found", params={"what": "province", "what_vi": "tỉnh", "ref": code})
         years = _years(session, code)
         if not years:
             return page(request, "targets.html.j2", plan=None, error=word("none", lang), **context)
-        year = years[-1]
+        year = int(asked_year) if asked_year.isdigit() and int(asked_year) in years else years[-1]  # the latest year unless one is chosen
         datas = []
         for a in assessments.for_year(session, year, code):
             if access.can_read(me, a.commune_code, a.commune.province_code, a.state, me.province_code):
@@ -180,7 +186,7 @@ async def targets_run(request: Request, session: DB, user: WebUser) -> Response:
         return page(request, "targets.html.j2", status=422, plan=None, error="Chỉ tiêu và ngân sách phải là số." if lang == "vi" else "Target and budget must be numbers.", **context)
     except ChuanxaError as exc:
         return page(request, "targets.html.j2", status=422, plan=None, error=exc.message(lang), **context)
-    return page(request, "targets.html.j2", plan=plan, error=None, **(context | {"year": year}))
+    return page(request, "targets.html.j2", plan=plan, error=None, **(context | {"year": year, "costs_name": Path(getattr(costs, "filename", "") or "").name if model else ""}))
 
 
 __all__ = ["router", "state_word"]

@@ -72,7 +72,7 @@ ROLE_NAV: dict[str, list[tuple[str, str]]] = {
 
 def nav_items(user: Any) -> list[tuple[str, str]]:
     if user is None:
-        return [("/signin", "sign_in"), ("/rulesets", "rulesets")]
+        return [("/signin", "sign_in")]  # every other page of the store asks to sign in first
     return ROLE_NAV.get(user.role, [])
 
 
@@ -162,7 +162,8 @@ async def password_change(request: Request, session: DB, user: WebUser) -> Respo
         users.set_password(session, me, new)
     except StoreError as exc:
         return page(request, "password.html.j2", status=422, error=render(exc.key, lang, exc.params), done=False)
-    users.audit(session, "user.password", user=me, target=me.login)
+    ended = users.end_sessions(session, me, keep=getattr(request.state, "session_token", None))  # other browsers sign in again
+    users.audit(session, "user.password", user=me, target=me.login, detail={"sessions_ended": ended})
     return committed(session, page(request, "password.html.j2", error=None, done=True))
 
 

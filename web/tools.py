@@ -153,7 +153,8 @@ def _check_page(request: Request, ruleset: str | None, entry: Entry, errors: dic
 
 def _all_refs() -> list[tuple[str, str]]:
     registry = chuanxa.registry()
-    return [(e.ref, e.title.get("vi", e.ref)) for family in registry.families() for e in registry.versions(family)]
+    entries = sorted((e for family in registry.families() for e in registry.versions(family)), key=lambda e: (str(e.effective), e.ref))
+    return [(e.ref, e.title.get("vi", e.ref)) for e in entries]  # oldest first
 
 
 @router.get("/plan", response_class=HTMLResponse)
@@ -180,8 +181,8 @@ async def plan_run(request: Request) -> HTMLResponse:
 @router.get("/rulesets", response_class=HTMLResponse)
 async def rulesets_list(request: Request) -> HTMLResponse:
     registry = chuanxa.registry()
-    entries = [e for family in registry.families() for e in registry.versions(family)]
-    return page(request, "rulesets.html.j2", entries=entries, refs=_all_refs())
+    entries = sorted((e for family in registry.families() for e in registry.versions(family)), key=lambda e: (str(e.effective), e.ref), reverse=True)
+    return page(request, "rulesets.html.j2", entries=entries, refs=_all_refs())  # newest first; compare the two newest by default
 
 
 @router.get("/rulesets/compare", response_class=HTMLResponse)
