@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from chuanxa.engine.results import CommuneResult
-from chuanxa.store import assessments, rulesets
+from chuanxa.store import assessments, ruleset_choice
 from chuanxa.store.models import Assessment, Revision
 
 _CACHE: OrderedDict[tuple[int, str], CommuneResult] = OrderedDict()
@@ -24,7 +24,7 @@ CACHE_SIZE = 4096
 def result_of(session: Session, assessment: Assessment, rev: Revision | None = None) -> CommuneResult:
     """The result of `rev` (default: the current revision) of `assessment`."""
     rev = rev or assessments.revision(session, assessment)
-    core = rulesets.compiled(rev.ruleset_ref, rev.as_of)
+    core = ruleset_choice.engine_of(session, rev.ruleset_ref, rev.ruleset_sha256, rev.as_of)  # the ruleset the revision was stamped with
     key = (rev.id, core.stamp.sha256)
     with _LOCK:
         hit = _CACHE.get(key)
