@@ -71,7 +71,7 @@ def read_overlay(uploads: list[Upload], folders: Iterable[str | Path] = ()) -> O
     Raises a located `RulesetError` (its `related` lists every problem)."""
     checked = _checked(uploads)
     files: dict[str, dict[str, str]] = {}
-    with _folder() as tmp, _not_found_is_invalid():
+    with _folder() as tmp, _plain_errors(tmp):
         for item in checked:
             (tmp / item.name).write_bytes(item.data)
             if item.name.endswith(".xlsx"):
@@ -95,7 +95,7 @@ def read_overlay(uploads: list[Upload], folders: Iterable[str | Path] = ()) -> O
 
 def resolve_files(files: dict[str, dict[str, str]], folders: Iterable[str | Path] = ()) -> tuple[Ruleset, Ruleset]:
     """The ruleset stored overlay files resolve to, and the one it extends (the YAML files only)."""
-    with _folder() as tmp, _not_found_is_invalid():
+    with _folder() as tmp, _plain_errors(tmp):
         for name, item in files.items():
             if item.get("kind") == "yaml" and not is_cases_file(Path(name)) and _NAME.match(name):
                 (tmp / name).write_text(item["text"], encoding="utf-8")
@@ -110,10 +110,9 @@ def _checked(uploads: list[Upload]) -> list[Upload]:
         raise RulesetError(key="overlay.too_many_files", params={"count": len(uploads), "limit": MAX_FILES})
     checked: list[Upload] = []
     for item in uploads:
-        name = Path(item.name.replace("\\", "/")).name
-        if not _NAME.match(name) or not name.lower().endswith(_SUFFIXES):
-            raise _error("overlay.bad_file_name", name or "?")
-        name = name[:-5] + ".xlsx" if name.lower().endswith(".xlsx") else name
+        name = safe_name(item.name)
+        if not _NAME.match(name) or not name.endswith(_SUFFIXES):
+            raise _error("overlay.bad_file_name", Path(item.name.replace("\\", "/")).name or "?")
         limit = MAX_WORKBOOK_BYTES if name.endswith(".xlsx") else MAX_YAML_BYTES
         if len(item.data) > limit:
             raise RulesetError(key="overlay.file_too_large", params={"name": name, "limit": limit // 2**20}, location=Location(file=name))
@@ -121,6 +120,17 @@ def _checked(uploads: list[Upload]) -> list[Upload]:
             raise _error("overlay.duplicate_file", name)
         checked.append(Upload(name, item.data))
     return checked
+
+
+def safe_name(name: str) -> str:
+    """The name an uploaded file is kept under: its last part only, Vietnamese letters without their marks, any
+    other character but letters, digits, `_.-` as `_`, the suffix in lower case (`Bảng điểm.XLSX` → `Bang_diem.xlsx`)."""
+    import unicodedata
+
+    last = name.replace("\\", "/").rsplit("/", 1)[-1].replace("đ", "d").replace("Đ", "D")
+    plain = "".join(c for c in unicodedata.normalize("NFKD", last) if not unicodedata.combining(c))
+    stem, dot, suffix = re.sub(r"[^A-Za-z0-9_.-]", "_", plain).rpartition(".")
+    return f"{stem}.{suffix.lower()}" if dot else suffix
 
 
 def _text(item: Upload) -> str:
@@ -207,12 +217,15 @@ def _relocated_outcome(outcome: CaseOutcome, tmp: Path) -> CaseOutcome:
 
 
 @contextmanager
-def _not_found_is_invalid() -> Iterator[None]:
-    """A ruleset an upload names but the server does not know is a problem of the upload (not a missing page)."""
+def _plain_errors(tmp: Path) -> Iterator[None]:
+    """Errors as the person who uploaded sees them: the private folder left out of file names, and a ruleset the
+    upload names but the server does not know a problem of the upload (not a missing page)."""
     try:
         yield
     except RulesetNotFoundError as exc:
-        raise RulesetError(key=exc.key, params=exc.params, location=exc.location, related=exc.related) from None
+        raise _relocated(RulesetError(key=exc.key, params=exc.params, location=exc.location, related=exc.related), tmp) from None
+    except ChuanxaError as exc:
+        raise _relocated(exc, tmp) from None
 
 
 @contextmanager
