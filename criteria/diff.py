@@ -52,6 +52,17 @@ def diff_rulesets(old: Ruleset, new: Ruleset) -> list[Change]:
     return changes
 
 
+def path_words(path: str, lang: str) -> str:
+    """`indicator 35.op` → `chỉ tiêu 35.op` in Vietnamese (the field names stay the YAML keys an editor looks for)."""
+    if lang != "vi":
+        return path
+    for word, vi in (("indicator ", "chỉ tiêu "), ("criterion ", "tiêu chí "), ("input ", "dữ liệu "), ("recognition rule.", "quy tắc công nhận: "),
+                     ("recognition", "quy tắc công nhận"), ("classification", "phân loại")):
+        if path.startswith(word):
+            return vi + path[len(word):]
+    return path
+
+
 def _diff_mapping(prefix: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes = []
     for key in _ordered(old, new):
