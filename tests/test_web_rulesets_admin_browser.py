@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from web_browser_support import ROOT, Watcher, axe_violations, browser, needs_browser, screenshot, serve
+from web_browser_support import ARTIFACTS, ROOT, Watcher, axe_violations, browser, needs_browser, screenshot, serve
 
 pytestmark = [needs_browser(), pytest.mark.slow]
 PASSWORD = "demo-chuanxa"
@@ -79,6 +79,8 @@ def test_an_admin_uploads_checks_activates_and_deactivates_a_corrected_ruleset(s
     assert f"{expected} xã đổi kết luận" in page.inner_text("#impact-summary")
     assert page.locator("table.impact tbody tr").count() >= expected
     screenshot(page, "ruleset-overlay-impact")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # the walkthrough's picture of this step (docs/images/kich-hoat-xa-doi-ket-luan.png)
+    page.locator("section[aria-labelledby=impact-title]").screenshot(path=str(ARTIFACTS / "kich-hoat-xa-doi-ket-luan.png"))
     page.fill("#ac-date", "2024-01-01")
     page.get_by_role("button", name="Kích hoạt", exact=True).click()
     status = page.inner_text("p.ok")
