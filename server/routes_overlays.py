@@ -4,23 +4,25 @@ The logic is `chuanxa.store.ruleset_activation`; this module reads requests and 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from chuanxa.authoring.overlay_bundle import MAX_FILES, MAX_WORKBOOK_BYTES, Upload
 from chuanxa.server import schemas
 from chuanxa.server.auth import DB, CurrentUser
 from chuanxa.store import ruleset_activation as activation
-from chuanxa.store.errors import TooLarge
+from chuanxa.store.errors import TooLarge, not_found
 from chuanxa.store.models import RulesetActivation, RulesetOverlay
 
 router = APIRouter(tags=["rulesets"], responses=schemas.PROBLEMS)
 
 Ident = Annotated[int, Path(ge=1, le=2_000_000_000)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CaseOutcomeOut(BaseModel):
@@ -169,6 +171,20 @@ def upload_overlay(session: DB, user: CurrentUser,
 def get_overlay(session: DB, user: CurrentUser, overlay_id: Ident) -> dict[str, Any]:
     """An overlay: its files, its test cases' outcome, what it changes in the ruleset it extends, its activations."""
     return overlay_detail(session, activation.get_overlay(session, overlay_id))
+
+
+@router.get("/ruleset-overlays/{overlay_id}/files/{name}", response_class=Response, operation_id="getRulesetOverlayFile",
+            responses={200: {"content": {"application/yaml": {}, XLSX: {}}}})
+def overlay_file(session: DB, user: CurrentUser, overlay_id: Ident, name: Annotated[str, Path(min_length=1, max_length=100)]) -> Response:
+    """One file of an overlay exactly as kept (the YAML as uploaded or as imported from the score sheet, or the
+    workbook itself)."""
+    overlay = activation.get_overlay(session, overlay_id)
+    item = overlay.files.get(name)
+    if item is None:
+        raise not_found("overlay", f"{overlay_id}/{name}")
+    if item.get("kind") == "xlsx":
+        return Response(base64.b64decode(item["base64"]), media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(item["text"].encode("utf-8"), media_type="application/yaml; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/ruleset-overlays/{overlay_id}/impact", response_model=ImpactOut, operation_id="getRulesetOverlayImpact")

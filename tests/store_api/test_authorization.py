@@ -58,6 +58,7 @@ def _matrix(world: World) -> list[tuple[str, str, dict[str, Any], set[str]]]:
         ("POST", "/api/v1/ruleset-overlays", {"files": [("files", (OVERLAY.name, OVERLAY.read_bytes()))]}, {"admin"}),
         ("GET", "/api/v1/ruleset-overlays", {}, ALL),
         ("GET", f"/api/v1/ruleset-overlays/{overlay}", {}, ALL),
+        ("GET", f"/api/v1/ruleset-overlays/{overlay}/files/{OVERLAY.name}", {}, ALL),
         ("GET", f"/api/v1/ruleset-overlays/{overlay}/impact?province={p}&year={YEAR}", {}, {"admin", "tinh"}),
         ("POST", f"/api/v1/ruleset-overlays/{overlay}/activations", {"json": {"province": p, "effective_from": "2031-01-01"}}, {"admin"}),
         ("GET", "/api/v1/ruleset-activations", {}, ALL),

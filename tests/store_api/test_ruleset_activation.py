@@ -48,6 +48,9 @@ def test_an_uploaded_overlay_shows_its_cases_and_diff_and_the_same_upload_again_
     assert body["files"] == [CASES, OVERLAY] and len(body["ruleset_sha256"]) == 64 and body["uploaded_by"] == "admin"
     assert [c["lines"]["vi"][0].split()[0] for c in body["cases"]] == ["ĐẠT", "ĐẠT"]
     assert {c["path"] for c in body["changes"]} == {"indicator 5.levels", "indicator 5.note", "indicator 32.knockout"}
+    kept = client.get(f"/api/v1/ruleset-overlays/{body['id']}/files/{OVERLAY}", headers=auth("xem"))
+    assert kept.status_code == 200 and kept.content == (OVERLAYS / OVERLAY).read_bytes()  # the content as uploaded
+    assert client.get(f"/api/v1/ruleset-overlays/{body['id']}/files/khac.yaml", headers=auth("admin")).status_code == 404
     again = _upload(client, auth, _files(OVERLAY, CASES))
     assert again.status_code == 200 and again.json()["id"] == body["id"]
     assert [o["id"] for o in client.get("/api/v1/ruleset-overlays", headers=auth("xem")).json()] == [body["id"]]
@@ -127,6 +130,18 @@ def test_deactivation_goes_back_to_the_bundled_ruleset_and_every_step_is_audited
     assert activated["detail"]["effective_from"] == "2024-01-01" and len(activated["detail"]["restamped"]) == 15
 
 
+def test_an_activation_before_the_overlay_is_in_force_or_twice_from_one_date_is_refused(client: Any, auth: Any, world: World) -> None:
+    overlay = _upload(client, auth, _files(OVERLAY, CASES)).json()["id"]
+    url = f"/api/v1/ruleset-overlays/{overlay}/activations"
+    early = client.post(url, json={"province": world.province, "effective_from": "2023-01-01"}, headers=auth("admin"))
+    assert early.status_code == 422 and early.json()["code"] == "store.activation_too_early" and "2023-03-20" in early.json()["detail_vi"]
+    assert client.post(url, json={"province": world.province, "effective_from": "2026-01-01"}, headers=auth("admin")).status_code == 201
+    twice = client.post(url, json={"province": world.province, "effective_from": "2026-01-01"}, headers=auth("admin"))
+    assert twice.status_code == 409 and twice.json()["code"] == "store.activation_exists"
+    assert client.post(url, json={"province": "khong-co", "effective_from": "2026-01-01"}, headers=auth("admin")).status_code == 404
+    assert client.post(url, json={"province": world.province, "effective_from": "2027-01-01"}, headers=auth("tinh")).status_code == 403
+
+
 def test_a_decided_assessment_keeps_the_ruleset_its_decision_was_taken_on(client: Any, auth: Any, world: World) -> None:
     from chuanxa.store.models import Assessment
 
@@ -183,6 +198,8 @@ def test_an_edited_score_sheet_is_an_overlay_upload_too(client: Any, auth: Any, 
     body = answer.json()
     assert body["base"] == "qd1300@2023-03-20" and "bang-diem.xlsx" in body["files"] and any(f.endswith(".yaml") for f in body["files"])
     assert [c["path"] for c in body["changes"]] == ["indicator 5.levels"]
+    workbook = client.get(f"/api/v1/ruleset-overlays/{body['id']}/files/bang-diem.xlsx", headers=auth("admin"))
+    assert workbook.content == sheet.read_bytes()
 
 
 def test_hostile_or_wrong_uploads_are_clear_errors_and_nothing_is_stored(client: Any, auth: Any, world: World, tmp_path: Path) -> None:
