@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from chuanxa.communes.sheets import ReadLimits, check_archive
 from chuanxa.criteria.model import Ruleset

@@ -20,10 +20,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chuanxa.authoring.case_text import outcome_lines
-from chuanxa.authoring.overlay_bundle import Upload, read_overlay, resolve_files
+from chuanxa.authoring.overlay_bundle import Upload, read_overlay
 from chuanxa.criteria.diff import diff_rulesets
 from chuanxa.criteria.registry import as_of_date
-from chuanxa.store import assessments, ruleset_choice
+from chuanxa.store import assessments, ruleset_choice, rulesets
 from chuanxa.store.errors import Conflict, Invalid, forbidden, not_found
 from chuanxa.store.models import Assessment, Commune, Province, Revision, Role, RulesetActivation, RulesetOverlay, State, User, utcnow
 from chuanxa.store.results import result_of
@@ -43,7 +43,7 @@ def may_see_impact(user: User, province: str) -> bool:
     return user.role == Role.ADMIN.value or (user.role == Role.PROVINCE.value and user.province_code == province)
 
 
-def _require_manager(user: User) -> None:
+def require_manager(user: User) -> None:
     if not may_manage(user):
         raise forbidden("manage_rulesets")
 
@@ -52,13 +52,13 @@ def _require_manager(user: User) -> None:
 def upload(session: Session, user: User, uploads: list[Upload], *, note: str | None = None) -> tuple[RulesetOverlay, bool]:
     """Check and store an uploaded overlay, with its cases' outcome; `(overlay, created)` — the same upload twice
     gives the stored one (`created` False)."""
-    _require_manager(user)
+    require_manager(user)
     bundle = read_overlay(uploads)
     existing = session.scalars(select(RulesetOverlay).where(RulesetOverlay.upload_sha256 == bundle.sha256)).first()
     if existing is not None:
         return existing, False
-    core = ruleset_choice.rulesets.compiled(bundle.ruleset)
-    base_core = ruleset_choice.rulesets.compiled(bundle.base)
+    core = rulesets.compiled(bundle.ruleset)
+    base_core = rulesets.compiled(bundle.base)
     overlay = RulesetOverlay(upload_sha256=bundle.sha256, ruleset_ref=bundle.ruleset.ref, ruleset_sha256=core.stamp.sha256, base_ref=bundle.base.ref,
                              base_sha256=base_core.stamp.sha256, files=bundle.files, cases=[_outcome_json(o) for o in bundle.outcomes],
                              note=(note or "").strip()[:2000] or None, user_id=user.id, created_at=utcnow())
@@ -96,8 +96,8 @@ def get_overlay(session: Session, overlay_id: int) -> RulesetOverlay:
 
 def changes(overlay: RulesetOverlay) -> list[dict[str, Any]]:
     """What the overlay changes in the ruleset it extends (`chuanxa rulesets diff BASE OVERLAY`)."""
-    ruleset, base = resolve_files(overlay.files)
-    return [{"what": c.what, "path": c.path, "before": c.before, "after": c.after} for c in diff_rulesets(base, ruleset)]
+    ruleset = ruleset_choice.compiled_overlay(overlay).ruleset
+    return [{"what": c.what, "path": c.path, "before": c.before, "after": c.after} for c in diff_rulesets(rulesets.load(overlay.base_ref), ruleset)]
 
 
 def effective_of(overlay: RulesetOverlay) -> dt.date:
@@ -207,7 +207,7 @@ def activate(session: Session, user: User, overlay: RulesetOverlay, province: st
     """Put the overlay in force for the province's assessments dated on or after `effective_from`; re-stamp those
     it concerns. Refused while any of its test cases fails, before the overlay's own effective date, or when the
     province already has an active overlay from that same date."""
-    _require_manager(user)
+    require_manager(user)
     if session.get(Province, province) is None:
         raise not_found("province", province)
     total, failed = cases_count(overlay)
@@ -233,7 +233,7 @@ def activate(session: Session, user: User, overlay: RulesetOverlay, province: st
 
 def deactivate(session: Session, user: User, record: RulesetActivation) -> list[dict[str, Any]]:
     """End an activation: the assessments it concerned go back to the ruleset then in force (re-stamped)."""
-    _require_manager(user)
+    require_manager(user)
     if record.deactivated_at is not None:
         raise Conflict(key="store.activation_ended", params={"id": record.id})
     record.deactivated_at = utcnow()
