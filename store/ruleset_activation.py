@@ -61,7 +61,7 @@ def upload(session: Session, user: User, uploads: list[Upload], *, note: str | N
     base_core = rulesets.compiled(bundle.base)
     overlay = RulesetOverlay(upload_sha256=bundle.sha256, ruleset_ref=bundle.ruleset.ref, ruleset_sha256=core.stamp.sha256, base_ref=bundle.base.ref,
                              base_sha256=base_core.stamp.sha256, files=bundle.files, cases=[_outcome_json(o) for o in bundle.outcomes],
-                             note=(note or "").strip()[:2000] or None, user_id=user.id, created_at=utcnow())
+                             note=_plain_text(note), user_id=user.id, created_at=utcnow())
     session.add(overlay)
     session.flush()
     ruleset_choice.remember(core)
@@ -70,6 +70,12 @@ def upload(session: Session, user: User, uploads: list[Upload], *, note: str | N
           detail={"overlay": overlay.id, "sha256": overlay.ruleset_sha256, "upload_sha256": overlay.upload_sha256, "base": overlay.base_ref,
                   "files": sorted(overlay.files), "cases": {"total": total, "failed": failed}})
     return overlay, True
+
+
+def _plain_text(text: str | None) -> str | None:
+    """A note as kept: control characters out (PostgreSQL text holds no NUL), at most 2,000 characters."""
+    kept = "".join(c for c in (text or "") if c in "\n\t" or c.isprintable()).strip()[:2000]
+    return kept or None
 
 
 def _outcome_json(outcome: Any) -> dict[str, Any]:

@@ -26,8 +26,8 @@ def _files(*names: str, changed: dict[str, bytes] | None = None) -> list[tuple[s
     return [("files", (name, (changed or {}).get(name) or (OVERLAYS / name).read_bytes())) for name in names]
 
 
-def _upload(client: Any, auth: Any, files: list[Any], login: str = "admin") -> Any:
-    return client.post("/api/v1/ruleset-overlays", files=files, headers=auth(login))
+def _upload(client: Any, auth: Any, files: list[Any], login: str = "admin", note: str | None = None) -> Any:
+    return client.post("/api/v1/ruleset-overlays", files=files, headers=auth(login), data={"note": note} if note is not None else None)
 
 
 def _expected_changes() -> dict[str, tuple[str, str]]:
@@ -41,10 +41,11 @@ def _expected_changes() -> dict[str, tuple[str, str]]:
 
 
 def test_an_uploaded_overlay_shows_its_cases_and_diff_and_the_same_upload_again_is_the_stored_one(client: Any, auth: Any, world: World) -> None:
-    answer = _upload(client, auth, _files(OVERLAY, CASES))
+    answer = _upload(client, auth, _files(OVERLAY, CASES), note="Công văn\x00 số 12/SYT")
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert (body["ruleset"], body["base"], body["cases_total"], body["cases_failed"]) == (REF, "qd1300@2023-03-20", 2, 0)
+    assert body["note"] == "Công văn số 12/SYT"  # a control character is dropped (PostgreSQL text holds no NUL)
     assert body["files"] == [CASES, OVERLAY] and len(body["ruleset_sha256"]) == 64 and body["uploaded_by"] == "admin"
     assert [c["lines"]["vi"][0].split()[0] for c in body["cases"]] == ["ĐẠT", "ĐẠT"]
     assert {c["path"] for c in body["changes"]} == {"indicator 5.levels", "indicator 5.note", "indicator 32.knockout"}
