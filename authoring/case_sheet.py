@@ -13,16 +13,15 @@ Columns (headings matched without regard to case or diacritics):
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from pydantic import ValidationError
 
 from chuanxa.communes.readers import match_headers
+from chuanxa.communes.sheets import read_grids
 from chuanxa.communes.values import fold
-from chuanxa.errors import Location, RulesetError, file_problem
+from chuanxa.errors import Location, RulesetError
 from chuanxa.outputs.labels import STATUS, VERDICT
 
 from .cases import Case, Expect
@@ -54,16 +53,13 @@ def read_case_sheet(path: Path, ruleset_for: Any, default_ref: str | None) -> li
 
 
 def _table(path: Path) -> tuple[list[str], int, list[tuple[int, list[Any]]]]:
-    try:
-        book = load_workbook(path, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise RulesetError(key="file.unreadable", params=file_problem(exc), location=Location(file=str(path))) from None
-    for sheet in book.worksheets:
-        lines = [list(r) for r in sheet.iter_rows(values_only=True)]
-        for number, line in enumerate(lines, start=1):
+    """The header (the first row holding a case-name heading) and the non-empty rows below it, read by the same
+    hardened, limited reader as commune tables (a crafted workbook is refused before openpyxl parses it)."""
+    for grid in read_grids(path):
+        for position, (number, line) in enumerate(grid.rows):
             if any(fold(str(c)) in _NAME for c in line if c is not None):
                 header = ["" if c is None else str(c) for c in line]
-                body = [(n, cells + [None] * (len(header) - len(cells))) for n, cells in enumerate(lines[number:], start=number + 1)]
+                body = [(n, cells + [None] * (len(header) - len(cells))) for n, cells in grid.rows[position + 1:]]
                 return header, number, [(n, cells) for n, cells in body if any(not _blank(c) for c in cells)]
     raise RulesetError(key="ruleset.missing_key", params={"key": "Tên ca / case"}, location=Location(file=str(path)))
 

@@ -15,11 +15,15 @@ from chuanxa.fileio import write_text
 def write_overlay(result: SheetImport, folder: Path, source: Path) -> Path:
     """Write the overlay YAML into `folder` (atomically); the file's path."""
     target = folder / result.file_name
-    note = (f"# Bộ tiêu chí hiệu chỉnh, nhập từ bảng điểm {source.name}: chỉ ghi những gì khác {result.base.ref}.\n"
-            f"# Corrections imported from the score sheet {source.name}: only what differs from {result.base.ref}.\n")
-    text = yaml.dump(_plain_numbers(result.overlay), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
-    write_text(target, note + text)
+    write_text(target, overlay_text(result, source.name))
     return target
+
+
+def overlay_text(result: SheetImport, source_name: str) -> str:
+    """The overlay as YAML text, headed by a comment naming the sheet it came from."""
+    note = (f"# Bộ tiêu chí hiệu chỉnh, nhập từ bảng điểm {source_name}: chỉ ghi những gì khác {result.base.ref}.\n"
+            f"# Corrections imported from the score sheet {source_name}: only what differs from {result.base.ref}.\n")
+    return note + yaml.dump(_plain_numbers(result.overlay), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
 
 
 class _Dumper(yaml.SafeDumper):

@@ -578,6 +578,59 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Phiếu của xã '{code}' đang ở trạng thái '{state}', không nhập đè được; hàng này không được nhập.",
         "en": "The assessment of commune '{code}' is in state '{state}' and cannot be overwritten by an import; this row is not imported.",
     },
+    # --- issue 18: ruleset overlays uploaded to the store and activated for a province ---
+    "overlay.no_files": {
+        "vi": "Chưa chọn tệp nào: hãy tải lên tệp YAML của bộ hiệu chỉnh hoặc bảng điểm Excel đã sửa (kèm tệp ca kiểm thử nếu có).",
+        "en": "No file given: upload the overlay's YAML file or the edited score-sheet workbook (with its test cases, if any).",
+    },
+    "overlay.too_many_files": {
+        "vi": "Tải lên {count} tệp, nhiều hơn mức cho phép ({limit} tệp).",
+        "en": "{count} files uploaded, more than allowed ({limit}).",
+    },
+    "overlay.bad_file_name": {
+        "vi": "Tên tệp '{name}' không dùng được: chỉ chữ không dấu, số, '_', '.', '-', và đuôi .yaml, .yml hoặc .xlsx.",
+        "en": "The file name '{name}' cannot be used: only letters without accents, digits, '_', '.', '-', ending in .yaml, .yml or .xlsx.",
+    },
+    "overlay.file_too_large": {
+        "vi": "Tệp '{name}' quá lớn (tối đa {limit} MB).",
+        "en": "The file '{name}' is too large (at most {limit} MB).",
+    },
+    "overlay.duplicate_file": {
+        "vi": "Có hai tệp cùng tên '{name}'.",
+        "en": "Two files are named '{name}'.",
+    },
+    "overlay.sheet_unchanged": {
+        "vi": "Bảng điểm '{name}' không có sửa đổi nào so với bộ tiêu chí đã xuất: không có gì để kích hoạt.",
+        "en": "The score sheet '{name}' holds no change from the ruleset it was exported from: nothing to activate.",
+    },
+    "overlay.case_names_file": {
+        "vi": "Tệp ca '{name}' trỏ tới một tệp số liệu xã (file: hoặc base: là tên tệp); khi tải lên, mỗi ca phải tự ghi đủ số liệu.",
+        "en": "The cases file '{name}' names a commune data file (file: or base: as a file name); uploaded cases must hold their own data.",
+    },
+    "overlay.one_ruleset": {
+        "vi": "Các tệp tải lên phải cho đúng một bộ tiêu chí hiệu chỉnh, nhưng cho {count} ({names}).",
+        "en": "The uploaded files must give exactly one ruleset overlay, but give {count} ({names}).",
+    },
+    "overlay.not_an_overlay": {
+        "vi": "'{name}' không phải bộ hiệu chỉnh: thiếu dòng 'extends:' chỉ bộ tiêu chí gốc (ví dụ extends: qd1300@2023-03-20).",
+        "en": "'{name}' is not an overlay: it has no 'extends:' naming the ruleset it corrects (e.g. extends: qd1300@2023-03-20).",
+    },
+    "store.overlay_cases_failed": {
+        "vi": "Chưa kích hoạt được: {failed} trong {total} ca kiểm thử của bộ hiệu chỉnh không đạt. Hãy sửa bộ hoặc ca rồi tải lên lại.",
+        "en": "Not activated: {failed} of the overlay's {total} test cases fail. Correct the overlay or its cases and upload again.",
+    },
+    "store.activation_too_early": {
+        "vi": "Ngày hiệu lực {date} sớm hơn ngày bộ {ref} có hiệu lực ({effective}).",
+        "en": "The effective date {date} is before {ref} comes into force ({effective}).",
+    },
+    "store.activation_exists": {
+        "vi": "Tỉnh '{province}' đã có bộ {ref} kích hoạt từ ngày {date} (lần kích hoạt số {id}); hãy hủy kích hoạt đó trước.",
+        "en": "Province '{province}' already has {ref} active from {date} (activation {id}); deactivate it first.",
+    },
+    "store.activation_ended": {
+        "vi": "Lần kích hoạt số {id} đã bị hủy từ trước.",
+        "en": "Activation {id} was already deactivated.",
+    },
     "store.refuse_bind": {
         "vi": "Không mở máy chủ ra ngoài ({host}) khi chưa có tài khoản nào. Tạo tài khoản trước: chuanxa users add TÊN --role admin.",
         "en": "Refusing to listen on {host} with no users configured. Add one first: chuanxa users add NAME --role admin.",

@@ -16,7 +16,7 @@ from chuanxa.authoring.sheet_export import export_score_sheet
 from chuanxa.authoring.overlay_file import write_overlay
 from chuanxa.authoring.sheet_import import import_score_sheet, read_identity
 from chuanxa.communes.values import parse_date
-from chuanxa.criteria.diff import diff_rulesets
+from chuanxa.criteria.diff import diff_rulesets, path_words as _path_words
 from chuanxa.criteria.registry import Registry
 from chuanxa.criteria.model import Ruleset
 from chuanxa.errors import ChuanxaError, NoRulesetInForceError, RulesetError
@@ -146,17 +146,6 @@ def diff(old: str, new: str, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ..
     click.echo(f"{reg.load(old).ref} → {reg.load(new).ref}: {len(changes)} " + ("thay đổi" if lang == "vi" else "change(s)"))
     rows = [[label(c.what, lang), _path_words(c.path, lang), _short(c.before), _short(c.after)] for c in changes]
     click.echo(tabulate(rows, headers=[label("change", lang), "Ở đâu" if lang == "vi" else "Where", label("before", lang), label("after", lang)], tablefmt="simple"))
-
-
-def _path_words(path: str, lang: Lang) -> str:
-    """`indicator 35.op` → `chỉ tiêu 35.op` in Vietnamese (the field names stay the YAML keys an editor looks for)."""
-    if lang != "vi":
-        return path
-    for word, vi in (("indicator ", "chỉ tiêu "), ("criterion ", "tiêu chí "), ("input ", "dữ liệu "), ("recognition rule.", "quy tắc công nhận: "),
-                     ("recognition", "quy tắc công nhận"), ("classification", "phân loại")):
-        if path.startswith(word):
-            return vi + path[len(word):]
-    return path
 
 
 @rulesets.command("audit")

@@ -8,7 +8,7 @@ from typing import Any
 
 from .model import Ruleset
 
-_INDICATOR_FIELDS = ("kind", "max_points", "input", "op", "levels", "expected", "step", "knockout", "knockout_min_points", "applies_when", "provisional", "title", "source")
+_INDICATOR_FIELDS = ("kind", "max_points", "input", "op", "levels", "expected", "step", "knockout", "knockout_min_points", "applies_when", "provisional", "title", "source", "note", "evidence")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def diff_rulesets(old: Ruleset, new: Ruleset) -> list[Change]:
         if a is None or b is None:
             changes.append(Change("added" if a is None else "removed", f"criterion {cid}", None if a is None else a.max_points, None if b is None else b.max_points))
             continue
-        for field in ("max_points", "title"):
+        for field in ("max_points", "title", "provisional", "source", "note"):
             if getattr(a, field) != getattr(b, field):
                 changes.append(Change("changed", f"criterion {cid}.{field}", _plain(getattr(a, field)), _plain(getattr(b, field))))
     old_ind = {i.id: i for i in old.indicators}
@@ -50,6 +50,17 @@ def diff_rulesets(old: Ruleset, new: Ruleset) -> list[Change]:
             changes.append(Change("changed", f"indicator {iid}.criterion", old.criterion_of(iid).id, new.criterion_of(iid).id))
     changes += _diff_mapping("recognition", {"rule": old.recognition.model_dump(mode="json", exclude={"source", "note"})}, {"rule": new.recognition.model_dump(mode="json", exclude={"source", "note"})})
     return changes
+
+
+def path_words(path: str, lang: str) -> str:
+    """`indicator 35.op` → `chỉ tiêu 35.op` in Vietnamese (the field names stay the YAML keys an editor looks for)."""
+    if lang != "vi":
+        return path
+    for word, vi in (("indicator ", "chỉ tiêu "), ("criterion ", "tiêu chí "), ("input ", "dữ liệu "), ("recognition rule.", "quy tắc công nhận: "),
+                     ("recognition", "quy tắc công nhận"), ("classification", "phân loại")):
+        if path.startswith(word):
+            return vi + path[len(word):]
+    return path
 
 
 def _diff_mapping(prefix: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:

@@ -71,7 +71,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, setti
 
 
 def _routes(app: FastAPI) -> None:
-    from chuanxa.server import routes_auth, routes_data, routes_stateless, routes_store, routes_targets
+    from chuanxa.server import routes_auth, routes_data, routes_overlays, routes_stateless, routes_store, routes_targets
     from chuanxa.server.schemas import Health
 
     @app.get("/healthz", response_model=Health, tags=["health"])
@@ -81,7 +81,7 @@ def _routes(app: FastAPI) -> None:
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "unavailable"}, status_code=503)
 
-    for module in (routes_auth, routes_stateless, routes_store, routes_data, routes_targets):
+    for module in (routes_auth, routes_stateless, routes_store, routes_data, routes_targets, routes_overlays):
         app.include_router(module.router, prefix=API_PREFIX)
 
 

@@ -152,7 +152,7 @@ def sign_in(request: Request, session: Session, login: str, password: str) -> Us
 def _audit_after(request: Request, action: str, login: str, address: str) -> None:
     """Leave an audit event for the error handler: the request's transaction is rolled back with the error that
     follows, so the handler writes it in a transaction of its own (after the request's one has ended)."""
-    request.state.audit_after_error = (action, login[:100], address)
+    request.state.audit_after_error = (action, login[:100].replace("\x00", ""), address)  # PostgreSQL text holds no NUL
 
 
 def start_session(request: Request, response: Response, session: Session, user: User) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from chuanxa.communes.model import CommuneData
 from chuanxa.errors import ChuanxaError
-from chuanxa.store import access, rulesets, units
+from chuanxa.store import access, ruleset_choice, units
 from chuanxa.store.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionRequired, Stale, forbidden, not_found
 from chuanxa.store.models import Assessment, Commune, CommuneClass, Recognition, Revision, State, Transition, User, utcnow
 from chuanxa.store.users import audit
@@ -77,6 +77,7 @@ class RevisionRef:
     revision_id: int
     ruleset_ref: str
     as_of: str | None
+    ruleset_sha256: str | None = None  # the content hash the revision was stamped with (an overlay's, issue 18)
 
 
 def current_refs(session: Session, found: list[Assessment]) -> dict[int, RevisionRef]:
@@ -84,10 +85,10 @@ def current_refs(session: Session, found: list[Assessment]) -> dict[int, Revisio
     refs: dict[int, RevisionRef] = {}
     ids = [a.id for a in found]
     for start in range(0, len(ids), 500):
-        query = (select(Revision.assessment_id, Revision.id, Revision.ruleset_ref, Revision.as_of).join(Assessment, Assessment.id == Revision.assessment_id)
+        query = (select(Revision.assessment_id, Revision.id, Revision.ruleset_ref, Revision.as_of, Revision.ruleset_sha256).join(Assessment, Assessment.id == Revision.assessment_id)
                  .where(Revision.assessment_id.in_(ids[start:start + 500]), Revision.number == Assessment.current))
-        for assessment_id, revision_id, ref, as_of in session.execute(query):
-            refs[assessment_id] = RevisionRef(assessment_id=assessment_id, revision_id=revision_id, ruleset_ref=ref, as_of=as_of)
+        for assessment_id, revision_id, ref, as_of, sha in session.execute(query):
+            refs[assessment_id] = RevisionRef(assessment_id=assessment_id, revision_id=revision_id, ruleset_ref=ref, as_of=as_of, ruleset_sha256=sha)
     return refs
 
 
@@ -187,7 +188,7 @@ def save(session: Session, user: User, code: str, year: int, *, values: dict[str
     changes = diff(previous, new_values, new_assessed, new_as_of)
     _check_edit(user, commune, assessment.state, changes)
     # `stamp`: the caller (an import) already scored this data with that ruleset
-    ruleset_ref, sha = stamp or _score_check(session, commune, year, ruleset or (previous.ruleset_ref if previous else None), new_values, new_assessed, new_as_of)
+    ruleset_ref, sha = _score_check(session, commune, year, ruleset, previous, new_values, new_assessed, new_as_of, stamp)
     based_on = assessment.current
     stale = False
     if previous is not None and if_match and if_match.strip() != "*":
@@ -312,13 +313,17 @@ def _locked(part: str, state: str) -> ChuanxaError:
     return Forbidden(key="store.locked", params={"part": part, "state": state})
 
 
-def _score_check(session: Session, commune: Commune, year: int, ref: str | None, values: dict[str, Any], assessed: dict[str, Any],
-                 as_of: str) -> tuple[str, str]:
-    """The ruleset stamp to record; raises the commune-data error (with its location) when the data cannot be scored."""
-    data = commune_data(session, commune, year, None, values=values, assessed=assessed, as_of=as_of)
-    ruleset_ref, sha = rulesets.stamp(ref, data.as_of)
-    rulesets.score(data, ruleset_ref)
-    return ruleset_ref, sha
+def _score_check(session: Session, commune: Commune, year: int, ruleset: str | None, previous: Revision | None, values: dict[str, Any],
+                 assessed: dict[str, Any], as_of: str, checked: tuple[str, str] | None) -> tuple[str, str]:
+    """The ruleset stamp to record: the one in force for the commune's province on `as_of` (a province's activated
+    overlay, see `ruleset_choice`), from the ruleset asked for or the previous revision's. Raises the commune-data
+    error (with its location) when the data cannot be scored with it; `checked`: an import already scored them."""
+    ref = ruleset or (previous.ruleset_ref if previous else None)
+    sha = None if ruleset or previous is None else previous.ruleset_sha256
+    core = ruleset_choice.engine_for(session, commune.province_code, as_of, ref, sha)
+    if checked is None or checked[1] != core.stamp.sha256:
+        core.evaluate(commune_data(session, commune, year, None, values=values, assessed=assessed, as_of=as_of))
+    return ruleset_choice.stamp_of(core)
 
 
 def transition(session: Session, user: User, assessment: Assessment, action: str, *, comment: str | None = None,

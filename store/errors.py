@@ -68,6 +68,8 @@ WHAT: dict[str, tuple[str, str]] = {
     "ruleset": ("bộ tiêu chí", "ruleset"),
     "recognition": ("quyết định công nhận", "recognition"),
     "import": ("lần nhập", "import"),
+    "overlay": ("bộ tiêu chí hiệu chỉnh", "ruleset overlay"),
+    "activation": ("lần kích hoạt bộ tiêu chí", "ruleset activation"),
 }
 
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -79,6 +81,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "import": ("nhập dữ liệu cho tỉnh này", "import data for this province"),
     "manage_users": ("quản lý tài khoản", "manage users"),
     "audit": ("xem nhật ký", "read the audit log"),
+    "manage_rulesets": ("tải lên, kích hoạt hoặc hủy kích hoạt bộ tiêu chí hiệu chỉnh", "upload, activate or deactivate ruleset overlays"),
 }
 
 

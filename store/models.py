@@ -251,3 +251,41 @@ class AuditEvent(Base):
     target: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class RulesetOverlay(Base):
+    """An uploaded ruleset overlay (issue 18): its files as uploaded, what it resolves to, its cases' outcome, who
+    and when. Never changed once stored (a corrected overlay is a new upload); see `chuanxa.store.ruleset_activation`."""
+
+    __tablename__ = "ruleset_overlays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upload_sha256: Mapped[str] = mapped_column(String(64), unique=True)  # of the uploaded names and contents
+    ruleset_ref: Mapped[str] = mapped_column(String(60))  # family@version of the resolved overlay
+    ruleset_sha256: Mapped[str] = mapped_column(String(64), index=True)  # content hash of the resolved ruleset
+    base_ref: Mapped[str] = mapped_column(String(60))
+    base_sha256: Mapped[str] = mapped_column(String(64))
+    files: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # name → {"kind": "yaml"|"xlsx", "text"|"base64": …}
+    cases: Mapped[list[Any]] = mapped_column(JSON, default=list)  # outcome of each test case at upload
+    note: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class RulesetActivation(Base):
+    """An overlay in force for a province's assessments dated on or after `effective_from`, until deactivated."""
+
+    __tablename__ = "ruleset_activations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    overlay_id: Mapped[int] = mapped_column(ForeignKey("ruleset_overlays.id"), index=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    deactivated_at: Mapped[dt.datetime | None] = mapped_column()
+    deactivated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    overlay: Mapped[RulesetOverlay] = relationship(lazy="joined", innerjoin=True)

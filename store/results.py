@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from chuanxa.communes.model import CommuneData
 from chuanxa.engine.compiled import CompiledRuleset
 from chuanxa.engine.results import CommuneResult, CommuneSummary
-from chuanxa.store import assessments, rulesets, units
+from chuanxa.store import assessments, ruleset_choice, units
 from chuanxa.store.models import Assessment, Revision
 
 V = TypeVar("V")
@@ -92,7 +92,7 @@ def _key(revision_id: int, core: CompiledRuleset, info: dict[str, Any]) -> tuple
 def result_of(session: Session, assessment: Assessment, rev: Revision | None = None) -> CommuneResult:
     """The result of `rev` (default: the current revision) of `assessment`."""
     rev = rev or assessments.revision(session, assessment)
-    core = rulesets.compiled(rev.ruleset_ref, rev.as_of)
+    core = ruleset_choice.engine_of(session, rev.ruleset_ref, rev.ruleset_sha256, rev.as_of)  # the ruleset the revision was stamped with
     info = assessments.commune_info(assessment.commune, units.classification(session, assessment.commune_code, assessment.year))
     key = _key(rev.id, core, info)
     hit = _RESULTS.get(key)
@@ -120,16 +120,16 @@ def standings(session: Session, found: Sequence[Assessment]) -> dict[int, Standi
     for year, members in by_year.items():
         klasses = units.classifications(session, [a.commune_code for a in members], year)
         infos |= {a.id: assessments.commune_info(a.commune, klasses[a.commune_code]) for a in members}
-    cores: dict[tuple[str, str | None], CompiledRuleset] = {}
+    cores: dict[tuple[str, str | None, str | None], CompiledRuleset] = {}
     out: dict[int, Standing] = {}
     missing: list[tuple[Assessment, CompiledRuleset, tuple[Any, ...]]] = []
     for a in found:
         ref = refs.get(a.id)
         if ref is None:
             continue  # no current revision (cannot happen for a saved assessment)
-        core = cores.get((ref.ruleset_ref, ref.as_of))
-        if core is None:
-            core = cores[(ref.ruleset_ref, ref.as_of)] = rulesets.compiled(ref.ruleset_ref, ref.as_of)
+        core = cores.get((ref.ruleset_ref, ref.ruleset_sha256, ref.as_of))
+        if core is None:  # the ruleset the revision was stamped with
+            core = cores[(ref.ruleset_ref, ref.ruleset_sha256, ref.as_of)] = ruleset_choice.engine_of(session, ref.ruleset_ref, ref.ruleset_sha256, ref.as_of)
         key = _key(ref.revision_id, core, infos[a.id])
         hit = _STANDINGS.get(key)
         if hit is None:

@@ -47,7 +47,7 @@ def test_diff_shows_exactly_the_1453_correction() -> None:
     code, out = run("rulesets", "diff", "qd1300@2023-03-09", "qd1300@2023-03-20", "--format", "json")
     changes = json.loads(out)
     assert code == EXIT_OK
-    assert {c["path"] for c in changes} == {"indicator 35.op", "indicator 35.source"}
+    assert {c["path"] for c in changes} == {"indicator 35.op", "indicator 35.source", "indicator 35.note"}  # a changed note is a change
     op = next(c for c in changes if c["path"] == "indicator 35.op")
     assert (op["before"], op["after"]) == (">=", "<=")
 

@@ -17,7 +17,7 @@ import chuanxa
 from chuanxa.errors import ChuanxaError
 from chuanxa.planning import CostModel
 from chuanxa.server.auth import DB
-from chuanxa.store import access, assessments, units
+from chuanxa.store import access, assessments, ruleset_choice, units
 from chuanxa.store.errors import Forbidden, StoreError, forbidden
 from chuanxa.store.models import Assessment, Commune, User
 from chuanxa.store.results import result_of
@@ -121,12 +121,19 @@ def _edit_page(request: Request, session: Any, user: User, commune: Commune, yea
     assessed_ok = access.can_edit(user, "assessed", commune.code, commune.province_code, state)
     if not (values_ok or assessed_ok):
         raise forbidden("edit_values")
-    ruleset = assessments.revision(session, found).ruleset_ref if found is not None else None
-    engine = chuanxa.compiled(ruleset, as_of=year)
+    engine = _engine(session, commune, year, found)
     sections = entry_sections(engine, lang, with_assessed=assessed_ok)
     return page(request, "edit.html.j2", status=status, commune=commune, year=year, assessment=found, sections=sections, shown=entry.form_values(engine),
                 errors=errors, values_ok=values_ok, assessed_ok=assessed_ok, etag=assessments.etag(found) if found else "", notice=notice,
                 can_submit=values_ok and "submit" in allowed_actions(user.role, state), ruleset_ref=engine.ruleset.ref, state_word=lambda s: state_word(s, lang))
+
+
+def _engine(session: Any, commune: Commune, year: int, found: Assessment | None) -> Any:
+    """The ruleset data entry checks against: the one a save will be stamped with (a province's activated
+    overlay included, see `chuanxa.store.ruleset_choice`)."""
+    rev = assessments.revision(session, found) if found is not None else None
+    return ruleset_choice.engine_for(session, commune.province_code, rev.as_of or year if rev else year, rev.ruleset_ref if rev else None,
+                                     rev.ruleset_sha256 if rev else None)
 
 
 @router.post("/communes/{code}/{year}/edit", response_class=HTMLResponse)
@@ -146,8 +153,7 @@ async def edit_save(request: Request, session: DB, user: WebUser, code: str, yea
         entry.values = previous.values  # a part the user may not change is kept as it was, never cleared
     if not assessed_ok:
         entry.assessed = previous.assessed
-    ruleset = assessments.revision(session, found).ruleset_ref if found is not None else None
-    engine = chuanxa.compiled(ruleset, as_of=year)
+    engine = _engine(session, commune, year, found)
     info = assessments.commune_data(session, commune, year, None).commune
     data, errors = check_entry(engine, info, entry, lang, as_of=year)
     if errors:
@@ -244,22 +250,22 @@ async def stored_whatif(request: Request, session: DB, user: WebUser, code: str,
 @router.get("/communes/{code}/{year}/plan", response_class=HTMLResponse)
 async def stored_plan_form(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
     me = need(user)
-    commune, _, data = _stored_data(session, me, code, year)
-    return page(request, "commune_plan.html.j2", commune=commune, year=year, plan=chuanxa.plan(data), error=None)
+    commune, found, data = _stored_data(session, me, code, year)
+    return page(request, "commune_plan.html.j2", commune=commune, year=year, plan=chuanxa.plan(data, _engine(session, commune, year, found).ruleset), error=None)
 
 
 @router.post("/communes/{code}/{year}/plan", response_class=HTMLResponse)
 async def stored_plan(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
     """The cheapest path to recognition of the stored data, priced by the chosen costs file."""
     me = need(user)
-    commune, _, data = _stored_data(session, me, code, year)
+    commune, found, data = _stored_data(session, me, code, year)
     form = await request.form()
     costs = form.get("costs")
     try:
         model = await read_upload(costs, (".yaml", ".yml"), CostModel.load) if isinstance(costs, UploadFile) and costs.filename else None
     except ChuanxaError as exc:
         return page(request, "commune_plan.html.j2", status=422, commune=commune, year=year, plan=None, error=exc.message(lang_of(request)))
-    return page(request, "commune_plan.html.j2", commune=commune, year=year, plan=chuanxa.plan(data, costs=model), error=None)
+    return page(request, "commune_plan.html.j2", commune=commune, year=year, plan=chuanxa.plan(data, _engine(session, commune, year, found).ruleset, costs=model), error=None)
 
 
 __all__ = ["router"]

@@ -27,6 +27,7 @@ WORDS: Final[dict[str, dict[Lang, str]]] = {
     "reports": {"vi": "Báo cáo", "en": "Reports"},
     "rulesets": {"vi": "Bộ tiêu chí", "en": "Rulesets"},
     "users": {"vi": "Người dùng", "en": "Users"},
+    "ruleset_overlays": {"vi": "Bộ tiêu chí hiệu chỉnh", "en": "Corrected rulesets"},
     "sign_in": {"vi": "Đăng nhập", "en": "Sign in"},
     "sign_out": {"vi": "Đăng xuất", "en": "Sign out"},
     "print": {"vi": "In trang này", "en": "Print this page"},

@@ -62,7 +62,7 @@ def need(user: User | None) -> User:
 
 ROLE_NAV: dict[str, list[tuple[str, str]]] = {
     Role.ADMIN.value: [("/province", "overview"), ("/import", "import"), ("/targets", "plan"), ("/whatif", "whatif"), ("/rulesets", "rulesets"),
-                       ("/admin/users", "users")],
+                       ("/admin/users", "users"), ("/admin/rulesets", "ruleset_overlays")],
     Role.PROVINCE.value: [("/province", "overview"), ("/import", "import"), ("/targets", "plan"), ("/whatif", "whatif"), ("/rulesets", "rulesets")],
     Role.APPRAISER.value: [("/province", "overview"), ("/whatif", "whatif"), ("/rulesets", "rulesets")],
     Role.COMMUNE.value: [("/province", "overview"), ("/whatif", "whatif"), ("/rulesets", "rulesets")],
@@ -206,7 +206,7 @@ def register(app: FastAPI) -> None:
     """Add the web application to the store's server (called by `chuanxa.server.create_app`)."""
     from fastapi.staticfiles import StaticFiles
 
-    from . import admin, commune, downloads, province, tools
+    from . import admin, commune, downloads, province, rulesets_admin, tools
 
     HOOKS["user"] = _template_user
     HOOKS["csrf_token"] = _csrf_for_templates
@@ -214,7 +214,7 @@ def register(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=_static(), follow_symlink=True), name="static")
     signed_in = [Depends(web_user)]
     app.include_router(router)
-    for module in (province, commune, downloads, admin):
+    for module in (province, commune, downloads, admin, rulesets_admin):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(tools.router, include_in_schema=False, dependencies=signed_in + [Depends(_signed_in_only)])
     _html_errors(app)

@@ -7,17 +7,19 @@ another province). Commune A's assessment is a draft: only the work scope may se
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 import yaml
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from .conftest import ROOT, YEAR, World
 
 ROLES = ("admin", "tinh", "thamdinh", "xa", "xa2", "xem", "ngoai")
 ALL = set(ROLES)
 WORK = {"admin", "tinh", "thamdinh", "xa"}
+OVERLAY = ROOT / "tests" / "fixtures" / "overlays" / "qd1300_tinh_thu_2023-03-20.yaml"
 
 
 def _matrix(world: World) -> list[tuple[str, str, dict[str, Any], set[str]]]:
@@ -26,6 +28,7 @@ def _matrix(world: World) -> list[tuple[str, str, dict[str, Any], set[str]]]:
     p = world.province
     document = json.loads(json.dumps(yaml.safe_load((ROOT / "examples" / "xa-thieu-giao.yaml").read_text(encoding="utf-8")), default=str))
     csv = (ROOT / "examples" / "thieu_hoa_2024.csv").read_bytes()
+    overlay, activation = _overlay_and_activation(world)
     return [
         ("GET", f"/api/v1/communes?year={YEAR}", {}, ALL),
         ("GET", f"/api/v1/communes/{world.commune}", {}, ALL - {"ngoai"}),
@@ -61,7 +64,29 @@ def _matrix(world: World) -> list[tuple[str, str, dict[str, Any], set[str]]]:
         ("GET", a + "/report?format=html", {}, WORK),
         ("GET", f"/api/v1/provinces/{p}/report?year={YEAR}&format=html", {}, WORK | {"xa2"}),  # each sees its own draft; the viewer none
         ("POST", f"/api/v1/provinces/{p}/targets?year={YEAR}", {"json": {"share": 0.9}}, ALL - {"ngoai"}),
+        ("POST", "/api/v1/ruleset-overlays", {"files": [("files", (OVERLAY.name, OVERLAY.read_bytes()))]}, {"admin"}),
+        ("GET", "/api/v1/ruleset-overlays", {}, ALL),
+        ("GET", f"/api/v1/ruleset-overlays/{overlay}", {}, ALL),
+        ("GET", f"/api/v1/ruleset-overlays/{overlay}/files/{OVERLAY.name}", {}, ALL),
+        ("GET", f"/api/v1/ruleset-overlays/{overlay}/impact?province={p}&year={YEAR}", {}, {"admin", "tinh"}),
+        ("POST", f"/api/v1/ruleset-overlays/{overlay}/activations", {"json": {"province": p, "effective_from": "2031-01-01"}}, {"admin"}),
+        ("GET", "/api/v1/ruleset-activations", {}, ALL),
+        ("POST", f"/api/v1/ruleset-activations/{activation}/deactivate", {}, {"admin"}),
     ]
+
+
+def _overlay_and_activation(world: World) -> tuple[int, int]:
+    """A stored overlay (uploaded by the admin) and an activation of it, for the endpoints that name them."""
+    from chuanxa.authoring.overlay_bundle import Upload
+    from chuanxa.store import ruleset_activation
+    from chuanxa.store.models import User
+
+    with world.session() as session:
+        admin = session.scalars(select(User).where(User.login == "admin")).one()
+        overlay, _ = ruleset_activation.upload(session, admin, [Upload(OVERLAY.name, OVERLAY.read_bytes())])
+        found = ruleset_activation.activations(session, world.province)
+        made = found[0] if found else ruleset_activation.activate(session, admin, overlay, world.province, dt.date(2030, 1, 1))[0]
+        return overlay.id, made.id
 
 
 def _reset(world: World) -> None:

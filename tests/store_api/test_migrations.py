@@ -16,7 +16,7 @@ def test_upgrade_from_empty_reaches_head_and_the_schema_matches_the_models(engin
 
     assert db.current_revision(engine) is None
     db.upgrade(engine)
-    assert db.current_revision(engine) == db.head_revision() == "0002"
+    assert db.current_revision(engine) == db.head_revision() == "0003_18"
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
@@ -39,11 +39,11 @@ def test_downgrade_of_the_last_revision_removes_only_its_table(engine: Any) -> N
 
     db.upgrade(engine)
     db.downgrade(engine, "-1")
-    assert db.current_revision(engine) == "0001"
-    tables = set(inspect(engine).get_table_names())
-    assert "province_targets" not in tables and {"assessments", "revisions", "users"} <= tables
-    db.upgrade(engine)
     assert db.current_revision(engine) == "0002"
+    tables = set(inspect(engine).get_table_names())
+    assert not {"ruleset_overlays", "ruleset_activations"} & tables and {"assessments", "revisions", "users", "province_targets"} <= tables
+    db.upgrade(engine)
+    assert db.current_revision(engine) == "0003_18"
 
 
 def test_upgrading_twice_is_harmless(engine: Any) -> None:
@@ -51,4 +51,4 @@ def test_upgrading_twice_is_harmless(engine: Any) -> None:
 
     db.upgrade(engine)
     db.upgrade(engine)
-    assert db.current_revision(engine) == "0002"
+    assert db.current_revision(engine) == "0003_18"
