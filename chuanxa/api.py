@@ -149,6 +149,8 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
     """
     from chuanxa.engine.prepare import PreparedCommune, prepare
 
+    if column_wise is not False and isinstance(communes, (str, Path)) and Path(communes).suffix.lower() in TABLE_SUFFIXES:
+        return _summarise_table(Path(communes), ruleset, as_of, rulesets_dirs, header_row, sheet, pause_gc, workspace)
     items, rejected, unknown, skipped, hints, notices = _commune_items(communes, ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)
     groups: dict[int, tuple[CompiledRuleset, list[tuple[int, PreparedCommune]]]] = {}
     with paused_gc() if pause_gc else nullcontext():
@@ -175,6 +177,22 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
     ordered = tuple(error for _, error in sorted(rejected, key=lambda pair: pair[0]))
     return SummaryBatch(summaries=tuple(s for _, s in found), rejected=ordered, unknown_columns=tuple(unknown), skipped_sheets=tuple(skipped),
                         column_hints=hints, column_wise=used_columns, notices=notices)
+
+
+def _summarise_table(path: Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path], header_row: int | None, sheet: str | None,
+                     pause_gc: bool, workspace: Workspace) -> SummaryBatch:
+    """A table read column by column into the column-wise evaluator (`chuanxa.engine.table_columns`)."""
+    from chuanxa.engine.table_columns import read_columns, summarise_read
+
+    core = workspace.compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    evaluator = workspace.columnar(core)
+    with paused_gc() if pause_gc else nullcontext():
+        read = read_columns(path, evaluator, header_row=header_row, sheet=sheet)
+        summaries, rejected = summarise_read(read, evaluator)
+    table = read.table
+    return SummaryBatch(summaries=tuple(summaries), rejected=tuple(error for _, error in rejected), unknown_columns=tuple(table.unknown_columns),
+                        skipped_sheets=tuple(table.skipped_sheets), column_hints={k: tuple(v) for k, v in table.column_hints.items()},
+                        column_wise=True, notices=tuple(n.to_dict() for n in table.notices))
 
 
 _Item = tuple[int, int | None, CommuneData, CompiledRuleset, dict[str, Any]]
