@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 import chuanxa
 from chuanxa.communes.templates import COMMUNE_COLUMNS, entry_inputs, input_header
 
@@ -26,9 +24,7 @@ RULESET = "qd1300@2023-03-20"
 def generated_communes(n: int, seed: int = 19) -> list[chuanxa.CommuneData]:
     """`n` generated communes (the same for a given seed), codes G0 … G{n-1}."""
     engine = chuanxa.compiled(RULESET)
-    # The generator stores float32; a table holds decimals as an officer types them (89.4, not 89.4000015258789).
-    columns = {name: np.round(values.astype(np.float64), 4) if values.dtype == np.float32 else values for name, values in generate_columns(engine, n, seed=seed).items()}
-    return columns_to_communes(engine, columns, range(n))
+    return columns_to_communes(engine, generate_columns(engine, n, seed=seed), range(n))
 
 
 def table_rows(communes: Sequence[chuanxa.CommuneData], ruleset: chuanxa.Ruleset) -> tuple[list[str], list[list[Any]]]:

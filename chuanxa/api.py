@@ -102,8 +102,15 @@ class ScoreRun:
     def __init__(self, communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None,
                  rulesets_dirs: Iterable[str | Path] = (), engine: EngineName = "core", header_row: int | None = None,
                  sheet: str | None = None, pause_gc: bool = False, workspace: Workspace = DEFAULT) -> None:
-        self.items, self.rejected, self.unknown, self.skipped, self.hints, self.notices = _commune_items(
-            communes, ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)
+        self._table: Any = None
+        if isinstance(communes, (str, Path)) and Path(communes).suffix.lower() in TABLE_SUFFIXES:
+            # A table's rows become commune records one at a time, as they are scored: memory stays flat.
+            self.items, self.rejected, self._table = _table_items(Path(communes), ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)
+            self.unknown, self.skipped = list(self._table.unknown_columns), list(self._table.skipped_sheets)
+            self.hints, self.notices = {k: tuple(v) for k, v in self._table.column_hints.items()}, ()
+        else:
+            self.items, self.rejected, self.unknown, self.skipped, self.hints, self.notices = _commune_items(
+                communes, ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)
         self.engine = engine
         self.pause_gc = pause_gc
         self.workspace = workspace
@@ -122,8 +129,9 @@ class ScoreRun:
     def envelope(self, results: tuple[CommuneResult, ...] = ()) -> BatchResult:
         """The batch of `results` (none: only the rejected rows and notes), once the communes have been scored."""
         ordered = tuple(error for _, error in sorted(self.rejected, key=lambda pair: pair[0]))
+        notices = tuple(n.to_dict() for n in self._table.notices) if self._table is not None else self.notices
         return BatchResult(results=results, rejected=ordered, unknown_columns=tuple(self.unknown), skipped_sheets=tuple(self.skipped),
-                           column_hints=self.hints, notices=self.notices)
+                           column_hints=self.hints, notices=notices)
 
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -196,6 +204,27 @@ def _summarise_table(path: Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs
 
 
 _Item = tuple[int, int | None, CommuneData, CompiledRuleset, dict[str, Any]]
+
+
+def _table_items(path: Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path], workspace: Workspace, header_row: int | None,
+                 sheet: str | None) -> tuple[Iterator[_Item], list[tuple[int, RowError]], Any]:
+    """A table's communes as `_commune_items` gives them, but read lazily: the items come one at a time (each
+    row's record built when it is reached), the rejected rows are added to the list as they are met, and the
+    `TableRead` (notices, unknown columns) is complete once the items are exhausted. The file is read and its
+    tables found at once, so a file that holds no table raises here."""
+    from chuanxa.communes.readers import TableRow, find_tables, iter_found
+
+    core = workspace.compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    tables, table = find_tables(path, sheet, header_row, core.ruleset)
+    rejected: list[tuple[int, RowError]] = []
+
+    def items() -> Iterator[_Item]:
+        for number, checked in iter_found(path, tables, table, core.ruleset):
+            if isinstance(checked, TableRow):
+                yield number, number, checked.data, core, {"file": f"{path} [{checked.sheet}]" if checked.sheet else str(path), "columns": checked.columns}
+            else:
+                rejected.append((number, _row_error(checked, str(path), number, checked.location.commune)))
+    return items(), rejected, table
 
 
 def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path],

@@ -7,7 +7,7 @@ within limits on size (`sheets`). Unknown columns are reported, never silently d
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,6 +155,17 @@ def read_table(path: Path, ruleset: "Ruleset", *, header_row: int | None = None,
 
 def read_found(path: Path, tables: list[tuple[Grid, FoundTable]], result: TableRead, ruleset: "Ruleset") -> TableRead:
     """`read_table` once its tables are found (`find_tables`): every data row checked, into `result`."""
+    for number, checked in iter_found(path, tables, result, ruleset):
+        if isinstance(checked, TableRow):
+            result.rows.append(checked)
+        else:
+            result.errors.append((number, checked))
+    return result
+
+
+def iter_found(path: Path, tables: list[tuple[Grid, FoundTable]], result: TableRead, ruleset: "Ruleset") -> Iterator[tuple[int, TableRow | CommuneDataError]]:
+    """The data rows of found tables one at a time, each checked (a reader that scores and lets go of each
+    commune holds one record at a time); the fraction rule's notices go to `result` as each table starts."""
     named = len(tables) > 1
     seen_codes: dict[str, str] = {}
     for grid, found in tables:
@@ -162,12 +173,7 @@ def read_found(path: Path, tables: list[tuple[Grid, FoundTable]], result: TableR
         where = _where(path, sheet_name)
         ambiguous = read_fractions(grid, found, ruleset, where, result.notices)
         for number, cells in found.rows:
-            checked = check_row(number, cells, found, where, ambiguous, seen_codes, sheet_name)
-            if isinstance(checked, TableRow):
-                result.rows.append(checked)
-            else:
-                result.errors.append((number, checked))
-    return result
+            yield number, check_row(number, cells, found, where, ambiguous, seen_codes, sheet_name)
 
 
 def find_tables(path: Path, sheet: str | None, header_row: int | None, ruleset: "Ruleset", limits: ReadLimits = DEFAULT_LIMITS
