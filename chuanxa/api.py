@@ -212,14 +212,15 @@ def _table_items(path: Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: It
     row's record built when it is reached), the rejected rows are added to the list as they are met, and the
     `TableRead` (notices, unknown columns) is complete once the items are exhausted. The file is read and its
     tables found at once, so a file that holds no table raises here."""
-    from chuanxa.communes.readers import TableRow, find_tables, iter_found
+    from chuanxa.communes.readers import TableRow
+    from chuanxa.engine.table_columns import table_rows
 
     core = workspace.compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
-    tables, table = find_tables(path, sheet, header_row, core.ruleset)
+    table, rows = table_rows(path, core.ruleset, header_row=header_row, sheet=sheet)
     rejected: list[tuple[int, RowError]] = []
 
     def items() -> Iterator[_Item]:
-        for number, checked in iter_found(path, tables, table, core.ruleset):
+        for number, checked in rows:
             if isinstance(checked, TableRow):
                 yield number, number, checked.data, core, {"file": f"{path} [{checked.sheet}]" if checked.sheet else str(path), "columns": checked.columns}
             else:

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import chuanxa
 from chuanxa.api import columnar
-from chuanxa.engine.table_columns import read_columns
+from chuanxa.communes.readers import read_table
+from chuanxa.engine.table_columns import read_columns, table_rows
 
 from officer_style import officer_file
 from test_officer_tables import FIXTURES
@@ -30,6 +31,19 @@ def _both(path: Path, ruleset: str = RULESET, **kwargs: object) -> tuple[chuanxa
     return fast, rows
 
 
+def _assert_same_records(path: Path, ruleset: str = RULESET, **kwargs: object) -> None:
+    """The full-results path's reader (`table_rows`) gives the row reader's records, column maps and errors."""
+    loaded = chuanxa.load_ruleset(ruleset, as_of=kwargs.get("as_of"))  # type: ignore[arg-type]
+    slow = read_table(path, loaded)
+    table, rows = table_rows(path, loaded)
+    got = list(rows)
+    kept = [(n, r) for n, r in got if not isinstance(r, Exception)]
+    errors = [(n, e) for n, e in got if isinstance(e, Exception)]
+    assert [(n, r.data, r.data.model_fields_set, r.columns) for n, r in kept] == [(r.row, r.data, r.data.model_fields_set, r.columns) for r in slow.rows]
+    assert [(n, [e.to_dict("en") for e in (exc.related or [exc])]) for n, exc in errors] == [(n, [e.to_dict("en") for e in (exc.related or [exc])]) for n, exc in slow.errors]
+    assert [n.to_dict() for n in table.notices] == [n.to_dict() for n in slow.notices]
+
+
 def _assert_same(fast: chuanxa.SummaryBatch, rows: chuanxa.SummaryBatch) -> None:
     assert [s.commune.code for s in fast.summaries] == [s.commune.code for s in rows.summaries]
     assert fast.summaries == rows.summaries
@@ -43,6 +57,7 @@ def test_every_example_table_reads_the_same_column_by_column_as_row_by_row(name:
     fast, rows = _both(EXAMPLES / name, ruleset, as_of="2026-06-30" if "2026" in name else None)
     assert fast.summaries, "the example has communes"
     _assert_same(fast, rows)
+    _assert_same_records(EXAMPLES / name, ruleset, as_of="2026-06-30" if "2026" in name else None)
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))
@@ -124,6 +139,7 @@ def test_generated_tables_with_bad_rows_give_the_same_rejections_in_both_readers
             csv.writer(handle).writerows([HEADER, *rows])
     fast, by_rows = _both(path)
     _assert_same(fast, by_rows)
+    _assert_same_records(path)
     assert len(fast.summaries) + len(fast.rejected) == len(ROWS), "every data row is scored or rejected"
     for rejected in fast.rejected:
         assert rejected.row is not None and all(e["location"]["row"] == rejected.row for e in rejected.errors)
