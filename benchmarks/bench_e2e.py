@@ -2,6 +2,7 @@
 
     python -m benchmarks.bench_e2e --baseline-python /tmp/chuanxa-main/.venv/bin/python   # writes the RESULTS.md section
     python -m benchmarks.bench_e2e --quick                                                  # small sizes, a smoke test
+    python -m benchmarks.bench_e2e --io-only --baseline-python …                            # the table → results rows only
 
 The previous build is any checkout with its own interpreter (e.g. `git worktree add /tmp/chuanxa-main main`, a
 venv with `--system-site-packages`, `pip install --no-deps -e .`). Tables are generated into a temporary folder
@@ -36,6 +37,7 @@ from .tables import RULESET, generated_communes, write_table
 HERE = Path(__file__).parent
 COSTS = HERE.parent / "examples" / "costs.yaml"
 SECTION = "## Whole process (benchmarks.bench_e2e)"
+IO_SECTION = "## Whole process, tables to results (benchmarks.bench_e2e --io-only)"
 Answers = dict[str, tuple[tuple[float, ...], str]]  # commune code → (indicator points, verdict)
 
 
@@ -121,16 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline-python", help="interpreter of the previous build (its chuanxa installed)")
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
+    parser.add_argument("--io-only", action="store_true", help="only the rows from a table to results (no plan-targets, no per-commune latency)")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
     big = 1_000 if args.quick else 10_000
-    plan_sizes = (200, 400, 800) if args.quick else (1_000, 2_000, 4_000, 8_000, 10_000)
+    plan_sizes: tuple[int, ...] = () if args.io_only else (200, 400, 800) if args.quick else (1_000, 2_000, 4_000, 8_000, 10_000)
     builds = {"this build": sys.executable, **({"previous build": args.baseline_python} if args.baseline_python else {})}
     rows: list[tuple[str, dict[str, Run]]] = []
     with tempfile.TemporaryDirectory(prefix="chuanxa-e2e-") as folder:
         tmp = Path(folder)
         print(f"generating {big:,} communes…", flush=True)
-        communes = generated_communes(max(big, *plan_sizes))
+        communes = generated_communes(max((big, *plan_sizes)))
         want = reference(communes[:big])
         csv_table, xlsx_table = write_table(communes[:big], tmp / f"xa-{big}.csv"), write_table(communes[:big], tmp / f"xa-{big}.xlsx")
         checks = [
@@ -148,12 +151,12 @@ def main(argv: list[str] | None = None) -> int:
                     run.why = differ(read(out.with_suffix(suffix)), want)
                 runs[build] = run
             rows.append((label, runs))
-        plan_rows = plan_targets_rows(builds, communes, plan_sizes, tmp)
-        latency = {build: latency_us(python, csv_table, tmp) for build, python in builds.items()}
-    report = render(rows, plan_rows, latency, big, args.quick)
+        plan_rows = plan_targets_rows(builds, communes, plan_sizes, tmp) if plan_sizes else []
+        latency = {build: latency_us(python, csv_table, tmp) for build, python in builds.items()} if not args.io_only else {}
+    report = render(rows, plan_rows, latency, big, args.quick, IO_SECTION if args.io_only else SECTION)
     print(report)
     if not args.quick:
-        write_section(args.output, report)
+        write_section(args.output, report, IO_SECTION if args.io_only else SECTION)
         print(f"written to {args.output}")
     return 0
 
@@ -183,10 +186,11 @@ def plan_targets_rows(builds: dict[str, str], communes: Sequence[chuanxa.Commune
     return found
 
 
-def render(rows: list[tuple[str, dict[str, Run]]], plan_rows: list[tuple[int, dict[str, Run]]], latency: dict[str, float], big: int, quick: bool) -> str:
+def render(rows: list[tuple[str, dict[str, Run]]], plan_rows: list[tuple[int, dict[str, Run]]], latency: dict[str, float], big: int, quick: bool,
+           section: str = SECTION) -> str:
     builds = list(next(iter(rows))[1]) if rows else ["this build"]
     head = "| path | " + " | ".join(f"{b}: wall s (CPU s) | {b}: peak MB" for b in builds) + (" | previous / this build (CPU) |" if len(builds) > 1 else "")
-    lines = [SECTION, "", f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one process per command, each run once; machine load "
+    lines = [section, "", f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one process per command, each run once; machine load "
              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared: wall times carry that load, CPU times less so).",
              "Answers were checked before any figure counts (see the module docstring).", "", head, "|---" * (1 + 2 * len(builds) + (len(builds) > 1)) + "|"]
 
@@ -204,10 +208,21 @@ def render(rows: list[tuple[str, dict[str, Run]]], plan_rows: list[tuple[int, di
         lines.append(f"| {label} | {cells(runs)} |")
     for n, runs in plan_rows:
         lines.append(f"| `plan-targets`, {n:,} communes, 90% target | {cells(runs)} |")
-    per_commune = [cell for b in builds for cell in (f"{latency[b]:.0f} µs (CPU)", "")]
-    if len(builds) > 1:
-        per_commune.append(f"{latency[builds[1]] / latency[builds[0]]:.2f}×")
-    lines.append("| per commune with explanation (library) | " + " | ".join(per_commune) + " |")
+    if latency:
+        per_commune = [cell for b in builds for cell in (f"{latency[b]:.0f} µs (CPU)", "")]
+        if len(builds) > 1:
+            per_commune.append(f"{latency[builds[1]] / latency[builds[0]]:.2f}×")
+        lines.append("| per commune with explanation (library) | " + " | ".join(per_commune) + " |")
+    if plan_rows:
+        lines += _scaling(plan_rows, builds)
+    if quick:
+        lines.append("\n(quick run: small sizes, not the reported figures)")
+    return "\n".join(lines) + "\n"
+
+
+def _scaling(plan_rows: list[tuple[int, dict[str, Run]]], builds: list[str]) -> list[str]:
+    """The scaling table of `plan-targets` and the growth for 4× the communes."""
+    lines: list[str] = []
     lines += ["", "Scaling of `plan-targets` (CPU time; growth = time ratio for the size ratio):", "", "| communes | " + " | ".join(f"{b}: CPU s | {b}: growth" for b in builds) + " |",
               "|---" * (1 + 2 * len(builds)) + "|"]
     previous: tuple[int, dict[str, Run]] | None = None
@@ -227,16 +242,14 @@ def render(rows: list[tuple[str, dict[str, Run]]], plan_rows: list[tuple[int, di
         for b in builds:
             if not four[small][b].why and not four[large][b].why:
                 lines.append(f"\n{b}: 4× the communes ({small:,} → {large:,}) took {four[large][b].cpu / four[small][b].cpu:.2f}× the CPU time (target ≤ 4.5×).")
-    if quick:
-        lines.append("\n(quick run: small sizes, not the reported figures)")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
-def write_section(path: Path, section: str) -> None:
+def write_section(path: Path, section: str, heading: str = SECTION) -> None:
     """Replace this benchmark's section of RESULTS.md (or add it at the end), leaving the others as they are."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if SECTION in text:
-        before, _, rest = text.partition(SECTION)
+    if heading in text:
+        before, _, rest = text.partition(heading)
         after = rest[rest.find("\n## ") + 1:] if "\n## " in rest else ""
         text = before + section + ("\n" + after if after else "")
     else:

@@ -57,8 +57,9 @@ def generate_columns(engine: Any, n: int, seed: int = 7) -> dict[str, np.ndarray
             points = points.astype(float)
             points[rng.random(n) < MISSING_SHARE] = np.nan
             cols[f"assessed:{ci.model.id}"] = points
-    # Stored as float32 (exact for counts and yes/no; values are the data both engines then read), half the memory.
-    return {name: values.astype(np.float32) if name not in ("region", "terrain", "terrain_group") else values for name, values in cols.items()}
+    # float64, as officers' decimals are: 89.4 stays 89.4 for every engine (float32 storage turned it into 89.4000015258789
+    # and 0.3 into 0.30000001 in the commune records and tables made from these columns).
+    return {name: np.asarray(values, dtype=np.float64) for name, values in cols.items()}
 
 
 def columns_to_communes(engine: Any, columns: dict[str, np.ndarray], rows: range) -> list[chuanxa.CommuneData]:

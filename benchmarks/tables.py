@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 import chuanxa
 from chuanxa.communes.templates import COMMUNE_COLUMNS, entry_inputs, input_header
 
@@ -26,9 +24,7 @@ RULESET = "qd1300@2023-03-20"
 def generated_communes(n: int, seed: int = 19) -> list[chuanxa.CommuneData]:
     """`n` generated communes (the same for a given seed), codes G0 … G{n-1}."""
     engine = chuanxa.compiled(RULESET)
-    # The generator stores float32; a table holds decimals as an officer types them (89.4, not 89.4000015258789).
-    columns = {name: np.round(values.astype(np.float64), 4) if values.dtype == np.float32 else values for name, values in generate_columns(engine, n, seed=seed).items()}
-    return columns_to_communes(engine, columns, range(n))
+    return columns_to_communes(engine, generate_columns(engine, n, seed=seed), range(n))
 
 
 def table_rows(communes: Sequence[chuanxa.CommuneData], ruleset: chuanxa.Ruleset) -> tuple[list[str], list[list[Any]]]:
@@ -42,9 +38,12 @@ def table_rows(communes: Sequence[chuanxa.CommuneData], ruleset: chuanxa.Ruleset
     rows = []
     for data in communes:
         c = data.commune
-        cells: list[Any] = [c.code, c.name, "Thanh Hóa", "", "Huyện Mẫu", regions.get(c.region or "", c.region), terrains.get(c.terrain or "", c.terrain),
-                            c.distance_km, _cell(c.difficult_terrain), "" if c.zone is None else c.zone, 2024]
-        cells += [_cell(data.values.get(name)) for name, _ in inputs]
+        commune = {"code": c.code, "name": c.name, "province": "Thanh Hóa", "former_province": "", "former_district": "Huyện Mẫu",
+                   "region": regions.get(c.region or "", c.region), "terrain": terrains.get(c.terrain or "", c.terrain), "distance_km": c.distance_km,
+                   "difficult_terrain": _cell(c.difficult_terrain), "zone": "" if c.zone is None else c.zone, "as_of": 2024}
+        cells: list[Any] = [commune[name] for name, _, _ in COMMUNE_COLUMNS]  # in the template's column order, whatever it holds
+        # A rate under 1% is written with its sign, as the fraction rule asks officers to ("0.2%", never a bare 0.2).
+        cells += [_percent(data.values.get(name)) if spec.type == "percent" else _cell(data.values.get(name)) for name, spec in inputs]
         cells += [_cell(data.assessed[i].points) if i in data.assessed else "" for i in assessed_ids]
         rows.append(cells)
     return headers, rows
@@ -68,6 +67,10 @@ def write_table(communes: Sequence[chuanxa.CommuneData], path: Path) -> Path:
         writer.writerow(headers)
         writer.writerows(rows)
     return path
+
+
+def _percent(value: Any) -> Any:
+    return f"{value}%" if isinstance(value, float) and 0 < value < 1 else _cell(value)
 
 
 def _cell(value: Any) -> Any:

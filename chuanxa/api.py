@@ -102,8 +102,15 @@ class ScoreRun:
     def __init__(self, communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, as_of: Any = None,
                  rulesets_dirs: Iterable[str | Path] = (), engine: EngineName = "core", header_row: int | None = None,
                  sheet: str | None = None, pause_gc: bool = False, workspace: Workspace = DEFAULT) -> None:
-        self.items, self.rejected, self.unknown, self.skipped, self.hints, self.notices = _commune_items(
-            communes, ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)
+        self._table: Any = None
+        if isinstance(communes, (str, Path)) and Path(communes).suffix.lower() in TABLE_SUFFIXES:
+            # A table's rows become commune records one at a time, as they are scored: memory stays flat.
+            self.items, self.rejected, self._table = _table_items(Path(communes), ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)
+            self.unknown, self.skipped = list(self._table.unknown_columns), list(self._table.skipped_sheets)
+            self.hints, self.notices = {k: tuple(v) for k, v in self._table.column_hints.items()}, ()
+        else:
+            self.items, self.rejected, self.unknown, self.skipped, self.hints, self.notices = _commune_items(
+                communes, ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)
         self.engine = engine
         self.pause_gc = pause_gc
         self.workspace = workspace
@@ -122,8 +129,9 @@ class ScoreRun:
     def envelope(self, results: tuple[CommuneResult, ...] = ()) -> BatchResult:
         """The batch of `results` (none: only the rejected rows and notes), once the communes have been scored."""
         ordered = tuple(error for _, error in sorted(self.rejected, key=lambda pair: pair[0]))
+        notices = tuple(n.to_dict() for n in self._table.notices) if self._table is not None else self.notices
         return BatchResult(results=results, rejected=ordered, unknown_columns=tuple(self.unknown), skipped_sheets=tuple(self.skipped),
-                           column_hints=self.hints, notices=self.notices)
+                           column_hints=self.hints, notices=notices)
 
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -149,6 +157,8 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
     """
     from chuanxa.engine.prepare import PreparedCommune, prepare
 
+    if column_wise is not False and isinstance(communes, (str, Path)) and Path(communes).suffix.lower() in TABLE_SUFFIXES:
+        return _summarise_table(Path(communes), ruleset, as_of, rulesets_dirs, header_row, sheet, pause_gc, workspace)
     items, rejected, unknown, skipped, hints, notices = _commune_items(communes, ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)
     groups: dict[int, tuple[CompiledRuleset, list[tuple[int, PreparedCommune]]]] = {}
     with paused_gc() if pause_gc else nullcontext():
@@ -177,7 +187,45 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
                         column_hints=hints, column_wise=used_columns, notices=notices)
 
 
+def _summarise_table(path: Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path], header_row: int | None, sheet: str | None,
+                     pause_gc: bool, workspace: Workspace) -> SummaryBatch:
+    """A table read column by column into the column-wise evaluator (`chuanxa.engine.table_columns`)."""
+    from chuanxa.engine.table_columns import read_columns, summarise_read
+
+    core = workspace.compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    evaluator = workspace.columnar(core)
+    with paused_gc() if pause_gc else nullcontext():
+        read = read_columns(path, evaluator, header_row=header_row, sheet=sheet)
+        summaries, rejected = summarise_read(read, evaluator)
+    table = read.table
+    return SummaryBatch(summaries=tuple(summaries), rejected=tuple(error for _, error in rejected), unknown_columns=tuple(table.unknown_columns),
+                        skipped_sheets=tuple(table.skipped_sheets), column_hints={k: tuple(v) for k, v in table.column_hints.items()},
+                        column_wise=True, notices=tuple(n.to_dict() for n in table.notices))
+
+
 _Item = tuple[int, int | None, CommuneData, CompiledRuleset, dict[str, Any]]
+
+
+def _table_items(path: Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path], workspace: Workspace, header_row: int | None,
+                 sheet: str | None) -> tuple[Iterator[_Item], list[tuple[int, RowError]], Any]:
+    """A table's communes as `_commune_items` gives them, but read lazily: the items come one at a time (each
+    row's record built when it is reached), the rejected rows are added to the list as they are met, and the
+    `TableRead` (notices, unknown columns) is complete once the items are exhausted. The file is read and its
+    tables found at once, so a file that holds no table raises here."""
+    from chuanxa.communes.readers import TableRow
+    from chuanxa.engine.table_columns import table_rows
+
+    core = workspace.compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
+    table, rows = table_rows(path, core.ruleset, header_row=header_row, sheet=sheet)
+    rejected: list[tuple[int, RowError]] = []
+
+    def items() -> Iterator[_Item]:
+        for number, checked in rows:
+            if isinstance(checked, TableRow):
+                yield number, number, checked.data, core, {"file": f"{path} [{checked.sheet}]" if checked.sheet else str(path), "columns": checked.columns}
+            else:
+                rejected.append((number, _row_error(checked, str(path), number, checked.location.commune)))
+    return items(), rejected, table
 
 
 def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path],

@@ -144,7 +144,9 @@ def plan_targets(table: Path, target: int | None, target_share: float | None, bu
     result = make_targets(table, engine, target=target, target_share=target_share, budget=budget, costs=costs)
     rejected = result.rejected
     if fmt == "json":
-        write_text_output(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2), output)
+        from chuanxa.outputs.jsonout import encode_document
+
+        write_text_output(encode_document(result), output)
     elif fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx cần -o TỆP.xlsx / --format xlsx needs -o FILE.xlsx")
@@ -172,7 +174,9 @@ def _by_province(table: Path, engine: Any, share: float | None, target: int | No
                                "--by-province takes --target-share or --year (not --target, --budget or xlsx).")
     plans = plan_targets_by_province(table, engine, target_share=share, costs=costs)
     if fmt == "json":
-        write_text_output(json.dumps({name: p.model_dump(mode="json") for name, p in plans.items()}, ensure_ascii=False, indent=2), output)
+        from chuanxa.outputs.jsonout import encode_document
+
+        write_text_output(encode_document(plans), output)
     else:
         write_text_output("\n\n".join(f"== {name} ==\n" + _targets_text(p, lang) for name, p in plans.items()), output)
     return EXIT_OK if all(p.target_met for p in plans.values()) else EXIT_SOME_FAILED

@@ -15,13 +15,15 @@ from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, R
 from chuanxa.errors import ChuanxaError, CommuneDataError
 from chuanxa.messages import Lang
 from chuanxa.outputs.csvout import results_csv, summaries_csv
-from chuanxa.outputs.jsonout import DETAILS, Detail, encode_batch, encode_commune, encode_stream
+from chuanxa.outputs.jsonout import DETAILS, Detail, encode_batch, encode_commune, write_stream
 from chuanxa.outputs.table import batch_table, commune_table
 from chuanxa.outputs.xlsxout import write_results_xlsx
 
 from .common import EXIT_OK, EXIT_SOME_FAILED, as_of_option, table_options, check_output, format_from_suffix, output_format, lang_option, raw_csv_option, ruleset_option, rulesets_dir_option, write_text_output
 
 FORMATS = ("table", "json", "csv", "xlsx")
+#: `batch` writes every commune to its file; the screen shows this many lines of them and the counts.
+SCREEN_ROWS = 200
 detail_option = click.option(
     "--detail", type=click.Choice(DETAILS), default="compact", show_default=True,
     help="JSON nhiều xã: 'compact' ghi tiêu đề, nguồn, ghi chú của bộ tiêu chí một lần; 'full' lặp lại ở mỗi xã / "
@@ -79,7 +81,7 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
     if summary_only or fmt == "csv":
         summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet, pause_gc=True)
         _render_summaries(summaries, fmt, output, lang, detail, protect=not raw_csv)
-        click.echo(batch_table(summaries, lang))
+        click.echo(batch_table(summaries, lang, limit=SCREEN_ROWS))
         click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
         _report_rejected(summaries, lang)
         return _exit_code(summaries, fail_below)
@@ -87,7 +89,7 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
         return _stream_json(table, output, ruleset_ref, as_of, rulesets_dirs, lang, fail_below, detail, header_row, sheet)
     result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet, pause_gc=True)
     _render(result, fmt, output, lang, single=False, detail=True, protect=not raw_csv, json_detail=detail)
-    click.echo(batch_table(result, lang))
+    click.echo(batch_table(result, lang, limit=SCREEN_ROWS))
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     _report_rejected(result, lang)
     return _exit_code(result, fail_below)
@@ -105,11 +107,14 @@ def _stream_json(table: Path, output: Path, ruleset_ref: str | None, as_of: str 
             kept.append(result.summary())
             yield result
 
-    write_text_output(encode_stream(results(), run.envelope, detail), output)
+    from chuanxa.fileio import atomic_output
+
+    with atomic_output(output) as temp, open(temp, "wb", buffering=1 << 20) as handle:  # written as scored; whole or not at all
+        write_stream(handle.write, results(), run.envelope, detail)
     envelope = run.envelope()
     seen = SummaryBatch(summaries=tuple(kept), rejected=envelope.rejected, unknown_columns=envelope.unknown_columns,
                         column_hints=envelope.column_hints, skipped_sheets=envelope.skipped_sheets, notices=envelope.notices)
-    click.echo(batch_table(seen, lang))
+    click.echo(batch_table(seen, lang, limit=SCREEN_ROWS))
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     _report_rejected(seen, lang)
     return _exit_code(seen, fail_below)

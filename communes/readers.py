@@ -7,7 +7,7 @@ within limits on size (`sheets`). Unknown columns are reported, never silently d
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -149,6 +149,37 @@ def read_table(path: Path, ruleset: "Ruleset", *, header_row: int | None = None,
     round); other non-empty sheets are listed in `skipped_sheets` so that nothing is dropped unseen. The
     header is found among the first rows (`header_row` forces it, `sheet` picks one sheet); `notices` say
     which rows were taken and skipped, and why."""
+    tables, result = find_tables(path, sheet, header_row, ruleset, limits)
+    return read_found(path, tables, result, ruleset)
+
+
+def read_found(path: Path, tables: list[tuple[Grid, FoundTable]], result: TableRead, ruleset: "Ruleset") -> TableRead:
+    """`read_table` once its tables are found (`find_tables`): every data row checked, into `result`."""
+    for number, checked in iter_found(path, tables, result, ruleset):
+        if isinstance(checked, TableRow):
+            result.rows.append(checked)
+        else:
+            result.errors.append((number, checked))
+    return result
+
+
+def iter_found(path: Path, tables: list[tuple[Grid, FoundTable]], result: TableRead, ruleset: "Ruleset") -> Iterator[tuple[int, TableRow | CommuneDataError]]:
+    """The data rows of found tables one at a time, each checked (a reader that scores and lets go of each
+    commune holds one record at a time); the fraction rule's notices go to `result` as each table starts."""
+    named = len(tables) > 1
+    seen_codes: dict[str, str] = {}
+    for grid, found in tables:
+        sheet_name = found.sheet if named else None
+        where = _where(path, sheet_name)
+        ambiguous = read_fractions(grid, found, ruleset, where, result.notices)
+        for number, cells in found.rows:
+            yield number, check_row(number, cells, found, where, ambiguous, seen_codes, sheet_name)
+
+
+def find_tables(path: Path, sheet: str | None, header_row: int | None, ruleset: "Ruleset", limits: ReadLimits = DEFAULT_LIMITS
+                ) -> tuple[list[tuple[Grid, FoundTable]], TableRead]:
+    """The tables of a CSV or workbook (one per data sheet), and a `TableRead` holding the notices, unknown
+    columns and skipped sheets found on the way (no rows yet). Raises when no sheet holds a commune table."""
     grids = _grids(path, sheet, limits)
     matcher = HeaderMatcher.for_ruleset(ruleset)
     result = TableRead()
@@ -172,37 +203,32 @@ def read_table(path: Path, ruleset: "Ruleset", *, header_row: int | None = None,
         raise CommuneDataError(key="data.no_data_sheet", params={"sheets": ", ".join(result.skipped_sheets)}, location=Location(file=str(path)))
     if not any(found.rows for _, found in tables):
         raise CommuneDataError(key="data.empty", location=Location(file=str(path)))
-    named = len(tables) > 1
-    seen_codes: dict[str, str] = {}
-    for grid, found in tables:
-        sheet_name = found.sheet if named else None
-        where = _where(path, sheet_name)
-        ambiguous = read_fractions(grid, found, ruleset, where, result.notices)
-        for number, cells in found.rows:
-            raw, columns = _row_mapping(found.header, cells, found.mapping)
-            problems = list(ambiguous.get(number, ()))
-            try:
-                data = commune_from_mapping(raw, file=where, row=number, columns=columns)
-            except CommuneDataError as exc:
-                result.errors.append((number, _joined(exc.related or [exc], problems)))
-                continue
-            if problems:
-                for problem in problems:
-                    problem.location = replace(problem.location, commune=data.commune.code)
-                result.errors.append((number, _joined(problems, [])))
-                continue
-            place = f"{sheet_name}, {number}" if sheet_name else str(number)
-            if data.commune.code in seen_codes:
-                first = seen_codes[data.commune.code]
-                error = CommuneDataError(key="data.bad_field", params={"field": "Code (Mã xã)", "field_vi": "Mã xã", "value": data.commune.code,
-                                                                       "expected": f"a code not used before (row {first} has it)",
-                                                                       "expected_vi": f"Mã xã đã dùng ở hàng {first}."},
-                                         location=Location(file=where, row=number, column=columns.get(("commune", "code")), commune=data.commune.code))
-                result.errors.append((number, error))
-                continue
-            seen_codes[data.commune.code] = place
-            result.rows.append(TableRow(number, data, columns, sheet_name))
-    return result
+    return tables, result
+
+
+def check_row(number: int, cells: list[Any], found: FoundTable, where: str, ambiguous: Mapping[int, list[CommuneDataError]], seen_codes: dict[str, str],
+              sheet_name: str | None) -> TableRow | CommuneDataError:
+    """One data row read and checked as a commune record (fraction refusals and repeated codes included): the
+    row, or its error carrying every problem as `related`. A valid row's code is added to `seen_codes`."""
+    raw, columns = _row_mapping(found.header, cells, found.mapping)
+    problems = list(ambiguous.get(number, ()))
+    try:
+        data = commune_from_mapping(raw, file=where, row=number, columns=columns)
+    except CommuneDataError as exc:
+        return _joined(exc.related or [exc], problems)
+    if problems:
+        for problem in problems:
+            problem.location = replace(problem.location, commune=data.commune.code)
+        return _joined(problems, [])
+    place = f"{sheet_name}, {number}" if sheet_name else str(number)
+    if data.commune.code in seen_codes:
+        first = seen_codes[data.commune.code]
+        return CommuneDataError(key="data.bad_field", params={"field": "Code (Mã xã)", "field_vi": "Mã xã", "value": data.commune.code,
+                                                              "expected": f"a code not used before (row {first} has it)",
+                                                              "expected_vi": f"Mã xã đã dùng ở hàng {first}."},
+                                location=Location(file=where, row=number, column=columns.get(("commune", "code")), commune=data.commune.code))
+    seen_codes[data.commune.code] = place
+    return TableRow(number, data, columns, sheet_name)
 
 
 def _where(path: Path, sheet: str | None) -> str:

@@ -163,13 +163,41 @@ def _xlsx_grids(path: Path, limits: ReadLimits) -> list[Grid]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; they hold no data
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            book = _open_book(path)
     except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
         raise CommuneDataError(key="file.unreadable", params=file_problem(exc), location=Location(file=str(path))) from None
     try:
         return [_sheet_grid(sheet, path, limits) for sheet in book.worksheets]
     finally:
         book.close()
+
+
+def _open_book(path: Path) -> Any:
+    """The workbook in openpyxl's read-only mode (data only), its sheets opened without measuring them: openpyxl's
+    read-only sheet otherwise parses a whole sheet to find its size when the file does not state it (seconds for
+    a national table), and nothing here uses that size (`_sparse_rows` reads only the cells present)."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Sheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            pass
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_worksheets(self) -> None:  # openpyxl's read-only branch, with the sheet above
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                ws = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
+
+    reader = Reader(path, read_only=True, keep_vba=False, data_only=True, keep_links=False)
+    reader.read()
+    return reader.wb
 
 
 def _sheet_grid(sheet: Any, path: Path, limits: ReadLimits) -> Grid:
@@ -192,7 +220,7 @@ def _sheet_grid(sheet: Any, path: Path, limits: ReadLimits) -> Grid:
         for cell in kept:
             index = cell["column"] - 1
             value = cell["value"]
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in _number_format(sheet, cell):
+            if cell["style_id"] and isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in _number_format(sheet, cell):
                 grid.percent.add((number, index))
                 value = round(value * 100, 9)  # shown as "95.6%", stored as 0.956: the officer means 95.6
             values[index] = value
@@ -206,11 +234,30 @@ def _sparse_rows(sheet: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     `<dimension ref="A1:XFD1048576">` turns into billions of cells). Uses openpyxl's own sheet parser."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
+    from .xlsx_fast import MAX_FAST_PART, plain_rows
+
     book = sheet.parent
+    if _part_size(sheet) <= MAX_FAST_PART:
+        with sheet._get_source() as source:
+            fast = plain_rows(source.read(), sheet._shared_strings, book._date_formats)
+        if fast is not None:  # a plain sheet, read from its XML text (the same cells, several times faster)
+            yield from fast
+            return
     with sheet._get_source() as source:
         parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
                                  timedelta_formats=book._timedelta_formats)
         yield from parser.parse()
+
+
+def _part_size(sheet: Any) -> int:
+    """The decompressed size of a read-only sheet's part (checked against the limits before: `check_archive`)."""
+    try:
+        return int(sheet.parent._archive.getinfo(sheet._worksheet_path).file_size)
+    except (AttributeError, KeyError):
+        return MAX_SIZE_UNKNOWN
+
+
+MAX_SIZE_UNKNOWN = 1 << 62
 
 
 def _number_format(sheet: Any, cell: dict[str, Any]) -> str:

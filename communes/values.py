@@ -63,11 +63,17 @@ def parse_number(value: Any, *, whole: bool = False) -> float:
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = str(value).strip().rstrip("%").translate(_SPACES).replace("\u2212", "-")
-        number = float(_plain(text, whole))
+        number = _parse_text(str(value), whole)
     if math.isnan(number) or math.isinf(number):
         raise ValueError(value)
     return number
+
+
+@lru_cache(maxsize=65536)
+def _parse_text(value: str, whole: bool) -> float:
+    """`parse_number` of a text (a table column repeats the same few hundred texts: each is parsed once)."""
+    text = value.strip().rstrip("%").translate(_SPACES).replace("\u2212", "-")
+    return float(_plain(text, whole))
 
 
 def _plain(text: str, whole: bool) -> str:

@@ -186,9 +186,9 @@ def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list
         if limit is None:
             errors.append(_error("data.unknown_indicator", data.commune.code, ("assessed", ind_id), ind_id, name=ind_id, ruleset=compiled.ruleset.ref, suggestions=close_matches(ind_id, compiled.indicator_models)))
             continue
-        top, step = limit
         points = entry.points
-        if not 0 <= points <= top or (step is not None and abs(points / step - round(points / step)) > 1e-9):
+        if not assessed_points_ok(limit, points):
+            top, step = limit
             errors.append(_error(
                 "data.assessed_points", data.commune.code, ("assessed", ind_id, "points"), ind_id, points=points, indicator=ind_id, max=f"{top:g}",
                 step_vi=f", theo bước {step:g}" if step else "", step_en=f", in steps of {step:g}" if step else "",
@@ -198,6 +198,12 @@ def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list
         if len(accepted) < 65536:
             accepted.add((ind_id, points))
     return kept
+
+
+def assessed_points_ok(limit: tuple[float, float | None], points: float) -> bool:
+    """Whether `points` lie between 0 and the indicator's maximum and on its step (`limit` = (maximum, step))."""
+    top, step = limit
+    return 0 <= points <= top and (step is None or abs(points / step - round(points / step)) <= 1e-9)
 
 
 def _unknown_input(compiled: "CompiledRuleset", name: str, commune: str) -> CommuneDataError:
@@ -228,4 +234,4 @@ def _fmt(value: float | None) -> str:
     return "…" if value is None else f"{value:g}"
 
 
-__all__ = ["PreparedCommune", "prepare", "convert", "check_value", "dt"]
+__all__ = ["PreparedCommune", "prepare", "convert", "check_value", "assessed_points_ok", "dt"]

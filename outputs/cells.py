@@ -98,7 +98,12 @@ def protect_csv_text(text: str) -> str:
     """`text` made safe to open in a spreadsheet program: a leading apostrophe before `= + - @`, tab or CR,
     unless the whole text is a plain number (`-3.5`, `+84`, `1e-05` stay as they are). Text that already
     starts with apostrophes before such a character gets one more, so `unprotect_csv_text` undoes exactly."""
+    if not text or text[0] not in _MAY_RUN:
+        return text  # the common case, decided by the first character
     return "'" + text if _needs_protection(text) else text
+
+
+_MAY_RUN = frozenset("".join(_FORMULA_START) + "'")
 
 
 def unprotect_csv_text(text: str) -> str:

@@ -63,34 +63,49 @@ def encode_stream(items: Iterable[BaseModel], rest: Callable[[], BatchResult | S
     """The batch document of `items` (results or summaries, encoded as they come, so each can be let go once
     written) and of the other fields of `rest()`, called when the items are exhausted (a `ScoreRun`'s envelope).
 
-    `rulesets` comes last: it is complete only once every commune is written. The document is built in one
-    buffer (no list of lines joined into a second copy) with the cyclic garbage collector paused: the records
-    hold no cycles, and its passes over a million live records cost more than the encoding itself."""
+    The document is built in one buffer (no list of lines joined into a second copy); `write_stream` writes the
+    same bytes to a file as they are encoded."""
+    out = bytearray()
+    write_stream(out.extend, items, rest, detail)
+    return out
+
+
+def write_stream(write: Callable[[bytes], Any], items: Iterable[BaseModel], rest: Callable[[], BatchResult | SummaryBatch], detail: Detail = "compact") -> None:
+    """`encode_stream`, each part handed to `write` (e.g. a file's) as soon as it is encoded: memory stays flat.
+
+    `rulesets` comes last: it is complete only once every commune is written. The cyclic garbage collector is
+    paused: the records hold no cycles, and its passes over a million live records cost more than the encoding."""
     encoder = _Encoder(compact=detail == "compact")
-    out = bytearray(b'{"schema_version":%d,\n"detail":' % SCHEMA_VERSION + orjson.dumps(detail))
+    write(b'{"schema_version":%d,\n"detail":' % SCHEMA_VERSION + orjson.dumps(detail))
     with paused_gc():
         first = True
         for item in items:
-            out += (b',\n"%s":[\n' % (b"results" if isinstance(item, CommuneResult) else b"summaries") if first else b",\n") + encoder.record(item)
+            write((b',\n"%s":[\n' % (b"results" if isinstance(item, CommuneResult) else b"summaries") if first else b",\n") + encoder.record(item))
             first = False
         batch = rest()
         for name, value in batch.__dict__.items():
             if name in ("results", "summaries"):
                 if first:  # no items: the list is empty
-                    out += b",\n" + orjson.dumps(name) + b":[]"
+                    write(b",\n" + orjson.dumps(name) + b":[]")
                 else:
-                    out += b"\n]"
+                    write(b"\n]")
                 continue
-            out += b",\n" + orjson.dumps(name) + b":"
+            write(b",\n" + orjson.dumps(name) + b":")
             if name == "rejected" and value:
-                out += b"[\n" + b",\n".join(encoder.record(item) for item in value) + b"\n]"
+                write(b"[\n" + b",\n".join(encoder.record(item) for item in value) + b"\n]")
             else:
-                out += orjson.dumps(value, default=_plain, option=orjson.OPT_NON_STR_KEYS)
+                write(orjson.dumps(value, default=_plain, option=orjson.OPT_NON_STR_KEYS))
     if encoder.compact:
         static = {sha: {k: v for k, v in section.items() if v != {}} for sha, section in encoder.static.items()}
-        out += b',\n"rulesets":' + orjson.dumps(static, default=_plain)
-    out += b"}\n"
-    return out
+        write(b',\n"rulesets":' + orjson.dumps(static, default=_plain))
+    write(b"}\n")
+
+
+def encode_document(data: BaseModel | dict[str, BaseModel]) -> bytes:
+    """A document record (a target plan, or plans by name) as indented JSON: pydantic's JSON-mode fields, written by
+    orjson (the standard library's indenting encoder took seconds on a national plan)."""
+    plain = data.model_dump(mode="json") if isinstance(data, BaseModel) else {name: value.model_dump(mode="json") for name, value in data.items()}
+    return orjson.dumps(plain, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def dumps(data: Any) -> str:
@@ -228,4 +243,5 @@ def _unreadable(where: str | None, detail: str) -> CommuneDataError:
     return CommuneDataError(key="results.unreadable", params={"detail": detail}, location=Location(file=where))
 
 
-__all__ = ["SCHEMA_VERSION", "DETAILS", "Detail", "batch_json", "commune_json", "dumps", "encode_batch", "encode_commune", "encode_stream", "read_results"]
+__all__ = ["SCHEMA_VERSION", "DETAILS", "Detail", "batch_json", "commune_json", "dumps", "encode_batch", "encode_commune", "encode_document", "encode_stream", "read_results",
+           "write_stream"]

@@ -77,16 +77,20 @@ def _gaps(result: CommuneResult, lang: Lang, limit: int) -> str:
     return "\n".join(lines)
 
 
-def batch_table(batch: BatchResult | SummaryBatch, lang: Lang) -> str:
-    """Many communes (full results or summaries): one line each, then the counts."""
+def batch_table(batch: BatchResult | SummaryBatch, lang: Lang, limit: int | None = None) -> str:
+    """Many communes (full results or summaries): one line each (the first `limit`, when given, with a line saying
+    how many more the results file holds), then the counts."""
     items = batch.results if isinstance(batch, BatchResult) else batch.summaries
     rows = []
-    for r in items:
+    for r in items[:limit]:
         failing = ", ".join(c.id for c in r.criteria if not c.floor_met)
         rows.append([r.commune.code, _clip(r.commune.name, 28), f"{r.total.points:g}", f"{r.total.share:.1%}", verdict_word(r.verdict.value, lang), failing, ", ".join(r.knockouts_failed), r.missing_count])
     headers = [label("code", lang), label("commune", lang), label("total", lang), label("share", lang), label("verdict", lang),
                floor_header(items, lang), label("knockout", lang), "Thiếu" if lang == "vi" else "Missing"]
     text = tabulate(rows, headers=headers, tablefmt="simple")
+    if limit is not None and len(items) > limit:
+        more = len(items) - limit
+        text += "\n" + (f"… và {more:,} xã nữa trong tệp kết quả".replace(",", ".") if lang == "vi" else f"… and {more:,} more communes in the results file")
     recognised = batch.recognised_count
     text += "\n\n" + (f"Đạt chuẩn: {recognised}/{len(items)} xã" if lang == "vi" else f"Recognised: {recognised}/{len(items)} communes")
     if batch.rejected:

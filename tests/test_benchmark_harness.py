@@ -49,3 +49,10 @@ def test_every_peer_translation_agrees_with_chuanxa_on_a_small_sample() -> None:
             pytest.skip(f"{module.NAME} is not installed")
         answers = [aggregate(engine, peer.decide(env), assessed) for env, assessed in inputs]
         assert check_agreement(answers, reference) == "", module.NAME
+
+
+def test_generated_communes_hold_decimals_as_an_officer_types_them() -> None:
+    from benchmarks.tables import generated_communes
+
+    decimals = [v for data in generated_communes(60) for v in data.values.values() if isinstance(v, float) and not v.is_integer()]
+    assert decimals and all(len(repr(v).split(".")[1]) <= 2 for v in decimals), [v for v in decimals if len(repr(v)) > 8][:3]

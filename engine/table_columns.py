@@ -1,0 +1,397 @@
+"""Read a table of communes column by column into the column-wise evaluator's arrays (issue 19, item 1).
+
+The table is found as `chuanxa.communes.readers` finds it (header and title rows, non-commune rows, the
+fraction rule), then each data column is converted at once: every distinct cell text goes through the same
+converter the per-commune preparation uses (`CompiledRuleset.converters`, the assessed-points model and limits),
+so a column of 10,000 rates costs a few hundred conversions and one array. Only the commune's identity (code,
+name, place, checked against the official lists, which depend on each code and name) is validated row by row.
+
+A row that any of these checks doubts — a cell that does not convert, an identity that does not validate, a
+repeated code, a refused fraction, a derived input beyond its bounds — is read again by the row-by-row reader
+(`readers.check_row`, then `prepare`), which gives the rejection with its usual messages and locations, or
+accepts the row after all. So the rejections are those of the row path by construction, every row is either
+in the arrays or rejected, and a test checks both readers agree on example files and generated bad tables.
+Workbooks with more than one data sheet are read by the row path altogether (`ColumnRead.fast` is False).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from chuanxa.communes.model import AssessedEntry, CommuneData, CommuneInfo
+from chuanxa.communes.readers import TableRead, TableRow, _row_mapping, check_row, find_tables, iter_found, read_fractions, read_found
+from chuanxa.communes.sheets import DEFAULT_LIMITS, ReadLimits
+from chuanxa.communes.tables import FoundTable
+from chuanxa.communes.values import fold, is_blank
+from chuanxa.errors import ChuanxaError, CommuneDataError
+
+from .batching import locate_error, row_error
+from .columnar import ColumnarEvaluator, ColumnarResult
+from .prepare import PreparedCommune, assessed_points_ok, prepare
+from .results import CommuneSummary, RowError
+
+_BAD = np.inf  # a cell that did not convert (no accepted value is infinite: every converter refuses infinities)
+
+
+@dataclass
+class ColumnRead:
+    """A table read into arrays: `columns` in the evaluator's layout for the accepted rows (sheet row numbers in
+    `rows`), their identities (`PreparedCommune` holding only the commune record, the date and the region:
+    what a summary shows), and every other data row in `rejected` as (row, error), in row order."""
+
+    columns: dict[str, np.ndarray]
+    rows: np.ndarray
+    identities: list[PreparedCommune]
+    rejected: list[tuple[int, RowError]]
+    table: TableRead  #: notices, unknown columns, skipped sheets (its `rows` and `errors` stay empty)
+    fast: bool  #: False when the table was read row by row (a workbook with several data sheets)
+    file: str = ""
+    again: Callable[[int], PreparedCommune | RowError] | None = field(default=None, repr=False)  #: a row (by number) read by the row path
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def read_columns(path: Path, evaluator: ColumnarEvaluator, *, header_row: int | None = None, sheet: str | None = None,
+                 limits: ReadLimits = DEFAULT_LIMITS) -> ColumnRead:
+    """The accepted communes of a CSV or XLSX table as evaluator columns, and the rejected rows with their errors.
+
+    Raises as `read_table` does for a file that holds no table. Derived inputs beyond their bounds are found when
+    the columns are evaluated: `evaluate_read` rejects those rows (with the row path's message)."""
+    core = evaluator.engine
+    tables, table = find_tables(path, sheet, header_row, core.ruleset, limits)
+    if len(tables) != 1 or len(set(tables[0][1].mapping.values())) != len(tables[0][1].mapping):
+        return _row_by_row(path, evaluator, read_found(path, tables, table, core.ruleset))  # several data sheets, or two columns for one field
+    grid, found = tables[0]
+    file = str(path)
+    ambiguous = read_fractions(grid, found, core.ruleset, file, table.notices)
+    body = found.rows
+    n = len(body)
+    plan = _Plan(found)
+    doubtful = np.zeros(n, dtype=bool)
+    doubtful[[i for i, (number, _) in enumerate(body) if number in ambiguous]] = True
+    values: dict[str, np.ndarray] = {}
+    for name, index in plan.values.items():
+        values[name] = _convert(_cells(body, index), _value_converter(core.converters[name], evaluator._number))
+        doubtful |= np.isinf(values[name])
+    assessed: dict[str, np.ndarray] = {}
+    for ind_id, index in plan.points.items():
+        limit = core.assessed_limits[ind_id]
+        assessed[ind_id] = _convert(_cells(body, index), lambda raw, limit=limit: _points(raw, limit))
+        doubtful |= np.isinf(assessed[ind_id])
+    for index in plan.notes.values():
+        doubtful |= np.isinf(_convert(_cells(body, index), _note))
+    identities, attributes = _identities(body, plan, core, evaluator, doubtful)
+
+    seen: dict[str, str] = {}
+    kept: list[int] = []
+    retried: dict[int, PreparedCommune] = {}
+    rejected: list[tuple[int, RowError]] = []
+
+    def by_row(i: int, codes: dict[str, str]) -> PreparedCommune | RowError:
+        """Row `i` read and prepared by the row-by-row reader: accepted, or its rejection."""
+        number, cells = body[i]
+        checked = check_row(number, cells, found, file, ambiguous, codes, None)
+        if not isinstance(checked, TableRow):
+            return row_error(checked, file, number, checked.location.commune)
+        try:
+            return prepare(core, checked.data)
+        except ChuanxaError as exc:
+            locate_error(exc, {"file": file, "columns": checked.columns}, number)
+            return row_error(exc, file, number, checked.data.commune.code)
+
+    for i, (number, _) in enumerate(body):
+        prepared = identities[i]
+        if not doubtful[i] and prepared is not None and prepared.data.commune.code not in seen:
+            seen[prepared.data.commune.code] = str(number)
+            kept.append(i)
+            continue
+        outcome = by_row(i, seen)
+        if isinstance(outcome, RowError):
+            rejected.append((number, outcome))
+        else:
+            retried[i] = outcome
+            kept.append(i)
+    columns = _assemble(evaluator, kept, values, assessed, attributes, retried)
+    rows = np.array([body[i][0] for i in kept], dtype=np.int64)
+    # A derived input beyond its bounds shows only once evaluated: such a row is read again (its code already
+    # passed the check for repeats, so no codes are passed on).
+
+    def again(number: int) -> PreparedCommune | RowError:
+        return by_row(next(i for i, (n, _) in enumerate(body) if n == number), {})
+
+    return ColumnRead(columns, rows, [retried[i] if i in retried else identities[i] for i in kept], rejected, table, True, file, again)
+
+
+def _row_by_row(path: Path, evaluator: ColumnarEvaluator, read: TableRead) -> ColumnRead:
+    """The row-by-row reader's answer in the same form (a workbook with several data sheets)."""
+    core = evaluator.engine
+    rejected = [(number, row_error(exc, str(path), number, exc.location.commune)) for number, exc in read.errors]
+    kept: list[tuple[int, PreparedCommune]] = []
+    for row in read.rows:
+        where = {"file": f"{path} [{row.sheet}]" if row.sheet else str(path), "columns": row.columns}
+        try:
+            kept.append((row.row, prepare(core, row.data)))
+        except ChuanxaError as exc:
+            locate_error(exc, where, row.row)
+            rejected.append((row.row, row_error(exc, where["file"], row.row, row.data.commune.code)))
+    kept.sort(key=lambda pair: pair[0])
+    rejected.sort(key=lambda pair: pair[0])
+    table = TableRead(unknown_columns=read.unknown_columns, column_hints=read.column_hints, skipped_sheets=read.skipped_sheets, notices=read.notices)
+    prepared = [p for _, p in kept]
+    columns = evaluator.columns_from_prepared(prepared)
+    return ColumnRead(columns, np.array([n for n, _ in kept], dtype=np.int64), prepared, rejected, table, False, str(path))
+
+
+def evaluate_read(read: ColumnRead, evaluator: ColumnarEvaluator) -> tuple[ColumnarResult, list[PreparedCommune], list[tuple[int, RowError]]]:
+    """Evaluate the accepted rows of `read`; rows whose derived inputs leave their bounds are rejected as the row
+    path rejects them. Returns the result, the identities of its rows and every rejection in row order."""
+    result = evaluator.evaluate(read.columns)
+    identities, rejected = read.identities, list(read.rejected)
+    if result.out_of_bounds.any():
+        keep = ~result.out_of_bounds
+        for position in np.flatnonzero(result.out_of_bounds):
+            number = int(read.rows[position])
+            outcome = read.again(number) if read.again is not None else None
+            assert outcome is not None, "the row path rejects derived inputs out of bounds when it reads"
+            if isinstance(outcome, RowError):
+                rejected.append((number, outcome))
+            else:
+                keep[position] = True  # accepted by the row path after all: kept as computed
+        if not keep.all():
+            columns = {name: column[keep] for name, column in read.columns.items()}
+            identities = [p for p, k in zip(identities, keep.tolist()) if k]
+            result = evaluator.evaluate(columns)
+    rejected.sort(key=lambda pair: pair[0])
+    return result, identities, rejected
+
+
+class _Plan:
+    """Which column of the table holds what: inputs, assessed points and notes, commune fields."""
+
+    def __init__(self, found: FoundTable) -> None:
+        self.values: dict[str, int] = {}
+        self.points: dict[str, int] = {}
+        self.notes: dict[str, int] = {}
+        self.commune: dict[str, int] = {}
+        self.as_of: int | None = None
+        for index, place in found.mapping.items():
+            if place[0] == "values":
+                self.values[place[1]] = index
+            elif place[0] == "assessed":
+                (self.points if place[2] == "points" else self.notes)[place[1]] = index
+            elif place == ("as_of",):
+                self.as_of = index
+            else:
+                self.commune[place[1]] = index
+
+
+def _cells(body: Sequence[tuple[int, list[Any]]], index: int) -> list[Any]:
+    return [cells[index] if index < len(cells) else None for _, cells in body]
+
+
+def _convert(raw: list[Any], convert: Callable[[Any], float]) -> np.ndarray:
+    """A column of cells as floats: blank → NaN, each distinct cell converted once; `_BAD` where it fails."""
+    seen: dict[tuple[type, Any], float] = {}
+    out = []
+    for value in raw:
+        key = (value.__class__, value)
+        found = seen.get(key)
+        if found is None:
+            found = np.nan if is_blank(value) else convert(value)
+            if found == found:  # NaN keys (a float NaN cell) never match: converted every time, as blanks
+                seen[key] = found
+        out.append(found)
+    return np.array(out, dtype=np.float64)
+
+
+def _value_converter(convert: Callable[[Any], Any], number: Callable[[Any], float]) -> Callable[[Any], float]:
+    def run(raw: Any) -> float:
+        try:
+            return number(convert(raw))
+        except ValueError:
+            return _BAD
+    return run
+
+
+def _points(raw: Any, limit: tuple[float, float | None]) -> float:
+    """Assessed points as the commune model reads them and `prepare` accepts them; `_BAD` otherwise."""
+    try:
+        points = AssessedEntry.model_validate({"points": raw}).points
+    except ValidationError:
+        return _BAD
+    return points if assessed_points_ok(limit, points) else _BAD
+
+
+def _note(raw: Any) -> float:
+    try:
+        AssessedEntry.model_validate({"points": 0, "note": raw})
+    except ValidationError:
+        return _BAD
+    return 0.0
+
+
+_COMMUNE_PROBE = {"code": "0", "name": "0"}
+
+
+def _identities(body: Sequence[tuple[int, list[Any]]], plan: _Plan, core: Any, evaluator: ColumnarEvaluator, doubtful: np.ndarray
+                ) -> tuple[list[PreparedCommune | None], dict[str, np.ndarray]]:
+    """Each row's commune record (validated as the row reader validates it) and the commune attribute columns;
+    None where the record does not validate (the row is then read again row by row)."""
+    n = len(body)
+    dates: dict[tuple[type, Any], tuple[bool, Any]] = {}
+    regions: dict[str, tuple[bool, str | None]] = {}
+    terrains: dict[str, tuple[bool, str | None]] = {}
+    attributes = {name: np.full(n, np.nan) for name in ("region", "terrain", "terrain_group", "distance_km", "difficult_terrain", "zone_given")}
+    found: list[PreparedCommune | None] = []
+    fields = list(plan.commune.items())
+    for i, (_, cells) in enumerate(body):
+        if doubtful[i]:
+            found.append(None)
+            continue
+        width = len(cells)
+        raw = {name: cells[index] for name, index in fields if index < width and not is_blank(cells[index])}
+        try:
+            info = CommuneInfo.model_validate(raw)
+        except ValidationError:
+            found.append(None)
+            continue
+        as_of_raw = cells[plan.as_of] if plan.as_of is not None and plan.as_of < width else None
+        ok, as_of = _as_of(as_of_raw, dates)
+        region_ok, region = _classified(core.region_ids, info.region, regions)
+        terrain_ok, terrain = _classified(core.terrain_ids, info.terrain, terrains)
+        if not (ok and region_ok and terrain_ok):
+            found.append(None)
+            continue
+        number = evaluator._number
+        attributes["region"][i] = number(region)
+        attributes["terrain"][i] = number(terrain)
+        attributes["terrain_group"][i] = number(core.terrain_groups.get(terrain) if terrain else None)
+        attributes["distance_km"][i] = number(info.distance_km)
+        attributes["difficult_terrain"][i] = number(info.difficult_terrain)
+        attributes["zone_given"][i] = np.nan if info.zone is None else info.zone
+        data = CommuneData.model_construct(commune=info, as_of=as_of, values={}, assessed={}, ruleset=None)
+        found.append(PreparedCommune(data=data, env={}, zone=None, zone_source="", region=region))
+    return found, attributes
+
+
+def _as_of(raw: Any, seen: dict[tuple[type, Any], tuple[bool, Any]]) -> tuple[bool, Any]:
+    """The assessment date or year of a cell as the commune model reads it (once per distinct cell)."""
+    if is_blank(raw):
+        return True, None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # as the row reader does: 2024.0 from a workbook is the year 2024
+    key = (raw.__class__, raw)
+    if key not in seen:
+        try:
+            seen[key] = (True, CommuneData.model_validate({"commune": _COMMUNE_PROBE, "as_of": raw}).as_of)
+        except ValidationError:
+            seen[key] = (False, None)
+    return seen[key]
+
+
+def _classified(known: Mapping[str, str], raw: str | None, seen: dict[str, tuple[bool, str | None]]) -> tuple[bool, str | None]:
+    """A region or terrain as its id, as `prepare` classifies it; (False, None) when it names none."""
+    if raw is None:
+        return True, None
+    if raw not in seen:
+        found = known.get(fold(raw))
+        seen[raw] = (found is not None, found)
+    return seen[raw]
+
+
+def _assemble(evaluator: ColumnarEvaluator, kept: list[int], values: dict[str, np.ndarray], assessed: dict[str, np.ndarray],
+              attributes: dict[str, np.ndarray], retried: Mapping[int, PreparedCommune]) -> dict[str, np.ndarray]:
+    """The evaluator's columns for the kept rows; rows the row path accepted after all take its values."""
+    take = np.array(kept, dtype=np.intp)
+    core = evaluator.engine
+    columns: dict[str, np.ndarray] = {}
+    for name, spec in core.ruleset.inputs.items():
+        columns[name] = values[name][take] if name in values else np.full(len(take), np.nan)
+    for name, column in attributes.items():
+        columns[name] = column[take]
+    for ind_id, column in assessed.items():
+        columns[f"assessed:{ind_id}"] = column[take]
+    if retried:
+        positions = {i: k for k, i in enumerate(kept)}
+        again = evaluator.columns_from_prepared([retried[i] for i in retried])
+        slots = np.array([positions[i] for i in retried], dtype=np.intp)
+        for name, column in again.items():
+            if name == "__n__":
+                continue
+            if name not in columns:
+                columns[name] = np.full(len(take), np.nan)
+            columns[name][slots] = column
+    columns["__n__"] = np.zeros(len(take))
+    return columns
+def summarise_read(read: ColumnRead, evaluator: ColumnarEvaluator) -> tuple[list[CommuneSummary], list[tuple[int, RowError]]]:
+    """Summaries of the accepted rows of `read` (each equal to the per-commune engine's), and every rejection."""
+    from .summary import summaries_from_table
+
+    result, identities, rejected = evaluate_read(read, evaluator)
+    return (summaries_from_table(evaluator, identities, result) if identities else []), rejected
+
+
+def table_rows(path: Path, ruleset: Any, *, header_row: int | None = None, sheet: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
+               ) -> tuple[TableRead, Iterator[tuple[int, TableRow | CommuneDataError]]]:
+    """`readers.iter_found` for a table's rows, faster: the rows are checked as the row reader checks them, but a
+    row whose identity validates (once per row, against the official lists) and whose assessed points and date
+    validate (once per distinct cell) becomes its record without validating the whole record again. Any other row
+    is read by `readers.check_row` itself, so records and errors are the row reader's (a test compares them). The
+    `TableRead` holds the notices (complete once the rows are exhausted)."""
+    tables, table = find_tables(path, sheet, header_row, ruleset, limits)
+    if len(tables) != 1 or len(set(tables[0][1].mapping.values())) != len(tables[0][1].mapping):
+        return table, iter_found(path, tables, table, ruleset)
+    return table, _fast_rows(path, tables[0][0], tables[0][1], table, ruleset)
+
+
+def _fast_rows(path: Path, grid: Any, found: FoundTable, table: TableRead, ruleset: Any) -> Iterator[tuple[int, TableRow | CommuneDataError]]:
+    file = str(path)
+    ambiguous = read_fractions(grid, found, ruleset, file, table.notices)
+    entries: dict[tuple[Any, ...], AssessedEntry | None] = {}
+    dates: dict[tuple[type, Any], tuple[bool, Any]] = {}
+    seen: dict[str, str] = {}
+    for number, cells in found.rows:
+        raw, columns = _row_mapping(found.header, cells, found.mapping)
+        data = None if number in ambiguous else _record(raw, entries, dates)
+        if data is None or data.commune.code in seen:
+            yield number, check_row(number, cells, found, file, ambiguous, seen, None)
+            continue
+        seen[data.commune.code] = str(number)
+        yield number, TableRow(number, data, columns, None)
+
+
+def _record(raw: dict[str, Any], entries: dict[tuple[Any, ...], AssessedEntry | None], dates: dict[tuple[type, Any], tuple[bool, Any]]) -> CommuneData | None:
+    """The commune record the row reader's validation gives for `raw` (a `_row_mapping`), or None when in doubt."""
+    try:
+        info = CommuneInfo.model_validate(raw["commune"])
+    except ValidationError:
+        return None
+    assessed: dict[str, AssessedEntry] = {}
+    for ind_id, entry in raw["assessed"].items():
+        points, note = entry.get("points"), entry.get("note")
+        key = (points.__class__, points, note.__class__, note)
+        if key not in entries:
+            try:
+                entries[key] = AssessedEntry.model_validate(entry)
+            except ValidationError:
+                entries[key] = None
+        kept = entries[key]
+        if kept is None:
+            return None
+        assessed[ind_id] = kept
+    fields = {"commune", "values", "assessed"}
+    as_of = None
+    if "as_of" in raw:
+        ok, as_of = _as_of(raw["as_of"], dates)
+        if not ok:
+            return None
+        fields.add("as_of")
+    return CommuneData.model_construct(_fields_set=fields, commune=info, as_of=as_of, values=dict(raw["values"]), assessed=assessed, ruleset=None)
