@@ -200,8 +200,8 @@ def render(rows: list[tuple[str, dict[str, Run]]], plan_rows: list[tuple[int, di
             r = runs[b]
             out += [f"answers differ: {r.why}", ""] if r.why else [f"{r.seconds:.2f} ({r.cpu:.2f})", f"{r.peak_mb:.0f}"]
         if len(builds) > 1:
-            a, b = runs[builds[0]], runs[builds[1]]
-            out.append(f"{b.cpu / a.cpu:.2f}×" if not a.why and not b.why else "")
+            this, previous = runs[builds[0]], runs[builds[1]]
+            out.append(f"{previous.cpu / this.cpu:.2f}×" if not this.why and not previous.why else "")
         return " | ".join(out)
 
     for label, runs in rows:

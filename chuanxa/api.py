@@ -103,6 +103,8 @@ class ScoreRun:
                  rulesets_dirs: Iterable[str | Path] = (), engine: EngineName = "core", header_row: int | None = None,
                  sheet: str | None = None, pause_gc: bool = False, workspace: Workspace = DEFAULT) -> None:
         self._table: Any = None
+        self.items: Iterable[_Item]
+        self.notices: tuple[dict[str, Any], ...]
         if isinstance(communes, (str, Path)) and Path(communes).suffix.lower() in TABLE_SUFFIXES:
             # A table's rows become commune records one at a time, as they are scored: memory stays flat.
             self.items, self.rejected, self._table = _table_items(Path(communes), ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)

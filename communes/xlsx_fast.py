@@ -16,8 +16,10 @@ from functools import lru_cache
 from html import unescape
 from typing import Any
 
-#: Parts above this size are streamed by openpyxl instead (this reader holds the part's text).
-MAX_FAST_PART = 96 * 1024 * 1024
+#: Parts above this size or with more rows are streamed by openpyxl instead (this reader holds the part's text and
+#: its cells; a national table of 11,000 communes is about 40 MB and 11,000 rows).
+MAX_FAST_PART = 48 * 1024 * 1024
+MAX_FAST_ROWS = 100_000
 
 #: One cell as Excel and openpyxl write it: reference, style, type, then an optional formula and a value, or one
 #: inline text. Groups: column letters, row, style, type, value, inline element, its text.
@@ -34,6 +36,9 @@ def plain_rows(xml: bytes, shared: list[Any], date_styles: set[int] | frozenset[
     the part holds a form this reader does not take. The whole part is checked before the first row is given."""
     if len(xml) > MAX_FAST_PART or b"_x" in xml or b"<x:" in xml:
         return None
+    if xml.count(b"<row") > MAX_FAST_ROWS:
+        return None  # far more rows than any commune table (styled empty rows, a crafted sheet): openpyxl streams them
+        # and the reader stops after a long empty run, without holding them
     text = xml.decode("utf-8")
     start = text.find("<sheetData")
     if start < 0:

@@ -16,9 +16,9 @@ Workbooks with more than one data sheet are read by the row path altogether (`Co
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,7 @@ def read_columns(path: Path, evaluator: ColumnarEvaluator, *, header_row: int | 
     assessed: dict[str, np.ndarray] = {}
     for ind_id, index in plan.points.items():
         limit = core.assessed_limits[ind_id]
-        assessed[ind_id] = _convert(_cells(body, index), lambda raw, limit=limit: _points(raw, limit))
+        assessed[ind_id] = _convert(_cells(body, index), partial(_points, limit=limit))
         doubtful |= np.isinf(assessed[ind_id])
     for index in plan.notes.values():
         doubtful |= np.isinf(_convert(_cells(body, index), _note))
@@ -127,7 +127,8 @@ def read_columns(path: Path, evaluator: ColumnarEvaluator, *, header_row: int | 
     def again(number: int) -> PreparedCommune | RowError:
         return by_row(next(i for i, (n, _) in enumerate(body) if n == number), {})
 
-    return ColumnRead(columns, rows, [retried[i] if i in retried else identities[i] for i in kept], rejected, table, True, file, again)
+    accepted = [retried[i] if i in retried else identities[i] for i in kept]
+    return ColumnRead(columns, rows, [p for p in accepted if p is not None], rejected, table, True, file, again)
 
 
 def _row_by_row(path: Path, evaluator: ColumnarEvaluator, read: TableRead) -> ColumnRead:
@@ -136,12 +137,12 @@ def _row_by_row(path: Path, evaluator: ColumnarEvaluator, read: TableRead) -> Co
     rejected = [(number, row_error(exc, str(path), number, exc.location.commune)) for number, exc in read.errors]
     kept: list[tuple[int, PreparedCommune]] = []
     for row in read.rows:
-        where = {"file": f"{path} [{row.sheet}]" if row.sheet else str(path), "columns": row.columns}
+        file = f"{path} [{row.sheet}]" if row.sheet else str(path)
         try:
             kept.append((row.row, prepare(core, row.data)))
         except ChuanxaError as exc:
-            locate_error(exc, where, row.row)
-            rejected.append((row.row, row_error(exc, where["file"], row.row, row.data.commune.code)))
+            locate_error(exc, {"file": file, "columns": row.columns}, row.row)
+            rejected.append((row.row, row_error(exc, file, row.row, row.data.commune.code)))
     kept.sort(key=lambda pair: pair[0])
     rejected.sort(key=lambda pair: pair[0])
     table = TableRead(unknown_columns=read.unknown_columns, column_hints=read.column_hints, skipped_sheets=read.skipped_sheets, notices=read.notices)
@@ -221,7 +222,7 @@ def _value_converter(convert: Callable[[Any], Any], number: Callable[[Any], floa
     return run
 
 
-def _points(raw: Any, limit: tuple[float, float | None]) -> float:
+def _points(raw: Any, *, limit: tuple[float, float | None]) -> float:
     """Assessed points as the commune model reads them and `prepare` accepts them; `_BAD` otherwise."""
     try:
         points = AssessedEntry.model_validate({"points": raw}).points

@@ -13,7 +13,7 @@ typed, and the compact form is a cheap key removal per record (benchmarks/RESULT
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from operator import itemgetter
 from pathlib import Path
@@ -101,7 +101,7 @@ def write_stream(write: Callable[[bytes], Any], items: Iterable[BaseModel], rest
     write(b"}\n")
 
 
-def encode_document(data: BaseModel | dict[str, BaseModel]) -> bytes:
+def encode_document(data: BaseModel | Mapping[str, BaseModel]) -> bytes:
     """A document record (a target plan, or plans by name) as indented JSON: pydantic's JSON-mode fields, written by
     orjson (the standard library's indenting encoder took seconds on a national plan)."""
     plain = data.model_dump(mode="json") if isinstance(data, BaseModel) else {name: value.model_dump(mode="json") for name, value in data.items()}

@@ -44,3 +44,13 @@ def test_merge_writes_new_communes_that_read_back(tmp_path: Path, capsys) -> Non
     out_text = capsys.readouterr().out
     assert "15778" in out_text and "3 điểm trạm" in out_text  # Xã Thiệu Tiến: one station, three sites
     assert main(["score", str(out)]) == EXIT_OK
+
+
+def test_plan_targets_writes_the_plan_as_json_with_every_field_of_the_library_plan(tmp_path: Path) -> None:
+    from chuanxa.planning import plan_targets
+
+    out = tmp_path / "plan.json"
+    assert main(["plan-targets", str(EXAMPLES / "thieu_hoa_2024.csv"), "--target-share", "0.9", "-o", str(out)]) == EXIT_OK
+    expected = plan_targets(EXAMPLES / "thieu_hoa_2024.csv", target_share=0.9)
+    assert json.loads(out.read_bytes()) == json.loads(json.dumps(expected.model_dump(mode="json")))
+    assert out.read_text(encoding="utf-8").startswith('{\n  "')  # indented for a person reading it

@@ -174,3 +174,14 @@ def test_two_columns_for_one_field_take_the_row_path(tmp_path: Path) -> None:
         csv.writer(handle).writerows([header, *rows])
     assert not read_columns(path, columnar(chuanxa.compiled(RULESET))).fast
     _assert_same(*_both(path))
+
+
+def test_the_batch_screen_lists_the_first_communes_and_says_how_many_more_the_file_holds() -> None:
+    from chuanxa.outputs.table import batch_table
+
+    batch = chuanxa.summarise_many(EXAMPLES / "thieu_hoa_2024.csv", RULESET)
+    text = batch_table(batch, "en", limit=5)
+    assert "… and 10 more communes in the results file" in text and f"Recognised: {batch.recognised_count}/15" in text
+    codes = [s.commune.code for s in batch.summaries]
+    assert codes[4] in text and codes[5] not in text
+    assert "xã nữa" not in batch_table(batch, "vi", limit=15)

@@ -63,3 +63,12 @@ def test_a_sheet_with_dates_is_left_to_openpyxl(tmp_path: Path) -> None:
     path = tmp_path / "dates.xlsx"
     book.save(path)
     assert all(fast is None for fast, _ in _both(path))
+
+
+def test_a_sheet_of_more_rows_than_any_commune_table_is_left_to_openpyxl_streaming() -> None:
+    from chuanxa.communes.xlsx_fast import MAX_FAST_ROWS
+
+    rows = "".join(f'<row r="{n}"><c r="A{n}" s="1"/></row>' for n in range(1, MAX_FAST_ROWS + 2))
+    assert plain_rows(f"<worksheet><sheetData>{rows}</sheetData></worksheet>".encode(), [], set()) is None
+    few = "".join(f'<row r="{n}"><c r="A{n}" t="n"><v>{n}</v></c></row>' for n in range(1, 4))
+    assert [cells[0]["value"] for _, cells in plain_rows(f"<worksheet><sheetData>{few}</sheetData></worksheet>".encode(), [], set()) or []] == [1, 2, 3]
