@@ -527,13 +527,17 @@ def test_a_keyboard_alone_adds_an_appraiser_with_a_list_of_communes(people: Any)
         admin.page.keyboard.press("ArrowUp")
     admin.page.keyboard.press("Tab")  # province (the commune field hides for an appraiser)
     assert admin.page.evaluate("document.activeElement.id") == "nu-province"
+    admin.page.keyboard.press("Tab")  # the search over the communes to tick
+    assert admin.page.evaluate("document.activeElement.id") == "nu-find"
+    admin.page.keyboard.type("minh tam")  # without diacritics
+    admin.page.keyboard.press("Enter")  # keeps the form (Enter in the search does not add the user)
+    assert admin.page.locator(".pick-list .check:visible").all_inner_texts() == ["Xã Minh Tâm (16027)"]
     admin.page.keyboard.press("Tab")
-    first = admin.page.evaluate("document.activeElement.id")
-    assert first.startswith("nu-c-")
+    assert admin.page.evaluate("document.activeElement.id") == "nu-c-16027"
     admin.page.keyboard.press("Space")
     while admin.page.evaluate("document.activeElement.type") == "checkbox":
         admin.page.keyboard.press("Tab")
     assert admin.page.evaluate("document.activeElement.textContent") == "Thêm"
     admin.page.keyboard.press("Enter")
     admin.page.wait_for_url("**/admin/users")
-    assert "1 xã" in admin.page.locator("table.users tr", has_text="thamdinh-phim").inner_text()
+    assert "1 xã: Xã Minh Tâm" in admin.page.locator("table.users tr", has_text="thamdinh-phim").inner_text()

@@ -238,3 +238,16 @@ def test_static_files_are_served_when_the_installed_package_links_them(tmp_path:
         assert answer.status_code == 200 and kind in answer.headers["content-type"]
         assert answer.content == (real / name).read_bytes()
     assert client.get("/static/../secret.txt").status_code == 404 and client.get("/static/%2e%2e/secret.txt").status_code == 404
+
+
+@pytest.mark.parametrize("login", ["có dấu", "a/b", "", "x" * 101])
+def test_a_login_that_cannot_be_part_of_an_address_is_refused_on_the_users_page_and_what_was_typed_stays(server: Any, login: str) -> None:
+    admin = _client(server, "admin")
+    page = admin.get("/admin/users").text
+    before = page.count("<tr>")
+    answer = admin.post("/admin/users", data={"csrf_token": _csrf(page), "login": login, "name": "Người <b>mới</b>", "password": "mat-khau-dai",
+                                              "role": "viewer"})
+    assert answer.status_code == 422
+    assert "Tên đăng nhập chỉ gồm" in answer.text
+    assert 'value="Người &lt;b&gt;mới&lt;/b&gt;"' in answer.text  # kept, and escaped
+    assert admin.get("/admin/users").text.count("<tr>") == before  # nobody was added

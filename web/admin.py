@@ -152,6 +152,10 @@ async def user_add(request: Request, session: DB, user: WebUser) -> Response:
         raise forbidden("manage_users")
     values = _scope_form(await request.form())
     parts = _ROLE_PARTS.get(values["role"], ())
+    if not re.fullmatch(r"[A-Za-z0-9._@-]{1,100}", values["login"]):  # a login is part of the user's page address
+        words = ("Tên đăng nhập chỉ gồm chữ không dấu, chữ số và . _ @ - (không dấu cách)." if lang_of(request) == "vi"
+                 else "A login has only letters without diacritics, digits and . _ @ - (no spaces).")
+        return _users(request, session, me, words, status=422, entered=values | {"password": ""})
     try:
         with session.begin_nested():  # a refusal leaves nothing behind
             added = users.add_user(session, values["login"][:100], values["password"], values["role"],
