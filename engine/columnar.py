@@ -132,7 +132,7 @@ class ColumnarEvaluator:
         status = np.zeros((k, n), dtype=np.int8)
         reason = np.zeros((k, n), dtype=np.int8)
         for j, ci in enumerate(self.engine.indicators):
-            points[j], status[j], reason[j] = self._indicator(j, ci, cols, n)
+            self._indicator(j, ci, cols, n, points[j], status[j], reason[j])
         return self._judge(points, status, reason, cols["zone"], out_of_bounds)
 
     def _zone(self, cols: dict[str, np.ndarray], n: int) -> np.ndarray:
@@ -149,39 +149,40 @@ class ColumnarEvaluator:
         given = cols.get("zone_given")
         return zone if given is None else np.where(np.isnan(given), zone, given)
 
-    def _indicator(self, j: int, ci: Any, cols: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The indicator's intermediate form (`engine/lowering.py`) decided over arrays, step by step as documented there."""
+    def _indicator(self, j: int, ci: Any, cols: dict[str, np.ndarray], n: int, points: np.ndarray, status: np.ndarray, reason: np.ndarray) -> None:
+        """The indicator's intermediate form (`engine/lowering.py`) decided over arrays, step by step as documented
+        there, into its rows of the tables (`points` starts at zero)."""
         applies, requires, levels, otherwise, na_points = self.forms[j]
-        points = np.zeros(n)
-        reason = np.full(n, R[Reason.MISSING_VALUE], dtype=np.int8)
+        reason.fill(R[Reason.MISSING_VALUE])
         open_ = np.ones(n, dtype=bool)  # rows not decided yet
         if applies is not None:
             a = applies(cols, n)
             open_ &= ~np.isnan(a)  # unknown applicability: missing value
             not_applicable = open_ & (a == 0.0)
-            points[not_applicable], reason[not_applicable] = na_points, R[Reason.NOT_APPLICABLE]
+            np.copyto(points, na_points, where=not_applicable)
+            np.copyto(reason, R[Reason.NOT_APPLICABLE], where=not_applicable)
             open_ &= ~not_applicable
         for required, code in requires:
             unknown = open_ & np.isnan(required(cols, n))
-            reason[unknown] = code
+            np.copyto(reason, code, where=unknown)
             open_ &= ~unknown
         for holds_fn, level_points, unknown_code, hit_code in levels:
             holds = holds_fn(cols, n)
             unknown = open_ & np.isnan(holds)
-            reason[unknown] = unknown_code
+            np.copyto(reason, unknown_code, where=unknown)
             open_ &= ~unknown
             hit = open_ & (holds == 1.0)
-            points[hit], reason[hit] = level_points, hit_code
+            np.copyto(points, level_points, where=hit)
+            np.copyto(reason, hit_code, where=hit)
             open_ &= ~hit
-        reason[open_] = otherwise
-        status = _STATUS_BY_REASON[reason]
+        np.copyto(reason, otherwise, where=open_)
+        np.take(_STATUS_BY_REASON, reason, out=status)
         given = cols.get(f"assessed:{ci.model.id}")
         if given is not None:
             use = ~np.isnan(given) & (status != S[Status.NOT_APPLICABLE])
-            points = np.where(use, given, points)
-            status = np.where(use, S[Status.ASSESSED], status)
-            reason = np.where(use, R[Reason.ASSESSED], reason)
-        return points, status, reason
+            np.copyto(points, given, where=use)
+            np.copyto(status, S[Status.ASSESSED], where=use)
+            np.copyto(reason, R[Reason.ASSESSED], where=use)
 
     def _compile(self, lowered: Lowered) -> tuple[Any, ...]:
         """The NumPy compiler of the intermediate form: each tree as a function of the columns."""

@@ -140,7 +140,7 @@ class RecognitionRule:
             holds[3] &= knock_ok
         has_missing = crit_missing.any(axis=0)
         # The verdict from (data missing, passes now, passes with missing data at full marks): see `_VERDICT`.
-        verdict = _VERDICT[has_missing * 4 + holds[0] * 2 + holds[1]]
+        verdict = _VERDICT[has_missing.view(np.int8), holds[0].view(np.int8), holds[1].view(np.int8)]
         crit_points = _round(sums[:, 0])
         total = _round(sums[:, 0].sum(axis=0))
         floor_met = crit_points >= floor - _EPS
@@ -182,9 +182,9 @@ def _round(x: np.ndarray) -> np.ndarray:
     return np.rint(x * 1e6) / 1e6
 
 
-# Verdict by (data missing, passes now, passes with missing data at full marks), read as a 3-bit number: without
+# Verdict by (data missing, passes now, passes with missing data at full marks), indexed by the three flags: without
 # missing data, passing now recognises; with it, the commune is incomplete if it could still pass, else not recognised.
-_VERDICT = np.array([_NOT, _NOT, _RECOGNISED, _RECOGNISED, _NOT, _INCOMPLETE, _NOT, _INCOMPLETE], dtype=np.int8)
+_VERDICT = np.array([_NOT, _NOT, _RECOGNISED, _RECOGNISED, _NOT, _INCOMPLETE, _NOT, _INCOMPLETE], dtype=np.int8).reshape(2, 2, 2)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from chuanxa.criteria.model import AllOf, AnyOf, Comparison, IndicatorModel, Thr
 
 
 def describe_rule(ind: IndicatorModel) -> str:
-    """The indicator's rule in words, as its kind writes it (`engine/kinds.py`)."""
+    """The indicator's rule in words, as its kind writes it (`engine/kinds/`)."""
     from .kinds import KINDS
 
     return KINDS[ind.kind].rule_text(ind)

@@ -71,8 +71,8 @@ def peer_input(engine: CompiledRuleset, data: Any) -> tuple[dict[str, Any], dict
         if ci.applies is not None:
             env[f"applies_{j}"] = ci.applies(prepared.env)
         if ci.model.kind == "conditions":
-            for k, (_, condition) in enumerate(ci.kind.levels):
-                env[f"cond_{j}_{k}"] = condition(prepared.env)
+            for k, (holds, _, _) in enumerate(ci.form.levels):  # the intermediate form's predicates, best level first
+                env[f"cond_{j}_{k}"] = holds(prepared.env)
     return env, {k: v.points for k, v in prepared.assessed.items()}
 
 
