@@ -63,7 +63,7 @@ _EXPORTS: dict[str, str] = {
     "Sweep": "chuanxa.planning",
     "TargetPlan": "chuanxa.planning",
     "Verdict": "chuanxa.engine.results",
-    "Watcher": "chuanxa.engine.monitor",
+    "Watcher": "chuanxa.monitoring.watcher",
     "Workspace": "chuanxa.workspace",
     "compiled": "chuanxa.api",
     "evaluator": "chuanxa.api",
@@ -179,7 +179,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.criteria.model import Ruleset as Ruleset
     from chuanxa.engine.columnar import ColumnarEvaluator as ColumnarEvaluator
     from chuanxa.engine.compiled import CompiledRuleset as CompiledRuleset
-    from chuanxa.engine.monitor import Watcher as Watcher
+    from chuanxa.monitoring.watcher import Watcher as Watcher
     from chuanxa.engine.results import BatchResult as BatchResult, CommuneResult as CommuneResult, CommuneSummary as CommuneSummary, CriterionResult as CriterionResult, FailureCode as FailureCode, Gap as Gap, IndicatorResult as IndicatorResult, Reason as Reason, RowError as RowError, Status as Status, SummaryBatch as SummaryBatch, Verdict as Verdict
     from chuanxa.errors import ChuanxaError as ChuanxaError, CommuneDataError as CommuneDataError, CostsFileError as CostsFileError, EngineUnavailableError as EngineUnavailableError, ExpressionError as ExpressionError, NoRulesetInForceError as NoRulesetInForceError, OutputError as OutputError, RulesetError as RulesetError, RulesetNotFoundError as RulesetNotFoundError
     from chuanxa.planning import CostModel as CostModel, MergeMapping as MergeMapping, Plan as Plan, PlanStep as PlanStep, Simulation as Simulation, Sweep as Sweep, TargetPlan as TargetPlan, frange as frange, load_mapping as load_mapping, merge_communes as merge_communes, plan as plan, plan_targets as plan_targets, simulate as simulate, sweep as sweep
