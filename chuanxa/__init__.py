@@ -70,6 +70,7 @@ _EXPORTS: dict[str, str] = {
     "export_score_sheet": "chuanxa.authoring.sheet_export",
     "import_score_sheet": "chuanxa.authoring.sheet_import",
     "frange": "chuanxa.planning",
+    "gap_text": "chuanxa.wording",
     "load_histories": "chuanxa.planning.recognitions",
     "load_mapping": "chuanxa.planning",
     "load_ruleset": "chuanxa.api",
@@ -78,6 +79,7 @@ _EXPORTS: dict[str, str] = {
     "plan": "chuanxa.planning",
     "plan_targets": "chuanxa.planning",
     "progress_by_area": "chuanxa.planning.provinces",
+    "reason_text": "chuanxa.wording",
     "read_results": "chuanxa.outputs.jsonout",
     "registry": "chuanxa.api",
     "render_report": "chuanxa.reports.render",
@@ -135,6 +137,7 @@ __all__ = [
     "evaluator",
     "export_score_sheet",
     "frange",
+    "gap_text",
     "import_score_sheet",
     "load_histories",
     "load_mapping",
@@ -145,6 +148,7 @@ __all__ = [
     "plan_targets",
     "progress_by_area",
     "read_results",
+    "reason_text",
     "registry",
     "render_report",
     "run_cases",
@@ -191,3 +195,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.planning.provinces import AreaProgress as AreaProgress, progress_by_area as progress_by_area
     from chuanxa.planning.recognitions import Standing as Standing, load_histories as load_histories, standings as standings
     from chuanxa.workspace import Workspace as Workspace
+    from chuanxa.wording import gap_text as gap_text, reason_text as reason_text

@@ -403,6 +403,48 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Xã {code} chưa được theo dõi: bản cập nhật đầu tiên của một xã cần 'commune_info' (tên, tỉnh, vùng, địa hình, khoảng cách).",
         "en": "Commune {code} is not being watched yet: a commune's first update needs 'commune_info' (name, province, region, terrain, distance).",
     },
+    # --- reasons and gaps of a result (chuanxa.wording: built from the records' codes and numbers) ---
+    "reason.knockout_failed": {
+        "vi": "Không đạt chỉ tiêu điểm liệt {indicator}: không được công nhận dù tổng điểm bao nhiêu.",
+        "en": "Knock-out indicator {indicator} failed: no recognition whatever the total.",
+    },
+    "reason.criterion_below_floor": {
+        "vi": "Tiêu chí {criterion} đạt {points:g}/{max:g} điểm, dưới mức tối thiểu {required:g} ({share}){tail_vi}",
+        "en": "Criterion {criterion} scores {points:g}/{max:g}, below its floor of {required:g} ({share}){tail_en}",
+    },
+    "reason.floor_provisional": {
+        "vi": " — điểm của tiêu chí là giả định nên mức này cũng tạm thời.",
+        "en": " — the criterion's points are assumed, so this floor is provisional.",
+    },
+    "reason.total_below_minimum": {
+        "vi": "Tổng điểm {points:g}/{max:g} ({got}), dưới mức {required:g} ({share}).",
+        "en": "Total {points:g}/{max:g} ({got}) is below {required:g} ({share}).",
+    },
+    "reason.missing_data": {
+        "vi": "Thiếu số liệu hoặc điểm thẩm định của {count} chỉ tiêu: chưa thể kết luận.",
+        "en": "{count} indicator(s) lack data or assessed points: no verdict yet.",
+    },
+    "gap.missing_input": {
+        "vi": "Chưa có số liệu '{label_vi}': nhập số liệu để chấm chỉ tiêu {indicator} (tối đa +{gain:g} điểm).",
+        "en": "No data for '{label_en}': enter it to score indicator {indicator} (up to +{gain:g} points).",
+    },
+    "gap.missing": {
+        "vi": "Chưa có điểm thẩm định hoặc số liệu cho chỉ tiêu {indicator} (tối đa +{gain:g} điểm).",
+        "en": "Indicator {indicator} has no assessed points or data yet (up to +{gain:g} points).",
+    },
+    "gap.evidence": {
+        "vi": "Bổ sung minh chứng cho chỉ tiêu {indicator}: còn thiếu {gain:g} điểm.",
+        "en": "Evidence for indicator {indicator}: {gain:g} points still to earn.",
+    },
+    "gap.condition": {
+        "vi": "Chỉ tiêu {indicator} chưa đạt điều kiện: còn thiếu {gain:g} điểm.",
+        "en": "Indicator {indicator} does not meet its condition yet: {gain:g} points still to earn.",
+    },
+    "gap.steps": {"vi": "{label_vi}: {steps}", "en": "{label_en}: {steps}"},
+    "gap.gain": {"vi": "+{gain:g} điểm", "en": "+{gain:g} points"},
+    "gap.yes": {"vi": "có", "en": "yes"},
+    "gap.no": {"vi": "không", "en": "no"},
+    "gap.percent_change": {"vi": "{change:+.1f} điểm phần trăm", "en": "{change:+.1f} points of percentage"},
     # --- `chuanxa watch` events (chuanxa.monitoring.events) ---
     "watch.event.commune_added": {
         "vi": "Xã mới được theo dõi: {after_vi} ({total:g} điểm).",

@@ -137,7 +137,7 @@ class CompiledRuleset:
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
-        self.stamp = RulesetStamp(id=ruleset.ruleset.id, version=ruleset.ruleset.version, sha256=content_hash(ruleset), warning=ruleset.ruleset.warning)
+        self.stamp = RulesetStamp.of(ruleset, content_hash(ruleset))
         env = expression_env(ruleset)
         ctx = KindContext(env=env)
         award = ruleset.recognition.not_applicable == "award"
