@@ -18,7 +18,7 @@ from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .prepare import PreparedCommune, converter, prepare
 from .recognition import CriterionShape, judge
-from .fast import NO_VALUES, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
+from .fast import NO_VALUES, FrozenDict, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
 from .results import (
     CommuneIdentity,
     identity_state,
@@ -56,8 +56,12 @@ class CompiledIndicator:
             data_points=None, data_status=None, assessed_note=None,
         )
         self.single_read = self.reads[0] if len(self.reads) == 1 else None
-        self.interned: dict[tuple[Any, ...], IndicatorResult] = {}
+        self.interned: dict[tuple[Any, ...], Any] = {}
         self.interned_gaps: dict[tuple[Any, ...], Any] = {}
+        # An indicator whose inputs take few values (yes/no, a choice) and whose gap targets depend only on its
+        # points has few distinct records too: shared like those of indicators that read no data (key: `_value_key`).
+        self.few_values = bool(self.reads) and ind.kind in ("yes_no", "conditions") and all(
+            name in inputs and inputs[name].type in ("yes_no", "choice") and not inputs[name].expr for name in self.reads)
         self.evidence_only = self.kind.evidence_only
         input_id = getattr(ind, "input", None)
         spec = inputs.get(input_id) if input_id else None
@@ -87,14 +91,27 @@ class CompiledIndicator:
         """The indicator's result from the data's outcome (decided by this or another engine) and the assessors' points.
 
         An indicator that reads no data (evidence judged by the assessors) has few distinct results (its points and
-        note): those immutable records are interned and shared between communes."""
+        note), and so has one that reads a few yes/no or choice values: those immutable records are interned and shared
+        between communes."""
         entry = assessed.get(self.model.id) if assessed else None
         if not self.reads:
             key = (data.points, data.status, data.reason, data.threshold, None if entry is None else entry.points, None if entry is None else entry.note)
             return self.interned.get(key) or intern(self.interned, key, self._record, data, env, entry)  # hot path: look up inline
+        if self.few_values and entry is None:
+            # The threshold record is keyed by identity and kept in the entry, so that its id is never reused.
+            shared_key = (data.points, data.status, data.reason, id(data.threshold), self.value_key(env))
+            found = self.interned.get(shared_key)
+            if found is None:
+                found = intern(self.interned, shared_key, lambda: (data.threshold, self._record(data, env, None, shared=True)))
+            return found[1]  # type: ignore[no-any-return]
         return self._record(data, env, entry)
 
-    def _record(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
+    def value_key(self, env: Env) -> Any:
+        """The values this indicator reads (one value, or a tuple of them): with the outcome, they fix its records."""
+        single = self.single_read
+        return env.get(single) if single is not None else tuple([env.get(name) for name in self.reads])
+
+    def _record(self, data: Outcome, env: Env, entry: AssessedEntry | None, shared: bool = False) -> IndicatorResult:
         state = self.static.copy()
         points, status = data.points, data.status
         if entry is not None and status is not _NA:
@@ -114,6 +131,8 @@ class CompiledIndicator:
             state["values"] = {name: env.get(name) for name in self.reads}
         else:
             state["values"] = NO_VALUES
+        if shared:
+            state["values"] = FrozenDict(state["values"])  # shared between communes: read-only
         record = _new(IndicatorResult)  # engine-made values: no re-validation (see fast.py)
         set_state(record, state)
         set_fields_set(record, _INDICATOR_FIELDS)

@@ -196,3 +196,18 @@ def test_every_record_the_engine_builds_by_hand_holds_every_field_in_declaration
         walk(result.summary())
     walk(chuanxa.summarise_many(examples / "thieu_hoa_2024.csv").summaries)
     assert engine.stamp.min_criterion_share == 0.5
+
+
+def test_records_of_a_yes_no_indicator_are_shared_only_between_communes_with_the_same_answer() -> None:
+    engine = chuanxa.compiled("qd1300@2023-03-20")
+    yes_no = next(ci for ci in engine.indicators if ci.model.kind == "yes_no")
+    example = Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml"
+    base = chuanxa.score(example).indicator(yes_no.model.id)
+    data = chuanxa.CommuneData.model_validate(yaml.safe_load(example.read_text(encoding="utf-8")))
+    same = engine.evaluate(data.model_copy(update={"commune": data.commune.model_copy(update={"code": "99999"})}))
+    flipped = engine.evaluate(data.model_copy(update={"values": {**data.values, yes_no.model.input: not data.values[yes_no.model.input]}}))
+    assert same.indicator(yes_no.model.id) is base and flipped.indicator(yes_no.model.id) is not base
+    assert flipped.indicator(yes_no.model.id).values == {yes_no.model.input: not data.values[yes_no.model.input]}
+    assert flipped.indicator(yes_no.model.id).status is not base.status
+    with pytest.raises(TypeError):
+        base.values[yes_no.model.input] = None  # type: ignore[index]
