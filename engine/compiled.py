@@ -43,6 +43,8 @@ class CompiledIndicator:
         self.kind: KindEvaluator = KINDS[ind.kind](ind, ctx)
         self.applies = compile_expression(parse_expression(ind.applies_when, ctx.env, "bool")) if ind.applies_when else None
         self.applies_reads = parse_expression(ind.applies_when, ctx.env, "bool").names if ind.applies_when else frozenset()
+        self.score: Callable[[Env], Outcome] = self.outcome if self.applies is not None else self.kind.score
+        self.id = ind.id
         self.reads = tuple(self.kind.reads)
         self.rule = describe_rule(ind)
         self.award_not_applicable = award_not_applicable
@@ -93,7 +95,7 @@ class CompiledIndicator:
         An indicator that reads no data (evidence judged by the assessors) has few distinct results (its points and
         note), and so has one that reads a few yes/no or choice values: those immutable records are interned and shared
         between communes."""
-        entry = assessed.get(self.model.id) if assessed else None
+        entry = assessed.get(self.id) if assessed else None
         if not self.reads:
             key = (data.points, data.status, data.reason, data.threshold, None if entry is None else entry.points, None if entry is None else entry.note)
             return self.interned.get(key) or intern(self.interned, key, self._record, data, env, entry)  # hot path: look up inline
@@ -215,7 +217,9 @@ class CompiledRuleset:
 
     def evaluate_prepared(self, prepared: PreparedCommune) -> CommuneResult:
         env = prepared.env
-        return self.assemble(prepared, [ci.evaluate(env, prepared.assessed) for ci in self.indicators])
+        assessed = prepared.assessed
+        # `score` is the kind's own when no applicability test stands before it (one call less per indicator).
+        return self.assemble(prepared, [ci.finish(ci.score(env), env, assessed) for ci in self.indicators])
 
     def assemble(self, prepared: PreparedCommune, results: list[IndicatorResult]) -> CommuneResult:
         """Criteria, verdict, gaps and the commune's result from its indicator results."""
