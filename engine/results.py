@@ -194,9 +194,19 @@ class Total(_Record):
     minimum: float
 
 
+def _message_in_json(schema: dict[str, Any]) -> None:
+    # The JSON (and an HTTP response) carries each reason's and gap's sentence, written from the record by
+    # `chuanxa.wording`; the record itself holds none. Declared here so the published schema matches the JSON.
+    schema.setdefault("properties", {})["message"] = {
+        "title": "Message", "description": "The sentence in Vietnamese and English, written from the other fields.",
+        "type": "object", "properties": {"vi": {"type": "string"}, "en": {"type": "string"}}, "required": ["vi", "en"]}
+
+
 class FailureReason(_Record):
     """Why a commune is not (or not yet) recognised, as a code and the numbers behind it (its sentence:
     `chuanxa.wording.reason_text`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, json_schema_extra=_message_in_json)
 
     code: FailureCode
     criterion: str | None = None
@@ -221,7 +231,10 @@ class GapTarget(_Record):
 
 
 class Gap(_Record):
-    """What an indicator short of its maximum needs, how far it is, and what it blocks."""
+    """What an indicator short of its maximum needs, how far it is, and what it blocks (its sentence:
+    `chuanxa.wording.gap_text`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, json_schema_extra=_message_in_json)
 
     indicator: str
     criterion: str

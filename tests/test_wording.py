@@ -77,3 +77,15 @@ def test_a_schema_2_file_without_the_rule_shares_reads_and_renders_its_floor_fro
     assert old.ruleset.min_criterion_share is None
     reason = next(r for r in old.reasons if r.code.value == "CRITERION_BELOW_FLOOR")
     assert "(70%)" in chuanxa.reason_text(reason, old).en and build_report([old], "en").L["floor"] == "Floor (70%)"
+
+
+def test_the_published_schema_of_a_result_matches_its_json_sentences_included(failing: chuanxa.CommuneResult) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = chuanxa.CommuneResult.model_json_schema(mode="serialization")  # what the HTTP API publishes for /score
+    data = failing.to_json_dict()
+    assert data["reasons"] and data["gaps"]
+    jsonschema.validate(data, schema)
+    bad = json.loads(json.dumps(data))
+    bad["gaps"][0]["message"] = "one language only"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
