@@ -61,7 +61,11 @@ class CompiledIndicator:
         self.interned: dict[tuple[Any, ...], Any] = {}
         self.interned_gaps: dict[tuple[Any, ...], Any] = {}
         # An indicator whose inputs take few values (yes/no, a choice) and whose gap targets depend only on its
-        # points has few distinct records too: shared like those of indicators that read no data (key: `_value_key`).
+        # points has few distinct records too: shared like those of indicators that read no data (key: `value_key`).
+        # An evidence-judged indicator's data outcome is one constant (not assessed): its records are then fixed by
+        # the assessors' entry alone, looked up without building the full key.
+        self.usual: Outcome | None = self.kind.score({}) if self.kind.evidence_only and not self.reads and self.applies is None else None
+        self.by_entry: dict[Any, IndicatorResult] = {}
         self.few_values = bool(self.reads) and ind.kind in ("yes_no", "conditions") and all(
             name in inputs and inputs[name].type in ("yes_no", "choice") and not inputs[name].expr for name in self.reads)
         self.evidence_only = self.kind.evidence_only
@@ -96,6 +100,9 @@ class CompiledIndicator:
         note), and so has one that reads a few yes/no or choice values: those immutable records are interned and shared
         between communes."""
         entry = assessed.get(self.id) if assessed else None
+        if data is self.usual:
+            entry_key = None if entry is None else (entry.points, entry.note)
+            return self.by_entry.get(entry_key) or intern(self.by_entry, entry_key, self._record, data, env, entry)
         if not self.reads:
             key = (data.points, data.status, data.reason, data.threshold, None if entry is None else entry.points, None if entry is None else entry.note)
             return self.interned.get(key) or intern(self.interned, key, self._record, data, env, entry)  # hot path: look up inline
