@@ -12,7 +12,7 @@ import time
 
 import chuanxa
 from chuanxa.engine.durable_engine import DurableEngine
-from chuanxa.engine.monitor import Watcher
+from chuanxa.monitoring.watcher import Watcher
 
 from .generate import columns_to_communes, generate_columns
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import chuanxa
 from chuanxa.cli.cmd_watch import _follow
-from chuanxa.engine.journal import StateStore
-from chuanxa.engine.monitor import Watcher
+from chuanxa.monitoring.journal import StateStore
+from chuanxa.monitoring.watcher import Watcher
 
 from .generate import columns_to_communes, generate_columns
 

@@ -63,13 +63,14 @@ _EXPORTS: dict[str, str] = {
     "Sweep": "chuanxa.planning",
     "TargetPlan": "chuanxa.planning",
     "Verdict": "chuanxa.engine.results",
-    "Watcher": "chuanxa.engine.monitor",
+    "Watcher": "chuanxa.monitoring.watcher",
     "Workspace": "chuanxa.workspace",
     "compiled": "chuanxa.api",
     "evaluator": "chuanxa.api",
     "export_score_sheet": "chuanxa.authoring.sheet_export",
     "import_score_sheet": "chuanxa.authoring.sheet_import",
     "frange": "chuanxa.planning",
+    "gap_text": "chuanxa.wording",
     "load_histories": "chuanxa.planning.recognitions",
     "load_mapping": "chuanxa.planning",
     "load_ruleset": "chuanxa.api",
@@ -78,6 +79,7 @@ _EXPORTS: dict[str, str] = {
     "plan": "chuanxa.planning",
     "plan_targets": "chuanxa.planning",
     "progress_by_area": "chuanxa.planning.provinces",
+    "reason_text": "chuanxa.wording",
     "read_results": "chuanxa.outputs.jsonout",
     "registry": "chuanxa.api",
     "render_report": "chuanxa.reports.render",
@@ -135,6 +137,7 @@ __all__ = [
     "evaluator",
     "export_score_sheet",
     "frange",
+    "gap_text",
     "import_score_sheet",
     "load_histories",
     "load_mapping",
@@ -145,6 +148,7 @@ __all__ = [
     "plan_targets",
     "progress_by_area",
     "read_results",
+    "reason_text",
     "registry",
     "render_report",
     "run_cases",
@@ -179,7 +183,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.criteria.model import Ruleset as Ruleset
     from chuanxa.engine.columnar import ColumnarEvaluator as ColumnarEvaluator
     from chuanxa.engine.compiled import CompiledRuleset as CompiledRuleset
-    from chuanxa.engine.monitor import Watcher as Watcher
+    from chuanxa.monitoring.watcher import Watcher as Watcher
     from chuanxa.engine.results import BatchResult as BatchResult, CommuneResult as CommuneResult, CommuneSummary as CommuneSummary, CriterionResult as CriterionResult, FailureCode as FailureCode, Gap as Gap, IndicatorResult as IndicatorResult, Reason as Reason, RowError as RowError, Status as Status, SummaryBatch as SummaryBatch, Verdict as Verdict
     from chuanxa.errors import ChuanxaError as ChuanxaError, CommuneDataError as CommuneDataError, CostsFileError as CostsFileError, EngineUnavailableError as EngineUnavailableError, ExpressionError as ExpressionError, NoRulesetInForceError as NoRulesetInForceError, OutputError as OutputError, RulesetError as RulesetError, RulesetNotFoundError as RulesetNotFoundError
     from chuanxa.planning import CostModel as CostModel, MergeMapping as MergeMapping, Plan as Plan, PlanStep as PlanStep, Simulation as Simulation, Sweep as Sweep, TargetPlan as TargetPlan, frange as frange, load_mapping as load_mapping, merge_communes as merge_communes, plan as plan, plan_targets as plan_targets, simulate as simulate, sweep as sweep
@@ -191,3 +195,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.planning.provinces import AreaProgress as AreaProgress, progress_by_area as progress_by_area
     from chuanxa.planning.recognitions import Standing as Standing, load_histories as load_histories, standings as standings
     from chuanxa.workspace import Workspace as Workspace
+    from chuanxa.wording import gap_text as gap_text, reason_text as reason_text

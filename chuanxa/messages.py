@@ -403,6 +403,116 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Xã {code} chưa được theo dõi: bản cập nhật đầu tiên của một xã cần 'commune_info' (tên, tỉnh, vùng, địa hình, khoảng cách).",
         "en": "Commune {code} is not being watched yet: a commune's first update needs 'commune_info' (name, province, region, terrain, distance).",
     },
+    # --- reasons and gaps of a result (chuanxa.wording: built from the records' codes and numbers) ---
+    "reason.knockout_failed": {
+        "vi": "Không đạt chỉ tiêu điểm liệt {indicator}: không được công nhận dù tổng điểm bao nhiêu.",
+        "en": "Knock-out indicator {indicator} failed: no recognition whatever the total.",
+    },
+    "reason.criterion_below_floor": {
+        "vi": "Tiêu chí {criterion} đạt {points:g}/{max:g} điểm, dưới mức tối thiểu {required:g} ({share}){tail_vi}",
+        "en": "Criterion {criterion} scores {points:g}/{max:g}, below its floor of {required:g} ({share}){tail_en}",
+    },
+    "reason.floor_provisional": {
+        "vi": " — điểm của tiêu chí là giả định nên mức này cũng tạm thời.",
+        "en": " — the criterion's points are assumed, so this floor is provisional.",
+    },
+    "reason.total_below_minimum": {
+        "vi": "Tổng điểm {points:g}/{max:g} ({got}), dưới mức {required:g} ({share}).",
+        "en": "Total {points:g}/{max:g} ({got}) is below {required:g} ({share}).",
+    },
+    "reason.missing_data": {
+        "vi": "Thiếu số liệu hoặc điểm thẩm định của {count} chỉ tiêu: chưa thể kết luận.",
+        "en": "{count} indicator(s) lack data or assessed points: no verdict yet.",
+    },
+    "gap.missing_input": {
+        "vi": "Chưa có số liệu '{label_vi}': nhập số liệu để chấm chỉ tiêu {indicator} (tối đa +{gain:g} điểm).",
+        "en": "No data for '{label_en}': enter it to score indicator {indicator} (up to +{gain:g} points).",
+    },
+    "gap.missing": {
+        "vi": "Chưa có điểm thẩm định hoặc số liệu cho chỉ tiêu {indicator} (tối đa +{gain:g} điểm).",
+        "en": "Indicator {indicator} has no assessed points or data yet (up to +{gain:g} points).",
+    },
+    "gap.evidence": {
+        "vi": "Bổ sung minh chứng cho chỉ tiêu {indicator}: còn thiếu {gain:g} điểm.",
+        "en": "Evidence for indicator {indicator}: {gain:g} points still to earn.",
+    },
+    "gap.condition": {
+        "vi": "Chỉ tiêu {indicator} chưa đạt điều kiện: còn thiếu {gain:g} điểm.",
+        "en": "Indicator {indicator} does not meet its condition yet: {gain:g} points still to earn.",
+    },
+    "gap.steps": {"vi": "{label_vi}: {steps}", "en": "{label_en}: {steps}"},
+    "gap.gain": {"vi": "+{gain:g} điểm", "en": "+{gain:g} points"},
+    "gap.yes": {"vi": "có", "en": "yes"},
+    "gap.no": {"vi": "không", "en": "no"},
+    "gap.percent_change": {"vi": "{change:+.1f} điểm phần trăm", "en": "{change:+.1f} points of percentage"},
+    # --- `chuanxa watch` events (chuanxa.monitoring.events) ---
+    "watch.event.commune_added": {
+        "vi": "Xã mới được theo dõi: {after_vi} ({total:g} điểm).",
+        "en": "Now watching this commune: {after_en} ({total:g} points).",
+    },
+    "watch.event.verdict_changed": {
+        "vi": "Kết luận thay đổi: {before_vi} → {after_vi} ({total:g} điểm).",
+        "en": "Verdict changed: {before_en} → {after_en} ({total:g} points).",
+    },
+    "watch.event.criterion_below_floor": {
+        "vi": "Tiêu chí {criterion} xuống dưới mức tối thiểu.",
+        "en": "Criterion {criterion} fell below its floor.",
+    },
+    "watch.event.criterion_above_floor": {
+        "vi": "Tiêu chí {criterion} đã đạt mức tối thiểu.",
+        "en": "Criterion {criterion} rose above its floor.",
+    },
+    "watch.event.knockout_failed": {
+        "vi": "Không đạt chỉ tiêu điểm liệt {indicator}.",
+        "en": "Knock-out indicator {indicator} failed.",
+    },
+    "watch.event.knockout_cleared": {
+        "vi": "Đã đạt lại chỉ tiêu điểm liệt {indicator}.",
+        "en": "Knock-out indicator {indicator} cleared.",
+    },
+    "watch.event.provisional_decides": {
+        "vi": "Kết luận nay phụ thuộc vào các chỉ tiêu tạm thời.",
+        "en": "Provisional indicators now decide the verdict.",
+    },
+    "watch.event.out_of_order": {
+        "vi": "Bản cập nhật ngày {date} cũ hơn số liệu đang theo dõi (ngày {state_date}): không áp dụng.",
+        "en": "This update of {date} is older than the state being watched ({state_date}): not applied.",
+    },
+    "watch.verdict.recognised": {"vi": "đạt chuẩn", "en": "recognised"},
+    "watch.verdict.not_recognised": {"vi": "chưa đạt chuẩn", "en": "not recognised"},
+    "watch.verdict.incomplete": {"vi": "chưa đủ số liệu", "en": "incomplete (data missing)"},
+    "watch.line.nested": {
+        "vi": "dòng lồng nhau quá sâu, không phải một bản cập nhật.",
+        "en": "the line is nested far too deeply to be an update.",
+    },
+    "watch.line.not_json": {
+        "vi": "dòng không phải JSON hợp lệ (lỗi ở ký tự thứ {column}).",
+        "en": "the line is not valid JSON ({detail} at character {column}).",
+    },
+    "watch.line.not_object": {
+        "vi": "mỗi dòng phải là một đối tượng JSON {{…}}.",
+        "en": "each line must be a JSON object {{…}}.",
+    },
+    "watch.line.too_long": {
+        "vi": "dòng dài hơn {limit:,} ký tự, không phải một bản cập nhật: bỏ qua.",
+        "en": "the line is longer than {limit:,} characters, not an update: skipped.",
+    },
+    "watch.update.no_commune": {
+        "vi": "dòng cập nhật thiếu mã xã (\"commune\").",
+        "en": "the update lacks the commune code (\"commune\").",
+    },
+    "watch.update.too_large": {
+        "vi": "cập nhật có số quá lớn hoặc lồng nhau quá sâu.",
+        "en": "the update holds a number too large or nesting too deep ({detail}).",
+    },
+    "watch.update.malformed": {
+        "vi": "cập nhật không đúng dạng: 'values' và 'assessed' phải là bảng {{mã: giá trị}}.",
+        "en": "malformed update ({detail}): 'values' and 'assessed' must be objects {{id: value}}.",
+    },
+    "watch.update.invalid": {
+        "vi": "cập nhật không hợp lệ ở '{where}': {detail_vi}.",
+        "en": "invalid update at '{where}': {detail}.",
+    },
     "costs.unknown_key": {
         "vi": "Khóa '{key}' không dùng được trong tệp chi phí (dùng: {allowed}).",
         "en": "The key '{key}' is not allowed in a costs file (use: {allowed}).",

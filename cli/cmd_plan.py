@@ -16,6 +16,7 @@ from chuanxa.communes.values import parse_number
 from chuanxa.engine.results import BatchResult
 from chuanxa.errors import ChuanxaError
 from chuanxa.messages import Lang
+from chuanxa.wording import reason_text
 from chuanxa.outputs.labels import floor_header, label, verdict_word
 from chuanxa.outputs.table import batch_table
 from chuanxa.planning import CostModel, load_mapping, merge_details, plan as make_plan, plan_targets as make_targets, simulate as make_simulation
@@ -62,7 +63,7 @@ def simulate(file: Path, sets: tuple[str, ...], assessments: tuple[str, ...], sw
         return
     result = make_simulation(data, {k: (None if v == "" else v) for k, v in changes.items()}, assessed, engine)
     if fmt == "json":
-        click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
         return
     rows = [[c.id, f"{c.before:g}", f"{c.after:g}", f"{c.after - c.before:+g}" if c.after != c.before else "", label("met_floor" if c.floor_met_after else "below_floor", lang)] for c in result.criteria]
     rows.append([label("total", lang), f"{result.before.total.points:g}", f"{result.after.total.points:g}", f"{result.after.total.points - result.before.total.points:+g}", ""])
@@ -71,7 +72,7 @@ def simulate(file: Path, sets: tuple[str, ...], assessments: tuple[str, ...], sw
     if result.gaps_closed:
         click.echo(("Đã lấp khoảng thiếu ở chỉ tiêu: " if lang == "vi" else "Gaps closed: ") + ", ".join(result.gaps_closed))
     for reason in result.after.reasons:
-        click.echo(f"  - {reason.message.get(lang)}")
+        click.echo(f"  - {reason_text(reason, result.after).get(lang)}")
 
 
 @click.command()

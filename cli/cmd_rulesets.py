@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
+from chuanxa.wording import percent
 from chuanxa.api import registry
 from chuanxa.authoring.case_text import outcome_lines, summary_line
 from chuanxa.authoring.cases import CaseOutcome, find_cases, registry_for, run_all
@@ -166,7 +167,8 @@ def audit(ref: str | None, lang: Lang, rulesets_dirs: tuple[Path, ...]) -> None:
         click.echo("\n!! " + ruleset.ruleset.warning.get(lang))
     criteria = [[c.id, c.title.get(lang), f"{c.max_points:g}", cite_documents(c.note or "", lang)] for c in ruleset.criteria if c.provisional]
     if criteria:
-        click.echo(f"\n{len(criteria)} " + ("tiêu chí có điểm (và mức sàn 50%) tạm thời" if vi else "criteria with provisional points (and 50% floors)"))
+        floor = percent(ruleset.recognition.min_criterion_share)
+        click.echo(f"\n{len(criteria)} " + (f"tiêu chí có điểm (và mức sàn {floor}) tạm thời" if vi else f"criteria with provisional points (and {floor} floors)"))
         click.echo(tabulate(criteria, headers=[label("criterion", lang), label("title", lang), label("max", lang), label("note", lang)], tablefmt="simple",
                             maxcolwidths=[None, 40, None, 70]))
     sites = [[name, spec.sites.method, cite_documents(spec.sites.note, lang)] for name, spec in ruleset.inputs.items() if spec.sites is not None and spec.sites.provisional]

@@ -13,8 +13,8 @@ from typing import Any
 import click
 
 from chuanxa.api import compiled
-from chuanxa.engine.journal import COMPACT_EVERY, StateStore
-from chuanxa.engine.monitor import Watcher
+from chuanxa.monitoring.journal import COMPACT_EVERY, StateStore
+from chuanxa.monitoring.watcher import Watcher
 from chuanxa.messages import Lang
 
 from .common import EXIT_OK, as_of_option, check_output, lang_option, ruleset_option, rulesets_dir_option

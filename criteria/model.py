@@ -302,7 +302,7 @@ class Criterion(_Model):
     id: Id
     title: Text
     max_points: float = Field(gt=0)
-    provisional: bool = False  # the criterion's own points (and so its 50% floor) are not confirmed
+    provisional: bool = False  # the criterion's own points (and so its floor) are not confirmed
     source: str | None = None
     note: str | None = None
     indicators: tuple[Indicator, ...] = Field(min_length=1)

@@ -19,7 +19,7 @@ from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .lowering import STATUS_OF, compile_scalar
 from .prepare import PreparedCommune, converter, prepare
 from .recognition import CriterionShape, RecognitionRule, judge
-from .fast import NO_VALUES, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
+from .fast import NO_VALUES, FrozenDict, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
 from .results import (
     CommuneIdentity,
     identity_state,
@@ -48,6 +48,8 @@ class CompiledIndicator:
         self.applies = self.form.applies
         self.decide, self.hit = self.form.decide, self.kind.hit  # bound once: the per-commune hot path
         self.applies_reads = parse_expression(ind.applies_when, ctx.env, "bool").names if ind.applies_when else frozenset()
+        self.score: Callable[[Env], Outcome] = self.outcome
+        self.id = ind.id
         self.reads = tuple(self.kind.reads)
         self.rule = describe_rule(ind)
         self.award_not_applicable = award_not_applicable
@@ -61,8 +63,16 @@ class CompiledIndicator:
             data_points=None, data_status=None, assessed_note=None,
         )
         self.single_read = self.reads[0] if len(self.reads) == 1 else None
-        self.interned: dict[tuple[Any, ...], IndicatorResult] = {}
+        self.interned: dict[tuple[Any, ...], Any] = {}
         self.interned_gaps: dict[tuple[Any, ...], Any] = {}
+        # An indicator whose inputs take few values (yes/no, a choice) and whose gap targets depend only on its
+        # points has few distinct records too: shared like those of indicators that read no data (key: `value_key`).
+        # An evidence-judged indicator's data outcome is one constant (not assessed): its records are then fixed by
+        # the assessors' entry alone, looked up without building the full key.
+        self.usual: Outcome | None = self.outcome({}) if self.kind.evidence_only and not self.reads and self.applies is None else None
+        self.by_entry: dict[Any, IndicatorResult] = {}
+        self.few_values = bool(self.reads) and ind.kind in ("yes_no", "conditions") and all(
+            name in inputs and inputs[name].type in ("yes_no", "choice") and not inputs[name].expr for name in self.reads)
         self.evidence_only = self.kind.evidence_only
         input_id = getattr(ind, "input", None)
         spec = inputs.get(input_id) if input_id else None
@@ -102,14 +112,30 @@ class CompiledIndicator:
         """The indicator's result from the data's outcome (decided by this or another engine) and the assessors' points.
 
         An indicator that reads no data (evidence judged by the assessors) has few distinct results (its points and
-        note): those immutable records are interned and shared between communes."""
-        entry = assessed.get(self.model.id) if assessed else None
+        note), and so has one that reads a few yes/no or choice values: those immutable records are interned and shared
+        between communes."""
+        entry = assessed.get(self.id) if assessed else None
+        if data is self.usual:
+            entry_key = None if entry is None else (entry.points, entry.note)
+            return self.by_entry.get(entry_key) or intern(self.by_entry, entry_key, self._record, data, env, entry)
         if not self.reads:
             key = (data.points, data.status, data.reason, data.threshold, None if entry is None else entry.points, None if entry is None else entry.note)
             return self.interned.get(key) or intern(self.interned, key, self._record, data, env, entry)  # hot path: look up inline
+        if self.few_values and entry is None:
+            # The threshold record is keyed by identity and kept in the entry, so that its id is never reused.
+            shared_key = (data.points, data.status, data.reason, id(data.threshold), self.value_key(env))
+            found = self.interned.get(shared_key)
+            if found is None:
+                found = intern(self.interned, shared_key, lambda: (data.threshold, self._record(data, env, None, shared=True)))
+            return found[1]  # type: ignore[no-any-return]
         return self._record(data, env, entry)
 
-    def _record(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
+    def value_key(self, env: Env) -> Any:
+        """The values this indicator reads (one value, or a tuple of them): with the outcome, they fix its records."""
+        single = self.single_read
+        return env.get(single) if single is not None else tuple([env.get(name) for name in self.reads])
+
+    def _record(self, data: Outcome, env: Env, entry: AssessedEntry | None, shared: bool = False) -> IndicatorResult:
         state = self.static.copy()
         points, status = data.points, data.status
         if entry is not None and status is not _NA:
@@ -129,6 +155,8 @@ class CompiledIndicator:
             state["values"] = {name: env.get(name) for name in self.reads}
         else:
             state["values"] = NO_VALUES
+        if shared:
+            state["values"] = FrozenDict(state["values"])  # shared between communes: read-only
         record = _new(IndicatorResult)  # engine-made values: no re-validation (see fast.py)
         set_state(record, state)
         set_fields_set(record, _INDICATOR_FIELDS)
@@ -154,7 +182,7 @@ class CompiledRuleset:
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
-        self.stamp = RulesetStamp(id=ruleset.ruleset.id, version=ruleset.ruleset.version, sha256=content_hash(ruleset), warning=ruleset.ruleset.warning)
+        self.stamp = RulesetStamp.of(ruleset, content_hash(ruleset))
         env = expression_env(ruleset)
         ctx = KindContext(env=env)
         award = ruleset.recognition.not_applicable == "award"
@@ -214,7 +242,8 @@ class CompiledRuleset:
 
     def evaluate_prepared(self, prepared: PreparedCommune) -> CommuneResult:
         env = prepared.env
-        return self.assemble(prepared, [ci.evaluate(env, prepared.assessed) for ci in self.indicators])
+        assessed = prepared.assessed
+        return self.assemble(prepared, [ci.finish(ci.score(env), env, assessed) for ci in self.indicators])
 
     def assemble(self, prepared: PreparedCommune, results: list[IndicatorResult]) -> CommuneResult:
         """Criteria, verdict, gaps and the commune's result from its indicator results."""

@@ -1,8 +1,11 @@
 """Building trusted result records without re-validating them.
 
 The engine creates ~100 records per commune from values it has just computed; pydantic's `model_construct`
-costs several microseconds each, which dominated per-commune time. `construct` fills defaults from a table
-computed once per class and sets the instance state directly. Only for values the engine produced itself.
+costs several microseconds each, which dominated per-commune time. A `Template` per record class, made from the
+model's own `model_fields` when this module is imported, sets an instance's state directly. Each template is
+checked at import against the fields the engine fills (`ENGINE_FILLS` here, or the template a module makes for
+itself): a field added to or removed from a result model fails `import chuanxa.engine…` with a TypeError naming
+it, never as a record missing an attribute. Only for values the engine produced itself.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from .results import CommuneIdentity, CommuneResult, CommuneSummary, CriterionResult, FailureReason, GapTarget, ThresholdUsed, Total
+
 M = TypeVar("M", bound=BaseModel)
-_DEFAULTS: dict[type, tuple[dict[str, Any], frozenset[str]]] = {}
 _set = object.__setattr__
+_new = object.__new__
 
 
 def _slot_setter(name: str) -> Any:
@@ -33,62 +38,75 @@ set_extra = _slot_setter("__pydantic_extra__")
 set_private = _slot_setter("__pydantic_private__")
 
 
-class StateTemplate:
-    """The state of a record class the engine fills by hand: its fields in declaration order (pydantic serialises
-    in the state's order), checked when the engine module is imported against the fields the engine fills. A field
-    added to or removed from the model without the engine filling it fails at import, never as a missing value."""
+class Template:
+    """How the engine builds records of `cls` by hand: the model's fields in declaration order (pydantic
+    serialises in the state's order) and one shared fields-set, from `cls.model_fields`. Made at import with the
+    fields the engine fills (`filled`); any difference from the model is a TypeError at once."""
 
     def __init__(self, cls: type[BaseModel], filled: tuple[str, ...]) -> None:
         fields = tuple(cls.model_fields)
-        if set(fields) != set(filled):
+        if set(fields) != set(filled) or len(filled) != len(fields):
             raise TypeError(f"{cls.__name__}: the engine fills {sorted(set(filled) - set(fields))} that the model lacks and not "
                             f"{sorted(set(fields) - set(filled))} that it has; update the engine's template with the model")
         self.cls = cls
         self.fields = fields
+        self.count = len(fields)
+        self.fields_set = set(fields)  # shared by every record built here (pydantic only reads it)
+        _TEMPLATES[cls] = self
 
     def state(self, **values: Any) -> dict[str, Any]:
         """A state with every field (in declaration order) from `values`, which must name them all."""
         return {name: values[name] for name in self.fields}
 
+    def new(self, state: dict[str, Any]) -> Any:
+        """A record whose state is `state` (every field, in declaration order: the caller's duty)."""
+        obj = _new(self.cls)
+        set_state(obj, state)
+        set_fields_set(obj, self.fields_set)
+        set_extra(obj, None)
+        set_private(obj, None)
+        return obj
+
+
+#: The earlier name of `Template` (a module making its own).
+StateTemplate = Template
+_TEMPLATES: dict[type, Template] = {}
+
 
 def construct(cls: type[M], **values: Any) -> M:
-    """An instance of `cls` holding `values` (missing fields take their declared defaults)."""
-    table = _DEFAULTS.get(cls)
-    if table is None:
-        defaults = {name: field.get_default(call_default_factory=True) for name, field in cls.model_fields.items() if not field.is_required()}
-        table = _DEFAULTS[cls] = (defaults, frozenset(cls.model_fields))
-    defaults, names = table
-    state = {**defaults, **values} if len(values) < len(names) else values
-    obj = _new(cls)
-    set_state(obj, state)
-    set_fields_set(obj, set(names))
-    set_extra(obj, None)
-    set_private(obj, None)
-    return obj
+    """An instance of `cls` holding `values`, which name every field, in declaration order."""
+    template = _TEMPLATES[cls]
+    if len(values) != template.count:
+        raise TypeError(f"{cls.__name__}: given {sorted(values)}, the model has {sorted(template.fields)}")
+    return template.new(values)  # type: ignore[no-any-return]
 
 
 def from_state(cls: type[M], state: dict[str, Any]) -> M:
-    """An instance of `cls` whose state is `state`, which must name every field (checked by count: a field added
-    to the model and not to the caller's state is a TypeError at once, not a record missing an attribute)."""
-    fields = _ALL_FIELDS.get(cls) or _all_fields(cls)
-    if len(state) != len(fields):
-        raise TypeError(f"{cls.__name__}: state names {sorted(state)}, the model has {sorted(fields)}")
-    obj = _new(cls)
-    set_state(obj, state)
-    set_fields_set(obj, fields)
-    set_extra(obj, None)
-    set_private(obj, None)
-    return obj
+    """An instance of `cls` whose state is `state`, which names every field in declaration order (checked by count:
+    a field the caller left out is a TypeError at once, not a record missing an attribute)."""
+    template = _TEMPLATES[cls]
+    if len(state) != template.count:
+        raise TypeError(f"{cls.__name__}: state names {sorted(state)}, the model has {sorted(template.fields)}")
+    return template.new(state)  # type: ignore[no-any-return]
 
 
-_ALL_FIELDS: dict[type, set[str]] = {}
-_new = object.__new__
-
-
-def _all_fields(cls: type[BaseModel]) -> set[str]:
-    # Every field is set on records built here; one shared set per class (pydantic only reads it).
-    fields = _ALL_FIELDS[cls] = set(cls.model_fields)
-    return fields
+#: The fields the engine fills in the records it builds with `construct` and `from_state` (`compiled.py` declares
+#: its own for indicator and gap records). Checked against the models when this module is imported.
+ENGINE_FILLS: dict[type[BaseModel], tuple[str, ...]] = {
+    Total: ("points", "max", "share", "minimum"),
+    CriterionResult: ("id", "title", "points", "max", "floor", "floor_met", "missing", "provisional"),
+    FailureReason: ("code", "criterion", "indicator", "points", "required"),
+    ThresholdUsed: ("op", "value", "by", "key", "points", "input"),
+    GapTarget: ("op", "target", "change", "points", "gain"),
+    CommuneIdentity: ("code", "name", "unit_type", "province", "province_code", "former_province", "former_district", "region_source",
+                      "region_reason", "notices"),
+    CommuneResult: ("ruleset", "commune", "as_of", "zone", "zone_source", "region", "total", "criteria", "indicators", "verdict", "recognised",
+                    "reasons", "gaps", "provisional_count", "provisional_decides", "knockouts_failed", "missing_count", "region_name"),
+    CommuneSummary: ("ruleset", "commune", "as_of", "zone", "zone_source", "region", "total", "criteria", "verdict", "recognised", "reason_codes",
+                     "knockouts_failed", "missing_count", "provisional_count", "provisional_decides", "points", "statuses"),
+}
+for _cls, _filled in ENGINE_FILLS.items():
+    Template(_cls, _filled)
 
 
 class FrozenDict(dict):  # type: ignore[type-arg]

@@ -24,25 +24,28 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
     failing = {c.id: (f"criterion:{c.id}",) for c in judgement.criteria if not c.floor_met}
     total_short = judgement.total.points < judgement.total.minimum
     tail = ("total",) if total_short else ()
+    other = 2 if total_short else 3
     ranked: list[tuple[int, float, int, Gap]] = []
-    for position, res in enumerate(results):
-        points, status = res.points, res.status
-        if status is _NA or points >= res.max:
+    for position, (res, compiled) in enumerate(zip(results, indicators)):
+        points, status, top = res.points, res.status, res.max
+        if status is _NA or points >= top:
             continue
-        compiled = indicators[position]
-        criterion_block = failing.get(res.criterion, ())
-        if res.knockout_failed or (res.knockout and status is _MISSING):
+        criterion_block = failing.get(res.criterion, ()) if failing else ()
+        if res.knockout_failed or (status is _MISSING and res.knockout):
             blocks, priority = ("knockout", *criterion_block, *tail), 0
         else:
-            blocks, priority = criterion_block + tail, (1 if criterion_block else 2 if total_short else 3)
-        if compiled.reads:
-            gap = _gap(compiled, res, env, blocks, priority)
-        else:  # no input value in the record: the gap is fixed by these four, so its record is shared
-            key = (status, points, blocks, priority)
-            gap = compiled.interned_gaps.get(key) or intern(compiled.interned_gaps, key, _gap, compiled, res, env, blocks, priority)
-        ranked.append((priority, points - res.max, position, gap))
+            blocks, priority = criterion_block + tail, (1 if criterion_block else other)
+        if not compiled.reads:  # no input value in the record: the gap is fixed by these four, so its record is shared
+            key: tuple[Any, ...] = (status, points, blocks, priority)
+        elif compiled.few_values:  # … or by these and the few values it reads (its targets depend only on its points)
+            key = (status, points, blocks, priority, compiled.value_key(env))
+        else:
+            ranked.append((priority, points - top, position, _gap(compiled, res, env, blocks, priority)))
+            continue
+        gap = compiled.interned_gaps.get(key) or intern(compiled.interned_gaps, key, _gap, compiled, res, env, blocks, priority)
+        ranked.append((priority, points - top, position, gap))
     ranked.sort()  # positions are unique, so the records themselves are never compared
-    return tuple(item[3] for item in ranked)
+    return tuple([item[3] for item in ranked])
 
 
 _NA = Status.NOT_APPLICABLE

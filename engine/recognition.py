@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from chuanxa.criteria.model import Criterion, IndicatorModel, Recognition, Text
+from chuanxa.criteria.model import Criterion, IndicatorModel, Recognition
 
 from .fast import construct, from_state, intern
 from .results import CriterionResult, FailureCode, FailureReason, IndicatorResult, Status, Total, Verdict, round_points
@@ -254,33 +254,25 @@ def failure_codes(failed: Sequence[bool]) -> tuple[FailureCode, ...]:
     return tuple(code for code, flag in zip(FAILURES, failed) if flag)
 
 
-# Failure records depend only on the numbers in their sentence: built once per distinct sentence, then shared.
+# Failure records depend only on their numbers: built once per distinct key, then shared.
 _REASONS: dict[tuple[Any, ...], FailureReason] = {}
 
 
 def _reason(key: tuple[Any, ...], build: Any, *args: Any) -> FailureReason:
     return intern(_REASONS, key, build, *args)
+
+
 def _knockout_reason(ind: str) -> FailureReason:
-    return construct(FailureReason, code=FailureCode.KNOCKOUT_FAILED, criterion=None, indicator=ind, points=None, required=None, message=Text(
-        vi=f"Không đạt chỉ tiêu điểm liệt {ind}: không được công nhận dù tổng điểm bao nhiêu.",
-        en=f"Knock-out indicator {ind} failed: no recognition whatever the total."))
+    return construct(FailureReason, code=FailureCode.KNOCKOUT_FAILED, criterion=None, indicator=ind, points=None, required=None)
 
 
 def _criterion_reason(crit: CriterionResult, share: float) -> FailureReason:
-    return construct(FailureReason, code=FailureCode.CRITERION_BELOW_FLOOR, criterion=crit.id, indicator=None, points=crit.points, required=crit.floor, message=Text(
-        vi=f"Tiêu chí {crit.id} đạt {crit.points:g}/{crit.max:g} điểm, dưới mức tối thiểu {crit.floor:g} ({share:.0%})"
-           + (" — điểm của tiêu chí là giả định nên mức này cũng tạm thời." if crit.provisional else "."),
-        en=f"Criterion {crit.id} scores {crit.points:g}/{crit.max:g}, below its floor of {crit.floor:g} ({share:.0%})"
-           + (" — the criterion's points are assumed, so this floor is provisional." if crit.provisional else ".")))
+    return construct(FailureReason, code=FailureCode.CRITERION_BELOW_FLOOR, criterion=crit.id, indicator=None, points=crit.points, required=crit.floor)
 
 
 def _total_reason(total: Total, share: float) -> FailureReason:
-    return construct(FailureReason, code=FailureCode.TOTAL_BELOW_MINIMUM, criterion=None, indicator=None, points=total.points, required=total.minimum, message=Text(
-        vi=f"Tổng điểm {total.points:g}/{total.max:g} ({total.share:.1%}), dưới mức {total.minimum:g} ({share:.0%}).",
-        en=f"Total {total.points:g}/{total.max:g} ({total.share:.1%}) is below {total.minimum:g} ({share:.0%})."))
+    return construct(FailureReason, code=FailureCode.TOTAL_BELOW_MINIMUM, criterion=None, indicator=None, points=total.points, required=total.minimum)
 
 
 def _missing_reason(missing: int) -> FailureReason:
-    return construct(FailureReason, code=FailureCode.MISSING_DATA, criterion=None, indicator=None, points=None, required=None, message=Text(
-        vi=f"Thiếu số liệu hoặc điểm thẩm định của {missing} chỉ tiêu: chưa thể kết luận.",
-        en=f"{missing} indicator(s) lack data or assessed points: no verdict yet."))
+    return construct(FailureReason, code=FailureCode.MISSING_DATA, criterion=None, indicator=None, points=None, required=None)

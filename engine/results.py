@@ -1,5 +1,6 @@
-"""The result model: what an evaluation found, as frozen, typed records that serialise to the documented
-JSON. Every renderer (table, JSON, CSV, XLSX, reports) reads only these."""
+"""The result model: what an evaluation found, as frozen, typed records of codes and numbers that serialise to
+the documented JSON. Every renderer (table, JSON, CSV, XLSX, reports) reads only these; the sentences of reasons
+and gaps are built from them by the renderers' text module (`chuanxa.wording`), never here."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, computed_field, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from chuanxa.criteria.model import Text
+from chuanxa.criteria.model import Ruleset, Text
 
 
 def round_points(value: float) -> float:
@@ -71,6 +72,17 @@ class RulesetStamp(_Record):
     version: dt.date
     sha256: str
     warning: Text | None = None  # the ruleset's own warning (e.g. "not for certification"), shown by every output
+    # The recognition rule's shares (each criterion ≥ min_criterion_share of its points, the total ≥ min_total_share
+    # of its maximum): renderers write the floor as the ruleset states it. None in results written before schema 3.
+    min_criterion_share: float | None = None
+    min_total_share: float | None = None
+
+    @classmethod
+    def of(cls, ruleset: Ruleset, sha256: str) -> "RulesetStamp":
+        """The stamp of a validated `Ruleset` whose content hash is `sha256`."""
+        rule = ruleset.recognition
+        return cls(id=ruleset.ruleset.id, version=ruleset.ruleset.version, sha256=sha256, warning=ruleset.ruleset.warning,
+                   min_criterion_share=rule.min_criterion_share, min_total_share=rule.min_total_share)
 
 
 class Notice(_Record):
@@ -182,13 +194,30 @@ class Total(_Record):
     minimum: float
 
 
+def _message_in_json(schema: dict[str, Any]) -> None:
+    # The JSON (and an HTTP response) carries each reason's and gap's sentence, written from the record by
+    # `chuanxa.wording`; the record itself holds none. Declared here so the published schema matches the JSON.
+    schema.setdefault("properties", {})["message"] = {
+        "title": "Message", "description": "The sentence in Vietnamese and English, written from the other fields.",
+        "type": "object", "properties": {"vi": {"type": "string"}, "en": {"type": "string"}}, "required": ["vi", "en"]}
+
+
 class FailureReason(_Record):
+    """Why a commune is not (or not yet) recognised, as a code and the numbers behind it (its sentence:
+    `chuanxa.wording.reason_text`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, json_schema_extra=_message_in_json)
+
     code: FailureCode
     criterion: str | None = None
     indicator: str | None = None
     points: float | None = None
     required: float | None = None
-    message: Text
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rendered_text_is_not_data(cls, data: Any) -> Any:
+        return _without_message(data)
 
 
 class GapTarget(_Record):
@@ -202,7 +231,10 @@ class GapTarget(_Record):
 
 
 class Gap(_Record):
-    """What an indicator short of its maximum needs, how far it is, and what it blocks."""
+    """What an indicator short of its maximum needs, how far it is, and what it blocks (its sentence:
+    `chuanxa.wording.gap_text`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, json_schema_extra=_message_in_json)
 
     indicator: str
     criterion: str
@@ -223,21 +255,16 @@ class Gap(_Record):
 
     @model_validator(mode="before")
     @classmethod
-    def _computed_fields_are_not_input(cls, data: Any) -> Any:
-        # `message` is written out (computed from the other fields) and rebuilt on reading: a result's JSON reads back.
-        if isinstance(data, dict) and "message" in data:
-            data = {k: v for k, v in data.items() if k != "message"}
-        return data
+    def _rendered_text_is_not_data(cls, data: Any) -> Any:
+        return _without_message(data)
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def message(self) -> Text:
-        """The gap in words, e.g. "immunisation 92.0% → 95.0%: +3.0 points of percentage, +2 points".
 
-        Built when read (rendering), not when scored: batch scoring never pays for sentences nobody reads."""
-        from .gap_text import gap_message
-
-        return gap_message(self)
+def _without_message(data: Any) -> Any:
+    # The JSON writes each reason's and gap's sentence (`message`, rendered from the other fields by
+    # `chuanxa.wording`); reading a result back drops it, since it is rebuilt from the data when shown.
+    if isinstance(data, dict) and "message" in data:
+        data = {k: v for k, v in data.items() if k != "message"}
+    return data
 
 
 class CommuneResult(_Record):
@@ -275,8 +302,11 @@ class CommuneResult(_Record):
         raise KeyError(criterion_id)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The documented JSON form (see README, "JSON result")."""
-        return self.model_dump(mode="json")
+        """The documented JSON form (see README, "JSON result"): the data, with the sentence of each reason and gap
+        rendered by the text module (`chuanxa.wording`)."""
+        from chuanxa.wording import with_messages
+
+        return with_messages(self.model_dump(mode="json"), self)
 
     def summary(self) -> "CommuneSummary":
         """This result without its explanation (what `chuanxa.summarise_many` gives per commune)."""
@@ -342,7 +372,11 @@ class BatchResult(_Record):
         return sum(1 for r in self.results if r.verdict is Verdict.RECOGNISED)
 
     def to_json_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        from chuanxa.wording import with_messages
+
+        data = self.model_dump(mode="json")
+        data["results"] = [with_messages(item, result) for item, result in zip(data["results"], self.results)]
+        return data
 
 
 class SummaryBatch(_Record):

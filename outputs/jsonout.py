@@ -23,10 +23,11 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from chuanxa.engine.batching import paused_gc
-from chuanxa.engine.results import BatchResult, CommuneResult, CriterionResult, Gap, IndicatorResult, SummaryBatch
+from chuanxa.engine.results import BatchResult, CommuneResult, CriterionResult, FailureReason, Gap, IndicatorResult, SummaryBatch
+from chuanxa.wording import gap_text, reason_text
 from chuanxa.errors import CommuneDataError, Location
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 Detail = Literal["compact", "full"]
 DETAILS: tuple[Detail, ...] = ("compact", "full")
 
@@ -37,6 +38,7 @@ CRITERION_STATIC = ("title",)
 
 
 def commune_json(result: CommuneResult) -> dict[str, Any]:
+    """One commune's documented JSON data, sentences of reasons and gaps included."""
     return result.to_json_dict()
 
 
@@ -53,7 +55,7 @@ def batch_json(batch: BatchResult | SummaryBatch, detail: Detail = "compact") ->
 
 
 def encode_batch(batch: BatchResult | SummaryBatch, detail: Detail = "compact") -> bytearray:
-    """The batch document in UTF-8: `{"schema_version": 2, "detail", "results" or "summaries": [one commune per
+    """The batch document in UTF-8: `{"schema_version": 3, "detail", "results" or "summaries": [one commune per
     line], "rejected", "unknown_columns", "column_hints", "skipped_sheets", "rulesets" (compact only)}`."""
     items = batch.results if isinstance(batch, BatchResult) else batch.summaries
     return encode_stream(items, lambda: batch, detail)
@@ -121,7 +123,8 @@ class _Encoder:
         self.held: dict[tuple[str, str, str], tuple[Any, ...]] = {}  # (sha256, record type, id) → its static values
         self.section: dict[str, Any] | None = None
         self.sha = ""
-        self.messages: dict[int, tuple[Gap, Any]] = {}  # gap sentences by record: interned gaps are shared
+        self.messages: dict[int, tuple[Any, Any]] = {}  # sentences of gaps and reasons by record: interned records are shared
+        self.result: CommuneResult | None = None  # the commune being written (its reasons' sentences read it)
 
     def record(self, item: BaseModel) -> bytes:
         stamp = getattr(item, "ruleset", None)
@@ -130,12 +133,17 @@ class _Encoder:
             self.section = self.static.get(self.sha) or self.static.setdefault(self.sha, {"id": stamp.id, "version": stamp.version, "criteria": {}, "indicators": {}, "gaps": {}})
         else:
             self.section = None
+        self.result = item if isinstance(item, CommuneResult) else None
         return orjson.dumps(item, default=self.default, option=orjson.OPT_NON_STR_KEYS)
 
     def default(self, obj: Any) -> Any:
         kind = type(obj)
         if kind is Gap:
             state = self._strip(obj.__dict__, GAP_STATIC, _GAP_GET, "gaps", obj.indicator, "gap")
+            state["message"] = self._message(obj)
+            return state
+        if kind is FailureReason and self.result is not None:
+            state = obj.__dict__.copy()
             state["message"] = self._message(obj)
             return state
         if self.section is not None:
@@ -166,17 +174,19 @@ class _Encoder:
                     del out[name]
         return out
 
-    def _message(self, gap: Gap) -> Any:
-        found = self.messages.get(id(gap))
+    def _message(self, record: Gap | FailureReason) -> Any:
+        """The record's sentence (`chuanxa.wording`), built once per record: a reason's words depend only on the
+        numbers of its record, which the engine shares only between communes where they are the same."""
+        found = self.messages.get(id(record))
         if found is not None:
             return found[1]
-        message = gap.message
+        message = (gap_text(record) if isinstance(record, Gap) else reason_text(record, self.result)).__dict__  # type: ignore[arg-type]
         if len(self.messages) < MESSAGE_CACHE:
-            self.messages[id(gap)] = (gap, message)  # the record is kept so that its id is not reused
+            self.messages[id(record)] = (record, message)  # the record is kept so that its id is not reused
         return message
 
 
-#: Gap sentences kept per encoding: enough for the shared (interned) gap records, which come first and repeat.
+#: Sentences kept per encoding: enough for the shared (interned) gap and reason records, which come first and repeat.
 MESSAGE_CACHE = 4096
 
 

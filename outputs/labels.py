@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from chuanxa.messages import Lang
+from chuanxa.wording import criterion_share, percent
 
 LABELS: Final[dict[str, dict[Lang, str]]] = {
     "ref": {"vi": "Bộ tiêu chí", "en": "Ruleset"},
@@ -98,12 +99,12 @@ def failure_word(code: str, lang: Lang) -> str:
 
 
 def floor_share(items: Iterable[Any]) -> str | None:
-    """The criterion floor of the ruleset behind `items` (results or summaries) as a share, e.g. "50%": read from
-    their criteria (floor over maximum), so a ruleset with another floor is shown with its own."""
+    """The criterion floor of the ruleset behind `items` (results or summaries) as a share, e.g. "50%": the
+    ruleset's own (its stamp), so a ruleset with another floor is shown with its own."""
     for item in items:
-        for crit in item.criteria:
-            if crit.max:
-                return f"{crit.floor / crit.max:.0%}"
+        share = criterion_share(item.ruleset, item.criteria)
+        if share is not None:
+            return percent(share)
     return None
 
 

@@ -9,6 +9,7 @@ from tabulate import tabulate
 
 from chuanxa.engine.results import BatchResult, CommuneResult, IndicatorResult, SummaryBatch
 from chuanxa.messages import Lang
+from chuanxa.wording import gap_text, reason_text
 
 from .labels import floor_header, label, status_word, verdict_word
 
@@ -45,7 +46,7 @@ def _heading(result: CommuneResult, lang: Lang) -> str:
         f"{label('total', lang)}: {result.total.points:g}/{result.total.max:g} ({result.total.share:.1%}; ≥ {result.total.minimum:g})   "
         f"{label('verdict', lang)}: {verdict_word(result.verdict.value, lang)}",
     ]
-    lines += [f"  - {reason.message.get(lang)}" for reason in result.reasons]
+    lines += [f"  - {reason_text(reason, result).get(lang)}" for reason in result.reasons]
     if result.ruleset.warning is not None:
         lines.insert(2, f"!! {result.ruleset.warning.get(lang)}")
     if c.region_reason is not None:
@@ -71,7 +72,7 @@ def _gaps(result: CommuneResult, lang: Lang, limit: int) -> str:
     lines = [label("gaps", lang) + ":"]
     for gap in result.gaps[:limit]:
         blocks = f" [{blocks_text(gap.blocks, lang)}]" if gap.blocks else ""
-        lines.append(f"  {gap.indicator:>3}. {gap.message.get(lang)}{blocks}")
+        lines.append(f"  {gap.indicator:>3}. {gap_text(gap).get(lang)}{blocks}")
     if len(result.gaps) > limit:
         lines.append(f"  … (+{len(result.gaps) - limit})")
     return "\n".join(lines)

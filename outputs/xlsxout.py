@@ -9,6 +9,7 @@ from typing import Any
 
 from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, SummaryBatch
 from chuanxa.messages import Lang
+from chuanxa.wording import gap_text, reason_text
 
 from .cells import append_row, save_workbook, set_cell
 from .labels import failure_word, label, status_word, verdict_word
@@ -45,7 +46,7 @@ def _summary_sheet(sheet: Any, results: Sequence[CommuneResult] | Sequence[Commu
     _header(sheet, headers)
     for r in results:
         if isinstance(r, CommuneResult):
-            reasons = "; ".join(x.message.get(lang) for x in r.reasons)
+            reasons = "; ".join(reason_text(x, r).get(lang) for x in r.reasons)
         else:
             reasons = "; ".join(failure_word(code.value, lang) for code in r.reason_codes)
         append_row(sheet, [r.commune.code, r.commune.name, r.commune.province, r.commune.district, r.zone, r.total.points, r.total.max,
@@ -66,7 +67,7 @@ def _commune_sheet(sheet: Any, r: CommuneResult, lang: Lang) -> None:
     append_row(sheet, [f"{label('ref', lang)}: {r.ruleset.id}@{r.ruleset.version.isoformat()}", f"sha256 {r.ruleset.sha256}"])
     append_row(sheet, [f"{label('total', lang)}: {r.total.points:g}/{r.total.max:g} ({r.total.share:.1%})", f"{label('verdict', lang)}: {verdict_word(r.verdict.value, lang)}"])
     for reason in r.reasons:
-        append_row(sheet, ["", reason.message.get(lang)])
+        append_row(sheet, ["", reason_text(reason, r).get(lang)])
     notice = provisional_notice(r, lang)
     if notice:
         append_row(sheet, [notice])
@@ -94,7 +95,7 @@ def _commune_sheet(sheet: Any, r: CommuneResult, lang: Lang) -> None:
         append_row(sheet, [])
         _header(sheet, [label("indicator", lang), label("gaps", lang), label("blocks", lang)], row=sheet.max_row + 1)
         for gap in r.gaps:
-            append_row(sheet, [gap.indicator, gap.message.get(lang), blocks_text(gap.blocks, lang)])
+            append_row(sheet, [gap.indicator, gap_text(gap).get(lang), blocks_text(gap.blocks, lang)])
     _widths(sheet, [10, 10, 50, 8, 8, 14, 14, 18, 30, 10, 10, 40])
 
 

@@ -39,6 +39,10 @@ class Simulation(BaseModel):
     def verdict_changed(self) -> bool:
         return self.before.verdict is not self.after.verdict
 
+    def to_json_dict(self) -> dict[str, Any]:
+        """The JSON form: `before` and `after` as the documented commune JSON (with the sentences of their reasons and gaps)."""
+        return self.model_dump(mode="json") | {"before": self.before.to_json_dict(), "after": self.after.to_json_dict()}
+
 
 def simulate(commune: CommuneLike, changes: Mapping[str, Any] | None = None, assessed: Mapping[str, float] | None = None,
              ruleset: RulesetLike = None, *, as_of: Any = None) -> Simulation:

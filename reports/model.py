@@ -15,6 +15,7 @@ import yaml
 from chuanxa.engine.kinds import KINDS
 from chuanxa.engine.results import CommuneResult, RowError, Verdict
 from chuanxa.messages import Lang
+from chuanxa.wording import criterion_share, gap_text, percent, reason_text
 from chuanxa.outputs.labels import status_word, verdict_word
 
 from .charts import criteria_bars
@@ -26,8 +27,11 @@ def _label_table() -> dict[str, dict[str, str]]:
     return yaml.safe_load(resources.files("chuanxa.reports").joinpath("labels.yaml").read_text(encoding="utf-8"))
 
 
-def labels(lang: Lang) -> dict[str, str]:
-    return {key: value[lang] for key, value in _label_table().items()}
+def labels(lang: Lang, floor_share: float | None = None) -> dict[str, str]:
+    """The report's labels in `lang`; the floor label names the ruleset's criterion floor share when known."""
+    table = {key: value[lang] for key, value in _label_table().items()}
+    table["floor"] = table["floor"].format(share=percent(floor_share)) if floor_share is not None else table["floor_no_share"]
+    return table
 
 
 @dataclass
@@ -51,7 +55,7 @@ class ReportData:
 def build_report(results: Sequence[CommuneResult], lang: Lang = "vi", *, ruleset_title: str = "", target_share: float | None = None,
                  title: str | None = None, rejected: Sequence[RowError] = ()) -> ReportData:
     """Turn results into report data: communes in Vietnamese alphabetical order, summary, charts."""
-    L = labels(lang)
+    L = labels(lang, _floor_share(results))
     ordered = sorted(results, key=lambda r: vietnamese_key(r.commune.name))
     recognised = sum(1 for r in ordered if r.verdict is Verdict.RECOGNISED)
     count = len(ordered) + len(rejected)
@@ -88,7 +92,7 @@ def _num(value: float) -> str:
 def _row(r: CommuneResult, lang: Lang) -> dict[str, Any]:
     return {"name": r.commune.name, "code": r.commune.code, "zone": r.zone if r.zone is not None else "?", "total": _num(r.total.points), "max": _num(r.total.max),
             "share": f"{r.total.share:.1%}", "verdict": verdict_word(r.verdict.value, lang), "recognised": r.verdict is Verdict.RECOGNISED,
-            "reasons": "; ".join(x.message.get(lang) for x in r.reasons), "criteria": [(c.id, c.points, c.max) for c in r.criteria]}
+            "reasons": "; ".join(reason_text(x, r).get(lang) for x in r.reasons), "criteria": [(c.id, c.points, c.max) for c in r.criteria]}
 
 
 def _commune(r: CommuneResult, lang: Lang, L: dict[str, str]) -> dict[str, Any]:
@@ -106,9 +110,10 @@ def _commune(r: CommuneResult, lang: Lang, L: dict[str, str]) -> dict[str, Any]:
     old = ", ".join(p for p in (c.former_district, c.former_province) if p)
     return {"name": c.name, "code": c.code, "place": (c.province or "") + (f" ({old})" if old else ""), "zone": r.zone if r.zone is not None else "?", "region": (r.region_name.get(lang) if r.region_name else r.region) or "?",
             "criteria": criteria, "total": _num(r.total.points), "max": _num(r.total.max), "share": f"{r.total.share:.1%}", "verdict": verdict_word(r.verdict.value, lang),
-            "recognised": r.verdict is Verdict.RECOGNISED, "reasons": [x.message.get(lang) for x in r.reasons], "knockouts": ", ".join(r.knockouts_failed),
-            "gaps": [g.message.get(lang) for g in r.gaps], "provisional_notice": notice,
-            "chart": criteria_bars([f"{L['criterion']} {x.id}" for x in r.criteria], [x.points / x.max if x.max else 0 for x in r.criteria], title=L["chart_commune"])}
+            "recognised": r.verdict is Verdict.RECOGNISED, "reasons": [reason_text(x, r).get(lang) for x in r.reasons], "knockouts": ", ".join(r.knockouts_failed),
+            "gaps": [gap_text(g).get(lang) for g in r.gaps], "provisional_notice": notice,
+            "chart": criteria_bars([f"{L['criterion']} {x.id}" for x in r.criteria], [x.points / x.max if x.max else 0 for x in r.criteria],
+                                   floor=_floor_share([r]), title=L["chart_commune"])}
 
 
 def _evidence(ind: Any) -> str:
@@ -139,6 +144,9 @@ def _area_chart(results: Sequence[CommuneResult], L: dict[str, str]) -> str:
         got = sum(r.criteria[position].points for r in results)
         top = sum(r.criteria[position].max for r in results)
         shares.append(got / top if top else 0.0)
-    # The floor line where the ruleset puts it (its criterion floor share), read from the results' own criteria.
-    floor = next((c.floor / c.max for c in results[0].criteria if c.max), 0.5)
-    return criteria_bars([f"{L['criterion']} {i}" for i in ids], shares, floor=floor, title=L["chart_area"])
+    return criteria_bars([f"{L['criterion']} {i}" for i in ids], shares, floor=_floor_share(results), title=L["chart_area"])
+
+
+def _floor_share(results: Sequence[CommuneResult]) -> float | None:
+    """The ruleset's criterion floor share (where the charts draw the floor line and the labels name it)."""
+    return criterion_share(results[0].ruleset, results[0].criteria) if results else None

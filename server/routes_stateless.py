@@ -56,7 +56,7 @@ def simulate(user: ComputingUser, commune: CommuneDocument, ruleset: RulesetRef 
     from chuanxa.planning.simulate import simulate as make_simulation
 
     data, core = _engine(commune, ruleset)
-    return _json(make_simulation(data, changes or {}, assess or {}, core).model_dump(mode="json"))
+    return _json(make_simulation(data, changes or {}, assess or {}, core).to_json_dict())
 
 
 @router.post("/plan")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import chuanxa
-from chuanxa.engine.journal import StateStore
+from chuanxa.monitoring.journal import StateStore
 from chuanxa.fileio import atomic_output, write_text
 
 

@@ -160,3 +160,54 @@ def test_tables_name_the_rulesets_own_criterion_floor() -> None:
     batch = chuanxa.score_many([_commune(assessed={"1": {"points": 0.5}})], ruleset)
     assert "Criteria < 70%" in batch_table(batch, "en") and "TC < 70%" in batch_table(batch, "vi")
     assert "50%" not in batch_table(batch, "en")
+
+
+def test_a_field_added_to_a_result_model_fails_when_the_engine_is_imported() -> None:
+    import subprocess
+    import sys
+
+    for record in ("Total", "IndicatorResult", "CommuneResult"):
+        code = ("from pydantic.fields import FieldInfo\n"
+                "from chuanxa.engine import results\n"
+                f"results.{record}.__pydantic_fields__['added_later'] = FieldInfo(annotation=int, default=0)\n"
+                "import chuanxa.engine.compiled\n")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert done.returncode != 0 and "TypeError" in done.stderr and f"{record}:" in done.stderr and "added_later" in done.stderr, done.stderr[-800:]
+
+
+def test_every_record_the_engine_builds_by_hand_holds_every_field_in_declaration_order() -> None:
+    from pydantic import BaseModel
+
+    def walk(record: object) -> None:
+        if isinstance(record, BaseModel):
+            assert list(record.__dict__) == list(type(record).model_fields), type(record).__name__
+            for value in record.__dict__.values():
+                walk(value)
+        elif isinstance(record, (tuple, list)):
+            for item in record:
+                walk(item)
+
+    engine = chuanxa.compiled("qd1300@2023-03-20")
+    examples = Path(__file__).parent.parent / "examples"
+    results = chuanxa.score_many(examples / "thieu_hoa_2024.csv").results
+    assert any(r.reasons for r in results) and any(r.gaps for r in results)
+    for result in results:
+        walk(result)
+        walk(result.summary())
+    walk(chuanxa.summarise_many(examples / "thieu_hoa_2024.csv").summaries)
+    assert engine.stamp.min_criterion_share == 0.5
+
+
+def test_records_of_a_yes_no_indicator_are_shared_only_between_communes_with_the_same_answer() -> None:
+    engine = chuanxa.compiled("qd1300@2023-03-20")
+    yes_no = next(ci for ci in engine.indicators if ci.model.kind == "yes_no")
+    example = Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml"
+    base = chuanxa.score(example).indicator(yes_no.model.id)
+    data = chuanxa.CommuneData.model_validate(yaml.safe_load(example.read_text(encoding="utf-8")))
+    same = engine.evaluate(data.model_copy(update={"commune": data.commune.model_copy(update={"code": "99999"})}))
+    flipped = engine.evaluate(data.model_copy(update={"values": {**data.values, yes_no.model.input: not data.values[yes_no.model.input]}}))
+    assert same.indicator(yes_no.model.id) is base and flipped.indicator(yes_no.model.id) is not base
+    assert flipped.indicator(yes_no.model.id).values == {yes_no.model.input: not data.values[yes_no.model.input]}
+    assert flipped.indicator(yes_no.model.id).status is not base.status
+    with pytest.raises(TypeError):
+        base.values[yes_no.model.input] = None  # type: ignore[index]

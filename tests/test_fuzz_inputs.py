@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import chuanxa
 from chuanxa.cli.main import main
-from chuanxa.engine.monitor import Watcher
+from chuanxa.monitoring.watcher import Watcher
 
 ROOT = Path(__file__).parent.parent
 with open(ROOT / "examples" / "thieu_hoa_2024.csv", encoding="utf-8-sig", newline="") as _handle:

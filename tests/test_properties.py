@@ -139,5 +139,5 @@ def best_commune(ruleset: Ruleset) -> chuanxa.CommuneData:
 def test_a_commune_generated_to_meet_every_indicator_is_recognised(mini: Ruleset) -> None:
     for ruleset in rulesets_under_test(mini):
         result = chuanxa.compiled(ruleset).evaluate(best_commune(ruleset))
-        assert result.verdict is Verdict.RECOGNISED, (ruleset.ref, [r.message.en for r in result.reasons])
+        assert result.verdict is Verdict.RECOGNISED, (ruleset.ref, [chuanxa.reason_text(r, result).en for r in result.reasons])
         assert all(i.status in (Status.MET, Status.ASSESSED, Status.NOT_APPLICABLE) for i in result.indicators)

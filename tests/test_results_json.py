@@ -28,7 +28,7 @@ def test_a_compact_document_reads_back_into_the_same_results(batch: chuanxa.Batc
 
 def test_a_full_document_reads_back_too_and_its_communes_are_the_documented_objects(batch: chuanxa.BatchResult) -> None:
     data = json.loads(encode_batch(batch, "full"))
-    assert data["schema_version"] == SCHEMA_VERSION == 2 and data["detail"] == "full" and "rulesets" not in data
+    assert data["schema_version"] == SCHEMA_VERSION == 3 and data["detail"] == "full" and "rulesets" not in data
     assert data["results"] == [r.to_json_dict() for r in batch.results]
     assert read_results(data) == batch
 

@@ -131,8 +131,8 @@ def test_gap_messages_say_how_far_and_what_it_earns(mini_engine, make_commune) -
     result = mini_engine.evaluate(make_commune(values={"immunisation_rate": 92.0}))
     gap = next(g for g in result.gaps if g.indicator == "1")
     assert gap.targets[0].target == 95 and gap.targets[0].change == pytest.approx(3.0) and gap.targets[0].gain == 1
-    assert "92.0% → 95.0%: +3.0 points of percentage, +1 points" in gap.message.en
-    assert "điểm phần trăm" in gap.message.vi
+    assert "92.0% → 95.0%: +3.0 points of percentage, +1 points" in chuanxa.gap_text(gap).en
+    assert "điểm phần trăm" in chuanxa.gap_text(gap).vi
 
 
 def test_provisional_indicators_are_counted_and_flagged_when_they_decide(mini_engine, make_commune) -> None:
@@ -143,8 +143,13 @@ def test_provisional_indicators_are_counted_and_flagged_when_they_decide(mini_en
 
 def test_the_json_result_follows_the_documented_contract(mini_engine, make_commune) -> None:
     data = mini_engine.evaluate(make_commune()).to_json_dict()
-    assert set(data["ruleset"]) == {"id", "version", "sha256", "warning"} and len(data["ruleset"]["sha256"]) == 64
+    assert set(data["ruleset"]) == {"id", "version", "sha256", "warning", "min_criterion_share", "min_total_share"} and len(data["ruleset"]["sha256"]) == 64
+    assert (data["ruleset"]["min_criterion_share"], data["ruleset"]["min_total_share"]) == (mini_engine.ruleset.recognition.min_criterion_share,
+                                                                                           mini_engine.ruleset.recognition.min_total_share)
     assert {"commune", "zone", "region", "total", "criteria", "indicators", "recognised", "reasons", "gaps", "provisional_count"} <= set(data)
+    short = mini_engine.evaluate(make_commune(values={"immunisation_rate": None})).to_json_dict()  # missing data: a reason and a gap
+    assert short["reasons"] and all(set(r) == {"code", "criterion", "indicator", "points", "required", "message"} for r in short["reasons"])
+    assert short["gaps"] and all(set(g["message"]) == {"vi", "en"} and g["message"]["vi"] != g["message"]["en"] for g in short["gaps"])
     assert {"id", "points", "max", "floor_met"} <= set(data["criteria"][0])
     assert {"id", "criterion", "points", "max", "status", "reason", "provisional", "knockout"} <= set(data["indicators"][0])
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
-PACKAGES = ["chuanxa", "criteria", "engine", "communes", "planning", "outputs", "reports", "cli", "admin", "authoring", "web", "store", "server"]
+PACKAGES = ["chuanxa", "criteria", "engine", "monitoring", "communes", "planning", "outputs", "reports", "cli", "admin", "authoring", "web", "store", "server"]
 
 
 def test_mypy_finds_no_type_error_in_the_package(tmp_path: Path) -> None:

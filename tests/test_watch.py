@@ -9,7 +9,7 @@ import pytest
 
 import chuanxa
 from chuanxa.cli.main import main
-from chuanxa.engine.monitor import Watcher
+from chuanxa.monitoring.watcher import Watcher
 
 UPDATES = (Path(__file__).parent.parent / "examples" / "updates.jsonl").read_text(encoding="utf-8").splitlines()
 EXPECTED = [
@@ -97,3 +97,21 @@ def test_an_update_older_than_the_state_is_reported_and_not_applied() -> None:
     events = watcher.process(late, 9)
     assert [e["event"] for e in events] == ["out_of_order"] and events[0]["state_date"] == "2024-08-31"
     assert watcher.summaries["16039"]["verdict"] == "recognised"
+
+
+def test_every_watch_event_reads_its_sentence_from_the_catalogue_in_both_languages() -> None:
+    from chuanxa.monitoring import events
+
+    before = {"verdict": "recognised", "total": 80.0, "floors": {"1": True, "2": False}, "criteria": {"1": 9.0, "2": 3.0},
+              "knockouts_failed": ["7"], "provisional_decides": False}
+    after = {"verdict": "not_recognised", "total": 72.5, "floors": {"1": False, "2": True}, "criteria": {"1": 4.0, "2": 6.0},
+             "knockouts_failed": ["12"], "provisional_decides": True}
+    found = events.changes(before, after) + events.changes(None, after) + [events.out_of_order("001", "2024-01-01", 3, "2024-06-01")]
+    assert sorted(e["event"] for e in found) == sorted(["verdict_changed", "criterion_below_floor", "criterion_above_floor", "knockout_failed",
+                                                       "knockout_cleared", "provisional_decides", "commune_added", "out_of_order"])
+    for event in found:
+        vi, en = event["message"]["vi"], event["message"]["en"]
+        assert vi != en and "{" not in vi + en, event  # every placeholder filled, each language its own words
+    changed = found[0]
+    assert changed["message"] == {"vi": "Kết luận thay đổi: đạt chuẩn → chưa đạt chuẩn (72.5 điểm).",
+                                  "en": "Verdict changed: recognised → not recognised (72.5 points)."}

@@ -14,8 +14,8 @@ import pytest
 
 import chuanxa
 from chuanxa.cli.main import main
-from chuanxa.engine.journal import StateStore
-from chuanxa.engine.monitor import Watcher
+from chuanxa.monitoring.journal import StateStore
+from chuanxa.monitoring.watcher import Watcher
 from chuanxa.errors import StateFileError
 
 ROOT = Path(__file__).parent.parent

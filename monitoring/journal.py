@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 from chuanxa.errors import Location, StateFileError
 from chuanxa.fileio import atomic_output, write_problem
 
-from .monitor import Watcher
+from .watcher import Watcher
 
 COMPACT_EVERY = 10_000
 

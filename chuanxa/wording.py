@@ -1,0 +1,108 @@
+"""The sentences of a result, built from its codes and numbers: why a commune is not recognised (its reasons)
+and what each gap needs. Renderers (table, JSON, XLSX, reports), the CLI and the web call these; the result
+records themselves hold no prose. Wording comes from the message catalogue (`reason.*`, `gap.*`), and the floor
+share is the ruleset's own (carried by the result's ruleset stamp), never a number written here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chuanxa.criteria.model import Text
+from chuanxa.engine.results import CommuneResult, FailureCode, FailureReason, Gap, GapTarget, RulesetStamp
+from chuanxa.messages import Lang, render
+
+
+def reason_text(reason: FailureReason, result: CommuneResult) -> Text:
+    """Why `result` is not recognised, for one of its `reasons`, in both languages."""
+    return _both(lambda lang: _reason(reason, result, lang))
+
+
+def gap_text(gap: Gap) -> Text:
+    """What the gap needs, how far it is and what it earns, e.g. "immunisation 92.0% → 95.0%: +3.0 points of
+    percentage, +2 points", in both languages."""
+    return _both(lambda lang: _gap(gap, lang))
+
+
+def criterion_share(stamp: RulesetStamp, criteria: Any = ()) -> float | None:
+    """The ruleset's criterion floor share (0.5 for "each criterion at least 50% of its points"): from the stamp,
+    or for results written before it carried one, from their criteria (floor over maximum)."""
+    if stamp.min_criterion_share is not None:
+        return stamp.min_criterion_share
+    return next((c.floor / c.max for c in criteria if c.max), None)
+
+
+def percent(share: float) -> str:
+    """A share as officers write it: 0.5 → "50%", 0.675 → "67.5%"."""
+    return f"{share * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def with_messages(data: dict[str, Any], result: Any) -> dict[str, Any]:
+    """A commune's JSON data (`model_dump(mode="json")`) with each reason's and gap's `message` (the contract); `result`: its
+    `CommuneResult` (typed loosely: the result model calls this from its `to_json_dict`)."""
+    for item, reason in zip(data.get("reasons", ()), result.reasons):
+        item["message"] = reason_text(reason, result).model_dump()
+    for item, gap in zip(data.get("gaps", ()), result.gaps):
+        item["message"] = gap_text(gap).model_dump()
+    return data
+
+
+def _both(build: Any) -> Text:
+    return Text.model_construct(vi=build("vi"), en=build("en"))
+
+
+def _reason(reason: FailureReason, result: CommuneResult, lang: Lang) -> str:
+    code = reason.code
+    if code is FailureCode.KNOCKOUT_FAILED:
+        return render("reason.knockout_failed", lang, {"indicator": reason.indicator})
+    if code is FailureCode.MISSING_DATA:
+        return render("reason.missing_data", lang, {"count": result.missing_count})
+    if code is FailureCode.TOTAL_BELOW_MINIMUM:
+        total = result.total
+        share = result.ruleset.min_total_share if result.ruleset.min_total_share is not None else (total.minimum / total.max if total.max else 0.0)
+        return render("reason.total_below_minimum", lang, {"points": total.points, "max": total.max, "got": f"{total.share:.1%}",
+                                                            "required": total.minimum, "share": percent(share)})
+    crit = result.criterion(reason.criterion or "")
+    share = criterion_share(result.ruleset, (crit,)) or 0.0
+    tail = render("reason.floor_provisional", lang, {}) if crit.provisional else "."
+    return render("reason.criterion_below_floor", lang, {"criterion": crit.id, "points": crit.points, "max": crit.max, "required": crit.floor,
+                                                          "share": percent(share), "tail_vi": tail, "tail_en": tail})
+
+
+def _gap(gap: Gap, lang: Lang) -> str:
+    gain = gap.max - gap.points
+    label = gap.label
+    params: dict[str, Any] = {"indicator": gap.indicator, "gain": gain}
+    if label is not None:
+        params.update(label_vi=label.vi, label_en=label.en)
+    if gap.kind == "missing":
+        return render("gap.missing_input" if label is not None and gap.value is None else "gap.missing", lang, params)
+    if gap.kind == "evidence":
+        return render("gap.evidence", lang, params)
+    if gap.kind == "condition" or label is None or not gap.targets:
+        return render("gap.condition", lang, params)
+    return render("gap.steps", lang, params | {"steps": "; ".join(_step(gap, t, lang) for t in gap.targets)})
+
+
+def _step(gap: Gap, target: GapTarget, lang: Lang) -> str:
+    points = render("gap.gain", lang, {"gain": target.gain})
+    value = gap.value
+    if gap.input_type == "yes_no":
+        yes, no = render("gap.yes", lang, {}), render("gap.no", lang, {})
+        return f"{yes if value else no} → {yes if target.target else no}: {points}"
+    unit = gap.unit or ""
+    if target.change is None:
+        return f"{_num(value)}{unit} → {target.op} {_num(target.target)}{unit}: {points}"
+    if gap.input_type == "percent":
+        return f"{value:.1f}% → {target.target:.1f}%: {render('gap.percent_change', lang, {'change': target.change})}, {points}"
+    amount = f"{target.change:+g} {unit}".rstrip()
+    return f"{_num(value)} → {target.op} {_num(target.target)} {unit}: {amount}, {points}".replace("  ", " ")
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "?" if value is None else str(value)
+
+
+__all__ = ["criterion_share", "gap_text", "percent", "reason_text", "with_messages"]
