@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from chuanxa.communes.model import CommuneData
@@ -78,23 +78,26 @@ def _load_chunk(session: Session, records: list[UnitRecord]) -> None:
     for r in reversed(records):
         communes[r.code] = {"code": r.code, "name": r.name, "province_code": r.province_code, "district": r.district, "kind": r.kind}
     _insert_new(session, Commune, list(communes.values()))
-    session.flush()
     loaded = {c.code: c for c in session.scalars(select(Commune).where(Commune.code.in_(list(communes))))}
     for record in records:
         commune = loaded.get(record.code)
-        if commune is not None:
+        if commune is not None and (commune.name, commune.district) != (record.name, record.district or commune.district):
             commune.name, commune.district = record.name, record.district or commune.district
-    dated = [r for r in records if r.year is not None]
+    dated = {(r.code, r.year): r for r in records if r.year is not None}  # the last record of a commune and year wins
     if not dated:
         return
     classes = {(k.commune_code, k.year): k for k in session.scalars(
-        select(CommuneClass).where(CommuneClass.commune_code.in_(sorted({r.code for r in dated})), CommuneClass.year.in_(sorted({r.year for r in dated}))))}
-    for record in dated:
-        found = classes.get((record.code, record.year))
+        select(CommuneClass).where(CommuneClass.commune_code.in_(sorted({code for code, _ in dated})), CommuneClass.year.in_(sorted({y for _, y in dated}))))}
+    new = []
+    for key, record in dated.items():
+        found = classes.get(key)
         if found is None:
-            found = classes[(record.code, record.year)] = CommuneClass(commune_code=record.code, year=record.year)
-            session.add(found)
-        _classify(found, record)
+            new.append({"commune_code": record.code, "year": record.year, "region": record.region, "terrain": record.terrain,
+                        "distance_km": record.distance_km, "difficult_terrain": record.difficult_terrain, "zone": record.zone})
+        else:
+            _classify(found, record)
+    if new:
+        session.execute(insert(CommuneClass), new)
 
 
 def _insert_new(session: Session, table: type[Province] | type[Commune], rows: list[dict[str, object]]) -> None:
@@ -102,8 +105,8 @@ def _insert_new(session: Session, table: type[Province] | type[Commune], rows: l
         return
     from sqlalchemy.dialects import postgresql, sqlite
 
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(table).values(rows).on_conflict_do_nothing(index_elements=["code"]))
+    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=["code"]), rows)
 
 
 def set_classification(session: Session, record: UnitRecord) -> CommuneClass:
