@@ -118,7 +118,7 @@ def transitions(session: Session, assessment: Assessment) -> list[Transition]:
     return list(session.scalars(select(Transition).where(Transition.assessment_id == assessment.id).order_by(Transition.id)))
 
 
-def commune_info(commune: Commune, klass: CommuneClass | None) -> dict[str, Any]:
+def commune_info(commune: Commune, klass: CommuneClass | Any | None) -> dict[str, Any]:
     """The `commune` part of a commune document: the unit and its classification in force (what, besides a
     revision's data and the ruleset, a result depends on)."""
     info: dict[str, Any] = {"code": commune.code, "name": commune.name, "province": commune.province.name, "district": commune.district}

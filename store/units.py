@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -138,18 +139,20 @@ def classification(session: Session, code: str, year: int) -> CommuneClass | Non
     return _in_force(list(rows), year)
 
 
-def classifications(session: Session, codes: Iterable[str], year: int) -> dict[str, CommuneClass | None]:
-    """`classification` of many communes, in one query."""
+def classifications(session: Session, codes: Iterable[str], year: int) -> dict[str, Any]:
+    """`classification` of many communes, in one query per 500 (rows with the classification's columns as
+    attributes, not ORM objects: read-only, and a tenth of the cost)."""
     wanted = sorted(set(codes))
-    by_code: dict[str, list[CommuneClass]] = {code: [] for code in wanted}
-    for start in range(0, len(wanted), 500):  # bound the number of bound parameters of one query
-        query = select(CommuneClass).where(CommuneClass.commune_code.in_(wanted[start:start + 500])).order_by(CommuneClass.year)
-        for row in session.scalars(query):
+    by_code: dict[str, list[Any]] = {code: [] for code in wanted}
+    columns = (CommuneClass.commune_code, CommuneClass.year, CommuneClass.region, CommuneClass.terrain, CommuneClass.distance_km,
+               CommuneClass.difficult_terrain, CommuneClass.zone)
+    for start in range(0, len(wanted), CHUNK):
+        for row in session.execute(select(*columns).where(CommuneClass.commune_code.in_(wanted[start:start + CHUNK])).order_by(CommuneClass.year)):
             by_code[row.commune_code].append(row)
     return {code: _in_force(rows, year) for code, rows in by_code.items()}
 
 
-def _in_force(rows: list[CommuneClass], year: int) -> CommuneClass | None:
+def _in_force(rows: list[Any], year: int) -> Any:
     """Of one commune's classifications (by year), that of `year`, else the latest before, else the earliest after."""
     before = [row for row in rows if row.year <= year]
     return before[-1] if before else (rows[0] if rows else None)
