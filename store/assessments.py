@@ -235,12 +235,12 @@ def save_imported(session: Session, user: User, year: int, items: list[Imported]
         query = select(Assessment).where(Assessment.commune_code.in_(codes[start:start + units.CHUNK]), Assessment.year == year)
         found |= {a.commune_code: a for a in session.scalars(query.with_for_update(of=Assessment))}
     # keyed by assessment id, or by commune code for the assessments this import creates
-    previous: dict[int | str, Revision | RevisionData] = dict(current_revisions(session, list(found.values())))
+    previous: dict[int | str, Revision | RevisionData] = {ident: rev for ident, rev in current_revisions(session, list(found.values())).items()}
     numbers: dict[int | str, int] = {}
     ids = [a.id for a in found.values()]
     for start in range(0, len(ids), units.CHUNK):
-        query = select(Revision.assessment_id, func.max(Revision.number)).where(Revision.assessment_id.in_(ids[start:start + units.CHUNK])).group_by(Revision.assessment_id)
-        numbers |= {ident: number for ident, number in session.execute(query)}
+        highest = select(Revision.assessment_id, func.max(Revision.number)).where(Revision.assessment_id.in_(ids[start:start + units.CHUNK]))
+        numbers |= {ident: number for ident, number in session.execute(highest.group_by(Revision.assessment_id))}
     created: dict[str, int] = {}  # commune code → current revision number of the assessment to create
     rows: list[dict[str, Any]] = []
     now = utcnow()

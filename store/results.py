@@ -71,7 +71,7 @@ class Standing:
     verdict: str
     total: float
     max_points: float
-    recognised: bool
+    recognised: bool | None  # as the result has it (None: not decided)
     provisional_count: int
     ruleset: str  # family@version
 

@@ -75,7 +75,7 @@ def _load_chunk(session: Session, records: list[UnitRecord]) -> None:
     # INSERT … ON CONFLICT DO NOTHING: two imports naming the same new province at once both succeed
     provinces = {r.province_code: r.province_name for r in reversed(records)}  # the first record's name, as one at a time did
     _insert_new(session, Province, [{"code": code, "name": name} for code, name in provinces.items()])
-    communes = {}
+    communes: dict[str, dict[str, object]] = {}
     for r in reversed(records):
         communes[r.code] = {"code": r.code, "name": r.name, "province_code": r.province_code, "district": r.district, "kind": r.kind}
     _insert_new(session, Commune, list(communes.values()))
