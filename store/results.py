@@ -164,6 +164,23 @@ def _compute(session: Session, missing: list[tuple[Assessment, CompiledRuleset, 
     return out
 
 
+def warm_up() -> None:
+    """Load what a server's first requests would otherwise wait for (a second or two): the ruleset registry, the
+    compiled rulesets in force this year and last year with their column-wise evaluators, the official unit list."""
+    import datetime as dt
+
+    from chuanxa.admin import admin_units
+    from chuanxa.api import columnar
+    from chuanxa.errors import ChuanxaError
+
+    admin_units()
+    for year in sorted({dt.date.today().year - 1, dt.date.today().year}):
+        try:
+            columnar(rulesets.compiled(None, year))
+        except ChuanxaError:  # no ruleset in force that year: nothing to load
+            continue
+
+
 def clear_cache() -> None:
     _RESULTS.clear()
     _STANDINGS.clear()
