@@ -55,6 +55,9 @@ def serve(db_url: str | None, host: str, port: int, demo: bool, lang: Lang) -> i
         click.secho(render("store.refuse_bind", lang, {"host": host}), fg="red", err=True)
         return EXIT_USAGE
     app = create_app(engine=engine, migrate=False)
+    from chuanxa.store.results import warm_up
+
+    warm_up()  # rulesets, evaluators and unit lists loaded now, not by the first requests
     click.echo(("Máy chủ chạy tại" if lang == "vi" else "Serving at") + f" http://{host}:{port}/  (API: /api/v1, /api/docs)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return EXIT_OK

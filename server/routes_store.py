@@ -200,12 +200,11 @@ def list_recognitions(session: DB, user: CurrentUser, province: Annotated[str | 
 
 @router.get("/provinces", response_model=list[schemas.ProvinceOut], tags=["provinces"])
 def list_provinces(session: DB, user: CurrentUser) -> list[schemas.ProvinceOut]:
-    rows = []
-    for province in session.scalars(select(Province).order_by(Province.code)):
-        members = [c for c in units.communes(session, province.code) if access.in_view_scope(user, c.code, c.province_code, user.province_code)]
-        if members:
-            rows.append(schemas.ProvinceOut(code=province.code, name=province.name, communes=len(members)))
-    return rows
+    seen: dict[str, int] = {}
+    for code, province_code in session.execute(select(Commune.code, Commune.province_code)):  # plain rows: one query, no objects
+        if access.in_view_scope(user, code, province_code, user.province_code):
+            seen[province_code] = seen.get(province_code, 0) + 1
+    return [schemas.ProvinceOut(code=p.code, name=p.name, communes=seen[p.code]) for p in session.scalars(select(Province).order_by(Province.code)) if p.code in seen]
 
 
 def target_of(session: Any, province: str) -> tuple[float, int]:

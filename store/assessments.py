@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from chuanxa.communes.model import CommuneData
@@ -119,7 +119,7 @@ def transitions(session: Session, assessment: Assessment) -> list[Transition]:
     return list(session.scalars(select(Transition).where(Transition.assessment_id == assessment.id).order_by(Transition.id)))
 
 
-def commune_info(commune: Commune, klass: CommuneClass | None) -> dict[str, Any]:
+def commune_info(commune: Commune, klass: CommuneClass | Any | None) -> dict[str, Any]:
     """The `commune` part of a commune document: the unit and its classification in force (what, besides a
     revision's data and the ruleset, a result depends on)."""
     info: dict[str, Any] = {"code": commune.code, "name": commune.name, "province": commune.province.name, "district": commune.district}
@@ -221,10 +221,11 @@ class Imported:
     note: str | None = None
 
 
-def save_imported(session: Session, user: User, year: int, items: list[Imported], *, import_id: int, stamp: tuple[str, str]) -> list[Revision]:
+def save_imported(session: Session, user: User, year: int, items: list[Imported], *, import_id: int, stamp: tuple[str, str]) -> int:
     """Save many communes' data of `year` at once: what `save(…, kind="import", stamp=stamp)` of each in turn does
     (the same checks, an assessment created where there is none, a revision where the data change, nothing
-    where they do not), in a few statements per 500 communes instead of several round trips per commune."""
+    where they do not), in a few statements per 500 communes instead of several round trips per commune.
+    Returns the number of revisions written."""
     codes = sorted({item.code for item in items})
     communes = units.communes_by_code(session, codes)
     for item in items:
@@ -234,43 +235,51 @@ def save_imported(session: Session, user: User, year: int, items: list[Imported]
     for start in range(0, len(codes), units.CHUNK):
         query = select(Assessment).where(Assessment.commune_code.in_(codes[start:start + units.CHUNK]), Assessment.year == year)
         found |= {a.commune_code: a for a in session.scalars(query.with_for_update(of=Assessment))}
-    previous: dict[int, Revision | RevisionData] = dict(current_revisions(session, list(found.values())))
-    numbers: dict[int, int] = {}
+    # keyed by assessment id, or by commune code for the assessments this import creates
+    previous: dict[int | str, Revision | RevisionData] = {ident: rev for ident, rev in current_revisions(session, list(found.values())).items()}
+    numbers: dict[int | str, int] = {}
     ids = [a.id for a in found.values()]
     for start in range(0, len(ids), units.CHUNK):
-        query = select(Revision.assessment_id, func.max(Revision.number)).where(Revision.assessment_id.in_(ids[start:start + units.CHUNK])).group_by(Revision.assessment_id)
-        numbers |= {ident: number for ident, number in session.execute(query)}
-    created = []
-    for code in codes:
-        if code not in found:
-            commune = communes[code]
-            if not access.can_create(user, code, commune.province_code):
-                raise forbidden("create")
-            found[code] = Assessment(commune_code=code, year=year, state=State.DRAFT.value, current=0)
-            created.append(found[code])
-    session.add_all(created)
-    session.flush()  # one INSERT of the new assessments (their ids are needed below)
-    ruleset_ref, sha = stamp
-    revisions: list[Revision] = []
+        highest = select(Revision.assessment_id, func.max(Revision.number)).where(Revision.assessment_id.in_(ids[start:start + units.CHUNK]))
+        numbers |= {ident: number for ident, number in session.execute(highest.group_by(Revision.assessment_id))}
+    created: dict[str, int] = {}  # commune code → current revision number of the assessment to create
+    rows: list[dict[str, Any]] = []
     now = utcnow()
     for item in items:
-        assessment, commune = found[item.code], communes[item.code]
-        before = previous.get(assessment.id)
+        assessment, commune = found.get(item.code), communes[item.code]
+        if assessment is None and item.code not in created:
+            if not access.can_create(user, item.code, commune.province_code):
+                raise forbidden("create")
+            created[item.code] = 0
+        key: int | str = assessment.id if assessment is not None else item.code
+        before = previous.get(key)
         values, assessed = dict(item.values), _plain_assessed(item.assessed)
         changes = diff(before, values, assessed, item.as_of)
-        _check_edit(user, commune, assessment.state, changes)
+        _check_edit(user, commune, assessment.state if assessment is not None else State.DRAFT.value, changes)
         if not changes and before is not None:
             continue  # nothing to record
-        number = numbers.get(assessment.id, 0) + 1
-        revisions.append(Revision(assessment_id=assessment.id, number=number, kind="import", based_on=assessment.current, as_of=item.as_of,
-                                  ruleset_ref=ruleset_ref, ruleset_sha256=sha, values=values, assessed=assessed, changes=changes, note=item.note,
-                                  author_id=user.id, import_id=import_id, created_at=now))
-        numbers[assessment.id] = assessment.current = number
-        assessment.updated_at = now
-        previous[assessment.id] = RevisionData(as_of=item.as_of, values=values, assessed=assessed)
-    session.add_all(revisions)
-    session.flush()  # one INSERT of the revisions
-    return revisions
+        number = numbers[key] = numbers.get(key, 0) + 1
+        rows.append({"assessment_id": key, "number": number, "kind": "import", "based_on": assessment.current if assessment is not None else created[item.code],
+                     "as_of": item.as_of, "ruleset_ref": stamp[0], "ruleset_sha256": stamp[1], "values": values, "assessed": assessed, "changes": changes,
+                     "note": item.note, "author_id": user.id, "import_id": import_id, "created_at": now})
+        if assessment is not None:
+            assessment.current, assessment.updated_at = number, now
+        else:
+            created[item.code] = number
+        previous[key] = RevisionData(as_of=item.as_of, values=values, assessed=assessed)
+    new_ids: dict[str, int] = {}
+    if created:
+        statement = insert(Assessment).returning(Assessment.id, Assessment.commune_code, sort_by_parameter_order=True)
+        made = session.execute(statement, [{"commune_code": code, "year": year, "state": State.DRAFT.value, "current": number, "updated_at": now}
+                                           for code, number in created.items()])
+        new_ids = {code: ident for ident, code in made}
+    for row in rows:
+        if isinstance(row["assessment_id"], str):
+            row["assessment_id"] = new_ids[row["assessment_id"]]
+    if rows:
+        session.execute(insert(Revision), rows)  # one INSERT … VALUES of many rows per batch, no object per revision
+    session.flush()
+    return len(rows)
 
 
 def _plain_assessed(assessed: dict[str, Any]) -> dict[str, Any]:

@@ -113,9 +113,7 @@ class _Known:
 
 def _all_scorable(core: Any, datas: list[CommuneData]) -> bool:
     """Whether the ruleset scores every commune (checked together; the same rejections as one by one)."""
-    import chuanxa
-
-    return not datas or len(chuanxa.summarise_many(datas, core).summaries) == len(datas)
+    return not datas or len(rulesets.summarise(datas, core).summaries) == len(datas)
 
 
 def _plan_row(user: User, row: int, data: CommuneData, year: int, create_units: bool, known: _Known, check: Any) -> PlannedRow:

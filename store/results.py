@@ -71,7 +71,7 @@ class Standing:
     verdict: str
     total: float
     max_points: float
-    recognised: bool
+    recognised: bool | None  # as the result has it (None: not decided)
     provisional_count: int
     ruleset: str  # family@version
 
@@ -144,8 +144,6 @@ def standings(session: Session, found: Sequence[Assessment]) -> dict[int, Standi
 def _compute(session: Session, missing: list[tuple[Assessment, CompiledRuleset, tuple[Any, ...]]], refs: dict[int, assessments.RevisionRef],
              infos: dict[int, dict[str, Any]]) -> dict[int, Standing]:
     """Score the communes not cached: one query for their revisions, then each ruleset's communes together."""
-    import chuanxa
-
     stored = assessments.revision_data(session, [refs[a.id].revision_id for a, _, _ in missing])
     groups: dict[str, tuple[CompiledRuleset, list[tuple[Assessment, tuple[Any, ...], CommuneData]]]] = {}
     for a, core, key in missing:
@@ -153,7 +151,7 @@ def _compute(session: Session, missing: list[tuple[Assessment, CompiledRuleset, 
         groups.setdefault(core.stamp.sha256, (core, []))[1].append((a, key, data))
     out: dict[int, Standing] = {}
     for core, members in groups.values():
-        batch = chuanxa.summarise_many([data for _, _, data in members], core)
+        batch = rulesets.summarise([data for _, _, data in members], core)
         if len(batch.summaries) != len(members):  # a commune the ruleset cannot score: raise its error, as result_of does
             for a, _, _ in members:
                 result_of(session, a, assessments.revision(session, a))
@@ -162,6 +160,22 @@ def _compute(session: Session, missing: list[tuple[Assessment, CompiledRuleset, 
             _STANDINGS.put(key, standing)
             out[a.id] = standing
     return out
+
+
+def warm_up() -> None:
+    """Load what a server's first requests would otherwise wait for (a second or two): the ruleset registry, the
+    compiled rulesets in force this year and last year with their column-wise evaluators, the official unit list."""
+    import datetime as dt
+
+    from chuanxa.admin import admin_units
+    from chuanxa.errors import ChuanxaError
+
+    admin_units()
+    for year in sorted({dt.date.today().year - 1, dt.date.today().year}):
+        try:
+            rulesets.warm(rulesets.compiled(None, year))
+        except ChuanxaError:  # no ruleset in force that year: nothing to load
+            continue
 
 
 def clear_cache() -> None:

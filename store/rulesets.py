@@ -14,7 +14,7 @@ from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.model import Ruleset
 from chuanxa.criteria.registry import Registry
 from chuanxa.engine.compiled import CompiledRuleset
-from chuanxa.engine.results import CommuneResult
+from chuanxa.engine.results import CommuneResult, SummaryBatch
 
 
 def registry(folders: Iterable[str | Path] = ()) -> Registry:
@@ -41,6 +41,21 @@ def compiled(ref: str | Ruleset | None, as_of: Any = None) -> CompiledRuleset:
 def score(data: CommuneData, ref: str | None = None) -> CommuneResult:
     """Score one commune with `ref` or the ruleset in force on its `as_of` (deterministic)."""
     return compiled(ref or data.ruleset, data.as_of).evaluate(data)
+
+
+def summarise(datas: list[CommuneData], core: CompiledRuleset) -> SummaryBatch:
+    """Many communes' summaries with one ruleset (column-wise from a few dozen on; each equals the summary of its
+    own result), the communes the ruleset cannot score listed as rejected."""
+    from chuanxa.api import summarise_many
+
+    return summarise_many(datas, core)
+
+
+def warm(core: CompiledRuleset) -> None:
+    """Build the column-wise evaluator of `core` now (it is built once, on first use)."""
+    from chuanxa.api import columnar
+
+    columnar(core)
 
 
 def stamp(ref: str | None, as_of: Any = None) -> tuple[str, str]:

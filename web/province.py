@@ -64,9 +64,10 @@ def _trend(session: Any, user: Any, province: str, years: list[int], year: int, 
             continue
         readable = [a for a in assessments.for_year(session, other, province)
                     if access.can_read(user, a.commune_code, a.commune.province_code, a.state, user.province_code)]
-        for a, standing in zip(readable, map(standings(session, readable).get, (a.id for a in readable))):
-            if standing is not None:
-                totals.setdefault(a.commune_code, {})[other] = standing.total
+        found = standings(session, readable)  # all together, from the cache or column-wise
+        for a in readable:
+            if a.id in found:
+                totals.setdefault(a.commune_code, {})[other] = found[a.id].total
     return {code: [by_year.get(y) for y in years] for code, by_year in totals.items()}
 
 

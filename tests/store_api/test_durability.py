@@ -14,7 +14,7 @@ from .conftest import PASSWORD, World
 from .live import LiveServer
 
 YEAR = 2025
-ROWS = 600
+ROWS = 3000  # imports are batched: 3,000 communes take a few seconds, so the kill at 2.5 s lands inside
 
 
 def test_an_import_killed_half_way_is_whole_or_absent_after_a_restart(world: World, db_url: str, tmp_path: Path) -> None:
@@ -37,7 +37,7 @@ def test_an_import_killed_half_way_is_whole_or_absent_after_a_restart(world: Wor
 
     sender = threading.Thread(target=send)
     sender.start()
-    time.sleep(2.5)  # the import of 600 communes takes longer than this: the kill lands inside it
+    time.sleep(2.5)  # the import of ROWS communes takes longer than this: the kill lands inside it
     server.kill()
     sender.join(timeout=60)
     assert outcome["answer"] != 200, "the import finished before the kill: make ROWS larger"

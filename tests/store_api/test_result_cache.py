@@ -167,3 +167,23 @@ def test_the_api_summary_and_list_give_the_plain_figures(province: Any, engine: 
             standing.verdict, standing.total, standing.max_points, standing.recognised, standing.ruleset)
     assert summary["recognised"] == sum(s.verdict == "recognised" for s in plain.values())
     assert summary["mean_total"] == round(sum(s.total for s in plain.values()) / COUNT, 2)
+
+
+def test_the_overview_trend_gives_each_communes_plain_total_of_every_year(province: Any, tmp_path: Path) -> None:
+    from chuanxa.store import assessments, db, importer
+    from chuanxa.store.sample import sample_table
+    from chuanxa.web.province import _trend
+
+    earlier = sample_table(COUNT, tmp_path / "truoc.csv", per_province=COUNT)
+    earlier.write_text(earlier.read_text(encoding="utf-8").replace(",có,", ",không,"), encoding="utf-8")  # another year, other answers
+    with db.transaction(province) as session:
+        importer.commit_import(session, _admin(session), importer.plan_import(session, _admin(session), earlier, YEAR - 1))
+    with db.transaction(province, write=False) as session:
+        found = _all(session)
+        code = found[0].commune.province_code
+        before = assessments.for_year(session, YEAR - 1, code)
+        plain = {a.commune_code: s.total for a, s in zip(before, _plain(session, before).values())}
+        now = {a.commune_code: s.total for a, s in zip(found, _plain(session, found).values())}
+        trend = _trend(session, _admin(session), code, [YEAR - 1, YEAR], YEAR, [{"code": c, "total": t} for c, t in now.items()])
+    assert trend == {c: [plain[c], now[c]] for c in now}
+    assert plain != now  # the years differ, so a mix-up would show
