@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from chuanxa.communes.model import CommuneData
 from chuanxa.engine.compiled import CompiledRuleset
 from chuanxa.engine.results import CommuneResult, CommuneSummary
-from chuanxa.store import assessments, ruleset_choice, units
+from chuanxa.store import assessments, ruleset_choice, rulesets, units
 from chuanxa.store.models import Assessment, Revision
 
 V = TypeVar("V")
