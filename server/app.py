@@ -20,6 +20,7 @@ from chuanxa.errors import ChuanxaError
 from chuanxa.server import problems
 from chuanxa.server.context import AppContext
 from chuanxa.server.docs import register_docs
+from chuanxa.server.openapi import complete as complete_openapi, operation_id
 from chuanxa.server.middleware import BodyLimit, SecurityHeaders
 from chuanxa.server.settings import Settings
 from chuanxa.store import db
@@ -56,6 +57,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, setti
         engine.dispose()
 
     app = FastAPI(title="chuanxa", version=__version__, openapi_url=OPENAPI_URL, docs_url=None, redoc_url=None, lifespan=lifespan,
+                  generate_unique_id_function=operation_id,
                   description="Chấm điểm Bộ tiêu chí quốc gia về y tế xã: lưu phiếu đánh giá, quy trình thẩm định, công nhận. "
                               "Scores communes against the national commune-health criteria; stores assessments with full history.")
     app.state.chuanxa = ctx
@@ -63,6 +65,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, setti
     app.add_middleware(BodyLimit, max_json=settings.max_json_bytes, max_upload=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     _routes(app)
+    complete_openapi(app)
     if settings.docs:
         register_docs(app, OPENAPI_URL)
     for extension in default_extensions() if extensions is None else extensions:

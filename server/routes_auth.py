@@ -62,8 +62,7 @@ def list_tokens(session: DB, user: CurrentUser) -> list[schemas.ApiTokenOut]:
     return [token_out(t) for t in users.tokens(session, user)]
 
 
-@router.post("/tokens", response_model=schemas.ApiTokenOut, status_code=201, operation_id="createToken",
-             responses={201: {"links": {"RevokeToken": {"operationId": "revokeToken", "parameters": {"token_id": "$response.body#/id"}}}}})
+@router.post("/tokens", response_model=schemas.ApiTokenOut, status_code=201, operation_id="createToken")
 def create_token(session: DB, user: CurrentUser, body: schemas.ApiTokenIn) -> schemas.ApiTokenOut:
     """A new bearer token for a program; the secret is shown in this answer only."""
     plain, made = users.create_token(session, user, name=body.name)
@@ -85,8 +84,7 @@ def list_users(session: DB, user: CurrentUser) -> list[schemas.UserOut]:
     return [user_out(u) for u in session.scalars(select(User).order_by(User.login))]
 
 
-@router.post("/users", response_model=schemas.UserOut, status_code=201, tags=["users"], operation_id="addUser",
-             responses={201: {"links": {"ChangeUser": {"operationId": "changeUser", "parameters": {"login": "$response.body#/login"}}}}})
+@router.post("/users", response_model=schemas.UserOut, status_code=201, tags=["users"], operation_id="addUser")
 def add_user(session: DB, user: CurrentUser, body: schemas.UserIn) -> schemas.UserOut:
     if not access.can_manage_users(user):
         raise forbidden("manage_users")

@@ -23,10 +23,14 @@ UPLOAD_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _suffix(name: str | None) -> str:
+def _suffix(name: str | None, head: bytes) -> str:
+    """The table type: from the file name's suffix, or, for a name without one, from the content (an XLSX is a zip
+    archive; anything else is read as CSV, and the reader says what is wrong with it)."""
     suffix = Path(name or "").suffix.lower()
+    if not suffix:
+        return ".xlsx" if head.startswith(b"PK\x03\x04") else ".csv"
     if suffix not in UPLOAD_SUFFIXES:
-        raise Invalid(key="store.bad_request", params={"detail": f"file type {suffix or '?'} (expected .csv or .xlsx)"})
+        raise Invalid(key="store.bad_request", params={"detail": f"file type {suffix} (expected .csv or .xlsx)"})
     return suffix
 
 
@@ -39,10 +43,11 @@ def import_table(session: DB, user: CurrentUser, file: Annotated[UploadFile, Fil
     file twice changes nothing the second time."""
     if user.role not in (Role.ADMIN.value, Role.PROVINCE.value):
         raise forbidden("import")
-    suffix = _suffix(file.filename)
+    content = file.file.read()
+    suffix = _suffix(file.filename, content[:4])
     with tempfile.TemporaryDirectory(prefix="chuanxa-import-") as folder:
         path = Path(folder) / f"upload{suffix}"  # never a path the request names
-        path.write_bytes(file.file.read())
+        path.write_bytes(content)
         plan = importer.plan_import(session, user, path, year, ruleset=ruleset, filename=Path(file.filename or "upload").name, create_units=create_units)
     answer = plan.to_json() | {"dry_run": dry_run, "import_id": None}
     if not dry_run:

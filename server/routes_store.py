@@ -39,9 +39,7 @@ def _commune_row(session: Any, commune: Commune, assessment: Assessment | None, 
     return base | summary_row(session, assessment, rev, standing) if assessment is not None else base
 
 
-@router.get("/communes", response_model=list[schemas.CommuneRow], operation_id="listCommunes", responses={200: {"links": {
-    "GetCommune": {"operationId": "getCommune", "parameters": {"code": "$response.body#/0/code"}},
-    "GetAssessment": {"operationId": "getAssessment", "parameters": {"code": "$response.body#/0/code", "year": "$response.body#/0/year"}}}}})
+@router.get("/communes", response_model=list[schemas.CommuneRow], operation_id="listCommunes")  # links: server/openapi.py
 def list_communes(session: DB, user: CurrentUser, year: Year | None = None, province: Annotated[str | None, Query(max_length=16)] = None,
                   state: Annotated[str | None, Query(max_length=20)] = None, verdict: Annotated[str | None, Query(max_length=20)] = None) -> list[dict[str, Any]]:
     """Communes the caller may see, with the verdict, total and workflow state of `year`'s assessment (when given).
@@ -108,16 +106,7 @@ def _with_etag(document: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(jsonable_encoder(document), status_code=status, headers={"ETag": document["etag"]})
 
 
-_ASSESSMENT_LINKS = {"links": {
-    "GetAssessment": {"operationId": "getAssessment", "parameters": {"code": "$request.path.code", "year": "$request.path.year"}},
-    "ListRevisions": {"operationId": "listRevisions", "parameters": {"code": "$request.path.code", "year": "$request.path.year"}},
-    "GetRevision": {"operationId": "getRevision", "parameters": {"code": "$request.path.code", "year": "$request.path.year",
-                                                                 "number": "$response.body#/revision"}},
-}}
-
-
-@router.get("/communes/{code}/assessments/{year}", response_model=schemas.AssessmentOut, operation_id="getAssessment",
-            responses={200: _ASSESSMENT_LINKS})
+@router.get("/communes/{code}/assessments/{year}", response_model=schemas.AssessmentOut, operation_id="getAssessment")
 def get_assessment(session: DB, user: CurrentUser, code: Code, year: YearPath) -> JSONResponse:
     """The assessment of a commune in a year: values, assessed points, workflow state, and its result
     (recomputed from the data and the ruleset). The `ETag` header names this version; send it back in `If-Match`."""
@@ -125,7 +114,7 @@ def get_assessment(session: DB, user: CurrentUser, code: Code, year: YearPath) -
 
 
 @router.put("/communes/{code}/assessments/{year}", response_model=schemas.AssessmentOut, operation_id="putAssessment",
-            responses={200: _ASSESSMENT_LINKS, 201: {"model": schemas.AssessmentOut} | _ASSESSMENT_LINKS})
+            responses={201: {"model": schemas.AssessmentOut}})
 def put_assessment(request: Request, session: DB, user: CurrentUser, code: Code, year: YearPath, body: schemas.AssessmentIn,
                    if_match: Annotated[str | None, Header(max_length=200)] = None,
                    if_none_match: Annotated[str | None, Header(max_length=200)] = None) -> JSONResponse:
@@ -142,7 +131,7 @@ def put_assessment(request: Request, session: DB, user: CurrentUser, code: Code,
         error = assessments.stale_error(saved)
         body_out = problem_body(error, 412, "Precondition failed", request_lang(request), request.url.path)
         return JSONResponse(body_out, status_code=412, media_type=MEDIA_TYPE, headers={"ETag": assessments.etag(saved.assessment)})
-    created = saved.revision.number == 1
+    created = (if_none_match or "").strip() == "*"  # only a creation takes If-None-Match: * (an existing one is a 409)
     return _with_etag(_assessment_document(session, user, saved.assessment), 201 if created else 200)
 
 
