@@ -90,6 +90,13 @@ class ImpactRowOut(BaseModel):
     new_total: float
 
 
+class ImpactProblem(BaseModel):
+    code: str
+    name: str
+    message_vi: str
+    message_en: str
+
+
 class ImpactOut(BaseModel):
     overlay: int
     province: str
@@ -98,6 +105,7 @@ class ImpactOut(BaseModel):
     compared: int
     verdict_changes: list[ImpactRowOut]
     total_changes: list[ImpactRowOut]
+    problems: list[ImpactProblem]
 
 
 class ActivationIn(schemas.Model):

@@ -23,6 +23,7 @@ from chuanxa.authoring.case_text import outcome_lines
 from chuanxa.authoring.overlay_bundle import Upload, read_overlay
 from chuanxa.criteria.diff import diff_rulesets
 from chuanxa.criteria.registry import as_of_date
+from chuanxa.errors import ChuanxaError
 from chuanxa.store import assessments, ruleset_choice, rulesets
 from chuanxa.store.errors import Conflict, Invalid, forbidden, not_found
 from chuanxa.store.models import Assessment, Commune, Province, Revision, Role, RulesetActivation, RulesetOverlay, State, User, utcnow
@@ -140,6 +141,7 @@ class Impact:
     year: int
     effective_from: dt.date | None
     rows: list[ImpactRow] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)  # assessments the overlay cannot score, with why
 
     @property
     def verdict_changes(self) -> list[ImpactRow]:
@@ -157,7 +159,8 @@ class Impact:
 
         return {"overlay": self.overlay_id, "province": self.province, "year": self.year,
                 "effective_from": self.effective_from.isoformat() if self.effective_from else None, "compared": len(self.rows),
-                "verdict_changes": [row(r) for r in self.verdict_changes], "total_changes": [row(r) for r in self.total_changes]}
+                "verdict_changes": [row(r) for r in self.verdict_changes], "total_changes": [row(r) for r in self.total_changes],
+                "problems": self.problems}
 
 
 def impact(session: Session, user: User, overlay: RulesetOverlay, province: str, year: int, effective_from: dt.date | None = None) -> Impact:
@@ -175,7 +178,12 @@ def impact(session: Session, user: User, overlay: RulesetOverlay, province: str,
     for assessment in found:
         rev = current[assessment.id]
         old = result_of(session, assessment, rev)
-        new = core.evaluate(assessments.commune_data(session, assessment.commune, assessment.year, rev))
+        try:
+            new = core.evaluate(assessments.commune_data(session, assessment.commune, assessment.year, rev))
+        except ChuanxaError as exc:  # e.g. a value outside a bound the overlay narrowed: activating would fail on it
+            result.problems.append({"code": assessment.commune_code, "name": assessment.commune.name,
+                                    "message_vi": exc.message("vi"), "message_en": exc.message("en")})
+            continue
         result.rows.append(ImpactRow(code=assessment.commune_code, name=assessment.commune.name, state=assessment.state, as_of=rev.as_of or str(year),
                                      applies=_concerns(overlay, assessment, rev, effective_from), old_ruleset=f"{old.ruleset.id}@{old.ruleset.version.isoformat()}",
                                      new_ruleset=new_ref, old_verdict=old.verdict.value, new_verdict=new.verdict.value,

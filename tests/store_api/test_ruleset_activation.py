@@ -143,6 +143,23 @@ def test_an_activation_before_the_overlay_is_in_force_or_twice_from_one_date_is_
     assert client.post(url, json={"province": world.province, "effective_from": "2027-01-01"}, headers=auth("tinh")).status_code == 403
 
 
+def test_assessments_the_overlay_cannot_score_are_listed_and_activation_is_refused_whole(client: Any, auth: Any, world: World) -> None:
+    narrowed = (OVERLAYS / OVERLAY).read_bytes().replace(b"criteria:\n", b"inputs:\n  health_insurance_rate: {max: 95}\ncriteria:\n", 1)
+    overlay = _upload(client, auth, [("files", (OVERLAY, narrowed))]).json()["id"]
+    impact = client.get(f"/api/v1/ruleset-overlays/{overlay}/impact?province={world.province}&year={YEAR}", headers=auth("admin")).json()
+    above = {row["Mã xã"] for row in _rows() if float(row["Tỷ lệ dân số tham gia bảo hiểm y tế (%)"] or 0) > 95}
+    assert above and {p["code"] for p in impact["problems"]} == above and impact["compared"] == 15 - len(above)
+    answer = client.post(f"/api/v1/ruleset-overlays/{overlay}/activations", json={"province": world.province, "effective_from": "2024-01-01"},
+                         headers=auth("admin"))
+    assert answer.status_code == 422 and client.get("/api/v1/ruleset-activations", headers=auth("admin")).json() == []
+    url = f"/api/v1/communes/{world.commune}/assessments/{YEAR}"
+    assert [r["kind"] for r in client.get(url + "/revisions", headers=auth("admin")).json()] == ["import"]  # nothing half done
+
+
+def _rows() -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(EXAMPLE_CSV.read_text(encoding="utf-8-sig"))))
+
+
 def test_a_decided_assessment_keeps_the_ruleset_its_decision_was_taken_on(client: Any, auth: Any, world: World) -> None:
     from chuanxa.store.models import Assessment
 
