@@ -130,8 +130,7 @@ def province_report(session: DB, user: CurrentUser, code: Annotated[str, PathPar
                     year: Annotated[int, Query(ge=1990, le=2100)], format: ReportFormat = "xlsx",
                     lang: Annotated[str, Query(pattern="^(vi|en)$")] = "vi") -> Response:
     """A province-year summary with every readable commune's score sheet, counted against the province's target."""
-    from chuanxa.server.routes_store import target_of
-    from chuanxa.store import assessments
+    from chuanxa.store import assessments, units
     from chuanxa.store.results import result_of
 
     if session.get(Province, code) is None:
@@ -141,4 +140,4 @@ def province_report(session: DB, user: CurrentUser, code: Annotated[str, PathPar
     if not readable:
         raise not_found("province", code)
     current = assessments.current_revisions(session, readable)
-    return _report([result_of(session, a, current.get(a.id)) for a in readable], format, lang, f"chuanxa-{code}-{year}", target_of(session, code)[0])
+    return _report([result_of(session, a, current.get(a.id)) for a in readable], format, lang, f"chuanxa-{code}-{year}", units.target_of(session, code, year)[0])

@@ -25,7 +25,6 @@ Year = Annotated[int, Query(ge=1990, le=2100)]
 YearPath = Annotated[int, Path(ge=1990, le=2100)]
 Code = Annotated[str, Path(min_length=1, max_length=16)]
 Number = Annotated[int, Path(ge=1, le=2_000_000_000)]
-NATIONAL_TARGET = (0.9, 2030)  # 90% of communes recognised by 2030
 
 
 def _readable(user: User, assessment: Assessment) -> bool:
@@ -196,11 +195,6 @@ def list_provinces(session: DB, user: CurrentUser) -> list[schemas.ProvinceOut]:
     return [schemas.ProvinceOut(code=p.code, name=p.name, communes=seen[p.code]) for p in session.scalars(select(Province).order_by(Province.code)) if p.code in seen]
 
 
-def target_of(session: Any, province: str) -> tuple[float, int]:
-    found = session.scalars(select(ProvinceTarget).where(ProvinceTarget.province_code == province).order_by(ProvinceTarget.year.desc())).first()
-    return (found.share, found.year) if found else NATIONAL_TARGET
-
-
 @router.get("/provinces/{code}/summary", response_model=schemas.Summary, tags=["provinces"])
 def province_summary(session: DB, user: CurrentUser, code: Code, year: Year) -> dict[str, Any]:
     """A province-year: communes by verdict and by workflow state, against the province's target (default 90% by
@@ -215,7 +209,7 @@ def province_summary(session: DB, user: CurrentUser, code: Code, year: Year) -> 
     readable = [by_code[c.code] for c in members if c.code in by_code and _readable(user, by_code[c.code])]
     standing = standings(session, readable)  # all together, column-wise
     rows = [summary_row(session, a, standing=standing.get(a.id)) for a in readable]
-    share, target_year = target_of(session, code)
+    share, target_year = units.target_of(session, code, year)
     by_verdict: dict[str, int] = {}
     by_state: dict[str, int] = {}
     for row in rows:

@@ -14,8 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from chuanxa.server import schemas
 from chuanxa.server.auth import DB, CurrentUser
-from chuanxa.server.routes_store import target_of
-from chuanxa.store import province_plan
+from chuanxa.store import province_plan, units
 
 router = APIRouter(tags=["provinces"], responses=schemas.PROBLEMS)
 
@@ -68,5 +67,5 @@ def plan_province_targets(session: DB, user: CurrentUser, code: Annotated[str, P
     Over the assessments the caller may read (current revisions); nothing is saved."""
     answer = province_plan.plan_province(session, user, code, year, share=body.share, target=body.target, budget=body.budget,
                                          costs=costs_model(body.costs) if body.costs else None, ruleset=body.ruleset,
-                                         default_share=target_of(session, code)[0])
+                                         default_share=units.target_of(session, code, year)[0])
     return JSONResponse(province_plan.to_json(answer))

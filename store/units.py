@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from chuanxa.communes.model import CommuneData
 from chuanxa.store.errors import not_found
-from chuanxa.store.models import Commune, CommuneClass, Province
+from chuanxa.store.models import Commune, CommuneClass, Province, ProvinceTarget
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,3 +170,15 @@ def communes(session: Session, province: str | None = None) -> list[Commune]:
     if province:
         query = query.where(Commune.province_code == province)
     return list(session.scalars(query))
+
+
+def target_of(session: Session, province: str, year: int) -> tuple[float, int]:
+    """`(share, by year)` a province-year is counted against: the province's own latest target, else the national
+    milestone that applies in `year` (bundled data: 90% by 2030, then 95% by 2035)."""
+    from chuanxa.planning.provinces import target_for
+
+    found = session.scalars(select(ProvinceTarget).where(ProvinceTarget.province_code == province).order_by(ProvinceTarget.year.desc())).first()
+    if found is not None:
+        return found.share, found.year
+    national = target_for(year)
+    return national.share, national.year

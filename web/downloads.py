@@ -11,7 +11,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from chuanxa.reports.render import render_report
-from chuanxa.server import routes_store
 from chuanxa.server.auth import DB
 from chuanxa.store import access, assessments, units
 from chuanxa.store.errors import forbidden, not_found
@@ -51,7 +50,7 @@ async def province_report(request: Request, session: DB, user: WebUser, code: st
     me = need(user)
     if fmt not in MEDIA:
         raise not_found("report", fmt)
-    share, _ = routes_store.target_of(session, code)
+    share, _ = units.target_of(session, code, year)
     results = [result_of(session, a) for a in assessments.for_year(session, year, code)
                if access.can_read(me, a.commune_code, a.commune.province_code, a.state, me.province_code)]
     if not results:
