@@ -141,6 +141,7 @@ def test_a_signed_in_post_with_the_token_works_and_is_recorded(server: Any) -> N
     newest = history.split("<tbody>")[1].split("</tr>")[0]
     assert "<code>station_staff</code>: 6 → 7" in newest
     assert newest.count("<li><code>") == 1  # the other values, sent back as shown (yes/no as choices), did not change
+    assert "<td>lưu</td>" in newest and "<td>nhập từ tệp</td>" in history  # how each revision came to be, in words
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_back_only_to_this_server(server: Any) -> None:

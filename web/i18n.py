@@ -28,6 +28,11 @@ WORDS: Final[dict[str, dict[Lang, str]]] = {
     "rulesets": {"vi": "Bộ tiêu chí", "en": "Rulesets"},
     "users": {"vi": "Người dùng", "en": "Users"},
     "ruleset_overlays": {"vi": "Bộ tiêu chí hiệu chỉnh", "en": "Corrected rulesets"},
+    # How a revision came to be (store.models.Revision.kind).
+    "revision_save": {"vi": "lưu", "en": "saved"},
+    "revision_import": {"vi": "nhập từ tệp", "en": "imported"},
+    "revision_conflict": {"vi": "lưu trùng (bản cũ được giữ)", "en": "stale save (kept)"},
+    "revision_ruleset": {"vi": "đổi bộ tiêu chí áp dụng", "en": "ruleset in force changed"},
     "sign_in": {"vi": "Đăng nhập", "en": "Sign in"},
     "sign_out": {"vi": "Đăng xuất", "en": "Sign out"},
     "print": {"vi": "In trang này", "en": "Print this page"},
