@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request, Response
 from sqlalchemy import select
@@ -96,17 +96,28 @@ def add_user(session: DB, user: CurrentUser, body: schemas.UserIn) -> schemas.Us
 
 @router.patch("/users/{login}", response_model=schemas.UserOut, tags=["users"], operation_id="changeUser")
 def change_user(session: DB, user: CurrentUser, login: Annotated[str, Path(min_length=1, max_length=100)], body: schemas.UserPatch) -> schemas.UserOut:
-    """Rename, disable or enable, or reset the password of a user (admin)."""
+    """Rename, disable or enable, reset the password of a user (which signs them out of every browser), or give
+    them another role and scope (admin). The last enabled administrator stays one; a refusal changes nothing."""
     if not access.can_manage_users(user):
         raise forbidden("manage_users")
     target = session.scalars(select(User).where(User.login == login)).first()
     if target is None:
         raise not_found("user", login)
-    if body.name is not None:
-        target.name = body.name
-    if body.disabled is not None:
-        target.disabled = body.disabled
-    if body.password is not None:
-        users.set_password(session, target, body.password)
-    users.audit(session, "user.changed", user=user, target=login, detail=body.model_dump(exclude={"password"}, exclude_none=True))
+    detail: dict[str, Any] = body.model_dump(exclude={"password", "role", "province", "commune", "communes"}, exclude_none=True)
+    with session.begin_nested():  # a refusal leaves nothing behind
+        if body.role is not None or body.province is not None or body.commune is not None or body.communes is not None:
+            # The scope sent replaces the old one as a whole; a new role alone keeps the old scope where the role uses it.
+            sent = body.province is not None or body.commune is not None or body.communes is not None
+            scope = {"province": body.province, "commune": body.commune, "communes": body.communes} if sent else users.scope_of(target)
+            before = users.change_scope(session, target, body.role or target.role, province=scope["province"], commune=scope["commune"],
+                                        communes=scope["communes"])
+            detail["scope"] = {"before": before, "after": users.scope_of(target)}
+        if body.name is not None:
+            target.name = body.name
+        if body.disabled is not None:
+            users.set_disabled(session, target, body.disabled)
+        if body.password is not None:
+            users.set_password(session, target, body.password)
+            detail["sessions_ended"] = users.end_sessions(session, target)
+    users.audit(session, "user.changed", user=user, target=login, detail=detail)
     return user_out(target)

@@ -66,6 +66,12 @@ class UserPatch(Model):
     name: str | None = Field(default=None, max_length=200)
     disabled: StrictBool | None = None
     password: str | None = Field(default=None, min_length=8, max_length=200)
+    # A new role and/or scope, checked as when adding a user: a scope sent replaces the old one as a whole (parts the
+    # role does not use are cleared); a new role alone keeps the old scope where the role uses it.
+    role: Literal["admin", "province", "appraiser", "commune", "viewer"] | None = None
+    province: str | None = Field(default=None, max_length=16)
+    commune: str | None = Field(default=None, max_length=16)
+    communes: list[str] | None = Field(default=None, max_length=5000)
 
 
 class PasswordChange(Model):
