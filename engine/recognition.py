@@ -11,6 +11,7 @@ arrays by `judge` for one commune and by `engine/summary.py` for a table.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -188,7 +189,8 @@ class RecognitionRule:
         scenarios, sums in the same order, the same verdict table; a property test holds the two to one answer."""
         rule, exclude = self.rule, self.exclude
         got_c: list[float] = []
-        sums: list[tuple[float, float, float, float]] = []
+        sums: list[tuple[float, float, float, float]] = []  # [c][4]: the criterion subtotals of each scenario
+        now = full = high = low = 0.0  # the totals of the four scenarios, added criterion after criterion as `apply` does
         top_c: list[float] = []
         missing_c: list[int] = []
         knocked: list[int] = []
@@ -221,17 +223,21 @@ class RecognitionRule:
                     low_sum += best
             got_c.append(got)
             sums.append((got, best_sum, high_sum, low_sum))
+            now += got
+            full += best_sum
+            high += high_sum
+            low += low_sum
             top_c.append(top_sum)
             missing_c.append(missing)
         need, total_need, crit_top, floor, total_max, minimum = self._limits_one(top_c)
-        holds = [all(s[j] >= n for s, n in zip(sums, need)) and sum(s[j] for s in sums) >= total_need for j in range(4)]
+        holds = [total >= total_need and all(map(operator.ge, scenario, need)) for total, scenario in zip((now, full, high, low), zip(*sums))]
         knock_ok = not knocked
         if rule.knockouts and knocked:  # a provisional knock-out counts against the commune only as it stands now
             holds = [False, False, holds[2] and not firm_knocked, False]
         has_missing = any(missing_c)
-        verdict = int(_VERDICT[int(has_missing), int(holds[0]), int(holds[1])])
+        verdict = _VERDICT_ONE[has_missing][holds[0]][holds[1]]
         crit_points = [round(x * 1e6) / 1e6 for x in got_c]
-        total = round(sum(got_c) * 1e6) / 1e6
+        total = round(now * 1e6) / 1e6
         floor_met = [p >= f - _EPS for p, f in zip(crit_points, floor)]
         failures = (rule.knockouts and not knock_ok, not all(floor_met), total < minimum - _EPS, has_missing)
         return One(crit_points, crit_top, floor, floor_met, missing_c, total, total_max, minimum, tuple(knocked), verdict,
@@ -276,6 +282,7 @@ def _round(x: np.ndarray) -> np.ndarray:
 # Verdict by (data missing, passes now, passes with missing data at full marks), indexed by the three flags: without
 # missing data, passing now recognises; with it, the commune is incomplete if it could still pass, else not recognised.
 _VERDICT = np.array([_NOT, _NOT, _RECOGNISED, _RECOGNISED, _NOT, _INCOMPLETE, _NOT, _INCOMPLETE], dtype=np.int8).reshape(2, 2, 2)
+_VERDICT_ONE: list[list[list[int]]] = _VERDICT.tolist()  # the same table for `apply_one` (indexed by Python bools)
 
 
 @dataclass(frozen=True)
