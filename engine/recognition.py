@@ -4,7 +4,7 @@ n = 1; a property test in tests/test_recognition_rule.py holds the two to the sa
 
 From the indicators' points and statuses ([k, n], ruleset order) it gives the criterion subtotals and floors,
 the total, the knock-outs failed, the verdict, whether provisional indicators decide it, and the failure codes.
-Every engine uses it: the per-commune engine (one column), the column-wise engine, the summaries, and the
+Every engine uses it: the per-commune engine (`apply_one`), the column-wise engine, the summaries, and the
 durable engine (which reuses the per-commune assembly). Records (criteria, failure sentences) are built from its
 arrays by `judge` for one commune and by `engine/summary.py` for a table.
 """
