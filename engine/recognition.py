@@ -85,6 +85,9 @@ class One(NamedTuple):
     failures: tuple[bool, bool, bool, bool]  # one flag per code of FAILURES
 
 
+_FIELDS = tuple(Recognised.__dataclass_fields__)
+
+
 class RecognitionRule:
     """The recognition rule of one ruleset over arrays. Build once per compiled ruleset."""
 
@@ -127,8 +130,15 @@ class RecognitionRule:
         n = points.shape[1]
         if n <= _BLOCK:
             return self._apply(points, status)
-        parts = [self._apply(points[:, i:i + _BLOCK], status[:, i:i + _BLOCK]) for i in range(0, n, _BLOCK)]
-        return Recognised(*(np.concatenate([getattr(part, name) for part in parts], axis=-1) for name in Recognised.__dataclass_fields__))
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, n, _BLOCK):  # each block's answer copied into place while it is still in cache
+            part = self._apply(points[:, i:i + _BLOCK], status[:, i:i + _BLOCK])
+            for name in _FIELDS:
+                value = getattr(part, name)
+                if name not in out:
+                    out[name] = np.empty(value.shape[:-1] + (n,), dtype=value.dtype)
+                out[name][..., i:i + _BLOCK] = value
+        return Recognised(**out)
 
     def _apply(self, points: np.ndarray, status: np.ndarray) -> Recognised:
         """The rule for the communes whose indicators scored `points` (float64) with `status` (codes), both [k, n].

@@ -153,3 +153,21 @@ def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_tabl
             assert getattr(one, name) == getattr(table, name)[i].item(), name
         assert one.knockout_failed == tuple(np.flatnonzero(table.knockout_failed[:, i]).tolist())
         assert list(one.failures) == table.failures[:, i].tolist()
+
+
+def test_a_table_longer_than_a_block_gets_what_its_pieces_get() -> None:
+    """`apply` judges long tables block by block and writes each block's answer into place: the whole table's answer
+    equals that of pieces cut across the block boundaries."""
+    engine = chuanxa.compiled("qd1300@2023-03-20")
+    rule, rng = engine.recognition, np.random.default_rng(7)
+    k, n = len(engine.indicators), 2 * 4096 + 1001
+    codes = np.array([STATUS_CODE[s] for s in (Status.MET, Status.PARTLY_MET, Status.NOT_MET, Status.MISSING_DATA, Status.NOT_APPLICABLE)], dtype=np.int8)
+    status = rng.choice(codes, size=(k, n), p=[0.5, 0.25, 0.15, 0.05, 0.05])
+    points = np.floor(rng.random((k, n)) * (rule.maximum * 2 + 1)) / 2
+    points[status == STATUS_CODE[Status.MISSING_DATA]] = 0.0
+    whole = rule.apply(points, status)
+    assert len(set(whole.verdict.tolist())) > 1  # the table mixes verdicts
+    for start in range(0, n, 3000):
+        piece = rule.apply(points[:, start:start + 3000], status[:, start:start + 3000])
+        for name in whole.__dataclass_fields__:
+            assert np.array_equal(getattr(whole, name)[..., start:start + 3000], getattr(piece, name)), name
