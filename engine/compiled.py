@@ -46,7 +46,7 @@ class CompiledIndicator:
         self.form = compile_scalar(self.lowered)
         self.not_applicable = Outcome(ind.max_points if award_not_applicable else 0.0, Status.NOT_APPLICABLE, Reason.NOT_APPLICABLE)
         self.applies = self.form.applies
-        self.decide, self.hit = self.form.decide, self.kind.hit  # bound once: the per-commune hot path
+        self.decide, self.hit, self.failed, self.otherwise = self.form.decide, self.kind.hit, self.kind.failed, self.lowered.otherwise  # bound once: the per-commune hot path
         self.applies_reads = parse_expression(ind.applies_when, ctx.env, "bool").names if ind.applies_when else frozenset()
         self.score: Callable[[Env], Outcome] = self.outcome
         self.id = ind.id
@@ -90,7 +90,9 @@ class CompiledIndicator:
         index, reason = self.decide(env)
         if index >= 0:
             return self.hit(index, env)
-        return self.explained(index, reason, env)
+        if reason is self.otherwise:  # `explained`, inline: the per-commune hot path
+            return self.failed(env)
+        return self.not_applicable if reason is Reason.NOT_APPLICABLE else _UNKNOWN[reason]
 
     def level_outcome(self, env: Env) -> Outcome:
         """The outcome of the levels alone (applicability aside): what the planner asks of a changed value."""

@@ -1,17 +1,20 @@
-"""The recognition rule, written once over arrays: n communes at a time, per commune n = 1.
+"""The recognition rule, described once per ruleset and applied over arrays (n communes at a time, `apply`) or to
+one commune (`apply_one`: the same steps on Python floats, as NumPy's fixed cost per operation would dominate at
+n = 1; a property test in tests/test_recognition_rule.py holds the two to the same answer on generated rules).
 
 From the indicators' points and statuses ([k, n], ruleset order) it gives the criterion subtotals and floors,
 the total, the knock-outs failed, the verdict, whether provisional indicators decide it, and the failure codes.
-Every engine uses it: the per-commune engine (one column), the column-wise engine, the summaries, and the
+Every engine uses it: the per-commune engine (`apply_one`), the column-wise engine, the summaries, and the
 durable engine (which reuses the per-commune assembly). Records (criteria, failure sentences) are built from its
 arrays by `judge` for one commune and by `engine/summary.py` for a table.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -31,6 +34,7 @@ _STATUS_INDEX = {s: i for i, s in enumerate(STATUSES)}  # plain ints: NumPy buil
 #: The failure codes in the order a commune's reasons list them (knock-outs, criterion floors, total, missing data).
 FAILURES: tuple[FailureCode, ...] = (FailureCode.KNOCKOUT_FAILED, FailureCode.CRITERION_BELOW_FLOOR, FailureCode.TOTAL_BELOW_MINIMUM, FailureCode.MISSING_DATA)
 _NA, _MISSING = STATUS_CODE[Status.NOT_APPLICABLE], STATUS_CODE[Status.MISSING_DATA]
+_NA_S, _MISSING_S = Status.NOT_APPLICABLE, Status.MISSING_DATA
 _RECOGNISED, _NOT, _INCOMPLETE = (np.int8(VERDICTS.index(v)) for v in (Verdict.RECOGNISED, Verdict.NOT_RECOGNISED, Verdict.INCOMPLETE))
 
 
@@ -63,6 +67,27 @@ class Recognised:
     failures: np.ndarray  # [4, n] bool, one row per code of FAILURES
 
 
+class One(NamedTuple):
+    """The rule's answer for one commune (`RecognitionRule.apply_one`): `Recognised`'s column as Python values."""
+
+    criterion_points: list[float]
+    criterion_max: list[float]
+    floor: list[float]
+    floor_met: list[bool]
+    criterion_missing: list[int]
+    total: float
+    total_max: float
+    minimum: float
+    knockout_failed: tuple[int, ...]  # positions of the knock-out indicators failed
+    verdict: int  # index into VERDICTS
+    provisional_decides: bool
+    provisional_count: int
+    failures: tuple[bool, bool, bool, bool]  # one flag per code of FAILURES
+
+
+_FIELDS = tuple(Recognised.__dataclass_fields__)
+
+
 class RecognitionRule:
     """The recognition rule of one ruleset over arrays. Build once per compiled ruleset."""
 
@@ -84,6 +109,11 @@ class RecognitionRule:
         # Unless not-applicable indicators leave the maximum, the maxima and thresholds are the same for every commune.
         self.fixed = None if self.exclude else self._limits(np.add.reduceat(self.maximum, self.starts, axis=0))
         self._by_pattern: dict[bytes, tuple[np.ndarray, ...]] = {}  # which indicators apply → limits (see `_limits_for`)
+        # The same description for one commune (`apply_one`): per criterion, its indicators' (position, maximum,
+        # provisional, knock-out, points a knock-out needs) as plain Python values.
+        self.rows = tuple(tuple((i, float(self.maximum[i, 0]), bool(self.provisional[i, 0]), bool(self.knockout[i, 0]),
+                                 float(self.needs[i, 0])) for i in shape.positions) for shape in self.shapes)
+        self._one_limits: dict[tuple[float, ...], tuple[Any, ...]] = {}  # criterion maxima → limits (see `_limits_one`)
 
     def _limits(self, crit_max: np.ndarray) -> tuple[np.ndarray, ...]:
         """From criterion maxima [c, n]: what each criterion's floor and the total minimum need (unrounded, for the
@@ -100,8 +130,15 @@ class RecognitionRule:
         n = points.shape[1]
         if n <= _BLOCK:
             return self._apply(points, status)
-        parts = [self._apply(points[:, i:i + _BLOCK], status[:, i:i + _BLOCK]) for i in range(0, n, _BLOCK)]
-        return Recognised(*(np.concatenate([getattr(part, name) for part in parts], axis=-1) for name in Recognised.__dataclass_fields__))
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, n, _BLOCK):  # each block's answer copied into place while it is still in cache
+            part = self._apply(points[:, i:i + _BLOCK], status[:, i:i + _BLOCK])
+            for name in _FIELDS:
+                value = getattr(part, name)
+                if name not in out:
+                    out[name] = np.empty(value.shape[:-1] + (n,), dtype=value.dtype)
+                out[name][..., i:i + _BLOCK] = value
+        return Recognised(**out)
 
     def _apply(self, points: np.ndarray, status: np.ndarray) -> Recognised:
         """The rule for the communes whose indicators scored `points` (float64) with `status` (codes), both [k, n].
@@ -155,6 +192,76 @@ class RecognitionRule:
                           (provisional_count > 0) & (holds[2] != holds[3]), provisional_count, failures)
 
 
+    def apply_one(self, results: Sequence[IndicatorResult]) -> One:
+        """The rule for one commune, from its scored indicators (ruleset order): `apply` with n = 1, instantiated
+        with Python floats in one pass, since NumPy's fixed cost per operation dominates at n = 1. It reads the
+        same description (`rows`, limits from `_limits_one`) and follows `_apply` step by step: the same four
+        scenarios, sums in the same order, the same verdict table; a property test holds the two to one answer."""
+        rule, exclude = self.rule, self.exclude
+        got_c: list[float] = []
+        sums: list[tuple[float, float, float, float]] = []  # [c][4]: the criterion subtotals of each scenario
+        now = full = high = low = 0.0  # the totals of the four scenarios, added criterion after criterion as `apply` does
+        top_c: list[float] = []
+        missing_c: list[int] = []
+        knocked: list[int] = []
+        firm_knocked = False
+        provisional_count = 0
+        for row in self.rows:
+            got = best_sum = high_sum = low_sum = top_sum = 0.0
+            missing = 0
+            for i, maximum, provisional, knockout, needs in row:
+                r = results[i]
+                status, points = r.status, r.points
+                got += points
+                if status is _MISSING_S:
+                    missing += 1
+                    top = maximum
+                    best = points + maximum
+                else:
+                    top = 0.0 if (exclude and status is _NA_S) else maximum
+                    best = points
+                    if knockout and status is not _NA_S and points < needs:
+                        knocked.append(i)
+                        firm_knocked = firm_knocked or not provisional
+                top_sum += top
+                best_sum += best
+                if provisional and status is not _NA_S:
+                    provisional_count += 1
+                    high_sum += top
+                else:
+                    high_sum += best
+                    low_sum += best
+            got_c.append(got)
+            sums.append((got, best_sum, high_sum, low_sum))
+            now += got
+            full += best_sum
+            high += high_sum
+            low += low_sum
+            top_c.append(top_sum)
+            missing_c.append(missing)
+        need, total_need, crit_top, floor, total_max, minimum = self._limits_one(top_c)
+        holds = [total >= total_need and all(map(operator.ge, scenario, need)) for total, scenario in zip((now, full, high, low), zip(*sums))]
+        knock_ok = not knocked
+        if rule.knockouts and knocked:  # a provisional knock-out counts against the commune only as it stands now
+            holds = [False, False, holds[2] and not firm_knocked, False]
+        has_missing = any(missing_c)
+        verdict = _VERDICT_ONE[has_missing][holds[0]][holds[1]]
+        crit_points = [round(x * 1e6) / 1e6 for x in got_c]
+        total = round(now * 1e6) / 1e6
+        floor_met = [p >= f - _EPS for p, f in zip(crit_points, floor)]
+        failures = (rule.knockouts and not knock_ok, not all(floor_met), total < minimum - _EPS, has_missing)
+        return One(crit_points, crit_top, floor, floor_met, missing_c, total, total_max, minimum, tuple(knocked), verdict,
+                   provisional_count > 0 and holds[2] != holds[3], provisional_count, failures)
+
+    def _limits_one(self, crit_max: list[float]) -> tuple[Any, ...]:
+        """`_limits` for one commune as Python values, kept by the criterion maxima (few distinct ones)."""
+        key = tuple(crit_max)
+        found = self._one_limits.get(key)
+        if found is None:
+            need, total_need, *rest = self._limits(np.array(crit_max).reshape(-1, 1))
+            found = self._one_limits[key] = (need[:, 0, 0].tolist(), float(total_need[0]), *(x[..., 0].tolist() for x in rest))
+        return found
+
     def _limits_for(self, na: np.ndarray, top: np.ndarray) -> tuple[np.ndarray, ...]:
         """The limits when not-applicable indicators leave the maximum: per commune they depend only on which
         indicators apply, a pattern most communes share, so one commune's are kept by that pattern."""
@@ -185,6 +292,7 @@ def _round(x: np.ndarray) -> np.ndarray:
 # Verdict by (data missing, passes now, passes with missing data at full marks), indexed by the three flags: without
 # missing data, passing now recognises; with it, the commune is incomplete if it could still pass, else not recognised.
 _VERDICT = np.array([_NOT, _NOT, _RECOGNISED, _RECOGNISED, _NOT, _INCOMPLETE, _NOT, _INCOMPLETE], dtype=np.int8).reshape(2, 2, 2)
+_VERDICT_ONE: list[list[list[int]]] = _VERDICT.tolist()  # the same table for `apply_one` (indexed by Python bools)
 
 
 @dataclass(frozen=True)
@@ -202,19 +310,16 @@ class Judgement:
 
 
 def judge(results: Sequence[IndicatorResult], rule: RecognitionRule) -> Judgement:
-    """Apply the rule to one commune's scored indicators (in ruleset order): the array rule with n = 1."""
-    points = np.array([r.points for r in results], dtype=np.float64).reshape(-1, 1)
-    status = np.array([_STATUS_INDEX[r.status] for r in results], dtype=np.int8).reshape(-1, 1)
-    found = rule.apply(points, status)
-    got, top, missing = found.criterion_points[:, 0].tolist(), found.criterion_max[:, 0].tolist(), found.criterion_missing[:, 0].tolist()
-    share = rule.rule.min_criterion_share
-    criteria = criterion_records(rule.shapes, got, top, missing, share)
-    total_points, total_max = float(found.total[0]), float(found.total_max[0])
-    total = construct(Total, points=total_points, max=total_max, share=(total_points / total_max) if total_max else 0.0, minimum=float(found.minimum[0]))
-    knockouts = tuple(results[i].id for i in np.flatnonzero(found.knockout_failed[:, 0]).tolist())
+    """Apply the rule to one commune's scored indicators (in ruleset order): the rule with n = 1 (`apply_one`)."""
+    found = rule.apply_one(results)
+    missing = found.criterion_missing
+    criteria = criterion_records(rule.shapes, found.criterion_points, found.criterion_max, missing, rule.rule.min_criterion_share)
+    total_points, total_max = found.total, found.total_max
+    total = construct(Total, points=total_points, max=total_max, share=(total_points / total_max) if total_max else 0.0, minimum=found.minimum)
+    knockouts = tuple(results[i].id for i in found.knockout_failed)
     missing_total = sum(missing)
-    reasons = failure_reasons(found.failures[:, 0].tolist(), criteria, total, knockouts, missing_total, rule.rule)
-    return Judgement(criteria, total, VERDICTS[found.verdict[0]], reasons, knockouts, missing_total, bool(found.provisional_decides[0]), int(found.provisional_count[0]))
+    reasons = failure_reasons(found.failures, criteria, total, knockouts, missing_total, rule.rule)
+    return Judgement(criteria, total, VERDICTS[found.verdict], reasons, knockouts, missing_total, found.provisional_decides, found.provisional_count)
 
 
 def criterion_records(shapes: Sequence[CriterionShape], got: Sequence[float], top: Sequence[float], missing: Sequence[int], share: float) -> tuple[CriterionResult, ...]:

@@ -3,6 +3,7 @@ communes as for each commune alone (n = 1, the per-commune engine's use of it)."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 import chuanxa
 from chuanxa.communes.readers import read_commune_file
 from chuanxa.engine.compiled import CompiledRuleset
-from chuanxa.engine.recognition import FAILURES, STATUS_CODE, VERDICTS, judge
+from chuanxa.criteria.model import Recognition
+from chuanxa.engine.recognition import FAILURES, STATUS_CODE, VERDICTS, CriterionShape, RecognitionRule, judge
 from chuanxa.engine.results import FailureCode, Status, Verdict
 
 RULESETS = ("qd1300@2023-03-20", "qd1300@2023-03-09", "qd4667@2014-11-07")
@@ -76,3 +78,96 @@ def test_the_per_commune_judgement_is_the_array_rule_read_back_as_records() -> N
     judgement = judge(result.indicators, engine.recognition)
     assert judgement.verdict is result.verdict and judgement.total == result.total and judgement.criteria == result.criteria
     assert tuple(r.code for r in judgement.reasons) == tuple(r.code for r in result.reasons)
+
+
+@dataclass(frozen=True)
+class _Indicator:
+    """What the rule reads of an indicator model."""
+
+    max_points: float
+    provisional: bool
+    knockout: bool
+    knockout_min_points: float | None
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """What the rule reads of an indicator result."""
+
+    id: str
+    points: float
+    status: Status
+
+
+@st.composite
+def _rules_and_communes(draw: st.DrawFn) -> tuple[RecognitionRule, list[list[_Scored]]]:
+    """A generated recognition rule (criteria of 1-4 indicators with maxima on 0.1/0.25/0.3/0.5 steps, provisional
+    and knock-out indicators, shares, knock-outs on or off, not-applicable excluded or awarded) and communes scored
+    against it, with points on every step, on the knock-out threshold and at the maximum."""
+    step = draw(st.sampled_from([0.1, 0.25, 0.3, 0.5, 1.0]))
+    sizes = draw(st.lists(st.integers(1, 4), min_size=1, max_size=6))
+    indicators = []
+    for _ in range(sum(sizes)):
+        top = draw(st.integers(1, 10)) * step
+        knockout = draw(st.booleans())
+        minimum = draw(st.none() | st.integers(0, 10).map(lambda m, top=top: min(m * step, top))) if knockout else None
+        indicators.append(_Indicator(top, draw(st.booleans()), knockout, minimum))
+    positions, start = [], 0
+    for size in sizes:
+        positions.append(tuple(range(start, start + size)))
+        start += size
+    rule = Recognition(min_total_share=draw(st.sampled_from([0.0, 0.5, 0.7, 0.8, 1.0])), min_criterion_share=draw(st.sampled_from([0.0, 0.3, 0.5, 1.0])),
+                       knockouts=draw(st.booleans()), not_applicable=draw(st.sampled_from(["exclude", "award"])))
+    engine = RecognitionRule(indicators, [CriterionShape(None, p) for p in positions], rule)  # type: ignore[arg-type]
+    statuses = [Status.MET, Status.PARTLY_MET, Status.NOT_MET, Status.MISSING_DATA, Status.NOT_APPLICABLE, Status.ASSESSED]
+    communes = []
+    for _ in range(draw(st.integers(2, 8))):
+        scored = []
+        for j, ind in enumerate(indicators):
+            status = draw(st.sampled_from(statuses))
+            if status is Status.MISSING_DATA or (status is Status.NOT_APPLICABLE and rule.not_applicable == "exclude"):
+                points = 0.0
+            elif status is Status.NOT_APPLICABLE:
+                points = ind.max_points
+            else:
+                on_step = draw(st.integers(0, round(ind.max_points / step))) * step
+                points = draw(st.sampled_from([min(on_step, ind.max_points), ind.max_points, ind.knockout_min_points or 0.0]))
+            scored.append(_Scored(f"i{j}", points, status))
+        communes.append(scored)
+    return engine, communes
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=_rules_and_communes())
+def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_table(case: tuple[RecognitionRule, list[list[_Scored]]]) -> None:
+    """`apply_one` (Python values, per commune) and `apply` (arrays, column-wise) are two instantiations of one rule."""
+    rule, communes = case
+    points = np.array([[r.points for r in c] for c in communes]).T
+    status = np.array([[STATUS_CODE[r.status] for r in c] for c in communes], dtype=np.int8).T
+    table = rule.apply(points, status)
+    for i, commune in enumerate(communes):
+        one = rule.apply_one(commune)
+        for name in ("criterion_points", "criterion_max", "floor", "floor_met", "criterion_missing"):
+            assert list(getattr(one, name)) == getattr(table, name)[:, i].tolist(), name
+        for name in ("total", "total_max", "minimum", "verdict", "provisional_decides", "provisional_count"):
+            assert getattr(one, name) == getattr(table, name)[i].item(), name
+        assert one.knockout_failed == tuple(np.flatnonzero(table.knockout_failed[:, i]).tolist())
+        assert list(one.failures) == table.failures[:, i].tolist()
+
+
+def test_a_table_longer_than_a_block_gets_what_its_pieces_get() -> None:
+    """`apply` judges long tables block by block and writes each block's answer into place: the whole table's answer
+    equals that of pieces cut across the block boundaries."""
+    engine = chuanxa.compiled("qd1300@2023-03-20")
+    rule, rng = engine.recognition, np.random.default_rng(7)
+    k, n = len(engine.indicators), 2 * 4096 + 1001
+    codes = np.array([STATUS_CODE[s] for s in (Status.MET, Status.PARTLY_MET, Status.NOT_MET, Status.MISSING_DATA, Status.NOT_APPLICABLE)], dtype=np.int8)
+    status = rng.choice(codes, size=(k, n), p=[0.5, 0.25, 0.15, 0.05, 0.05])
+    points = np.floor(rng.random((k, n)) * (rule.maximum * 2 + 1)) / 2
+    points[status == STATUS_CODE[Status.MISSING_DATA]] = 0.0
+    whole = rule.apply(points, status)
+    assert len(set(whole.verdict.tolist())) > 1  # the table mixes verdicts
+    for start in range(0, n, 3000):
+        piece = rule.apply(points[:, start:start + 3000], status[:, start:start + 3000])
+        for name in whole.__dataclass_fields__:
+            assert np.array_equal(getattr(whole, name)[..., start:start + 3000], getattr(piece, name)), name
