@@ -89,6 +89,12 @@ def test_an_admin_uploads_checks_activates_and_deactivates_a_corrected_ruleset(s
     page.goto(base + "/communes/16021?year=2024")
     assert "qd1300_tinh_thu@2023-03-20" in page.locator("p.meta").first.inner_text()  # the score sheet names the ruleset it used
     assert "qd1300@2023-03-20 → qd1300_tinh_thu@2023-03-20" in page.content()  # and the history keeps the step
+    page.goto(base + "/communes/16021/2024/whatif")  # what-if starts from the ruleset the result used, and keeps it
+    assert "qd1300_tinh_thu@2023-03-20" in page.locator("#whatif-result p.meta").first.inner_text()
+    page.fill("#f-v-health_insurance_rate", "99")
+    page.press("#f-v-health_insurance_rate", "Tab")  # htmx posts the form
+    page.wait_for_selector("#whatif-summary")
+    assert "qd1300_tinh_thu@2023-03-20" in page.locator("#whatif-result p.meta").first.inner_text()
     page.goto(base + "/admin/rulesets")
     page.get_by_role("button", name="Hủy kích hoạt").first.click()
     page.wait_for_url("**/admin/rulesets/1")

@@ -244,7 +244,9 @@ def _stored_data(session: Any, user: User, code: str, year: int) -> tuple[Commun
 async def stored_whatif(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
     me = need(user)
     _, found, data = _stored_data(session, me, code, year)
-    return whatif_page(request, data, assessments.revision(session, found).ruleset_ref, back=f"/communes/{code}?year={year}")
+    rev = assessments.revision(session, found)
+    engine = ruleset_choice.engine_of(session, rev.ruleset_ref, rev.ruleset_sha256, rev.as_of)  # the ruleset its result uses
+    return whatif_page(request, data, rev.ruleset_ref, back=f"/communes/{code}?year={year}", engine=engine)
 
 
 @router.get("/communes/{code}/{year}/plan", response_class=HTMLResponse)

@@ -19,9 +19,12 @@ from chuanxa.criteria.diff import diff_rulesets
 from chuanxa.errors import ChuanxaError
 from chuanxa.planning import CostModel
 from chuanxa.communes.readers import read_commune_file
+from chuanxa.server.auth import DB
+from chuanxa.store import ruleset_choice
 
 from .forms import Entry, check_entry, entry_sections, read_entry
 from .render import lang_of, page, score_sheet
+from .site import WebUser
 from .uploads import read_upload
 
 router = APIRouter()
@@ -44,15 +47,17 @@ def _hidden_commune(data: CommuneData) -> dict[str, str]:
 
 
 def whatif_page(request: Request, base: CommuneData, ruleset: str | None, *, entry: Entry | None = None, errors: dict[str, str] | None = None,
-                back: str | None = None, status: int = 200) -> HTMLResponse:
-    """The what-if form filled with `base` (and the person's changes), with the result of those changes."""
+                back: str | None = None, status: int = 200, engine: Any = None) -> HTMLResponse:
+    """The what-if form filled with `base` (and the person's changes), with the result of those changes; `engine`:
+    the compiled ruleset to use (a stored assessment's, a province's corrected ruleset included), else `ruleset`'s."""
     lang = lang_of(request)
-    engine = chuanxa.compiled(ruleset or base.ruleset, as_of=base.as_of)
+    engine = engine or chuanxa.compiled(ruleset or base.ruleset, as_of=base.as_of)
     base_entry = Entry(values=dict(base.values), assessed={k: {"points": v.points, "note": v.note} for k, v in base.assessed.items()})
     shown = (entry or base_entry).form_values(engine)
     result = _simulation_view(request, base, engine, entry, errors or {}) if entry is not None else _sheet_of(base, engine, lang)
     return page(request, "whatif.html.j2", status=status, sections=entry_sections(engine, lang), shown=shown, base=base_entry.form_values(engine),
-                errors=errors or {}, hidden=_hidden_commune(base) | {"as_of": "" if base.as_of is None else str(base.as_of), "ruleset": engine.ruleset.ref},
+                errors=errors or {}, hidden=_hidden_commune(base) | {"as_of": "" if base.as_of is None else str(base.as_of), "ruleset": engine.ruleset.ref,
+                                                         "ruleset_sha256": engine.stamp.sha256},
                 commune=base.commune, result=result, back=back)
 
 
@@ -93,8 +98,10 @@ async def whatif_open(request: Request) -> HTMLResponse:
 
 
 @router.post("/whatif/result", response_class=HTMLResponse)
-async def whatif_result(request: Request) -> Response:
-    """Recompute with the changed values: the result fragment for htmx, or the whole page without JavaScript."""
+async def whatif_result(request: Request, session: DB, user: WebUser) -> Response:
+    """Recompute with the changed values: the result fragment for htmx, or the whole page without JavaScript. The
+    ruleset is the one the page was opened with: by its content hash when a signed-in user works on a stored
+    assessment scored with a province's corrected ruleset (`chuanxa.store.ruleset_choice`)."""
     form = await request.form()
     lang = lang_of(request)
     try:
@@ -103,7 +110,11 @@ async def whatif_result(request: Request) -> Response:
         return page(request, "error.html.j2", status=400, message_key="bad_request")
     ruleset = _ruleset_ref(form.get("ruleset"))
     as_of = form.get("as_of") or None
-    engine = chuanxa.compiled(ruleset, as_of=as_of)
+    sha = form.get("ruleset_sha256")
+    if user is not None and isinstance(sha, str) and sha:
+        engine = ruleset_choice.engine_of(session, ruleset, sha, as_of)
+    else:
+        engine = chuanxa.compiled(ruleset, as_of=as_of)
     base_entry = read_entry({k[2:]: v for k, v in form.items() if k.startswith("b.")})
     base, _ = check_entry(engine, info, base_entry, lang, as_of=as_of)  # type: ignore[arg-type]
     if base is None:
@@ -113,7 +124,7 @@ async def whatif_result(request: Request) -> Response:
     if request.headers.get("hx-request"):
         result = _simulation_view(request, base, engine, entry, errors)
         return page(request, "_whatif_result.html.j2", status=200, result=result, errors=errors)
-    return whatif_page(request, base, ruleset, entry=entry, errors=errors, status=422 if errors else 200)
+    return whatif_page(request, base, ruleset, entry=entry, errors=errors, status=422 if errors else 200, engine=engine)
 
 
 @router.get("/check", response_class=HTMLResponse)
