@@ -71,7 +71,7 @@ class CompiledIndicator:
         # the assessors' entry alone, looked up without building the full key.
         self.usual: Outcome | None = self.outcome({}) if self.kind.evidence_only and not self.reads and self.applies is None else None
         self.by_entry: dict[Any, IndicatorResult] = {}
-        self.few_values = bool(self.reads) and ind.kind in ("yes_no", "conditions") and all(
+        self.few_values = bool(self.reads) and self.kind.records_follow_values and all(
             name in inputs and inputs[name].type in ("yes_no", "choice") and not inputs[name].expr for name in self.reads)
         self.evidence_only = self.kind.evidence_only
         input_id = getattr(ind, "input", None)

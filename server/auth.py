@@ -23,7 +23,8 @@ from chuanxa.store.security import same_secret
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: POST routes that only compute (stateless scoring, planning over stored data): they must not take SQLite's write
 #: lock, or every such request would queue behind the others. Route paths as declared (with their {parameters}).
-READ_ONLY_POSTS = frozenset({"/api/v1/score", "/api/v1/simulate", "/api/v1/plan", "/api/v1/provinces/{code}/targets", "/whatif/result"})
+READ_ONLY_POSTS = frozenset({"/api/v1/score", "/api/v1/simulate", "/api/v1/plan", "/api/v1/provinces/{code}/targets",
+                             "/communes/{code}/{year}/whatif"})
 
 
 def context(request: Request) -> AppContext:

@@ -108,9 +108,9 @@ def change_user(session: DB, user: CurrentUser, login: Annotated[str, Path(min_l
         if body.role is not None or body.province is not None or body.commune is not None or body.communes is not None:
             # The scope sent replaces the old one as a whole; a new role alone keeps the old scope where the role uses it.
             sent = body.province is not None or body.commune is not None or body.communes is not None
-            scope = {"province": body.province, "commune": body.commune, "communes": body.communes} if sent else users.scope_of(target)
-            before = users.change_scope(session, target, body.role or target.role, province=scope["province"], commune=scope["commune"],
-                                        communes=scope["communes"])
+            kept = users.scope_of(target)
+            province, commune, communes = (body.province, body.commune, body.communes) if sent else (kept["province"], kept["commune"], kept["communes"])
+            before = users.change_scope(session, target, body.role or target.role, province=province, commune=commune, communes=communes)
             detail["scope"] = {"before": before, "after": users.scope_of(target)}
         if body.name is not None:
             target.name = body.name

@@ -221,6 +221,26 @@ class Imported:
     note: str | None = None
 
 
+class _StampInForce:
+    """The ruleset each imported commune is stamped with: the one in force for its province on the row's date (a
+    province's activated overlay, `ruleset_choice.engine_for`), from the ruleset the import checked the table with;
+    looked up once per province and date."""
+
+    def __init__(self, session: Session, checked: tuple[str, str]) -> None:
+        self.session, self.checked = session, checked
+        self.engines: dict[tuple[str, Any], Any] = {}
+
+    def engine(self, commune: Commune, as_of: Any) -> Any:
+        key = (commune.province_code, as_of)
+        found = self.engines.get(key)
+        if found is None:
+            found = self.engines[key] = ruleset_choice.engine_for(self.session, commune.province_code, as_of, self.checked[0], self.checked[1])
+        return found
+
+    def __call__(self, commune: Commune, as_of: Any) -> tuple[str, str]:
+        return ruleset_choice.stamp_of(self.engine(commune, as_of))
+
+
 def save_imported(session: Session, user: User, year: int, items: list[Imported], *, import_id: int, stamp: tuple[str, str]) -> int:
     """Save many communes' data of `year` at once: what `save(…, kind="import", stamp=stamp)` of each in turn does
     (the same checks, an assessment created where there is none, a revision where the data change, nothing
@@ -245,6 +265,7 @@ def save_imported(session: Session, user: User, year: int, items: list[Imported]
     created: dict[str, int] = {}  # commune code → current revision number of the assessment to create
     rows: list[dict[str, Any]] = []
     now = utcnow()
+    in_force = _StampInForce(session, stamp)
     for item in items:
         assessment, commune = found.get(item.code), communes[item.code]
         if assessment is None and item.code not in created:
@@ -258,9 +279,12 @@ def save_imported(session: Session, user: User, year: int, items: list[Imported]
         _check_edit(user, commune, assessment.state if assessment is not None else State.DRAFT.value, changes)
         if not changes and before is not None:
             continue  # nothing to record
+        ruleset_ref, sha = in_force(commune, item.as_of)
+        if sha != stamp[1]:  # a province's activated overlay: its data must score with it too (as `save` checks)
+            in_force.engine(commune, item.as_of).evaluate(commune_data(session, commune, year, None, values=values, assessed=assessed, as_of=item.as_of))
         number = numbers[key] = numbers.get(key, 0) + 1
         rows.append({"assessment_id": key, "number": number, "kind": "import", "based_on": assessment.current if assessment is not None else created[item.code],
-                     "as_of": item.as_of, "ruleset_ref": stamp[0], "ruleset_sha256": stamp[1], "values": values, "assessed": assessed, "changes": changes,
+                     "as_of": item.as_of, "ruleset_ref": ruleset_ref, "ruleset_sha256": sha, "values": values, "assessed": assessed, "changes": changes,
                      "note": item.note, "author_id": user.id, "import_id": import_id, "created_at": now})
         if assessment is not None:
             assessment.current, assessment.updated_at = number, now

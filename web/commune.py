@@ -31,7 +31,7 @@ from .i18n import word
 from .province import state_word
 from .render import lang_of, page, score_sheet
 from .site import WebUser, committed, need
-from .tools import whatif_page
+from .tools import whatif_answer, whatif_page
 from .uploads import read_upload
 
 router = APIRouter()
@@ -244,9 +244,24 @@ def _stored_data(session: Any, user: User, code: str, year: int) -> tuple[Commun
 async def stored_whatif(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
     me = need(user)
     _, found, data = _stored_data(session, me, code, year)
+    engine = _result_engine(session, found)
+    return whatif_page(request, data, engine.ruleset.ref, back=f"/communes/{code}?year={year}", engine=engine, action=f"/communes/{code}/{year}/whatif")
+
+
+@router.post("/communes/{code}/{year}/whatif", response_class=HTMLResponse)
+async def stored_whatif_result(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
+    """What-if of a stored assessment: recomputed with the ruleset its result uses (nothing is saved)."""
+    me = need(user)
+    _, found, _ = _stored_data(session, me, code, year)
+    engine = _result_engine(session, found)
+    return whatif_answer(request, await request.form(), lambda _ruleset, _as_of: engine, action=f"/communes/{code}/{year}/whatif",
+                         back=f"/communes/{code}?year={year}")
+
+
+def _result_engine(session: Any, found: Assessment) -> Any:
+    """The ruleset the current revision's result uses (a province's activated corrected ruleset included)."""
     rev = assessments.revision(session, found)
-    engine = ruleset_choice.engine_of(session, rev.ruleset_ref, rev.ruleset_sha256, rev.as_of)  # the ruleset its result uses
-    return whatif_page(request, data, rev.ruleset_ref, back=f"/communes/{code}?year={year}", engine=engine)
+    return ruleset_choice.engine_of(session, rev.ruleset_ref, rev.ruleset_sha256, rev.as_of)
 
 
 @router.get("/communes/{code}/{year}/plan", response_class=HTMLResponse)

@@ -6,6 +6,7 @@ ruleset diff) and renders; nothing here scores or decides anything itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,15 +20,13 @@ from chuanxa.criteria.diff import diff_rulesets
 from chuanxa.errors import ChuanxaError
 from chuanxa.planning import CostModel
 from chuanxa.communes.readers import read_commune_file
-from chuanxa.server.auth import DB
-from chuanxa.store import ruleset_choice
 
 from .forms import Entry, check_entry, entry_sections, read_entry
 from .render import lang_of, page, score_sheet
-from .site import WebUser
 from .uploads import read_upload
 
 router = APIRouter()
+WHATIF_ACTION = "/whatif/result"  # where the what-if form posts (a stored assessment has its own route)
 COMMUNE_FIELDS = ("code", "name", "province", "district", "region", "terrain", "distance_km", "difficult_terrain", "zone")
 
 
@@ -47,18 +46,18 @@ def _hidden_commune(data: CommuneData) -> dict[str, str]:
 
 
 def whatif_page(request: Request, base: CommuneData, ruleset: str | None, *, entry: Entry | None = None, errors: dict[str, str] | None = None,
-                back: str | None = None, status: int = 200, engine: Any = None) -> HTMLResponse:
+                back: str | None = None, status: int = 200, engine: Any = None, action: str | None = None) -> HTMLResponse:
     """The what-if form filled with `base` (and the person's changes), with the result of those changes; `engine`:
-    the compiled ruleset to use (a stored assessment's, a province's corrected ruleset included), else `ruleset`'s."""
+    the compiled ruleset to use (a stored assessment's, a province's corrected ruleset included), else `ruleset`'s;
+    `action`: where the form posts (a stored assessment's own route, which knows its ruleset)."""
     lang = lang_of(request)
     engine = engine or chuanxa.compiled(ruleset or base.ruleset, as_of=base.as_of)
     base_entry = Entry(values=dict(base.values), assessed={k: {"points": v.points, "note": v.note} for k, v in base.assessed.items()})
     shown = (entry or base_entry).form_values(engine)
     result = _simulation_view(request, base, engine, entry, errors or {}) if entry is not None else _sheet_of(base, engine, lang)
     return page(request, "whatif.html.j2", status=status, sections=entry_sections(engine, lang), shown=shown, base=base_entry.form_values(engine),
-                errors=errors or {}, hidden=_hidden_commune(base) | {"as_of": "" if base.as_of is None else str(base.as_of), "ruleset": engine.ruleset.ref,
-                                                         "ruleset_sha256": engine.stamp.sha256},
-                commune=base.commune, result=result, back=back)
+                errors=errors or {}, hidden=_hidden_commune(base) | {"as_of": "" if base.as_of is None else str(base.as_of), "ruleset": engine.ruleset.ref},
+                commune=base.commune, result=result, back=back, action=action or WHATIF_ACTION)
 
 
 def _sheet_of(data: CommuneData, engine: Any, lang: Any) -> dict[str, Any]:
@@ -98,11 +97,15 @@ async def whatif_open(request: Request) -> HTMLResponse:
 
 
 @router.post("/whatif/result", response_class=HTMLResponse)
-async def whatif_result(request: Request, session: DB, user: WebUser) -> Response:
-    """Recompute with the changed values: the result fragment for htmx, or the whole page without JavaScript. The
-    ruleset is the one the page was opened with: by its content hash when a signed-in user works on a stored
-    assessment scored with a province's corrected ruleset (`chuanxa.store.ruleset_choice`)."""
-    form = await request.form()
+async def whatif_result(request: Request) -> Response:
+    """Recompute with the changed values: the result fragment for htmx, or the whole page without JavaScript."""
+    return whatif_answer(request, await request.form(), lambda ruleset, as_of: chuanxa.compiled(ruleset, as_of=as_of))
+
+
+def whatif_answer(request: Request, form: FormData, engine_for: Callable[[str | None, Any], Any], *, action: str = WHATIF_ACTION,
+                  back: str | None = None) -> Response:
+    """The what-if answer to a posted form, scored with `engine_for(ruleset, as_of)` (the bundled ruleset the page
+    names; a stored assessment's route gives the ruleset its result used, a province's corrected one included)."""
     lang = lang_of(request)
     try:
         info = commune_info_from(form)
@@ -110,11 +113,7 @@ async def whatif_result(request: Request, session: DB, user: WebUser) -> Respons
         return page(request, "error.html.j2", status=400, message_key="bad_request")
     ruleset = _ruleset_ref(form.get("ruleset"))
     as_of = form.get("as_of") or None
-    sha = form.get("ruleset_sha256")
-    if user is not None and isinstance(sha, str) and sha:
-        engine = ruleset_choice.engine_of(session, ruleset, sha, as_of)
-    else:
-        engine = chuanxa.compiled(ruleset, as_of=as_of)
+    engine = engine_for(ruleset, as_of)
     base_entry = read_entry({k[2:]: v for k, v in form.items() if k.startswith("b.")})
     base, _ = check_entry(engine, info, base_entry, lang, as_of=as_of)  # type: ignore[arg-type]
     if base is None:
@@ -124,7 +123,7 @@ async def whatif_result(request: Request, session: DB, user: WebUser) -> Respons
     if request.headers.get("hx-request"):
         result = _simulation_view(request, base, engine, entry, errors)
         return page(request, "_whatif_result.html.j2", status=200, result=result, errors=errors)
-    return whatif_page(request, base, ruleset, entry=entry, errors=errors, status=422 if errors else 200, engine=engine)
+    return whatif_page(request, base, ruleset, entry=entry, errors=errors, status=422 if errors else 200, engine=engine, action=action, back=back)
 
 
 @router.get("/check", response_class=HTMLResponse)

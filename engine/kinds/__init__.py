@@ -21,9 +21,11 @@ KindEvaluator = ThresholdKind | YesNoKind | ConditionsKind | AssessedKind
 
 #: What every kind class provides: its intermediate form (`lower`, which every engine compiles: per commune, NumPy,
 #: durable rules), the outcomes it explains (`hit`, `failed`) and its gap targets (`targets`), its rule in words
-#: (`rule_text`), what its gaps, plans and reports are about (`gap_kind`, `plan_as`, `evidence_only`, `shows_threshold`), and
-#: its declaration (`model`, the ruleset model's class for the kind).
-KIND_PROTOCOL = ("model", "lower", "hit", "failed", "targets", "plan_as", "rule_text", "gap_kind", "evidence_only", "shows_threshold")
+#: (`rule_text`), what its gaps, plans and reports are about (`gap_kind`, `plan_as`, `evidence_only`, `shows_threshold`), whether
+#: its records follow from the values it reads alone (`records_follow_values`: the per-commune engine may then share them
+#: between communes with the same answers), and its declaration (`model`, the ruleset model's class for the kind).
+KIND_PROTOCOL = ("model", "lower", "hit", "failed", "targets", "plan_as", "rule_text", "gap_kind", "evidence_only", "shows_threshold",
+                 "records_follow_values")
 
 #: The registry of indicator kinds: `kind:` in YAML → its class. Fill it with `register_kind` only.
 KINDS: dict[str, Any] = {}

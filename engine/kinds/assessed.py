@@ -33,6 +33,7 @@ class AssessedKind:
     gap_kind = "evidence"
     plan_as = "evidence"  # a plan brings evidence worth more points
     evidence_only = True
+    records_follow_values = False
 
     def hit(self, index: int, env: Env) -> Outcome:
         raise AssertionError("an assessed indicator has no level to hold")

@@ -38,6 +38,7 @@ class ConditionsKind:
     gap_kind = "condition"
     plan_as = "condition"  # a plan meets a level's condition
     evidence_only = False
+    records_follow_values = True
 
     @staticmethod
     def rule_text(ind: Any) -> str:

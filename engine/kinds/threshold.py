@@ -76,6 +76,7 @@ class ThresholdKind:
     gap_kind = "value"
     plan_as = "value"  # a plan reaches a level by moving the input's value to the threshold
     evidence_only = False
+    records_follow_values = False
 
     @staticmethod
     def rule_text(ind: Any) -> str:

@@ -36,6 +36,7 @@ class YesNoKind:
     gap_kind = "value"
     plan_as = "answer"  # a plan changes the answer
     evidence_only = False
+    records_follow_values = True
 
     def hit(self, index: int, env: Env) -> Outcome:
         return self.met
