@@ -63,6 +63,27 @@ def path_words(path: str, lang: str) -> str:
     return path
 
 
+def value_words(value: Any, lang: str) -> str:
+    """A value of a change as an officer reads it: a level as "ngưỡng 96 → 4 điểm", yes/no in words, whole numbers
+    without ".0", a mapping as "key: value" parts; text as it is."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        if "points" in value and "threshold" in value:  # one level of a threshold indicator
+            points = f"{value['points']:g}" if isinstance(value["points"], (int, float)) else str(value["points"])
+            level = (f"ngưỡng {value_words(value['threshold'], lang)} → {points} điểm" if lang == "vi"
+                     else f"threshold {value_words(value['threshold'], lang)} → {points} points")
+            return level + (f" ({value_words(value['label'], lang)})" if value.get("label") else "")
+        return "; ".join(f"{key}: {value_words(item, lang)}" for key, item in value.items() if item is not None)
+    if isinstance(value, (list, tuple)):
+        return " · ".join(value_words(item, lang) for item in value)
+    return str(value)
+
+
 def _diff_mapping(prefix: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes = []
     for key in _ordered(old, new):

@@ -105,3 +105,14 @@ def test_loading_every_bundled_ruleset_from_scratch_gives_each_its_own_complete_
         assert sum(c.max_points for c in ruleset.criteria) == ruleset.ruleset.total_points == 100
         assert Registry(use_env=False).load(ref) == ruleset  # loading is deterministic
     assert len({chuanxa.compiled(r).stamp.sha256 for r in loaded.values()}) == 3  # the 1453 correction really differs
+
+
+def test_a_changed_value_reads_as_words_for_an_officer_not_as_json() -> None:
+    from chuanxa.criteria.diff import value_words
+
+    levels = [{"points": 4.0, "threshold": 96.0, "label": None}, {"points": 2.0, "threshold": 90.0, "label": None}]
+    assert value_words(levels, "vi") == "ngưỡng 96 → 4 điểm · ngưỡng 90 → 2 điểm"
+    assert value_words(levels, "en") == "threshold 96 → 4 points · threshold 90 → 2 points"
+    assert (value_words(True, "vi"), value_words(False, "en"), value_words(None, "vi")) == ("có", "no", "—")
+    assert value_words({"vi": "Ngưỡng 96%", "en": None}, "vi") == "vi: Ngưỡng 96%"
+    assert value_words(95.5, "vi") == "95.5" and value_words("Ghi chú", "vi") == "Ghi chú"

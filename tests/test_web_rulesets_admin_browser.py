@@ -72,6 +72,7 @@ def test_an_admin_uploads_checks_activates_and_deactivates_a_corrected_ruleset(s
     assert "ĐẠT" in page.inner_text("pre.cases") and "bhyt_95_5_chi_2_diem" in page.inner_text("pre.cases")
     diff = page.inner_text("table.diff")
     assert "chỉ tiêu 5.levels" in diff and "chỉ tiêu 5.note" in diff and "chỉ tiêu 32.knockout" in diff
+    assert "ngưỡng 96 → 4 điểm" in diff and '"threshold"' not in diff  # values in words, not JSON
     assert not axe_violations(page), axe_violations(page)
     page.fill("#im-year", "2024")
     page.get_by_role("button", name="Xem").click()

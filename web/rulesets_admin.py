@@ -7,7 +7,6 @@ module reads forms and shows answers. Every form carries the CSRF secret (checke
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from chuanxa.authoring.overlay_bundle import MAX_FILES, MAX_WORKBOOK_BYTES, Upload
-from chuanxa.criteria.diff import path_words
+from chuanxa.criteria.diff import path_words, value_words
 from chuanxa.errors import ChuanxaError
 from chuanxa.outputs.labels import verdict_word
 from chuanxa.server.auth import DB
@@ -97,7 +96,7 @@ def _overlay_page(request: Request, session: Any, me: User, overlay_id: int, *, 
                 changes=activation.changes(overlay), effective=activation.effective_of(overlay),
                 activations=[a for a in activation.activations(session) if a.overlay_id == overlay.id], provinces=_provinces(session),
                 impact=impact, chosen={"province": province, "year": year_text, "effective_from": date_text}, error=error, done=done,
-                done_flips=sum(1 for r in done or [] if r["verdict_before"] != r["verdict_after"]), shown=_shown, where=lambda path: path_words(path, lang),
+                done_flips=sum(1 for r in done or [] if r["verdict_before"] != r["verdict_after"]), shown=lambda value: value_words(value, lang), where=lambda path: path_words(path, lang),
                 verdict_word=lambda v: verdict_word(v, lang), state_word=lambda s: state_word(s, lang))
 
 
@@ -126,9 +125,6 @@ async def activation_end(request: Request, session: DB, user: WebUser, activatio
     return committed(session, RedirectResponse(f"/admin/rulesets/{record.overlay_id}", status_code=303))
 
 
-def _shown(value: Any) -> str:
-    """A value of the diff as a person reads it: text as it is, anything else as JSON (Vietnamese kept)."""
-    return value if isinstance(value, str) else "—" if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _year(text: str, lang: str) -> int:
