@@ -139,8 +139,8 @@ def test_a_signed_in_post_with_the_token_works_and_is_recorded(server: Any) -> N
     assert answer.status_code == 303
     history = province.get("/communes/16024?year=2024").text.split('id="history-title"')[1]
     newest = history.split("<tbody>")[1].split("</tr>")[0]
-    assert "<code>station_staff</code>: 6 → 7" in newest
-    assert newest.count("<li><code>") == 1  # the other values, sent back as shown (yes/no as choices), did not change
+    assert "<code>station_staff</code>: 6 → 7" in newest and "Số nhân lực làm việc tại trạm y tế" in newest  # named as the form names it
+    assert newest.count("<li>") == 1  # the other values, sent back as shown (yes/no as choices), did not change
     assert "<td>lưu</td>" in newest and "<td>nhập từ tệp</td>" in history  # how each revision came to be, in words
 
 

@@ -81,9 +81,10 @@ async def commune_page(request: Request, session: DB, user: WebUser, code: str) 
                            minimum_words=word("chart_minimum", lang, points=f"{first.total.minimum:g}"))
     sheet = score_sheet(results[year], lang) if current is not None else None
     history = assessments.history(session, current) if current is not None else []
+    labels = _input_labels(_result_engine(session, current), lang) if current is not None else {}
     steps = assessments.transitions(session, current) if current is not None else []
     actions = _actions(me, commune, current)
-    return page(request, "commune.html.j2", commune=commune, year=year, years=years, assessment=current, sheet=sheet, chart=chart, history=history,
+    return page(request, "commune.html.j2", commune=commune, year=year, years=years, assessment=current, sheet=sheet, chart=chart, history=history, labels=labels,
                 steps=steps, actions=actions, recognitions=assessments.recognitions(session, commune=code),
                 results=results, state_word=lambda s: state_word(s, lang), action_word=lambda a: action_word(a, lang),
                 can_values=current is not None and access.can_edit(me, "values", code, commune.province_code, current.state),
@@ -256,6 +257,11 @@ async def stored_whatif_result(request: Request, session: DB, user: WebUser, cod
     engine = _result_engine(session, found)
     return whatif_answer(request, await request.form(), lambda _ruleset, _as_of: engine, action=f"/communes/{code}/{year}/whatif",
                          back=f"/communes/{code}?year={year}")
+
+
+def _input_labels(engine: Any, lang: str) -> dict[str, str]:
+    """Each input's label in the page's language (the revision history names what changed as the form does)."""
+    return {name: getattr(spec.label, lang) or spec.label.vi for name, spec in engine.ruleset.inputs.items() if spec.label is not None}
 
 
 def _result_engine(session: Any, found: Assessment) -> Any:
