@@ -80,7 +80,8 @@ def test_a_schema_2_file_without_the_rule_shares_reads_and_renders_its_floor_fro
 
 
 def test_the_published_schema_of_a_result_matches_its_json_sentences_included(failing: chuanxa.CommuneResult) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
+
     schema = chuanxa.CommuneResult.model_json_schema(mode="serialization")  # what the HTTP API publishes for /score
     data = failing.to_json_dict()
     assert data["reasons"] and data["gaps"]
