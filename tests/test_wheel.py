@@ -18,12 +18,8 @@ ROOT = Path(__file__).parent.parent
 
 @pytest.mark.slow
 def test_the_wheel_installs_in_a_fresh_environment_with_rulesets_and_types(tmp_path: Path) -> None:
-    wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], check=True, capture_output=True)
-    wheel = next(wheels.glob("chuanxa-*.whl"))
+    python = installed_wheel(tmp_path)
     env_dir = tmp_path / "env"
-    python = fresh_environment(env_dir)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
     probe = (
         "import chuanxa, pathlib, importlib.resources as r;"
         "p = pathlib.Path(chuanxa.__file__).parent;"
@@ -49,6 +45,17 @@ def test_the_wheel_installs_in_a_fresh_environment_with_rulesets_and_types(tmp_p
     assert checked.returncode == 0, checked.stdout
     refused = subprocess.run([*mypy, str(bad)], capture_output=True, text=True, cwd=tmp_path)
     assert refused.returncode == 1 and "CommuneResult" in refused.stdout, refused.stdout
+
+
+def installed_wheel(tmp_path: Path) -> Path:
+    """The interpreter of a fresh environment (see `fresh_environment`) with chuanxa installed from a wheel built
+    from this tree: what a user who installs the package gets."""
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], check=True, capture_output=True)
+    wheel = next(wheels.glob("chuanxa-*.whl"))
+    python = fresh_environment(tmp_path / "env")
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
+    return python
 
 
 def fresh_environment(env_dir: Path) -> Path:

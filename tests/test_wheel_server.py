@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_wheel import ROOT, fresh_environment
+from test_wheel import ROOT, installed_wheel
 
 
 def test_the_packaged_demo_table_is_the_example_table_and_loads_through_importlib_resources() -> None:
@@ -31,18 +31,14 @@ def _free_port() -> int:
 def test_serve_demo_runs_from_the_installed_wheel_outside_the_source_tree(tmp_path: Path) -> None:
     import httpx
 
-    wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], check=True, capture_output=True)
-    wheel = next(wheels.glob("chuanxa-*.whl"))
-    env_dir = tmp_path / "env"
-    python = fresh_environment(env_dir)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
+    python = installed_wheel(tmp_path)
+    env_dir = python.parent.parent
     port = _free_port()
     work = tmp_path / "elsewhere"
     work.mkdir()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
-        server = subprocess.Popen([str(env_dir / "bin" / "chuanxa"), "serve", "--demo", "--port", str(port), "--lang", "en"], cwd=work, stdout=out,
+        server = subprocess.Popen([str(python.parent / "chuanxa"), "serve", "--demo", "--port", str(port), "--lang", "en"], cwd=work, stdout=out,
                                   stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
