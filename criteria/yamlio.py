@@ -10,11 +10,19 @@ the aliases are expanded. A "billion laughs" file, an alias that contains itself
 are ordinary located errors (`yaml.too_large`), never a `RecursionError` or gigabytes of memory. The limits
 are far above what any real ruleset or commune file needs (the largest bundled ruleset has about 1,000
 entries, nests 10 deep and uses no alias).
+
+Scanning and parsing run in libyaml (C) when PyYAML was built with it, about 12× faster than PyYAML's
+pure-Python parser; the nodes are still composed here in Python, so that the bounds above hold (libyaml's own
+composer, `yaml.CSafeLoader`'s, recurses in C without a limit and crashes the process on deep nesting). The
+same safe resolver and constructor build every value, so both parsers accept and refuse the same files. A file
+libyaml refuses is parsed again by the pure-Python parser, whose error (wording and line) is the one reported:
+libyaml words its errors differently.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -59,29 +67,73 @@ class _TooLarge(Exception):
         self.en, self.vi, self.line = en, vi, line
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader composing at most `MAX_DEPTH` levels and `MAX_ALIASES` aliases (its composer
-    recurses once per level, so without the bound deep nesting ends in `RecursionError`)."""
+class _Bounded:
+    """Composes at most `MAX_DEPTH` levels and `MAX_ALIASES` aliases (PyYAML's composer recurses once per level,
+    so without the bound deep nesting ends in `RecursionError`). Mixed into a loader before its composer."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+    def _start_bounds(self) -> None:
         self._depth = 0
         self._aliases = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        line = self.peek_event().start_mark.line + 1
-        if self.check_event(yaml.AliasEvent):
+        line = self.peek_event().start_mark.line + 1  # type: ignore[attr-defined]
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 raise _TooLarge(f"more than {MAX_ALIASES} aliases", f"dùng hơn {MAX_ALIASES} bí danh", line)
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _TooLarge(f"nested more than {MAX_DEPTH} levels deep", f"lồng nhau sâu hơn {MAX_DEPTH} cấp", line)
         try:
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
+
+
+class _BoundedLoader(_Bounded, yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader, bounded: the reference behaviour, and the one that words errors."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._start_bounds()
+
+
+try:
+    from yaml.cyaml import CParser as _CParser  # libyaml's parser, the one `yaml.CSafeLoader` is built on
+except ImportError:  # PyYAML built without libyaml: the pure-Python parser does everything
+    _CParser = None
+
+_FastLoader: type[Any] | None = None
+if _CParser is not None:
+
+    class _CBoundedLoader(_Bounded, yaml.composer.Composer, _CParser, yaml.resolver.Resolver):  # type: ignore[misc]
+        """libyaml's scanner and parser (C) under the bounded Python composer above and PyYAML's safe resolver
+        (the same events and marks as the pure-Python parser's)."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._start_bounds()
+
+    _FastLoader = _CBoundedLoader
+
+
+#: Where the two parsers disagree, found by differential testing: libyaml accepts a tab inside a plain scalar
+#: and a comment right after a block scalar's `|` or `>`, which PyYAML refuses; it drops a byte-order mark at
+#: the start of a line, which PyYAML keeps as text; and it reads an empty scalar tagged `!` as text where PyYAML
+#: reads null. Text with any of them goes straight to the pure-Python parser (rare in a ruleset; only the
+#: speed differs).
+_REFERENCE_ONLY = re.compile(r"[\t\ufeff]|[|>][-+0-9]*#|!(?=[\s,\[\]{}]|\Z)")
+
+
+def _run(loader_cls: type[Any], text: str) -> Any:
+    loader = loader_cls(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 class _Budget:
@@ -104,12 +156,17 @@ def load_yaml_text(text: str, file: str | None = None, error_cls: type[RulesetEr
     file beyond the limits above."""
     if len(text) > MAX_BYTES:
         raise _too_large(_TooLarge(f"{len(text):,} characters, more than {MAX_BYTES:,}", f"{len(text):,} ký tự, quá {MAX_BYTES:,}", None), file, error_cls)
-    try:
-        loader = _BoundedLoader(text)
+    if _FastLoader is not None and not _REFERENCE_ONLY.search(text):
         try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+            return _load(text, file, error_cls, _FastLoader)
+        except RulesetError:
+            pass  # loaded again below, so that the error (wording, line) is the pure-Python parser's, as always
+    return _load(text, file, error_cls, _BoundedLoader)
+
+
+def _load(text: str, file: str | None, error_cls: type[RulesetError], loader_cls: type[Any]) -> Any:
+    try:
+        node = _run(loader_cls, text)
     except _TooLarge as exc:
         raise _too_large(exc, file, error_cls) from None
     except yaml.YAMLError as exc:
@@ -292,9 +349,10 @@ def _scalar_key(node: yaml.Node, file: str | None, path: tuple[str | int, ...], 
             params={"detail": "keys must be plain names (no merge keys '<<' or complex keys)", "detail_vi": "khóa phải là tên đơn giản (không dùng '<<' hay khóa phức hợp)"},
             location=Location(file=file, line=node.start_mark.line + 1, path=path),
         )
-    # Keys are always text: `35:` and `"35":` name the same indicator.
+    # Keys are always text: `35:` and `"35":` name the same indicator. Built as values are, so that a tag that
+    # builds objects or a date that does not exist is a located error here too.
     budget.chars -= len(node.value)
-    return str(budget.constructor.construct_object(node))
+    return str(_scalar(node, file, path, error_cls, budget))
 
 
 def locate(tree: Any, path: tuple[str | int, ...]) -> tuple[str | None, int | None]:

@@ -1,0 +1,158 @@
+"""libyaml's parser (fast) and PyYAML's pure-Python parser (reference) load every text alike: the same values,
+the same lines, the same refusals with the same wording and line. Without libyaml the reference does it all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from chuanxa.criteria import yamlio
+from chuanxa.criteria.yamlio import LocatedDict, LocatedList, load_yaml_text
+from chuanxa.errors import RulesetError
+
+REPO = Path(__file__).resolve().parent.parent
+needs_libyaml = pytest.mark.skipif(yamlio._FastLoader is None, reason="PyYAML was built without libyaml")
+
+
+def _positions(tree: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every recorded (path, file/line) of a located tree."""
+    if isinstance(tree, (LocatedDict, LocatedList)):
+        yield path, (tree.file, tree.line)
+        entries = tree.items() if isinstance(tree, LocatedDict) else enumerate(tree)
+        lines = tree.lines if isinstance(tree, LocatedDict) else dict(enumerate(tree.lines))
+        for key, value in entries:
+            yield path + (key,), lines[key]
+            yield from _positions(value, path + (key,))
+
+
+def _outcome(text: str, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
+    """What loading `text` gives with one parser: the values and every line, or the error's key, words and line."""
+    with monkeypatch.context() as patch:
+        if not fast:
+            patch.setattr(yamlio, "_FastLoader", None)
+        try:
+            tree = load_yaml_text(text, "f.yaml")
+        except RulesetError as error:
+            return ("refused", error.key, error.params, error.location.line, error.location.path)
+    return ("loaded", repr(yamlio.strip(tree)), list(_positions(tree)))
+
+
+def _fast_parser_runs(text: str) -> bool:
+    return yamlio._FastLoader is not None and not yamlio._REFERENCE_ONLY.search(text)
+
+
+@needs_libyaml
+def test_the_fast_parser_is_used_for_an_ordinary_ruleset(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[type[Any]] = []
+    real_run = yamlio._run
+    monkeypatch.setattr(yamlio, "_run", lambda cls, text: calls.append(cls) or real_run(cls, text))
+    load_yaml_text((REPO / "rulesets" / "qd1300_2023-03-09.yaml").read_text(encoding="utf-8"))
+    assert calls == [yamlio._FastLoader]
+
+
+@needs_libyaml
+@pytest.mark.parametrize("path", sorted(p for p in REPO.glob("**/*.y*ml") if "build" not in p.parts and "hostile" not in p.parts),
+                         ids=lambda p: str(p.relative_to(REPO)))
+def test_every_yaml_file_of_the_repository_loads_alike_with_both_parsers(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = yamlio.read_text_file(path)
+    assert _outcome(text, fast=True, monkeypatch=monkeypatch) == _outcome(text, fast=False, monkeypatch=monkeypatch)
+
+
+REFUSED = [
+    "a: !!python/object/apply:os.system ['true']\n",
+    "a: !!python/object:os.system {}\n",
+    "a:\n  b: !!python/name:os.system ''\n",
+    "!!python/object:os.system k: 1\n",  # on a key
+    "a: !!set {x, y}\n",
+    "a: !custom 1\n",
+    "a: 1\na: 2\n",
+    "<<: {a: 1}\n",
+    "? [a, b]\n: 1\n",
+    "a: 2023-02-30\n",
+    "2023-02-30: 1\n",  # an impossible date as a key
+    "a: &x [*x]\n",
+    "a: [" * 100 + "]" * 100,
+    "a: b: c\n",
+    "a:\n\t- 1\n",
+    "a: 'x\n",
+    "- a\nb: 1\n",
+    "a: |#\n  x\n",
+    "a: *missing\n",
+    "a: x\tb\n",
+]
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_what_the_reference_parser_refuses_the_fast_one_refuses_with_the_same_words_and_line(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    reference = _outcome(text, fast=False, monkeypatch=monkeypatch)
+    assert reference[0] == "refused"
+    assert _outcome(text, fast=True, monkeypatch=monkeypatch) == reference
+
+
+def test_a_syntax_error_keeps_pyyaml_s_wording_and_line() -> None:
+    with pytest.raises(RulesetError) as caught:
+        load_yaml_text("ruleset:\n  id: x\n  title: a: b\n", "r.yaml")
+    assert caught.value.key == "yaml.syntax"
+    assert caught.value.location.line == 3
+    assert caught.value.params["detail"] == "mapping values are not allowed here"  # libyaml says "… in this context"
+    assert caught.value.params["detail_vi"].startswith("dấu ':' đặt sai chỗ")
+
+
+def test_a_tab_is_refused_at_its_line_as_before() -> None:
+    with pytest.raises(RulesetError) as caught:
+        load_yaml_text("criteria:\n  a: 1\n\tb: 2\n")
+    assert caught.value.location.line == 3
+    assert caught.value.params["detail_vi"].startswith("có ký tự Tab")
+
+
+@needs_libyaml
+def test_nesting_far_beyond_the_limit_is_a_located_error_not_a_crash() -> None:
+    # libyaml's own composer (yaml.CSafeLoader) recurses in C and kills the process on this text.
+    with pytest.raises(RulesetError) as caught:
+        load_yaml_text("a: " + "[" * 200_000 + "]" * 200_000)
+    assert caught.value.key == "yaml.too_large"
+
+
+def test_without_libyaml_the_pure_python_parser_loads_and_refuses_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlio, "_FastLoader", None)
+    calls: list[type[Any]] = []
+    real_run = yamlio._run
+    monkeypatch.setattr(yamlio, "_run", lambda cls, text: calls.append(cls) or real_run(cls, text))
+    tree = load_yaml_text("ruleset:\n  id: x\n  version: 2024-01-01\n")
+    assert tree["ruleset"].lines["version"] == (None, 3)
+    with pytest.raises(RulesetError):
+        load_yaml_text("a: !!python/object:os.system {}\n")
+    assert calls and set(calls) == {yamlio._BoundedLoader}
+
+
+# Pieces that reach the places where libyaml and PyYAML are known to differ, and plenty of ordinary YAML.
+PIECES = ["a", "b: ", "- ", "\n", "  ", "[", "]", "{", "}", ",", ":", '"', "'", "#", " #", "&x ", "*x", "!!python/object:os.system ",
+          "!!str ", "!x ", "!", "? ", "|", ">", "|-\n  ", "\t", "\x07", "\x85", "\u2028", "\ufeff", "1", "2023-02-30", "2024-01-01",
+          ".inf", "1.0e400", "~", "%YAML 1.1\n", "---\n", "...\n", "\r\n", "\r", "\U0001F600", "\x7f", "\xa0", "\\", "é", "ế", " ",
+          '"\\t"', "-", "<<: ", "0x1F", "1_000", "1:20", "yes", "\n  - ", "\n    c: ", "''"]
+
+
+@needs_libyaml
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(st.sampled_from(PIECES), min_size=1, max_size=16).map("".join))
+def test_random_texts_load_alike_with_both_parsers(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _outcome(text, fast=True, monkeypatch=monkeypatch) == _outcome(text, fast=False, monkeypatch=monkeypatch)
+
+
+def _plain(text: str, loader: type[Any]) -> tuple[Any, ...]:
+    try:
+        return ("loaded", yaml.load(text, Loader=loader))
+    except yaml.YAMLError:
+        return ("refused",)
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", ["a: x\tb\n", "# note\n\ufeffa: 1\n", "a: |#\n  x\n", "a: !\n"])
+def test_texts_that_libyaml_reads_otherwise_go_to_the_reference_parser(text: str) -> None:
+    assert _plain(text, yaml.CSafeLoader) != _plain(text, yaml.SafeLoader)
+    assert not _fast_parser_runs(text)
