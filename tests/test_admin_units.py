@@ -23,6 +23,21 @@ def test_the_official_list_has_34_provinces_and_3321_units() -> None:
     assert {u.unit_type for u in UNITS.units.values()} == {"xa", "phuong", "dac_khu"}
 
 
+def test_the_official_list_read_from_the_package_s_data_file_equals_its_python_objects(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    import sys
+
+    from chuanxa.admin.units import official_list, official_list_from_objects
+
+    monkeypatch.delitem(sys.modules, "vietnam_provinces", raising=False)
+    from_file = official_list()
+    assert "vietnam_provinces" not in sys.modules  # the data file is read without importing the package
+    assert from_file[0] == official_list_from_objects()[0]
+    assert sorted(from_file[1], key=lambda u: u.code) == sorted(official_list_from_objects()[1], key=lambda u: u.code)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)  # no data file found: the objects are read
+    assert official_list() == official_list_from_objects()
+
+
 def test_every_commune_of_the_official_list_resolves_to_its_province_type_and_a_region() -> None:
     for unit in UNITS.units.values():
         info = CommuneInfo(code=str(unit.code), name=unit.name)
