@@ -156,3 +156,25 @@ def _plain(text: str, loader: type[Any]) -> tuple[Any, ...]:
 def test_texts_that_libyaml_reads_otherwise_go_to_the_reference_parser(text: str) -> None:
     assert _plain(text, yaml.CSafeLoader) != _plain(text, yaml.SafeLoader)
     assert not _fast_parser_runs(text)
+
+
+def test_a_pyyaml_without_libyaml_loads_every_bundled_ruleset_with_the_pure_python_parser(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "sys.modules['yaml._yaml'] = None  # as if PyYAML had been built without libyaml\n"
+        "import yaml\n"
+        "from chuanxa.criteria import yamlio\n"
+        "from chuanxa.criteria.registry import Registry\n"
+        "assert not yaml.__with_libyaml__ and yamlio._FastLoader is None\n"
+        "registry = Registry()\n"
+        "assert not registry.broken\n"
+        "print(sorted(registry.load(ref).ref for ref in registry.entries))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    from chuanxa.criteria.registry import Registry
+
+    assert done.stdout.strip() == str(sorted(Registry().entries)) != "[]"
