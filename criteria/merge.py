@@ -7,19 +7,18 @@ new ids are appended and `remove: true` drops an item; any other value replaces 
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from chuanxa.errors import Location, RulesetError, close_matches
 
-from .yamlio import LocatedDict, LocatedList
+from .yamlio import LocatedDict, LocatedList, copy_tree
 
 _OWN_METADATA = ("id", "version", "title", "legal_basis", "issued", "effective", "effective_until", "supersedes", "extends", "source", "note")
 
 
 def apply_overlay(base: LocatedDict, overlay: LocatedDict) -> LocatedDict:
     """The base tree with the overlay applied; neither input is changed."""
-    merged = merge_values(copy.deepcopy(base), overlay, ())
+    merged = merge_values(copy_tree(base), overlay, ())
     # Metadata describes the overlay itself: dates, legal basis and links are never inherited from the base.
     meta = merged.get("ruleset")
     if isinstance(meta, LocatedDict):
@@ -34,13 +33,13 @@ def merge_values(base: Any, overlay: Any, path: tuple[str | int, ...]) -> Any:
         return _merge_mappings(base, overlay, path)
     if _is_id_list(base) and _is_id_list(overlay):
         return _merge_by_id(base, overlay, path)
-    return copy.deepcopy(overlay)
+    return copy_tree(overlay)
 
 
 def _merge_mappings(base: dict[str, Any], overlay: dict[str, Any], path: tuple[str | int, ...]) -> Any:
     result = base if isinstance(base, LocatedDict) else LocatedDict(base)
     for key, value in overlay.items():
-        result[key] = merge_values(result[key], value, path + (key,)) if key in result else copy.deepcopy(value)
+        result[key] = merge_values(result[key], value, path + (key,)) if key in result else copy_tree(value)
         if isinstance(overlay, LocatedDict) and key in overlay.lines:
             result.lines[key] = overlay.lines[key]
     return result
@@ -78,7 +77,7 @@ def _merge_by_id(base: list[Any], overlay: list[Any], path: tuple[str | int, ...
                 raise RulesetError(key="ruleset.overlay_new_item", params={"id": item_id, "missing": ", ".join(missing), "suggestions": close_matches(item_id, positions)},
                                    location=Location(file=where[0], line=where[1], path=path + (index,)))
             positions[item_id] = len(result)
-            result.append(copy.deepcopy(item))
+            result.append(copy_tree(item))
             result.lines.append(where)
     kept = LocatedList(item for i, item in enumerate(result) if i not in removed)
     kept.file, kept.line = result.file, result.line

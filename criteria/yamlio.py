@@ -371,6 +371,26 @@ def locate(tree: Any, path: tuple[str | int, ...]) -> tuple[str | None, int | No
     return file, line
 
 
+def copy_tree(tree: Any) -> Any:
+    """A deep copy of a located tree: new containers with their positions, the same scalars (YAML scalars are
+    immutable: text, numbers, dates, booleans). Several times faster than `copy.deepcopy` of the same tree."""
+    if isinstance(tree, LocatedDict):
+        mapping = LocatedDict({key: copy_tree(value) for key, value in tree.items()})
+        mapping.__dict__.update(tree.__dict__)
+        mapping.lines = dict(tree.lines)
+        return mapping
+    if isinstance(tree, LocatedList):
+        items = LocatedList(copy_tree(value) for value in tree)
+        items.__dict__.update(tree.__dict__)
+        items.lines = list(tree.lines)
+        return items
+    if isinstance(tree, dict):
+        return {key: copy_tree(value) for key, value in tree.items()}
+    if isinstance(tree, list):
+        return [copy_tree(value) for value in tree]
+    return tree
+
+
 def strip(tree: Any) -> Any:
     """Plain dicts and lists (positions dropped), e.g. for dumping back to YAML or JSON."""
     if isinstance(tree, dict):

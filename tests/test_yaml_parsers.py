@@ -178,3 +178,25 @@ def test_a_pyyaml_without_libyaml_loads_every_bundled_ruleset_with_the_pure_pyth
     from chuanxa.criteria.registry import Registry
 
     assert done.stdout.strip() == str(sorted(Registry().entries)) != "[]"
+
+
+def test_a_copied_tree_equals_a_deep_copy_with_every_position_and_shares_no_container() -> None:
+    import copy
+
+    tree = yamlio.load_yaml_file(REPO / "rulesets" / "qd1300_2023-03-09.yaml")
+    copied = yamlio.copy_tree(tree)
+    assert copied == copy.deepcopy(tree) == tree
+    assert list(_positions(copied)) == list(_positions(copy.deepcopy(tree))) == list(_positions(tree))
+
+    def containers(node: Any) -> Iterator[Any]:
+        if isinstance(node, (dict, list)):
+            yield node
+            yield from (c for child in (node.values() if isinstance(node, dict) else node) for c in containers(child))
+            if isinstance(node, (LocatedDict, LocatedList)):
+                yield node.lines
+
+    assert not {id(c) for c in containers(copied)} & {id(c) for c in containers(tree)}
+    copied["criteria"][0]["indicators"].append({"id": "new"})
+    copied["ruleset"].lines["id"] = ("x.yaml", 99)
+    assert tree == copy.deepcopy(yamlio.load_yaml_file(REPO / "rulesets" / "qd1300_2023-03-09.yaml"))
+    assert tree["ruleset"].lines["id"][0] != "x.yaml"
