@@ -120,12 +120,13 @@ if _CParser is not None:
     _FastLoader = _CBoundedLoader
 
 
-#: Where the two parsers disagree, found by differential testing: libyaml accepts a tab inside a plain scalar
-#: and a comment right after a block scalar's `|` or `>`, which PyYAML refuses; it drops a byte-order mark at
+#: Where the two parsers disagree, found by differential testing: libyaml accepts a tab inside a plain scalar,
+#: a `?` inside a plain scalar in brackets and a comment right after a block scalar's `|` or `>`, which PyYAML
+#: refuses (any `?` is sent, as telling brackets apart takes a parser); it drops a byte-order mark at
 #: the start of a line, which PyYAML keeps as text; and it reads an empty scalar tagged `!` as text where PyYAML
-#: reads null. Text with any of them goes straight to the pure-Python parser (rare in a ruleset; only the
-#: speed differs).
-_REFERENCE_ONLY = re.compile(r"[\t\ufeff]|[|>][-+0-9]*#|!(?=[\s,\[\]{}]|\Z)")
+#: reads null (a `!` alone, not one ending a sentence). Text with any of them goes straight to the pure-Python
+#: parser (rare in a ruleset; only the speed differs).
+_REFERENCE_ONLY = re.compile(r"[\t\ufeff?]|[|>][-+0-9]*#|(?:^|(?<=[\s,\[{]))!(?=[\s,\[\]{}]|\Z)")
 
 
 def _run(loader_cls: type[Any], text: str) -> Any:

@@ -134,7 +134,7 @@ def test_without_libyaml_the_pure_python_parser_loads_and_refuses_alike(monkeypa
 PIECES = ["a", "b: ", "- ", "\n", "  ", "[", "]", "{", "}", ",", ":", '"', "'", "#", " #", "&x ", "*x", "!!python/object:os.system ",
           "!!str ", "!x ", "!", "? ", "|", ">", "|-\n  ", "\t", "\x07", "\x85", "\u2028", "\ufeff", "1", "2023-02-30", "2024-01-01",
           ".inf", "1.0e400", "~", "%YAML 1.1\n", "---\n", "...\n", "\r\n", "\r", "\U0001F600", "\x7f", "\xa0", "\\", "é", "ế", " ",
-          '"\\t"', "-", "<<: ", "0x1F", "1_000", "1:20", "yes", "\n  - ", "\n    c: ", "''"]
+          '"\\t"', "-", "<<: ", "0x1F", "1_000", "1:20", "yes", "\n  - ", "\n    c: ", "''", *"?:,-!&*#|>'\"[]{}%@`.~"]
 
 
 @needs_libyaml
@@ -152,7 +152,7 @@ def _plain(text: str, loader: type[Any]) -> tuple[Any, ...]:
 
 
 @needs_libyaml
-@pytest.mark.parametrize("text", ["a: x\tb\n", "# note\n\ufeffa: 1\n", "a: |#\n  x\n", "a: !\n"])
+@pytest.mark.parametrize("text", ["a: x\tb\n", "# note\n\ufeffa: 1\n", "a: |#\n  x\n", "a: !\n", "a: [b?]\n"])
 def test_texts_that_libyaml_reads_otherwise_go_to_the_reference_parser(text: str) -> None:
     assert _plain(text, yaml.CSafeLoader) != _plain(text, yaml.SafeLoader)
     assert not _fast_parser_runs(text)
@@ -200,3 +200,9 @@ def test_a_copied_tree_equals_a_deep_copy_with_every_position_and_shares_no_cont
     copied["ruleset"].lines["id"] = ("x.yaml", 99)
     assert tree == copy.deepcopy(yamlio.load_yaml_file(REPO / "rulesets" / "qd1300_2023-03-09.yaml"))
     assert tree["ruleset"].lines["id"][0] != "x.yaml"
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", ["note: Chú ý! Số liệu năm 2024\n", "values: [1, 2]\n", "a: !!str 5\n"])
+def test_ordinary_text_with_brackets_or_an_exclamation_mark_keeps_the_fast_parser(text: str) -> None:
+    assert _fast_parser_runs(text)
