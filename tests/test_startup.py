@@ -59,3 +59,15 @@ def test_a_command_module_is_imported_with_the_collector_paused_and_its_state_re
     finally:
         (gc.enable if was else gc.disable)()
     assert command is probe.command and seen == [False]
+
+
+def test_the_startup_benchmark_times_builds_that_agree_and_gives_no_figure_to_builds_that_differ(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import bench_startup
+
+    monkeypatch.setattr(bench_startup, "COMMANDS", {"help": ["--help"], "score": ["score", str(EXAMPLES / "xa-thieu-giao.yaml")]})
+    rows = bench_startup.compare({"this": sys.executable, "previous": sys.executable}, 1, False, tmp_path)
+    assert [name for name, _ in rows] == ["help", "score"]
+    assert all(0 < best["this"] < 60 and 0 < best["previous"] < 60 for _, best in rows)
+    assert not bench_startup._same({"this": (0, {"summary.csv": b"a"}), "previous": (0, {"summary.csv": b"b"})})
+    assert not bench_startup._same({"this": (0, {}), "previous": (1, {})})
+    assert "no figure" in bench_startup.render([("score", {})], [], 1, False)
