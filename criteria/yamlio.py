@@ -13,10 +13,10 @@ entries, nests 10 deep and uses no alias).
 
 Scanning and parsing run in libyaml (C) when PyYAML was built with it, about 12× faster than PyYAML's
 pure-Python parser; the nodes are still composed here in Python, so that the bounds above hold (libyaml's own
-composer, `yaml.CSafeLoader`'s, recurses in C without a limit and crashes the process on deep nesting). The
-same safe resolver and constructor build every value, so both parsers accept and refuse the same files. A file
-libyaml refuses is parsed again by the pure-Python parser, whose error (wording and line) is the one reported:
-libyaml words its errors differently.
+composer, `yaml.CSafeLoader`'s, recurses in C without a limit and crashes the process on deep nesting), and
+the same safe resolver and constructor build every value. PyYAML's pure-Python parser stays the reference: text
+the two parsers read differently (`_REFERENCE_ONLY`, found by differential tests) goes to it, and so does any
+file the fast path refuses, so that every error keeps its wording and line (libyaml words errors otherwise).
 """
 
 from __future__ import annotations
