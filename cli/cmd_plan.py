@@ -142,7 +142,8 @@ def plan_targets(table: Path, target: int | None, target_share: float | None, bu
     _warn_ruleset(engine, lang)
     if by_province:
         return _by_province(table, engine, target_share, target, budget, costs, fmt, output, lang)
-    result = make_targets(table, engine, target=target, target_share=target_share, budget=budget, costs=costs)
+    # One process plans once: no cache (its keys, a digest of every commune's data, would only cost time).
+    result = make_targets(table, engine, target=target, target_share=target_share, budget=budget, costs=costs, cache=None)
     rejected = result.rejected
     if fmt == "json":
         from chuanxa.outputs.jsonout import encode_document
