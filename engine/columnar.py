@@ -99,10 +99,16 @@ class ColumnarEvaluator:
         for attr in ("region", "terrain", "terrain_group", "distance_km", "difficult_terrain"):
             cols[attr] = self._numbers([env.get(attr) for env in envs])
         cols["zone_given"] = np.array([r.data.commune.zone if r.data.commune.zone is not None else np.nan for r in rows], dtype=float)
+        given: dict[str, list[float]] = {}  # the appraisal's points, row by row (few per row): one pass over the rows
+        for i, r in enumerate(rows):
+            for ident, entry in r.assessed.items():
+                points = given.get(ident)
+                if points is None:
+                    points = given[ident] = [np.nan] * n
+                points[i] = entry.points
         for ci in self.engine.indicators:
-            entries = [r.assessed.get(ci.model.id) for r in rows]
-            if any(e is not None for e in entries):
-                cols[f"assessed:{ci.model.id}"] = np.array([e.points if e is not None else np.nan for e in entries], dtype=float)
+            if ci.model.id in given:
+                cols[f"assessed:{ci.model.id}"] = np.array(given[ci.model.id], dtype=float)
         cols["__n__"] = np.zeros(n)
         return cols
 

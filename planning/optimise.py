@@ -71,14 +71,27 @@ def _add(table: dict[int, tuple[Cost, tuple[Option, ...]]], items: Sequence[Indi
     order), gains capped at `cap`; empty when a required indicator has no option."""
     for item in items:
         nxt: dict[int, tuple[Cost, tuple[Option, ...]]] = {} if item.required else dict(table)
-        for option in item.options:
-            gain, (money, steps) = _units(option.gain, scale), option.cost
+        front = item.frontiers.get((cap, scale))
+        if front is None:
+            front = item.frontiers[(cap, scale)] = _frontier(item.options, cap, scale)
+        for gain, money, steps, option in front:
             for have, (cost, chosen) in table.items():
                 _keep(nxt, min(cap, have + gain), (cost[0] + money, cost[1] + steps), chosen + (option,), order)
         table = nxt
         if not table:
             return {}
     return table
+
+
+def _frontier(options: Sequence[Option], cap: int, scale: int) -> list[tuple[int, float, float, Option]]:
+    """An indicator's options as (gain in units capped at `cap`, money, steps, option), without those another
+    option beats outright: as much gain or more, for a cost clearly lower (the same money and clearly fewer steps
+    counts too). Such an option is in no cheapest choice (swapping it for the better one gains as much for less),
+    so leaving it out changes nothing but the work."""
+    found = [(min(cap, _units(o.gain, scale)), o.cost[0], o.cost[1], o) for o in options]
+    if len(found) < 2:
+        return found
+    return [a for a in found if not any(b[0] >= a[0] and (b[1] < a[1] - _CLEAR or (b[1] == a[1] and b[2] < a[2] - _CLEAR)) for b in found)]
 
 
 def _combine(left: dict[int, tuple[Cost, tuple[Option, ...]]], right: dict[int, tuple[Cost, tuple[Option, ...]]], cap: int, order: dict[str, int]) -> dict[int, tuple[Cost, tuple[Option, ...]]]:
@@ -123,6 +136,8 @@ def _signature(chosen: tuple[Option, ...], order: dict[str, int]) -> tuple[tuple
 
 def _scale(values: Sequence[float]) -> int:
     """The smallest whole multiplier that makes every value an integer (points are halves, quarters…)."""
+    if all((2.0 * v).is_integer() for v in values):  # the usual case, whole and half points: exact, without fractions
+        return 1 if all((1.0 * v).is_integer() for v in values) else 2
     lcm = 1
     for value in values:
         lcm = math.lcm(lcm, _denominator(value))
@@ -136,4 +151,12 @@ def _denominator(value: float) -> int:
 
 
 def _units(points: float, scale: int) -> int:
-    return max(0, math.ceil(round(points * scale, 6)))
+    found = _UNITS.get((points, scale))
+    if found is None:
+        if len(_UNITS) > 65_536:
+            _UNITS.clear()
+        found = _UNITS[(points, scale)] = max(0, math.ceil(round(points * scale, 6)))
+    return found
+
+
+_UNITS: dict[tuple[float, int], int] = {}  # points take few distinct values: each is scaled once

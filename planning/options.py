@@ -51,6 +51,9 @@ class IndicatorChoices:
     required: bool  # missing data or a failed knock-out: one option must be taken
     blocked: str | None = None  # why no option exists although one is required
     minimum_after: float = 0.0  # a knock-out's required points
+    # The search's working form of the options, by (cap, scale) (see `optimise._frontier`): choices shared
+    # between communes (`list_options`'s memo) are worked out once.
+    frontiers: dict[tuple[int, int], Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
 
 @dataclass

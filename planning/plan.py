@@ -147,8 +147,11 @@ def _blockers(choices: list[IndicatorChoices], before: Standing) -> list[Text]:
     found = [Text(vi=f"Chỉ tiêu {c.indicator} bắt buộc phải cải thiện nhưng không thể: {c.blocked}.", en=f"Indicator {c.indicator} must improve but cannot: {c.blocked}.")
              for c in choices if c.required and not c.options]
     best = {c.indicator: max((o.gain for o in c.options), default=0.0) for c in choices}
+    gains: dict[str, float] = {}  # per criterion, the sum of its indicators' best gains (in the order of `choices`)
+    for c in choices:
+        gains[c.criterion] = gains.get(c.criterion, 0) + best[c.indicator]
     for crit in before.criteria:
-        reachable = crit.points + sum(best[c.indicator] for c in choices if c.criterion == crit.id)
+        reachable = crit.points + gains.get(crit.id, 0)
         if reachable < crit.floor - 1e-9:
             found.append(Text(vi=f"Tiêu chí {crit.id} chỉ có thể đạt tối đa {reachable:g} điểm, dưới mức tối thiểu {crit.floor:g}.",
                               en=f"Criterion {crit.id} can reach at most {reachable:g} points, below its floor of {crit.floor:g}."))
