@@ -76,7 +76,14 @@ def _add(table: dict[int, tuple[Cost, tuple[Option, ...]]], items: Sequence[Indi
             front = item.frontiers[(cap, scale)] = _frontier(item.options, cap, scale)
         for gain, money, steps, option in front:
             for have, (cost, chosen) in table.items():
-                _keep(nxt, min(cap, have + gain), (cost[0] + money, cost[1] + steps), chosen + (option,), order)
+                key = have + gain if have + gain < cap else cap
+                spent = cost[0] + money
+                current = nxt.get(key)
+                # `_keep`, with its two common cases first: a new gain, or a cost clearly above the one held
+                if current is None:
+                    nxt[key] = ((spent, cost[1] + steps), chosen + (option,))
+                elif spent <= current[0][0] + _CLEAR:
+                    _keep(nxt, key, (spent, cost[1] + steps), chosen + (option,), order)
         table = nxt
         if not table:
             return {}
