@@ -174,7 +174,7 @@ def _by_province(table: Path, engine: Any, share: float | None, target: int | No
     if share is None or target is not None or budget is not None or fmt == "xlsx":
         raise click.UsageError("--by-province cần --target-share hoặc --year (không dùng --target, --budget, xlsx)." if lang == "vi" else
                                "--by-province takes --target-share or --year (not --target, --budget or xlsx).")
-    plans = plan_targets_by_province(table, engine, target_share=share, costs=costs)
+    plans = plan_targets_by_province(table, engine, target_share=share, costs=costs, cache=None)  # one process plans once
     if fmt == "json":
         from chuanxa.outputs.jsonout import encode_document
 
