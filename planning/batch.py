@@ -1,8 +1,9 @@
 """Plans for many communes at once, each the same `Plan` as `plan(commune)` gives.
 
 What planning one commune at a time repeats is shared here: each commune is prepared once; a column-wise pass
-finds the communes recognised already (nothing to plan); the exact search (`plan.search`) runs for the others;
-then every commune is scored after its chosen improvements in one column-wise pass, instead of one full
+finds the communes recognised already (nothing to plan) and gives the others' standing (`standing.of_columns`: the
+points and statuses the search reads, without a per-commune evaluation); the exact search (`plan.search`) runs for
+the others, the options of indicators only the appraisal can raise shared between communes; then every commune is scored after its chosen improvements in one column-wise pass, instead of one full
 per-commune evaluation each (a row the arrays cannot score exactly, one whose derived input would leave its
 bounds, goes through the per-commune engine as before). Plans are kept in a bounded cache keyed by the ruleset's
 hash, the cost model and the commune's data, so re-planning a province after one commune changed plans that one.

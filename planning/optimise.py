@@ -1,10 +1,11 @@
 """The exact cheapest set of improvements: a multiple-choice knapsack with a floor per criterion.
 
-Points are scaled to whole units (halves and quarters become integers). For each criterion a dynamic
-programme finds, for every reachable gain, the cheapest choice of at most one option per indicator (exactly
-one where an indicator must change); gains below the criterion's floor are dropped. A second programme
+Points are scaled to whole units (halves and quarters become integers). For each criterion below its floor a
+dynamic programme finds, for every reachable gain, the cheapest choice of at most one option per indicator
+(exactly one where an indicator must change); gains below the criterion's floor are dropped. A second programme
 combines the criteria over the total gain, capped at what the total still needs, so that gains beyond the
-need do not multiply states. The result is optimal for the additive cost, not a greedy guess.
+need do not multiply states; a criterion whose floor is met adds its indicators to that programme directly. The
+result is optimal for the additive cost, not a greedy guess.
 
 Which choice wins is defined, not left to the programme: the least cost (money then steps with a costs file;
 steps then the size of the changes without one; each rounded to 9 decimals), then, among equal costs, the
@@ -12,7 +13,9 @@ choice whose (indicator position, points after) pairs come first in ruleset orde
 steps (every option adds one step), and options are added in ruleset order, so keeping that order's first
 choice at every state keeps the first overall. A criterion's gain is capped too, at the larger of its floor and
 what the total needs: every gain beyond that is as good as the cap for what follows (the floor is met and the
-total is capped), so the cap changes how many states are kept, never the answer.
+total is capped), so the cap changes how many states are kept, never the answer; and an option that another
+option of its indicator beats outright (as much capped gain for a clearly lower cost) is left out for the same
+reason (`_frontier`). A test checks the answer against every combination (tests/test_planning_search.py).
 """
 
 from __future__ import annotations
