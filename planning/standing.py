@@ -17,7 +17,7 @@ import numpy as np
 
 from chuanxa.engine.columnar import REASONS, ColumnarResult
 from chuanxa.engine.recognition import STATUSES, VERDICTS
-from chuanxa.engine.results import CommuneResult, Reason, RulesetStamp, Status, Verdict
+from chuanxa.engine.results import CommuneResult, IndicatorResult, Reason, RulesetStamp, Status, Verdict
 
 
 class IndicatorState(NamedTuple):
@@ -47,7 +47,7 @@ class Standing:
     minimum: float  # the total needed
     verdict: Verdict
     criteria: tuple[CriterionState, ...]
-    open: Sequence[tuple[int, IndicatorState]]  # (position in the ruleset, state) of the indicators that could gain points
+    open: Sequence[tuple[int, IndicatorState | IndicatorResult]]  # (position in the ruleset, state) of the indicators that could gain points
 
 
 def could_gain(state: Any) -> bool:
