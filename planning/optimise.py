@@ -132,6 +132,12 @@ def _keep(table: dict[int, tuple[Cost, tuple[Option, ...]]], key: int, cost: Cos
         return
     if cost[0] > held[0] + _CLEAR:
         return
+    if cost[0] == held[0]:  # the same first part: the second decides, the same way
+        if cost[1] < held[1] - _CLEAR:
+            table[key] = (cost, chosen)
+            return
+        if cost[1] > held[1] + _CLEAR:
+            return
     rounded, kept = (round(cost[0], 9), round(cost[1], 9)), (round(held[0], 9), round(held[1], 9))
     if rounded < kept or (rounded == kept and _signature(chosen, order) < _signature(current[1], order)):
         table[key] = (cost, chosen)

@@ -8,6 +8,7 @@ not, since a commune with missing data cannot be recognised.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,11 @@ class IndicatorChoices:
     # The search's working form of the options, by (cap, scale) (see `optimise._frontier`): choices shared
     # between communes (`list_options`'s memo) are worked out once.
     frontiers: dict[tuple[int, int], Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    @functools.cached_property
+    def best_gain(self) -> float:
+        """The most points one option gains (0 without options)."""
+        return max((o.gain for o in self.options), default=0.0)
 
 
 @dataclass

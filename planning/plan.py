@@ -146,7 +146,7 @@ def _need(before: Standing) -> Need:
 def _blockers(choices: list[IndicatorChoices], before: Standing) -> list[Text]:
     found = [Text(vi=f"Chỉ tiêu {c.indicator} bắt buộc phải cải thiện nhưng không thể: {c.blocked}.", en=f"Indicator {c.indicator} must improve but cannot: {c.blocked}.")
              for c in choices if c.required and not c.options]
-    best = {c.indicator: max((o.gain for o in c.options), default=0.0) for c in choices}
+    best = {c.indicator: c.best_gain for c in choices}
     gains: dict[str, float] = {}  # per criterion, the sum of its indicators' best gains (in the order of `choices`)
     for c in choices:
         gains[c.criterion] = gains.get(c.criterion, 0) + best[c.indicator]
