@@ -117,9 +117,9 @@ def _order(engine: Any) -> dict[str, int]:
     """Indicator id → its position in the ruleset (the search's tie-breaker), worked out once per compiled ruleset."""
     found = _ORDERS.get(id(engine))
     if found is None or found[0] is not engine:
+        if len(_ORDERS) >= 64:
+            _ORDERS.clear()  # one call, safe while other threads plan (a server plans in several)
         found = _ORDERS[id(engine)] = (engine, {ci.model.id: i for i, ci in enumerate(engine.indicators)})
-        if len(_ORDERS) > 64:
-            del _ORDERS[next(iter(_ORDERS))]
     return found[1]
 
 
