@@ -7,9 +7,10 @@ beside the previous one in the same run, and where this build's time goes.
 Each size is a generated officer's table (`benchmarks.tables`, written to a temporary folder) planned with
 `plan-targets TABLE --target-share 0.9 --costs examples/costs.yaml`, one process per command, run once; CPU time
 (user + system) and wall time come from the kernel. Before a figure counts, the answers are checked: the printed
-plan must be the same in both builds, and at the first size this build's chosen communes and total cost must be
-those of planning every commune on its own (`plan`) and taking the cheapest. A run whose answers differ is
-reported as such, without a time.
+plan must be the same in both builds; at the first size the JSON answers (every plan, chosen or not) must be the same
+bytes, and this build's chosen communes and total cost must be those of planning every commune on its own (`plan`)
+and taking the cheapest. A run whose answers differ is reported as such, without a time. At 4,000 and 10,000
+communes each build also reports its planning stage apart from reading (`STAGES`, run by its own interpreter).
 """
 
 from __future__ import annotations
@@ -71,26 +72,31 @@ def plain_choice(communes: Sequence[chuanxa.CommuneData], count: int, share: flo
     return [p.commune for p in feasible], round(sum(p.total_cost for p in feasible), 6)
 
 
-def stages(table: Path) -> dict[str, float]:
-    """Where this build's time goes for one table (CPU seconds, in this process; imports already done)."""
-    from chuanxa.communes.readers import read_table
-    from chuanxa.planning import plan_targets
-    from chuanxa.planning.batch import PlanCache, plan_many
+#: The planning stage apart from reading, run by each build's interpreter: only library calls both builds have. Prints
+#: CPU seconds (in the process, after the imports) to read and check the table, and to plan and choose as the CLI
+#: does (no cache: one process plans once).
+STAGES = """
+import json, sys, time
+from pathlib import Path
+import chuanxa
+from chuanxa.communes.readers import read_table
+from chuanxa.planning import CostModel, plan_targets
+engine = chuanxa.compiled(None)
+model = CostModel.load(sys.argv[2])
+start = time.process_time()
+rows = [row.data for row in read_table(Path(sys.argv[1]), engine.ruleset).rows]
+read = time.process_time() - start
+start = time.process_time()
+plan_targets(rows, engine, target_share=0.9, costs=model, cache=None)
+print(json.dumps({"read": read, "plan": time.process_time() - start}))
+"""
 
-    engine = chuanxa.compiled(RULESET)
-    model = CostModel.load(COSTS)
-    found: dict[str, float] = {}
-    start = time.process_time()
-    rows = [row.data for row in read_table(table, engine.ruleset).rows]
-    found["read and check the table (communes/readers)"] = time.process_time() - start
-    start = time.process_time()
-    cache = PlanCache()
-    plan_many(engine, rows, model, cache=cache)
-    found["plan every commune (planning/batch, cache keys included)"] = time.process_time() - start
-    start = time.process_time()
-    plan_targets(rows, engine, target_share=0.9, costs=model, cache=cache)  # the plans come from the cache: what is left is the choice
-    found["choose across communes (planning/targets, the same plans from the cache)"] = time.process_time() - start
-    return found
+
+def stages(python: str, table: Path) -> dict[str, float]:
+    """Where a build's time goes for one table: reading, then planning and choosing (CPU s, in its own process)."""
+    out = subprocess.run([python, "-c", STAGES, str(table), str(COSTS)], capture_output=True, check=True, cwd=table.parent,
+                         env={**os.environ, "CHUANXA_LANG": "en"})
+    return json.loads(out.stdout.decode().strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,16 +122,23 @@ def main(argv: list[str] | None = None) -> int:
                 for run in runs.values():
                     run.why = run.why or "the printed plans differ between the builds"
             if n == sizes[0]:
-                out = tmp / "plan.json"
-                check = run_cli(builds["this build"], ["plan-targets", str(table), *ARGS, "-o", str(out)], tmp)
-                got = json.loads(out.read_bytes()) if not check.why else {}
+                written = {}
+                for build, python in builds.items():
+                    out = tmp / f"plan-{len(written)}.json"
+                    check = run_cli(python, ["plan-targets", str(table), *ARGS, "-o", str(out)], tmp)
+                    written[build] = out.read_bytes() if not check.why else b""
+                got = json.loads(written["this build"]) if written["this build"] else {}
                 rejected = {r["commune"] for r in got.get("rejected", [])}  # rows the reader refuses (a rate of 0.3: "30%?") count, unplanned
                 accepted = [c for c in communes[:n] if c.commune.code not in rejected]
                 if not got or ([p["commune"] for p in got["chosen"]], got["total_cost"]) != plain_choice(accepted, n):
                     runs["this build"].why = "plan-targets chose other communes than planning each commune alone"
+                if len(set(written.values())) > 1:  # every plan of the JSON answer, chosen or not, byte for byte
+                    for run in runs.values():
+                        run.why = run.why or "the JSON answers differ between the builds"
             rows.append((n, runs))
-        split = stages(tmp / f"plan-{4_000 if 4_000 in sizes else sizes[-1]}.csv")
-    report = render(rows, split, 4_000 if 4_000 in sizes else sizes[-1])
+        split_sizes = [n for n in (4_000, 10_000) if n in sizes] or [sizes[-1]]
+        split = {(n, build): stages(python, tmp / f"plan-{n}.csv") for n in split_sizes for build, python in builds.items()}
+    report = render(rows, split)
     print(report)
     if not args.quick:
         write_section(args.output, report)
@@ -133,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def render(rows: list[tuple[int, dict[str, Run]]], split: dict[str, float], split_size: int) -> str:
+def render(rows: list[tuple[int, dict[str, Run]]], split: dict[tuple[int, str], dict[str, float]]) -> str:
     builds = list(rows[0][1])
     load = os.getloadavg()[0]
     lines = [SECTION, "", f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, one process per command, each run once; machine load {load:.1f} "
@@ -164,8 +177,9 @@ def render(rows: list[tuple[int, dict[str, Run]]], split: dict[str, float], spli
                 a, b = times[small][build], times[small * 4][build]
                 if not a.why and not b.why:
                     lines += ["", f"{build}: 4× the communes ({small:,} → {small * 4:,}) took {b.cpu / a.cpu:.2f}× the CPU time (target ≤ 4.5×)."]
-    lines += ["", f"Where this build's time goes at {split_size:,} communes (CPU s, in one process after the imports):", ""]
-    lines += [f"- {name}: {seconds:.2f} s" for name, seconds in split.items()]
+    lines += ["", "The planning stage apart from reading (CPU s, in one process after the imports; `plan_targets` without a cache, as the CLI):", "",
+              "| communes | build | read and check the table | plan and choose |", "|---|---|---|---|"]
+    lines += [f"| {n:,} | {build} | {found['read']:.2f} | {found['plan']:.2f} |" for (n, build), found in split.items()]
     return "\n".join(lines) + "\n"
 
 

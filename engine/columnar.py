@@ -34,6 +34,7 @@ from .results import CommuneResult, Reason, Status, Verdict
 REASONS: tuple[Reason, ...] = tuple(Reason)
 S = {s: np.int8(i) for i, s in enumerate(STATUSES)}
 R = {r: np.int8(i) for i, r in enumerate(REASONS)}
+_PLAIN = {float, int, bool, type(None)}  # values NumPy turns into float64 as `_number` does
 _STATUS_BY_REASON = np.array([S[STATUS_OF[r]] for r in REASONS], dtype=np.int8)  # reason code → status code (one table)
 
 
@@ -89,17 +90,33 @@ class ColumnarEvaluator:
         """Columns for communes already checked by `prepare` (so that a caller can reject bad rows one by one)."""
         n = len(rows)
         cols: dict[str, np.ndarray] = {}
+        envs = [r.env for r in rows]
         for name, spec in self.engine.ruleset.inputs.items():
-            cols[name] = np.array([self._number(r.env.get(name)) if (not spec.derived or name in r.data.values) else np.nan for r in rows], dtype=float)
+            if spec.derived:
+                cols[name] = np.array([self._number(r.env.get(name)) if name in r.data.values else np.nan for r in rows], dtype=float)
+            else:
+                cols[name] = self._numbers([env.get(name) for env in envs])
         for attr in ("region", "terrain", "terrain_group", "distance_km", "difficult_terrain"):
-            cols[attr] = np.array([self._number(r.env.get(attr)) for r in rows], dtype=float)
+            cols[attr] = self._numbers([env.get(attr) for env in envs])
         cols["zone_given"] = np.array([r.data.commune.zone if r.data.commune.zone is not None else np.nan for r in rows], dtype=float)
+        given: dict[str, list[float]] = {}  # the appraisal's points, row by row (few per row): one pass over the rows
+        for i, r in enumerate(rows):
+            for ident, entry in r.assessed.items():
+                points = given.get(ident)
+                if points is None:
+                    points = given[ident] = [np.nan] * n
+                points[i] = entry.points
         for ci in self.engine.indicators:
-            entries = [r.assessed.get(ci.model.id) for r in rows]
-            if any(e is not None for e in entries):
-                cols[f"assessed:{ci.model.id}"] = np.array([e.points if e is not None else np.nan for e in entries], dtype=float)
+            if ci.model.id in given:
+                cols[f"assessed:{ci.model.id}"] = np.array(given[ci.model.id], dtype=float)
         cols["__n__"] = np.zeros(n)
         return cols
+
+    def _numbers(self, values: list[Any]) -> np.ndarray:
+        """`_number` of each value, as one array; numbers and None only (the usual column) are converted at once."""
+        if set(map(type, values)) <= _PLAIN:
+            return np.array(values, dtype=float)  # None becomes NaN, True 1.0, False 0.0: what `_number` gives
+        return np.array([self._number(v) for v in values], dtype=float)
 
     def _number(self, value: Any) -> float:
         """A value as the float64 the arrays hold: text as its vocabulary code, a date as its day number."""

@@ -1,8 +1,9 @@
 """Plans for many communes at once, each the same `Plan` as `plan(commune)` gives.
 
 What planning one commune at a time repeats is shared here: each commune is prepared once; a column-wise pass
-finds the communes recognised already (nothing to plan); the exact search (`plan.search`) runs for the others;
-then every commune is scored after its chosen improvements in one column-wise pass, instead of one full
+finds the communes recognised already (nothing to plan) and gives the others' standing (`standing.of_columns`: the
+points and statuses the search reads, without a per-commune evaluation); the exact search (`plan.search`) runs for
+the others, the options of indicators only the appraisal can raise shared between communes; then every commune is scored after its chosen improvements in one column-wise pass, instead of one full
 per-commune evaluation each (a row the arrays cannot score exactly, one whose derived input would leave its
 bounds, goes through the per-commune engine as before). Plans are kept in a bounded cache keyed by the ruleset's
 hash, the cost model and the commune's data, so re-planning a province after one commune changed plans that one.
@@ -25,6 +26,7 @@ from chuanxa.engine.results import Verdict
 
 from .costs import CostModel
 from .plan import Plan, Search, apply_options, search
+from .standing import of_columns
 
 #: From this many communes, the column-wise evaluator scores them before and after their plans (below it, the
 #: per-commune engine is as quick and the arrays are not worth building).
@@ -119,12 +121,16 @@ def _many(engine: Any, prepared: Sequence[PreparedCommune], model: CostModel) ->
     columnar = ColumnarEvaluator(engine)
     columns = columnar.columns_from_prepared(prepared)
     before = columnar.evaluate(columns)
-    plans: list[Plan | Search] = []
+    plans: list[Plan | Search | None] = [None] * len(prepared)
+    unrecognised = []
     for i, row in enumerate(prepared):
         if VERDICTS[before.verdict[i]] is Verdict.RECOGNISED:
-            plans.append(_recognised(engine, row, float(before.total[i]), model))
+            plans[i] = _recognised(engine, row, float(before.total[i]), model)
         else:
-            plans.append(search(engine, row, model))
+            unrecognised.append(i)
+    memo: dict[Any, Any] = {}  # options shared between communes (this ruleset, this cost model)
+    for i, standing in zip(unrecognised, of_columns(engine, before, unrecognised)):
+        plans[i] = search(engine, prepared[i], model, standing, memo=memo)
     searched = [i for i, p in enumerate(plans) if isinstance(p, Search)]
     if searched:
         after = columnar.evaluate(_after_columns(columnar, columns, [(i, plans[i]) for i in searched]))  # type: ignore[misc]

@@ -1,10 +1,21 @@
 """The exact cheapest set of improvements: a multiple-choice knapsack with a floor per criterion.
 
-Points are scaled to whole units (halves and quarters become integers). For each criterion a dynamic
-programme finds, for every reachable gain, the cheapest choice of at most one option per indicator (exactly
-one where an indicator must change); gains below the criterion's floor are dropped. A second programme
+Points are scaled to whole units (halves and quarters become integers). For each criterion below its floor a
+dynamic programme finds, for every reachable gain, the cheapest choice of at most one option per indicator
+(exactly one where an indicator must change); gains below the criterion's floor are dropped. A second programme
 combines the criteria over the total gain, capped at what the total still needs, so that gains beyond the
-need do not multiply states. The result is optimal for the additive cost, not a greedy guess.
+need do not multiply states; a criterion whose floor is met adds its indicators to that programme directly. The
+result is optimal for the additive cost, not a greedy guess.
+
+Which choice wins is defined, not left to the programme: the least cost (money then steps with a costs file;
+steps then the size of the changes without one; each rounded to 9 decimals), then, among equal costs, the
+choice whose (indicator position, points after) pairs come first in ruleset order. Equal costs mean as many
+steps (every option adds one step), and options are added in ruleset order, so keeping that order's first
+choice at every state keeps the first overall. A criterion's gain is capped too, at the larger of its floor and
+what the total needs: every gain beyond that is as good as the cap for what follows (the floor is met and the
+total is capped), so the cap changes how many states are kept, never the answer; and an option that another
+option of its indicator beats outright (as much capped gain for a clearly lower cost) is left out for the same
+reason (`_frontier`). A test checks the answer against every combination (tests/test_planning_search.py).
 """
 
 from __future__ import annotations
@@ -44,29 +55,58 @@ def solve(choices: Sequence[IndicatorChoices], criteria_order: Sequence[str], ne
     total_need = _units(need.total, scale)
     combined: dict[int, tuple[Cost, tuple[Option, ...]]] = {0: ((0.0, 0.0), _NO_CHOICE)}
     for crit in criteria_order:
-        table = _criterion_table(per_criterion.get(crit, []), _units(need.criteria.get(crit, 0.0), scale), scale, order)
-        if not table:
+        items = sorted(per_criterion.get(crit, []), key=lambda i: order[i.indicator])
+        floor = _units(need.criteria.get(crit, 0.0), scale)
+        if floor == 0:  # the floor is met: the criterion's options go straight into the total's programme
+            combined = _add(combined, items, total_need, scale, order)
+        else:
+            table = _add({0: ((0.0, 0.0), _NO_CHOICE)}, items, max(floor, total_need), scale, order)
+            combined = _combine(combined, {g: v for g, v in table.items() if g >= floor}, total_need, order)
+        if not combined:
             return None
-        combined = _combine(combined, table, total_need, order)
     best = combined.get(total_need)
     return Solution(best[1], best[0]) if best else None
 
 
-def _criterion_table(items: Sequence[IndicatorChoices], floor_units: int, scale: int, order: dict[str, int]) -> dict[int, tuple[Cost, tuple[Option, ...]]]:
-    table: dict[int, tuple[Cost, tuple[Option, ...]]] = {0: ((0.0, 0.0), _NO_CHOICE)}
-    for item in sorted(items, key=lambda i: order[i.indicator]):
+def _add(table: dict[int, tuple[Cost, tuple[Option, ...]]], items: Sequence[IndicatorChoices], cap: int, scale: int,
+         order: dict[str, int]) -> dict[int, tuple[Cost, tuple[Option, ...]]]:
+    """The programme `table` (gain → cheapest choice) after choosing among the options of `items` (in ruleset
+    order), gains capped at `cap`; empty when a required indicator has no option."""
+    for item in items:
         nxt: dict[int, tuple[Cost, tuple[Option, ...]]] = {} if item.required else dict(table)
-        for option in item.options:
-            gain = _units(option.gain, scale)
+        front = item.frontiers.get((cap, scale))
+        if front is None:
+            front = item.frontiers[(cap, scale)] = _frontier(item.options, cap, scale)
+        for gain, money, steps, option in front:
             for have, (cost, chosen) in table.items():
-                _keep(nxt, have + gain, (cost[0] + option.cost[0], cost[1] + option.cost[1]), chosen + (option,), order)
+                key = have + gain if have + gain < cap else cap
+                spent = cost[0] + money
+                current = nxt.get(key)
+                # `_keep`, with its two common cases first: a new gain, or a cost clearly above the one held
+                if current is None:
+                    nxt[key] = ((spent, cost[1] + steps), chosen + (option,))
+                elif spent <= current[0][0] + _CLEAR:
+                    _keep(nxt, key, (spent, cost[1] + steps), chosen + (option,), order)
         table = nxt
         if not table:
             return {}
-    return {g: v for g, v in table.items() if g >= floor_units}
+    return table
+
+
+def _frontier(options: Sequence[Option], cap: int, scale: int) -> list[tuple[int, float, float, Option]]:
+    """An indicator's options as (gain in units capped at `cap`, money, steps, option), without those another
+    option beats outright: as much gain or more, for a cost clearly lower (the same money and clearly fewer steps
+    counts too). Such an option is in no cheapest choice (swapping it for the better one gains as much for less),
+    so leaving it out changes nothing but the work."""
+    found = [(min(cap, _units(o.gain, scale)), o.cost[0], o.cost[1], o) for o in options]
+    if len(found) < 2:
+        return found
+    return [a for a in found if not any(b[0] >= a[0] and (b[1] < a[1] - _CLEAR or (b[1] == a[1] and b[2] < a[2] - _CLEAR)) for b in found)]
 
 
 def _combine(left: dict[int, tuple[Cost, tuple[Option, ...]]], right: dict[int, tuple[Cost, tuple[Option, ...]]], cap: int, order: dict[str, int]) -> dict[int, tuple[Cost, tuple[Option, ...]]]:
+    if len(right) == 1 and 0 in right and not right[0][1]:
+        return left  # nothing chosen in this criterion (and nothing needed): the table so far, unchanged
     out: dict[int, tuple[Cost, tuple[Option, ...]]] = {}
     for g1, (c1, o1) in left.items():
         for g2, (c2, o2) in right.items():
@@ -80,10 +120,30 @@ def _keep(table: dict[int, tuple[Cost, tuple[Option, ...]]], key: int, cost: Cos
     if current is None:
         table[key] = (cost, chosen)
         return
-    rounded, held = (round(cost[0], 9), round(cost[1], 9)), (round(current[0][0], 9), round(current[0][1], 9))
-    # The signatures (a sort each) are compared only on a tie of costs: the same order, built only when needed.
-    if rounded < held or (rounded == held and _signature(chosen, order) < _signature(current[1], order)):
+    held = current[0]
+    if cost == held:  # an exact tie: the signatures decide
+        if _signature(chosen, order) < _signature(current[1], order):
+            table[key] = (cost, chosen)
+        return
+    # Costs far apart compare as their rounded values would (rounding to 9 decimals moves each by < 1e-9); only
+    # near ties need the rounding, and only exact ties the signatures (a sort each).
+    if cost[0] < held[0] - _CLEAR:
         table[key] = (cost, chosen)
+        return
+    if cost[0] > held[0] + _CLEAR:
+        return
+    if cost[0] == held[0]:  # the same first part: the second decides, the same way
+        if cost[1] < held[1] - _CLEAR:
+            table[key] = (cost, chosen)
+            return
+        if cost[1] > held[1] + _CLEAR:
+            return
+    rounded, kept = (round(cost[0], 9), round(cost[1], 9)), (round(held[0], 9), round(held[1], 9))
+    if rounded < kept or (rounded == kept and _signature(chosen, order) < _signature(current[1], order)):
+        table[key] = (cost, chosen)
+
+
+_CLEAR = 1e-6  # a difference of costs beyond rounding's reach
 
 
 def _signature(chosen: tuple[Option, ...], order: dict[str, int]) -> tuple[tuple[int, float], ...]:
@@ -92,6 +152,8 @@ def _signature(chosen: tuple[Option, ...], order: dict[str, int]) -> tuple[tuple
 
 def _scale(values: Sequence[float]) -> int:
     """The smallest whole multiplier that makes every value an integer (points are halves, quarters…)."""
+    if all((2.0 * v).is_integer() for v in values):  # the usual case, whole and half points: exact, without fractions
+        return 1 if all((1.0 * v).is_integer() for v in values) else 2
     lcm = 1
     for value in values:
         lcm = math.lcm(lcm, _denominator(value))
@@ -105,4 +167,12 @@ def _denominator(value: float) -> int:
 
 
 def _units(points: float, scale: int) -> int:
-    return max(0, math.ceil(round(points * scale, 6)))
+    found = _UNITS.get((points, scale))
+    if found is None:
+        if len(_UNITS) > 65_536:
+            _UNITS.clear()
+        found = _UNITS[(points, scale)] = max(0, math.ceil(round(points * scale, 6)))
+    return found
+
+
+_UNITS: dict[tuple[float, int], int] = {}  # points take few distinct values: each is scaled once

@@ -8,6 +8,7 @@ not, since a commune with missing data cannot be recognised.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from chuanxa.engine.compiled import CompiledIndicator, CompiledRuleset
 from chuanxa.engine.results import CommuneResult, Reason, Status
 
 from .costs import CostModel, Cost
+from .standing import Standing, could_gain
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,14 @@ class IndicatorChoices:
     required: bool  # missing data or a failed knock-out: one option must be taken
     blocked: str | None = None  # why no option exists although one is required
     minimum_after: float = 0.0  # a knock-out's required points
+    # The search's working form of the options, by (cap, scale) (see `optimise._frontier`): choices shared
+    # between communes (`list_options`'s memo) are worked out once.
+    frontiers: dict[tuple[int, int], Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    @functools.cached_property
+    def best_gain(self) -> float:
+        """The most points one option gains (0 without options)."""
+        return max((o.gain for o in self.options), default=0.0)
 
 
 @dataclass
@@ -57,51 +67,85 @@ class Choices:
     per_indicator: list[IndicatorChoices] = field(default_factory=list)
 
 
-def list_options(engine: CompiledRuleset, result: CommuneResult, env: Mapping[str, Any], costs: CostModel, derived: Collection[str] = ()) -> list[IndicatorChoices]:
-    """Every indicator's improvement options for the commune whose evaluation is `result`; `derived` names the
-    derived inputs computed from the commune's data (a change must keep them within their bounds)."""
+def list_options(engine: CompiledRuleset, result: CommuneResult | Standing, env: Mapping[str, Any], costs: CostModel, derived: Collection[str] = (),
+                 memo: dict[tuple[Any, ...], IndicatorChoices] | None = None) -> list[IndicatorChoices]:
+    """Every indicator's improvement options for the commune whose evaluation is `result` (a full result or the
+    planner's `Standing`); `derived` names the derived inputs computed from the commune's data (a change must keep
+    them within their bounds).
+
+    `memo` (one dict per ruleset and cost model) keeps the choices of indicators that only the appraisal can raise:
+    those depend on nothing but the indicator, its points and whether it must change, so communes share them."""
     found = []
-    for compiled, res in zip(engine.indicators, result.indicators):
-        if res.status is Status.NOT_APPLICABLE or (res.points >= res.max and res.status is not Status.MISSING_DATA):
-            continue
+    knockouts = engine.ruleset.recognition.knockouts
+    indicators = engine.indicators
+    opened = result.open if isinstance(result, Standing) else [(j, res) for j, res in enumerate(result.indicators) if could_gain(res)]
+    for j, res in opened:
+        compiled = indicators[j]
         missing = res.status is Status.MISSING_DATA
-        knockout_short = compiled.model.knockout and engine.ruleset.recognition.knockouts and (res.knockout_failed or missing)
-        options = [o for o in (_checked(engine, compiled, o, env, derived) for o in _options(compiled, res, env, missing, engine.ruleset.inputs))
-                   if o is not None and costs.allows(o)]
-        if knockout_short:
-            options = [o for o in options if o.points_after >= compiled.knockout_needs - 1e-9]
-        options = [_priced(o, costs) for o in options]
-        required = missing or knockout_short
-        blocked = None
-        if required and not options:
-            blocked = costs.reason_blocked(res.id) or "no option reaches the required points"
-        found.append(IndicatorChoices(res.id, res.criterion, tuple(options), required, blocked, compiled.knockout_needs if knockout_short else 0.0))
+        knockout_short = bool(compiled.model.knockout and knockouts and (res.knockout_failed or missing))
+        if _by_appraisal(compiled, res, env, missing):
+            key = (res.id, res.points, missing, knockout_short)
+            held = memo.get(key) if memo is not None else None
+            if held is None:
+                held = _choices(engine, compiled, res, _evidence(compiled, res, missing), env, derived, costs, missing, knockout_short)
+                if memo is not None:
+                    memo[key] = held
+            found.append(held)
+        else:
+            options = _options(compiled, res, env, missing, engine.ruleset.inputs)
+            found.append(_choices(engine, compiled, res, options, env, derived, costs, missing, knockout_short))
     return found
+
+
+def _choices(engine: CompiledRuleset, compiled: CompiledIndicator, res: Any, candidates: list[Option], env: Mapping[str, Any], derived: Collection[str],
+             costs: CostModel, missing: bool, knockout_short: bool) -> IndicatorChoices:
+    """The indicator's options as the engine scores them, allowed by the costs, enough for a knock-out, and priced."""
+    options = [o for o in (_checked(engine, compiled, o, env, derived) for o in candidates) if o is not None and costs.allows(o)]
+    if knockout_short:
+        options = [o for o in options if o.points_after >= compiled.knockout_needs - 1e-9]
+    options = [_priced(o, costs) for o in options]
+    required = missing or knockout_short
+    blocked = None
+    if required and not options:
+        blocked = costs.reason_blocked(res.id) or "no option reaches the required points"
+    return IndicatorChoices(res.id, res.criterion, tuple(options), required, blocked, compiled.knockout_needs if knockout_short else 0.0)
 
 
 def _priced(option: Option, costs: CostModel) -> Option:
     return Option(**{**option.__dict__, "cost": costs.cost_of(option)})
 
 
+def _by_appraisal(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], missing: bool) -> bool:
+    """Whether only the appraisal can change the points: evidence by nature; the assessors' points, which win over
+    any value; or data missing elsewhere than in the indicator's own input (its applicability, the commune's region)."""
+    mode = compiled.kind.plan_as  # how the kind's points are raised: a value, an answer, a condition, evidence
+    return mode == "evidence" or res.status is Status.ASSESSED or (missing and (mode == "condition" or res.reason is not Reason.MISSING_VALUE
+                                                                                or (compiled.applies is not None and compiled.applies(env) is None)))
+
+
+def _evidence(compiled: CompiledIndicator, res: Any, missing: bool) -> list[Option]:
+    """Options of an indicator only the appraisal can raise: each higher level of the intermediate form
+    (`engine/lowering.py`), and collecting the data when it is missing."""
+    ind, crit = compiled.model, compiled.criterion
+    before = 0.0 if missing else res.points
+    found = [Option(ind.id, crit, 0.0, 0.0, "collect", input=getattr(ind, "input", None))] if missing else []
+    for level in sorted({p for p in compiled.lowered.steps if p > before + 1e-9}):
+        found.append(Option(ind.id, crit, before, level, "evidence", size=round(level - before, 6)))
+    return found
+
+
 def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], missing: bool, inputs: Mapping[str, Any]) -> list[Option]:
+    """Options of an indicator whose points a value, an answer or a condition raises."""
     ind = compiled.model
-    spec = inputs.get(compiled.single_read or "") if compiled.kind.plan_as == "value" else None
+    mode = compiled.kind.plan_as
+    spec = inputs.get(compiled.single_read or "") if mode == "value" else None
     crit = compiled.criterion
     before = 0.0 if missing else res.points
     found: list[Option] = []
     if missing:
         found.append(Option(ind.id, crit, 0.0, 0.0, "collect", input=getattr(ind, "input", None)))
-    # Points only the appraisal can change: evidence by nature; the assessors' points, which win over any value;
-    # or data missing elsewhere than in the indicator's own input (its applicability, the commune's region).
-    mode = compiled.kind.plan_as  # how the kind's points are raised: a value, an answer, a condition, evidence
-    by_appraisal = res.status is Status.ASSESSED or (missing and (mode == "condition" or res.reason is not Reason.MISSING_VALUE
-                                                                  or (compiled.applies is not None and compiled.applies(env) is None)))
     # Targets and reachable values come from the intermediate form (`engine/lowering.py`): its levels' points and
     # thresholds, and the operator table's nearest value that satisfies a level.
-    if mode == "evidence" or by_appraisal:
-        for level in sorted({p for p in compiled.lowered.steps if p > before + 1e-9}):
-            found.append(Option(ind.id, crit, before, level, "evidence", size=round(level - before, 6)))
-        return found
     targets = compiled.form.targets(env, before)
     if mode == "condition":
         for target in targets:

@@ -13,11 +13,12 @@ from chuanxa.communes.model import AssessedEntry, CommuneData
 from chuanxa.criteria.model import Text
 from chuanxa.criteria.operators import HIGHER_IS_BETTER
 from chuanxa.engine.prepare import PreparedCommune, prepare
-from chuanxa.engine.results import CommuneResult, RulesetStamp, Verdict
+from chuanxa.engine.results import RulesetStamp, Verdict
 
 from .costs import CostModel
 from .optimise import Need, solve
 from .options import IndicatorChoices, Option, list_options
+from .standing import Standing, of_result
 
 
 class PlanStep(BaseModel):
@@ -90,23 +91,39 @@ class Search:
                     points_after=points_after, verdict_after=verdict_after)
 
 
-def search(engine: Any, prepared: PreparedCommune, model: CostModel) -> Plan | Search:
+def search(engine: Any, prepared: PreparedCommune, model: CostModel, standing: Standing | None = None, *, memo: dict[Any, Any] | None = None) -> Plan | Search:
     """The exact search for one prepared commune: its finished plan when it is recognised already or has no plan,
-    else the cheapest options (`Search`), whose result the caller scores (one commune, or many at once)."""
+    else the cheapest options (`Search`), whose result the caller scores (one commune, or many at once).
+
+    `standing` is the commune's evaluation when the caller has it (many communes: from the column-wise arrays);
+    `memo` shares the options that are the same for many communes (see `list_options`)."""
     data = prepared.data
-    before = engine.evaluate_prepared(prepared)
+    before = standing if standing is not None else of_result(engine.evaluate_prepared(prepared))
     base: dict[str, Any] = dict(ruleset=before.ruleset, commune=data.commune.code, name=data.commune.name, cost_model="costs" if model.monetary else "default",
-                points_before=before.total.points, verdict_before=before.verdict)
+                points_before=before.points, verdict_before=before.verdict)
     if before.verdict is Verdict.RECOGNISED:
-        return Plan(**base, feasible=True, already_recognised=True, points_after=before.total.points, verdict_after=before.verdict)
-    choices = list_options(engine, before, prepared.env, model, derived=prepared.derived)
-    blockers = _blockers(choices, before, engine)
-    order = {ci.model.id: i for i, ci in enumerate(engine.indicators)}
-    solution = None if blockers else solve(choices, [c.id for c in before.criteria], _need(before, engine), order)
+        return Plan(**base, feasible=True, already_recognised=True, points_after=before.points, verdict_after=before.verdict)
+    choices = list_options(engine, before, prepared.env, model, derived=prepared.derived, memo=memo)
+    blockers = _blockers(choices, before)
+    order = _order(engine)
+    solution = None if blockers else solve(choices, [c.id for c in before.criteria], _need(before), order)
     if solution is None:
         return Plan(**base, feasible=False, already_recognised=False, blockers=tuple(blockers) or (_generic_blocker(),))
     options = tuple(sorted(solution.options, key=lambda o: order[o.indicator]))
     return Search(base, options, tuple(_step(o, engine, model) for o in options))
+
+
+def _order(engine: Any) -> dict[str, int]:
+    """Indicator id → its position in the ruleset (the search's tie-breaker), worked out once per compiled ruleset."""
+    found = _ORDERS.get(id(engine))
+    if found is None or found[0] is not engine:
+        if len(_ORDERS) >= 64:
+            _ORDERS.clear()  # one call, safe while other threads plan (a server plans in several)
+        found = _ORDERS[id(engine)] = (engine, {ci.model.id: i for i, ci in enumerate(engine.indicators)})
+    return found[1]
+
+
+_ORDERS: dict[int, tuple[Any, dict[str, int]]] = {}  # held with its engine: an id() alone could be reused by another
 
 
 def apply_options(data: CommuneData, options: list[Option]) -> CommuneData:
@@ -122,26 +139,26 @@ def apply_options(data: CommuneData, options: list[Option]) -> CommuneData:
     return data.model_copy(update={"values": values, "assessed": assessed})
 
 
-def _need(result: CommuneResult, engine: Any) -> Need:
-    return Need(
-        criteria={c.id: max(0.0, c.floor - c.points) for c in result.criteria},
-        total=max(0.0, result.total.minimum - result.total.points),
-    )
+def _need(before: Standing) -> Need:
+    return Need(criteria={c.id: max(0.0, c.floor - c.points) for c in before.criteria}, total=max(0.0, before.minimum - before.points))
 
 
-def _blockers(choices: list[IndicatorChoices], result: CommuneResult, engine: Any) -> list[Text]:
+def _blockers(choices: list[IndicatorChoices], before: Standing) -> list[Text]:
     found = [Text(vi=f"Chỉ tiêu {c.indicator} bắt buộc phải cải thiện nhưng không thể: {c.blocked}.", en=f"Indicator {c.indicator} must improve but cannot: {c.blocked}.")
              for c in choices if c.required and not c.options]
-    best = {c.indicator: max((o.gain for o in c.options), default=0.0) for c in choices}
-    for crit in result.criteria:
-        reachable = crit.points + sum(best[c.indicator] for c in choices if c.criterion == crit.id)
+    best = {c.indicator: c.best_gain for c in choices}
+    gains: dict[str, float] = {}  # per criterion, the sum of its indicators' best gains (in the order of `choices`)
+    for c in choices:
+        gains[c.criterion] = gains.get(c.criterion, 0) + best[c.indicator]
+    for crit in before.criteria:
+        reachable = crit.points + gains.get(crit.id, 0)
         if reachable < crit.floor - 1e-9:
             found.append(Text(vi=f"Tiêu chí {crit.id} chỉ có thể đạt tối đa {reachable:g} điểm, dưới mức tối thiểu {crit.floor:g}.",
                               en=f"Criterion {crit.id} can reach at most {reachable:g} points, below its floor of {crit.floor:g}."))
-    reachable_total = result.total.points + sum(best.values())
-    if reachable_total < result.total.minimum - 1e-9:
-        found.append(Text(vi=f"Tổng điểm chỉ có thể đạt tối đa {reachable_total:g}, dưới mức {result.total.minimum:g}.",
-                          en=f"The total can reach at most {reachable_total:g}, below the minimum of {result.total.minimum:g}."))
+    reachable_total = before.points + sum(best.values())
+    if reachable_total < before.minimum - 1e-9:
+        found.append(Text(vi=f"Tổng điểm chỉ có thể đạt tối đa {reachable_total:g}, dưới mức {before.minimum:g}.",
+                          en=f"The total can reach at most {reachable_total:g}, below the minimum of {before.minimum:g}."))
     return found
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from chuanxa.workspace import CommuneLike, RulesetLike, as_commune, compiled
+from chuanxa.engine.batching import paused_gc
 from chuanxa.engine.results import RowError
 
 from .costs import CostModel
@@ -51,6 +52,12 @@ def plan_targets(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetL
     are listed in `rejected`). With only a budget, as many communes as the budget allows are chosen. Plans are
     made together (`batch.plan_many`, the same plans as `plan` gives each commune) and kept in `cache`.
     """
+    with paused_gc():  # many records, no reference cycles: the collector's passes over them would only cost time
+        return _plan_targets(communes, ruleset, target=target, target_share=target_share, budget=budget, costs=costs, rejected=rejected, cache=cache)
+
+
+def _plan_targets(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike, *, target: int | None, target_share: float | None,
+                  budget: float | None, costs: CostModel | str | Path | None, rejected: Sequence[RowError], cache: PlanCache | None) -> TargetPlan:
     model = costs if isinstance(costs, CostModel) else CostModel.load(costs) if costs else CostModel()
     engine = compiled(ruleset)
     if isinstance(communes, (str, Path)):
