@@ -16,6 +16,7 @@ from chuanxa.engine.compiled import CompiledRuleset
 from chuanxa.criteria.model import Recognition
 from chuanxa.engine.recognition import FAILURES, STATUS_CODE, VERDICTS, CriterionShape, RecognitionRule, judge
 from chuanxa.engine.results import FailureCode, Status, Verdict
+from chuanxa.engine.rule_backends import positions
 
 RULESETS = ("qd1300@2023-03-20", "qd1300@2023-03-09", "qd4667@2014-11-07")
 
@@ -75,7 +76,7 @@ def test_the_per_commune_judgement_is_the_array_rule_read_back_as_records() -> N
     engine = chuanxa.compiled("qd1300@2023-03-20")
     example = read_commune_file(Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml")
     result = engine.evaluate(example)
-    judgement = judge(result.indicators, engine.recognition)
+    judgement = judge(list(result.indicators), engine.recognition)
     assert judgement.verdict is result.verdict and judgement.total == result.total and judgement.criteria == result.criteria
     assert tuple(r.code for r in judgement.reasons) == tuple(r.code for r in result.reasons)
 
@@ -151,7 +152,7 @@ def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_tabl
             assert list(getattr(one, name)) == getattr(table, name)[:, i].tolist(), name
         for name in ("total", "total_max", "minimum", "verdict", "provisional_decides", "provisional_count"):
             assert getattr(one, name) == getattr(table, name)[i].item(), name
-        assert one.knockout_failed == tuple(np.flatnonzero(table.knockout_failed[:, i]).tolist())
+        assert positions(one.knocked) == np.flatnonzero(table.knockout_failed[:, i]).tolist()
         assert list(one.failures) == table.failures[:, i].tolist()
 
 
@@ -163,7 +164,7 @@ def test_a_table_longer_than_a_block_gets_what_its_pieces_get() -> None:
     k, n = len(engine.indicators), 2 * 4096 + 1001
     codes = np.array([STATUS_CODE[s] for s in (Status.MET, Status.PARTLY_MET, Status.NOT_MET, Status.MISSING_DATA, Status.NOT_APPLICABLE)], dtype=np.int8)
     status = rng.choice(codes, size=(k, n), p=[0.5, 0.25, 0.15, 0.05, 0.05])
-    points = np.floor(rng.random((k, n)) * (rule.maximum * 2 + 1)) / 2
+    points = np.floor(rng.random((k, n)) * (rule.arrays.maximum * 2 + 1)) / 2
     points[status == STATUS_CODE[Status.MISSING_DATA]] = 0.0
     whole = rule.apply(points, status)
     assert len(set(whole.verdict.tolist())) > 1  # the table mixes verdicts
