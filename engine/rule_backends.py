@@ -111,7 +111,7 @@ class ArrayBackend:
         return mask.sum(axis=0)
 
     def any(self, mask: np.ndarray) -> np.ndarray:
-        return mask.any(axis=0)
+        return np.asarray(mask.any(axis=0))
 
     def empty(self, mask: np.ndarray) -> bool:
         return not mask.any()
@@ -126,10 +126,10 @@ class ArrayBackend:
         return x.sum(axis=0)
 
     def all(self, x: np.ndarray) -> np.ndarray:
-        return x.all(axis=0)
+        return np.asarray(x.all(axis=0))
 
     def reaches(self, x: np.ndarray, need: np.ndarray) -> np.ndarray:
-        return (x >= need).all(axis=0)
+        return np.asarray((x >= need).all(axis=0))
 
     def not_(self, x: np.ndarray) -> np.ndarray:
         return ~x

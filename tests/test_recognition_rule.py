@@ -1,5 +1,6 @@
-"""The one recognition rule (`engine/recognition.py`): written over arrays, the same answer for a table of
-communes as for each commune alone (n = 1, the per-commune engine's use of it)."""
+"""The one recognition rule (`engine/recognition.py`, `decide`): written once over a backend protocol, run on NumPy
+arrays for a table of communes and on Python values for one commune, with the same answer; the knock-out marks of
+indicator records come from it."""
 
 from __future__ import annotations
 
@@ -101,7 +102,7 @@ class _Scored:
 
 
 @st.composite
-def _rules_and_communes(draw: st.DrawFn) -> tuple[RecognitionRule, list[list[_Scored]]]:
+def _rules_and_communes(draw: st.DrawFn) -> tuple[RecognitionRule, list[_Indicator], list[list[_Scored]]]:
     """A generated recognition rule (criteria of 1-4 indicators with maxima on 0.1/0.25/0.3/0.5 steps, provisional
     and knock-out indicators, shares, knock-outs on or off, not-applicable excluded or awarded) and communes scored
     against it, with points on every step, on the knock-out threshold and at the maximum."""
@@ -135,14 +136,16 @@ def _rules_and_communes(draw: st.DrawFn) -> tuple[RecognitionRule, list[list[_Sc
                 points = draw(st.sampled_from([min(on_step, ind.max_points), ind.max_points, ind.knockout_min_points or 0.0]))
             scored.append(_Scored(f"i{j}", points, status))
         communes.append(scored)
-    return engine, communes
+    return engine, indicators, communes
 
 
 @settings(max_examples=300, deadline=None)
 @given(case=_rules_and_communes())
-def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_table(case: tuple[RecognitionRule, list[list[_Scored]]]) -> None:
-    """`apply_one` (Python values, per commune) and `apply` (arrays, column-wise) are two instantiations of one rule."""
-    rule, communes = case
+def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_table(case: tuple[RecognitionRule, list[_Indicator], list[list[_Scored]]]) -> None:
+    """`apply_one` (Python values, per commune) and `apply` (arrays, column-wise) run one rule on two backends; the
+    knock-outs failed are those of an independent reading of the rule: a knock-out indicator that applies, has data
+    and scores below what it needs."""
+    rule, indicators, communes = case
     points = np.array([[r.points for r in c] for c in communes]).T
     status = np.array([[STATUS_CODE[r.status] for r in c] for c in communes], dtype=np.int8).T
     table = rule.apply(points, status)
@@ -152,7 +155,9 @@ def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_tabl
             assert list(getattr(one, name)) == getattr(table, name)[:, i].tolist(), name
         for name in ("total", "total_max", "minimum", "verdict", "provisional_decides", "provisional_count"):
             assert getattr(one, name) == getattr(table, name)[i].item(), name
-        assert positions(one.knocked) == np.flatnonzero(table.knockout_failed[:, i]).tolist()
+        assert positions(one.knocked) == np.flatnonzero(table.knockout_failed[:, i]).tolist() == [
+            j for j, (r, ind) in enumerate(zip(commune, indicators)) if ind.knockout and r.status not in (Status.NOT_APPLICABLE, Status.MISSING_DATA)
+            and r.points < (ind.max_points if ind.knockout_min_points is None else ind.knockout_min_points) - 1e-9]
         assert list(one.failures) == table.failures[:, i].tolist()
 
 
@@ -172,3 +177,39 @@ def test_a_table_longer_than_a_block_gets_what_its_pieces_get() -> None:
         piece = rule.apply(points[:, start:start + 3000], status[:, start:start + 3000])
         for name in whole.__dataclass_fields__:
             assert np.array_equal(getattr(whole, name)[..., start:start + 3000], getattr(piece, name)), name
+
+
+def test_both_executors_run_the_one_rule_each_on_its_own_backend(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Per commune and column-wise, the verdict comes from the same function (`decide`), not from a copy of it."""
+    import chuanxa.engine.recognition as recognition
+
+    engine = chuanxa.compiled("qd1300@2023-03-20")
+    example = read_commune_file(Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml")
+    seen: list[str] = []
+    original = recognition.decide
+    monkeypatch.setattr(recognition, "decide", lambda b, *args: seen.append(type(b).__name__) or original(b, *args))
+    one = engine.evaluate(example)
+    table = chuanxa.summarise_many([example, example], engine.ruleset, column_wise=True)
+    assert seen == ["ScalarBackend", "ArrayBackend"]
+    assert [s.verdict for s in table.summaries] == [one.verdict] * 2
+
+
+def test_indicator_records_carry_the_knock_outs_the_rule_failed() -> None:
+    """Under the knock-out overlay, the example district has communes failing either knock-out: each record's mark is
+    the rule's (the commune's `knockouts_failed`), and marking a commune's records changes no record another shares."""
+    from chuanxa.communes.readers import read_table
+    from chuanxa.criteria.registry import Registry
+
+    root = Path(__file__).parent.parent
+    ruleset = Registry([root / "examples" / "overlays"], use_env=False).load("qd1300_example_knockouts")
+    engine = chuanxa.compiled(ruleset)
+    results = [engine.evaluate(row.data) for row in read_table(root / "examples" / "thieu_hoa_2024.csv", ruleset).rows]
+    failed = [r.knockouts_failed for r in results]
+    assert {"7", "32"} <= {ind for found in failed for ind in found} and () in failed
+    for result in results:
+        assert tuple(r.id for r in result.indicators if r.knockout_failed) == result.knockouts_failed
+        assert all(r.knockout for r in result.indicators if r.knockout_failed)
+        if result.knockouts_failed:
+            assert result.verdict is not Verdict.RECOGNISED and FailureCode.KNOCKOUT_FAILED in {reason.code for reason in result.reasons}
+    again = [engine.evaluate(row.data) for row in read_table(root / "examples" / "thieu_hoa_2024.csv", ruleset).rows]
+    assert [r.model_dump() for r in again] == [r.model_dump() for r in results]
