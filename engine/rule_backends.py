@@ -172,7 +172,7 @@ class ScalarBackend:
         self.provisional, self.knockout = _bits(provisional), _bits(knockout)
         self.every = (1 << len(maximum)) - 1
         self.slices = tuple(slice(p[0], p[-1] + 1) for p in positions)
-        self.criterion_masks = tuple(_bits(i in set(p) for i in range(len(maximum))) for p in positions)
+        self.criterion_masks = tuple(_bits(i in p for i in range(len(maximum))) for p in positions)
         self.criterion_of = [c for c, p in enumerate(positions) for _ in p]
         self.zeros = [0.0] * len(positions)
         self.no_counts = [0] * len(positions)
@@ -196,7 +196,7 @@ class ScalarBackend:
     def _sums_over(self, x: list[float], mask: int) -> list[float]:
         selected = self._selected.get(mask)
         if selected is None:
-            selected = _bounded(self._selected, self._KEEP_LIMIT)[mask] = tuple(tuple(i for i in _positions(mask & part)) for part in self.criterion_masks)
+            selected = _bounded(self._selected, self._KEEP_LIMIT)[mask] = tuple(tuple(_positions(mask & part)) for part in self.criterion_masks)
         get = x.__getitem__
         return [sum(map(get, part), 0.0) for part in selected]
 
