@@ -251,8 +251,8 @@ def judge(results: MutableSequence[IndicatorResult], rule: RecognitionRule) -> J
         results[i] = _knocked_out(results[i])
     missing = found.criterion_missing
     criteria = criterion_records(rule.shapes, found.criterion_points, found.criterion_max, missing, rule.rule.min_criterion_share)
-    total_points, total_max = found.total, found.total_max
-    total = construct(Total, points=total_points, max=total_max, share=(total_points / total_max) if total_max else 0.0, minimum=found.minimum)
+    key = (found.total, found.total_max, found.minimum)
+    total = _TOTALS.get(key) or intern(_TOTALS, key, _total_record, *key)
     knockouts = tuple(results[i].id for i in knocked)
     missing_total = sum(missing)
     reasons = failure_reasons(found.failures, criteria, total, knockouts, missing_total, rule.rule)
@@ -301,8 +301,13 @@ def failure_codes(failed: Sequence[bool]) -> tuple[FailureCode, ...]:
     return tuple(code for code, flag in zip(FAILURES, failed) if flag)
 
 
-# Failure records depend only on their numbers: built once per distinct key, then shared.
+# Total and failure records depend only on their numbers: built once per distinct key, then shared.
+_TOTALS: dict[tuple[float, float, float], Total] = {}
 _REASONS: dict[tuple[Any, ...], FailureReason] = {}
+
+
+def _total_record(points: float, top: float, minimum: float) -> Total:
+    return construct(Total, points=points, max=top, share=(points / top) if top else 0.0, minimum=minimum)
 
 
 def _reason(key: tuple[Any, ...], build: Any, *args: Any) -> FailureReason:
