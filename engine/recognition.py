@@ -12,7 +12,7 @@ Records (criteria, failure sentences, the knock-out marks on indicator records) 
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableSequence, Sequence
+from collections.abc import MutableSequence, Sequence
 from dataclasses import dataclass, field
 from operator import add, ge
 from typing import Any, NamedTuple
@@ -214,7 +214,8 @@ class RecognitionRule:
 
     def apply_one(self, results: Sequence[IndicatorResult]) -> Answer:
         """`decide` for one commune, from its scored indicators (ruleset order), on Python values: lists of the
-        criteria's values, Python numbers for the commune's, and the knock-outs failed as a bit set (`positions`)."""
+        criteria's values (the limits' lists are shared between communes: read-only), Python numbers for the
+        commune's, and the knock-outs failed as a bit set (`positions`)."""
         statuses = [r.status for r in results]
         return decide(self.scalars, self.rule, [r.points for r in results], _mask(statuses, _NA_S), _mask(statuses, _MISSING_S))
 
