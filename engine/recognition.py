@@ -111,23 +111,25 @@ def decide(b: Backend, rule: Recognition, points: Any, na: Any, missing: Any) ->
 
     # 3. A scenario passes when every criterion reaches its floor and the total its minimum; with knock-outs on, a
     #    failed one fails it too, except a provisional one in the scenario where provisional indicators are at full marks.
-    def passes(sums: Any) -> Any:
-        return b.reaches(sums, limits.need) & (b.total(sums) >= limits.total_need)
+    def passes(sums: Any, total: Any) -> Any:
+        return b.reaches(sums, limits.need) & (total >= limits.total_need)
 
-    now_ok = passes(now)
-    best_ok = now_ok if best is now else passes(best)
-    high_ok = best_ok if high is best else passes(high)
-    low_ok = best_ok if low is best else passes(low)
-    clear = b.not_(b.any(knocked))
-    if rule.knockouts:
+    now_total = b.total(now)
+    now_ok = passes(now, now_total)
+    best_ok = now_ok if best is now else passes(best, b.total(best))
+    high_ok = best_ok if high is best else passes(high, b.total(high))
+    low_ok = best_ok if low is best else passes(low, b.total(low))
+    knocked_out = b.any(knocked)
+    if rule.knockouts and not b.empty(knocked):
+        clear = b.not_(knocked_out)
         now_ok, best_ok, low_ok = now_ok & clear, best_ok & clear, low_ok & clear
         high_ok = high_ok & b.not_(b.any(knocked & ~b.provisional))
     # 4. The verdict, the rounded numbers of the records and the failures.
     has_missing = b.any(missing)
     crit_points = b.rounds(now)
-    total = b.round(b.total(now))
+    total = b.round(now_total)
     floor_met = b.each(ge, crit_points, limits.floor_need)
-    failures = (b.not_(clear) if rule.knockouts else False, b.not_(b.all(floor_met)), total < limits.minimum - _EPS, has_missing)
+    failures = (knocked_out if rule.knockouts else False, b.not_(b.all(floor_met)), total < limits.minimum - _EPS, has_missing)
     provisional_count = b.count(counted)
     return Answer(crit_points, limits.criterion_max, limits.floor, floor_met, b.counts(missing), total, limits.total_max, limits.minimum, knocked,
                   b.verdict(has_missing, now_ok, best_ok), (provisional_count > 0) & (high_ok != low_ok), provisional_count, failures)

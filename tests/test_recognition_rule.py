@@ -161,6 +161,47 @@ def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_tabl
         assert list(one.failures) == table.failures[:, i].tolist()
 
 
+def _plainly(rule: RecognitionRule, indicators: list[_Indicator], scored: list[_Scored]) -> tuple[Verdict, bool, int, list[bool]]:
+    """The recognition rule read plainly, one scenario at a time (a reference for `decide`): the verdict, whether
+    correcting provisional indicators could flip it, how many apply, and the failure flags."""
+    na, missing = Status.NOT_APPLICABLE, Status.MISSING_DATA
+    recognition, groups = rule.rule, [shape.positions for shape in rule.shapes]
+    top = [0.0 if recognition.not_applicable == "exclude" and r.status is na else ind.max_points for r, ind in zip(scored, indicators)]
+    counted = [ind.provisional and r.status is not na for r, ind in zip(scored, indicators)]
+    best = [top[j] if r.status is missing else r.points for j, r in enumerate(scored)]
+    scenarios = {"now": [r.points for r in scored], "best": best, "high": [top[j] if counted[j] else best[j] for j in range(len(scored))],
+                 "low": [0.0 if counted[j] else best[j] for j in range(len(scored))]}
+    crit_max = [sum(top[j] for j in group) for group in groups]
+    knocked = [j for j, (r, ind) in enumerate(zip(scored, indicators)) if ind.knockout and r.status not in (na, missing)
+               and r.points < (ind.max_points if ind.knockout_min_points is None else ind.knockout_min_points) - 1e-9]
+    firm = [j for j in knocked if not indicators[j].provisional]
+
+    def passes(name: str) -> bool:
+        sums = [sum(scenarios[name][j] for j in group) for group in groups]
+        blocked = recognition.knockouts and (firm if name == "high" else knocked)
+        return not blocked and sum(sums) >= recognition.min_total_share * sum(crit_max) - 1e-9 and all(
+            got >= recognition.min_criterion_share * most - 1e-9 for got, most in zip(sums, crit_max))
+
+    has_missing = any(r.status is missing for r in scored)
+    verdict = (Verdict.INCOMPLETE if passes("best") else Verdict.NOT_RECOGNISED) if has_missing else (Verdict.RECOGNISED if passes("now") else Verdict.NOT_RECOGNISED)
+    now = [round(sum(scenarios["now"][j] for j in group), 6) for group in groups]
+    floors = [round(recognition.min_criterion_share * round(most, 6), 6) for most in crit_max]
+    total, minimum = round(sum(scenarios["now"]), 6), round(recognition.min_total_share * round(sum(crit_max), 6), 6)
+    failures = [bool(recognition.knockouts and knocked), any(got < floor - 1e-9 for got, floor in zip(now, floors)), total < minimum - 1e-9, has_missing]
+    return verdict, sum(counted) > 0 and passes("high") != passes("low"), sum(counted), failures
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=_rules_and_communes())
+def test_the_one_rule_answers_what_a_plain_reading_of_it_answers(case: tuple[RecognitionRule, list[_Indicator], list[list[_Scored]]]) -> None:
+    """Both backends share `decide`, so their agreement cannot catch a step that is wrong in it: a plain reading of
+    the rule (each scenario summed on its own) gives the same verdicts, provisional decisions and failures."""
+    rule, indicators, communes = case
+    for commune in communes:
+        one = rule.apply_one(commune)
+        assert (VERDICTS[one.verdict], one.provisional_decides, one.provisional_count, list(one.failures)) == _plainly(rule, indicators, commune)
+
+
 def test_a_table_longer_than_a_block_gets_what_its_pieces_get() -> None:
     """`apply` judges long tables block by block and writes each block's answer into place: the whole table's answer
     equals that of pieces cut across the block boundaries."""
