@@ -18,7 +18,7 @@ from .gaps import build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .lowering import STATUS_OF, compile_scalar
 from .prepare import PreparedCommune, converter, prepare
-from .recognition import CriterionShape, RecognitionRule, judge
+from .recognition import CriterionShape, RecognitionRule, judge, knockout_need
 from .fast import NO_VALUES, FrozenDict, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
 from .results import (
     CommuneIdentity,
@@ -53,7 +53,7 @@ class CompiledIndicator:
         self.reads = tuple(self.kind.reads)
         self.rule = describe_rule(ind)
         self.award_not_applicable = award_not_applicable
-        self.knockout_needs = ind.knockout_min_points if ind.knockout_min_points is not None else ind.max_points
+        self.knockout_needs = knockout_need(ind)
         # The explanation record's state with every field in declaration order (pydantic serialises in the
         # state's order); per commune it is copied and only the changing fields are set.
         self.static: dict[str, Any] = _INDICATOR_STATE.state(
@@ -148,8 +148,6 @@ class CompiledIndicator:
         else:
             state["reason"] = data.reason
         state["points"], state["status"], state["threshold"] = points, status, data.threshold
-        if state["knockout"]:
-            state["knockout_failed"] = status is not _NA and status is not _MISSING and points < self.knockout_needs - 1e-9
         single = self.single_read
         if single is not None:
             state["values"] = {single: env.get(single)}

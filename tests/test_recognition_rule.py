@@ -1,5 +1,6 @@
-"""The one recognition rule (`engine/recognition.py`): written over arrays, the same answer for a table of
-communes as for each commune alone (n = 1, the per-commune engine's use of it)."""
+"""The one recognition rule (`engine/recognition.py`, `decide`): written once over a backend protocol, run on NumPy
+arrays for a table of communes and on Python values for one commune, with the same answer; the knock-out marks of
+indicator records come from it."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from chuanxa.engine.compiled import CompiledRuleset
 from chuanxa.criteria.model import Recognition
 from chuanxa.engine.recognition import FAILURES, STATUS_CODE, VERDICTS, CriterionShape, RecognitionRule, judge
 from chuanxa.engine.results import FailureCode, Status, Verdict
+from chuanxa.engine.rule_backends import positions
 
 RULESETS = ("qd1300@2023-03-20", "qd1300@2023-03-09", "qd4667@2014-11-07")
 
@@ -75,7 +77,7 @@ def test_the_per_commune_judgement_is_the_array_rule_read_back_as_records() -> N
     engine = chuanxa.compiled("qd1300@2023-03-20")
     example = read_commune_file(Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml")
     result = engine.evaluate(example)
-    judgement = judge(result.indicators, engine.recognition)
+    judgement = judge(list(result.indicators), engine.recognition)
     assert judgement.verdict is result.verdict and judgement.total == result.total and judgement.criteria == result.criteria
     assert tuple(r.code for r in judgement.reasons) == tuple(r.code for r in result.reasons)
 
@@ -100,7 +102,7 @@ class _Scored:
 
 
 @st.composite
-def _rules_and_communes(draw: st.DrawFn) -> tuple[RecognitionRule, list[list[_Scored]]]:
+def _rules_and_communes(draw: st.DrawFn) -> tuple[RecognitionRule, list[_Indicator], list[list[_Scored]]]:
     """A generated recognition rule (criteria of 1-4 indicators with maxima on 0.1/0.25/0.3/0.5 steps, provisional
     and knock-out indicators, shares, knock-outs on or off, not-applicable excluded or awarded) and communes scored
     against it, with points on every step, on the knock-out threshold and at the maximum."""
@@ -134,14 +136,16 @@ def _rules_and_communes(draw: st.DrawFn) -> tuple[RecognitionRule, list[list[_Sc
                 points = draw(st.sampled_from([min(on_step, ind.max_points), ind.max_points, ind.knockout_min_points or 0.0]))
             scored.append(_Scored(f"i{j}", points, status))
         communes.append(scored)
-    return engine, communes
+    return engine, indicators, communes
 
 
 @settings(max_examples=300, deadline=None)
 @given(case=_rules_and_communes())
-def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_table(case: tuple[RecognitionRule, list[list[_Scored]]]) -> None:
-    """`apply_one` (Python values, per commune) and `apply` (arrays, column-wise) are two instantiations of one rule."""
-    rule, communes = case
+def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_table(case: tuple[RecognitionRule, list[_Indicator], list[list[_Scored]]]) -> None:
+    """`apply_one` (Python values, per commune) and `apply` (arrays, column-wise) run one rule on two backends; the
+    knock-outs failed are those of an independent reading of the rule: a knock-out indicator that applies, has data
+    and scores below what it needs."""
+    rule, indicators, communes = case
     points = np.array([[r.points for r in c] for c in communes]).T
     status = np.array([[STATUS_CODE[r.status] for r in c] for c in communes], dtype=np.int8).T
     table = rule.apply(points, status)
@@ -151,8 +155,51 @@ def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_tabl
             assert list(getattr(one, name)) == getattr(table, name)[:, i].tolist(), name
         for name in ("total", "total_max", "minimum", "verdict", "provisional_decides", "provisional_count"):
             assert getattr(one, name) == getattr(table, name)[i].item(), name
-        assert one.knockout_failed == tuple(np.flatnonzero(table.knockout_failed[:, i]).tolist())
+        assert positions(one.knocked) == np.flatnonzero(table.knockout_failed[:, i]).tolist() == [
+            j for j, (r, ind) in enumerate(zip(commune, indicators)) if ind.knockout and r.status not in (Status.NOT_APPLICABLE, Status.MISSING_DATA)
+            and r.points < (ind.max_points if ind.knockout_min_points is None else ind.knockout_min_points) - 1e-9]
         assert list(one.failures) == table.failures[:, i].tolist()
+
+
+def _plainly(rule: RecognitionRule, indicators: list[_Indicator], scored: list[_Scored]) -> tuple[Verdict, bool, int, list[bool]]:
+    """The recognition rule read plainly, one scenario at a time (a reference for `decide`): the verdict, whether
+    correcting provisional indicators could flip it, how many apply, and the failure flags."""
+    na, missing = Status.NOT_APPLICABLE, Status.MISSING_DATA
+    recognition, groups = rule.rule, [shape.positions for shape in rule.shapes]
+    top = [0.0 if recognition.not_applicable == "exclude" and r.status is na else ind.max_points for r, ind in zip(scored, indicators)]
+    counted = [ind.provisional and r.status is not na for r, ind in zip(scored, indicators)]
+    best = [top[j] if r.status is missing else r.points for j, r in enumerate(scored)]
+    scenarios = {"now": [r.points for r in scored], "best": best, "high": [top[j] if counted[j] else best[j] for j in range(len(scored))],
+                 "low": [0.0 if counted[j] else best[j] for j in range(len(scored))]}
+    crit_max = [sum(top[j] for j in group) for group in groups]
+    knocked = [j for j, (r, ind) in enumerate(zip(scored, indicators)) if ind.knockout and r.status not in (na, missing)
+               and r.points < (ind.max_points if ind.knockout_min_points is None else ind.knockout_min_points) - 1e-9]
+    firm = [j for j in knocked if not indicators[j].provisional]
+
+    def passes(name: str) -> bool:
+        sums = [sum(scenarios[name][j] for j in group) for group in groups]
+        blocked = recognition.knockouts and (firm if name == "high" else knocked)
+        return not blocked and sum(sums) >= recognition.min_total_share * sum(crit_max) - 1e-9 and all(
+            got >= recognition.min_criterion_share * most - 1e-9 for got, most in zip(sums, crit_max))
+
+    has_missing = any(r.status is missing for r in scored)
+    verdict = (Verdict.INCOMPLETE if passes("best") else Verdict.NOT_RECOGNISED) if has_missing else (Verdict.RECOGNISED if passes("now") else Verdict.NOT_RECOGNISED)
+    now = [round(sum(scenarios["now"][j] for j in group), 6) for group in groups]
+    floors = [round(recognition.min_criterion_share * round(most, 6), 6) for most in crit_max]
+    total, minimum = round(sum(scenarios["now"]), 6), round(recognition.min_total_share * round(sum(crit_max), 6), 6)
+    failures = [bool(recognition.knockouts and knocked), any(got < floor - 1e-9 for got, floor in zip(now, floors)), total < minimum - 1e-9, has_missing]
+    return verdict, sum(counted) > 0 and passes("high") != passes("low"), sum(counted), failures
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=_rules_and_communes())
+def test_the_one_rule_answers_what_a_plain_reading_of_it_answers(case: tuple[RecognitionRule, list[_Indicator], list[list[_Scored]]]) -> None:
+    """Both backends share `decide`, so their agreement cannot catch a step that is wrong in it: a plain reading of
+    the rule (each scenario summed on its own) gives the same verdicts, provisional decisions and failures."""
+    rule, indicators, communes = case
+    for commune in communes:
+        one = rule.apply_one(commune)
+        assert (VERDICTS[one.verdict], one.provisional_decides, one.provisional_count, list(one.failures)) == _plainly(rule, indicators, commune)
 
 
 def test_a_table_longer_than_a_block_gets_what_its_pieces_get() -> None:
@@ -163,7 +210,7 @@ def test_a_table_longer_than_a_block_gets_what_its_pieces_get() -> None:
     k, n = len(engine.indicators), 2 * 4096 + 1001
     codes = np.array([STATUS_CODE[s] for s in (Status.MET, Status.PARTLY_MET, Status.NOT_MET, Status.MISSING_DATA, Status.NOT_APPLICABLE)], dtype=np.int8)
     status = rng.choice(codes, size=(k, n), p=[0.5, 0.25, 0.15, 0.05, 0.05])
-    points = np.floor(rng.random((k, n)) * (rule.maximum * 2 + 1)) / 2
+    points = np.floor(rng.random((k, n)) * (rule.arrays.maximum * 2 + 1)) / 2
     points[status == STATUS_CODE[Status.MISSING_DATA]] = 0.0
     whole = rule.apply(points, status)
     assert len(set(whole.verdict.tolist())) > 1  # the table mixes verdicts
@@ -171,3 +218,39 @@ def test_a_table_longer_than_a_block_gets_what_its_pieces_get() -> None:
         piece = rule.apply(points[:, start:start + 3000], status[:, start:start + 3000])
         for name in whole.__dataclass_fields__:
             assert np.array_equal(getattr(whole, name)[..., start:start + 3000], getattr(piece, name)), name
+
+
+def test_both_executors_run_the_one_rule_each_on_its_own_backend(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Per commune and column-wise, the verdict comes from the same function (`decide`), not from a copy of it."""
+    import chuanxa.engine.recognition as recognition
+
+    engine = chuanxa.compiled("qd1300@2023-03-20")
+    example = read_commune_file(Path(__file__).parent.parent / "examples" / "xa-thieu-giao.yaml")
+    seen: list[str] = []
+    original = recognition.decide
+    monkeypatch.setattr(recognition, "decide", lambda b, *args: seen.append(type(b).__name__) or original(b, *args))
+    one = engine.evaluate(example)
+    table = chuanxa.summarise_many([example, example], engine.ruleset, column_wise=True)
+    assert seen == ["ScalarBackend", "ArrayBackend"]
+    assert [s.verdict for s in table.summaries] == [one.verdict] * 2
+
+
+def test_indicator_records_carry_the_knock_outs_the_rule_failed() -> None:
+    """Under the knock-out overlay, the example district has communes failing either knock-out: each record's mark is
+    the rule's (the commune's `knockouts_failed`), and marking a commune's records changes no record another shares."""
+    from chuanxa.communes.readers import read_table
+    from chuanxa.criteria.registry import Registry
+
+    root = Path(__file__).parent.parent
+    ruleset = Registry([root / "examples" / "overlays"], use_env=False).load("qd1300_example_knockouts")
+    engine = chuanxa.compiled(ruleset)
+    results = [engine.evaluate(row.data) for row in read_table(root / "examples" / "thieu_hoa_2024.csv", ruleset).rows]
+    failed = [r.knockouts_failed for r in results]
+    assert {"7", "32"} <= {ind for found in failed for ind in found} and () in failed
+    for result in results:
+        assert tuple(r.id for r in result.indicators if r.knockout_failed) == result.knockouts_failed
+        assert all(r.knockout for r in result.indicators if r.knockout_failed)
+        if result.knockouts_failed:
+            assert result.verdict is not Verdict.RECOGNISED and FailureCode.KNOCKOUT_FAILED in {reason.code for reason in result.reasons}
+    again = [engine.evaluate(row.data) for row in read_table(root / "examples" / "thieu_hoa_2024.csv", ruleset).rows]
+    assert [r.model_dump() for r in again] == [r.model_dump() for r in results]
