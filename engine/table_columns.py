@@ -20,11 +20,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from chuanxa.admin.resolve import PLACE_FIELDS, code_and_name_facts
 from chuanxa.communes.model import AssessedEntry, CommuneData, CommuneInfo
 from chuanxa.communes.readers import TableRead, TableRow, _row_mapping, check_row, find_tables, iter_found, read_fractions, read_found
 from chuanxa.communes.sheets import DEFAULT_LIMITS, ReadLimits
@@ -33,9 +34,11 @@ from chuanxa.communes.values import fold, is_blank
 from chuanxa.errors import ChuanxaError, CommuneDataError
 
 from .batching import locate_error, row_error
+from .fast import set_extra, set_fields_set, set_private, set_state
 from .columnar import ColumnarEvaluator, ColumnarResult
 from .prepare import PreparedCommune, assessed_points_ok, prepare
-from .results import CommuneSummary, RowError
+from .results import RowError
+from .summary import Identity, SummaryTable
 
 _BAD = np.inf  # a cell that did not convert (no accepted value is infinite: every converter refuses infinities)
 
@@ -43,12 +46,11 @@ _BAD = np.inf  # a cell that did not convert (no accepted value is infinite: eve
 @dataclass
 class ColumnRead:
     """A table read into arrays: `columns` in the evaluator's layout for the accepted rows (sheet row numbers in
-    `rows`), their identities (`PreparedCommune` holding only the commune record, the date and the region:
-    what a summary shows), and every other data row in `rejected` as (row, error), in row order."""
+    `rows`), their identities (the commune record, the date and the region: what a summary shows), and every other data row in `rejected` as (row, error), in row order."""
 
     columns: dict[str, np.ndarray]
     rows: np.ndarray
-    identities: list[PreparedCommune]
+    identities: list[Identity]
     rejected: list[tuple[int, RowError]]
     table: TableRead  #: notices, unknown columns, skipped sheets (its `rows` and `errors` stay empty)
     fast: bool  #: False when the table was read row by row (a workbook with several data sheets)
@@ -75,30 +77,31 @@ def read_columns(path: Path, evaluator: ColumnarEvaluator, *, header_row: int | 
     body = found.rows
     n = len(body)
     plan = _Plan(found)
+    cells = _transposed(body, max(found.mapping, default=-1) + 1)
     doubtful = np.zeros(n, dtype=bool)
     doubtful[[i for i, (number, _) in enumerate(body) if number in ambiguous]] = True
     values: dict[str, np.ndarray] = {}
     for name, index in plan.values.items():
-        values[name] = _convert(_cells(body, index), _value_converter(core.converters[name], evaluator._number))
+        values[name] = _convert(cells[index], _value_converter(core.converters[name], evaluator._number))
         doubtful |= np.isinf(values[name])
     assessed: dict[str, np.ndarray] = {}
     for ind_id, index in plan.points.items():
         limit = core.assessed_limits[ind_id]
-        assessed[ind_id] = _convert(_cells(body, index), partial(_points, limit=limit))
+        assessed[ind_id] = _convert(cells[index], partial(_points, limit=limit))
         doubtful |= np.isinf(assessed[ind_id])
     for index in plan.notes.values():
-        doubtful |= np.isinf(_convert(_cells(body, index), _note))
-    identities, attributes = _identities(body, plan, core, evaluator, doubtful)
+        doubtful |= np.isinf(_convert(cells[index], _note))
+    identities, attributes = _identities(cells, plan, core, evaluator, doubtful)
 
     seen: dict[str, str] = {}
     kept: list[int] = []
-    retried: dict[int, PreparedCommune] = {}
+    retried: dict[int, Identity] = {}
     rejected: list[tuple[int, RowError]] = []
 
     def by_row(i: int, codes: dict[str, str]) -> PreparedCommune | RowError:
         """Row `i` read and prepared by the row-by-row reader: accepted, or its rejection."""
-        number, cells = body[i]
-        checked = check_row(number, cells, found, file, ambiguous, codes, None)
+        number, row_cells = body[i]
+        checked = check_row(number, row_cells, found, file, ambiguous, codes, None)
         if not isinstance(checked, TableRow):
             return row_error(checked, file, number, checked.location.commune)
         try:
@@ -107,19 +110,21 @@ def read_columns(path: Path, evaluator: ColumnarEvaluator, *, header_row: int | 
             locate_error(exc, {"file": file, "columns": checked.columns}, number)
             return row_error(exc, file, number, checked.data.commune.code)
 
+    retried_prepared: dict[int, PreparedCommune] = {}
     for i, (number, _) in enumerate(body):
-        prepared = identities[i]
-        if not doubtful[i] and prepared is not None and prepared.data.commune.code not in seen:
-            seen[prepared.data.commune.code] = str(number)
+        identity = identities[i]
+        if identity is not None and identity.commune.code not in seen:
+            seen[identity.commune.code] = str(number)
             kept.append(i)
             continue
         outcome = by_row(i, seen)
         if isinstance(outcome, RowError):
             rejected.append((number, outcome))
         else:
-            retried[i] = outcome
+            retried_prepared[i] = outcome
+            retried[i] = Identity.of(outcome)
             kept.append(i)
-    columns = _assemble(evaluator, kept, values, assessed, attributes, retried)
+    columns = _assemble(evaluator, kept, values, assessed, attributes, retried_prepared)
     rows = np.array([body[i][0] for i in kept], dtype=np.int64)
     # A derived input beyond its bounds shows only once evaluated: such a row is read again (its code already
     # passed the check for repeats, so no codes are passed on).
@@ -148,10 +153,10 @@ def _row_by_row(path: Path, evaluator: ColumnarEvaluator, read: TableRead) -> Co
     table = TableRead(unknown_columns=read.unknown_columns, column_hints=read.column_hints, skipped_sheets=read.skipped_sheets, notices=read.notices)
     prepared = [p for _, p in kept]
     columns = evaluator.columns_from_prepared(prepared)
-    return ColumnRead(columns, np.array([n for n, _ in kept], dtype=np.int64), prepared, rejected, table, False, str(path))
+    return ColumnRead(columns, np.array([n for n, _ in kept], dtype=np.int64), [Identity.of(p) for p in prepared], rejected, table, False, str(path))
 
 
-def evaluate_read(read: ColumnRead, evaluator: ColumnarEvaluator) -> tuple[ColumnarResult, list[PreparedCommune], list[tuple[int, RowError]]]:
+def evaluate_read(read: ColumnRead, evaluator: ColumnarEvaluator) -> tuple[ColumnarResult, list[Identity], list[tuple[int, RowError]]]:
     """Evaluate the accepted rows of `read`; rows whose derived inputs leave their bounds are rejected as the row
     path rejects them. Returns the result, the identities of its rows and every rejection in row order."""
     result = evaluator.evaluate(read.columns)
@@ -194,12 +199,22 @@ class _Plan:
                 self.commune[place[1]] = index
 
 
-def _cells(body: Sequence[tuple[int, list[Any]]], index: int) -> list[Any]:
-    return [cells[index] if index < len(cells) else None for _, cells in body]
+def _transposed(body: Sequence[tuple[int, list[Any]]], width: int) -> list[Sequence[Any]]:
+    """The body's cells column by column (`width` columns; a short row's missing cells are None)."""
+    if not body:
+        return [() for _ in range(width)]
+    padded = [cells if len(cells) >= width else cells + [None] * (width - len(cells)) for _, cells in body]
+    return list(zip(*padded))[:width] if width else []
 
 
-def _convert(raw: list[Any], convert: Callable[[Any], float]) -> np.ndarray:
+def _convert(raw: Sequence[Any], convert: Callable[[Any], float]) -> np.ndarray:
     """A column of cells as floats: blank → NaN, each distinct cell converted once; `_BAD` where it fails."""
+    kinds = set(map(type, raw))
+    if len(kinds - {str, type(None)}) <= 1:
+        # One kind of non-text cell at most (a CSV's text, a workbook's numbers): cells are told apart by value
+        # alone (1, 1.0 and True, equal as keys, never meet), so each distinct one is converted once, in C loops.
+        table = {value: (np.nan if is_blank(value) else convert(value)) for value in set(raw)}
+        return np.fromiter(map(table.__getitem__, raw), dtype=np.float64, count=len(raw))
     seen: dict[tuple[type, Any], float] = {}
     out = []
     for value in raw:
@@ -240,47 +255,151 @@ def _note(raw: Any) -> float:
 
 
 _COMMUNE_PROBE = {"code": "0", "name": "0"}
+#: The commune model's own code and name fields, to check a whole column of codes or names in one call.
+_CODES = TypeAdapter(list[Annotated[(CommuneInfo.model_fields["code"].annotation, *CommuneInfo.model_fields["code"].metadata)]])  # type: ignore[misc]
+_NAMES = TypeAdapter(list[Annotated[(CommuneInfo.model_fields["name"].annotation, *CommuneInfo.model_fields["name"].metadata)]])  # type: ignore[misc]
+_ATTRIBUTES = ("region", "terrain", "terrain_group", "distance_km", "difficult_terrain", "zone_given")
 
 
-def _identities(body: Sequence[tuple[int, list[Any]]], plan: _Plan, core: Any, evaluator: ColumnarEvaluator, doubtful: np.ndarray
-                ) -> tuple[list[PreparedCommune | None], dict[str, np.ndarray]]:
+def _identities(cells: Sequence[Sequence[Any]], plan: _Plan, core: Any, evaluator: ColumnarEvaluator, doubtful: np.ndarray
+                ) -> tuple[list[Identity | None], dict[str, np.ndarray]]:
     """Each row's commune record (validated as the row reader validates it) and the commune attribute columns;
-    None where the record does not validate (the row is then read again row by row)."""
-    n = len(body)
+    None where the record does not validate (the row is then read again row by row).
+
+    Checked column-wise: codes and names by the model's own field types, one call per column; the fields the place
+    resolution does not touch (terrain, distance…) once per distinct cell; the place (province, region…) once per
+    distinct place, since the resolution reads a row's code and name only through `code_and_name_facts`."""
+    n = len(doubtful)
+    found: list[Identity | None] = [None] * n
+    attributes = {name: np.full(n, np.nan) for name in _ATTRIBUTES}
+    if "code" not in plan.commune or "name" not in plan.commune:
+        return found, attributes  # every row lacks a field the model needs: the row path says so
+    raw_codes, raw_names = _present(cells[plan.commune["code"]]), _present(cells[plan.commune["name"]])
+    codes, good_codes = _checked(_CODES, raw_codes)
+    names, good_names = _checked(_NAMES, raw_names)
+    good = ~doubtful & good_codes & good_names
+    place_fields = [name for name in plan.commune if name in PLACE_FIELDS and name not in ("code", "name")]
+    places = list(zip(*(_typed(_present(cells[plan.commune[name]])) for name in place_fields))) if place_fields else [()] * n
+    free: dict[str, list[Any]] = {}  # the other fields' validated values (None: blank, left out as the row reader does)
+    for name in plan.commune:
+        if name not in PLACE_FIELDS:
+            free[name], ok = _free_field(name, _present(cells[plan.commune[name]]))
+            good &= ok
+    terrain_ids, good_terrains = _classified(core.terrain_ids, free.get("terrain", [None] * n))
+    good &= good_terrains
+    as_of_cells = cells[plan.as_of] if plan.as_of is not None else (None,) * n
     dates: dict[tuple[type, Any], tuple[bool, Any]] = {}
-    regions: dict[str, tuple[bool, str | None]] = {}
-    terrains: dict[str, tuple[bool, str | None]] = {}
-    attributes = {name: np.full(n, np.nan) for name in ("region", "terrain", "terrain_group", "distance_km", "difficult_terrain", "zone_given")}
-    found: list[PreparedCommune | None] = []
-    fields = list(plan.commune.items())
-    for i, (_, cells) in enumerate(body):
-        if doubtful[i]:
-            found.append(None)
+    known: dict[tuple[Any, ...], int] = {}  # place → its index in `kinds` (−1: the place does not validate)
+    kinds: list[tuple[CommuneInfo, str | None]] = []
+    group = np.full(n, -1, dtype=np.intp)
+    for i in np.flatnonzero(good).tolist():
+        key = (places[i], code_and_name_facts(raw_codes[i], raw_names[i]))
+        kind = known.get(key)
+        if kind is None:
+            kind = known[key] = _place_kind(dict(zip(place_fields, places[i])), raw_codes[i], raw_names[i], core, kinds)
+        ok, as_of = _as_of(as_of_cells[i], dates)
+        if kind < 0 or not ok:
             continue
-        width = len(cells)
-        raw = {name: cells[index] for name, index in fields if index < width and not is_blank(cells[index])}
-        try:
-            info = CommuneInfo.model_validate(raw)
-        except ValidationError:
-            found.append(None)
-            continue
-        as_of_raw = cells[plan.as_of] if plan.as_of is not None and plan.as_of < width else None
-        ok, as_of = _as_of(as_of_raw, dates)
-        region_ok, region = _classified(core.region_ids, info.region, regions)
-        terrain_ok, terrain = _classified(core.terrain_ids, info.terrain, terrains)
-        if not (ok and region_ok and terrain_ok):
-            found.append(None)
-            continue
-        number = evaluator._number
-        attributes["region"][i] = number(region)
-        attributes["terrain"][i] = number(terrain)
-        attributes["terrain_group"][i] = number(core.terrain_groups.get(terrain) if terrain else None)
-        attributes["distance_km"][i] = number(info.distance_km)
-        attributes["difficult_terrain"][i] = number(info.difficult_terrain)
-        attributes["zone_given"][i] = np.nan if info.zone is None else info.zone
-        data = CommuneData.model_construct(commune=info, as_of=as_of, values={}, assessed={}, ruleset=None)
-        found.append(PreparedCommune(data=data, env={}, zone=None, zone_source="", region=region))
+        info, region = kinds[kind]
+        row = {name: values[i] for name, values in free.items() if values[i] is not None}
+        found[i] = Identity(_with_fields(info, {"code": codes[i], "name": names[i], **row}, row), as_of, region)
+        group[i] = kind
+    accepted = group >= 0
+    number = evaluator._number
+    regions = np.array([number(region) for _, region in kinds] + [np.nan])
+    attributes["region"] = regions[group]  # −1 picks the last: NaN for rows not accepted
+    attributes["terrain"] = np.where(accepted, _numbers(terrain_ids, number), np.nan)
+    attributes["terrain_group"] = np.where(accepted, _numbers([core.terrain_groups.get(t) if t else None for t in terrain_ids], number), np.nan)
+    defaults = {name: CommuneInfo.model_fields[name].default for name in ("distance_km", "difficult_terrain", "zone")}
+    for name, column in (("distance_km", "distance_km"), ("difficult_terrain", "difficult_terrain"), ("zone_given", "zone")):
+        values = free.get(column, [None] * n)
+        attributes[name] = np.where(accepted, _numbers([defaults[column] if v is None else v for v in values], number), np.nan)
     return found, attributes
+
+
+def _numbers(values: list[Any], number: Callable[[Any], float]) -> np.ndarray:
+    """`number` of each value, once per distinct value (values here are hashable)."""
+    table = {value: number(value) for value in set(values)}
+    return np.fromiter(map(table.__getitem__, values), dtype=np.float64, count=len(values))
+
+
+def _free_field(name: str, column: list[Any]) -> tuple[list[Any], np.ndarray]:
+    """A field the place resolution leaves alone, validated by the commune model once per distinct cell (the cell
+    beside a valid code and name: nothing else of the record bears on it), and where it validates."""
+    seen: dict[Any, tuple[bool, Any]] = {None: (True, None)}
+    keys = _typed(column)
+    out: list[Any] = []
+    good = np.ones(len(column), dtype=bool)
+    for i, key in enumerate(keys):
+        if key not in seen:
+            try:
+                seen[key] = (True, getattr(CommuneInfo.model_validate({**_COMMUNE_PROBE, name: column[i]}), name))
+            except ValidationError:
+                seen[key] = (False, None)
+        ok, value = seen[key]
+        good[i] = ok
+        out.append(value)
+    return out, good
+
+
+def _classified(known: Mapping[str, str], raw: list[str | None]) -> tuple[list[str | None], np.ndarray]:
+    """Regions or terrains as their ids, as `prepare` classifies them, and where they name a known one."""
+    table = {value: known.get(fold(value)) if value is not None else None for value in set(raw)}
+    ids = [table[value] for value in raw]
+    return ids, np.array([value is None or found is not None for value, found in zip(raw, ids)], dtype=bool)
+
+
+def _place_kind(place: dict[str, Any], code: Any, name: Any, core: Any, kinds: list[tuple[CommuneInfo, str | None]]) -> int:
+    """The record of a place (validated with one row's code and name) appended to `kinds` with its region id: its
+    index there, or −1 when the record does not validate or its region is not one of the ruleset's."""
+    raw = {field_name: (value[1] if isinstance(value, _Typed) else value) for field_name, value in place.items() if value is not None}
+    raw["code"], raw["name"] = code, name
+    try:
+        info = CommuneInfo.model_validate(raw)
+    except ValidationError:
+        return -1
+    region = core.region_ids.get(fold(info.region)) if info.region is not None else None  # as `prepare` classifies it
+    if info.region is not None and region is None:
+        return -1
+    kinds.append((info, region))
+    return len(kinds) - 1
+
+
+class _Typed(tuple):  # type: ignore[type-arg]
+    """A cell with its type, in a column that mixes kinds of values (1, 1.0 and True are equal as keys)."""
+
+
+def _typed(column: list[Any]) -> list[Any]:
+    kinds = set(map(type, column)) - {type(None)}
+    return column if len(kinds) <= 1 else [None if value is None else _Typed((value.__class__, value)) for value in column]
+
+
+def _present(column: Sequence[Any]) -> list[Any]:
+    """A column with blank cells as None (the row reader leaves them out of the record)."""
+    blanks = {value for value in set(column) if is_blank(value)}
+    return [None if value in blanks else value for value in column] if blanks else list(column)
+
+
+def _checked(adapter: TypeAdapter[list[Any]], column: list[Any]) -> tuple[list[Any], np.ndarray]:
+    """`column` validated by `adapter` (one field of the model), and where it validates."""
+    good = np.ones(len(column), dtype=bool)
+    try:
+        return adapter.validate_python(column), good
+    except ValidationError as exc:
+        bad = {error["loc"][0] for error in exc.errors()}
+    good[list(bad)] = False
+    return adapter.validate_python(["0" if i in bad else value for i, value in enumerate(column)]), good
+
+
+def _with_fields(info: CommuneInfo, values: dict[str, Any], given: Mapping[str, Any]) -> CommuneInfo:
+    """A copy of a validated record with some fields replaced by values validated as the model validates them
+    (`given`: the fields the row wrote, beyond the record's own)."""
+    copy = object.__new__(CommuneInfo)
+    set_state(copy, {**info.__dict__, **values})
+    set_fields_set(copy, info.__pydantic_fields_set__ | given.keys() if given else info.__pydantic_fields_set__)
+    set_extra(copy, None)
+    set_private(copy, None)
+    return copy
 
 
 def _as_of(raw: Any, seen: dict[tuple[type, Any], tuple[bool, Any]]) -> tuple[bool, Any]:
@@ -296,16 +415,6 @@ def _as_of(raw: Any, seen: dict[tuple[type, Any], tuple[bool, Any]]) -> tuple[bo
         except ValidationError:
             seen[key] = (False, None)
     return seen[key]
-
-
-def _classified(known: Mapping[str, str], raw: str | None, seen: dict[str, tuple[bool, str | None]]) -> tuple[bool, str | None]:
-    """A region or terrain as its id, as `prepare` classifies it; (False, None) when it names none."""
-    if raw is None:
-        return True, None
-    if raw not in seen:
-        found = known.get(fold(raw))
-        seen[raw] = (found is not None, found)
-    return seen[raw]
 
 
 def _assemble(evaluator: ColumnarEvaluator, kept: list[int], values: dict[str, np.ndarray], assessed: dict[str, np.ndarray],
@@ -332,12 +441,11 @@ def _assemble(evaluator: ColumnarEvaluator, kept: list[int], values: dict[str, n
             columns[name][slots] = column
     columns["__n__"] = np.zeros(len(take))
     return columns
-def summarise_read(read: ColumnRead, evaluator: ColumnarEvaluator) -> tuple[list[CommuneSummary], list[tuple[int, RowError]]]:
-    """Summaries of the accepted rows of `read` (each equal to the per-commune engine's), and every rejection."""
-    from .summary import summaries_from_table
-
+def summarise_read(read: ColumnRead, evaluator: ColumnarEvaluator) -> tuple[SummaryTable, list[tuple[int, RowError]]]:
+    """The summaries of the accepted rows of `read` as arrays (each record equal to the per-commune engine's
+    summary), and every rejection in row order."""
     result, identities, rejected = evaluate_read(read, evaluator)
-    return (summaries_from_table(evaluator, identities, result) if identities else []), rejected
+    return SummaryTable(evaluator.engine, identities, result), rejected
 
 
 def table_rows(path: Path, ruleset: Any, *, header_row: int | None = None, sheet: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
