@@ -94,12 +94,25 @@ def _csv_grid(path: Path, limits: ReadLimits) -> Grid:
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # keeps line breaks inside quoted cells
         for number, cells in enumerate(reader, start=1):
-            _keep(grid, number, cells, path, limits)
+            _keep_text(grid, number, cells, path, limits)
     except csv.Error:
         raise _too_large(path, "một ô", "a cell", f"{limits.max_cell_chars} ký tự / characters") from None
     finally:
         csv.field_size_limit(old)
     return grid
+
+
+def _keep_text(grid: Grid, number: int, cells: list[str], path: Path, limits: ReadLimits) -> None:
+    """`_keep` for a CSV row (every cell text, a fresh list), with whole-row string operations: a row of blank cells
+    joins to blank text. A row beyond a limit goes to `_keep`, which refuses or trims it."""
+    if not "".join(cells).strip():
+        return
+    if number > limits.max_rows or len(cells) > limits.max_columns or max(map(len, cells)) > limits.max_cell_chars:
+        _keep(grid, number, cells, path, limits)
+        return
+    while not cells[-1].strip():
+        cells.pop()
+    grid.rows.append((number, cells))
 
 
 def _keep(grid: Grid, number: int, cells: list[Any], path: Path, limits: ReadLimits) -> None:
