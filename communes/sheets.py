@@ -13,11 +13,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chuanxa.errors import CommuneDataError, Location, file_problem
 
 from .values import is_blank
+
+if TYPE_CHECKING:
+    from .xlsx_fast import Cell
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,48 +221,53 @@ def _sheet_grid(sheet: Any, path: Path, limits: ReadLimits) -> Grid:
     if not hasattr(sheet, "_get_source"):
         return grid  # a chart sheet holds no cells
     last = 0  # the last row holding a value
+    percent_styles: dict[int, bool] = {}  # a style's number format, looked up once per style
     for number, cells in _sparse_rows(sheet):
         if number - last > limits.max_blank_run:  # trailing empty rows (styled, or a crafted last row) end the sheet
             grid.stopped_at = last + 1
             break
-        kept = [cell for cell in cells if not is_blank(cell["value"]) and cell["column"] is not None]
+        kept = [(column, *read) for _, column, read in cells if column is not None and not is_blank(read[0])]
         if not kept:
             continue
         last = number
-        width = max(cell["column"] for cell in kept)
+        width = max(cell[0] for cell in kept)
         if width > limits.max_columns:
             raise _too_large(path, "số cột", "the number of columns", str(limits.max_columns), grid.name, number)
         values: list[Any] = [None] * width
-        for cell in kept:
-            index = cell["column"] - 1
-            value = cell["value"]
-            if cell["style_id"] and isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in _number_format(sheet, cell):
-                grid.percent.add((number, index))
-                value = round(value * 100, 9)  # shown as "95.6%", stored as 0.956: the officer means 95.6
+        for column, value, _, style in kept:
+            index = column - 1
+            if style and isinstance(value, (int, float)) and not isinstance(value, bool):
+                if style not in percent_styles:
+                    percent_styles[style] = "%" in _number_format(sheet, number, column, value, style)
+                if percent_styles[style]:
+                    grid.percent.add((number, index))
+                    value = round(value * 100, 9)  # shown as "95.6%", stored as 0.956: the officer means 95.6
             values[index] = value
         _keep(grid, number, values, path, limits)
     return grid
 
 
-def _sparse_rows(sheet: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+def _sparse_rows(sheet: Any) -> Iterator[tuple[int, list[Cell]]]:
     """The rows of a read-only sheet as stored: only the cells present, nothing padded to the declared size
     (openpyxl's `iter_rows` pads every row to the widest and fills missing rows, which a crafted
-    `<dimension ref="A1:XFD1048576">` turns into billions of cells). Uses openpyxl's own sheet parser."""
+    `<dimension ref="A1:XFD1048576">` turns into billions of cells). Uses openpyxl's own sheet parser; each cell
+    as a `Cell` tuple (row, column, (value, data type, style id))."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    from .xlsx_fast import MAX_FAST_PART, plain_rows
+    from .xlsx_fast import MAX_FAST_PART, plain_cells
 
     book = sheet.parent
     if _part_size(sheet) <= MAX_FAST_PART:
         with sheet._get_source() as source:
-            fast = plain_rows(source.read(), sheet._shared_strings, book._date_formats)
+            fast = plain_cells(source.read(), sheet._shared_strings, book._date_formats)
         if fast is not None:  # a plain sheet, read from its XML text (the same cells, several times faster)
             yield from fast
             return
     with sheet._get_source() as source:
         parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
                                  timedelta_formats=book._timedelta_formats)
-        yield from parser.parse()
+        for number, cells in parser.parse():
+            yield number, [(c["row"], c["column"], (c["value"], c.get("data_type", "n"), c.get("style_id") or 0)) for c in cells]
 
 
 def _part_size(sheet: Any) -> int:
@@ -273,10 +281,9 @@ def _part_size(sheet: Any) -> int:
 MAX_SIZE_UNKNOWN = 1 << 62
 
 
-def _number_format(sheet: Any, cell: dict[str, Any]) -> str:
+def _number_format(sheet: Any, row: int, column: int, value: Any, style: int) -> str:
     from openpyxl.cell.read_only import ReadOnlyCell
 
-    style = cell.get("style_id") or 0
-    return str(ReadOnlyCell(sheet, cell["row"], cell["column"], cell["value"], cell.get("data_type", "n"), style).number_format or "") if style else ""
+    return str(ReadOnlyCell(sheet, row, column, value, "n", style).number_format or "") if style else ""
 
 
