@@ -68,9 +68,10 @@ def plain_cells(xml: bytes, shared: list[Any], date_styles: set[int] | frozenset
         return [(number, []) for number in numbers]
     # Column by column (C loops over the found cells): each distinct form read once, then zipped back.
     forms = list(map(itemgetter(2), found))
-    read = {form: _value(*_FORM.fullmatch(form).groups(), shared=shared, date_styles=date_styles) for form in set(forms)}  # type: ignore[union-attr]
-    if None in read.values():
+    found_forms = {form: _value(*_FORM.fullmatch(form).groups(), shared=shared, date_styles=date_styles) for form in set(forms)}  # type: ignore[union-attr]
+    if None in found_forms.values():
         return None  # dates, errors, ISO dates, an empty inline text: openpyxl converts them
+    read: dict[str, tuple[Any, str, int]] = found_forms  # type: ignore[assignment]
     row_texts = list(map(itemgetter(1), found))
     row_numbers = {text: int(text) for text in set(row_texts)}
     rows = list(map(row_numbers.__getitem__, row_texts))
@@ -106,6 +107,7 @@ def _value(style_text: str, kind: str, value_text: str, inline_element: str, inl
         return None, kind, style
     value_text = unescape(value_text) if "&" in value_text else value_text
     data_type = "s" if kind == "str" else kind
+    value: Any
     if kind == "n":
         value = float(value_text) if ("." in value_text or "E" in value_text or "e" in value_text) else int(value_text)
     elif kind == "s":
