@@ -152,11 +152,6 @@ def _per_pattern(flags: np.ndarray, build: Any) -> list[Any]:
     return [built[k] for k in inverse.tolist()]
 
 
-def summary_table(evaluator: ColumnarEvaluator, rows: Sequence[Identity], table: ColumnarResult) -> SummaryTable:
-    """The summaries of `rows`, evaluated as `table`."""
-    return SummaryTable(evaluator.engine, rows, table)
-
-
 def summarise_prepared(evaluator: ColumnarEvaluator, rows: Sequence[PreparedCommune]) -> list[CommuneSummary]:
     """Summaries of `rows` (checked by `prepare`) evaluated column-wise in one pass."""
     if not rows:
@@ -170,4 +165,4 @@ def summaries_from_table(evaluator: ColumnarEvaluator, rows: Sequence[Identity],
     return SummaryTable(evaluator.engine, rows, table).records()
 
 
-__all__ = ["Identity", "SummaryTable", "TableSummaries", "summarise_prepared", "summaries_from_table", "summary_table"]
+__all__ = ["Identity", "SummaryTable", "TableSummaries", "summarise_prepared", "summaries_from_table"]
