@@ -140,3 +140,25 @@ def test_the_screen_of_a_large_summary_counts_every_commune_and_the_exit_code_re
     assert batch.summaries[199].commune.code in screen and batch.summaries[200].commune.code not in screen
     assert out.read_text(encoding="utf-8-sig") == summaries_csv(batch.summaries, batch.rejected, "en").replace("\r\n", "\n")  # newlines read back as "\n"
     assert run()[0] == 0
+
+
+def test_cells_of_different_kinds_in_one_commune_column_are_told_apart_as_the_row_reader_tells_them(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from test_table_columns import _assert_same, _both
+
+    rows = list(csv.reader(io.StringIO((EXAMPLES / "thieu_hoa_2024.csv").read_text(encoding="utf-8-sig"))))
+    header, body = rows[0], [list(r) for r in rows[1:]]
+    code, zone, distance, hard = (header.index(h) for h in ("Mã xã", "Vùng", "Khoảng cách (km)", "Địa hình đặc biệt khó khăn"))
+    kinds: list[dict[int, Any]] = [{zone: 1, code: int(body[0][code])}, {zone: "1"}, {zone: True}, {zone: 1.0, distance: "12,5"}, {distance: 12.5},
+                                   {hard: True}, {hard: 1}, {hard: "có"}, {zone: "4"}, {distance: -1}, {code: float(body[10][code])}]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row, edits in zip(body, [*kinds, *({} for _ in body)]):
+        sheet.append([edits.get(i, cell if cell != "" else None) for i, cell in enumerate(row)])
+    path = tmp_path / "kinds.xlsx"
+    book.save(path)
+    fast, by_rows = _both(path)
+    _assert_same(fast, by_rows)
+    assert len(fast.summaries) + len(fast.rejected) == len(body) and fast.rejected, "some of these cells are refused"
