@@ -13,14 +13,11 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chuanxa.errors import CommuneDataError, Location, file_problem
 
 from .values import is_blank
-
-if TYPE_CHECKING:
-    from .xlsx_fast import Cell
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -221,24 +218,26 @@ def _sheet_grid(sheet: Any, path: Path, limits: ReadLimits) -> Grid:
     if not hasattr(sheet, "_get_source"):
         return grid  # a chart sheet holds no cells
     last = 0  # the last row holding a value
-    percent_styles: dict[int, bool] = {}  # a style's number format, looked up once per style
+    percent_styles: dict[int, bool] = {}  # whether a style's number format is a percentage, looked up once per style
     for number, cells in _sparse_rows(sheet):
         if number - last > limits.max_blank_run:  # trailing empty rows (styled, or a crafted last row) end the sheet
             grid.stopped_at = last + 1
             break
-        kept = [(column, *read) for _, column, read in cells if column is not None and not is_blank(read[0])]
+        kept = [cell for cell in cells if not is_blank(cell["value"]) and cell["column"] is not None]
         if not kept:
             continue
         last = number
-        width = max(cell[0] for cell in kept)
+        width = max(cell["column"] for cell in kept)
         if width > limits.max_columns:
             raise _too_large(path, "số cột", "the number of columns", str(limits.max_columns), grid.name, number)
         values: list[Any] = [None] * width
-        for column, value, _, style in kept:
-            index = column - 1
+        for cell in kept:
+            index = cell["column"] - 1
+            value = cell["value"]
+            style = cell["style_id"]
             if style and isinstance(value, (int, float)) and not isinstance(value, bool):
                 if style not in percent_styles:
-                    percent_styles[style] = "%" in _number_format(sheet, number, column, value, style)
+                    percent_styles[style] = "%" in _number_format(sheet, cell)  # the format depends on the style alone
                 if percent_styles[style]:
                     grid.percent.add((number, index))
                     value = round(value * 100, 9)  # shown as "95.6%", stored as 0.956: the officer means 95.6
@@ -247,27 +246,25 @@ def _sheet_grid(sheet: Any, path: Path, limits: ReadLimits) -> Grid:
     return grid
 
 
-def _sparse_rows(sheet: Any) -> Iterator[tuple[int, list[Cell]]]:
+def _sparse_rows(sheet: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     """The rows of a read-only sheet as stored: only the cells present, nothing padded to the declared size
     (openpyxl's `iter_rows` pads every row to the widest and fills missing rows, which a crafted
-    `<dimension ref="A1:XFD1048576">` turns into billions of cells). Uses openpyxl's own sheet parser; each cell
-    as a `Cell` tuple (row, column, (value, data type, style id))."""
+    `<dimension ref="A1:XFD1048576">` turns into billions of cells). Uses openpyxl's own sheet parser."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    from .xlsx_fast import MAX_FAST_PART, plain_cells
+    from .xlsx_fast import MAX_FAST_PART, plain_rows
 
     book = sheet.parent
     if _part_size(sheet) <= MAX_FAST_PART:
         with sheet._get_source() as source:
-            fast = plain_cells(source.read(), sheet._shared_strings, book._date_formats)
+            fast = plain_rows(source.read(), sheet._shared_strings, book._date_formats)
         if fast is not None:  # a plain sheet, read from its XML text (the same cells, several times faster)
             yield from fast
             return
     with sheet._get_source() as source:
         parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=book.epoch, date_formats=book._date_formats,
                                  timedelta_formats=book._timedelta_formats)
-        for number, cells in parser.parse():
-            yield number, [(c["row"], c["column"], (c["value"], c.get("data_type", "n"), c.get("style_id") or 0)) for c in cells]
+        yield from parser.parse()
 
 
 def _part_size(sheet: Any) -> int:
@@ -281,9 +278,10 @@ def _part_size(sheet: Any) -> int:
 MAX_SIZE_UNKNOWN = 1 << 62
 
 
-def _number_format(sheet: Any, row: int, column: int, value: Any, style: int) -> str:
+def _number_format(sheet: Any, cell: dict[str, Any]) -> str:
     from openpyxl.cell.read_only import ReadOnlyCell
 
-    return str(ReadOnlyCell(sheet, row, column, value, "n", style).number_format or "") if style else ""
+    style = cell.get("style_id") or 0
+    return str(ReadOnlyCell(sheet, cell["row"], cell["column"], cell["value"], cell.get("data_type", "n"), style).number_format or "") if style else ""
 
 

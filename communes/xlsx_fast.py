@@ -11,9 +11,7 @@ generated ones.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterator
-from operator import itemgetter
 from functools import lru_cache
 from html import unescape
 from typing import Any
@@ -24,31 +22,18 @@ MAX_FAST_PART = 48 * 1024 * 1024
 MAX_FAST_ROWS = 100_000
 
 #: One cell as Excel and openpyxl write it: reference, style, type, then an optional formula and a value, or one
-#: inline text. `_CELL` takes each cell's column letters, row and the rest as written (its "form": most cells of a
-#: table repeat a few forms), `_FORM` then reads a form's groups: style, type, value, inline element, its text.
-_FORM_TEXT = (r'(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?\s*'
-              r'(?:/>|>(?:<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>|<v\s*/>|(<is><t(?: xml:space="preserve")?>([^<]*)</t></is>))?</c>)')
-_FORM = re.compile(_FORM_TEXT)
-_CELL = re.compile(r'<c r="([A-Z]{1,3})([0-9]+)"(' + re.sub(r"\((?!\?)", "(?:", _FORM_TEXT) + ")")
+#: inline text. Groups: column letters, row, style, type, value, inline element, its text.
+_CELL = re.compile(r'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?\s*'
+                   r'(?:/>|>(?:<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>|<v\s*/>|(<is><t(?: xml:space="preserve")?>([^<]*)</t></is>))?</c>)')
 _ANY_CELL = re.compile(r"<c[\s/>]")
 _ROW = re.compile(r'<row r="([0-9]+)"')
 _ANY_ROW = re.compile(r"<row[\s/>]")
 _KINDS = {"n", "s", "b", "str", "inlineStr"}
 
 
-#: A cell as (row, column, (value, data type, style id)): openpyxl's parser gives the same as a dict.
-Cell = tuple[int, int, tuple[Any, str, int]]
-
-
 def plain_rows(xml: bytes, shared: list[Any], date_styles: set[int] | frozenset[int]) -> Iterator[tuple[int, list[dict[str, Any]]]] | None:
     """The rows of a worksheet part as openpyxl's `WorkSheetParser.parse()` gives them (data only), or None when
     the part holds a form this reader does not take. The whole part is checked before the first row is given."""
-    rows = plain_cells(xml, shared, date_styles)
-    return None if rows is None else _dicts(rows)
-
-
-def plain_cells(xml: bytes, shared: list[Any], date_styles: set[int] | frozenset[int]) -> list[tuple[int, list[Cell]]] | None:
-    """`plain_rows` with each cell as a `Cell` tuple rather than a dict (what the table reader takes)."""
     if len(xml) > MAX_FAST_PART or b"_x" in xml or b"<x:" in xml:
         return None
     if xml.count(b"<row") > MAX_FAST_ROWS:
@@ -64,64 +49,39 @@ def plain_cells(xml: bytes, shared: list[Any], date_styles: set[int] | frozenset
     numbers = [int(n) for n in _ROW.findall(body)]
     if len(found) != len(_ANY_CELL.findall(body)) or len(numbers) != len(_ANY_ROW.findall(body)) or numbers != sorted(set(numbers)):
         return None  # a cell or row written another way (no reference, other attributes, rich text): openpyxl reads it
-    if not found:
-        return [(number, []) for number in numbers]
-    # Column by column (C loops over the found cells): each distinct form read once, then zipped back.
-    forms = list(map(itemgetter(2), found))
-    found_forms = {form: _value(*_FORM.fullmatch(form).groups(), shared=shared, date_styles=date_styles) for form in set(forms)}  # type: ignore[union-attr]
-    if None in found_forms.values():
-        return None  # dates, errors, ISO dates, an empty inline text: openpyxl converts them
-    read: dict[str, tuple[Any, str, int]] = found_forms  # type: ignore[assignment]
-    row_texts = list(map(itemgetter(1), found))
-    row_numbers = {text: int(text) for text in set(row_texts)}
-    rows = list(map(row_numbers.__getitem__, row_texts))
-    if not set(rows) <= set(numbers):
+    cells: dict[int, list[tuple[int, int, Any, str, int]]] = {}
+    for letters, row_text, style_text, kind, value_text, inline_element, inline in found:
+        style = int(style_text) if style_text else 0
+        kind = kind or "n"
+        if kind not in _KINDS or (style and style in date_styles):
+            return None  # dates, errors, ISO dates: openpyxl converts them
+        row = int(row_text)
+        if kind == "inlineStr":
+            if inline_element and not inline:
+                return None  # an empty inline text: openpyxl's own reading decides
+            value, data_type = (unescape(inline) if "&" in inline else inline, "s") if inline_element else (None, "inlineStr")
+        elif not value_text:
+            value, data_type = None, kind
+        else:
+            value_text = unescape(value_text) if "&" in value_text else value_text
+            data_type = "s" if kind == "str" else kind
+            if kind == "n":
+                value = float(value_text) if ("." in value_text or "E" in value_text or "e" in value_text) else int(value_text)
+            elif kind == "s":
+                value = shared[int(value_text)]
+            elif kind == "b":
+                value = bool(int(value_text))
+            else:
+                value = value_text
+        cells.setdefault(row, []).append((row, _column(letters), value, data_type, style))
+    if not set(cells) <= set(numbers):
         return None
-    letters = list(map(itemgetter(0), found))
-    columns = {text: _column(text) for text in set(letters)}
-    cells: list[Cell] = list(zip(rows, map(columns.__getitem__, letters), map(read.__getitem__, forms)))
-    by_row: dict[int, list[Cell]] = {}
-    if rows == sorted(rows):  # as every writer orders them: each row's cells are one run
-        present = sorted(set(rows))
-        bounds = [bisect_left(rows, number) for number in present] + [len(rows)]
-        by_row = {number: cells[begin:stop] for number, begin, stop in zip(present, bounds, bounds[1:])}
-    else:
-        for cell in cells:
-            by_row.setdefault(cell[0], []).append(cell)
-    return [(number, by_row.get(number, [])) for number in numbers]
+    return _dicts([(number, cells.get(number, [])) for number in numbers])
 
 
-def _value(style_text: str, kind: str, value_text: str, inline_element: str, inline: str, *, shared: list[Any],
-           date_styles: set[int] | frozenset[int]) -> tuple[Any, str, int] | None:
-    """A cell's (value, data type, style id) from its written parts as openpyxl reads them; None for a form left to
-    openpyxl."""
-    style = int(style_text) if style_text else 0
-    kind = kind or "n"
-    if kind not in _KINDS or (style and style in date_styles):
-        return None
-    if kind == "inlineStr":
-        if inline_element and not inline:
-            return None
-        return (unescape(inline) if "&" in inline else inline, "s", style) if inline_element else (None, "inlineStr", style)
-    if not value_text:
-        return None, kind, style
-    value_text = unescape(value_text) if "&" in value_text else value_text
-    data_type = "s" if kind == "str" else kind
-    value: Any
-    if kind == "n":
-        value = float(value_text) if ("." in value_text or "E" in value_text or "e" in value_text) else int(value_text)
-    elif kind == "s":
-        value = shared[int(value_text)]
-    elif kind == "b":
-        value = bool(int(value_text))
-    else:
-        value = value_text
-    return value, data_type, style
-
-
-def _dicts(rows: list[tuple[int, list[Cell]]]) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+def _dicts(rows: list[tuple[int, list[tuple[int, int, Any, str, int]]]]) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     for number, cells in rows:
-        yield number, [{"row": r, "column": c, "value": v, "data_type": t, "style_id": s} for r, c, (v, t, s) in cells]
+        yield number, [{"row": r, "column": c, "value": v, "data_type": t, "style_id": s} for r, c, v, t, s in cells]
 
 
 @lru_cache(maxsize=4096)
