@@ -124,7 +124,10 @@ def _shown(values: Sequence[Hashable], show: Callable[[Any], Any]) -> list[Any]:
 def _per_stamp(results: Sequence[CommuneSummary], show: Callable[[Any], str]) -> list[str]:
     """`show` of each result's ruleset stamp, once per stamp record (results of one ruleset share theirs)."""
     shown: dict[int, str] = {}
-    return [shown.get(id(r.ruleset)) or shown.setdefault(id(r.ruleset), show(r.ruleset)) for r in results]
+    for r in results:
+        if id(r.ruleset) not in shown:
+            shown[id(r.ruleset)] = show(r.ruleset)
+    return [shown[id(r.ruleset)] for r in results]
 
 
 def _numbers(values: Sequence[float], spec: str) -> list[str]:
