@@ -14,7 +14,7 @@ from chuanxa.communes.readers import read_commune_file
 from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, SummaryBatch, Verdict
 from chuanxa.errors import ChuanxaError, CommuneDataError
 from chuanxa.messages import Lang
-from chuanxa.outputs.csvout import results_csv, summaries_csv, summary_table_csv
+from chuanxa.outputs.csvout import results_csv, summary_table_csv
 from chuanxa.outputs.jsonout import DETAILS, Detail, encode_batch, encode_commune, write_stream
 from chuanxa.outputs.table import batch_table, commune_table
 from chuanxa.outputs.xlsxout import write_results_xlsx
@@ -100,7 +100,7 @@ def _summarise(table: Path, output: Path, fmt: str, ruleset_ref: str | None, as_
         shown = found.found.model_copy(update={"summaries": tuple(found.table.records(0, SCREEN_ROWS))})  # the screen's lines only
     else:
         shown = found.batch()
-        _render_summaries(shown, fmt, output, lang, detail, protect=protect)
+        _render_summaries(shown, fmt, output, lang, detail)
     click.echo(batch_table(shown, lang, limit=SCREEN_ROWS, counts=(len(found.table), found.table.recognised_count)))
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     _report_rejected(shown, lang)  # one ruleset for the whole table: its first communes carry its warning
@@ -175,13 +175,12 @@ def _rejected(file: Path, exc: ChuanxaError) -> RowError:
     return RowError(source=str(file), commune=exc.location.commune, errors=errors)
 
 
-def _render_summaries(batch: SummaryBatch, fmt: str, output: Path, lang: Lang, detail: Detail = "compact", protect: bool = True) -> None:
+def _render_summaries(batch: SummaryBatch, fmt: str, output: Path, lang: Lang, detail: Detail = "compact") -> None:
+    """Summaries to XLSX or JSON (a CSV is written from the arrays: `_summarise`)."""
     if fmt == "xlsx":
         write_results_xlsx(batch, output, lang)
-    elif fmt == "json":
-        write_text_output(encode_batch(batch, detail), output)
     else:
-        write_text_output(summaries_csv(batch.summaries, batch.rejected, lang, protect), output, encoding="utf-8-sig")
+        write_text_output(encode_batch(batch, detail), output)
 
 
 def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, single: bool, detail: bool, protect: bool = True,
