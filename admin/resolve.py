@@ -81,6 +81,21 @@ def _same_name(official: str, given: Any) -> bool:
     return short_name(official) == short_name(str(given))
 
 
+#: The fields `resolve_commune_fields` reads or fills; it leaves every other field of a commune as it is.
+PLACE_FIELDS = frozenset({"code", "name", "unit_type", "province", "province_code", "former_province", "district", "former_district", "region",
+                          "region_source"})
+
+
+def code_and_name_facts(code: Any, name: Any) -> tuple[Any, ...]:
+    """All that `resolve_commune_fields` reads of a commune's code and name (raw cells, as it gets them): two raw
+    mappings equal but for code and name, with equal facts, resolve to equal mappings but for code and name. The
+    column-wise table reader resolves a table once per distinct place this way; keep it and `PLACE_FIELDS` in
+    step with the function above (a property test compares them)."""
+    units = admin_units()
+    unit = units.unit(code)
+    return unit, unit is not None and _same_name(unit.name, name), unit_type_from_name(name), units.former_province_of_code(code)
+
+
 class NoticeText(NamedTuple):
     code: str
     vi: str
@@ -146,4 +161,4 @@ def known_province(text: str) -> bool:
     return units.province(text) is not None or units.former_province(text) is not None
 
 
-__all__ = ["resolve_commune_fields", "region_reason", "notices_for", "NoticeText", "REGION_SOURCES", "known_province"]
+__all__ = ["resolve_commune_fields", "code_and_name_facts", "PLACE_FIELDS", "region_reason", "notices_for", "NoticeText", "REGION_SOURCES", "known_province"]

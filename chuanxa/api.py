@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chuanxa.communes.model import CommuneData
 from chuanxa.criteria.model import Ruleset
@@ -16,6 +16,9 @@ from chuanxa.engine.compiled import CompiledRuleset
 from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, SummaryBatch
 from chuanxa.errors import ChuanxaError
 from chuanxa.workspace import COLUMN_WISE_FROM, DEFAULT, CommuneLike, EngineName, RulesetLike, Workspace, as_commune
+
+if TYPE_CHECKING:
+    from chuanxa.engine.summary import TableSummaries
 
 
 def registry(rulesets_dirs: Iterable[str | Path] = (), *, workspace: Workspace = DEFAULT) -> Registry:
@@ -192,17 +195,30 @@ def summarise_many(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
 def _summarise_table(path: Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path], header_row: int | None, sheet: str | None,
                      pause_gc: bool, workspace: Workspace) -> SummaryBatch:
     """A table read column by column into the column-wise evaluator (`chuanxa.engine.table_columns`)."""
+    found = summarise_table_columns(path, ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet, pause_gc=pause_gc,
+                                    workspace=workspace)
+    with paused_gc() if pause_gc else nullcontext():
+        return found.batch()
+
+
+def summarise_table_columns(path: Path, ruleset: RulesetLike = None, *, as_of: Any = None, rulesets_dirs: Iterable[str | Path] = (),
+                            header_row: int | None = None, sheet: str | None = None, pause_gc: bool = False,
+                            workspace: Workspace = DEFAULT) -> TableSummaries:
+    """`summarise_many` of a CSV/XLSX table with the summaries left as arrays (`TableSummaries.table`): what a
+    renderer of a large table reads without building a record per commune; `.batch()` gives the records."""
+    from chuanxa.engine.summary import TableSummaries
     from chuanxa.engine.table_columns import read_columns, summarise_read
 
     core = workspace.compiled(ruleset, as_of=as_of, rulesets_dirs=rulesets_dirs)
     evaluator = workspace.columnar(core)
     with paused_gc() if pause_gc else nullcontext():
-        read = read_columns(path, evaluator, header_row=header_row, sheet=sheet)
+        read = read_columns(Path(path), evaluator, header_row=header_row, sheet=sheet)
         summaries, rejected = summarise_read(read, evaluator)
     table = read.table
-    return SummaryBatch(summaries=tuple(summaries), rejected=tuple(error for _, error in rejected), unknown_columns=tuple(table.unknown_columns),
-                        skipped_sheets=tuple(table.skipped_sheets), column_hints={k: tuple(v) for k, v in table.column_hints.items()},
-                        column_wise=True, notices=tuple(n.to_dict() for n in table.notices))
+    found = SummaryBatch(summaries=(), rejected=tuple(error for _, error in rejected), unknown_columns=tuple(table.unknown_columns),
+                         skipped_sheets=tuple(table.skipped_sheets), column_hints={k: tuple(v) for k, v in table.column_hints.items()},
+                         column_wise=True, notices=tuple(n.to_dict() for n in table.notices))
+    return TableSummaries(summaries, found)
 
 
 _Item = tuple[int, int | None, CommuneData, CompiledRuleset, dict[str, Any]]

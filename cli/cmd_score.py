@@ -9,12 +9,12 @@ from typing import Any
 
 import click
 
-from chuanxa.api import TABLE_SUFFIXES, ScoreRun, compiled, evaluator, score_many, summarise_many
+from chuanxa.api import TABLE_SUFFIXES, ScoreRun, compiled, evaluator, score_many, summarise_table_columns
 from chuanxa.communes.readers import read_commune_file
 from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, SummaryBatch, Verdict
 from chuanxa.errors import ChuanxaError, CommuneDataError
 from chuanxa.messages import Lang
-from chuanxa.outputs.csvout import results_csv, summaries_csv
+from chuanxa.outputs.csvout import results_csv, summary_table_csv
 from chuanxa.outputs.jsonout import DETAILS, Detail, encode_batch, encode_commune, write_stream
 from chuanxa.outputs.table import batch_table, commune_table
 from chuanxa.outputs.xlsxout import write_results_xlsx
@@ -79,12 +79,7 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
     # A CSV holds one summary line per commune, the same from summaries as from full results (a test checks it),
     # so it takes the summary path, column-wise for large tables.
     if summary_only or fmt == "csv":
-        summaries = summarise_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet, pause_gc=True)
-        _render_summaries(summaries, fmt, output, lang, detail, protect=not raw_csv)
-        click.echo(batch_table(summaries, lang, limit=SCREEN_ROWS))
-        click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
-        _report_rejected(summaries, lang)
-        return _exit_code(summaries, fail_below)
+        return _summarise(table, output, fmt, ruleset_ref, as_of, rulesets_dirs, lang, fail_below, detail, not raw_csv, header_row, sheet)
     if fmt == "json":
         return _stream_json(table, output, ruleset_ref, as_of, rulesets_dirs, lang, fail_below, detail, header_row, sheet)
     result = score_many(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet, pause_gc=True)
@@ -93,6 +88,25 @@ def batch(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None,
     click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
     _report_rejected(result, lang)
     return _exit_code(result, fail_below)
+
+
+def _summarise(table: Path, output: Path, fmt: str, ruleset_ref: str | None, as_of: str | None, rulesets_dirs: tuple[Path, ...], lang: Lang,
+               fail_below: bool, detail: Detail, protect: bool, header_row: int | None, sheet: str | None) -> int:
+    """Summaries of a table, scored column-wise. A CSV is written straight from the arrays and the screen builds
+    records for its first `SCREEN_ROWS` communes only; XLSX and JSON are written from every commune's record."""
+    found = summarise_table_columns(table, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, header_row=header_row, sheet=sheet, pause_gc=True)
+    if fmt == "csv":
+        write_text_output(summary_table_csv(found.table, found.found.rejected, lang, protect), output, encoding="utf-8-sig")
+        shown = found.found.model_copy(update={"summaries": tuple(found.table.records(0, SCREEN_ROWS))})  # the screen's lines only
+    else:
+        shown = found.batch()
+        _render_summaries(shown, fmt, output, lang, detail)
+    click.echo(batch_table(shown, lang, limit=SCREEN_ROWS, counts=(len(found.table), found.table.recognised_count)))
+    click.echo(("Đã ghi: " if lang == "vi" else "Written: ") + str(output))
+    _report_rejected(shown, lang)  # one ruleset for the whole table: its first communes carry its warning
+    if found.found.rejected or (fail_below and found.table.recognised_count < len(found.table)):
+        return EXIT_SOME_FAILED
+    return EXIT_OK
 
 
 def _stream_json(table: Path, output: Path, ruleset_ref: str | None, as_of: str | None, rulesets_dirs: tuple[Path, ...], lang: Lang,
@@ -161,13 +175,12 @@ def _rejected(file: Path, exc: ChuanxaError) -> RowError:
     return RowError(source=str(file), commune=exc.location.commune, errors=errors)
 
 
-def _render_summaries(batch: SummaryBatch, fmt: str, output: Path, lang: Lang, detail: Detail = "compact", protect: bool = True) -> None:
+def _render_summaries(batch: SummaryBatch, fmt: str, output: Path, lang: Lang, detail: Detail = "compact") -> None:
+    """Summaries to XLSX or JSON (a CSV is written from the arrays: `_summarise`)."""
     if fmt == "xlsx":
         write_results_xlsx(batch, output, lang)
-    elif fmt == "json":
-        write_text_output(encode_batch(batch, detail), output)
     else:
-        write_text_output(summaries_csv(batch.summaries, batch.rejected, lang, protect), output, encoding="utf-8-sig")
+        write_text_output(encode_batch(batch, detail), output)
 
 
 def _render(batch: BatchResult, fmt: str, output: Path | None, lang: Lang, single: bool, detail: bool, protect: bool = True,

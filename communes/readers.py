@@ -273,14 +273,14 @@ def read_fractions(grid: Grid, found: FoundTable, ruleset: "Ruleset", where: str
         if spec is None or spec.type != "percent":
             continue
         plain: list[tuple[int, list[Any], float]] = []
+        parsed: dict[Any, float | None] = {}  # each distinct cell read once (equal cells read alike: 1 and 1.0 too, booleans aside)
         for number, cells in found.rows:
             value = cells[index] if index < len(cells) else None
-            if (number, index) in grid.percent or is_blank(value) or isinstance(value, bool) or (isinstance(value, str) and "%" in value):
+            if isinstance(value, bool) or (grid.percent and (number, index) in grid.percent):
                 continue
-            try:
-                plain.append((number, cells, parse_number(value)))
-            except ValueError:
-                continue  # not a number: the row is refused later with the usual message
+            got = parsed[value] if value in parsed else parsed.setdefault(value, _plain_number(value))
+            if got is not None:
+                plain.append((number, cells, got))
         if len(plain) >= 2 and all(0 <= v <= 1 for _, _, v in plain) and any(0 < v < 1 for _, _, v in plain):
             for _, cells, value in plain:
                 cells[index] = round(value * 100, 9)
@@ -295,6 +295,17 @@ def read_fractions(grid: Grid, found: FoundTable, ruleset: "Ruleset", where: str
                                                            "percent_en": f"{round(value * 100, 9):g}", "label_vi": spec.label.vi, "label_en": spec.label.en},
                     location=Location(file=where, row=number, column=found.header[index])))
     return refusals
+
+
+def _plain_number(value: Any) -> float | None:
+    """A cell of a percentage column as a plain number; None when blank, written with "%" or not a number (the
+    row is then refused later with the usual message)."""
+    if is_blank(value) or (isinstance(value, str) and "%" in value):
+        return None
+    try:
+        return parse_number(value)
+    except ValueError:
+        return None
 
 
 def _vi_number(value: float) -> str:

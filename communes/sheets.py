@@ -94,12 +94,25 @@ def _csv_grid(path: Path, limits: ReadLimits) -> Grid:
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # keeps line breaks inside quoted cells
         for number, cells in enumerate(reader, start=1):
-            _keep(grid, number, cells, path, limits)
+            _keep_text(grid, number, cells, path, limits)
     except csv.Error:
         raise _too_large(path, "một ô", "a cell", f"{limits.max_cell_chars} ký tự / characters") from None
     finally:
         csv.field_size_limit(old)
     return grid
+
+
+def _keep_text(grid: Grid, number: int, cells: list[str], path: Path, limits: ReadLimits) -> None:
+    """`_keep` for a CSV row (every cell text, a fresh list), with whole-row string operations: a row of blank cells
+    joins to blank text. A row beyond a limit goes to `_keep`, which refuses or trims it."""
+    if not "".join(cells).strip():
+        return
+    if number > limits.max_rows or len(cells) > limits.max_columns or max(map(len, cells)) > limits.max_cell_chars:
+        _keep(grid, number, cells, path, limits)
+        return
+    while not cells[-1].strip():
+        cells.pop()
+    grid.rows.append((number, cells))
 
 
 def _keep(grid: Grid, number: int, cells: list[Any], path: Path, limits: ReadLimits) -> None:
@@ -205,6 +218,7 @@ def _sheet_grid(sheet: Any, path: Path, limits: ReadLimits) -> Grid:
     if not hasattr(sheet, "_get_source"):
         return grid  # a chart sheet holds no cells
     last = 0  # the last row holding a value
+    percent_styles: dict[int, bool] = {}  # whether a style's number format is a percentage, looked up once per style
     for number, cells in _sparse_rows(sheet):
         if number - last > limits.max_blank_run:  # trailing empty rows (styled, or a crafted last row) end the sheet
             grid.stopped_at = last + 1
@@ -220,9 +234,13 @@ def _sheet_grid(sheet: Any, path: Path, limits: ReadLimits) -> Grid:
         for cell in kept:
             index = cell["column"] - 1
             value = cell["value"]
-            if cell["style_id"] and isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in _number_format(sheet, cell):
-                grid.percent.add((number, index))
-                value = round(value * 100, 9)  # shown as "95.6%", stored as 0.956: the officer means 95.6
+            style = cell["style_id"]
+            if style and isinstance(value, (int, float)) and not isinstance(value, bool):
+                if style not in percent_styles:
+                    percent_styles[style] = "%" in _number_format(sheet, cell)  # the format depends on the style alone
+                if percent_styles[style]:
+                    grid.percent.add((number, index))
+                    value = round(value * 100, 9)  # shown as "95.6%", stored as 0.956: the officer means 95.6
             values[index] = value
         _keep(grid, number, values, path, limits)
     return grid

@@ -183,7 +183,8 @@ def _looks_like_code(value: Any) -> bool:
     """A commune code ("16039"), not a totals label, a note or a signature line that spills into its column."""
     if is_blank(value):
         return False
-    text = fold(_text(value))
+    text = _text(value)
+    text = text.lower() if text.isascii() and text.isalnum() else fold(text)  # `fold` of plain letters and digits, without its cache
     return len(text) <= 20 and not (_TOTALS.match(text) or _NOTES.match(text) or _SIGNATURE.search(text))
 
 

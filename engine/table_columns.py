@@ -3,8 +3,8 @@
 The table is found as `chuanxa.communes.readers` finds it (header and title rows, non-commune rows, the
 fraction rule), then each data column is converted at once: every distinct cell text goes through the same
 converter the per-commune preparation uses (`CompiledRuleset.converters`, the assessed-points model and limits),
-so a column of 10,000 rates costs a few hundred conversions and one array. Only the commune's identity (code,
-name, place, checked against the official lists, which depend on each code and name) is validated row by row.
+so a column of 10,000 rates costs a few hundred conversions and one array. The communes' records (code, name,
+place checked against the official lists) are checked column-wise too (`table_identities`).
 
 A row that any of these checks doubts — a cell that does not convert, an identity that does not validate, a
 repeated code, a refused fraction, a derived input beyond its bounds — is read again by the row-by-row reader
@@ -29,13 +29,15 @@ from chuanxa.communes.model import AssessedEntry, CommuneData, CommuneInfo
 from chuanxa.communes.readers import TableRead, TableRow, _row_mapping, check_row, find_tables, iter_found, read_fractions, read_found
 from chuanxa.communes.sheets import DEFAULT_LIMITS, ReadLimits
 from chuanxa.communes.tables import FoundTable
-from chuanxa.communes.values import fold, is_blank
+from chuanxa.communes.values import is_blank
 from chuanxa.errors import ChuanxaError, CommuneDataError
 
 from .batching import locate_error, row_error
 from .columnar import ColumnarEvaluator, ColumnarResult
 from .prepare import PreparedCommune, assessed_points_ok, prepare
-from .results import CommuneSummary, RowError
+from .results import RowError
+from .summary import Identity, SummaryTable
+from .table_identities import read_as_of as _as_of, read_identities
 
 _BAD = np.inf  # a cell that did not convert (no accepted value is infinite: every converter refuses infinities)
 
@@ -43,12 +45,11 @@ _BAD = np.inf  # a cell that did not convert (no accepted value is infinite: eve
 @dataclass
 class ColumnRead:
     """A table read into arrays: `columns` in the evaluator's layout for the accepted rows (sheet row numbers in
-    `rows`), their identities (`PreparedCommune` holding only the commune record, the date and the region:
-    what a summary shows), and every other data row in `rejected` as (row, error), in row order."""
+    `rows`), their identities (the commune record, the date and the region: what a summary shows), and every other data row in `rejected` as (row, error), in row order."""
 
     columns: dict[str, np.ndarray]
     rows: np.ndarray
-    identities: list[PreparedCommune]
+    identities: list[Identity]
     rejected: list[tuple[int, RowError]]
     table: TableRead  #: notices, unknown columns, skipped sheets (its `rows` and `errors` stay empty)
     fast: bool  #: False when the table was read row by row (a workbook with several data sheets)
@@ -75,30 +76,31 @@ def read_columns(path: Path, evaluator: ColumnarEvaluator, *, header_row: int | 
     body = found.rows
     n = len(body)
     plan = _Plan(found)
+    cells = _transposed(body, max(found.mapping, default=-1) + 1)
     doubtful = np.zeros(n, dtype=bool)
     doubtful[[i for i, (number, _) in enumerate(body) if number in ambiguous]] = True
     values: dict[str, np.ndarray] = {}
     for name, index in plan.values.items():
-        values[name] = _convert(_cells(body, index), _value_converter(core.converters[name], evaluator._number))
+        values[name] = _convert(cells[index], _value_converter(core.converters[name], evaluator._number))
         doubtful |= np.isinf(values[name])
     assessed: dict[str, np.ndarray] = {}
     for ind_id, index in plan.points.items():
         limit = core.assessed_limits[ind_id]
-        assessed[ind_id] = _convert(_cells(body, index), partial(_points, limit=limit))
+        assessed[ind_id] = _convert(cells[index], partial(_points, limit=limit))
         doubtful |= np.isinf(assessed[ind_id])
     for index in plan.notes.values():
-        doubtful |= np.isinf(_convert(_cells(body, index), _note))
-    identities, attributes = _identities(body, plan, core, evaluator, doubtful)
+        doubtful |= np.isinf(_convert(cells[index], _note))
+    identities, attributes = read_identities(cells, plan.commune, plan.as_of, core, evaluator, doubtful)
 
     seen: dict[str, str] = {}
     kept: list[int] = []
-    retried: dict[int, PreparedCommune] = {}
+    retried: dict[int, Identity] = {}
     rejected: list[tuple[int, RowError]] = []
 
     def by_row(i: int, codes: dict[str, str]) -> PreparedCommune | RowError:
         """Row `i` read and prepared by the row-by-row reader: accepted, or its rejection."""
-        number, cells = body[i]
-        checked = check_row(number, cells, found, file, ambiguous, codes, None)
+        number, row_cells = body[i]
+        checked = check_row(number, row_cells, found, file, ambiguous, codes, None)
         if not isinstance(checked, TableRow):
             return row_error(checked, file, number, checked.location.commune)
         try:
@@ -107,19 +109,21 @@ def read_columns(path: Path, evaluator: ColumnarEvaluator, *, header_row: int | 
             locate_error(exc, {"file": file, "columns": checked.columns}, number)
             return row_error(exc, file, number, checked.data.commune.code)
 
+    retried_prepared: dict[int, PreparedCommune] = {}
     for i, (number, _) in enumerate(body):
-        prepared = identities[i]
-        if not doubtful[i] and prepared is not None and prepared.data.commune.code not in seen:
-            seen[prepared.data.commune.code] = str(number)
+        identity = identities[i]
+        if identity is not None and identity.commune.code not in seen:
+            seen[identity.commune.code] = str(number)
             kept.append(i)
             continue
         outcome = by_row(i, seen)
         if isinstance(outcome, RowError):
             rejected.append((number, outcome))
         else:
-            retried[i] = outcome
+            retried_prepared[i] = outcome
+            retried[i] = Identity.of(outcome)
             kept.append(i)
-    columns = _assemble(evaluator, kept, values, assessed, attributes, retried)
+    columns = _assemble(evaluator, kept, values, assessed, attributes, retried_prepared)
     rows = np.array([body[i][0] for i in kept], dtype=np.int64)
     # A derived input beyond its bounds shows only once evaluated: such a row is read again (its code already
     # passed the check for repeats, so no codes are passed on).
@@ -148,10 +152,10 @@ def _row_by_row(path: Path, evaluator: ColumnarEvaluator, read: TableRead) -> Co
     table = TableRead(unknown_columns=read.unknown_columns, column_hints=read.column_hints, skipped_sheets=read.skipped_sheets, notices=read.notices)
     prepared = [p for _, p in kept]
     columns = evaluator.columns_from_prepared(prepared)
-    return ColumnRead(columns, np.array([n for n, _ in kept], dtype=np.int64), prepared, rejected, table, False, str(path))
+    return ColumnRead(columns, np.array([n for n, _ in kept], dtype=np.int64), [Identity.of(p) for p in prepared], rejected, table, False, str(path))
 
 
-def evaluate_read(read: ColumnRead, evaluator: ColumnarEvaluator) -> tuple[ColumnarResult, list[PreparedCommune], list[tuple[int, RowError]]]:
+def evaluate_read(read: ColumnRead, evaluator: ColumnarEvaluator) -> tuple[ColumnarResult, list[Identity], list[tuple[int, RowError]]]:
     """Evaluate the accepted rows of `read`; rows whose derived inputs leave their bounds are rejected as the row
     path rejects them. Returns the result, the identities of its rows and every rejection in row order."""
     result = evaluator.evaluate(read.columns)
@@ -194,12 +198,22 @@ class _Plan:
                 self.commune[place[1]] = index
 
 
-def _cells(body: Sequence[tuple[int, list[Any]]], index: int) -> list[Any]:
-    return [cells[index] if index < len(cells) else None for _, cells in body]
+def _transposed(body: Sequence[tuple[int, list[Any]]], width: int) -> list[Sequence[Any]]:
+    """The body's cells column by column (`width` columns; a short row's missing cells are None)."""
+    if not body:
+        return [() for _ in range(width)]
+    padded = [cells if len(cells) >= width else cells + [None] * (width - len(cells)) for _, cells in body]
+    return list(zip(*padded))[:width] if width else []  # type: ignore[return-value]
 
 
-def _convert(raw: list[Any], convert: Callable[[Any], float]) -> np.ndarray:
+def _convert(raw: Sequence[Any], convert: Callable[[Any], float]) -> np.ndarray:
     """A column of cells as floats: blank → NaN, each distinct cell converted once; `_BAD` where it fails."""
+    kinds = set(map(type, raw))
+    if len(kinds - {str, type(None)}) <= 1:
+        # One kind of non-text cell at most (a CSV's text, a workbook's numbers): cells are told apart by value
+        # alone (1, 1.0 and True, equal as keys, never meet), so each distinct one is converted once, in C loops.
+        table = {value: (np.nan if is_blank(value) else convert(value)) for value in set(raw)}
+        return np.fromiter(map(table.__getitem__, raw), dtype=np.float64, count=len(raw))
     seen: dict[tuple[type, Any], float] = {}
     out = []
     for value in raw:
@@ -239,75 +253,6 @@ def _note(raw: Any) -> float:
     return 0.0
 
 
-_COMMUNE_PROBE = {"code": "0", "name": "0"}
-
-
-def _identities(body: Sequence[tuple[int, list[Any]]], plan: _Plan, core: Any, evaluator: ColumnarEvaluator, doubtful: np.ndarray
-                ) -> tuple[list[PreparedCommune | None], dict[str, np.ndarray]]:
-    """Each row's commune record (validated as the row reader validates it) and the commune attribute columns;
-    None where the record does not validate (the row is then read again row by row)."""
-    n = len(body)
-    dates: dict[tuple[type, Any], tuple[bool, Any]] = {}
-    regions: dict[str, tuple[bool, str | None]] = {}
-    terrains: dict[str, tuple[bool, str | None]] = {}
-    attributes = {name: np.full(n, np.nan) for name in ("region", "terrain", "terrain_group", "distance_km", "difficult_terrain", "zone_given")}
-    found: list[PreparedCommune | None] = []
-    fields = list(plan.commune.items())
-    for i, (_, cells) in enumerate(body):
-        if doubtful[i]:
-            found.append(None)
-            continue
-        width = len(cells)
-        raw = {name: cells[index] for name, index in fields if index < width and not is_blank(cells[index])}
-        try:
-            info = CommuneInfo.model_validate(raw)
-        except ValidationError:
-            found.append(None)
-            continue
-        as_of_raw = cells[plan.as_of] if plan.as_of is not None and plan.as_of < width else None
-        ok, as_of = _as_of(as_of_raw, dates)
-        region_ok, region = _classified(core.region_ids, info.region, regions)
-        terrain_ok, terrain = _classified(core.terrain_ids, info.terrain, terrains)
-        if not (ok and region_ok and terrain_ok):
-            found.append(None)
-            continue
-        number = evaluator._number
-        attributes["region"][i] = number(region)
-        attributes["terrain"][i] = number(terrain)
-        attributes["terrain_group"][i] = number(core.terrain_groups.get(terrain) if terrain else None)
-        attributes["distance_km"][i] = number(info.distance_km)
-        attributes["difficult_terrain"][i] = number(info.difficult_terrain)
-        attributes["zone_given"][i] = np.nan if info.zone is None else info.zone
-        data = CommuneData.model_construct(commune=info, as_of=as_of, values={}, assessed={}, ruleset=None)
-        found.append(PreparedCommune(data=data, env={}, zone=None, zone_source="", region=region))
-    return found, attributes
-
-
-def _as_of(raw: Any, seen: dict[tuple[type, Any], tuple[bool, Any]]) -> tuple[bool, Any]:
-    """The assessment date or year of a cell as the commune model reads it (once per distinct cell)."""
-    if is_blank(raw):
-        return True, None
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)  # as the row reader does: 2024.0 from a workbook is the year 2024
-    key = (raw.__class__, raw)
-    if key not in seen:
-        try:
-            seen[key] = (True, CommuneData.model_validate({"commune": _COMMUNE_PROBE, "as_of": raw}).as_of)
-        except ValidationError:
-            seen[key] = (False, None)
-    return seen[key]
-
-
-def _classified(known: Mapping[str, str], raw: str | None, seen: dict[str, tuple[bool, str | None]]) -> tuple[bool, str | None]:
-    """A region or terrain as its id, as `prepare` classifies it; (False, None) when it names none."""
-    if raw is None:
-        return True, None
-    if raw not in seen:
-        found = known.get(fold(raw))
-        seen[raw] = (found is not None, found)
-    return seen[raw]
-
-
 def _assemble(evaluator: ColumnarEvaluator, kept: list[int], values: dict[str, np.ndarray], assessed: dict[str, np.ndarray],
               attributes: dict[str, np.ndarray], retried: Mapping[int, PreparedCommune]) -> dict[str, np.ndarray]:
     """The evaluator's columns for the kept rows; rows the row path accepted after all take its values."""
@@ -332,12 +277,11 @@ def _assemble(evaluator: ColumnarEvaluator, kept: list[int], values: dict[str, n
             columns[name][slots] = column
     columns["__n__"] = np.zeros(len(take))
     return columns
-def summarise_read(read: ColumnRead, evaluator: ColumnarEvaluator) -> tuple[list[CommuneSummary], list[tuple[int, RowError]]]:
-    """Summaries of the accepted rows of `read` (each equal to the per-commune engine's), and every rejection."""
-    from .summary import summaries_from_table
-
+def summarise_read(read: ColumnRead, evaluator: ColumnarEvaluator) -> tuple[SummaryTable, list[tuple[int, RowError]]]:
+    """The summaries of the accepted rows of `read` as arrays (each record equal to the per-commune engine's
+    summary), and every rejection in row order."""
     result, identities, rejected = evaluate_read(read, evaluator)
-    return (summaries_from_table(evaluator, identities, result) if identities else []), rejected
+    return SummaryTable(evaluator.engine, identities, result), rejected
 
 
 def table_rows(path: Path, ruleset: Any, *, header_row: int | None = None, sheet: str | None = None, limits: ReadLimits = DEFAULT_LIMITS

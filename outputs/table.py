@@ -78,10 +78,12 @@ def _gaps(result: CommuneResult, lang: Lang, limit: int) -> str:
     return "\n".join(lines)
 
 
-def batch_table(batch: BatchResult | SummaryBatch, lang: Lang, limit: int | None = None) -> str:
+def batch_table(batch: BatchResult | SummaryBatch, lang: Lang, limit: int | None = None, counts: tuple[int, int] | None = None) -> str:
     """Many communes (full results or summaries): one line each (the first `limit`, when given, with a line saying
-    how many more the results file holds), then the counts."""
+    how many more the results file holds), then the counts. `counts` (communes, recognised) when `batch` holds
+    only the first communes of a larger table (summaries kept as arrays: `chuanxa.engine.summary.SummaryTable`)."""
     items = batch.results if isinstance(batch, BatchResult) else batch.summaries
+    count, recognised = counts if counts is not None else (len(items), batch.recognised_count)
     rows = []
     for r in items[:limit]:
         failing = ", ".join(c.id for c in r.criteria if not c.floor_met)
@@ -89,11 +91,10 @@ def batch_table(batch: BatchResult | SummaryBatch, lang: Lang, limit: int | None
     headers = [label("code", lang), label("commune", lang), label("total", lang), label("share", lang), label("verdict", lang),
                floor_header(items, lang), label("knockout", lang), "Thiếu" if lang == "vi" else "Missing"]
     text = tabulate(rows, headers=headers, tablefmt="simple")
-    if limit is not None and len(items) > limit:
-        more = len(items) - limit
+    if limit is not None and count > limit:
+        more = count - limit
         text += "\n" + (f"… và {more:,} xã nữa trong tệp kết quả".replace(",", ".") if lang == "vi" else f"… and {more:,} more communes in the results file")
-    recognised = batch.recognised_count
-    text += "\n\n" + (f"Đạt chuẩn: {recognised}/{len(items)} xã" if lang == "vi" else f"Recognised: {recognised}/{len(items)} communes")
+    text += "\n\n" + (f"Đạt chuẩn: {recognised}/{count} xã" if lang == "vi" else f"Recognised: {recognised}/{count} communes")
     if batch.rejected:
         text += "\n" + (f"Bị từ chối: {len(batch.rejected)} hàng" if lang == "vi" else f"Rejected: {len(batch.rejected)} rows")
     return text

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chuanxa
-from chuanxa.api import columnar
+from chuanxa.api import columnar, summarise_table_columns
 from chuanxa.communes.readers import read_table
 from chuanxa.engine.table_columns import read_columns, table_rows
+from chuanxa.outputs.csvout import summaries_csv, summary_table_csv
 
 from officer_style import officer_file
 from test_officer_tables import FIXTURES
@@ -141,6 +142,8 @@ def test_generated_tables_with_bad_rows_give_the_same_rejections_in_both_readers
     _assert_same(fast, by_rows)
     _assert_same_records(path)
     assert len(fast.summaries) + len(fast.rejected) == len(ROWS), "every data row is scored or rejected"
+    found = summarise_table_columns(path, RULESET)
+    assert summary_table_csv(found.table, found.found.rejected, "vi") == summaries_csv(by_rows.summaries, by_rows.rejected, "vi"), "the CSV from arrays"
     for rejected in fast.rejected:
         assert rejected.row is not None and all(e["location"]["row"] == rejected.row for e in rejected.errors)
 
