@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
-from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
@@ -160,9 +159,8 @@ class _Encoder:
                     self.encoded.clear()
                 encoded = self.encoded[key] = (obj, orjson.Fragment(orjson.dumps(state, default=self.default, option=orjson.OPT_NON_STR_KEYS)))
                 return encoded[1]
-            if len(self.seen) >= SHARED_CACHE:  # the oldest quarter forgotten: a record shared by communes near each other stays
-                for old in list(islice(self.seen, SHARED_CACHE // 4)):
-                    del self.seen[old]
+            if len(self.seen) >= SHARED_CACHE:
+                self.seen.clear()
             self.seen[key] = obj  # kept, so that its id is not reused by another record while it is remembered
         return self._state(obj)
 
@@ -218,10 +216,9 @@ class _Encoder:
 
 #: Sentences kept per encoding: enough for the shared (interned) gap and reason records, which come first and repeat.
 MESSAGE_CACHE = 4096
-#: Records remembered per encoding: met once (the oldest quarter forgotten when full; about 2,500 communes' worth,
-#: some 40 MB held) and met again, with their bytes (emptied when full; the shared records are far fewer). Measured
-#: on 4,000 communes: 20,000 left half the gain (records shared by communes far apart were forgotten first).
-SHARED_CACHE = 50_000
+#: Records remembered per encoding (met once; met again, with their bytes): a few hundred communes' worth. Either
+#: table is emptied when full, so a shared record is encoded again at most once per emptying.
+SHARED_CACHE = 20_000
 #: The records the engine shares between communes (interned): each is encoded once and then copied as bytes.
 _SHARED = frozenset((IndicatorResult, CriterionResult, Gap, GapTarget, ThresholdUsed, FailureReason, RulesetStamp))
 
