@@ -56,12 +56,19 @@ def _rows_of(path: Path, ruleset: Any = COUNTRY_WIDE) -> list[dict[str, Any]]:
 
 def _reference_read(path: Path, ruleset: Any) -> tuple[list[Any], list[Any]]:
     """`read_table` as it was before records were built from parts: every row validated whole."""
-    original = readers.row_record
-    readers.row_record = lambda raw: None  # type: ignore[assignment]
+    original, whole = readers.row_record, readers.commune_from_mapping
+    validated: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        validated.append(1)
+        return whole(*args, **kwargs)
+
+    readers.row_record, readers.commune_from_mapping = (lambda raw: None), counted  # type: ignore[assignment]
     try:
         slow = read_table(path, ruleset)
     finally:
-        readers.row_record = original  # type: ignore[assignment]
+        readers.row_record, readers.commune_from_mapping = original, whole  # type: ignore[assignment]
+    assert len(validated) == len(slow.rows) + len(slow.errors), "the reference validated every row whole"
     return ([(r.row, r.data, r.data.model_fields_set, r.columns, r.sheet) for r in slow.rows],
             [(n, [e.to_dict("en") for e in (exc.related or [exc])]) for n, exc in slow.errors])
 
