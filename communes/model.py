@@ -170,13 +170,17 @@ def _as_of(value: Any) -> Any:
     return value
 
 
+#: The assessment date or year as a commune record holds it (a `TypeAdapter` of it checks one table cell).
+AsOf = Annotated[dt.date | int | None, BeforeValidator(_as_of)]
+
+
 class CommuneData(BaseModel):
     """One commune's file: identity, the date or year assessed, data values and assessed points."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     commune: CommuneInfo
-    as_of: Annotated[dt.date | int | None, BeforeValidator(_as_of)] = None
+    as_of: AsOf = None
     values: dict[str, Any] = {}
     assessed: dict[Id, AssessedEntry] = {}
     ruleset: str | None = None  # optional `family@version` the file was prepared for

@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from chuanxa.communes.model import AssessedEntry, CommuneData, CommuneInfo
-from chuanxa.communes.readers import TableRead, TableRow, _row_mapping, check_row, find_tables, iter_found, read_fractions, read_found
+from chuanxa.communes.readers import TableRead, TableRow, check_row, find_tables, iter_found, read_fractions, read_found
 from chuanxa.communes.sheets import DEFAULT_LIMITS, ReadLimits
 from chuanxa.communes.tables import FoundTable
 from chuanxa.communes.values import is_blank
@@ -286,57 +286,7 @@ def summarise_read(read: ColumnRead, evaluator: ColumnarEvaluator) -> tuple[Summ
 
 def table_rows(path: Path, ruleset: Any, *, header_row: int | None = None, sheet: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
                ) -> tuple[TableRead, Iterator[tuple[int, TableRow | CommuneDataError]]]:
-    """`readers.iter_found` for a table's rows, faster: the rows are checked as the row reader checks them, but a
-    row whose identity validates (once per row, against the official lists) and whose assessed points and date
-    validate (once per distinct cell) becomes its record without validating the whole record again. Any other row
-    is read by `readers.check_row` itself, so records and errors are the row reader's (a test compares them). The
-    `TableRead` holds the notices (complete once the rows are exhausted)."""
+    """The rows of a table one at a time, as the row reader checks them (`readers.iter_found`, which builds each
+    record from its parts); the `TableRead` holds the notices (complete once the rows are exhausted)."""
     tables, table = find_tables(path, sheet, header_row, ruleset, limits)
-    if len(tables) != 1 or len(set(tables[0][1].mapping.values())) != len(tables[0][1].mapping):
-        return table, iter_found(path, tables, table, ruleset)
-    return table, _fast_rows(path, tables[0][0], tables[0][1], table, ruleset)
-
-
-def _fast_rows(path: Path, grid: Any, found: FoundTable, table: TableRead, ruleset: Any) -> Iterator[tuple[int, TableRow | CommuneDataError]]:
-    file = str(path)
-    ambiguous = read_fractions(grid, found, ruleset, file, table.notices)
-    entries: dict[tuple[Any, ...], AssessedEntry | None] = {}
-    dates: dict[tuple[type, Any], tuple[bool, Any]] = {}
-    seen: dict[str, str] = {}
-    for number, cells in found.rows:
-        raw, columns = _row_mapping(found.header, cells, found.mapping)
-        data = None if number in ambiguous else _record(raw, entries, dates)
-        if data is None or data.commune.code in seen:
-            yield number, check_row(number, cells, found, file, ambiguous, seen, None)
-            continue
-        seen[data.commune.code] = str(number)
-        yield number, TableRow(number, data, columns, None)
-
-
-def _record(raw: dict[str, Any], entries: dict[tuple[Any, ...], AssessedEntry | None], dates: dict[tuple[type, Any], tuple[bool, Any]]) -> CommuneData | None:
-    """The commune record the row reader's validation gives for `raw` (a `_row_mapping`), or None when in doubt."""
-    try:
-        info = CommuneInfo.model_validate(raw["commune"])
-    except ValidationError:
-        return None
-    assessed: dict[str, AssessedEntry] = {}
-    for ind_id, entry in raw["assessed"].items():
-        points, note = entry.get("points"), entry.get("note")
-        key = (points.__class__, points, note.__class__, note)
-        if key not in entries:
-            try:
-                entries[key] = AssessedEntry.model_validate(entry)
-            except ValidationError:
-                entries[key] = None
-        kept = entries[key]
-        if kept is None:
-            return None
-        assessed[ind_id] = kept
-    fields = {"commune", "values", "assessed"}
-    as_of = None
-    if "as_of" in raw:
-        ok, as_of = _as_of(raw["as_of"], dates)
-        if not ok:
-            return None
-        fields.add("as_of")
-    return CommuneData.model_construct(_fields_set=fields, commune=info, as_of=as_of, values=dict(raw["values"]), assessed=assessed, ruleset=None)
+    return table, iter_found(path, tables, table, ruleset)

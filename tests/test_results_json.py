@@ -4,6 +4,7 @@ records it was written from."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,29 @@ def test_scoring_one_commune_at_a_time_gives_score_many_and_its_rejected_rows(tm
     whole = chuanxa.score_many(table)
     assert run.envelope(streamed) == whole and len(whole.rejected) == 1 and whole.rejected[0].row == 3
     assert read_results(encode_batch(whole)) == whole
+
+
+@pytest.mark.parametrize("detail", ["compact", "full"])
+@pytest.mark.parametrize("kept", [7, 100_000])
+def test_records_shared_between_communes_are_written_as_if_each_were_encoded_afresh(monkeypatch: pytest.MonkeyPatch, detail: str, kept: int) -> None:
+    """The encoder writes a record it meets again from its bytes. With its tables emptied every few records or
+    never, and the results let go as they are written (so that the ids of freed records are reused), the document
+    is byte for byte the one written with no record shared, and each commune is its documented object."""
+    from chuanxa.communes.readers import read_table
+    from chuanxa.outputs import jsonout
+
+    engine = chuanxa.compiled(None)
+    communes = [row.data for row in read_table(DISTRICT, engine.ruleset).rows]
+    varied = [data.with_values(health_insurance_rate=80 + n % 17) for n in range(60) for data in communes[n % 5: n % 5 + 1]]
+
+    def results() -> Iterator[chuanxa.CommuneResult]:
+        return (chuanxa.score(data) for data in varied + communes)
+
+    empty = chuanxa.BatchResult(results=())
+    monkeypatch.setattr(jsonout, "SHARED_CACHE", kept)
+    shared = bytes(jsonout.encode_stream(results(), lambda: empty, detail))  # type: ignore[arg-type]
+    monkeypatch.setattr(jsonout, "_SHARED", frozenset())
+    unshared = bytes(jsonout.encode_stream(results(), lambda: empty, detail))  # type: ignore[arg-type]
+    assert shared == unshared
+    if detail == "full":
+        assert json.loads(shared)["results"] == [result.to_json_dict() for result in results()]
