@@ -37,7 +37,7 @@ from .columnar import ColumnarEvaluator, ColumnarResult
 from .prepare import PreparedCommune, assessed_points_ok, prepare
 from .results import RowError
 from .summary import Identity, SummaryTable
-from .table_identities import read_as_of as _as_of, read_identities
+from .table_identities import read_identities
 
 _BAD = np.inf  # a cell that did not convert (no accepted value is infinite: every converter refuses infinities)
 
