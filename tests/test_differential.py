@@ -3,8 +3,9 @@
 For each generated ruleset (see `generated.py`) and its generated communes, the per-commune engine, the
 column-wise evaluator, the durable-rules engine and the planner must agree: on every indicator's points,
 status and reason, on every criterion and on the verdict; a commune the per-commune engine refuses (a derived
-rate beyond its bounds) is flagged by the column-wise evaluator too; and every improvement the planner offers
-reaches, when applied alone, exactly the points it promises.
+rate beyond its bounds) is flagged by the column-wise evaluator too; every improvement the planner offers
+reaches, when applied alone, exactly the points it promises; and a plan the planner's own arithmetic (floors and
+shares) calls feasible makes the commune recognised when the engine scores it.
 
 CI runs `RULESETS` generated rulesets of `COMMUNES` communes each (50 × 40 = 2,000 communes, about a minute).
 A larger run for maintainers (nightly, or before a release):
@@ -30,7 +31,7 @@ from chuanxa.planning.costs import CostModel
 from chuanxa.planning.options import list_options
 from chuanxa.planning.plan import apply_options
 
-from generated import build, generated_communes, ruleset_trees
+from generated import FEATURES, build, commune_features, features, generated_communes, ruleset_trees
 
 RULESETS = int(os.environ.get("CHUANXA_DIFF_RULESETS", "50"))
 COMMUNES = int(os.environ.get("CHUANXA_DIFF_COMMUNES", "40"))
@@ -40,7 +41,7 @@ try:
     from chuanxa.engine.durable_engine import DurableEngine, durable_available
 except ImportError:  # pragma: no cover - the module itself imports durable lazily
     durable_available = lambda: False  # noqa: E731
-SEEN = {"rulesets": 0, "communes": 0, "refused": 0, "options": 0}
+SEEN: dict[str, Any] = {"rulesets": 0, "communes": 0, "refused": 0, "options": 0, "plans": 0, "feasible plans": 0, "plans over a shared input": 0, "features": set()}
 
 
 def _key(result: chuanxa.CommuneResult) -> list[tuple[Any, ...]]:
@@ -78,6 +79,37 @@ def _planner(engine: chuanxa.CompiledRuleset, data: chuanxa.CommuneData, result:
             assert after.indicator(option.indicator).points == option.points_after, (option, data)
 
 
+def _plan_reaches_what_the_planner_computed(ruleset: chuanxa.Ruleset, data: chuanxa.CommuneData) -> None:
+    """The planner's own evaluation (the points each criterion and the total still need, from the floors and the
+    recognition shares) agrees with the engine: a plan it calls feasible makes the commune recognised when scored."""
+    found = chuanxa.plan(data, ruleset)
+    SEEN["plans"] += 1
+    if any(len(_readers(ruleset).get(step.input, ())) > 1 for step in found.steps if step.input is not None):
+        # A step on an input another indicator reads too (its level, its applicability, a derived input) may change
+        # that indicator's points, which the planner does not yet count: a known planner defect, shown by
+        # `tests/test_planning_same_input.py` (strict xfail). Counted, not asserted, until it is fixed.
+        SEEN["plans over a shared input"] += 1
+        return
+    if found.feasible:
+        SEEN["feasible plans"] += 1
+        assert found.verdict_after is chuanxa.Verdict.RECOGNISED, (found, data)
+
+
+def _readers(ruleset: chuanxa.Ruleset) -> dict[str, set[str]]:
+    """Input → the indicators that read it: in a level, in their applicability, or through a derived input."""
+    from chuanxa.criteria.checks import expression_env
+    from chuanxa.criteria.expressions import parse_expression
+
+    env = expression_env(ruleset)
+    behind = {name: parse_expression(spec.expr, env).names for name, spec in ruleset.inputs.items() if spec.expr}
+    found: dict[str, set[str]] = {}
+    for compiled in chuanxa.compiled(ruleset).indicators:
+        for name in {*compiled.reads, *compiled.applies_reads}:
+            for read in {name, *behind.get(name, ())}:
+                found.setdefault(read, set()).add(compiled.id)
+    return found
+
+
 @settings(max_examples=RULESETS, deadline=None, derandomize=False, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_every_engine_agrees_on_generated_rulesets(data: st.DataObject) -> None:
@@ -87,8 +119,10 @@ def test_every_engine_agrees_on_generated_rulesets(data: st.DataObject) -> None:
     durable = DurableEngine(engine) if durable_available() else None
     scored: list[tuple[chuanxa.CommuneData, chuanxa.CommuneResult]] = []
     refused: list[chuanxa.CommuneData] = []
+    SEEN["features"] |= features(tree)
     for index in range(COMMUNES):
         commune = data.draw(generated_communes(tree))
+        SEEN["features"] |= commune_features(tree, commune)
         try:
             expected = engine.evaluate(commune)
         except CommuneDataError as exc:
@@ -104,6 +138,7 @@ def test_every_engine_agrees_on_generated_rulesets(data: st.DataObject) -> None:
             assert durable.evaluate(commune) == expected  # indicators, criteria, verdict, explanations and gaps
         if index < PLANNED and expected.verdict is not chuanxa.Verdict.RECOGNISED:
             _planner(engine, commune, expected)
+            _plan_reaches_what_the_planner_computed(ruleset, commune)
     evaluator = ColumnarEvaluator(engine)
     if scored:
         _column_wise(evaluator, scored)
@@ -118,6 +153,10 @@ def test_the_differential_run_covered_enough(request: pytest.FixtureRequest) -> 
     """Runs after the property above (same module, file order): it really scored what the docstring promises."""
     if SEEN["rulesets"] == 0:
         pytest.skip("the differential test did not run in this session (selected on its own?)")
+    print(f"\ndifferential run: {({k: v for k, v in SEEN.items() if k != 'features'})}, {len(SEEN['features'])} features")
     assert SEEN["rulesets"] >= min(RULESETS, 50)
     assert SEEN["communes"] >= min(RULESETS * COMMUNES, 2000)
-    assert SEEN["refused"] > 0 and SEEN["options"] > 0
+    assert SEEN["refused"] > 0 and SEEN["options"] > 0 and SEEN["feasible plans"] > 0
+    # every kind and operator, tables by zone and region, derived inputs, applicability, knock-outs, points in tenths,
+    # missing values and values on a threshold were in the generated rulesets and communes the engines compared
+    assert FEATURES <= SEEN["features"], sorted(FEATURES - SEEN["features"])
