@@ -165,8 +165,9 @@ def _allowed_keys(tree: Any, parent: tuple[str | int, ...]) -> list[str]:
     from . import model
 
     names: set[str] = set()
-    for cls in (model.Metadata, model.Classification, model.InputDef, model.Criterion, *model.indicator_models(), model.Recognition,
-                model.ThresholdLevel, model.ConditionLevel, model.Zoning, model.ZoneRule, model.Aggregation):
+    classes: tuple[type[model.BaseModel], ...] = (model.Metadata, model.Classification, model.InputDef, model.Criterion, *model.indicator_models(), model.Recognition,
+                                                  model.ThresholdLevel, model.ConditionLevel, model.Zoning, model.ZoneRule, model.Aggregation)
+    for cls in classes:
         names.update(cls.model_fields)
     return sorted(names | set(_TOP_LEVEL)) if parent else list(_TOP_LEVEL)
 

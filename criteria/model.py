@@ -323,8 +323,9 @@ def declared_kind(cls: type[Any]) -> str | None:
     """The `kind:` tag a declaration class answers to (None when it is not a kind's declaration)."""
     if not (isinstance(cls, type) and issubclass(cls, _IndicatorBase) and "kind" in cls.model_fields):
         return None
-    args = getattr(cls.model_fields["kind"].annotation, "__args__", ())
-    return args[0] if len(args) == 1 and isinstance(args[0], str) else None
+    args: tuple[Any, ...] = getattr(cls.model_fields["kind"].annotation, "__args__", ())
+    tag = args[0] if len(args) == 1 else None
+    return tag if isinstance(tag, str) else None
 
 
 def add_indicator_model(cls: type[_IndicatorBase]) -> None:
