@@ -212,7 +212,9 @@ def test_the_officer_facing_outputs_take_the_new_kind_without_an_edit(tmp_path: 
     batch = chuanxa.score_many(COMMUNES, ruleset)
     again = read_results(bytes(encode_batch(batch)))
     assert [r.indicator("1").points for r in again.results] == [p for p, _ in WANT]
-    assert build_report(batch.results, "en")
+    report = build_report(batch.results, "en")
+    shown = [next(i for c in commune["criteria"] for i in c["indicators"] if i["id"] == "1") for commune in report.communes]
+    assert [(i["points"], i["status"], i["evidence"]) for i in shown[3:5]] == [("2", "met", "10"), ("2", "met", "15")]
     export_score_sheet(ruleset, tmp_path / "s.xlsx")
     unedited = import_score_sheet(tmp_path / "s.xlsx", ruleset)
     assert not unedited.changed and unedited.ruleset.criteria == ruleset.criteria
