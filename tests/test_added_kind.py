@@ -11,6 +11,7 @@ checks read its declared parts, and an incomplete or mismatched kind class is re
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -155,8 +156,6 @@ def test_the_planner_raises_the_new_kind_to_its_best_band_and_the_plan_scores_as
 
 
 def test_the_ruleset_checks_read_the_new_kinds_declared_parts() -> None:
-    from test_engine_regressions import INPUTS  # noqa: F401  (the inputs the generated rulesets declare)
-
     band = _indicator("1", kind="band", input="undeclared", max_points=2.0, levels=[{"points": 2.0, "low": 10, "high": 20}])
     with pytest.raises(chuanxa.RulesetError) as caught:
         build(_tree([band]))
@@ -171,18 +170,18 @@ def test_the_ruleset_checks_read_the_new_kinds_declared_parts() -> None:
 
 
 def test_an_incomplete_or_mismatched_kind_class_is_refused_and_an_unregistered_kind_does_not_load() -> None:
-    class NoTargets(BandKind):
+    class Other(BandKind):  # complete, but its declaration is the band's
         pass
 
-    del_targets = type("Incomplete", (), {name: getattr(BandKind, name) for name in ("model", "lower", "hit", "failed", "rule_text", "gap_kind")})
-    with pytest.raises(ValueError, match="lacks"):
-        register_kind("band2", del_targets)
+    incomplete = type("Incomplete", (), {name: getattr(BandKind, name) for name in ("model", "lower", "hit", "failed", "rule_text", "gap_kind")})
+    with pytest.raises(ValueError, match=r"lacks \['targets', 'plan_as'"):
+        register_kind("band2", incomplete)
     with pytest.raises(ValueError, match="declares kind 'band'"):
-        register_kind("band2", NoTargets)
+        register_kind("band2", Other)
     with pytest.raises(ValueError, match="registered already"):
         register_kind("band", BandKind)
     with pytest.raises(ValueError, match="not an indicator declaration"):
-        register_kind("band2", type("Plain", (NoTargets,), {"model": dict}))
+        register_kind("band2", type("Plain", (Other,), {"model": dict}))
     assert "band" in model_kinds() and "band2" not in model_kinds() and "band2" not in KINDS
     unregister_kind("band")
     try:
@@ -193,7 +192,7 @@ def test_an_incomplete_or_mismatched_kind_class_is_refused_and_an_unregistered_k
         register_kind("band", BandKind)
 
 
-def test_the_officer_facing_outputs_take_the_new_kind_without_an_edit(tmp_path: Any) -> None:
+def test_the_officer_facing_outputs_take_the_new_kind_without_an_edit(tmp_path: Path) -> None:
     """Templates, the rule in words, the JSON results, the report and the score sheet read a kind through its class
     and its declaration's hints: none names the bundled kinds in a way a new kind falls through."""
     from chuanxa.authoring.sheet_export import export_score_sheet
