@@ -16,6 +16,7 @@ A larger run for maintainers (nightly, or before a release):
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -114,6 +115,11 @@ def _readers(ruleset: chuanxa.Ruleset) -> dict[str, set[str]]:
 @given(data=st.data())
 def test_every_engine_agrees_on_generated_rulesets(data: st.DataObject) -> None:
     tree = data.draw(ruleset_trees())
+    _compare_engines(tree, (data.draw(generated_communes(tree)) for _ in range(COMMUNES)))
+
+
+def _compare_engines(tree: dict[str, Any], communes: Iterable[chuanxa.CommuneData]) -> None:
+    """Every engine on one generated ruleset and its communes (see the module docstring), counted in `SEEN`."""
     ruleset = build(tree)
     engine = chuanxa.compiled(ruleset)
     durable = DurableEngine(engine) if durable_available() else None
@@ -122,8 +128,7 @@ def test_every_engine_agrees_on_generated_rulesets(data: st.DataObject) -> None:
     SEEN["features"] |= features(tree)
     can_plan = plannable(tree)  # False: a threshold on a yes/no or choice input, which the planner cannot plan yet
     SEEN["rulesets not planned"] += not can_plan
-    for index in range(COMMUNES):
-        commune = data.draw(generated_communes(tree))
+    for index, commune in enumerate(communes):
         SEEN["features"] |= commune_features(tree, commune)
         try:
             expected = engine.evaluate(commune)
@@ -160,5 +165,38 @@ def test_the_differential_run_covered_enough(request: pytest.FixtureRequest) -> 
     assert SEEN["communes"] >= min(RULESETS * COMMUNES, 2000)
     assert SEEN["refused"] > 0 and SEEN["options"] > 0 and SEEN["feasible plans"] > 0
     # every kind and operator, tables by zone and region, derived inputs, applicability, knock-outs, points in tenths,
-    # missing values and values on a threshold were in the generated rulesets and communes the engines compared
+    # missing values and values on a threshold were in the generated rulesets and communes the engines compared.
+    # Hypothesis does not draw uniformly: about one run in fifteen missed one of the nine operators, which is then
+    # compared on every engine in a ruleset written for it (a threshold by zone and a condition with that operator).
+    for feature in sorted(FEATURES - SEEN["features"]):
+        if feature.startswith("op "):
+            _compare_engines(*_operator_case(feature.removeprefix("op ")))
     assert FEATURES <= SEEN["features"], sorted(FEATURES - SEEN["features"])
+
+
+def _operator_case(op: str) -> tuple[dict[str, Any], list[chuanxa.CommuneData]]:
+    """A generated-style ruleset using `op` in a threshold by zone and in a condition, and communes on, beside and
+    without each threshold (the operator's share of a differential run, when hypothesis did not draw it)."""
+    tree = ruleset_trees_example()
+    tree["criteria"] = [{"id": "1", "title": {"vi": "Một", "en": "One"}, "max_points": 3.0, "indicators": [
+        {"id": "1", "title": {"vi": "1", "en": "1"}, "kind": "threshold", "max_points": 2.0, "source": "generated", "provisional": False,
+         "input": "p1", "op": op, "levels": [{"points": 2.0, "threshold": {"by": "zone", "values": {"1": 90.0, "2": 80.0, "3": 70.0}}},
+                                             {"points": 0.7, "threshold": 50.0}]},
+        {"id": "2", "title": {"vi": "2", "en": "2"}, "kind": "conditions", "max_points": 1.0, "source": "generated", "provisional": False,
+         "levels": [{"points": 1.0, "when": {"all": [{"input": "n1", "op": op, "threshold": 10.0}, {"input": "yn", "op": "==", "threshold": True}]}}]}]}]
+    tree["ruleset"]["total_points"] = 3.0
+    communes = [chuanxa.CommuneData.model_validate({"commune": {"code": "G1", "name": "Xã Sinh", "terrain": "dong_bang", "distance_km": distance,
+                                                                "region": "tay_nguyen"},
+                                                    "values": {k: v for k, v in (("p1", p1), ("n1", n1), ("yn", True)) if v is not None}})
+                for distance in (2.0, 15.0) for p1 in (49.9, 50.0, 79.9, 80.0, 90.0, None) for n1 in (9.9, 10.0, 10.1, None)]
+    return tree, communes
+
+
+def ruleset_trees_example() -> dict[str, Any]:
+    """The fixed parts of a generated ruleset (header, classification, inputs, recognition)."""
+    from generated import INPUTS, REGIONS, TERRAINS, ZONING
+
+    return {"ruleset": {"id": "generated", "version": "2024-01-01", "title": {"vi": "Sinh tự động", "en": "Generated"},
+                        "legal_basis": {"vi": "Không", "en": "None"}, "issued": "2024-01-01", "effective": "2024-01-01", "total_points": 1.0},
+            "classification": {"regions": REGIONS, "terrains": TERRAINS, "zoning": ZONING}, "inputs": INPUTS,
+            "recognition": {"min_total_share": 0.7, "min_criterion_share": 0.5}}
