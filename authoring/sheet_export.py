@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 import chuanxa
 from chuanxa.criteria.loader import content_hash
-from chuanxa.criteria.model import Comparison, ConditionLevel, Criterion, IndicatorModel, Ruleset, ThresholdTable
+from chuanxa.criteria.model import Comparison, ConditionLevel, Criterion, IndicatorModel, Ruleset, ThresholdLevel, ThresholdTable
 
 from .sheet_layout import (FORMAT, FORMAT_VERSION, INFO_SHEET, META_SHEET, OPS_WORDS, SHEET, Column, cell_number, columns,
                            indicator_words, input_words, level_words, yes_no_word)
@@ -43,7 +43,8 @@ def sheet_rows(ruleset: Ruleset) -> list[SheetRow]:
         for ind in crit.indicators:
             rows.append(_indicator_row(ruleset, crit, ind))
             for index, level in enumerate(getattr(ind, "levels", ())):
-                rows.append(_level_row(ruleset, crit, ind, index, level))
+                if isinstance(level, (ThresholdLevel, ConditionLevel)):  # the levels the sheet knows; another kind's are edited in YAML
+                    rows.append(_level_row(ruleset, crit, ind, index, level))
     return rows
 
 

@@ -28,7 +28,7 @@ from chuanxa.errors import Location, RulesetError, close_matches, file_problem
 
 from .sheet_cells import Cells, cell_of
 from .sheet_export import INFO_FIELDS, SheetRow, default_overlay_header, sheet_rows
-from .sheet_layout import FORMAT, INFO_SHEET, META_SHEET, SHEET, columns
+from .sheet_layout import FORMAT, INFO_SHEET, META_SHEET, OPS_READ, SHEET, columns
 from .sheet_values import CellProblem, blank, id_text, invalid, read_mark, read_number, read_op, read_threshold, read_yes_no
 
 Key = tuple[Any, ...]  # ("criterion", id, column) / ("indicator", id, column) / ("level", id, index, column) / ("info", field)
@@ -285,7 +285,7 @@ class _Reader:
             changes["provisional"] = True
         if ind.kind == "threshold":
             op = self._op(row, key)
-            if op is not None and op != ind.op:  # type: ignore[union-attr]
+            if op is not None and op != OPS_READ.get(ind.op, ind.op):  # type: ignore[union-attr]  # "≥" as the decision prints it is ">="
                 changes["op"] = op
         if ind.kind == "yes_no":
             expected = self.read(read_yes_no, row, "threshold")
@@ -294,7 +294,7 @@ class _Reader:
         if ind.kind in ("threshold", "conditions"):
             new_levels = self._levels(ind, levels)
             old_levels = [lv.model_dump(mode="json", exclude_none=True) for lv in ind.levels]  # type: ignore[union-attr]
-            if new_levels is not None and new_levels != old_levels:
+            if new_levels is not None and new_levels != _ascii_ops(old_levels):
                 changes["levels"] = new_levels
         else:
             for extra in levels:
@@ -425,3 +425,13 @@ class _Reader:
         cell = cell_of(tuple(error.location.path), merged, self.cells, self.base)
         error.location = Location(file=str(self.path), cell=cell or SHEET)
         return error
+
+
+def _ascii_ops(tree: Any) -> Any:
+    """`tree` with every comparison's operator as the sheet reads it back ("≥" is ">="): notation is not a change."""
+    if isinstance(tree, dict):
+        return {key: (OPS_READ.get(value, value) if key == "op" else _ascii_ops(value)) for key, value in tree.items()}
+    if isinstance(tree, list):
+        return [_ascii_ops(item) for item in tree]
+    return tree
+

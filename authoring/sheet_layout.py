@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ConditionLevel, ExprCondition, IndicatorModel, Ruleset, ThresholdTable
+from chuanxa.criteria.operators import OPERATORS
 
 SHEET = "Bảng điểm"
 INFO_SHEET = "Thông tin"
@@ -63,15 +64,17 @@ def _tables(ruleset: Ruleset) -> list[ThresholdTable]:
     found: list[ThresholdTable] = []
     for ind in ruleset.indicators:
         for level in getattr(ind, "levels", ()):
-            threshold = level.threshold if not isinstance(level, ConditionLevel) else (level.when.threshold if isinstance(level.when, Comparison) else None)
+            threshold = getattr(level, "threshold", None) if not isinstance(level, ConditionLevel) else (level.when.threshold if isinstance(level.when, Comparison) else None)
             if isinstance(threshold, ThresholdTable):
                 found.append(threshold)
     return found
 
 
-OPS_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
+OPS_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠", "≥": "≥", "≤": "≤", "≠": "≠"}
+if set(OPS_WORDS) != set(OPERATORS):  # an operator added to the table without its words on the sheet fails at import
+    raise ImportError(f"operators without sheet words: {sorted(set(OPERATORS) - set(OPS_WORDS))}")
 OPS_READ = {"≥": ">=", ">=": ">=", "=>": ">=", ">": ">", "≤": "<=", "<=": "<=", "=<": "<=", "<": "<", "=": "==", "==": "==", "≠": "!=", "!=": "!=", "<>": "!="}
-KIND_WORDS = {"threshold": "Theo ngưỡng", "yes_no": "Có/không", "conditions": "Theo điều kiện", "assessed": "Đoàn thẩm định chấm"}
+KIND_WORDS = {"threshold": "Theo ngưỡng", "yes_no": "Có/không", "conditions": "Theo điều kiện", "assessed": "Đoàn thẩm định chấm"}  # a kind added later: its name
 
 
 def number(value: float) -> str:
@@ -115,8 +118,8 @@ def condition_words(ruleset: Ruleset, cond: Any) -> str:
 
 def indicator_words(ind: IndicatorModel) -> str:
     """The words of an indicator row: its kind, and for yes/no and assessed the whole rule."""
-    text = KIND_WORDS[ind.kind]
-    if ind.kind == "assessed":
+    text = KIND_WORDS.get(ind.kind, ind.kind)
+    if ind.entered_by_assessors:
         step = getattr(ind, "step", None)
         text += f": 0 – {number(ind.max_points)} điểm" + (f", bước {number(step)}" if step else "")
     if ind.applies_when:

@@ -154,7 +154,10 @@ def _clean_loc(tree: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
 
 
 def _is_tag(part: str) -> bool:
-    return part in ("threshold", "yes_no", "conditions", "assessed", "compare", "all", "any", "expr") or part.startswith(("function-", "Annotated", "union[", "tagged-union"))
+    from .model import declared_kind, indicator_models
+
+    kinds = {declared_kind(cls) for cls in indicator_models()}  # the bundled kinds and any registered since
+    return part in kinds or part in ("compare", "all", "any", "expr") or part.startswith(("function-", "Annotated", "union[", "tagged-union"))
 
 
 def _allowed_keys(tree: Any, parent: tuple[str | int, ...]) -> list[str]:
@@ -162,9 +165,9 @@ def _allowed_keys(tree: Any, parent: tuple[str | int, ...]) -> list[str]:
     from . import model
 
     names: set[str] = set()
-    for cls in (model.Metadata, model.Classification, model.InputDef, model.Criterion, model.ThresholdIndicator,
-                model.YesNoIndicator, model.ConditionsIndicator, model.AssessedIndicator, model.Recognition,
-                model.ThresholdLevel, model.ConditionLevel, model.Zoning, model.ZoneRule, model.Aggregation):
+    classes: tuple[type[model.BaseModel], ...] = (model.Metadata, model.Classification, model.InputDef, model.Criterion, *model.indicator_models(), model.Recognition,
+                                                  model.ThresholdLevel, model.ConditionLevel, model.Zoning, model.ZoneRule, model.Aggregation)
+    for cls in classes:
         names.update(cls.model_fields)
     return sorted(names | set(_TOP_LEVEL)) if parent else list(_TOP_LEVEL)
 

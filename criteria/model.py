@@ -296,6 +296,11 @@ Indicator = Annotated[
     Field(discriminator="kind"),
 ]
 IndicatorModel = ThresholdIndicator | YesNoIndicator | ConditionsIndicator | AssessedIndicator
+#: The base of every kind's declaration (the model class a kind module defines for a new kind).
+IndicatorBase = _IndicatorBase
+RulesetPart = _Model  # the base of a part of a declaration (e.g. a new kind's levels): frozen, unknown keys refused
+#: The declarations `kind:` may name, in the order of the tagged union; the bundled four, then those registered.
+_DECLARED: list[type[_IndicatorBase]] = [ThresholdIndicator, YesNoIndicator, ConditionsIndicator, AssessedIndicator]
 
 
 class Criterion(_Model):
@@ -307,6 +312,44 @@ class Criterion(_Model):
     note: str | None = None
     indicators: tuple[Indicator, ...] = Field(min_length=1)
 
+
+
+def indicator_models() -> tuple[type[_IndicatorBase], ...]:
+    """The model class of every kind a ruleset may name (`kind:` in YAML)."""
+    return tuple(_DECLARED)
+
+
+def declared_kind(cls: type[Any]) -> str | None:
+    """The `kind:` tag a declaration class answers to (None when it is not a kind's declaration)."""
+    if not (isinstance(cls, type) and issubclass(cls, _IndicatorBase) and "kind" in cls.model_fields):
+        return None
+    args: tuple[Any, ...] = getattr(cls.model_fields["kind"].annotation, "__args__", ())
+    tag = args[0] if len(args) == 1 else None
+    return tag if isinstance(tag, str) else None
+
+
+def add_indicator_model(cls: type[_IndicatorBase]) -> None:
+    """Let rulesets name the kind `cls` declares (called by `chuanxa.engine.kinds.register_kind`, with its class)."""
+    if declared_kind(cls) is None:
+        raise ValueError(f"{cls!r} is not an indicator declaration: a subclass of IndicatorBase with `kind: Literal[\"name\"]`")
+    if cls not in _DECLARED:
+        _DECLARED.append(cls)
+        _rebuild()
+
+
+def remove_indicator_model(cls: type[_IndicatorBase]) -> None:
+    """The reverse of `add_indicator_model` for a kind added at run time (the bundled four stay)."""
+    if cls in _DECLARED[4:]:
+        _DECLARED.remove(cls)
+        _rebuild()
+
+
+def _rebuild() -> None:
+    """The tagged union of the declared kinds, rebuilt into the models that hold indicators."""
+    union = Annotated[Union[tuple(_DECLARED)], Field(discriminator="kind")]  # type: ignore[valid-type]
+    Criterion.__pydantic_fields__["indicators"].annotation = tuple[union, ...]  # type: ignore[valid-type]
+    Criterion.model_rebuild(force=True)
+    Ruleset.model_rebuild(force=True)
 
 class Validity(_Model):
     """How long a recognition lasts and how it is kept: `years` from the decision date, a `maintenance` check

@@ -39,6 +39,8 @@ def rule_words(ind: IndicatorModel, ruleset: Ruleset, lang: Lang) -> str:
     if ind.kind == "conditions":
         conditions: list[Any] = sorted(ind.levels, key=lambda lv: -lv.points)
         return "; ".join(f"{_condition(lv.when, ruleset, lang)}: {_num(lv.points, lang)} {pts}" for lv in conditions)
+    if not ind.entered_by_assessors:  # a kind added later: its own rule text (`rule_text` of its kind class)
+        return describe_rule(ind)
     step = getattr(ind, "step", None)
     if lang == "vi":
         return f"đoàn thẩm định chấm từ 0 đến {_num(ind.max_points, lang)} điểm theo minh chứng" + (f" (bước {_num(step, lang)})" if step else "")

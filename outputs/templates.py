@@ -41,7 +41,7 @@ def yaml_template(ruleset: Ruleset, lang: Lang) -> str:
         lines.append(f"  {name}: null")
     lines.append("assessed:              # " + ("điểm do đoàn thẩm định chấm theo minh chứng" if vi else "points awarded by the appraisal team on evidence"))
     for ind in ruleset.indicators:
-        if ind.kind == "assessed":
+        if ind.entered_by_assessors:
             lines.append(f"  # {ind.id}. {ind.title.get(lang)} (0–{ind.max_points:g})")
             lines.append(f"  # \"{ind.id}\": {{points: null, note: \"\"}}")
     return "\n".join(lines) + "\n"
@@ -83,9 +83,9 @@ def write_xlsx_template(ruleset: Ruleset, lang: Lang, path: Path, rows: int = 20
         sheet.cell(row=1, column=column).comment = Comment(note, "chuanxa")
     column = len(COMMUNE_COLUMNS) + len(entries)
     for ind in ruleset.indicators:
-        if ind.kind == "assessed":
+        if ind.entered_by_assessors:  # the kind's template hint: a points and a notes column
             column += 1
-            step = ind.step
+            step = getattr(ind, "step", None)
             words = (f"{ind.id}. {ind.title.get(lang)}\n" + (f"Điểm từ 0 đến {ind.max_points:g}" if lang == "vi" else f"Points from 0 to {ind.max_points:g}")
                      + (f", {'bước' if lang == 'vi' else 'in steps of'} {step:g}" if step else "") + (f"\n{ind.source}" if ind.source else ""))
             sheet.cell(row=1, column=column).comment = Comment(words, "chuanxa")

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import chuanxa
 from chuanxa.criteria.loader import build_ruleset
 from chuanxa.criteria.model import Ruleset
+from chuanxa.criteria.operators import OPERATORS
 
 REGIONS = [
     {"id": "trung_du_mien_nui_phia_bac", "vi": "Trung du và miền núi phía Bắc", "en": "Northern midlands and mountains"},
@@ -47,7 +48,7 @@ INPUTS: dict[str, Any] = {
     "d2": {"type": "date", "label": {"vi": "Ngày kiểm tra", "en": "Inspection date"}},
 }
 THRESHOLD_INPUTS = ["p1", "p2", "n1", "c1", "rate"]
-OPS = [">=", ">", "<=", "<", "==", "!="]
+OPS = list(OPERATORS)  # every operator of the table, the symbols as the decisions print them (≥ ≤ ≠) included
 STEPS = [0.1, 0.25, 0.3, 0.5, 1.0]
 APPLIES = ["c2 > 10", "zone == 3", "yn", "ch != 'c'", "region == 'tay_nguyen'"]
 EXPRS = ["d2 >= d1", "ch in ['a', 'b']", "p1 + p2 >= 150", "yn and n1 < 20", "not yn or c1 >= 100", "min(p1, p2) > 60"]
@@ -97,7 +98,11 @@ def _indicator(draw: st.DrawFn, ident: str) -> dict[str, Any]:
                            "source": "generated", "provisional": draw(st.booleans())}
     lower = sorted(draw(st.sets(st.integers(0, top_units - 1), max_size=2)), reverse=True)
     units = [top_units, *lower]
-    if kind == "threshold":
+    if kind == "threshold" and draw(st.integers(0, 7)) == 0:  # a yes/no or choice input against a threshold, one level
+        answer = draw(st.sampled_from(["yn", "ch"]))
+        ind |= {"input": answer, "op": draw(st.sampled_from([op for op in OPS if OPERATORS[op].direction is None])),
+                "levels": [{"points": maximum, "threshold": draw(st.booleans()) if answer == "yn" else draw(st.sampled_from(["a", "b", "c"]))}]}
+    elif kind == "threshold":
         name = draw(st.sampled_from(THRESHOLD_INPUTS))
         ind |= {"input": name, "op": draw(st.sampled_from(OPS))}
         by_table = draw(st.booleans())
@@ -209,3 +214,65 @@ def generated_communes(draw: st.DrawFn, tree: dict[str, Any]) -> chuanxa.Commune
         "zone": draw(st.one_of(st.none(), st.none(), st.sampled_from([1, 2, 3]))),
     }
     return chuanxa.CommuneData.model_validate({"commune": commune, "values": {k: v for k, v in values.items() if v is not None}, "assessed": assessed})
+
+
+def features(tree: dict[str, Any]) -> set[str]:
+    """What a generated ruleset exercises, by name (the differential test checks a CI run saw every one)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "op" in node:
+                found.add(f"op {node['op']}")
+            if isinstance(node.get("threshold"), dict):
+                found.add(f"table by {node['threshold']['by']}")
+            if node.get("input") == "rate":
+                found.add("derived input")
+            for key in ("all", "any", "expr"):
+                if key in node:
+                    found.add(f"condition {key}")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for crit in tree["criteria"]:
+        for ind in crit["indicators"]:
+            found.add(f"kind {ind['kind']}")
+            if ind["kind"] == "threshold" and ind["input"] in ("yn", "ch"):
+                found.add("threshold on a yes/no or choice input")
+            points = [ind["max_points"], ind.get("step") or 0.0, *(level["points"] for level in ind.get("levels", []))]
+            if any(round(p * 10) % 5 for p in points):
+                found.add("points in tenths")  # steps such as 0.1 and 0.3: 0.3, 0.7… are not exact in binary
+            if "applies_when" in ind:
+                found.add("applicability")
+            if ind.get("knockout"):
+                found.add("knockout")
+            walk(ind)
+    return found
+
+
+def plannable(tree: dict[str, Any]) -> bool:
+    """Whether the planner can plan the ruleset today: not when a `threshold` indicator reads a yes/no or choice input
+    (a known planner defect: it looks for a number to move the answer to; tests/test_planner_known_defects.py)."""
+    return not any(ind["kind"] == "threshold" and ind["input"] in ("yn", "ch") for crit in tree["criteria"] for ind in crit["indicators"])
+
+
+def commune_features(tree: dict[str, Any], commune: chuanxa.CommuneData) -> set[str]:
+    """What a generated commune exercises: missing values, values exactly on a threshold."""
+    found = {"missing value"} if any(name not in commune.values for name in NUMERIC) else set()
+    for name in NUMERIC:
+        near: set[float] = set()
+        _numbers_in(tree["criteria"], name, near)
+        if commune.values.get(name) in near:
+            found.add("value on a threshold")
+    return found
+
+
+#: Everything a CI run of the differential test must have exercised.
+FEATURES = frozenset({*(f"kind {k}" for k in ("threshold", "yes_no", "conditions", "assessed")), *(f"op {op}" for op in OPS),
+                      "table by zone", "table by region", "derived input", "applicability", "knockout", "points in tenths",
+                      "condition all", "condition any", "condition expr", "missing value", "value on a threshold",
+                      "threshold on a yes/no or choice input"})
+

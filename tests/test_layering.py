@@ -34,3 +34,11 @@ def _imports(folder: str) -> set[tuple[str, str]]:
 def test_a_package_never_imports_a_layer_above_it(package: str) -> None:
     bad = sorted((file, module) for file, module in _imports(package) if any(module == f or module.startswith(f + ".") for f in FORBIDDEN[package]))
     assert not bad, f"{package}/ imports layers above it: {bad}"
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_a_package_never_reaches_the_facade_through_the_top_level_import(package: str) -> None:
+    # `from chuanxa import score` or `import chuanxa` reaches `chuanxa.api` through the facade's lazy names, which the
+    # check above (module prefixes) would not see.
+    bad = sorted((file, module) for file, module in _imports(package) if module == "chuanxa")
+    assert not bad, f"{package}/ imports the facade `chuanxa`: {bad}"

@@ -219,7 +219,7 @@ def _indicator(draw: Any, ind_id: str) -> dict[str, Any]:
             if by == "region":
                 return {"by": "region", "values": {r: draw(number) for r in ("a", "b")}}
             return draw(number)
-        item.update(input="rate", op=draw(st.sampled_from([">=", ">", "<=", "<"])), levels=[{"points": p, "threshold": threshold()} for p in points])
+        item.update(input="rate", op=draw(st.sampled_from([">=", ">", "<=", "<", "≥", "≤"])), levels=[{"points": p, "threshold": threshold()} for p in points])
     return item
 
 

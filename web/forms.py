@@ -110,7 +110,7 @@ def entry_sections(engine: CompiledRuleset, lang: Lang, *, with_assessed: bool =
     if with_assessed:
         for crit in ruleset.criteria:
             for ind in crit.indicators:
-                if ind.kind != "assessed":
+                if not ind.entered_by_assessors:  # the kind's template hint: its points are typed by the assessors
                     continue
                 title = ind.title.vi if lang == "vi" else ind.title.en
                 placed[crit.id].append(Field(name=f"{POINTS}{ind.id}", label=f"{ind.id}. {title}", kind="points", low=0.0, high=ind.max_points,

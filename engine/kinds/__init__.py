@@ -33,31 +33,48 @@ KINDS: dict[str, Any] = {}
 
 def model_kinds() -> frozenset[str]:
     """The kinds the ruleset model accepts (the tags of its indicator union)."""
-    from chuanxa.criteria.model import IndicatorModel
+    from chuanxa.criteria.model import declared_kind, indicator_models
 
-    return frozenset(cls.model_fields["kind"].annotation.__args__[0] for cls in IndicatorModel.__args__)  # type: ignore[attr-defined]
+    return frozenset(declared_kind(cls) for cls in indicator_models())  # type: ignore[misc]
 
 
 def register_kind(name: str, cls: Any) -> None:
-    """Register the class of indicator kind `name`; refused (ValueError) for a kind the ruleset model does not
-    know, a name registered twice, a class lacking part of `KIND_PROTOCOL`, or one whose model is another kind's."""
-    if name not in model_kinds():
-        raise ValueError(f"unknown indicator kind {name!r}: the ruleset model knows {sorted(model_kinds())}")
+    """Register the class of indicator kind `name`, and its declaration (`cls.model`) with the ruleset model, so
+    that `kind: name` loads. Refused (ValueError): a name registered twice, a class lacking part of
+    `KIND_PROTOCOL`, or a declaration that is not an indicator's (`IndicatorBase` with `kind: Literal[name]`) or
+    is another kind's. A new kind is one module: its declaration, this class and a `register_kind` call."""
+    from chuanxa.criteria.model import add_indicator_model, declared_kind
+
     if name in KINDS:
         raise ValueError(f"indicator kind {name!r} is registered already")
     lacking = [part for part in KIND_PROTOCOL if not hasattr(cls, part)]
     if lacking:
         raise ValueError(f"indicator kind {name!r}: {cls.__name__} lacks {lacking}")
-    declared = cls.model.model_fields["kind"].annotation.__args__[0]
+    declared = declared_kind(cls.model)
+    if declared is None:
+        raise ValueError(f"unknown indicator kind {name!r}: {cls.__name__}.model is not an indicator declaration (IndicatorBase with kind: Literal[{name!r}])")
     if declared != name:
         raise ValueError(f"indicator kind {name!r}: {cls.__name__}.model declares kind {declared!r}")
+    add_indicator_model(cls.model)
     KINDS[name] = cls
 
 
-for _name, _cls in (("threshold", ThresholdKind), ("yes_no", YesNoKind), ("conditions", ConditionsKind), ("assessed", AssessedKind)):
+def unregister_kind(name: str) -> None:
+    """Remove a kind registered at run time (a plugin unloaded, a test finished); the bundled kinds stay."""
+    from chuanxa.criteria.model import remove_indicator_model
+
+    if name in _BUNDLED:
+        raise ValueError(f"indicator kind {name!r} is bundled and cannot be removed")
+    cls = KINDS.pop(name, None)
+    if cls is not None:
+        remove_indicator_model(cls.model)
+
+
+_BUNDLED = ("threshold", "yes_no", "conditions", "assessed")
+for _name, _cls in zip(_BUNDLED, (ThresholdKind, YesNoKind, ConditionsKind, AssessedKind)):
     register_kind(_name, _cls)
 if set(KINDS) != model_kinds():  # a kind added to the model without its class fails here, at import
     raise ImportError(f"indicator kinds without a class: {sorted(model_kinds() - set(KINDS))}")
 
 __all__ = ["KINDS", "KIND_PROTOCOL", "AssessedKind", "ConditionsKind", "Env", "KindContext", "KindEvaluator", "NOT_ASSESSED", "Outcome", "ThresholdKind",
-           "YesNoKind", "model_kinds", "register_kind", "resolve_threshold", "status_for", "unmet_comparisons"]
+           "YesNoKind", "model_kinds", "register_kind", "unregister_kind", "resolve_threshold", "status_for", "unmet_comparisons"]

@@ -1,0 +1,219 @@
+"""Issue 14 item 2 for an indicator KIND: a new kind is one module (its declaration, its kind class and one
+`register_kind` call), and every engine scores it with nothing else changed.
+
+The kind here, `band`, gives a level's points when an input lies inside the level's band [low, high] (a value
+that must be neither too low nor too high, e.g. a ratio of staff to population). It is defined in this test
+module the way a plugin module would define it, registered for the tests of this module only, and scored by
+the per-commune engine, the column-wise evaluator, the durable-rules engine and the planner; the ruleset
+checks read its declared parts, and an incomplete or mismatched kind class is refused when registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+from pydantic import Field
+
+import chuanxa
+from chuanxa.criteria.expressions import BoolOp, Name
+from chuanxa.criteria.model import Comparison, IndicatorBase, Part, RulesetPart
+from chuanxa.engine.columnar import REASONS, STATUSES, VERDICTS, ColumnarEvaluator
+from chuanxa.engine.kinds import KINDS, KindContext, Outcome, model_kinds, register_kind, status_for, unregister_kind
+from chuanxa.engine.lowering import Level, Lowered, applies_node, comparison_node
+from chuanxa.engine.results import GapTarget, Reason, Status
+
+from generated import build
+from test_engine_regressions import _commune, _indicator, _tree
+
+
+# --- the kind module: what a contributor writes (and nothing else in the package) ---
+class BandLevel(RulesetPart):
+    points: float
+    low: float
+    high: float
+
+
+class BandIndicator(IndicatorBase):
+    """Points by the best level whose band [low, high] holds the input."""
+
+    kind: Literal["band"]
+    input: str
+    levels: tuple[BandLevel, ...] = Field(min_length=1)
+
+    def parts(self) -> Iterator[Part]:
+        yield "levels", None, ("levels",)  # the checks: level points within the maximum, the best at the maximum
+        for index, level in enumerate(self.levels):  # the checks: the input is declared and numeric
+            yield "comparison", (Comparison(input=self.input, op=">=", threshold=level.low), ("levels", index, "low")), ()
+            yield "comparison", (Comparison(input=self.input, op="<=", threshold=level.high), ("levels", index, "high")), ()
+
+
+class BandKind:
+    model = BandIndicator
+    shows_threshold = False
+    gap_kind = "condition"
+    plan_as = "condition"  # a plan brings the value into a band (one step, as a condition to meet)
+    evidence_only = False
+    records_follow_values = False
+
+    def __init__(self, ind: BandIndicator, ctx: KindContext) -> None:
+        self.ind = ind
+        self.reads = (ind.input,)
+        self.levels = sorted(ind.levels, key=lambda lv: -lv.points)
+
+    def lower(self, ctx: KindContext, award_not_applicable: bool) -> Lowered:
+        ind = self.ind
+        levels = tuple(Level(lv.points, BoolOp(op="and", values=(comparison_node(ind.input, ">=", lv.low), comparison_node(ind.input, "<=", lv.high))))
+                       for lv in self.levels)
+        return Lowered(ind.id, ind.max_points, applies_node(ind, ctx.env), award_not_applicable, ((Name(ind.input), Reason.MISSING_VALUE),), levels,
+                       Reason.CONDITION_NOT_MET)
+
+    def hit(self, index: int, env: Any) -> Outcome:
+        points = self.levels[index].points
+        return Outcome(points, *status_for(points, self.ind.max_points))
+
+    def failed(self, env: Any) -> Outcome:
+        return Outcome(0.0, Status.NOT_MET, Reason.CONDITION_NOT_MET)
+
+    @staticmethod
+    def rule_text(ind: Any) -> str:
+        return f"{ind.input} " + "; ".join(f"in [{lv.low:g}, {lv.high:g}] → {lv.points:g}" for lv in sorted(ind.levels, key=lambda lv: -lv.points))
+
+    def targets(self, env: Any, points: float) -> tuple[GapTarget, ...]:
+        return tuple(GapTarget(op=None, target=None, change=None, points=lv.points, gain=lv.points - points) for lv in reversed(self.levels) if lv.points > points)
+# --- end of the kind module ---
+
+
+@pytest.fixture(autouse=True)
+def band_kind() -> Iterator[None]:
+    register_kind("band", BandKind)
+    try:
+        yield
+    finally:
+        unregister_kind("band")
+
+
+def _ruleset(**extra: Any) -> chuanxa.Ruleset:
+    band = _indicator("1", kind="band", input="n1", max_points=2.0, levels=[{"points": 2.0, "low": 10, "high": 20}, {"points": 0.5, "low": 5, "high": 30}],
+                      **extra)
+    return build(_tree([band, _indicator("2", kind="yes_no", input="yn", max_points=1.0)], floor=0.2, total=0.5))
+
+
+COMMUNES = [_commune({"n1": n1, "yn": True}) for n1 in (4.9, 5.0, 9.99, 10.0, 15.0, 20.0, 20.01, 30.0, 30.5, None)]
+WANT = [(0.0, "not_met"), (0.5, "partly_met"), (0.5, "partly_met"), (2.0, "met"), (2.0, "met"), (2.0, "met"), (0.5, "partly_met"), (0.5, "partly_met"),
+        (0.0, "not_met"), (0.0, "missing_data")]
+
+
+def test_a_registered_kind_loads_from_a_ruleset_and_is_scored_per_commune() -> None:
+    results = [chuanxa.score(c, _ruleset()) for c in COMMUNES]
+    assert [(r.indicator("1").points, r.indicator("1").status.value) for r in results] == WANT
+    assert results[3].indicator("1").rule == "n1 in [10, 20] → 2; in [5, 30] → 0.5"
+    assert [r.verdict for r in results[:4]] == [chuanxa.Verdict.NOT_RECOGNISED, chuanxa.Verdict.RECOGNISED, chuanxa.Verdict.RECOGNISED, chuanxa.Verdict.RECOGNISED]
+    assert results[-1].verdict is chuanxa.Verdict.INCOMPLETE
+
+
+def test_the_column_wise_evaluator_scores_the_new_kind_as_the_per_commune_engine() -> None:
+    ruleset = _ruleset()
+    evaluator = ColumnarEvaluator(chuanxa.compiled(ruleset))
+    table = evaluator.evaluate(evaluator.columns_from_communes(COMMUNES))
+    want = [chuanxa.score(c, ruleset) for c in COMMUNES]
+    assert [[(float(table.points[n, j]), STATUSES[table.status[n, j]], REASONS[table.reason[n, j]]) for j in range(2)] for n in range(len(COMMUNES))] == \
+        [[(i.points, i.status, i.reason) for i in r.indicators] for r in want]
+    assert [VERDICTS[v] for v in table.verdict] == [r.verdict for r in want]
+    summaries = chuanxa.summarise_many(COMMUNES * 4, ruleset, column_wise=True)
+    assert summaries.column_wise and [s.points["1"] for s in summaries.summaries[:10]] == [p for p, _ in WANT]
+
+
+def test_the_durable_rules_engine_scores_the_new_kind_from_its_lowered_levels() -> None:
+    from chuanxa.engine.durable_engine import durable_available
+
+    if not durable_available():
+        pytest.skip("durable_rules is not installed (extra `durable`)")
+    ruleset = _ruleset(applies_when="c2 > 10")
+    communes = [c.model_copy(update={"values": {**c.values, "c2": c2}}) for c in COMMUNES for c2 in (5, 50)]
+    assert [chuanxa.score(c, ruleset, engine="durable") for c in communes] == [chuanxa.score(c, ruleset) for c in communes]
+
+
+def test_the_planner_raises_the_new_kind_to_its_best_band_and_the_plan_scores_as_it_promises() -> None:
+    from chuanxa.engine.prepare import prepare
+    from chuanxa.planning.costs import CostModel
+    from chuanxa.planning.options import list_options
+    from chuanxa.planning.plan import apply_options
+
+    ruleset = _ruleset()
+    commune = _commune({"n1": 31.0, "yn": False})
+    path = chuanxa.plan(commune, ruleset)
+    assert path.feasible and path.verdict_after is chuanxa.Verdict.RECOGNISED
+    assert [(s.indicator, s.kind, s.points_after) for s in path.steps if s.indicator == "1"] in ([("1", "condition", 0.5)], [("1", "condition", 2.0)])
+    engine = chuanxa.compiled(ruleset)
+    result, prepared = engine.evaluate(commune), prepare(engine, commune)
+    offered = [o for choices in list_options(engine, result, prepared.env, CostModel(), derived=prepared.derived) for o in choices.options if o.indicator == "1"]
+    assert sorted(o.points_after for o in offered) == [0.5, 2.0]
+    for option in offered:  # each option, applied alone, gives exactly the points it promises
+        assert engine.evaluate(apply_options(commune, [option])).indicator("1").points == option.points_after
+
+
+def test_the_ruleset_checks_read_the_new_kinds_declared_parts() -> None:
+    band = _indicator("1", kind="band", input="undeclared", max_points=2.0, levels=[{"points": 2.0, "low": 10, "high": 20}])
+    with pytest.raises(chuanxa.RulesetError) as caught:
+        build(_tree([band]))
+    assert "undeclared" in caught.value.message("en")
+    too_many = _indicator("1", kind="band", input="n1", max_points=2.0, levels=[{"points": 3.0, "low": 10, "high": 20}])
+    with pytest.raises(chuanxa.RulesetError):
+        build(_tree([too_many]))
+    unknown_key = _indicator("1", kind="band", input="n1", max_points=2.0, levels=[{"points": 2.0, "low": 10, "hihg": 20}])
+    with pytest.raises(chuanxa.RulesetError) as caught:
+        build(_tree([unknown_key]))
+    assert caught.value.location.path[-1] == "hihg" and "band" not in caught.value.location.path
+
+
+def test_an_incomplete_or_mismatched_kind_class_is_refused_and_an_unregistered_kind_does_not_load() -> None:
+    class Other(BandKind):  # complete, but its declaration is the band's
+        pass
+
+    incomplete = type("Incomplete", (), {name: getattr(BandKind, name) for name in ("model", "lower", "hit", "failed", "rule_text", "gap_kind")})
+    with pytest.raises(ValueError, match=r"lacks \['targets', 'plan_as'"):
+        register_kind("band2", incomplete)
+    with pytest.raises(ValueError, match="declares kind 'band'"):
+        register_kind("band2", Other)
+    with pytest.raises(ValueError, match="registered already"):
+        register_kind("band", BandKind)
+    with pytest.raises(ValueError, match="not an indicator declaration"):
+        register_kind("band2", type("Plain", (Other,), {"model": dict}))
+    assert "band" in model_kinds() and "band2" not in model_kinds() and "band2" not in KINDS
+    unregister_kind("band")
+    try:
+        with pytest.raises(chuanxa.RulesetError) as caught:
+            _ruleset()
+        assert "band" in caught.value.message("en")
+    finally:
+        register_kind("band", BandKind)
+
+
+def test_the_officer_facing_outputs_take_the_new_kind_without_an_edit(tmp_path: Path) -> None:
+    """Templates, the rule in words, the JSON results, the report and the score sheet read a kind through its class
+    and its declaration's hints: none names the bundled kinds in a way a new kind falls through."""
+    from chuanxa.authoring.sheet_export import export_score_sheet
+    from chuanxa.authoring.sheet_import import import_score_sheet
+    from chuanxa.outputs.jsonout import encode_batch, read_results
+    from chuanxa.outputs.ruleset_view import rule_words
+    from chuanxa.outputs.templates import csv_template, yaml_template, write_xlsx_template
+    from chuanxa.reports.model import build_report
+
+    ruleset = _ruleset()
+    band = ruleset.indicator("1")
+    assert rule_words(band, ruleset, "en") == "n1 in [10, 20] → 2; in [5, 30] → 0.5"  # not the assessed kind's words
+    assert "  n1: null" in yaml_template(ruleset, "vi").splitlines() and "Measure" in csv_template(ruleset, "en").splitlines()[0].split(",")
+    assert '"1": {points' not in yaml_template(ruleset, "vi")  # not a points column: the band is scored from data
+    write_xlsx_template(ruleset, "vi", tmp_path / "t.xlsx")
+    batch = chuanxa.score_many(COMMUNES, ruleset)
+    again = read_results(bytes(encode_batch(batch)))
+    assert [r.indicator("1").points for r in again.results] == [p for p, _ in WANT]
+    report = build_report(batch.results, "en")
+    shown = [next(i for c in commune["criteria"] for i in c["indicators"] if i["id"] == "1") for commune in report.communes]
+    assert [(i["points"], i["status"], i["evidence"]) for i in shown[3:5]] == [("2", "met", "10"), ("2", "met", "15")]
+    export_score_sheet(ruleset, tmp_path / "s.xlsx")
+    unedited = import_score_sheet(tmp_path / "s.xlsx", ruleset)
+    assert not unedited.changed and unedited.ruleset.criteria == ruleset.criteria
