@@ -13,32 +13,54 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-
 from .recognition import Judgement
-from .fast import construct, from_state, intern
+from .fast import Template, construct, intern
 from .results import Gap, GapTarget, IndicatorResult, Status
+
+#: What an indicator's gap blocks, and its priority, by its situation (see `situation`): a knock-out it fails (4),
+#: its criterion below the floor (2), the total below the minimum (1).
+Blocking = tuple[tuple[tuple[str, ...], int], ...]
+
+
+def blocking(criterion: str) -> Blocking:
+    """The blocks and priority of a gap in each of the 8 situations of an indicator of `criterion` (made once per
+    indicator, so that a commune's gaps only pick theirs)."""
+    table = []
+    for situation in range(8):
+        knocked, below_floor, total_short = situation & 4, situation & 2, situation & 1
+        criterion_block = (f"criterion:{criterion}",) if below_floor else ()
+        tail = ("total",) if total_short else ()
+        if knocked:
+            table.append((("knockout", *criterion_block, *tail), 0))
+        else:
+            table.append((criterion_block + tail, 1 if criterion_block else 2 if total_short else 3))
+    return tuple(table)
 
 
 def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], env: Mapping[str, Any], judgement: Judgement) -> tuple[Gap, ...]:
     """Gaps of every indicator below its maximum, in priority order (`indicators`: the compiled ones)."""
-    failing = {c.id: (f"criterion:{c.id}",) for c in judgement.criteria if not c.floor_met}
-    total_short = judgement.total.points < judgement.total.minimum
-    tail = ("total",) if total_short else ()
-    other = 2 if total_short else 3
+    failing = {c.id for c in judgement.criteria if not c.floor_met}
+    total_short = 1 if judgement.total.points < judgement.total.minimum else 0
     ranked: list[tuple[int, float, int, Gap]] = []
-    for position, (res, compiled) in enumerate(zip(results, indicators)):
-        points, status, top = res.points, res.status, res.max
-        if status is _NA or points >= top:
+    position = -1
+    for res, compiled in zip(results, indicators):
+        position += 1
+        points, top = res.points, res.max
+        if points >= top:
             continue
-        criterion_block = failing.get(res.criterion, ()) if failing else ()
+        status = res.status
+        if status is _NA:
+            continue
+        situation = total_short
         if res.knockout_failed or (status is _MISSING and res.knockout):
-            blocks, priority = ("knockout", *criterion_block, *tail), 0
-        else:
-            blocks, priority = criterion_block + tail, (1 if criterion_block else other)
-        if not compiled.reads:  # no input value in the record: the gap is fixed by these four, so its record is shared
-            key: tuple[Any, ...] = (status, points, blocks, priority)
+            situation += 4
+        if failing and res.criterion in failing:
+            situation += 2
+        blocks, priority = compiled.blocking[situation]
+        if not compiled.reads:  # no input value in the record: the gap is fixed by these, so its record is shared
+            key: tuple[Any, ...] = (status, points, situation)
         elif compiled.few_values:  # … or by these and the few values it reads (its targets depend only on its points)
-            key = (status, points, blocks, priority, compiled.value_key(env))
+            key = (status, points, situation, compiled.value_key(env))
         else:
             ranked.append((priority, points - top, position, _gap(compiled, res, env, blocks, priority)))
             continue
@@ -50,6 +72,9 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
 
 _NA = Status.NOT_APPLICABLE
 _MISSING = Status.MISSING_DATA
+# The gap records this module fills by hand, checked against the model at import (see `fast.Template`).
+GAP_STATE = Template(Gap, ("indicator", "criterion", "title", "kind", "status", "points", "max", "input", "unit", "value", "targets", "blocks",
+                           "priority", "provisional", "label", "input_type"))
 
 
 def _gap(compiled: Any, res: IndicatorResult, env: Mapping[str, Any], blocks: tuple[str, ...], priority: int) -> Gap:
@@ -64,4 +89,4 @@ def _gap(compiled: Any, res: IndicatorResult, env: Mapping[str, Any], blocks: tu
     input_id = state["input"]
     if input_id is not None:
         state["value"] = env.get(input_id)
-    return from_state(Gap, state)
+    return GAP_STATE.new(state)  # a full copy of `gap_static`: every field, in order

@@ -8,11 +8,14 @@ from chuanxa.criteria.expressions import Name
 from chuanxa.criteria.model import ThresholdIndicator, ThresholdTable
 from chuanxa.criteria.operators import OPERATORS
 
-from ..fast import construct
+from ..fast import construct, template_of
 from ..lowering import Level, Lowered, Shown, applies_node, comparison_node
 from ..results import GapTarget, Reason, Status, ThresholdUsed
 from ..rules_text import describe_threshold
-from .base import Env, KindContext, Outcome, numeric, resolve_threshold, status_for
+from .base import Env, KindContext, Outcome, numeric, status_for
+
+
+_TARGET = template_of(GapTarget)
 
 
 class ThresholdKind:
@@ -30,6 +33,9 @@ class ThresholdKind:
         # (threshold, table axis or None) per level; outcomes are immutable, so each (level, key) builds one once.
         self._plan: list[tuple[Any, str | None]] = [(lv.threshold.values, lv.threshold.by) if isinstance(lv.threshold, ThresholdTable) else (lv.threshold, None) for lv in self.levels]
         self._outcomes: dict[tuple[int, str | None], Outcome] = {}
+        # The levels lowest first, as gap targets read them: (points, threshold or table, table axis or None, whether a
+        # plain threshold is a number).
+        self._rising = tuple((lv.points, threshold, by, by is None and numeric(threshold)) for lv, (threshold, by) in reversed(list(zip(self.levels, self._plan))))
 
     def _used(self, level: Any, value: Any, by: str | None, key: str | None) -> ThresholdUsed:
         return construct(ThresholdUsed, op=self.ind.op, value=value, by=by, key=key, points=level.points, input=self.input)
@@ -85,11 +91,16 @@ class ThresholdKind:
 
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         value = env.get(self.input)
+        number = value.__class__ is float or numeric(value)  # inputs are read as floats: the test is mostly this one check
+        op = self.ind.op
         found = []
-        for level in reversed(self.levels):
-            if level.points <= points:
+        for level_points, threshold, by, plain_number in self._rising:
+            if level_points <= points:
                 continue
-            threshold, _, _ = resolve_threshold(level.threshold, env)
-            change = round(threshold - value, 9) if numeric(threshold) and numeric(value) else None  # 95 - 91.2 is 3.8, not 3.799…
-            found.append(construct(GapTarget, op=self.ind.op, target=threshold, change=change, points=level.points, gain=level.points - points))
+            if by is not None:  # the table's entry for the commune, as `resolve_threshold` reads it
+                key = env.get(by)
+                threshold = None if key is None else threshold.get(str(key))
+                plain_number = numeric(threshold)
+            change = round(threshold - value, 9) if number and plain_number else None  # 95 - 91.2 is 3.8, not 3.799…
+            found.append(_TARGET.new({"op": op, "target": threshold, "change": change, "points": level_points, "gain": level_points - points}))
         return tuple(found)
