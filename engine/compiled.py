@@ -62,6 +62,7 @@ class CompiledIndicator:
             data_points=None, data_status=None, assessed_note=None,
         )
         self.blocking = blocking(criterion)  # what its gap blocks, by situation
+        self.max_points, self.knockout = ind.max_points, ind.knockout  # as its records hold them (read here, faster)
         self.single_read = self.reads[0] if len(self.reads) == 1 else None
         self.interned: dict[tuple[Any, ...], Any] = {}
         self.interned_gaps: dict[tuple[Any, ...], Any] = {}
@@ -75,6 +76,10 @@ class CompiledIndicator:
         self.few_values = bool(self.reads) and self.kind.records_follow_values and all(
             name in inputs and inputs[name].type in ("yes_no", "choice") and not inputs[name].expr for name in self.reads)
         self.evidence_only = self.kind.evidence_only
+        # How its record is kept (`finish`): shared by the outcome (reads no data), by the outcome and the few values it
+        # reads, by the outcome and the one number it reads, or else its own per commune.
+        self.keep = (self._keep_fixed if not self.reads else self._keep_few if self.few_values
+                     else self._keep_valued if self.single_read is not None else self._record)
         self.scored = self._scorer()
         input_id = getattr(ind, "input", None)
         spec = inputs.get(input_id) if input_id else None
@@ -117,37 +122,73 @@ class CompiledIndicator:
 
         An indicator that reads no data (evidence judged by the assessors) has few distinct results (its points and
         note), and so has one that reads a few yes/no or choice values: those immutable records are interned and shared
-        between communes."""
+        between communes (`keep`, chosen once per indicator)."""
         entry = assessed.get(self.id) if assessed else None
         if data is self.usual:
-            entry_key = None if entry is None else (entry.points, entry.note)
-            return self.by_entry.get(entry_key) or intern(self.by_entry, entry_key, self._record, data, env, entry)
-        if not self.reads:
-            key = (data.points, data.status, data.reason, data.threshold, None if entry is None else entry.points, None if entry is None else entry.note)
-            return self.interned.get(key) or intern(self.interned, key, self._record, data, env, entry)  # hot path: look up inline
-        if self.few_values and entry is None:
-            # The threshold record is keyed by identity and kept in the entry, so that its id is never reused.
-            shared_key = (data.points, data.status, data.reason, id(data.threshold), self.value_key(env))
-            found = self.interned.get(shared_key)
-            if found is None:
-                found = intern(self.interned, shared_key, lambda: (data.threshold, self._record(data, env, None, shared=True)))
-            return found[1]  # type: ignore[no-any-return]
-        return self._record(data, env, entry)
+            return self._keep_usual(data, env, entry)
+        return self.keep(data, env, entry)
+
+    def _keep_usual(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
+        """The record of the one constant data outcome, fixed by the assessors' entry alone."""
+        key = None if entry is None else (entry.points, entry.note)
+        return self.by_entry.get(key) or intern(self.by_entry, key, self._record, data, env, entry)
+
+    def _keep_fixed(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
+        """The record of an indicator that reads no data, fixed by the outcome and the assessors' entry."""
+        key = (data.points, data.status, data.reason, data.threshold, None if entry is None else entry.points, None if entry is None else entry.note)
+        return self.interned.get(key) or intern(self.interned, key, self._record, data, env, entry)
+
+    def _keep_few(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
+        """The record of an indicator that reads a few yes/no or choice values, fixed by the outcome and those values
+        (unless the assessors decided)."""
+        if entry is not None:
+            return self._record(data, env, entry)
+        # The threshold record is keyed by identity and kept in the entry, so that its id is never reused.
+        single = self.single_read
+        shared_key = (data.points, data.status, data.reason, id(data.threshold), env.get(single) if single is not None else self.value_key(env))
+        found = self.interned.get(shared_key)
+        if found is None:
+            found = intern(self.interned, shared_key, lambda: (data.threshold, self._record(data, env, None, shared=True)))
+        return found[1]  # type: ignore[no-any-return]
+
+    def _keep_valued(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
+        """The record of an indicator that reads one number (a threshold's input), shared between communes with the same
+        outcome and value: reported values repeat (percentages to one decimal), and a record costs several times a look-up.
+        Zero (0.0 and -0.0 are one key but print differently), values of other types and assessors' decisions get their own."""
+        value = env.get(self.single_read)  # type: ignore[arg-type]
+        if entry is not None or value.__class__ is not float or not value:
+            return self._record(data, env, entry)
+        key = (data.points, data.status, data.reason, id(data.threshold), value)
+        found = self.interned.get(key)
+        if found is None:  # the threshold record is keyed by identity and kept in the entry, so that its id is never reused
+            found = intern(self.interned, key, lambda: (data.threshold, self._record(data, env, None, shared=True)), limit=_VALUED_LIMIT)
+        return found[1]  # type: ignore[no-any-return]
 
     def _scorer(self) -> Callable[[Env, Mapping[str, AssessedEntry]], IndicatorResult]:
-        """`evaluate`, as the per-commune engine calls it. For an indicator whose data outcome is one constant (about
-        two thirds of a national ruleset's indicators are judged on evidence alone) the record is looked up by the
-        assessors' entry in one call, skipping the decision that cannot change (a quarter of the per-commune time)."""
-        usual = self.usual
-        if usual is None:
-            outcome, finish = self.outcome, self.finish
-            return lambda env, assessed: finish(outcome(env), env, assessed)
-        by_entry, ind_id, record = self.by_entry, self.id, self._record
+        """`evaluate`, as the per-commune engine calls it: the decision and the record's sharing chosen once here rather
+        than tested per commune (the per-commune hot path). An indicator whose data outcome is one constant (about two
+        thirds of a national ruleset's indicators are judged on evidence alone) is looked up by the assessors' entry
+        in one call, skipping the decision that cannot change."""
+        usual, ind_id = self.usual, self.id
+        if usual is not None:
+            by_entry, record = self.by_entry, self._record
+
+            def looked_up(env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
+                entry = assessed.get(ind_id)
+                key = None if entry is None else (entry.points, entry.note)  # `_keep_usual`, inline
+                return by_entry.get(key) or intern(by_entry, key, record, usual, env, entry)
+            return looked_up
+        decide, hit, failed, otherwise, not_applicable, keep = self.decide, self.hit, self.failed, self.otherwise, self.not_applicable, self.keep
 
         def scored(env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
-            entry = assessed.get(ind_id)
-            key = None if entry is None else (entry.points, entry.note)  # as `finish` keys them
-            return by_entry.get(key) or intern(by_entry, key, record, usual, env, entry)
+            index, reason = decide(env)  # `outcome`, inline
+            if index >= 0:
+                data = hit(index, env)
+            elif reason is otherwise:
+                data = failed(env)
+            else:
+                data = not_applicable if reason is _NA_REASON else _UNKNOWN[reason]
+            return keep(data, env, assessed.get(ind_id))
         return scored
 
     def value_key(self, env: Env) -> Any:
@@ -187,8 +228,9 @@ class CompiledIndicator:
 
 # Outcomes of data that cannot decide (the same for every indicator): status from the reason, no points.
 _UNKNOWN = {reason: Outcome(0.0, STATUS_OF[reason], reason) for reason in Reason if STATUS_OF[reason] is Status.MISSING_DATA}
-_NA, _MISSING, _ASSESSED, _ASSESSED_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED
+_NA, _MISSING, _ASSESSED, _ASSESSED_REASON, _NA_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED, Reason.NOT_APPLICABLE
 _new = object.__new__
+_VALUED_LIMIT = 1024  # records kept per indicator by value (see `_keep_valued`): percentages to one decimal fit
 _INDICATOR_FIELDS = set(IndicatorResult.model_fields)
 # The records this module fills by hand, checked against their models at import (see `StateTemplate`).
 _INDICATOR_STATE = StateTemplate(IndicatorResult, ("id", "criterion", "title", "kind", "points", "max", "status", "reason", "provisional", "knockout",

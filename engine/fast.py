@@ -143,13 +143,13 @@ NO_VALUES = FrozenDict()
 INTERN_LIMIT = 2048
 
 
-def intern(table: dict[Any, M], key: Any, build: Callable[..., M], *args: Any) -> M:
+def intern(table: dict[Any, M], key: Any, build: Callable[..., M], *args: Any, limit: int = INTERN_LIMIT) -> M:
     """The record `build(*args)` for `key`, built once and then shared: only for immutable records whose every
     field is fixed by `key` (points, statuses, notes), never by a commune's own values. Hot callers look the key
     up themselves first (`table.get(key) or intern(...)`) and call this only to build."""
     found = table.get(key)
     if found is None:
         found = build(*args)
-        if len(table) < INTERN_LIMIT:
+        if len(table) < limit:
             table[key] = found
     return found

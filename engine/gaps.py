@@ -43,18 +43,20 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
     total_short = 1 if judgement.total.points < judgement.total.minimum else 0
     ranked: list[tuple[int, float, int, Gap]] = []
     position = -1
+    # What does not change between communes is read from the compiled indicator, not the record: a result record's
+    # attribute costs several times a plain object's (pydantic's `__getattr__` hook), and this loop visits every indicator.
     for res, compiled in zip(results, indicators):
         position += 1
-        points, top = res.points, res.max
+        points, top = res.points, compiled.max_points
         if points >= top:
             continue
         status = res.status
         if status is _NA:
             continue
         situation = total_short
-        if res.knockout_failed or (status is _MISSING and res.knockout):
+        if compiled.knockout and (status is _MISSING or res.knockout_failed):  # only a knock-out indicator fails as one
             situation += 4
-        if failing and res.criterion in failing:
+        if failing and compiled.criterion in failing:
             situation += 2
         blocks, priority = compiled.blocking[situation]
         if not compiled.reads:  # no input value in the record: the gap is fixed by these, so its record is shared
@@ -62,9 +64,9 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
         elif compiled.few_values:  # … or by these and the few values it reads (its targets depend only on its points)
             key = (status, points, situation, compiled.value_key(env))
         else:
-            ranked.append((priority, points - top, position, _gap(compiled, res, env, blocks, priority)))
+            ranked.append((priority, points - top, position, _gap(compiled, status, points, env, blocks, priority)))
             continue
-        gap = compiled.interned_gaps.get(key) or intern(compiled.interned_gaps, key, _gap, compiled, res, env, blocks, priority)
+        gap = compiled.interned_gaps.get(key) or intern(compiled.interned_gaps, key, _gap, compiled, status, points, env, blocks, priority)
         ranked.append((priority, points - top, position, gap))
     ranked.sort()  # positions are unique, so the records themselves are never compared
     return tuple([item[3] for item in ranked])
@@ -77,12 +79,12 @@ GAP_STATE = Template(Gap, ("indicator", "criterion", "title", "kind", "status", 
                            "priority", "provisional", "label", "input_type"))
 
 
-def _gap(compiled: Any, res: IndicatorResult, env: Mapping[str, Any], blocks: tuple[str, ...], priority: int) -> Gap:
+def _gap(compiled: Any, status: Status, points: float, env: Mapping[str, Any], blocks: tuple[str, ...], priority: int) -> Gap:
     state = compiled.gap_static.copy()
-    points, status = res.points, res.status
     if status is _MISSING:
+        top = compiled.max_points
         state["kind"] = "missing"
-        state["targets"] = (construct(GapTarget, op=None, target=None, change=None, points=res.max, gain=res.max - points),)
+        state["targets"] = (construct(GapTarget, op=None, target=None, change=None, points=top, gain=top - points),)
     else:
         state["targets"] = compiled.kind.targets(env, points)
     state["status"], state["points"], state["blocks"], state["priority"] = status, points, blocks, priority

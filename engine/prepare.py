@@ -63,7 +63,11 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
         if converter is None:
             errors.append(_unknown_input(compiled, name, code))
             continue
-        if is_blank(raw):
+        kind = raw.__class__
+        if kind is float:  # most values are numbers: only NaN is blank among them, tested without a call
+            if raw != raw:
+                continue
+        elif kind is not bool and kind is not int and is_blank(raw):
             continue
         try:
             env[name] = converter(raw)
@@ -74,7 +78,7 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
         first = errors[0]
         first.related = list(errors)
         raise first
-    not_entered = tuple(name for name, _ in compiled.derived if env.get(name) is None)
+    not_entered = tuple([name for name, _ in compiled.derived if env.get(name) is None])
     computed = compiled.derive(env)
     for name in computed:
         value, (low, high) = env[name], compiled.derived_bounds[name]

@@ -33,6 +33,8 @@ class ThresholdKind:
         # (threshold, table axis or None) per level; outcomes are immutable, so each (level, key) builds one once.
         self._plan: list[tuple[Any, str | None]] = [(lv.threshold.values, lv.threshold.by) if isinstance(lv.threshold, ThresholdTable) else (lv.threshold, None) for lv in self.levels]
         self._outcomes: dict[tuple[int, str | None], Outcome] = {}
+        self._plain_hits: list[Outcome | None] = [None] * len(self.levels)  # those of plain levels that hold, by level
+        self._plain_failed: Outcome | None = None  # that of a plain lowest level, none holding
         # The levels lowest first, as gap targets read them: (points, threshold or table, table axis or None, whether a
         # plain threshold is a number).
         self._rising = tuple((lv.points, threshold, by, by is None and numeric(threshold)) for lv, (threshold, by) in reversed(list(zip(self.levels, self._plan))))
@@ -42,12 +44,13 @@ class ThresholdKind:
 
     def hit(self, index: int, env: Env) -> Outcome:
         """Level `index` holds: its points, with the threshold met (the table's entry for the commune)."""
-        found = self._outcomes.get((index, None))  # a plain threshold: one outcome per level, looked up at once
+        found = self._plain_hits[index]  # a plain threshold: one outcome per level, looked up at once
         return found if found is not None else self._at(index, env, True)
 
     def failed(self, env: Env) -> Outcome:
         """No level holds: not met, showing the lowest level's threshold (the next to reach)."""
-        return self._at(len(self._plan) - 1, env, False)
+        found = self._plain_failed
+        return found if found is not None else self._at(len(self._plan) - 1, env, False)
 
     def _at(self, index: int, env: Env, hit: bool) -> Outcome:
         threshold, by = self._plan[index]
@@ -69,6 +72,11 @@ class ThresholdKind:
             else:
                 found = Outcome(0.0, Status.NOT_MET, self.fail_reason, self._used(level, threshold, by, key))
             self._outcomes[cache_key] = found
+            if by is None:  # the only outcome of a plain level: looked up at once from now on
+                if hit:
+                    self._plain_hits[index] = found
+                else:
+                    self._plain_failed = found
         return found
 
     def lower(self, ctx: KindContext, award_not_applicable: bool) -> Lowered:
