@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,16 +20,16 @@ from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .lowering import STATUS_OF, compile_scalar
 from .prepare import PreparedCommune, converter, prepare
 from .recognition import CriterionShape, RecognitionRule, judge
-from .fast import NO_VALUES, FrozenDict, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
+from .fast import NO_VALUES, FrozenDict, StateTemplate, intern, set_extra, set_fields_set, set_private, set_state, template_of
 from .results import (
     CommuneIdentity,
     identity_state,
     CommuneResult,
-    Gap,
     IndicatorResult,
     Reason,
     RulesetStamp,
     Status,
+    Verdict,
 )
 from .rules_text import describe_rule
 
@@ -267,7 +268,7 @@ class CompiledRuleset:
                                for name, _ in self.derived}
         # Assessors' points must lie in [0, max] and on the indicator's step, when it has one.
         self.assessed_limits = {ind.id: (ind.max_points, getattr(ind, "step", None)) for ind in self.indicator_models.values()}
-        self.assessed_accepted: set[tuple[str, float]] = set()  # (indicator, points) pairs already found valid
+        self.assessed_accepted: dict[str, set[float]] = {}  # indicator → points already found valid
 
     # --- preparation helpers used by `prepare` ---
     def derive(self, env: dict[str, Any]) -> list[str]:
@@ -311,18 +312,22 @@ class CompiledRuleset:
         env = prepared.env
         judgement = judge(results, self.recognition)
         gaps = build_gaps(results, self.indicators, env, judgement)
-        info = prepared.data.commune
-        return construct(CommuneResult,
-            ruleset=self.stamp,
-            commune=construct(CommuneIdentity, **identity_state(info, _as_of(prepared.data.as_of))),
-            as_of=_as_of(prepared.data.as_of), zone=prepared.zone, zone_source=prepared.zone_source, region=prepared.region,
-            total=judgement.total, criteria=judgement.criteria, indicators=tuple(results), verdict=judgement.verdict,
-            recognised={"recognised": True, "not_recognised": False}.get(judgement.verdict.value),
-            reasons=judgement.reasons, gaps=gaps,
-            provisional_count=judgement.provisional_count,
-            provisional_decides=judgement.provisional_decides, knockouts_failed=judgement.knockouts_failed, missing_count=judgement.missing_count,
-            region_name=self.region_names.get(prepared.region) if prepared.region else None,
-        )
+        data = prepared.data
+        as_of = _as_of(data.as_of)
+        region = prepared.region
+        # Both states name every field in declaration order (`identity_state` does so for the identity).
+        return _RESULT.new({
+            "ruleset": self.stamp, "commune": _IDENTITY.new(identity_state(data.commune, as_of)), "as_of": as_of, "zone": prepared.zone,
+            "zone_source": prepared.zone_source, "region": region, "total": judgement.total, "criteria": judgement.criteria,
+            "indicators": tuple(results), "verdict": judgement.verdict, "recognised": _RECOGNISED.get(judgement.verdict), "reasons": judgement.reasons,
+            "gaps": gaps, "provisional_count": judgement.provisional_count, "provisional_decides": judgement.provisional_decides,
+            "knockouts_failed": judgement.knockouts_failed, "missing_count": judgement.missing_count,
+            "region_name": self.region_names.get(region) if region else None,
+        })
+
+
+_RESULT, _IDENTITY = template_of(CommuneResult), template_of(CommuneIdentity)
+_RECOGNISED = {Verdict.RECOGNISED: True, Verdict.NOT_RECOGNISED: False}  # and None while incomplete
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
@@ -331,8 +336,6 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
 
 
 def _as_of(value: Any) -> Any:
-    import datetime as dt
-
     if isinstance(value, int):
         return dt.date(value, 12, 31)
     return value

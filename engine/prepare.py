@@ -47,15 +47,16 @@ _EXPECTED = {
 def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
     """Typed, checked values of `data` for `compiled`; raises `CommuneDataError` listing every problem."""
     errors: list[CommuneDataError] = []
-    code = data.commune.code
-    region = _classify(compiled.region_ids, data.commune.region, "region", code, errors)
-    terrain = _classify(compiled.terrain_ids, data.commune.terrain, "terrain", code, errors)
+    info = data.commune  # read once: a record's attribute costs several times a local's
+    code = info.code
+    region = _classify(compiled.region_ids, info.region, "region", code, errors)
+    terrain = _classify(compiled.terrain_ids, info.terrain, "terrain", code, errors)
     env: dict[str, Any] = {
         "region": region,
         "terrain": terrain,
         "terrain_group": compiled.terrain_groups.get(terrain) if terrain else None,
-        "distance_km": data.commune.distance_km,
-        "difficult_terrain": data.commune.difficult_terrain,
+        "distance_km": info.distance_km,
+        "difficult_terrain": info.difficult_terrain,
     }
     converters = compiled.converters
     for name, raw in data.values.items():
@@ -91,7 +92,7 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
         first = errors[0]
         first.related = list(errors)
         raise first
-    zone, source = compiled.zone_of(data.commune.zone, env)
+    zone, source = compiled.zone_of(info.zone, env)
     env["zone"] = zone
     return PreparedCommune(data=data, env=env, zone=zone, zone_source=source, region=region, assessed=assessed, derived=not_entered)
 
@@ -179,18 +180,17 @@ def _classify(known: dict[str, str], raw: str | None, what: str, code: str, erro
 
 
 def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list[CommuneDataError]) -> dict[str, AssessedEntry]:
-    kept: dict[str, AssessedEntry] = {}
-    limits = compiled.assessed_limits
+    """The assessors' entries (all of them: a bad one is an error in `errors`, and `prepare` then raises)."""
+    assessed = data.assessed
     accepted = compiled.assessed_accepted
-    for ind_id, entry in data.assessed.items():
-        if (ind_id, entry.points) in accepted:  # checked before: in range and on the step
-            kept[ind_id] = entry
+    for ind_id, entry in assessed.items():
+        points = entry.points
+        if points in accepted.get(ind_id, _NONE):  # checked before: in range and on the step
             continue
-        limit = limits.get(ind_id)
+        limit = compiled.assessed_limits.get(ind_id)
         if limit is None:
             errors.append(_error("data.unknown_indicator", data.commune.code, ("assessed", ind_id), ind_id, name=ind_id, ruleset=compiled.ruleset.ref, suggestions=close_matches(ind_id, compiled.indicator_models)))
             continue
-        points = entry.points
         if not assessed_points_ok(limit, points):
             top, step = limit
             errors.append(_error(
@@ -198,10 +198,13 @@ def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list
                 step_vi=f", theo bước {step:g}" if step else "", step_en=f", in steps of {step:g}" if step else "",
             ))
             continue
-        kept[ind_id] = entry
-        if len(accepted) < 65536:
-            accepted.add((ind_id, points))
-    return kept
+        seen = accepted.setdefault(ind_id, set())
+        if len(seen) < 1024:
+            seen.add(points)
+    return dict(assessed)
+
+
+_NONE: frozenset[float] = frozenset()
 
 
 def assessed_points_ok(limit: tuple[float, float | None], points: float) -> bool:
