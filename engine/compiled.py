@@ -263,12 +263,15 @@ class CompiledRuleset:
         # input id → the derived inputs computed from it, directly or not (a planned change must keep them in bounds)
         self.feeds: dict[str, frozenset[str]] = _feeds(ruleset, env)
         self.converters = {name: converter(spec) for name, spec in ruleset.inputs.items()}
+        # (low, high) of the inputs read as any number (percent, number): a float within them is its own value, which
+        # `prepare` keeps without calling the converter (most values of a table are such numbers).
+        self.number_bounds = {name: _number_bounds(spec) for name, spec in ruleset.inputs.items() if spec.type in ("percent", "number")}
         # A derived value must lie within its declared bounds too (99999 latrines for 2650 households is a typo).
         self.derived_bounds = {name: tuple(-math.inf if b is None and i == 0 else math.inf if b is None else b for i, b in enumerate(ruleset.inputs[name].bounds()))
                                for name, _ in self.derived}
         # Assessors' points must lie in [0, max] and on the indicator's step, when it has one.
         self.assessed_limits = {ind.id: (ind.max_points, getattr(ind, "step", None)) for ind in self.indicator_models.values()}
-        self.assessed_accepted: dict[str, set[float]] = {}  # indicator → points already found valid
+        self.assessed_accepted: set[tuple[str, float]] = set()  # (indicator, points) pairs already found valid
 
     # --- preparation helpers used by `prepare` ---
     def derive(self, env: dict[str, Any]) -> list[str]:
@@ -339,6 +342,11 @@ def _as_of(value: Any) -> Any:
     if isinstance(value, int):
         return dt.date(value, 12, 31)
     return value
+
+
+def _number_bounds(spec: Any) -> tuple[float, float]:
+    low, high = spec.bounds()
+    return (-math.inf if low is None else low, math.inf if high is None else high)
 
 
 def _name_table(rows: Any) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -58,17 +59,23 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
         "distance_km": info.distance_km,
         "difficult_terrain": info.difficult_terrain,
     }
-    converters = compiled.converters
+    converters, number_bounds = compiled.converters, compiled.number_bounds
     for name, raw in data.values.items():
-        converter = converters.get(name)
-        if converter is None:
-            errors.append(_unknown_input(compiled, name, code))
-            continue
         kind = raw.__class__
         if kind is float:  # most values are numbers: only NaN is blank among them, tested without a call
             if raw != raw:
-                continue
-        elif kind is not bool and kind is not int and is_blank(raw):
+                if name in converters:
+                    continue
+            else:
+                bounds = number_bounds.get(name)
+                if bounds is not None and bounds[0] <= raw <= bounds[1]:  # the converter's answer for a plain number in bounds
+                    env[name] = raw
+                    continue
+        elif kind is not bool and kind is not int and is_blank(raw) and name in converters:
+            continue
+        converter = converters.get(name)
+        if converter is None:
+            errors.append(_unknown_input(compiled, name, code))
             continue
         try:
             env[name] = converter(raw)
@@ -182,10 +189,12 @@ def _classify(known: dict[str, str], raw: str | None, what: str, code: str, erro
 def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list[CommuneDataError]) -> dict[str, AssessedEntry]:
     """The assessors' entries (all of them: a bad one is an error in `errors`, and `prepare` then raises)."""
     assessed = data.assessed
-    accepted = compiled.assessed_accepted
+    accepted = compiled.assessed_accepted  # (indicator, points) pairs already found valid
+    if accepted.issuperset(zip(assessed, map(_POINTS, assessed.values()))):  # the usual case: one pass, in C
+        return dict(assessed)
     for ind_id, entry in assessed.items():
         points = entry.points
-        if points in accepted.get(ind_id, _NONE):  # checked before: in range and on the step
+        if (ind_id, points) in accepted:  # checked before: in range and on the step
             continue
         limit = compiled.assessed_limits.get(ind_id)
         if limit is None:
@@ -198,13 +207,12 @@ def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list
                 step_vi=f", theo bước {step:g}" if step else "", step_en=f", in steps of {step:g}" if step else "",
             ))
             continue
-        seen = accepted.setdefault(ind_id, set())
-        if len(seen) < 1024:
-            seen.add(points)
+        if len(accepted) < 65536:
+            accepted.add((ind_id, points))
     return dict(assessed)
 
 
-_NONE: frozenset[float] = frozenset()
+_POINTS = operator.attrgetter("points")
 
 
 def assessed_points_ok(limit: tuple[float, float | None], points: float) -> bool:
