@@ -15,7 +15,7 @@ from chuanxa.criteria.loader import content_hash
 from chuanxa.criteria.model import IndicatorModel, Ruleset, Text
 
 from .expr_eval import compile_expression
-from .gaps import GAP_STATE, blocking, build_gaps
+from .gaps import GAP_STATE, VALUED_LIMIT, blocking, build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .lowering import STATUS_OF, compile_scalar
 from .prepare import PreparedCommune, converter, prepare
@@ -84,6 +84,8 @@ class CompiledIndicator:
         self.scored = self._scorer()
         input_id = getattr(ind, "input", None)
         spec = inputs.get(input_id) if input_id else None
+        # Its gap is fixed by its points and the one number it reads when its kind says its targets follow from them.
+        self.gaps_follow_value = getattr(self.kind, "targets_follow_value", False) and self.single_read is not None and input_id == self.single_read
         # The gap record's state, every field in declaration order (as for `static`).
         self.gap_static: dict[str, Any] = GAP_STATE.state(
             indicator=ind.id, criterion=criterion, title=ind.title, kind=self.kind.gap_kind,
@@ -162,7 +164,7 @@ class CompiledIndicator:
         key = (data.points, data.status, data.reason, id(data.threshold), value)
         found = self.interned.get(key)
         if found is None:  # the threshold record is keyed by identity and kept in the entry, so that its id is never reused
-            found = intern(self.interned, key, lambda: (data.threshold, self._record(data, env, None, shared=True)), limit=_VALUED_LIMIT)
+            found = intern(self.interned, key, lambda: (data.threshold, self._record(data, env, None, shared=True)), limit=VALUED_LIMIT)
         return found[1]  # type: ignore[no-any-return]
 
     def _scorer(self) -> Callable[[Env, Mapping[str, AssessedEntry]], IndicatorResult]:
@@ -231,7 +233,6 @@ class CompiledIndicator:
 _UNKNOWN = {reason: Outcome(0.0, STATUS_OF[reason], reason) for reason in Reason if STATUS_OF[reason] is Status.MISSING_DATA}
 _NA, _MISSING, _ASSESSED, _ASSESSED_REASON, _NA_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED, Reason.NOT_APPLICABLE
 _new = object.__new__
-_VALUED_LIMIT = 1024  # records kept per indicator by value (see `_keep_valued`): percentages to one decimal fit
 _INDICATOR_FIELDS = set(IndicatorResult.model_fields)
 # The records this module fills by hand, checked against their models at import (see `StateTemplate`).
 _INDICATOR_STATE = StateTemplate(IndicatorResult, ("id", "criterion", "title", "kind", "points", "max", "status", "reason", "provisional", "knockout",

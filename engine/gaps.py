@@ -63,6 +63,13 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
             key: tuple[Any, ...] = (status, points, situation)
         elif compiled.few_values:  # … or by these and the few values it reads (its targets depend only on its points)
             key = (status, points, situation, compiled.value_key(env))
+        elif compiled.gaps_follow_value and (value := env.get(compiled.single_read)).__class__ is float and value:
+            # … or by these and the one number it reads (repeated values share their gap; zero, whose sign prints, does not)
+            key = (status, points, situation, value)
+            gap = compiled.interned_gaps.get(key) or intern(compiled.interned_gaps, key, _gap, compiled, status, points, env, blocks, priority,
+                                                            limit=VALUED_LIMIT)
+            ranked.append((priority, points - top, position, gap))
+            continue
         else:
             ranked.append((priority, points - top, position, _gap(compiled, status, points, env, blocks, priority)))
             continue
@@ -72,6 +79,9 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
     return tuple([item[3] for item in ranked])
 
 
+#: Records kept per indicator by the number it reads (its records in `compiled.py`, its gaps here): reported values
+#: repeat (percentages to one decimal), and a record costs several times a look-up; the bound keeps the memory small.
+VALUED_LIMIT = 512
 _NA = Status.NOT_APPLICABLE
 _MISSING = Status.MISSING_DATA
 # The gap records this module fills by hand, checked against the model at import (see `fast.Template`).

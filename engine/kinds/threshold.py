@@ -37,6 +37,8 @@ class ThresholdKind:
         self._plain_failed: Outcome | None = None  # that of a plain lowest level, none holding
         # The levels lowest first, as gap targets read them: (points, threshold or table, table axis or None, whether a
         # plain threshold is a number).
+        # Its gap targets follow from the points and the input's value alone when no level reads a table (see `targets`).
+        self.targets_follow_value = all(by is None for _, by in self._plan)
         self._rising = tuple((lv.points, threshold, by, by is None and numeric(threshold)) for lv, (threshold, by) in reversed(list(zip(self.levels, self._plan))))
 
     def _used(self, level: Any, value: Any, by: str | None, key: str | None) -> ThresholdUsed:
