@@ -264,9 +264,12 @@ class CompiledRuleset:
         # input id → the derived inputs computed from it, directly or not (a planned change must keep them in bounds)
         self.feeds: dict[str, frozenset[str]] = _feeds(ruleset, env)
         self.converters = {name: converter(spec) for name, spec in ruleset.inputs.items()}
-        # (low, high) of the inputs read as any number (percent, number): a float within them is its own value, which
-        # `prepare` keeps without calling the converter (most values of a table are such numbers).
-        self.number_bounds = {name: _number_bounds(spec) for name, spec in ruleset.inputs.items() if spec.type in ("percent", "number")}
+        # (low, high, whole) of the inputs read as numbers (percent, number, count): a float within them (and whole, for
+        # a count) is its own value, as is a boolean for a yes/no input; `prepare` keeps those without calling the
+        # converter (most values of a table are such).
+        self.number_bounds = {name: (*_number_bounds(spec), spec.type == "count") for name, spec in ruleset.inputs.items()
+                              if spec.type in ("percent", "number", "count")}
+        self.yes_no_inputs = frozenset(name for name, spec in ruleset.inputs.items() if spec.type == "yes_no")
         # A derived value must lie within its declared bounds too (99999 latrines for 2650 households is a typo).
         self.derived_bounds = {name: tuple(-math.inf if b is None and i == 0 else math.inf if b is None else b for i, b in enumerate(ruleset.inputs[name].bounds()))
                                for name, _ in self.derived}

@@ -59,7 +59,7 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
         "distance_km": info.distance_km,
         "difficult_terrain": info.difficult_terrain,
     }
-    converters, number_bounds = compiled.converters, compiled.number_bounds
+    converters, number_bounds, yes_no_inputs = compiled.converters, compiled.number_bounds, compiled.yes_no_inputs
     for name, raw in data.values.items():
         kind = raw.__class__
         if kind is float:  # most values are numbers: only NaN is blank among them, tested without a call
@@ -68,10 +68,15 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
                     continue
             else:
                 bounds = number_bounds.get(name)
-                if bounds is not None and bounds[0] <= raw <= bounds[1]:  # the converter's answer for a plain number in bounds
+                # The converter's answer for a plain number within bounds (and whole, for a count) is the number itself.
+                if bounds is not None and bounds[0] <= raw <= bounds[1] and (not bounds[2] or raw.is_integer()):
                     env[name] = raw
                     continue
-        elif kind is not bool and kind is not int and is_blank(raw) and name in converters:
+        elif kind is bool:
+            if name in yes_no_inputs:  # the converter's answer for a yes/no input is the boolean itself
+                env[name] = raw
+                continue
+        elif kind is not int and is_blank(raw) and name in converters:
             continue
         converter = converters.get(name)
         if converter is None:
