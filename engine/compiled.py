@@ -64,6 +64,7 @@ class CompiledIndicator:
         )
         self.blocking = blocking(criterion)  # what its gap blocks, by situation
         self.max_points, self.knockout = ind.max_points, ind.knockout  # as its records hold them (read here, faster)
+        self.no_gap: IndicatorResult | None = None  # a record of it found to need no gap (see `build_gaps`)
         self.single_read = self.reads[0] if len(self.reads) == 1 else None
         self.interned: dict[tuple[Any, ...], Any] = {}
         self.interned_gaps: dict[tuple[Any, ...], Any] = {}

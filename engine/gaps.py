@@ -47,11 +47,15 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
     # attribute costs several times a plain object's (pydantic's `__getattr__` hook), and this loop visits every indicator.
     for res, compiled in zip(results, indicators):
         position += 1
+        if res is compiled.no_gap:  # the record last found without a gap (most communes share it): nothing to read
+            continue
         points, top = res.points, compiled.max_points
         if points >= top:
+            compiled.no_gap = res  # records are immutable: this one never has a gap (a racing thread's write is as true)
             continue
         status = res.status
         if status is _NA:
+            compiled.no_gap = res
             continue
         situation = total_short
         if compiled.knockout and (status is _MISSING or res.knockout_failed):  # only a knock-out indicator fails as one
