@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Callable, Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from chuanxa.communes.model import AssessedEntry, CommuneData
@@ -134,7 +136,7 @@ class CompiledIndicator:
 
     def _keep_usual(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
         """The record of the one constant data outcome, fixed by the assessors' entry alone."""
-        key = None if entry is None else (entry.points, entry.note)
+        key = _ENTRY_KEY(_NO_ENTRY if entry is None else entry)
         return self.by_entry.get(key) or intern(self.by_entry, key, self._record, data, env, entry)
 
     def _keep_fixed(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
@@ -179,7 +181,7 @@ class CompiledIndicator:
 
             def looked_up(env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
                 entry = assessed.get(ind_id)
-                key = None if entry is None else (entry.points, entry.note)  # `_keep_usual`, inline
+                key = _ENTRY_KEY(_NO_ENTRY if entry is None else entry)  # `_keep_usual`, inline
                 return by_entry.get(key) or intern(by_entry, key, record, usual, env, entry)
             return looked_up
         decide, hit, failed, otherwise, not_applicable, keep = self.decide, self.hit, self.failed, self.otherwise, self.not_applicable, self.keep
@@ -234,6 +236,8 @@ class CompiledIndicator:
 _UNKNOWN = {reason: Outcome(0.0, STATUS_OF[reason], reason) for reason in Reason if STATUS_OF[reason] is Status.MISSING_DATA}
 _NA, _MISSING, _ASSESSED, _ASSESSED_REASON, _NA_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED, Reason.NOT_APPLICABLE
 _new = object.__new__
+_ENTRY_KEY = operator.attrgetter("points", "note")  # what fixes the record of an evidence-judged indicator
+_NO_ENTRY = SimpleNamespace(points=None, note=None)  # no assessors' entry, for `_ENTRY_KEY`
 _INDICATOR_FIELDS = set(IndicatorResult.model_fields)
 # The records this module fills by hand, checked against their models at import (see `StateTemplate`).
 _INDICATOR_STATE = StateTemplate(IndicatorResult, ("id", "criterion", "title", "kind", "points", "max", "status", "reason", "provisional", "knockout",
@@ -250,7 +254,9 @@ class CompiledRuleset:
         ctx = KindContext(env=env)
         award = ruleset.recognition.not_applicable == "award"
         self.indicators = tuple(CompiledIndicator(ind, crit.id, ctx, award, ruleset.inputs) for crit in ruleset.criteria for ind in crit.indicators)
-        self.scorers = tuple(ci.scored for ci in self.indicators)
+        fixed = tuple(ci for ci in self.indicators if ci.usual is not None)  # see `evaluate_prepared`
+        self.fixed, self.fixed_ids, self.fixed_tables, self.no_entries = fixed, tuple(ci.id for ci in fixed), tuple(ci.by_entry for ci in fixed), (_NO_ENTRY,) * len(fixed)
+        self.scorers = tuple(None if ci.usual is not None else ci.scored for ci in self.indicators)
         self.indicator_models = {ci.model.id: ci.model for ci in self.indicators}
         positions = {ci.model.id: i for i, ci in enumerate(self.indicators)}
         self.shapes = tuple(CriterionShape(crit, tuple(positions[ind.id] for ind in crit.indicators)) for crit in ruleset.criteria)
@@ -313,7 +319,17 @@ class CompiledRuleset:
     def evaluate_prepared(self, prepared: PreparedCommune) -> CommuneResult:
         env = prepared.env
         assessed = prepared.assessed
-        return self.assemble(prepared, [scored(env, assessed) for scored in self.scorers])
+        # The indicators whose data outcome is one constant (about two thirds of a national ruleset: evidence judged by
+        # the assessors) have records fixed by the assessors' entry alone: all looked up at once, by C-level maps.
+        entries = list(map(assessed.get, self.fixed_ids, self.no_entries))
+        found: list[Any] = list(map(dict.get, self.fixed_tables, map(_ENTRY_KEY, entries)))
+        if not all(found):  # a record not made yet (records are objects, always true)
+            for i, record in enumerate(found):
+                if record is None:
+                    ci, entry = self.fixed[i], entries[i]
+                    found[i] = ci._keep_usual(ci.usual, env, None if entry is _NO_ENTRY else entry)  # type: ignore[arg-type]
+        take = iter(found).__next__
+        return self.assemble(prepared, [take() if scored is None else scored(env, assessed) for scored in self.scorers])
 
     def assemble(self, prepared: PreparedCommune, results: list[IndicatorResult]) -> CommuneResult:
         """Criteria, verdict, gaps and the commune's result from its indicator results."""
