@@ -170,20 +170,13 @@ class CompiledIndicator:
             found = intern(self.interned, key, lambda: (data.threshold, self._record(data, env, None, shared=True)), limit=VALUED_LIMIT)
         return found[1]  # type: ignore[no-any-return]
 
-    def _scorer(self) -> Callable[[Env, Mapping[str, AssessedEntry]], IndicatorResult]:
+    def _scorer(self) -> Callable[[Env, Mapping[str, AssessedEntry]], IndicatorResult] | None:
         """`evaluate`, as the per-commune engine calls it: the decision and the record's sharing chosen once here rather
-        than tested per commune (the per-commune hot path). An indicator whose data outcome is one constant (about two
-        thirds of a national ruleset's indicators are judged on evidence alone) is looked up by the assessors' entry
-        in one call, skipping the decision that cannot change."""
-        usual, ind_id = self.usual, self.id
-        if usual is not None:
-            by_entry, record = self.by_entry, self._record
-
-            def looked_up(env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
-                entry = assessed.get(ind_id)
-                key = _ENTRY_KEY(_NO_ENTRY if entry is None else entry)  # `_keep_usual`, inline
-                return by_entry.get(key) or intern(by_entry, key, record, usual, env, entry)
-            return looked_up
+        than tested per commune (the per-commune hot path). None for an indicator whose data outcome is one constant:
+        the compiled ruleset looks its records up with the others' (`CompiledRuleset.evaluate_prepared`)."""
+        if self.usual is not None:
+            return None
+        ind_id = self.id
         decide, hit, failed, otherwise, not_applicable, keep = self.decide, self.hit, self.failed, self.otherwise, self.not_applicable, self.keep
 
         def scored(env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
