@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import operator
 from collections.abc import Callable, Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from chuanxa.communes.model import AssessedEntry, CommuneData
@@ -14,21 +17,21 @@ from chuanxa.criteria.loader import content_hash
 from chuanxa.criteria.model import IndicatorModel, Ruleset, Text
 
 from .expr_eval import compile_expression
-from .gaps import build_gaps
+from .gaps import GAP_STATE, VALUED_LIMIT, blocking, build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .lowering import STATUS_OF, compile_scalar
 from .prepare import PreparedCommune, converter, prepare
 from .recognition import CriterionShape, RecognitionRule, judge, knockout_need
-from .fast import NO_VALUES, FrozenDict, StateTemplate, construct, intern, set_extra, set_fields_set, set_private, set_state
+from .fast import NO_VALUES, FrozenDict, StateTemplate, intern, set_extra, set_fields_set, set_private, set_state, template_of
 from .results import (
     CommuneIdentity,
     identity_state,
     CommuneResult,
-    Gap,
     IndicatorResult,
     Reason,
     RulesetStamp,
     Status,
+    Verdict,
 )
 from .rules_text import describe_rule
 
@@ -48,7 +51,6 @@ class CompiledIndicator:
         self.applies = self.form.applies
         self.decide, self.hit, self.failed, self.otherwise = self.form.decide, self.kind.hit, self.kind.failed, self.lowered.otherwise  # bound once: the per-commune hot path
         self.applies_reads = parse_expression(ind.applies_when, ctx.env, "bool").names if ind.applies_when else frozenset()
-        self.score: Callable[[Env], Outcome] = self.outcome
         self.id = ind.id
         self.reads = tuple(self.kind.reads)
         self.rule = describe_rule(ind)
@@ -62,6 +64,9 @@ class CompiledIndicator:
             rule=self.rule, values=None, threshold=None, source=ind.source, note=ind.note,
             data_points=None, data_status=None, assessed_note=None,
         )
+        self.blocking = blocking(criterion)  # what its gap blocks, by situation
+        self.max_points, self.knockout = ind.max_points, ind.knockout  # as its records hold them (read here, faster)
+        self.no_gap: IndicatorResult | None = None  # a record of it found to need no gap (see `build_gaps`)
         self.single_read = self.reads[0] if len(self.reads) == 1 else None
         self.interned: dict[tuple[Any, ...], Any] = {}
         self.interned_gaps: dict[tuple[Any, ...], Any] = {}
@@ -69,15 +74,23 @@ class CompiledIndicator:
         # points has few distinct records too: shared like those of indicators that read no data (key: `value_key`).
         # An evidence-judged indicator's data outcome is one constant (not assessed): its records are then fixed by
         # the assessors' entry alone, looked up without building the full key.
-        self.usual: Outcome | None = self.outcome({}) if self.kind.evidence_only and not self.reads and self.applies is None else None
+        constant = self.kind.evidence_only and not self.reads and self.applies is None and not self.lowered.requires and not self.lowered.levels
+        self.usual: Outcome | None = self.outcome({}) if constant else None
         self.by_entry: dict[Any, IndicatorResult] = {}
         self.few_values = bool(self.reads) and self.kind.records_follow_values and all(
             name in inputs and inputs[name].type in ("yes_no", "choice") and not inputs[name].expr for name in self.reads)
         self.evidence_only = self.kind.evidence_only
+        # How its record is kept (`finish`): shared by the outcome (reads no data), by the outcome and the few values it
+        # reads, by the outcome and the one number it reads, or else its own per commune.
+        self.keep = (self._keep_fixed if not self.reads else self._keep_few if self.few_values
+                     else self._keep_valued if self.single_read is not None else self._record)
+        self.scored = self._scorer()
         input_id = getattr(ind, "input", None)
         spec = inputs.get(input_id) if input_id else None
+        # Its gap is fixed by its points and the one number it reads when its kind says its targets follow from them.
+        self.gaps_follow_value = getattr(self.kind, "targets_follow_value", False) and self.single_read is not None and input_id == self.single_read
         # The gap record's state, every field in declaration order (as for `static`).
-        self.gap_static: dict[str, Any] = _GAP_STATE.state(
+        self.gap_static: dict[str, Any] = GAP_STATE.state(
             indicator=ind.id, criterion=criterion, title=ind.title, kind=self.kind.gap_kind,
             status=None, points=0.0, max=ind.max_points, input=input_id, unit=spec.unit if spec else None, value=None,
             targets=(), blocks=(), priority=3, provisional=ind.provisional,
@@ -115,22 +128,67 @@ class CompiledIndicator:
 
         An indicator that reads no data (evidence judged by the assessors) has few distinct results (its points and
         note), and so has one that reads a few yes/no or choice values: those immutable records are interned and shared
-        between communes."""
+        between communes (`keep`, chosen once per indicator)."""
         entry = assessed.get(self.id) if assessed else None
         if data is self.usual:
-            entry_key = None if entry is None else (entry.points, entry.note)
-            return self.by_entry.get(entry_key) or intern(self.by_entry, entry_key, self._record, data, env, entry)
-        if not self.reads:
-            key = (data.points, data.status, data.reason, data.threshold, None if entry is None else entry.points, None if entry is None else entry.note)
-            return self.interned.get(key) or intern(self.interned, key, self._record, data, env, entry)  # hot path: look up inline
-        if self.few_values and entry is None:
-            # The threshold record is keyed by identity and kept in the entry, so that its id is never reused.
-            shared_key = (data.points, data.status, data.reason, id(data.threshold), self.value_key(env))
-            found = self.interned.get(shared_key)
-            if found is None:
-                found = intern(self.interned, shared_key, lambda: (data.threshold, self._record(data, env, None, shared=True)))
-            return found[1]  # type: ignore[no-any-return]
-        return self._record(data, env, entry)
+            return self._keep_usual(data, env, entry)
+        return self.keep(data, env, entry)
+
+    def _keep_usual(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
+        """The record of the one constant data outcome, fixed by the assessors' entry alone."""
+        key = _ENTRY_KEY(_NO_ENTRY if entry is None else entry)
+        return self.by_entry.get(key) or intern(self.by_entry, key, self._record, data, env, entry)
+
+    def _keep_fixed(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
+        """The record of an indicator that reads no data, fixed by the outcome and the assessors' entry."""
+        key = (data.points, data.status, data.reason, data.threshold, None if entry is None else entry.points, None if entry is None else entry.note)
+        return self.interned.get(key) or intern(self.interned, key, self._record, data, env, entry)
+
+    def _keep_few(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
+        """The record of an indicator that reads a few yes/no or choice values, fixed by the outcome and those values
+        (unless the assessors decided)."""
+        if entry is not None:
+            return self._record(data, env, entry)
+        # The threshold record is keyed by identity and kept in the entry, so that its id is never reused.
+        single = self.single_read
+        shared_key = (data.points, data.status, data.reason, id(data.threshold), env.get(single) if single is not None else self.value_key(env))
+        found = self.interned.get(shared_key)
+        if found is None:
+            found = intern(self.interned, shared_key, lambda: (data.threshold, self._record(data, env, None, shared=True)))
+        return found[1]  # type: ignore[no-any-return]
+
+    def _keep_valued(self, data: Outcome, env: Env, entry: AssessedEntry | None) -> IndicatorResult:
+        """The record of an indicator that reads one number (a threshold's input), shared between communes with the same
+        outcome and value: reported values repeat (percentages to one decimal), and a record costs several times a look-up.
+        Zero (0.0 and -0.0 are one key but print differently), values of other types and assessors' decisions get their own."""
+        value = env.get(self.single_read)  # type: ignore[arg-type]
+        if entry is not None or value.__class__ is not float or not value:
+            return self._record(data, env, entry)
+        key = (data.points, data.status, data.reason, id(data.threshold), value)
+        found = self.interned.get(key)
+        if found is None:  # the threshold record is keyed by identity and kept in the entry, so that its id is never reused
+            found = intern(self.interned, key, lambda: (data.threshold, self._record(data, env, None, shared=True)), limit=VALUED_LIMIT)
+        return found[1]  # type: ignore[no-any-return]
+
+    def _scorer(self) -> Callable[[Env, Mapping[str, AssessedEntry]], IndicatorResult] | None:
+        """`evaluate`, as the per-commune engine calls it: the decision and the record's sharing chosen once here rather
+        than tested per commune (the per-commune hot path). None for an indicator whose data outcome is one constant:
+        the compiled ruleset looks its records up with the others' (`CompiledRuleset.evaluate_prepared`)."""
+        if self.usual is not None:
+            return None
+        ind_id = self.id
+        decide, hit, failed, otherwise, not_applicable, keep = self.decide, self.hit, self.failed, self.otherwise, self.not_applicable, self.keep
+
+        def scored(env: Env, assessed: Mapping[str, AssessedEntry]) -> IndicatorResult:
+            index, reason = decide(env)  # `outcome`, inline
+            if index >= 0:
+                data = hit(index, env)
+            elif reason is otherwise:
+                data = failed(env)
+            else:
+                data = not_applicable if reason is _NA_REASON else _UNKNOWN[reason]
+            return keep(data, env, assessed.get(ind_id))
+        return scored
 
     def value_key(self, env: Env) -> Any:
         """The values this indicator reads (one value, or a tuple of them): with the outcome, they fix its records."""
@@ -167,14 +225,14 @@ class CompiledIndicator:
 
 # Outcomes of data that cannot decide (the same for every indicator): status from the reason, no points.
 _UNKNOWN = {reason: Outcome(0.0, STATUS_OF[reason], reason) for reason in Reason if STATUS_OF[reason] is Status.MISSING_DATA}
-_NA, _MISSING, _ASSESSED, _ASSESSED_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED
+_NA, _MISSING, _ASSESSED, _ASSESSED_REASON, _NA_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED, Reason.NOT_APPLICABLE
 _new = object.__new__
+_ENTRY_KEY = operator.attrgetter("points", "note")  # what fixes the record of an evidence-judged indicator
+_NO_ENTRY = SimpleNamespace(points=None, note=None)  # no assessors' entry, for `_ENTRY_KEY`
 _INDICATOR_FIELDS = set(IndicatorResult.model_fields)
 # The records this module fills by hand, checked against their models at import (see `StateTemplate`).
 _INDICATOR_STATE = StateTemplate(IndicatorResult, ("id", "criterion", "title", "kind", "points", "max", "status", "reason", "provisional", "knockout",
                                                    "knockout_failed", "rule", "values", "threshold", "source", "note", "data_points", "data_status", "assessed_note"))
-_GAP_STATE = StateTemplate(Gap, ("indicator", "criterion", "title", "kind", "status", "points", "max", "input", "unit", "value", "targets", "blocks",
-                                 "priority", "provisional", "label", "input_type"))
 
 
 class CompiledRuleset:
@@ -187,6 +245,9 @@ class CompiledRuleset:
         ctx = KindContext(env=env)
         award = ruleset.recognition.not_applicable == "award"
         self.indicators = tuple(CompiledIndicator(ind, crit.id, ctx, award, ruleset.inputs) for crit in ruleset.criteria for ind in crit.indicators)
+        fixed = tuple(ci for ci in self.indicators if ci.usual is not None)  # see `evaluate_prepared`
+        self.fixed, self.fixed_ids, self.fixed_tables, self.no_entries = fixed, tuple(ci.id for ci in fixed), tuple(ci.by_entry for ci in fixed), (_NO_ENTRY,) * len(fixed)
+        self.scorers = tuple(None if ci.usual is not None else ci.scored for ci in self.indicators)
         self.indicator_models = {ci.model.id: ci.model for ci in self.indicators}
         positions = {ci.model.id: i for i, ci in enumerate(self.indicators)}
         self.shapes = tuple(CriterionShape(crit, tuple(positions[ind.id] for ind in crit.indicators)) for crit in ruleset.criteria)
@@ -201,6 +262,12 @@ class CompiledRuleset:
         # input id → the derived inputs computed from it, directly or not (a planned change must keep them in bounds)
         self.feeds: dict[str, frozenset[str]] = _feeds(ruleset, env)
         self.converters = {name: converter(spec) for name, spec in ruleset.inputs.items()}
+        # (low, high, whole) of the inputs read as numbers (percent, number, count): a float within them (and whole, for
+        # a count) is its own value, as is a boolean for a yes/no input; `prepare` keeps those without calling the
+        # converter (most values of a table are such).
+        self.number_bounds = {name: (*_number_bounds(spec), spec.type == "count") for name, spec in ruleset.inputs.items()
+                              if spec.type in ("percent", "number", "count")}
+        self.yes_no_inputs = frozenset(name for name, spec in ruleset.inputs.items() if spec.type == "yes_no")
         # A derived value must lie within its declared bounds too (99999 latrines for 2650 households is a typo).
         self.derived_bounds = {name: tuple(-math.inf if b is None and i == 0 else math.inf if b is None else b for i, b in enumerate(ruleset.inputs[name].bounds()))
                                for name, _ in self.derived}
@@ -243,25 +310,39 @@ class CompiledRuleset:
     def evaluate_prepared(self, prepared: PreparedCommune) -> CommuneResult:
         env = prepared.env
         assessed = prepared.assessed
-        return self.assemble(prepared, [ci.finish(ci.score(env), env, assessed) for ci in self.indicators])
+        # The indicators whose data outcome is one constant (about two thirds of a national ruleset: evidence judged by
+        # the assessors) have records fixed by the assessors' entry alone: all looked up at once, by C-level maps.
+        entries = list(map(assessed.get, self.fixed_ids, self.no_entries))
+        found: list[Any] = list(map(dict.get, self.fixed_tables, map(_ENTRY_KEY, entries)))
+        if not all(found):  # a record not made yet (records are objects, always true)
+            for i, record in enumerate(found):
+                if record is None:
+                    ci, entry = self.fixed[i], entries[i]
+                    found[i] = ci._keep_usual(ci.usual, env, None if entry is _NO_ENTRY else entry)  # type: ignore[arg-type]
+        take = iter(found).__next__
+        return self.assemble(prepared, [take() if scored is None else scored(env, assessed) for scored in self.scorers])
 
     def assemble(self, prepared: PreparedCommune, results: list[IndicatorResult]) -> CommuneResult:
         """Criteria, verdict, gaps and the commune's result from its indicator results."""
         env = prepared.env
         judgement = judge(results, self.recognition)
         gaps = build_gaps(results, self.indicators, env, judgement)
-        info = prepared.data.commune
-        return construct(CommuneResult,
-            ruleset=self.stamp,
-            commune=construct(CommuneIdentity, **identity_state(info, _as_of(prepared.data.as_of))),
-            as_of=_as_of(prepared.data.as_of), zone=prepared.zone, zone_source=prepared.zone_source, region=prepared.region,
-            total=judgement.total, criteria=judgement.criteria, indicators=tuple(results), verdict=judgement.verdict,
-            recognised={"recognised": True, "not_recognised": False}.get(judgement.verdict.value),
-            reasons=judgement.reasons, gaps=gaps,
-            provisional_count=judgement.provisional_count,
-            provisional_decides=judgement.provisional_decides, knockouts_failed=judgement.knockouts_failed, missing_count=judgement.missing_count,
-            region_name=self.region_names.get(prepared.region) if prepared.region else None,
-        )
+        data = prepared.data
+        as_of = _as_of(data.as_of)
+        region = prepared.region
+        # Both states name every field in declaration order (`identity_state` does so for the identity).
+        return _RESULT.new({
+            "ruleset": self.stamp, "commune": _IDENTITY.new(identity_state(data.commune, as_of)), "as_of": as_of, "zone": prepared.zone,
+            "zone_source": prepared.zone_source, "region": region, "total": judgement.total, "criteria": judgement.criteria,
+            "indicators": tuple(results), "verdict": judgement.verdict, "recognised": _RECOGNISED.get(judgement.verdict), "reasons": judgement.reasons,
+            "gaps": gaps, "provisional_count": judgement.provisional_count, "provisional_decides": judgement.provisional_decides,
+            "knockouts_failed": judgement.knockouts_failed, "missing_count": judgement.missing_count,
+            "region_name": self.region_names.get(region) if region else None,
+        })
+
+
+_RESULT, _IDENTITY = template_of(CommuneResult), template_of(CommuneIdentity)
+_RECOGNISED = {Verdict.RECOGNISED: True, Verdict.NOT_RECOGNISED: False}  # and None while incomplete
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
@@ -270,11 +351,14 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
 
 
 def _as_of(value: Any) -> Any:
-    import datetime as dt
-
     if isinstance(value, int):
         return dt.date(value, 12, 31)
     return value
+
+
+def _number_bounds(spec: Any) -> tuple[float, float]:
+    low, high = spec.bounds()
+    return (-math.inf if low is None else low, math.inf if high is None else high)
 
 
 def _name_table(rows: Any) -> dict[str, str]:

@@ -81,6 +81,12 @@ def construct(cls: type[M], **values: Any) -> M:
     return template.new(values)  # type: ignore[no-any-return]
 
 
+def template_of(cls: type[BaseModel]) -> Template:
+    """The template of `cls` (one of `ENGINE_FILLS`, or one a module made), for hot paths that build its state in
+    declaration order themselves and call `.new(state)`."""
+    return _TEMPLATES[cls]
+
+
 def from_state(cls: type[M], state: dict[str, Any]) -> M:
     """An instance of `cls` whose state is `state`, which names every field in declaration order (checked by count:
     a field the caller left out is a TypeError at once, not a record missing an attribute)."""
@@ -137,13 +143,13 @@ NO_VALUES = FrozenDict()
 INTERN_LIMIT = 2048
 
 
-def intern(table: dict[Any, M], key: Any, build: Callable[..., M], *args: Any) -> M:
+def intern(table: dict[Any, M], key: Any, build: Callable[..., M], *args: Any, limit: int = INTERN_LIMIT) -> M:
     """The record `build(*args)` for `key`, built once and then shared: only for immutable records whose every
     field is fixed by `key` (points, statuses, notes), never by a commune's own values. Hot callers look the key
     up themselves first (`table.get(key) or intern(...)`) and call this only to build."""
     found = table.get(key)
     if found is None:
         found = build(*args)
-        if len(table) < INTERN_LIMIT:
+        if len(table) < limit:
             table[key] = found
     return found

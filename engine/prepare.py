@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -47,23 +48,39 @@ _EXPECTED = {
 def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
     """Typed, checked values of `data` for `compiled`; raises `CommuneDataError` listing every problem."""
     errors: list[CommuneDataError] = []
-    code = data.commune.code
-    region = _classify(compiled.region_ids, data.commune.region, "region", code, errors)
-    terrain = _classify(compiled.terrain_ids, data.commune.terrain, "terrain", code, errors)
+    info = data.commune  # read once: a record's attribute costs several times a local's
+    code = info.code
+    region = _classify(compiled.region_ids, info.region, "region", code, errors)
+    terrain = _classify(compiled.terrain_ids, info.terrain, "terrain", code, errors)
     env: dict[str, Any] = {
         "region": region,
         "terrain": terrain,
         "terrain_group": compiled.terrain_groups.get(terrain) if terrain else None,
-        "distance_km": data.commune.distance_km,
-        "difficult_terrain": data.commune.difficult_terrain,
+        "distance_km": info.distance_km,
+        "difficult_terrain": info.difficult_terrain,
     }
-    converters = compiled.converters
+    converters, number_bounds, yes_no_inputs = compiled.converters, compiled.number_bounds, compiled.yes_no_inputs
     for name, raw in data.values.items():
+        kind = raw.__class__
+        if kind is float:  # most values are numbers: only NaN is blank among them, tested without a call
+            if raw != raw:
+                if name in converters:
+                    continue
+            else:
+                bounds = number_bounds.get(name)
+                # The converter's answer for a plain number within bounds (and whole, for a count) is the number itself.
+                if bounds is not None and bounds[0] <= raw <= bounds[1] and (not bounds[2] or raw.is_integer()):
+                    env[name] = raw
+                    continue
+        elif kind is bool:
+            if name in yes_no_inputs:  # the converter's answer for a yes/no input is the boolean itself
+                env[name] = raw
+                continue
+        elif kind is not int and is_blank(raw) and name in converters:
+            continue
         converter = converters.get(name)
         if converter is None:
             errors.append(_unknown_input(compiled, name, code))
-            continue
-        if is_blank(raw):
             continue
         try:
             env[name] = converter(raw)
@@ -74,7 +91,7 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
         first = errors[0]
         first.related = list(errors)
         raise first
-    not_entered = tuple(name for name, _ in compiled.derived if env.get(name) is None)
+    not_entered = tuple([name for name, _ in compiled.derived if env.get(name) is None])
     computed = compiled.derive(env)
     for name in computed:
         value, (low, high) = env[name], compiled.derived_bounds[name]
@@ -87,7 +104,7 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
         first = errors[0]
         first.related = list(errors)
         raise first
-    zone, source = compiled.zone_of(data.commune.zone, env)
+    zone, source = compiled.zone_of(info.zone, env)
     env["zone"] = zone
     return PreparedCommune(data=data, env=env, zone=zone, zone_source=source, region=region, assessed=assessed, derived=not_entered)
 
@@ -175,18 +192,19 @@ def _classify(known: dict[str, str], raw: str | None, what: str, code: str, erro
 
 
 def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list[CommuneDataError]) -> dict[str, AssessedEntry]:
-    kept: dict[str, AssessedEntry] = {}
-    limits = compiled.assessed_limits
-    accepted = compiled.assessed_accepted
-    for ind_id, entry in data.assessed.items():
-        if (ind_id, entry.points) in accepted:  # checked before: in range and on the step
-            kept[ind_id] = entry
+    """The assessors' entries (all of them: a bad one is an error in `errors`, and `prepare` then raises)."""
+    assessed = data.assessed
+    accepted = compiled.assessed_accepted  # (indicator, points) pairs already found valid
+    if accepted.issuperset(zip(assessed, map(_POINTS, assessed.values()))):  # the usual case: one pass, in C
+        return dict(assessed)
+    for ind_id, entry in assessed.items():
+        points = entry.points
+        if (ind_id, points) in accepted:  # checked before: in range and on the step
             continue
-        limit = limits.get(ind_id)
+        limit = compiled.assessed_limits.get(ind_id)
         if limit is None:
             errors.append(_error("data.unknown_indicator", data.commune.code, ("assessed", ind_id), ind_id, name=ind_id, ruleset=compiled.ruleset.ref, suggestions=close_matches(ind_id, compiled.indicator_models)))
             continue
-        points = entry.points
         if not assessed_points_ok(limit, points):
             top, step = limit
             errors.append(_error(
@@ -194,10 +212,12 @@ def _check_assessed(compiled: "CompiledRuleset", data: CommuneData, errors: list
                 step_vi=f", theo bước {step:g}" if step else "", step_en=f", in steps of {step:g}" if step else "",
             ))
             continue
-        kept[ind_id] = entry
         if len(accepted) < 65536:
             accepted.add((ind_id, points))
-    return kept
+    return dict(assessed)
+
+
+_POINTS = operator.attrgetter("points")
 
 
 def assessed_points_ok(limit: tuple[float, float | None], points: float) -> bool:

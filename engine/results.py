@@ -117,14 +117,30 @@ def identity_state(info: Any, as_of: dt.date | None) -> dict[str, Any]:
 
     The words are shared records (built once per distinct reason or notice): the engines build ~one identity per
     commune and must not pay for validating the same sentences again."""
-    from chuanxa.admin import notices_for, region_reason
-
-    reason = _text_record(region_reason(info.region, info.region_source, info.province, info.former_province, info.code))
-    notices = tuple(_notice_record(n.code, n.vi, n.en)
-                    for n in notices_for(info.code, info.name, info.province, info.former_province, info.former_district, info.former, as_of))
-    return {"code": info.code, "name": info.name, "unit_type": info.unit_type, "province": info.province, "province_code": info.province_code,
-            "former_province": info.former_province, "former_district": info.former_district, "region_source": info.region_source,
+    notices_for, region_reason, CommuneInfo = _lookups()
+    # The commune record's state, read once (each attribute of a pydantic record costs as much as this one read); any
+    # other object with the same attributes is read attribute by attribute.
+    fields = info.__dict__ if info.__class__ is CommuneInfo else {name: getattr(info, name) for name in _INFO_READ}
+    code, name, province, former_province, former_district = fields["code"], fields["name"], fields["province"], fields["former_province"], fields["former_district"]
+    reason = _text_record(region_reason(fields["region"], fields["region_source"], province, former_province, code))
+    notices = tuple([_notice_record(n.code, n.vi, n.en)
+                     for n in notices_for(code, name, province, former_province, former_district, fields["former"], as_of)])
+    return {"code": code, "name": name, "unit_type": fields["unit_type"], "province": province, "province_code": fields["province_code"],
+            "former_province": former_province, "former_district": former_district, "region_source": fields["region_source"],
             "region_reason": reason, "notices": notices}
+
+
+@lru_cache(maxsize=None)
+def _lookups() -> tuple[Any, Any, type]:
+    """What `identity_state` reads from `chuanxa.admin` and the commune model, imported on first use (not at import:
+    `chuanxa.admin` imports this module's package), then kept (an import statement per commune costs more)."""
+    from chuanxa.admin import notices_for, region_reason
+    from chuanxa.communes.model import CommuneInfo
+
+    return notices_for, region_reason, CommuneInfo
+
+
+_INFO_READ = ("code", "name", "unit_type", "province", "province_code", "former_province", "former_district", "region", "region_source", "former")
 
 
 @lru_cache(maxsize=4096)

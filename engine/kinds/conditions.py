@@ -28,6 +28,7 @@ class ConditionsKind:
             reads |= condition_reads(lv.when, ctx)
         self.reads = tuple(sorted(reads))
         self.targets_by_points: dict[float, tuple[GapTarget, ...]] = {}
+        self.hits = tuple(Outcome(points, *status_for(points, ind.max_points)) for points in self.points)  # outcomes are immutable: one per level
 
     def lower(self, ctx: KindContext, award_not_applicable: bool) -> Lowered:
         """Each level's condition as a tree (all/any become and/or, comparisons with tables read the table)."""
@@ -46,9 +47,7 @@ class ConditionsKind:
         return "; ".join(f"{describe_condition(lv.when)} → {lv.points:g}" for lv in levels)
 
     def hit(self, index: int, env: Env) -> Outcome:
-        points = self.points[index]
-        status, reason = status_for(points, self.ind.max_points)
-        return Outcome(points, status, reason)
+        return self.hits[index]
 
     def failed(self, env: Env) -> Outcome:
         """Not met, with the comparisons of the lowest level still to satisfy (for the gap list)."""

@@ -8,11 +8,14 @@ from chuanxa.criteria.expressions import Name
 from chuanxa.criteria.model import ThresholdIndicator, ThresholdTable
 from chuanxa.criteria.operators import OPERATORS
 
-from ..fast import construct
+from ..fast import construct, template_of
 from ..lowering import Level, Lowered, Shown, applies_node, comparison_node
 from ..results import GapTarget, Reason, Status, ThresholdUsed
 from ..rules_text import describe_threshold
-from .base import Env, KindContext, Outcome, numeric, resolve_threshold, status_for
+from .base import Env, KindContext, Outcome, numeric, status_for
+
+
+_TARGET = template_of(GapTarget)
 
 
 class ThresholdKind:
@@ -30,18 +33,26 @@ class ThresholdKind:
         # (threshold, table axis or None) per level; outcomes are immutable, so each (level, key) builds one once.
         self._plan: list[tuple[Any, str | None]] = [(lv.threshold.values, lv.threshold.by) if isinstance(lv.threshold, ThresholdTable) else (lv.threshold, None) for lv in self.levels]
         self._outcomes: dict[tuple[int, str | None], Outcome] = {}
+        self._plain_hits: list[Outcome | None] = [None] * len(self.levels)  # those of plain levels that hold, by level
+        self._plain_failed: Outcome | None = None  # that of a plain lowest level, none holding
+        # The levels lowest first, as gap targets read them: (points, threshold or table, table axis or None, whether a
+        # plain threshold is a number).
+        # Its gap targets follow from the points and the input's value alone when no level reads a table (see `targets`).
+        self.targets_follow_value = all(by is None for _, by in self._plan)
+        self._rising = tuple((lv.points, threshold, by, by is None and numeric(threshold)) for lv, (threshold, by) in reversed(list(zip(self.levels, self._plan))))
 
     def _used(self, level: Any, value: Any, by: str | None, key: str | None) -> ThresholdUsed:
         return construct(ThresholdUsed, op=self.ind.op, value=value, by=by, key=key, points=level.points, input=self.input)
 
     def hit(self, index: int, env: Env) -> Outcome:
         """Level `index` holds: its points, with the threshold met (the table's entry for the commune)."""
-        found = self._outcomes.get((index, None))  # a plain threshold: one outcome per level, looked up at once
+        found = self._plain_hits[index]  # a plain threshold: one outcome per level, looked up at once
         return found if found is not None else self._at(index, env, True)
 
     def failed(self, env: Env) -> Outcome:
         """No level holds: not met, showing the lowest level's threshold (the next to reach)."""
-        return self._at(len(self._plan) - 1, env, False)
+        found = self._plain_failed
+        return found if found is not None else self._at(len(self._plan) - 1, env, False)
 
     def _at(self, index: int, env: Env, hit: bool) -> Outcome:
         threshold, by = self._plan[index]
@@ -63,6 +74,11 @@ class ThresholdKind:
             else:
                 found = Outcome(0.0, Status.NOT_MET, self.fail_reason, self._used(level, threshold, by, key))
             self._outcomes[cache_key] = found
+            if by is None:  # the only outcome of a plain level: looked up at once from now on
+                if hit:
+                    self._plain_hits[index] = found
+                else:
+                    self._plain_failed = found
         return found
 
     def lower(self, ctx: KindContext, award_not_applicable: bool) -> Lowered:
@@ -85,11 +101,16 @@ class ThresholdKind:
 
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         value = env.get(self.input)
+        number = value.__class__ is float or numeric(value)  # inputs are read as floats: the test is mostly this one check
+        op = self.ind.op
         found = []
-        for level in reversed(self.levels):
-            if level.points <= points:
+        for level_points, threshold, by, plain_number in self._rising:
+            if level_points <= points:
                 continue
-            threshold, _, _ = resolve_threshold(level.threshold, env)
-            change = round(threshold - value, 9) if numeric(threshold) and numeric(value) else None  # 95 - 91.2 is 3.8, not 3.799…
-            found.append(construct(GapTarget, op=self.ind.op, target=threshold, change=change, points=level.points, gain=level.points - points))
+            if by is not None:  # the table's entry for the commune, as `resolve_threshold` reads it
+                key = env.get(by)
+                threshold = None if key is None else threshold.get(str(key))
+                plain_number = numeric(threshold)
+            change = round(threshold - value, 9) if number and plain_number else None  # 95 - 91.2 is 3.8, not 3.799…
+            found.append(_TARGET.new({"op": op, "target": threshold, "change": change, "points": level_points, "gain": level_points - points}))
         return tuple(found)
