@@ -56,7 +56,7 @@ def api_schema(api_app: Any) -> Any:
 #: Operations whose bodies obey rules a JSON schema cannot state (a commune document must be scorable, a role needs
 #: its scope, an upload must be a table): a schema-valid request may rightly get 422 there, so the "schema-valid data
 #: is accepted" check is left out for them; every other check still runs.
-SEMANTIC = {"POST /api/v1/score", "POST /api/v1/simulate", "POST /api/v1/plan", "POST /api/v1/users", "POST /api/v1/imports",
+SEMANTIC = {"POST /api/v1/score", "POST /api/v1/simulate", "POST /api/v1/plan", "POST /api/v1/users", "PATCH /api/v1/users/{login}", "POST /api/v1/imports",
             "PUT /api/v1/communes/{code}/assessments/{year}", "POST /api/v1/communes/{code}/assessments/{year}/transitions",
             "POST /api/v1/ruleset-overlays", "POST /api/v1/ruleset-overlays/{overlay_id}/activations",
             "POST /api/v1/ruleset-activations/{activation_id}/deactivate",
