@@ -187,6 +187,11 @@ def _words(option: Option, spec: Any, model: CostModel) -> Text:
         to_vi = "lên" if verb_vi == "Nâng" else "xuống"
         return Text(vi=f"{verb_vi} {spec.label.vi[0].lower() + spec.label.vi[1:]} từ {before} {to_vi} {option.value_after:g}{unit}: {gain_vi}{cost_vi}",
                     en=f"{verb_en.capitalize()} {spec.label.en[0].lower() + spec.label.en[1:]} from {before_en} to {option.value_after:g}{unit}: {gain_en}{cost_en}")
+    if option.kind == "answer" and spec is not None and spec.choices and not isinstance(option.value_after, bool):
+        choice = next((c for c in spec.choices if c.id == option.value_after), None)  # a threshold on a choice: which answer
+        vi, en = (choice.vi, choice.en) if choice is not None else (str(option.value_after),) * 2
+        return Text(vi=f"Bảo đảm {spec.label.vi[0].lower() + spec.label.vi[1:]} là «{vi}»: {gain_vi}{cost_vi}",
+                    en=f"Make sure that {spec.label.en[0].lower() + spec.label.en[1:]} is “{en}”: {gain_en}{cost_en}")
     if option.kind == "answer" and spec is not None:
         return Text(vi=f"Bảo đảm: {spec.label.vi[0].lower() + spec.label.vi[1:]}: {gain_vi}{cost_vi}", en=f"Make sure that: {spec.label.en[0].lower() + spec.label.en[1:]}: {gain_en}{cost_en}")
     if option.kind == "collect":

@@ -32,7 +32,7 @@ from chuanxa.planning.costs import CostModel
 from chuanxa.planning.options import list_options
 from chuanxa.planning.plan import apply_options
 
-from generated import FEATURES, build, commune_features, features, generated_communes, plannable, ruleset_trees
+from generated import FEATURES, build, commune_features, features, generated_communes, ruleset_trees
 
 RULESETS = int(os.environ.get("CHUANXA_DIFF_RULESETS", "50"))
 COMMUNES = int(os.environ.get("CHUANXA_DIFF_COMMUNES", "40"))
@@ -42,7 +42,7 @@ try:
     from chuanxa.engine.durable_engine import DurableEngine, durable_available
 except ImportError:  # pragma: no cover - the module itself imports durable lazily
     durable_available = lambda: False  # noqa: E731
-SEEN: dict[str, Any] = {"rulesets": 0, "communes": 0, "refused": 0, "options": 0, "plans": 0, "feasible plans": 0, "plans over a shared input": 0, "rulesets not planned": 0, "features": set()}
+SEEN: dict[str, Any] = {"rulesets": 0, "communes": 0, "refused": 0, "options": 0, "plans": 0, "feasible plans": 0, "plans over a shared input": 0, "features": set()}
 
 
 def _key(result: chuanxa.CommuneResult) -> list[tuple[Any, ...]]:
@@ -126,8 +126,6 @@ def _compare_engines(tree: dict[str, Any], communes: Iterable[chuanxa.CommuneDat
     scored: list[tuple[chuanxa.CommuneData, chuanxa.CommuneResult]] = []
     refused: list[chuanxa.CommuneData] = []
     SEEN["features"] |= features(tree)
-    can_plan = plannable(tree)  # False: a threshold on a yes/no or choice input, which the planner cannot plan yet
-    SEEN["rulesets not planned"] += not can_plan
     for index, commune in enumerate(communes):
         SEEN["features"] |= commune_features(tree, commune)
         try:
@@ -143,7 +141,7 @@ def _compare_engines(tree: dict[str, Any], communes: Iterable[chuanxa.CommuneDat
         assert expected.summary() == chuanxa.score(commune, ruleset).summary()
         if durable is not None:
             assert durable.evaluate(commune) == expected  # indicators, criteria, verdict, explanations and gaps
-        if index < PLANNED and expected.verdict is not chuanxa.Verdict.RECOGNISED and can_plan:
+        if index < PLANNED and expected.verdict is not chuanxa.Verdict.RECOGNISED:
             _planner(engine, commune, expected)
             _plan_reaches_what_the_planner_computed(ruleset, commune)
     evaluator = ColumnarEvaluator(engine)

@@ -5,9 +5,9 @@ planner is fixed, so that its mark and the matching exclusion in `tests/test_dif
    setting the input to two values (applied in ruleset order, the last wins), or one step that takes away the points
    another indicator had on that input. Either way a plan called feasible leaves the commune not recognised when
    scored (exclusion: `_plan_reaches_what_the_planner_computed`).
-2. A `threshold` indicator on a yes/no or choice input (the model accepts `==`, `!=`, `≠` there, and every engine
-   scores it alike) is planned as a number: the planner crashes (`float('a')`) or proposes `yn = 0.01`, which the
-   commune model refuses (exclusion: `generated.plannable`)."""
+2. (Fixed.) A `threshold` indicator on a yes/no or choice input (the model accepts `==`, `!=`, `≠` there, and every
+   engine scores it alike) was planned as a number (`float('a')`, `yn = 0.01`); it is now planned by giving an
+   answer of the input's type, and the differential test plans such rulesets too."""
 
 from __future__ import annotations
 
@@ -52,8 +52,6 @@ def _threshold_on(input_name: str, op: str, threshold: object) -> chuanxa.Rulese
     return build(_tree([_indicator("1", kind="threshold", input=input_name, op=op, max_points=1.0, levels=[{"points": 1.0, "threshold": threshold}])]))
 
 
-@pytest.mark.xfail(strict=True, raises=(ValueError, TypeError, chuanxa.ChuanxaError),
-                   reason="planner: a threshold on a yes/no or choice input is moved as a number")
 @pytest.mark.parametrize("input_name,op,threshold,value", [("ch", "==", "a", "b"), ("ch", "≠", "a", "a"), ("yn", "!=", False, False)])
 def test_a_threshold_on_an_answer_is_planned_by_giving_that_answer(input_name: str, op: str, threshold: object, value: object) -> None:
     ruleset = _threshold_on(input_name, op, threshold)
@@ -62,3 +60,9 @@ def test_a_threshold_on_an_answer_is_planned_by_giving_that_answer(input_name: s
     found = chuanxa.plan(commune, ruleset)
     assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED
     assert [s.input for s in found.steps] == [input_name] and found.steps[0].value_after != value
+    assert found.steps[0].kind == "answer" and isinstance(found.steps[0].value_after, type(value))  # an answer of the input's type, not a number
+
+
+def test_a_threshold_on_a_choice_names_the_choice_to_give() -> None:
+    found = chuanxa.plan(_commune({"ch": "b"}), _threshold_on("ch", "==", "a"))
+    assert found.steps[0].value_after == "a" and "“a”" in found.steps[0].message.en, found.steps[0].message
