@@ -16,6 +16,7 @@ from chuanxa.engine.prepare import PreparedCommune, prepare
 from chuanxa.engine.results import RulesetStamp, Verdict
 
 from .costs import CostModel
+from .groups import group_shared
 from .optimise import Need, solve
 from .options import IndicatorChoices, Option, list_options
 from .standing import Standing, of_result
@@ -106,7 +107,8 @@ def search(engine: Any, prepared: PreparedCommune, model: CostModel, standing: S
     choices = list_options(engine, before, prepared.env, model, derived=prepared.derived, memo=memo)
     blockers = _blockers(choices, before)
     order = _order(engine)
-    solution = None if blockers else solve(choices, [c.id for c in before.criteria], _need(before), order)
+    # Indicators sharing an input that an option changes are planned as one group (`groups.py`; none in the bundled rulesets).
+    solution = None if blockers else solve(group_shared(engine, prepared, choices, order), [c.id for c in before.criteria], _need(before), order)
     if solution is None:
         return Plan(**base, feasible=False, already_recognised=False, blockers=tuple(blockers) or (_generic_blocker(),))
     options = tuple(sorted(solution.options, key=lambda o: order[o.indicator]))

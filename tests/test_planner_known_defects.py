@@ -1,10 +1,9 @@
-"""Planner defects the differential test found (session 3 audit), pinned as strict xfails: each turns red when the
-planner is fixed, so that its mark and the matching exclusion in `tests/test_differential.py` go.
+"""Planner defects the differential test found (session 3 audit), both fixed; these cases keep them fixed.
 
-1. The planner treats indicators as independent. When two indicators read one input it may choose a step for each,
-   setting the input to two values (applied in ruleset order, the last wins), or one step that takes away the points
-   another indicator had on that input. Either way a plan called feasible leaves the commune not recognised when
-   scored (exclusion: `_plan_reaches_what_the_planner_computed`).
+1. (Fixed: indicators sharing an input are planned as one group, `planning/groups.py`.) The planner treated
+   indicators as independent. When two indicators read one input it could choose a step for each, setting the input
+   to two values (applied in ruleset order, the last wins), or one step that takes away the points another indicator
+   had on that input. Either way a plan called feasible left the commune not recognised when scored.
 2. (Fixed.) A `threshold` indicator on a yes/no or choice input (the model accepts `==`, `!=`, `≠` there, and every
    engine scores it alike) was planned as a number (`float('a')`, `yn = 0.01`); it is now planned by giving an
    answer of the input's type, and the differential test plans such rulesets too."""
@@ -27,11 +26,11 @@ def _two_criteria_on_one_input() -> chuanxa.Ruleset:
     return build(tree)
 
 
-@pytest.mark.xfail(strict=True, reason="planner: two steps on one input (p1 → 90, then p1 → 50); the plan is called feasible but does not recognise")
 def test_a_feasible_plan_whose_steps_share_an_input_makes_the_commune_recognised() -> None:
     found = chuanxa.plan(_commune({"p1": 40.0}), _two_criteria_on_one_input())
     assert found.feasible
     assert found.verdict_after is chuanxa.Verdict.RECOGNISED, [(s.indicator, s.input, s.value_after) for s in found.steps]
+    assert [(s.indicator, s.input, s.value_after, s.points_after) for s in found.steps] == [("1", "p1", 90.0, 1.0)]  # one step: 90 meets both
 
 
 def _opposite_criteria_on_one_input() -> chuanxa.Ruleset:
@@ -42,10 +41,17 @@ def _opposite_criteria_on_one_input() -> chuanxa.Ruleset:
     return build(tree)
 
 
-@pytest.mark.xfail(strict=True, reason="planner: a step (p1 → 10) takes away the points another indicator on p1 had; the plan is called feasible")
 def test_a_step_that_costs_another_indicator_its_points_is_not_called_a_feasible_plan() -> None:
     found = chuanxa.plan(_commune({"p1": 95.0}), _opposite_criteria_on_one_input())  # no value of p1 meets both criteria
-    assert not found.feasible or found.verdict_after is chuanxa.Verdict.RECOGNISED, [(s.indicator, s.input, s.value_after) for s in found.steps]
+    assert not found.feasible, [(s.indicator, s.input, s.value_after) for s in found.steps]
+
+
+def test_a_value_meeting_two_indicators_on_one_input_is_planned_once_with_both_gains() -> None:
+    """Two levels on p1 in two criteria whose floors need 1 point each: p1 → 90 gives both; p1 → 50 alone is not enough."""
+    found = chuanxa.plan(_commune({"p1": 95.0}), _opposite_criteria_on_one_input())
+    assert found.points_before == 1.0 and not found.feasible and found.blockers
+    ok = chuanxa.plan(_commune({"p1": 10.0}), _two_criteria_on_one_input())
+    assert ok.feasible and len(ok.steps) == 1 and ok.points_after == 2.0
 
 
 def _threshold_on(input_name: str, op: str, threshold: object) -> chuanxa.Ruleset:
