@@ -14,7 +14,6 @@ and `group_shared` returns the options unchanged).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,10 +29,13 @@ _COMBINATIONS = 4096  # a group with more combinations of its members' options k
 
 @dataclass(frozen=True)
 class Joint:
-    """One option of a group: the options taken together, and what each criterion gains (or loses) with them."""
+    """One option of a group: the options taken together, and how far each criterion and the total move towards
+    (or away from) what they need: points gained less the rise of the floor or minimum (an indicator made
+    applicable adds its maximum to its criterion's and the total's, and so to the points needed)."""
 
     options: tuple[Option, ...]
     gains: tuple[float, ...]  # per criterion of the group (`GroupChoices.criteria`), in points
+    total: float
     cost: Cost
 
 
@@ -112,7 +114,7 @@ def _group(engine: Any, prepared: PreparedCommune, members: list[str], by_id: di
     criteria = tuple(dict.fromkeys(crit_of[m] for m in members))
     required = any(by_id[m].required for m in members if m in by_id)
     start = engine.evaluate_prepared(prepared)
-    points_before = {m: start.indicator(m).points for m in members}
+    slack_before = _slack(start)
     lists = [((None,) + tuple(by_id[m].options)) if m in by_id else (None,) for m in members]
     joints: list[Joint] = []
     from .plan import apply_options  # one module applies options to a commune (plan.py imports this one)
@@ -129,14 +131,18 @@ def _group(engine: Any, prepared: PreparedCommune, members: list[str], by_id: di
         results = {m: after.indicator(m) for m in members}
         if any(r.status is Status.MISSING_DATA or (knockouts and m in needs and r.points < needs[m] - 1e-9) for m, r in results.items()):
             continue  # a member still lacks data, or a knock-out is not met: the commune cannot be recognised
-        gains = tuple(round(sum(results[m].points - points_before[m] for m in members if crit_of[m] == c), 9) for c in criteria)
-        if not any(g > 1e-9 for g in gains) and not required:
+        slack = _slack(after)
+        gains = tuple(round(slack[c] - slack_before[c], 9) for c in criteria)
+        total = round(slack[None] - slack_before[None], 9)
+        if not any(g > 1e-9 for g in (*gains, total)) and not required:
             continue
         options = tuple(Option(**{**o.__dict__, "points_after": results[o.indicator].points}) for o in taken)
-        joints.append(Joint(options, gains, (round(sum(o.cost[0] for o in taken), 9), round(sum(o.cost[1] for o in taken), 9))))
+        joints.append(Joint(options, gains, total, (round(sum(o.cost[0] for o in taken), 9), round(sum(o.cost[1] for o in taken), 9))))
     return GroupChoices(members[0], criteria, tuple(joints), required, tuple(members))
 
 
-def criteria_linked(items: Sequence[Any]) -> list[tuple[str, ...]]:
-    """The criteria that groups tie together (each tuple has more than one criterion, or a group in one)."""
-    return [item.criteria for item in items if isinstance(item, GroupChoices)]
+def _slack(result: Any) -> dict[str | None, float]:
+    """Criterion id (None: the total) → its points less its floor (the total: less its minimum)."""
+    found: dict[str | None, float] = {c.id: c.points - c.floor for c in result.criteria}
+    found[None] = result.total.points - result.total.minimum
+    return found

@@ -103,11 +103,11 @@ def _add(table: dict[int, tuple[Cost, tuple[Option, ...]]], items: Sequence[Indi
 
 def _solve_grouped(choices: Sequence[IndicatorChoices | GroupChoices], criteria_order: Sequence[str], need: Need, order: dict[str, int]) -> Solution | None:
     """`solve` with groups of indicators sharing an input (`groups.py`). A group's option may gain points in several
-    criteria and lose some in one, so the criteria a group ties together are searched as one block over their gains
+    criteria and lose some in one (or raise a floor, making an indicator applicable), so the criteria a group ties together are searched as one block over their gains
     (one per criterion, and the total), each kept exactly up to its need plus what later options may still take
     away; the blocks and the other criteria are then combined over the total gain as in `_solve`."""
     values = [o.gain for c in choices if isinstance(c, IndicatorChoices) for o in c.options]
-    values += [g for c in choices if isinstance(c, GroupChoices) for j in c.options for g in j.gains]
+    values += [g for c in choices if isinstance(c, GroupChoices) for j in c.options for g in (*j.gains, j.total)]
     scale = _scale(values + list(need.criteria.values()) + [need.total])
     crit_of: dict[str, str] = {}
     block_of = {c: c for c in criteria_order}
@@ -130,11 +130,12 @@ def _solve_grouped(choices: Sequence[IndicatorChoices | GroupChoices], criteria_
         items_of.setdefault(root(crit), []).append(item)
     grouped_blocks = {root(item.criteria[0]) for item in choices if isinstance(item, GroupChoices)}
     losses = {c: 0 for c in block_of}  # per criterion: the most points the groups' options may take away
+    total_loss = 0  # and from the total
     for item in choices:
         if isinstance(item, GroupChoices):
             for i, c in enumerate(item.criteria):
                 losses[c] += max([0, *(-_signed_units(j.gains[i], scale) for j in item.options)])
-    total_loss = sum(losses.values())
+            total_loss += max([0, *(-_signed_units(j.total, scale) for j in item.options)])
     total_need = _units(need.total, scale)
     total_cap = total_need + total_loss
     combined: dict[int, tuple[Cost, tuple[Option, ...]]] = {0: ((0.0, 0.0), _NO_CHOICE)}
@@ -180,9 +181,8 @@ def _block(items: Sequence[IndicatorChoices | GroupChoices], criteria: list[str]
             for joint in item.options:
                 shift = [0] * (len(criteria) + 1)
                 for c, g in zip(item.criteria, joint.gains):
-                    units = _signed_units(g, scale)
-                    shift[where[c]] += units
-                    shift[-1] += units
+                    shift[where[c]] += _signed_units(g, scale)
+                shift[-1] = _signed_units(joint.total, scale)
                 moves.append((tuple(shift), joint.cost, joint.options))
         else:
             for option in item.options:

@@ -10,9 +10,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 import chuanxa
+from chuanxa.engine.prepare import prepare
+from chuanxa.planning.costs import CostModel
+from chuanxa.planning.options import list_options
+from chuanxa.planning.plan import apply_options
 
 from generated import build
 from test_engine_regressions import _commune, _indicator, _tree
@@ -72,3 +78,51 @@ def test_a_threshold_on_an_answer_is_planned_by_giving_that_answer(input_name: s
 def test_a_threshold_on_a_choice_names_the_choice_to_give() -> None:
     found = chuanxa.plan(_commune({"ch": "b"}), _threshold_on("ch", "==", "a"))
     assert found.steps[0].value_after == "a" and "“a”" in found.steps[0].message.en, found.steps[0].message
+
+
+def _shared_everywhere() -> chuanxa.Ruleset:
+    """p1 read by four indicators in two criteria (levels both ways, applicability, a derived rate beside it)."""
+    tree = _tree([_indicator("1", kind="threshold", input="p1", op=">=", max_points=2.0, levels=[{"points": 2.0, "threshold": 90}, {"points": 1.0, "threshold": 60}]),
+                  _indicator("2", kind="threshold", input="p2", op=">=", max_points=1.0, levels=[{"points": 1.0, "threshold": 80}])])
+    tree["criteria"].append({"id": "2", "title": {"vi": "Hai", "en": "Two"}, "max_points": 3.0, "indicators": [
+        _indicator("3", kind="threshold", input="p1", op="<=", max_points=1.0, levels=[{"points": 1.0, "threshold": 95}]),
+        _indicator("4", kind="yes_no", input="yn", expected=True, max_points=1.0, applies_when="p1 >= 50"),
+        _indicator("5", kind="threshold", input="rate", op=">=", max_points=1.0, levels=[{"points": 1.0, "threshold": 70}])]})
+    tree["ruleset"]["total_points"] = 6.0
+    return build(tree)
+
+
+def _cheapest_by_trying_every_combination(ruleset: chuanxa.Ruleset, data: chuanxa.CommuneData) -> float | None:
+    """The fewest steps that make the commune recognised, over every combination of the planner's options (at most one
+    per indicator, each input set once), each scored by the engine; None when none does."""
+    engine = chuanxa.compiled(ruleset)
+    prepared = prepare(engine, data)
+    lists = [(None, *c.options) for c in list_options(engine, engine.evaluate(data), prepared.env, CostModel(), derived=prepared.derived)]
+    best = None
+    for combo in itertools.product(*lists):
+        taken = [o for o in combo if o is not None]
+        inputs = [o.input for o in taken if o.kind in ("value", "answer")]
+        if len(inputs) != len(set(inputs)) or (best is not None and len(taken) >= best):
+            continue
+        try:
+            after = engine.evaluate(apply_options(data, taken))
+        except chuanxa.CommuneDataError:
+            continue
+        if after.verdict is chuanxa.Verdict.RECOGNISED:
+            best = len(taken)
+    return best
+
+
+@pytest.mark.parametrize("p1", [None, 20.0, 55.0, 65.0, 92.0, 97.0])
+@pytest.mark.parametrize("yn", [None, True, False])
+def test_plans_over_a_shared_input_are_as_short_as_trying_every_combination(p1: float | None, yn: bool | None) -> None:
+    ruleset = _shared_everywhere()
+    values = {k: v for k, v in (("p1", p1), ("yn", yn), ("p2", 50.0), ("c1", 30), ("c2", 60)) if v is not None}
+    data = _commune(values)
+    found = chuanxa.plan(data, ruleset)
+    if found.already_recognised:
+        return
+    fewest = _cheapest_by_trying_every_combination(ruleset, data)
+    assert found.feasible is (fewest is not None), (found.blockers, fewest)
+    if found.feasible:
+        assert found.verdict_after is chuanxa.Verdict.RECOGNISED and len(found.steps) == fewest, [(s.indicator, s.value_after) for s in found.steps]
