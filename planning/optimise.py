@@ -39,6 +39,10 @@ class Need:
 
     criteria: dict[str, float]  # criterion id → points still needed to reach its floor (≥ 0)
     total: float  # points still needed to reach the total minimum (≥ 0)
+    # The same before clipping at 0 (negative: points to spare), for groups whose options may take points away
+    # (`_solve_grouped`); when not given, the clipped values.
+    signed: dict[str, float] | None = None
+    signed_total: float | None = None
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,7 @@ def _solve_grouped(choices: Sequence[IndicatorChoices | GroupChoices], criteria_
     away; the blocks and the other criteria are then combined over the total gain as in `_solve`."""
     values = [o.gain for c in choices if isinstance(c, IndicatorChoices) for o in c.options]
     values += [g for c in choices if isinstance(c, GroupChoices) for j in c.options for g in (*j.gains, j.total)]
-    scale = _scale(values + list(need.criteria.values()) + [need.total])
-    crit_of: dict[str, str] = {}
+    scale = _scale(values + list(need.criteria.values()) + [need.total] + list((need.signed or {}).values()) + [need.signed_total or 0.0])
     block_of = {c: c for c in criteria_order}
 
     def root(c: str) -> str:
@@ -126,7 +129,6 @@ def _solve_grouped(choices: Sequence[IndicatorChoices | GroupChoices], criteria_
     items_of: dict[str, list[IndicatorChoices | GroupChoices]] = {}
     for item in choices:
         crit = item.criteria[0] if isinstance(item, GroupChoices) else item.criterion
-        crit_of[item.indicator] = crit
         items_of.setdefault(root(crit), []).append(item)
     grouped_blocks = {root(item.criteria[0]) for item in choices if isinstance(item, GroupChoices)}
     losses = {c: 0 for c in block_of}  # per criterion: the most points the groups' options may take away
@@ -136,8 +138,9 @@ def _solve_grouped(choices: Sequence[IndicatorChoices | GroupChoices], criteria_
             for i, c in enumerate(item.criteria):
                 losses[c] += max([0, *(-_signed_units(j.gains[i], scale) for j in item.options)])
             total_loss += max([0, *(-_signed_units(j.total, scale) for j in item.options)])
-    total_need = _units(need.total, scale)
-    total_cap = total_need + total_loss
+    signed = need.signed if need.signed is not None else need.criteria
+    total_need = _signed_units(need.signed_total if need.signed_total is not None else need.total, scale)
+    total_cap = max(0, total_need + total_loss)
     combined: dict[int, tuple[Cost, tuple[Option, ...]]] = {0: ((0.0, 0.0), _NO_CHOICE)}
     done: set[str] = set()
     for crit in criteria_order:
@@ -148,7 +151,7 @@ def _solve_grouped(choices: Sequence[IndicatorChoices | GroupChoices], criteria_
         items = sorted(items_of.get(block, []), key=lambda i: order[i.indicator])
         if block in grouped_blocks:
             members = [c for c in criteria_order if root(c) == block]
-            table = _block(items, members, {c: _units(need.criteria.get(c, 0.0), scale) for c in members}, losses, total_cap, scale, order)
+            table = _block(items, members, {c: _signed_units(signed.get(c, 0.0), scale) for c in members}, losses, total_cap, scale, order)
             combined = _combine_signed(combined, table, total_cap, order)
         else:
             floor = _units(need.criteria.get(crit, 0.0), scale)

@@ -16,7 +16,7 @@ from chuanxa.engine.prepare import PreparedCommune, prepare
 from chuanxa.engine.results import RulesetStamp, Verdict
 
 from .costs import CostModel
-from .groups import group_shared
+from .groups import GroupChoices, group_shared
 from .optimise import Need, solve
 from .options import IndicatorChoices, Option, list_options
 from .standing import Standing, of_result
@@ -105,10 +105,14 @@ def search(engine: Any, prepared: PreparedCommune, model: CostModel, standing: S
     if before.verdict is Verdict.RECOGNISED:
         return Plan(**base, feasible=True, already_recognised=True, points_after=before.points, verdict_after=before.verdict)
     choices = list_options(engine, before, prepared.env, model, derived=prepared.derived, memo=memo)
-    blockers = _blockers(choices, before)
     order = _order(engine)
-    # Indicators sharing an input that an option changes are planned as one group (`groups.py`; none in the bundled rulesets).
-    solution = None if blockers else solve(group_shared(engine, prepared, choices, order), [c.id for c in before.criteria], _need(before), order)
+    # Indicators sharing an input that an option changes are planned as one group (`groups.py`; none in the bundled
+    # rulesets). A group's option may lower floors (an indicator made not applicable), so the quick bounds of
+    # `_blockers`, which add the indicators' best gains, only speak for the indicators planned on their own.
+    items = group_shared(engine, prepared, choices, order)
+    grouped = any(isinstance(i, GroupChoices) for i in items)
+    blockers = _blockers([c for c in items if isinstance(c, IndicatorChoices)], before, bounds=not grouped)
+    solution = None if blockers else solve(items, [c.id for c in before.criteria], _need(before), order)
     if solution is None:
         return Plan(**base, feasible=False, already_recognised=False, blockers=tuple(blockers) or (_generic_blocker(),))
     options = tuple(sorted(solution.options, key=lambda o: order[o.indicator]))
@@ -142,12 +146,16 @@ def apply_options(data: CommuneData, options: list[Option]) -> CommuneData:
 
 
 def _need(before: Standing) -> Need:
-    return Need(criteria={c.id: max(0.0, c.floor - c.points) for c in before.criteria}, total=max(0.0, before.minimum - before.points))
+    signed = {c.id: c.floor - c.points for c in before.criteria}
+    return Need(criteria={c: max(0.0, v) for c, v in signed.items()}, total=max(0.0, before.minimum - before.points), signed=signed,
+                signed_total=before.minimum - before.points)
 
 
-def _blockers(choices: list[IndicatorChoices], before: Standing) -> list[Text]:
+def _blockers(choices: list[IndicatorChoices], before: Standing, bounds: bool = True) -> list[Text]:
     found = [Text(vi=f"Chỉ tiêu {c.indicator} bắt buộc phải cải thiện nhưng không thể: {c.blocked}.", en=f"Indicator {c.indicator} must improve but cannot: {c.blocked}.")
              for c in choices if c.required and not c.options]
+    if not bounds:
+        return found
     best = {c.indicator: c.best_gain for c in choices}
     gains: dict[str, float] = {}  # per criterion, the sum of its indicators' best gains (in the order of `choices`)
     for c in choices:

@@ -15,9 +15,11 @@ A larger run for maintainers (nightly, or before a release):
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -43,7 +45,7 @@ try:
     from chuanxa.engine.durable_engine import DurableEngine, durable_available
 except ImportError:  # pragma: no cover - the module itself imports durable lazily
     durable_available = lambda: False  # noqa: E731
-SEEN: dict[str, Any] = {"rulesets": 0, "communes": 0, "refused": 0, "options": 0, "plans": 0, "feasible plans": 0, "feasible plans over a shared input": 0, "features": set()}
+SEEN: dict[str, Any] = {"rulesets": 0, "communes": 0, "refused": 0, "options": 0, "plans": 0, "feasible plans": 0, "feasible plans over a shared input": 0, "plans checked against every combination": 0, "features": set()}
 
 
 def _key(result: chuanxa.CommuneResult) -> list[tuple[Any, ...]]:
@@ -91,6 +93,34 @@ def _plan_reaches_what_the_planner_computed(ruleset: chuanxa.Ruleset, data: chua
         shared = shared_inputs(chuanxa.compiled(ruleset))  # inputs read by several indicators: planned as one group
         SEEN["feasible plans over a shared input"] += any(step.input in shared for step in found.steps)
         assert found.verdict_after is chuanxa.Verdict.RECOGNISED, (found, data)
+    fewest = _fewest_steps(ruleset, data)
+    if fewest is not False:  # few enough combinations to try them all: the plan is as short as the best of them
+        SEEN["plans checked against every combination"] += 1
+        assert found.feasible is (fewest is not None) and (not found.feasible or len(found.steps) == fewest), (found, fewest, data)
+
+
+def _fewest_steps(ruleset: chuanxa.Ruleset, data: chuanxa.CommuneData, most: int = 512) -> int | None | Literal[False]:
+    """The fewest of the planner's options (at most one per indicator, each input set once) that make the commune
+    recognised when the engine scores them, by trying every combination; None when none does, False when there are
+    more than `most` combinations."""
+    engine = chuanxa.compiled(ruleset)
+    prepared = prepare(engine, data)
+    lists = [(None, *c.options) for c in list_options(engine, engine.evaluate(data), prepared.env, CostModel(), derived=prepared.derived)]
+    if math.prod(len(x) for x in lists) > most:
+        return False
+    best: int | None = None
+    for combo in itertools.product(*lists):
+        taken = [o for o in combo if o is not None]
+        inputs = [o.input for o in taken if o.kind in ("value", "answer")]
+        if len(inputs) != len(set(inputs)) or (best is not None and len(taken) >= best):
+            continue
+        try:
+            after = engine.evaluate(apply_options(data, taken))
+        except CommuneDataError:
+            continue
+        if after.verdict is chuanxa.Verdict.RECOGNISED:
+            best = len(taken)
+    return best
 
 
 @settings(max_examples=RULESETS, deadline=None, derandomize=False, suppress_health_check=list(HealthCheck))

@@ -126,3 +126,15 @@ def test_plans_over_a_shared_input_are_as_short_as_trying_every_combination(p1: 
     assert found.feasible is (fewest is not None), (found.blockers, fewest)
     if found.feasible:
         assert found.verdict_after is chuanxa.Verdict.RECOGNISED and len(found.steps) == fewest, [(s.indicator, s.value_after) for s in found.steps]
+
+
+def test_an_answer_that_makes_another_indicator_not_applicable_may_cost_it_its_points() -> None:
+    """yn → no gives indicator A its point and makes B (applies when yn) not applicable: criterion 2 loses B's point
+    and its floor with it, so the plan is feasible (the floor it had to spare is not clipped away)."""
+    tree = _tree([_indicator("A", kind="yes_no", input="yn", expected=False, max_points=1.0)], floor=0.5, total=0.5)
+    tree["criteria"].append({"id": "2", "title": {"vi": "Hai", "en": "Two"}, "max_points": 1.0,
+                             "indicators": [_indicator("B", kind="yes_no", input="yn", expected=True, max_points=1.0, applies_when="yn")]})
+    tree["ruleset"]["total_points"] = 2.0
+    found = chuanxa.plan(_commune({"yn": True}), build(tree))
+    assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED
+    assert [(s.indicator, s.input, s.value_after) for s in found.steps] == [("A", "yn", False)]
