@@ -138,3 +138,14 @@ def test_an_answer_that_makes_another_indicator_not_applicable_may_cost_it_its_p
     found = chuanxa.plan(_commune({"yn": True}), build(tree))
     assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED
     assert [(s.indicator, s.input, s.value_after) for s in found.steps] == [("A", "yn", False)]
+
+
+def test_many_communes_planned_at_once_get_the_plans_planned_one_by_one() -> None:
+    """The column-wise batch (from `COLUMNAR_FROM` communes) plans groups and answers on choices as `plan` does."""
+    from chuanxa.planning.batch import COLUMNAR_FROM, plan_many
+
+    shared = [_commune({k: v for k, v in (("p1", p1), ("yn", yn), ("p2", 50.0), ("c1", 30), ("c2", 60)) if v is not None})
+              for p1 in (None, 20.0, 55.0, 65.0, 92.0, 97.0) for yn in (None, True, False)]
+    for ruleset, communes in ((_shared_everywhere(), shared), (_threshold_on("ch", "≠", "a"), [_commune({"ch": v}) for v in ("a", "b", "c", None)])):
+        many = communes * (COLUMNAR_FROM // len(communes) + 1)
+        assert plan_many(chuanxa.compiled(ruleset), many, CostModel(), cache=None) == [chuanxa.plan(c, ruleset) for c in many]
