@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .costs import Cost
+from .groups import GroupChoices
 from .options import IndicatorChoices, Option
 
 _NO_CHOICE: tuple[Option, ...] = ()
@@ -38,6 +39,10 @@ class Need:
 
     criteria: dict[str, float]  # criterion id → points still needed to reach its floor (≥ 0)
     total: float  # points still needed to reach the total minimum (≥ 0)
+    # The same before clipping at 0 (negative: points to spare), for groups whose options may take points away
+    # (`_solve_grouped`); when not given, the clipped values.
+    signed: dict[str, float] | None = None
+    signed_total: float | None = None
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,15 @@ class Solution:
     cost: Cost
 
 
-def solve(choices: Sequence[IndicatorChoices], criteria_order: Sequence[str], need: Need, order: dict[str, int]) -> Solution | None:
+def solve(choices: Sequence[IndicatorChoices | GroupChoices], criteria_order: Sequence[str], need: Need, order: dict[str, int]) -> Solution | None:
     """The cheapest options meeting `need`, or None when no combination does."""
+    if any(isinstance(c, GroupChoices) for c in choices):
+        return _solve_grouped(choices, criteria_order, need, order)
+    return _solve(choices, criteria_order, need, order)  # type: ignore[arg-type]
+
+
+def _solve(choices: Sequence[IndicatorChoices], criteria_order: Sequence[str], need: Need, order: dict[str, int]) -> Solution | None:
+    """`solve` when every indicator is planned on its own (no input shared: the bundled rulesets)."""
     scale = _scale([o.gain for c in choices for o in c.options] + list(need.criteria.values()) + [need.total])
     per_criterion: dict[str, list[IndicatorChoices]] = {c: [] for c in criteria_order}
     for item in choices:
@@ -91,6 +103,124 @@ def _add(table: dict[int, tuple[Cost, tuple[Option, ...]]], items: Sequence[Indi
         if not table:
             return {}
     return table
+
+
+def _solve_grouped(choices: Sequence[IndicatorChoices | GroupChoices], criteria_order: Sequence[str], need: Need, order: dict[str, int]) -> Solution | None:
+    """`solve` with groups of indicators sharing an input (`groups.py`). A group's option may gain points in several
+    criteria and lose some in one (or raise a floor, making an indicator applicable), so the criteria a group ties together are searched as one block over their gains
+    (one per criterion, and the total), each kept exactly up to its need plus what later options may still take
+    away; the blocks and the other criteria are then combined over the total gain as in `_solve`."""
+    values = [o.gain for c in choices if isinstance(c, IndicatorChoices) for o in c.options]
+    values += [g for c in choices if isinstance(c, GroupChoices) for j in c.options for g in (*j.gains, j.total)]
+    scale = _scale(values + list(need.criteria.values()) + [need.total] + list((need.signed or {}).values()) + [need.signed_total or 0.0])
+    block_of = {c: c for c in criteria_order}
+
+    def root(c: str) -> str:
+        while block_of.setdefault(c, c) != c:
+            c = block_of[c]
+        return c
+
+    for item in choices:
+        if isinstance(item, GroupChoices):
+            for other in item.criteria[1:]:
+                a, b = root(item.criteria[0]), root(other)
+                if a != b:
+                    block_of[b] = a
+    items_of: dict[str, list[IndicatorChoices | GroupChoices]] = {}
+    for item in choices:
+        crit = item.criteria[0] if isinstance(item, GroupChoices) else item.criterion
+        items_of.setdefault(root(crit), []).append(item)
+    grouped_blocks = {root(item.criteria[0]) for item in choices if isinstance(item, GroupChoices)}
+    losses = {c: 0 for c in block_of}  # per criterion: the most points the groups' options may take away
+    total_loss = 0  # and from the total
+    for item in choices:
+        if isinstance(item, GroupChoices):
+            for i, c in enumerate(item.criteria):
+                losses[c] += max([0, *(-_signed_units(j.gains[i], scale) for j in item.options)])
+            total_loss += max([0, *(-_signed_units(j.total, scale) for j in item.options)])
+    signed = need.signed if need.signed is not None else need.criteria
+    total_need = _signed_units(need.signed_total if need.signed_total is not None else need.total, scale)
+    total_cap = max(0, total_need + total_loss)
+    combined: dict[int, tuple[Cost, tuple[Option, ...]]] = {0: ((0.0, 0.0), _NO_CHOICE)}
+    done: set[str] = set()
+    for crit in criteria_order:
+        block = root(crit)
+        if block in done:
+            continue
+        done.add(block)
+        items = sorted(items_of.get(block, []), key=lambda i: order[i.indicator])
+        if block in grouped_blocks:
+            members = [c for c in criteria_order if root(c) == block]
+            table = _block(items, members, {c: _signed_units(signed.get(c, 0.0), scale) for c in members}, losses, total_cap, scale, order)
+            combined = _combine_signed(combined, table, total_cap, order)
+        else:
+            floor = _units(need.criteria.get(crit, 0.0), scale)
+            plain = [i for i in items if isinstance(i, IndicatorChoices)]
+            if floor == 0:
+                combined = _add(combined, plain, total_cap, scale, order)
+            else:
+                table = _add({0: ((0.0, 0.0), _NO_CHOICE)}, plain, max(floor, total_cap), scale, order)
+                combined = _combine_signed(combined, {g: v for g, v in table.items() if g >= floor}, total_cap, order)
+        if not combined:
+            return None
+    best: dict[int, tuple[Cost, tuple[Option, ...]]] = {}
+    for gain, (cost, chosen) in combined.items():
+        if gain >= total_need:
+            _keep(best, 0, cost, chosen, order)
+    return Solution(best[0][1], best[0][0]) if best else None
+
+
+def _block(items: Sequence[IndicatorChoices | GroupChoices], criteria: list[str], floors: dict[str, int], losses: dict[str, int], total_cap: int, scale: int,
+           order: dict[str, int]) -> dict[int, tuple[Cost, tuple[Option, ...]]]:
+    """Criteria tied by groups, searched together: total gain → the cheapest choice meeting every criterion's floor.
+    A state is the gains per criterion and in total; each is capped at its need plus the losses still possible (a
+    state above the cap stays above the need whatever follows), so the search is exact."""
+    where = {c: i for i, c in enumerate(criteria)}
+    caps = tuple(floors[c] + losses[c] for c in criteria) + (total_cap,)
+    table: dict[tuple[int, ...], tuple[Cost, tuple[Option, ...]]] = {(0,) * (len(criteria) + 1): ((0.0, 0.0), _NO_CHOICE)}
+    for item in items:
+        moves: list[tuple[tuple[int, ...], Cost, tuple[Option, ...]]] = []
+        if isinstance(item, GroupChoices):
+            for joint in item.options:
+                shift = [0] * (len(criteria) + 1)
+                for c, g in zip(item.criteria, joint.gains):
+                    shift[where[c]] += _signed_units(g, scale)
+                shift[-1] = _signed_units(joint.total, scale)
+                moves.append((tuple(shift), joint.cost, joint.options))
+        else:
+            for option in item.options:
+                units = _units(option.gain, scale)
+                shift = [0] * (len(criteria) + 1)
+                shift[where[item.criterion]] = shift[-1] = units
+                moves.append((tuple(shift), option.cost, (option,)))
+        nxt: dict[tuple[int, ...], tuple[Cost, tuple[Option, ...]]] = {} if item.required else dict(table)
+        for delta, extra, taken in moves:
+            for have, (cost, chosen) in table.items():
+                key = tuple(min(cap, h + d) for h, d, cap in zip(have, delta, caps))
+                _keep(nxt, key, (cost[0] + extra[0], cost[1] + extra[1]), chosen + taken, order)  # type: ignore[arg-type]  # keys are tuples here
+        table = nxt
+        if not table:
+            return {}
+    found: dict[int, tuple[Cost, tuple[Option, ...]]] = {}
+    for state, (cost, chosen) in table.items():
+        if all(state[where[c]] >= floors[c] for c in criteria):
+            _keep(found, state[-1], cost, chosen, order)
+    return found
+
+
+def _combine_signed(left: dict[int, tuple[Cost, tuple[Option, ...]]], right: dict[int, tuple[Cost, tuple[Option, ...]]], cap: int,
+                    order: dict[str, int]) -> dict[int, tuple[Cost, tuple[Option, ...]]]:
+    """`_combine` where gains may be negative (a group's losses): no shortcut for an empty choice."""
+    out: dict[int, tuple[Cost, tuple[Option, ...]]] = {}
+    for g1, (c1, o1) in left.items():
+        for g2, (c2, o2) in right.items():
+            _keep(out, min(cap, g1 + g2), (c1[0] + c2[0], c1[1] + c2[1]), o1 + o2, order)
+    return out
+
+
+def _signed_units(points: float, scale: int) -> int:
+    """Points in units, losses included: a gain rounds up (as `_units`), a loss rounds away from zero too."""
+    return _units(points, scale) if points >= 0 else -_units(-points, scale)
 
 
 def _frontier(options: Sequence[Option], cap: int, scale: int) -> list[tuple[int, float, float, Option]]:

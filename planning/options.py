@@ -15,6 +15,7 @@ from typing import Any
 
 from chuanxa.criteria.operators import OPERATORS
 from chuanxa.engine.compiled import CompiledIndicator, CompiledRuleset
+from chuanxa.engine.expr_eval import COMPARATORS
 from chuanxa.engine.results import CommuneResult, Reason, Status
 
 from .costs import CostModel, Cost
@@ -160,6 +161,13 @@ def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], miss
         if mode == "answer":
             found.append(Option(ind.id, crit, before, target.points, "answer", input=name, value_before=value, value_after=target.value, op="==", size=1.0))
             continue
+        if spec is not None and spec.type in ANSWER_TYPES:
+            # A threshold on an answer: the answers of the input's type that meet the level, given as answers.
+            for goal in answers(spec, target.op, target.value):
+                points = compiled.level_outcome(_With(env, name, goal)).points  # type: ignore[arg-type]
+                if points > before + 1e-9 and points not in best and goal != value:
+                    best[points] = Option(ind.id, crit, before, points, "answer", input=name, value_before=value, value_after=goal, op="==", size=1.0)
+            continue
         for goal in _reachable(target.op, target.value, spec):
             # What the kind gives at that value: a better level may hold there too (the planner promises no less).
             points = compiled.level_outcome(_With(env, name, goal)).points  # type: ignore[arg-type]
@@ -202,6 +210,19 @@ def _checked(engine: CompiledRuleset, compiled: CompiledIndicator, option: Optio
     if outcome.status is Status.MISSING_DATA or outcome.points <= option.points_before + 1e-9:
         return None
     return option if outcome.points == option.points_after else Option(**{**option.__dict__, "points_after": outcome.points})
+
+
+ANSWER_TYPES = frozenset(("yes_no", "choice"))  # input types whose values are answers, not numbers
+
+
+def answers(spec: Any, op: str | None, threshold: Any) -> list[Any]:
+    """The answers of a yes/no or choice input (the boolean's two, or the listed choices in their order) that satisfy
+    `op threshold` by the engines' own comparison; empty when none does or the level has no comparison."""
+    if op is None or threshold is None:
+        return []
+    values: tuple[Any, ...] = (True, False) if spec.type == "yes_no" else tuple(c.id for c in spec.choices or ())
+    compare = COMPARATORS[op]
+    return [v for v in values if compare(v, threshold)]
 
 
 def _reachable(op: str | None, threshold: Any, spec: Any) -> list[float]:

@@ -16,6 +16,7 @@ from chuanxa.engine.prepare import PreparedCommune, prepare
 from chuanxa.engine.results import RulesetStamp, Verdict
 
 from .costs import CostModel
+from .groups import GroupChoices, group_shared
 from .optimise import Need, solve
 from .options import IndicatorChoices, Option, list_options
 from .standing import Standing, of_result
@@ -104,9 +105,14 @@ def search(engine: Any, prepared: PreparedCommune, model: CostModel, standing: S
     if before.verdict is Verdict.RECOGNISED:
         return Plan(**base, feasible=True, already_recognised=True, points_after=before.points, verdict_after=before.verdict)
     choices = list_options(engine, before, prepared.env, model, derived=prepared.derived, memo=memo)
-    blockers = _blockers(choices, before)
     order = _order(engine)
-    solution = None if blockers else solve(choices, [c.id for c in before.criteria], _need(before), order)
+    # Indicators sharing an input that an option changes are planned as one group (`groups.py`; none in the bundled
+    # rulesets). A group's option may lower floors (an indicator made not applicable), so the quick bounds of
+    # `_blockers`, which add the indicators' best gains, only speak for the indicators planned on their own.
+    items = group_shared(engine, prepared, choices, order)
+    grouped = any(isinstance(i, GroupChoices) for i in items)
+    blockers = _blockers([c for c in items if isinstance(c, IndicatorChoices)], before, bounds=not grouped)
+    solution = None if blockers else solve(items, [c.id for c in before.criteria], _need(before), order)
     if solution is None:
         return Plan(**base, feasible=False, already_recognised=False, blockers=tuple(blockers) or (_generic_blocker(),))
     options = tuple(sorted(solution.options, key=lambda o: order[o.indicator]))
@@ -140,12 +146,16 @@ def apply_options(data: CommuneData, options: list[Option]) -> CommuneData:
 
 
 def _need(before: Standing) -> Need:
-    return Need(criteria={c.id: max(0.0, c.floor - c.points) for c in before.criteria}, total=max(0.0, before.minimum - before.points))
+    signed = {c.id: c.floor - c.points for c in before.criteria}
+    return Need(criteria={c: max(0.0, v) for c, v in signed.items()}, total=max(0.0, before.minimum - before.points), signed=signed,
+                signed_total=before.minimum - before.points)
 
 
-def _blockers(choices: list[IndicatorChoices], before: Standing) -> list[Text]:
+def _blockers(choices: list[IndicatorChoices], before: Standing, bounds: bool = True) -> list[Text]:
     found = [Text(vi=f"Chỉ tiêu {c.indicator} bắt buộc phải cải thiện nhưng không thể: {c.blocked}.", en=f"Indicator {c.indicator} must improve but cannot: {c.blocked}.")
              for c in choices if c.required and not c.options]
+    if not bounds:
+        return found
     best = {c.indicator: c.best_gain for c in choices}
     gains: dict[str, float] = {}  # per criterion, the sum of its indicators' best gains (in the order of `choices`)
     for c in choices:
@@ -187,6 +197,11 @@ def _words(option: Option, spec: Any, model: CostModel) -> Text:
         to_vi = "lên" if verb_vi == "Nâng" else "xuống"
         return Text(vi=f"{verb_vi} {spec.label.vi[0].lower() + spec.label.vi[1:]} từ {before} {to_vi} {option.value_after:g}{unit}: {gain_vi}{cost_vi}",
                     en=f"{verb_en.capitalize()} {spec.label.en[0].lower() + spec.label.en[1:]} from {before_en} to {option.value_after:g}{unit}: {gain_en}{cost_en}")
+    if option.kind == "answer" and spec is not None and spec.choices and not isinstance(option.value_after, bool):
+        choice = next((c for c in spec.choices if c.id == option.value_after), None)  # a threshold on a choice: which answer
+        vi, en = (choice.vi, choice.en) if choice is not None else (str(option.value_after),) * 2
+        return Text(vi=f"Bảo đảm {spec.label.vi[0].lower() + spec.label.vi[1:]} là «{vi}»: {gain_vi}{cost_vi}",
+                    en=f"Make sure that {spec.label.en[0].lower() + spec.label.en[1:]} is “{en}”: {gain_en}{cost_en}")
     if option.kind == "answer" and spec is not None:
         return Text(vi=f"Bảo đảm: {spec.label.vi[0].lower() + spec.label.vi[1:]}: {gain_vi}{cost_vi}", en=f"Make sure that: {spec.label.en[0].lower() + spec.label.en[1:]}: {gain_en}{cost_en}")
     if option.kind == "collect":

@@ -253,12 +253,6 @@ def features(tree: dict[str, Any]) -> set[str]:
     return found
 
 
-def plannable(tree: dict[str, Any]) -> bool:
-    """Whether the planner can plan the ruleset today: not when a `threshold` indicator reads a yes/no or choice input
-    (a known planner defect: it looks for a number to move the answer to; tests/test_planner_known_defects.py)."""
-    return not any(ind["kind"] == "threshold" and ind["input"] in ("yn", "ch") for crit in tree["criteria"] for ind in crit["indicators"])
-
-
 def commune_features(tree: dict[str, Any], commune: chuanxa.CommuneData) -> set[str]:
     """What a generated commune exercises: missing values, values exactly on a threshold."""
     found = {"missing value"} if any(name not in commune.values for name in NUMERIC) else set()

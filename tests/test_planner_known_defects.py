@@ -1,19 +1,24 @@
-"""Planner defects the differential test found (session 3 audit), pinned as strict xfails: each turns red when the
-planner is fixed, so that its mark and the matching exclusion in `tests/test_differential.py` go.
+"""Planner defects the differential test found (session 3 audit), both fixed; these cases keep them fixed.
 
-1. The planner treats indicators as independent. When two indicators read one input it may choose a step for each,
-   setting the input to two values (applied in ruleset order, the last wins), or one step that takes away the points
-   another indicator had on that input. Either way a plan called feasible leaves the commune not recognised when
-   scored (exclusion: `_plan_reaches_what_the_planner_computed`).
-2. A `threshold` indicator on a yes/no or choice input (the model accepts `==`, `!=`, `≠` there, and every engine
-   scores it alike) is planned as a number: the planner crashes (`float('a')`) or proposes `yn = 0.01`, which the
-   commune model refuses (exclusion: `generated.plannable`)."""
+1. (Fixed: indicators sharing an input are planned as one group, `planning/groups.py`.) The planner treated
+   indicators as independent. When two indicators read one input it could choose a step for each, setting the input
+   to two values (applied in ruleset order, the last wins), or one step that takes away the points another indicator
+   had on that input. Either way a plan called feasible left the commune not recognised when scored.
+2. (Fixed.) A `threshold` indicator on a yes/no or choice input (the model accepts `==`, `!=`, `≠` there, and every
+   engine scores it alike) was planned as a number (`float('a')`, `yn = 0.01`); it is now planned by giving an
+   answer of the input's type, and the differential test plans such rulesets too."""
 
 from __future__ import annotations
+
+import itertools
 
 import pytest
 
 import chuanxa
+from chuanxa.engine.prepare import prepare
+from chuanxa.planning.costs import CostModel
+from chuanxa.planning.options import list_options
+from chuanxa.planning.plan import apply_options
 
 from generated import build
 from test_engine_regressions import _commune, _indicator, _tree
@@ -27,11 +32,11 @@ def _two_criteria_on_one_input() -> chuanxa.Ruleset:
     return build(tree)
 
 
-@pytest.mark.xfail(strict=True, reason="planner: two steps on one input (p1 → 90, then p1 → 50); the plan is called feasible but does not recognise")
 def test_a_feasible_plan_whose_steps_share_an_input_makes_the_commune_recognised() -> None:
     found = chuanxa.plan(_commune({"p1": 40.0}), _two_criteria_on_one_input())
     assert found.feasible
     assert found.verdict_after is chuanxa.Verdict.RECOGNISED, [(s.indicator, s.input, s.value_after) for s in found.steps]
+    assert [(s.indicator, s.input, s.value_after, s.points_after) for s in found.steps] == [("1", "p1", 90.0, 1.0)]  # one step: 90 meets both
 
 
 def _opposite_criteria_on_one_input() -> chuanxa.Ruleset:
@@ -42,18 +47,23 @@ def _opposite_criteria_on_one_input() -> chuanxa.Ruleset:
     return build(tree)
 
 
-@pytest.mark.xfail(strict=True, reason="planner: a step (p1 → 10) takes away the points another indicator on p1 had; the plan is called feasible")
 def test_a_step_that_costs_another_indicator_its_points_is_not_called_a_feasible_plan() -> None:
     found = chuanxa.plan(_commune({"p1": 95.0}), _opposite_criteria_on_one_input())  # no value of p1 meets both criteria
-    assert not found.feasible or found.verdict_after is chuanxa.Verdict.RECOGNISED, [(s.indicator, s.input, s.value_after) for s in found.steps]
+    assert not found.feasible, [(s.indicator, s.input, s.value_after) for s in found.steps]
+
+
+def test_a_value_meeting_two_indicators_on_one_input_is_planned_once_with_both_gains() -> None:
+    """Two levels on p1 in two criteria whose floors need 1 point each: p1 → 90 gives both; p1 → 50 alone is not enough."""
+    found = chuanxa.plan(_commune({"p1": 95.0}), _opposite_criteria_on_one_input())
+    assert found.points_before == 1.0 and not found.feasible and found.blockers
+    ok = chuanxa.plan(_commune({"p1": 10.0}), _two_criteria_on_one_input())
+    assert ok.feasible and len(ok.steps) == 1 and ok.points_after == 2.0
 
 
 def _threshold_on(input_name: str, op: str, threshold: object) -> chuanxa.Ruleset:
     return build(_tree([_indicator("1", kind="threshold", input=input_name, op=op, max_points=1.0, levels=[{"points": 1.0, "threshold": threshold}])]))
 
 
-@pytest.mark.xfail(strict=True, raises=(ValueError, TypeError, chuanxa.ChuanxaError),
-                   reason="planner: a threshold on a yes/no or choice input is moved as a number")
 @pytest.mark.parametrize("input_name,op,threshold,value", [("ch", "==", "a", "b"), ("ch", "≠", "a", "a"), ("yn", "!=", False, False)])
 def test_a_threshold_on_an_answer_is_planned_by_giving_that_answer(input_name: str, op: str, threshold: object, value: object) -> None:
     ruleset = _threshold_on(input_name, op, threshold)
@@ -62,3 +72,80 @@ def test_a_threshold_on_an_answer_is_planned_by_giving_that_answer(input_name: s
     found = chuanxa.plan(commune, ruleset)
     assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED
     assert [s.input for s in found.steps] == [input_name] and found.steps[0].value_after != value
+    assert found.steps[0].kind == "answer" and isinstance(found.steps[0].value_after, type(value))  # an answer of the input's type, not a number
+
+
+def test_a_threshold_on_a_choice_names_the_choice_to_give() -> None:
+    found = chuanxa.plan(_commune({"ch": "b"}), _threshold_on("ch", "==", "a"))
+    assert found.steps[0].value_after == "a" and "“a”" in found.steps[0].message.en, found.steps[0].message
+
+
+def _shared_everywhere() -> chuanxa.Ruleset:
+    """p1 read by four indicators in two criteria (levels both ways, applicability, a derived rate beside it)."""
+    tree = _tree([_indicator("1", kind="threshold", input="p1", op=">=", max_points=2.0, levels=[{"points": 2.0, "threshold": 90}, {"points": 1.0, "threshold": 60}]),
+                  _indicator("2", kind="threshold", input="p2", op=">=", max_points=1.0, levels=[{"points": 1.0, "threshold": 80}])])
+    tree["criteria"].append({"id": "2", "title": {"vi": "Hai", "en": "Two"}, "max_points": 3.0, "indicators": [
+        _indicator("3", kind="threshold", input="p1", op="<=", max_points=1.0, levels=[{"points": 1.0, "threshold": 95}]),
+        _indicator("4", kind="yes_no", input="yn", expected=True, max_points=1.0, applies_when="p1 >= 50"),
+        _indicator("5", kind="threshold", input="rate", op=">=", max_points=1.0, levels=[{"points": 1.0, "threshold": 70}])]})
+    tree["ruleset"]["total_points"] = 6.0
+    return build(tree)
+
+
+def _cheapest_by_trying_every_combination(ruleset: chuanxa.Ruleset, data: chuanxa.CommuneData) -> float | None:
+    """The fewest steps that make the commune recognised, over every combination of the planner's options (at most one
+    per indicator, each input set once), each scored by the engine; None when none does."""
+    engine = chuanxa.compiled(ruleset)
+    prepared = prepare(engine, data)
+    lists = [(None, *c.options) for c in list_options(engine, engine.evaluate(data), prepared.env, CostModel(), derived=prepared.derived)]
+    best = None
+    for combo in itertools.product(*lists):
+        taken = [o for o in combo if o is not None]
+        inputs = [o.input for o in taken if o.kind in ("value", "answer")]
+        if len(inputs) != len(set(inputs)) or (best is not None and len(taken) >= best):
+            continue
+        try:
+            after = engine.evaluate(apply_options(data, taken))
+        except chuanxa.CommuneDataError:
+            continue
+        if after.verdict is chuanxa.Verdict.RECOGNISED:
+            best = len(taken)
+    return best
+
+
+@pytest.mark.parametrize("p1", [None, 20.0, 55.0, 65.0, 92.0, 97.0])
+@pytest.mark.parametrize("yn", [None, True, False])
+def test_plans_over_a_shared_input_are_as_short_as_trying_every_combination(p1: float | None, yn: bool | None) -> None:
+    ruleset = _shared_everywhere()
+    values = {k: v for k, v in (("p1", p1), ("yn", yn), ("p2", 50.0), ("c1", 30), ("c2", 60)) if v is not None}
+    data = _commune(values)
+    found = chuanxa.plan(data, ruleset)
+    if found.already_recognised:
+        return
+    fewest = _cheapest_by_trying_every_combination(ruleset, data)
+    assert found.feasible is (fewest is not None), (found.blockers, fewest)
+    if found.feasible:
+        assert found.verdict_after is chuanxa.Verdict.RECOGNISED and len(found.steps) == fewest, [(s.indicator, s.value_after) for s in found.steps]
+
+
+def test_an_answer_that_makes_another_indicator_not_applicable_may_cost_it_its_points() -> None:
+    """yn → no gives indicator A its point and makes B (applies when yn) not applicable: criterion 2 loses B's point
+    and its floor with it, so the plan is feasible (the floor it had to spare is not clipped away)."""
+    tree = _tree([_indicator("A", kind="yes_no", input="yn", expected=False, max_points=1.0)], floor=0.5, total=0.5)
+    tree["criteria"].append({"id": "2", "title": {"vi": "Hai", "en": "Two"}, "max_points": 1.0,
+                             "indicators": [_indicator("B", kind="yes_no", input="yn", expected=True, max_points=1.0, applies_when="yn")]})
+    tree["ruleset"]["total_points"] = 2.0
+    found = chuanxa.plan(_commune({"yn": True}), build(tree))
+    assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED
+    assert [(s.indicator, s.input, s.value_after) for s in found.steps] == [("A", "yn", False)]
+
+
+def test_many_communes_planned_at_once_get_the_plans_planned_one_by_one() -> None:
+    """The column-wise batch (from `COLUMNAR_FROM` communes) plans groups and answers on choices as `plan` does."""
+    from chuanxa.planning.batch import COLUMNAR_FROM, plan_many
+
+    shared = [_commune({k: v for k, v in (("p1", p1), ("yn", yn), ("p2", 50.0), ("c1", 30), ("c2", 60)) if v is not None})
+              for p1 in (None, 20.0, 55.0, 65.0, 92.0, 97.0) for yn in (None, True, False)]
+    for ruleset, communes in ((_shared_everywhere(), shared), (_threshold_on("ch", "≠", "a"), [_commune({"ch": v}) for v in ("a", "b", "c", None)])):
+        many = communes * (COLUMNAR_FROM // len(communes) + 1)
+        assert plan_many(chuanxa.compiled(ruleset), many, CostModel(), cache=None) == [chuanxa.plan(c, ruleset) for c in many]

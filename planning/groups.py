@@ -1,0 +1,148 @@
+"""Indicators that read one input, planned together.
+
+The options of `options.py` are worked out indicator by indicator. That is exact while each changed input is read by
+one indicator only. When a value or answer option changes an input that other indicators read too (in their levels,
+their applicability, or behind a derived input), the indicators are not independent: two options may set the input
+to two values, and one option may take away points another indicator had. Such indicators form a group, planned as
+one item: its options are the combinations of its members' options (at most one setting each input), each scored
+by the engine on the whole commune, so that a group option's points per criterion are what the commune really gets.
+
+The bundled rulesets share no input between indicators, so their plans never form a group (`shared_inputs` is empty
+and `group_shared` returns the options unchanged).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from chuanxa.engine.prepare import PreparedCommune
+from chuanxa.engine.results import Status
+from chuanxa.errors import CommuneDataError
+
+from .costs import Cost
+from .options import IndicatorChoices, Option
+
+_COMBINATIONS = 4096  # a group with more combinations of its members' options keeps the first ones, in ruleset order
+
+
+@dataclass(frozen=True)
+class Joint:
+    """One option of a group: the options taken together, and how far each criterion and the total move towards
+    (or away from) what they need: points gained less the rise of the floor or minimum (an indicator made
+    applicable adds its maximum to its criterion's and the total's, and so to the points needed)."""
+
+    options: tuple[Option, ...]
+    gains: tuple[float, ...]  # per criterion of the group (`GroupChoices.criteria`), in points
+    total: float
+    cost: Cost
+
+
+@dataclass(frozen=True)
+class GroupChoices:
+    """The options of indicators sharing an input, planned as one item."""
+
+    indicator: str  # the first member in ruleset order (the search's order)
+    criteria: tuple[str, ...]
+    options: tuple[Joint, ...]
+    required: bool  # a member must change (missing data, a failed knock-out): doing nothing is no option
+    members: tuple[str, ...]
+
+
+def shared_inputs(engine: Any) -> dict[str, frozenset[str]]:
+    """Input → the indicators reading it (levels, applicability, through derived inputs), for the inputs read by
+    more than one; worked out once per compiled ruleset."""
+    found = _SHARED.get(id(engine))
+    if found is not None and found[0] is engine:
+        return found[1]
+    readers: dict[str, set[str]] = {}
+    for compiled in engine.indicators:
+        for name in {*compiled.reads, *compiled.applies_reads}:
+            readers.setdefault(name, set()).add(compiled.model.id)
+    for source, derived in engine.feeds.items():
+        for name in derived:
+            readers.setdefault(source, set()).update(readers.get(name, ()))
+    shared = {name: frozenset(ids) for name, ids in readers.items() if len(ids) > 1}
+    if len(_SHARED) >= 64:
+        _SHARED.clear()
+    _SHARED[id(engine)] = (engine, shared)
+    return shared
+
+
+_SHARED: dict[int, tuple[Any, dict[str, frozenset[str]]]] = {}
+
+
+def group_shared(engine: Any, prepared: PreparedCommune, choices: list[IndicatorChoices],
+                 order: dict[str, int]) -> list[IndicatorChoices | GroupChoices]:
+    """`choices` with the indicators that share a changed input replaced by their group (unchanged when none do)."""
+    shared = shared_inputs(engine)
+    if not shared:
+        return list(choices)
+    links = [(c.indicator, shared[o.input]) for c in choices for o in c.options if o.kind in ("value", "answer") and o.input in shared]
+    if not links:
+        return list(choices)
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for indicator, readers in links:
+        for other in readers:
+            a, b = root(indicator), root(other)
+            if a != b:
+                parent[max(a, b, key=order.__getitem__)] = min(a, b, key=order.__getitem__)
+    groups: dict[str, list[str]] = {}
+    for name in parent.keys() | set(parent.values()):
+        groups.setdefault(root(name), []).append(name)
+    by_id = {c.indicator: c for c in choices}
+    grouped = {m for members in groups.values() for m in members}
+    found: list[IndicatorChoices | GroupChoices] = [c for c in choices if c.indicator not in grouped]
+    for members in groups.values():
+        found.append(_group(engine, prepared, sorted(members, key=order.__getitem__), by_id))
+    return found
+
+
+def _group(engine: Any, prepared: PreparedCommune, members: list[str], by_id: dict[str, IndicatorChoices]) -> GroupChoices:
+    """The group of `members`: every combination of their options, scored by the engine on the whole commune."""
+    data = prepared.data
+    crit_of = {ci.model.id: ci.criterion for ci in engine.indicators}
+    knockouts = bool(engine.ruleset.recognition.knockouts)
+    needs = {ci.model.id: ci.knockout_needs for ci in engine.indicators if ci.model.knockout}
+    criteria = tuple(dict.fromkeys(crit_of[m] for m in members))
+    required = any(by_id[m].required for m in members if m in by_id)
+    start = engine.evaluate_prepared(prepared)
+    slack_before = _slack(start)
+    lists = [((None,) + tuple(by_id[m].options)) if m in by_id else (None,) for m in members]
+    joints: list[Joint] = []
+    from .plan import apply_options  # one module applies options to a commune (plan.py imports this one)
+
+    for combo in itertools.islice(itertools.product(*lists), 1, _COMBINATIONS + 1):  # the first is "nothing"
+        taken = tuple(o for o in combo if o is not None)
+        inputs = [o.input for o in taken if o.kind in ("value", "answer")]
+        if len(inputs) != len(set(inputs)):
+            continue  # one input set twice: the combination setting it once is among the others
+        try:
+            after = engine.evaluate(apply_options(data, list(taken)))
+        except CommuneDataError:
+            continue  # a derived input beyond its bounds
+        results = {m: after.indicator(m) for m in members}
+        if any(r.status is Status.MISSING_DATA or (knockouts and m in needs and r.points < needs[m] - 1e-9) for m, r in results.items()):
+            continue  # a member still lacks data, or a knock-out is not met: the commune cannot be recognised
+        slack = _slack(after)
+        gains = tuple(round(slack[c] - slack_before[c], 9) for c in criteria)
+        total = round(slack[None] - slack_before[None], 9)
+        if not any(g > 1e-9 for g in (*gains, total)) and not required:
+            continue
+        options = tuple(Option(**{**o.__dict__, "points_after": results[o.indicator].points}) for o in taken)
+        joints.append(Joint(options, gains, total, (round(sum(o.cost[0] for o in taken), 9), round(sum(o.cost[1] for o in taken), 9))))
+    return GroupChoices(members[0], criteria, tuple(joints), required, tuple(members))
+
+
+def _slack(result: Any) -> dict[str | None, float]:
+    """Criterion id (None: the total) → its points less its floor (the total: less its minimum)."""
+    found: dict[str | None, float] = {c.id: c.points - c.floor for c in result.criteria}
+    found[None] = result.total.points - result.total.minimum
+    return found
