@@ -1,16 +1,17 @@
-"""The sentences of a result, built from its codes and numbers: why a commune is not recognised (its reasons)
-and what each gap needs. Renderers (table, JSON, XLSX, reports), the CLI and the web call these; the result
+"""The sentences of a result, built from its codes and numbers: why a commune is not recognised (its reasons),
+what each gap needs, why its region was used and what was inferred about its place (its notices). Renderers (table, JSON, XLSX, reports), the CLI and the web call these; the result
 records themselves hold no prose. Wording comes from the message catalogue (`reason.*`, `gap.*`), and the floor
 share is the ruleset's own (carried by the result's ruleset stamp), never a number written here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from chuanxa.criteria.model import Text
-from chuanxa.engine.results import CommuneResult, FailureCode, FailureReason, Gap, GapTarget, RulesetStamp
-from chuanxa.messages import Lang, render
+from chuanxa.engine.results import CommuneIdentity, CommuneResult, FailureCode, FailureReason, Gap, GapTarget, Notice, RulesetStamp
+from chuanxa.messages import CATALOGUE, Lang, render
 
 
 def reason_text(reason: FailureReason, result: CommuneResult) -> Text:
@@ -22,6 +23,46 @@ def gap_text(gap: Gap) -> Text:
     """What the gap needs, how far it is and what it earns, e.g. "immunisation 92.0% → 95.0%: +3.0 points of
     percentage, +2 points", in both languages."""
     return _both(lambda lang: _gap(gap, lang))
+
+
+def region_text(commune: CommuneIdentity) -> Text | None:
+    """Why the commune's region was used (from its `region_source`, province and code), in both languages; None for
+    an identity that does not say (built by hand)."""
+    if commune.region_source is None:
+        return None
+    from chuanxa.admin import region_reason
+
+    key, extra = region_reason(commune.region_source, commune.province, commune.code)
+    params = {"former_province": commune.former_province, "province": commune.province, **extra}
+    return _both(lambda lang: render(key, lang, params))
+
+
+def notice_text(notice: Notice, commune: CommuneIdentity, as_of: dt.date | None = None) -> Text:
+    """What a notice about the commune's place says (from its code and the commune's identity; `as_of`: the
+    result's assessment date), in both languages."""
+    params: dict[str, Any] = {"code": commune.code, "name": commune.name, "province": commune.province,
+                              "former_province": commune.former_province, "former_district": commune.former_district}
+    if notice.code == "CODE_NAME_DIFFERS":
+        from chuanxa.admin import admin_units
+
+        unit = admin_units().unit(commune.code)
+        params["current_name"] = unit.name if unit is not None else "?"
+    if as_of is not None:
+        params.update(date_vi=f"{as_of:%d/%m/%Y}", date_en=as_of.isoformat())
+    key = f"place.{notice.code}"
+    if key not in CATALOGUE:  # a code from a newer version, read back from JSON: shown as it is
+        return Text.model_construct(vi=notice.code, en=notice.code)
+    return _both(lambda lang: render(key, lang, params))
+
+
+def with_place_words(data: dict[str, Any], commune: CommuneIdentity, as_of: dt.date | None) -> dict[str, Any]:
+    """A commune identity's JSON data with its `region_reason` (before `notices`, where the documents have it) and
+    each notice's `message`."""
+    out = {k: v for k, v in data.items() if k != "notices"}
+    reason = region_text(commune)
+    out["region_reason"] = reason.model_dump() if reason is not None else None
+    out["notices"] = [{**item, "message": notice_text(notice, commune, as_of).model_dump()} for item, notice in zip(data.get("notices", ()), commune.notices)]
+    return out
 
 
 def criterion_share(stamp: RulesetStamp, criteria: Any = ()) -> float | None:
@@ -38,12 +79,15 @@ def percent(share: float) -> str:
 
 
 def with_messages(data: dict[str, Any], result: Any) -> dict[str, Any]:
-    """A commune's JSON data (`model_dump(mode="json")`) with each reason's and gap's `message` (the contract); `result`: its
+    """A commune's JSON data (`model_dump(mode="json")`) with each reason's, gap's and notice's `message` and the
+    commune's `region_reason` (the contract); `result`: its
     `CommuneResult` (typed loosely: the result model calls this from its `to_json_dict`)."""
     for item, reason in zip(data.get("reasons", ()), result.reasons):
         item["message"] = reason_text(reason, result).model_dump()
     for item, gap in zip(data.get("gaps", ()), result.gaps):
         item["message"] = gap_text(gap).model_dump()
+    if isinstance(data.get("commune"), dict):
+        data["commune"] = with_place_words(data["commune"], result.commune, result.as_of)
     return data
 
 
@@ -105,4 +149,4 @@ def _num(value: Any) -> str:
     return "?" if value is None else str(value)
 
 
-__all__ = ["criterion_share", "gap_text", "percent", "reason_text", "with_messages"]
+__all__ = ["criterion_share", "gap_text", "notice_text", "percent", "reason_text", "region_text", "with_messages", "with_place_words"]
