@@ -81,6 +81,7 @@ _EXPORTS: dict[str, str] = {
     "plan_targets": "chuanxa.planning",
     "progress_by_area": "chuanxa.planning.provinces",
     "reason_text": "chuanxa.wording",
+    "step_text": "chuanxa.wording",
     "region_text": "chuanxa.wording",
     "read_results": "chuanxa.outputs.jsonout",
     "registry": "chuanxa.api",
@@ -160,6 +161,7 @@ __all__ = [
     "score_many",
     "simulate",
     "standings",
+    "step_text",
     "summarise_many",
     "sweep",
 ]
@@ -199,4 +201,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.planning.provinces import AreaProgress as AreaProgress, progress_by_area as progress_by_area
     from chuanxa.planning.recognitions import Standing as Standing, load_histories as load_histories, standings as standings
     from chuanxa.workspace import Workspace as Workspace
-    from chuanxa.wording import gap_text as gap_text, notice_text as notice_text, reason_text as reason_text, region_text as region_text
+    from chuanxa.wording import gap_text as gap_text, notice_text as notice_text, reason_text as reason_text, region_text as region_text, step_text as step_text

@@ -448,6 +448,35 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Ngày đánh giá {date_vi} trước khi xã mới được thành lập (01/7/2025): số liệu thuộc các xã cũ.",
         "en": "Assessment dated {date_en}, before the merged commune existed (1 July 2025): the data belong to the old communes.",
     },
+    # --- the steps of a plan (chuanxa.wording.step_text, from the step's numbers and the input's label) ---
+    "step.raise": {
+        "vi": "Nâng {label_vi} từ {before} lên {after}: {gain}{cost}",
+        "en": "Raise {label_en} from {before} to {after}: {gain}{cost}",
+    },
+    "step.lower": {
+        "vi": "Giảm {label_vi} từ {before} xuống {after}: {gain}{cost}",
+        "en": "Lower {label_en} from {before} to {after}: {gain}{cost}",
+    },
+    "step.no_value": {"vi": "chưa có", "en": "unknown"},
+    "step.answer": {
+        "vi": "Bảo đảm: {label_vi}: {gain}{cost}",
+        "en": "Make sure that: {label_en}: {gain}{cost}",
+    },
+    "step.collect": {
+        "vi": "Thu thập số liệu cho chỉ tiêu {indicator}{cost}",
+        "en": "Collect the data of indicator {indicator}{cost}",
+    },
+    "step.condition": {
+        "vi": "Đáp ứng điều kiện của chỉ tiêu {indicator} để đạt {points} điểm: {gain}{cost}",
+        "en": "Meet the condition of indicator {indicator} for {points} points: {gain}{cost}",
+    },
+    "step.evidence": {
+        "vi": "Bổ sung minh chứng chỉ tiêu {indicator} để đạt {points} điểm: {gain}{cost}",
+        "en": "Evidence for indicator {indicator} worth {points} points: {gain}{cost}",
+    },
+    "step.gain": {"vi": "+{gain} điểm", "en": "+{gain} points"},
+    "step.gain_one": {"vi": "+{gain} điểm", "en": "+{gain} point"},
+    "step.cost": {"vi": ", chi phí {cost}", "en": ", cost {cost}"},
     # --- reasons and gaps of a result (chuanxa.wording: built from the records' codes and numbers) ---
     "reason.knockout_failed": {
         "vi": "Không đạt chỉ tiêu điểm liệt {indicator}: không được công nhận dù tổng điểm bao nhiêu.",

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from chuanxa.criteria.model import Text
+from chuanxa.criteria.operators import HIGHER_IS_BETTER
 from chuanxa.engine.results import CommuneIdentity, CommuneResult, FailureCode, FailureReason, Gap, GapTarget, Notice, RulesetStamp
 from chuanxa.messages import CATALOGUE, Lang, render
 
@@ -65,6 +66,12 @@ def with_place_words(data: dict[str, Any], commune: CommuneIdentity, as_of: dt.d
     return out
 
 
+def step_text(step: Any, plan: Any) -> Text:
+    """What one step of a plan asks, e.g. "Raise share of women giving birth … from 80% to 95%: +2 points, cost
+    4.5", in both languages; `step`: a `PlanStep`, `plan`: its `Plan` (whose cost model says whether costs are money)."""
+    return _both(lambda lang: _step_words(step, plan.cost_model == "costs", lang))
+
+
 def criterion_share(stamp: RulesetStamp, criteria: Any = ()) -> float | None:
     """The ruleset's criterion floor share (0.5 for "each criterion at least 50% of its points"): from the stamp,
     or for results written before it carried one, from their criteria (floor over maximum)."""
@@ -93,6 +100,25 @@ def with_messages(data: dict[str, Any], result: Any) -> dict[str, Any]:
 
 def _both(build: Any) -> Text:
     return Text.model_construct(vi=build("vi"), en=build("en"))
+
+
+def _step_words(step: Any, monetary: bool, lang: Lang) -> str:
+    gain = render("step.gain_one" if step.gain == 1 else "step.gain", lang, {"gain": f"{step.gain:g}"})
+    cost = render("step.cost", lang, {"cost": f"{step.cost:g}"}) if monetary else ""
+    params: dict[str, Any] = {"indicator": step.indicator, "points": f"{step.points_after:g}", "gain": gain, "cost": cost}
+    label = step.label
+    if label is not None:
+        params.update(label_vi=label.vi[0].lower() + label.vi[1:], label_en=label.en[0].lower() + label.en[1:])
+    if step.kind == "value" and label is not None:
+        unit = step.unit or ""
+        before = render("step.no_value", lang, {}) if step.value_before is None else f"{step.value_before:g}{unit}"
+        up = HIGHER_IS_BETTER.get(step.op or "") is not False if step.value_before is None else step.value_after > step.value_before
+        return render("step.raise" if up else "step.lower", lang, params | {"before": before, "after": f"{step.value_after:g}{unit}"})
+    if step.kind == "answer" and label is not None:
+        return render("step.answer", lang, params)
+    if step.kind in ("collect", "condition"):
+        return render(f"step.{step.kind}", lang, params)
+    return render("step.evidence", lang, params)
 
 
 def _reason(reason: FailureReason, result: CommuneResult, lang: Lang) -> str:
@@ -149,4 +175,4 @@ def _num(value: Any) -> str:
     return "?" if value is None else str(value)
 
 
-__all__ = ["criterion_share", "gap_text", "notice_text", "percent", "reason_text", "region_text", "with_messages", "with_place_words"]
+__all__ = ["criterion_share", "gap_text", "notice_text", "percent", "reason_text", "region_text", "step_text", "with_messages", "with_place_words"]
