@@ -70,6 +70,7 @@ _EXPORTS: dict[str, str] = {
     "export_score_sheet": "chuanxa.authoring.sheet_export",
     "import_score_sheet": "chuanxa.authoring.sheet_import",
     "frange": "chuanxa.planning",
+    "blocker_text": "chuanxa.wording",
     "gap_text": "chuanxa.wording",
     "notice_text": "chuanxa.wording",
     "load_histories": "chuanxa.planning.recognitions",
@@ -136,6 +137,7 @@ __all__ = [
     "Verdict",
     "Watcher",
     "Workspace",
+    "blocker_text",
     "compiled",
     "evaluator",
     "export_score_sheet",
@@ -201,4 +203,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.planning.provinces import AreaProgress as AreaProgress, progress_by_area as progress_by_area
     from chuanxa.planning.recognitions import Standing as Standing, load_histories as load_histories, standings as standings
     from chuanxa.workspace import Workspace as Workspace
-    from chuanxa.wording import gap_text as gap_text, notice_text as notice_text, reason_text as reason_text, region_text as region_text, step_text as step_text
+    from chuanxa.wording import blocker_text as blocker_text, gap_text as gap_text, notice_text as notice_text, reason_text as reason_text, region_text as region_text, step_text as step_text

@@ -474,6 +474,22 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Bổ sung minh chứng chỉ tiêu {indicator} để đạt {points} điểm: {gain}{cost}",
         "en": "Evidence for indicator {indicator} worth {points} points: {gain}{cost}",
     },
+    "blocker.INDICATOR_BLOCKED": {
+        "vi": "Chỉ tiêu {indicator} bắt buộc phải cải thiện nhưng không thể: {note}.",
+        "en": "Indicator {indicator} must improve but cannot: {note}.",
+    },
+    "blocker.CRITERION_UNREACHABLE": {
+        "vi": "Tiêu chí {criterion} chỉ có thể đạt tối đa {reachable} điểm, dưới mức tối thiểu {required}.",
+        "en": "Criterion {criterion} can reach at most {reachable} points, below its floor of {required}.",
+    },
+    "blocker.TOTAL_UNREACHABLE": {
+        "vi": "Tổng điểm chỉ có thể đạt tối đa {reachable}, dưới mức {required}.",
+        "en": "The total can reach at most {reachable}, below the minimum of {required}.",
+    },
+    "blocker.NO_COMBINATION": {
+        "vi": "Không có tổ hợp cải thiện nào đáp ứng đồng thời mọi điều kiện công nhận.",
+        "en": "No combination of improvements meets every recognition condition at once.",
+    },
     "step.gain": {"vi": "+{gain} điểm", "en": "+{gain} points"},
     "step.gain_one": {"vi": "+{gain} điểm", "en": "+{gain} point"},
     "step.cost": {"vi": ", chi phí {cost}", "en": ", cost {cost}"},

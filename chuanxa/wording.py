@@ -72,6 +72,14 @@ def step_text(step: Any, plan: Any) -> Text:
     return _both(lambda lang: _step_words(step, plan.cost_model == "costs", lang))
 
 
+def blocker_text(blocker: Any) -> Text:
+    """Why a plan cannot exist, for one of its `blockers` (a `Blocker`), in both languages."""
+    params: dict[str, Any] = {"indicator": blocker.indicator, "criterion": blocker.criterion, "note": blocker.note,
+                              "reachable": "?" if blocker.reachable is None else f"{blocker.reachable:g}",
+                              "required": "?" if blocker.required is None else f"{blocker.required:g}"}
+    return _both(lambda lang: render(f"blocker.{blocker.code}", lang, params))
+
+
 def criterion_share(stamp: RulesetStamp, criteria: Any = ()) -> float | None:
     """The ruleset's criterion floor share (0.5 for "each criterion at least 50% of its points"): from the stamp,
     or for results written before it carried one, from their criteria (floor over maximum)."""
@@ -175,4 +183,4 @@ def _num(value: Any) -> str:
     return "?" if value is None else str(value)
 
 
-__all__ = ["criterion_share", "gap_text", "notice_text", "percent", "reason_text", "region_text", "step_text", "with_messages", "with_place_words"]
+__all__ = ["blocker_text", "criterion_share", "gap_text", "notice_text", "percent", "reason_text", "region_text", "step_text", "with_messages", "with_place_words"]

@@ -49,6 +49,20 @@ class PlanStep(BaseModel):
         return data
 
 
+class Blocker(BaseModel):
+    """Why no plan exists, as a code and its numbers (its sentence: `chuanxa.wording.blocker_text`, written into the
+    JSON's `blockers` in its place)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str  # INDICATOR_BLOCKED, CRITERION_UNREACHABLE, TOTAL_UNREACHABLE, NO_COMBINATION
+    indicator: str | None = None
+    criterion: str | None = None
+    reachable: float | None = None  # the most points the criterion (or the total) can reach
+    required: float | None = None  # its floor (or the minimum total)
+    note: str | None = None  # why the indicator cannot improve (the costs file's note)
+
+
 class Plan(BaseModel):
     """The cheapest improvements that make a commune recognised, or why none exists."""
 
@@ -66,17 +80,20 @@ class Plan(BaseModel):
     points_after: float | None = None
     verdict_before: Verdict
     verdict_after: Verdict | None = None
-    blockers: tuple[Text, ...] = ()
+    blockers: tuple[Blocker, ...] = ()
 
     @model_serializer(mode="wrap")
     def _with_step_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
         # Every document writer (CLI, HTTP, the province targets) dumps plans: each step's `message` is added here, at
         # write time, from the step's numbers (`chuanxa.wording.step_text`); the record holds no sentence.
-        from chuanxa.wording import step_text
+        # The blockers are written as their sentences, in their place.
+        from chuanxa.wording import blocker_text, step_text
 
         data = handler(self)
         if isinstance(data, dict) and isinstance(data.get("steps"), (list, tuple)):
             data["steps"] = [{**item, "message": step_text(step, self).model_dump()} for item, step in zip(data["steps"], self.steps)]
+        if isinstance(data, dict) and isinstance(data.get("blockers"), (list, tuple)):
+            data["blockers"] = [blocker_text(blocker).model_dump() for blocker in self.blockers]
         return data
 
 
@@ -164,9 +181,8 @@ def _need(before: Standing) -> Need:
     return Need(criteria={c.id: max(0.0, c.floor - c.points) for c in before.criteria}, total=max(0.0, before.minimum - before.points))
 
 
-def _blockers(choices: list[IndicatorChoices], before: Standing) -> list[Text]:
-    found = [Text(vi=f"Chỉ tiêu {c.indicator} bắt buộc phải cải thiện nhưng không thể: {c.blocked}.", en=f"Indicator {c.indicator} must improve but cannot: {c.blocked}.")
-             for c in choices if c.required and not c.options]
+def _blockers(choices: list[IndicatorChoices], before: Standing) -> list[Blocker]:
+    found = [Blocker(code="INDICATOR_BLOCKED", indicator=c.indicator, note=c.blocked) for c in choices if c.required and not c.options]
     best = {c.indicator: c.best_gain for c in choices}
     gains: dict[str, float] = {}  # per criterion, the sum of its indicators' best gains (in the order of `choices`)
     for c in choices:
@@ -174,17 +190,15 @@ def _blockers(choices: list[IndicatorChoices], before: Standing) -> list[Text]:
     for crit in before.criteria:
         reachable = crit.points + gains.get(crit.id, 0)
         if reachable < crit.floor - 1e-9:
-            found.append(Text(vi=f"Tiêu chí {crit.id} chỉ có thể đạt tối đa {reachable:g} điểm, dưới mức tối thiểu {crit.floor:g}.",
-                              en=f"Criterion {crit.id} can reach at most {reachable:g} points, below its floor of {crit.floor:g}."))
+            found.append(Blocker(code="CRITERION_UNREACHABLE", criterion=crit.id, reachable=reachable, required=crit.floor))
     reachable_total = before.points + sum(best.values())
     if reachable_total < before.minimum - 1e-9:
-        found.append(Text(vi=f"Tổng điểm chỉ có thể đạt tối đa {reachable_total:g}, dưới mức {before.minimum:g}.",
-                          en=f"The total can reach at most {reachable_total:g}, below the minimum of {before.minimum:g}."))
+        found.append(Blocker(code="TOTAL_UNREACHABLE", reachable=reachable_total, required=before.minimum))
     return found
 
 
-def _generic_blocker() -> Text:
-    return Text(vi="Không có tổ hợp cải thiện nào đáp ứng đồng thời mọi điều kiện công nhận.", en="No combination of improvements meets every recognition condition at once.")
+def _generic_blocker() -> Blocker:
+    return Blocker(code="NO_COMBINATION")
 
 
 def _step(option: Option, engine: Any) -> PlanStep:
@@ -195,4 +209,4 @@ def _step(option: Option, engine: Any) -> PlanStep:
                     cost=round(cost, 6), op=option.op, label=spec.label if spec is not None else None, unit=spec.unit if spec is not None else None)
 
 
-__all__ = ["Plan", "PlanStep", "Search", "plan", "search", "apply_options"]
+__all__ = ["Blocker", "Plan", "PlanStep", "Search", "plan", "search", "apply_options"]

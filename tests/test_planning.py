@@ -19,7 +19,7 @@ from chuanxa.planning import CostModel, MergeMapping, merge_communes, plan, plan
 from chuanxa.planning.costs import CostsFile
 from chuanxa.planning.options import list_options
 from chuanxa.planning.plan import apply_options
-from chuanxa.wording import step_text
+from chuanxa.wording import blocker_text, step_text
 
 REGIONS = [{"id": "dong_bang_song_hong", "vi": "Đồng bằng sông Hồng", "en": "Red River Delta"}]
 TERRAINS = [{"id": "dong_bang", "vi": "đồng bằng", "en": "lowland", "group": "lowland"}]
@@ -205,7 +205,9 @@ def test_an_impossible_improvement_is_explained(mini) -> None:
     costs = CostModel(CostsFile.model_validate({"indicators": {"4": {"possible": False}, "5": {"possible": False}}}))
     result = plan(commune, engine, costs)
     assert not result.feasible
-    assert any("Criterion 2 can reach at most 0" in b.en for b in result.blockers)
+    assert any(b.code == "CRITERION_UNREACHABLE" and b.criterion == "2" for b in result.blockers)
+    assert any("Criterion 2 can reach at most 0" in blocker_text(b).en for b in result.blockers)
+    assert result.model_dump(mode="json")["blockers"] == [blocker_text(b).model_dump() for b in result.blockers]
 
 
 def test_the_example_commune_plan_reads_as_actions() -> None:
