@@ -34,7 +34,7 @@ def region_text(commune: CommuneIdentity) -> Text | None:
     from chuanxa.admin import region_reason
 
     key, extra = region_reason(commune.region_source, commune.province, commune.code)
-    params = {"former_province": commune.former_province, "province": commune.province, **extra}
+    params: dict[str, Any] = {"former_province": commune.former_province, "province": commune.province, **extra}
     return _both(lambda lang: render(key, lang, params))
 
 
@@ -56,9 +56,9 @@ def notice_text(notice: Notice, commune: CommuneIdentity, as_of: dt.date | None 
     return _both(lambda lang: render(key, lang, params))
 
 
-def with_place_words(data: dict[str, Any], commune: CommuneIdentity, as_of: dt.date | None) -> dict[str, Any]:
+def with_place_words(data: dict[str, Any], commune: Any, as_of: dt.date | None) -> dict[str, Any]:
     """A commune identity's JSON data with its `region_reason` (before `notices`, where the documents have it) and
-    each notice's `message`."""
+    each notice's `message`; `commune`: its `CommuneIdentity` (typed loosely: the result model calls this)."""
     out = {k: v for k, v in data.items() if k != "notices"}
     reason = region_text(commune)
     out["region_reason"] = reason.model_dump() if reason is not None else None
