@@ -2,15 +2,15 @@
 its unit type, and the socio-economic region of Decision 1300 that its thresholds use, with the reason.
 
 `resolve_commune_fields` works on the raw commune mapping before validation (so every way in — files, tables,
-library dicts, merges — is resolved the same way); `notices_for` and `region_reason` say in words what was
-inferred, for every result.
+library dicts, merges — is resolved the same way); `notices_for` and `region_reason` say by code what was
+inferred, for every result (`chuanxa.wording` words them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from chuanxa.communes.values import is_blank
 
@@ -96,63 +96,47 @@ def code_and_name_facts(code: Any, name: Any) -> tuple[Any, ...]:
     return unit, unit is not None and _same_name(unit.name, name), unit_type_from_name(name), units.former_province_of_code(code)
 
 
-class NoticeText(NamedTuple):
-    code: str
-    vi: str
-    en: str
-
-
-def region_reason(region: str | None, source: str | None, province: str | None, former_province: str | None, code: str | None) -> tuple[str, str]:
-    """Why this region was used, in Vietnamese and English."""
+def region_reason(source: str | None, province: str | None, code: str | None) -> tuple[str, dict[str, str]]:
+    """Why the region was used, as a catalogue key (`region.*` in chuanxa/messages.py) and the place names of its
+    sentence beyond the identity's own fields (`chuanxa.wording.region_text` renders it)."""
+    if source == "given" or source is None:
+        return "region.given", {}
+    if source == "former_province":
+        return "region.former_province", {}
     if source == "commune_code":
         issued = admin_units().former_province_of_code(code)
-        return _region_reason(region, source, province, former_province, issued.name if issued else "?", None)
-    return _region_reason(region, source, province, former_province, None, None)
+        return "region.commune_code", {"issued_in": issued.name if issued else "?"}
+    if source == "province":
+        return "region.province", {}
+    return _unknown_region(province)
 
 
 @lru_cache(maxsize=1024)
-def _region_reason(region: str | None, source: str | None, province: str | None, former_province: str | None, issued_in: str | None,
-                   code: str | None) -> tuple[str, str]:
+def _unknown_region(province: str | None) -> tuple[str, dict[str, str]]:
     units = admin_units()
-    if source == "given" or source is None:
-        return ("Vùng kinh tế - xã hội ghi trong số liệu của xã.", "Socio-economic region as given in the commune's data.")
-    if source == "former_province":
-        return (f"Vùng theo tỉnh cũ {former_province} (QĐ 1300 xếp ngưỡng theo 7 vùng cũ).",
-                f"Region of the former province {former_province} (1300's thresholds follow the 7 former regions).")
-    if source == "commune_code":
-        return (f"Vùng theo tỉnh cũ {issued_in}, nơi cấp mã xã.", f"Region of the former province {issued_in}, where the commune's code was issued.")
-    if source == "province":
-        return (f"Vùng của tỉnh {province} (mọi tỉnh cũ hợp thành đều thuộc một vùng).", f"Region of {province} (all its former provinces lie in one region).")
     current = units.province(province) if province else None
     spans = ", ".join(sorted(units.regions_of(current))) if current else ""
-    if spans:
-        return (f"Chưa xác định được vùng: tỉnh {province} gồm các tỉnh cũ thuộc nhiều vùng ({spans}). Ghi tỉnh cũ (former_province) hoặc vùng (region).",
-                f"Region unknown: {province} was formed from provinces in several regions ({spans}). Give the former province or the region.")
-    return ("Chưa xác định được vùng: ghi tỉnh hoặc vùng kinh tế - xã hội.", "Region unknown: give the province or the region.")
+    return ("region.unknown_spans", {"spans": spans}) if spans else ("region.unknown", {})
 
 
 @lru_cache(maxsize=4096)
 def notices_for(code: str, name: str, province: str | None, former_province: str | None, former_district: str | None, former: tuple[str, ...],
-                as_of: dt.date | None) -> tuple[NoticeText, ...]:
-    """What was inferred or is out of date about a commune's place, each said once."""
+                as_of: dt.date | None) -> tuple[str, ...]:
+    """The codes of what was inferred or is out of date about a commune's place, each said once
+    (`place.<code>` in the catalogue; `chuanxa.wording.notice_text` renders one from the commune's identity)."""
     units = admin_units()
-    found: list[NoticeText] = []
+    found: list[str] = []
     if former_province and province:
-        found.append(NoticeText("FORMER_PROVINCE", f"Tỉnh cũ '{former_province}' nay thuộc {province}; tên cũ được giữ ở 'former_province'.",
-                                f"The former province '{former_province}' is now part of {province}; the old name is kept as 'former_province'."))
+        found.append("FORMER_PROVINCE")
     if former_district:
-        found.append(NoticeText("FORMER_DISTRICT", f"Huyện '{former_district}' không còn là cấp chính quyền từ 01/7/2025; được giữ ở 'former_district' cho hồ sơ cũ.",
-                                f"District '{former_district}' is no longer a level of government since 1 July 2025; kept as 'former_district' for old records."))
+        found.append("FORMER_DISTRICT")
     unit = units.unit(code)
     if unit is None:
-        found.append(NoticeText("CODE_NOT_CURRENT", f"Mã '{code}' không có trong danh sách đơn vị hành chính hiện hành (có thể là mã cũ); vẫn được chấm điểm.",
-                                f"Code '{code}' is not in the current list of administrative units (perhaps an old code); scored all the same."))
+        found.append("CODE_NOT_CURRENT")
     elif not _same_name(unit.name, name):
-        found.append(NoticeText("CODE_NAME_DIFFERS", f"Mã '{code}' hiện là {unit.name}; tên ghi '{name}' khác (có thể là mã cũ đã được dùng lại).",
-                                f"Code '{code}' is now {unit.name}; the name given, '{name}', differs (perhaps an old code reused)."))
+        found.append("CODE_NAME_DIFFERS")
     if former and as_of is not None and as_of < dt.date.fromisoformat(REFORM_DATE):
-        found.append(NoticeText("ASSESSED_BEFORE_MERGER", f"Ngày đánh giá {as_of:%d/%m/%Y} trước khi xã mới được thành lập (01/7/2025): số liệu thuộc các xã cũ.",
-                                f"Assessment dated {as_of.isoformat()}, before the merged commune existed (1 July 2025): the data belong to the old communes."))
+        found.append("ASSESSED_BEFORE_MERGER")
     return tuple(found)
 
 
@@ -161,4 +145,4 @@ def known_province(text: str) -> bool:
     return units.province(text) is not None or units.former_province(text) is not None
 
 
-__all__ = ["resolve_commune_fields", "code_and_name_facts", "PLACE_FIELDS", "region_reason", "notices_for", "NoticeText", "REGION_SOURCES", "known_province"]
+__all__ = ["resolve_commune_fields", "code_and_name_facts", "PLACE_FIELDS", "region_reason", "notices_for", "REGION_SOURCES", "known_province"]

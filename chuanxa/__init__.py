@@ -70,7 +70,9 @@ _EXPORTS: dict[str, str] = {
     "export_score_sheet": "chuanxa.authoring.sheet_export",
     "import_score_sheet": "chuanxa.authoring.sheet_import",
     "frange": "chuanxa.planning",
+    "blocker_text": "chuanxa.wording",
     "gap_text": "chuanxa.wording",
+    "notice_text": "chuanxa.wording",
     "load_histories": "chuanxa.planning.recognitions",
     "load_mapping": "chuanxa.planning",
     "load_ruleset": "chuanxa.api",
@@ -80,6 +82,8 @@ _EXPORTS: dict[str, str] = {
     "plan_targets": "chuanxa.planning",
     "progress_by_area": "chuanxa.planning.provinces",
     "reason_text": "chuanxa.wording",
+    "step_text": "chuanxa.wording",
+    "region_text": "chuanxa.wording",
     "read_results": "chuanxa.outputs.jsonout",
     "registry": "chuanxa.api",
     "render_report": "chuanxa.reports.render",
@@ -133,6 +137,7 @@ __all__ = [
     "Verdict",
     "Watcher",
     "Workspace",
+    "blocker_text",
     "compiled",
     "evaluator",
     "export_score_sheet",
@@ -144,11 +149,13 @@ __all__ = [
     "load_ruleset",
     "merge_communes",
     "merge_details",
+    "notice_text",
     "plan",
     "plan_targets",
     "progress_by_area",
     "read_results",
     "reason_text",
+    "region_text",
     "registry",
     "render_report",
     "run_cases",
@@ -156,6 +163,7 @@ __all__ = [
     "score_many",
     "simulate",
     "standings",
+    "step_text",
     "summarise_many",
     "sweep",
 ]
@@ -195,4 +203,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.planning.provinces import AreaProgress as AreaProgress, progress_by_area as progress_by_area
     from chuanxa.planning.recognitions import Standing as Standing, load_histories as load_histories, standings as standings
     from chuanxa.workspace import Workspace as Workspace
-    from chuanxa.wording import gap_text as gap_text, reason_text as reason_text
+    from chuanxa.wording import blocker_text as blocker_text, gap_text as gap_text, notice_text as notice_text, reason_text as reason_text, region_text as region_text, step_text as step_text

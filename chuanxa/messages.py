@@ -403,6 +403,100 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Xã {code} chưa được theo dõi: bản cập nhật đầu tiên của một xã cần 'commune_info' (tên, tỉnh, vùng, địa hình, khoảng cách).",
         "en": "Commune {code} is not being watched yet: a commune's first update needs 'commune_info' (name, province, region, terrain, distance).",
     },
+    # --- a commune's place: why its region, what was inferred (chuanxa.wording, from the identity's fields) ---
+    "region.given": {
+        "vi": "Vùng kinh tế - xã hội ghi trong số liệu của xã.",
+        "en": "Socio-economic region as given in the commune's data.",
+    },
+    "region.former_province": {
+        "vi": "Vùng theo tỉnh cũ {former_province} (QĐ 1300 xếp ngưỡng theo 7 vùng cũ).",
+        "en": "Region of the former province {former_province} (1300's thresholds follow the 7 former regions).",
+    },
+    "region.commune_code": {
+        "vi": "Vùng theo tỉnh cũ {issued_in}, nơi cấp mã xã.",
+        "en": "Region of the former province {issued_in}, where the commune's code was issued.",
+    },
+    "region.province": {
+        "vi": "Vùng của tỉnh {province} (mọi tỉnh cũ hợp thành đều thuộc một vùng).",
+        "en": "Region of {province} (all its former provinces lie in one region).",
+    },
+    "region.unknown_spans": {
+        "vi": "Chưa xác định được vùng: tỉnh {province} gồm các tỉnh cũ thuộc nhiều vùng ({spans}). Ghi tỉnh cũ (former_province) hoặc vùng (region).",
+        "en": "Region unknown: {province} was formed from provinces in several regions ({spans}). Give the former province or the region.",
+    },
+    "region.unknown": {
+        "vi": "Chưa xác định được vùng: ghi tỉnh hoặc vùng kinh tế - xã hội.",
+        "en": "Region unknown: give the province or the region.",
+    },
+    "place.FORMER_PROVINCE": {
+        "vi": "Tỉnh cũ '{former_province}' nay thuộc {province}; tên cũ được giữ ở 'former_province'.",
+        "en": "The former province '{former_province}' is now part of {province}; the old name is kept as 'former_province'.",
+    },
+    "place.FORMER_DISTRICT": {
+        "vi": "Huyện '{former_district}' không còn là cấp chính quyền từ 01/7/2025; được giữ ở 'former_district' cho hồ sơ cũ.",
+        "en": "District '{former_district}' is no longer a level of government since 1 July 2025; kept as 'former_district' for old records.",
+    },
+    "place.CODE_NOT_CURRENT": {
+        "vi": "Mã '{code}' không có trong danh sách đơn vị hành chính hiện hành (có thể là mã cũ); vẫn được chấm điểm.",
+        "en": "Code '{code}' is not in the current list of administrative units (perhaps an old code); scored all the same.",
+    },
+    "place.CODE_NAME_DIFFERS": {
+        "vi": "Mã '{code}' hiện là {current_name}; tên ghi '{name}' khác (có thể là mã cũ đã được dùng lại).",
+        "en": "Code '{code}' is now {current_name}; the name given, '{name}', differs (perhaps an old code reused).",
+    },
+    "place.ASSESSED_BEFORE_MERGER": {
+        "vi": "Ngày đánh giá {date_vi} trước khi xã mới được thành lập (01/7/2025): số liệu thuộc các xã cũ.",
+        "en": "Assessment dated {date_en}, before the merged commune existed (1 July 2025): the data belong to the old communes.",
+    },
+    # --- the steps of a plan (chuanxa.wording.step_text, from the step's numbers and the input's label) ---
+    "step.raise": {
+        "vi": "Nâng {label_vi} từ {before} lên {after}: {gain}{cost}",
+        "en": "Raise {label_en} from {before} to {after}: {gain}{cost}",
+    },
+    "step.lower": {
+        "vi": "Giảm {label_vi} từ {before} xuống {after}: {gain}{cost}",
+        "en": "Lower {label_en} from {before} to {after}: {gain}{cost}",
+    },
+    "step.no_value": {"vi": "chưa có", "en": "unknown"},
+    "step.answer": {
+        "vi": "Bảo đảm: {label_vi}: {gain}{cost}",
+        "en": "Make sure that: {label_en}: {gain}{cost}",
+    },
+    "step.answer_choice": {
+        "vi": "Bảo đảm {label_vi} là «{answer_vi}»: {gain}{cost}",
+        "en": "Make sure that {label_en} is “{answer_en}”: {gain}{cost}",
+    },
+    "step.collect": {
+        "vi": "Thu thập số liệu cho chỉ tiêu {indicator}{cost}",
+        "en": "Collect the data of indicator {indicator}{cost}",
+    },
+    "step.condition": {
+        "vi": "Đáp ứng điều kiện của chỉ tiêu {indicator} để đạt {points} điểm: {gain}{cost}",
+        "en": "Meet the condition of indicator {indicator} for {points} points: {gain}{cost}",
+    },
+    "step.evidence": {
+        "vi": "Bổ sung minh chứng chỉ tiêu {indicator} để đạt {points} điểm: {gain}{cost}",
+        "en": "Evidence for indicator {indicator} worth {points} points: {gain}{cost}",
+    },
+    "blocker.INDICATOR_BLOCKED": {
+        "vi": "Chỉ tiêu {indicator} bắt buộc phải cải thiện nhưng không thể: {note}.",
+        "en": "Indicator {indicator} must improve but cannot: {note}.",
+    },
+    "blocker.CRITERION_UNREACHABLE": {
+        "vi": "Tiêu chí {criterion} chỉ có thể đạt tối đa {reachable} điểm, dưới mức tối thiểu {required}.",
+        "en": "Criterion {criterion} can reach at most {reachable} points, below its floor of {required}.",
+    },
+    "blocker.TOTAL_UNREACHABLE": {
+        "vi": "Tổng điểm chỉ có thể đạt tối đa {reachable}, dưới mức {required}.",
+        "en": "The total can reach at most {reachable}, below the minimum of {required}.",
+    },
+    "blocker.NO_COMBINATION": {
+        "vi": "Không có tổ hợp cải thiện nào đáp ứng đồng thời mọi điều kiện công nhận.",
+        "en": "No combination of improvements meets every recognition condition at once.",
+    },
+    "step.gain": {"vi": "+{gain} điểm", "en": "+{gain} points"},
+    "step.gain_one": {"vi": "+{gain} điểm", "en": "+{gain} point"},
+    "step.cost": {"vi": ", chi phí {cost}", "en": ", cost {cost}"},
     # --- reasons and gaps of a result (chuanxa.wording: built from the records' codes and numbers) ---
     "reason.knockout_failed": {
         "vi": "Không đạt chỉ tiêu điểm liệt {indicator}: không được công nhận dù tổng điểm bao nhiêu.",

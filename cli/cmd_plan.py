@@ -16,7 +16,7 @@ from chuanxa.communes.values import parse_number
 from chuanxa.engine.results import BatchResult
 from chuanxa.errors import ChuanxaError
 from chuanxa.messages import Lang
-from chuanxa.wording import reason_text
+from chuanxa.wording import blocker_text, reason_text, step_text
 from chuanxa.outputs.labels import floor_header, label, verdict_word
 from chuanxa.outputs.table import batch_table
 from chuanxa.planning import CostModel, load_mapping, merge_details, plan as make_plan, plan_targets as make_targets, simulate as make_simulation
@@ -102,12 +102,12 @@ def plan_text(result: Plan, lang: Lang) -> str:
     if result.already_recognised:
         return head + ("\nXã đã đạt chuẩn: không cần cải thiện." if vi else "\nAlready recognised: nothing to improve.")
     if not result.feasible:
-        return head + "\n" + ("Không có lộ trình nào đạt chuẩn:" if vi else "No plan reaches recognition:") + "".join(f"\n  - {b.get(lang)}" for b in result.blockers)
+        return head + "\n" + ("Không có lộ trình nào đạt chuẩn:" if vi else "No plan reaches recognition:") + "".join(f"\n  - {blocker_text(b).get(lang)}" for b in result.blockers)
     count = len(result.steps)
     unit = "bước" if vi else ("step" if count == 1 else "steps")
     cost = (f", {'tổng chi phí' if vi else 'total cost'} {result.total_cost:g}" if result.cost_model == "costs" else "")
     lines = [head, ("Lộ trình" if vi else "Plan") + f" ({count} {unit}{cost}):"]
-    lines += [f"  {i}. {step.message.get(lang)}" for i, step in enumerate(result.steps, start=1)]
+    lines += [f"  {i}. {step_text(step, result).get(lang)}" for i, step in enumerate(result.steps, start=1)]
     lines.append(("Sau lộ trình: " if vi else "After the plan: ") + f"{result.points_after:g} {'điểm' if vi else 'points'}, {verdict_word(result.verdict_after.value, lang) if result.verdict_after else '?'}")
     return "\n".join(lines)
 
@@ -198,9 +198,9 @@ def _targets_text(result: Any, lang: Lang) -> str:
     if rows:
         lines.append(tabulate(rows, headers=[label("code", lang), label("commune", lang), label("total", lang), "Bước" if vi else "Steps", "Chi phí" if vi else "Cost"], tablefmt="simple"))
     for p in result.chosen:
-        lines.append(f"\n{p.name} [{p.commune}]:" + "".join(f"\n  - {s.message.get(lang)}" for s in p.steps))
+        lines.append(f"\n{p.name} [{p.commune}]:" + "".join(f"\n  - {step_text(s, p).get(lang)}" for s in p.steps))
     for p in result.infeasible:
-        lines.append(f"\n{p.name} [{p.commune}]: " + ("không có lộ trình" if vi else "no plan") + "".join(f"\n  - {b.get(lang)}" for b in p.blockers))
+        lines.append(f"\n{p.name} [{p.commune}]: " + ("không có lộ trình" if vi else "no plan") + "".join(f"\n  - {blocker_text(b).get(lang)}" for b in p.blockers))
     reached = f"Sau kế hoạch: {result.reached} xã đạt chuẩn" if vi else f"After the plans: {result.reached} communes recognised"
     if not result.has_target:
         status = "trong ngân sách" if vi else "within the budget"

@@ -105,7 +105,7 @@ ENGINE_FILLS: dict[type[BaseModel], tuple[str, ...]] = {
     ThresholdUsed: ("op", "value", "by", "key", "points", "input"),
     GapTarget: ("op", "target", "change", "points", "gain"),
     CommuneIdentity: ("code", "name", "unit_type", "province", "province_code", "former_province", "former_district", "region_source",
-                      "region_reason", "notices"),
+                      "notices"),
     CommuneResult: ("ruleset", "commune", "as_of", "zone", "zone_source", "region", "total", "criteria", "indicators", "verdict", "recognised",
                     "reasons", "gaps", "provisional_count", "provisional_decides", "knockouts_failed", "missing_count", "region_name"),
     CommuneSummary: ("ruleset", "commune", "as_of", "zone", "zone_source", "region", "total", "criteria", "verdict", "recognised", "reason_codes",

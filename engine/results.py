@@ -85,15 +85,36 @@ class RulesetStamp(_Record):
                    min_criterion_share=rule.min_criterion_share, min_total_share=rule.min_total_share)
 
 
+def _place_words_in_json(schema: dict[str, Any], words: dict[str, str]) -> None:
+    # The JSON (and an HTTP response) carries these sentences, written from the record by `chuanxa.wording`;
+    # the record itself holds none. Declared here so the published schema matches the JSON.
+    properties = schema.setdefault("properties", {})
+    for name, description in words.items():
+        properties[name] = {"title": name.replace("_", " ").capitalize(), "description": description, "type": "object",
+                            "properties": {"vi": {"type": "string"}, "en": {"type": "string"}}, "required": ["vi", "en"]}
+
+
 class Notice(_Record):
-    """Something inferred or out of date about a commune's place (a former province mapped, an old code…)."""
+    """Something inferred or out of date about a commune's place (a former province mapped, an old code…), as a
+    code (its sentence: `chuanxa.wording.notice_text`, from the commune's identity)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False,
+                              json_schema_extra=lambda s: _place_words_in_json(s, {"message": "The notice in Vietnamese and English."}))
 
     code: str  # FORMER_PROVINCE, FORMER_DISTRICT, CODE_NOT_CURRENT, CODE_NAME_DIFFERS, ASSESSED_BEFORE_MERGER
-    message: Text
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rendered_text_is_not_data(cls, data: Any) -> Any:
+        return _without(data, "message")
 
 
 class CommuneIdentity(_Record):
-    """Who the commune is and where: current province, and the former province and district of old records."""
+    """Who the commune is and where: current province, and the former province and district of old records. Why
+    its region was used is `region_source` (in words: `chuanxa.wording.region_text`, the JSON's `region_reason`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False,
+                              json_schema_extra=lambda s: _place_words_in_json(s, {"region_reason": "Why this region was used, in Vietnamese and English."}))
 
     code: str
     name: str
@@ -103,8 +124,12 @@ class CommuneIdentity(_Record):
     former_province: str | None = None
     former_district: str | None = None
     region_source: str | None = None  # why the result's region: given, former_province, commune_code, province, unknown
-    region_reason: Text | None = None
     notices: tuple[Notice, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rendered_text_is_not_data(cls, data: Any) -> Any:
+        return _without(data, "region_reason")
 
     @property
     def district(self) -> str | None:
@@ -115,42 +140,35 @@ class CommuneIdentity(_Record):
 def identity_state(info: Any, as_of: dt.date | None) -> dict[str, Any]:
     """Every field of the `CommuneIdentity` of a commune's (resolved) `CommuneInfo`, for the engines to build.
 
-    The words are shared records (built once per distinct reason or notice): the engines build ~one identity per
-    commune and must not pay for validating the same sentences again."""
-    notices_for, region_reason, CommuneInfo = _lookups()
+    The notices are shared records (built once per code): the engines build ~one identity per commune and must
+    not pay for validating the same records again."""
+    notices_for, CommuneInfo = _lookups()
     # The commune record's state, read once (each attribute of a pydantic record costs as much as this one read); any
     # other object with the same attributes is read attribute by attribute.
     fields = info.__dict__ if info.__class__ is CommuneInfo else {name: getattr(info, name) for name in _INFO_READ}
     code, name, province, former_province, former_district = fields["code"], fields["name"], fields["province"], fields["former_province"], fields["former_district"]
-    reason = _text_record(region_reason(fields["region"], fields["region_source"], province, former_province, code))
-    notices = tuple([_notice_record(n.code, n.vi, n.en)
-                     for n in notices_for(code, name, province, former_province, former_district, fields["former"], as_of)])
+    notices = tuple([_notice_record(n) for n in notices_for(code, name, province, former_province, former_district, fields["former"], as_of)])
     return {"code": code, "name": name, "unit_type": fields["unit_type"], "province": province, "province_code": fields["province_code"],
             "former_province": former_province, "former_district": former_district, "region_source": fields["region_source"],
-            "region_reason": reason, "notices": notices}
+            "notices": notices}
 
 
 @lru_cache(maxsize=None)
-def _lookups() -> tuple[Any, Any, type]:
+def _lookups() -> tuple[Any, type]:
     """What `identity_state` reads from `chuanxa.admin` and the commune model, imported on first use (not at import:
     `chuanxa.admin` imports this module's package), then kept (an import statement per commune costs more)."""
-    from chuanxa.admin import notices_for, region_reason
+    from chuanxa.admin import notices_for
     from chuanxa.communes.model import CommuneInfo
 
-    return notices_for, region_reason, CommuneInfo
+    return notices_for, CommuneInfo
 
 
 _INFO_READ = ("code", "name", "unit_type", "province", "province_code", "former_province", "former_district", "region", "region_source", "former")
 
 
-@lru_cache(maxsize=4096)
-def _text_record(words: tuple[str, str]) -> Text:
-    return Text.model_construct(vi=words[0], en=words[1])
-
-
-@lru_cache(maxsize=4096)
-def _notice_record(code: str, vi: str, en: str) -> Notice:
-    return Notice.model_construct(code=code, message=Text.model_construct(vi=vi, en=en))
+@lru_cache(maxsize=64)
+def _notice_record(code: str) -> Notice:
+    return Notice.model_construct(code=code)
 
 
 class ThresholdUsed(_Record):
@@ -276,10 +294,14 @@ class Gap(_Record):
 
 
 def _without_message(data: Any) -> Any:
-    # The JSON writes each reason's and gap's sentence (`message`, rendered from the other fields by
-    # `chuanxa.wording`); reading a result back drops it, since it is rebuilt from the data when shown.
-    if isinstance(data, dict) and "message" in data:
-        data = {k: v for k, v in data.items() if k != "message"}
+    return _without(data, "message")
+
+
+def _without(data: Any, name: str) -> Any:
+    # The JSON writes sentences (a reason's, gap's or notice's `message`, the identity's `region_reason`: rendered
+    # from the other fields by `chuanxa.wording`); reading a result back drops them, rebuilt from the data when shown.
+    if isinstance(data, dict) and name in data:
+        data = {k: v for k, v in data.items() if k != name}
     return data
 
 
@@ -411,4 +433,9 @@ class SummaryBatch(_Record):
         return sum(1 for r in self.summaries if r.verdict is Verdict.RECOGNISED)
 
     def to_json_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        from chuanxa.wording import with_place_words
+
+        data = self.model_dump(mode="json")
+        for item, summary in zip(data["summaries"], self.summaries):
+            item["commune"] = with_place_words(item["commune"], summary.commune, summary.as_of)
+        return data

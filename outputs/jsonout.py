@@ -23,9 +23,9 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from chuanxa.engine.batching import paused_gc
-from chuanxa.engine.results import (BatchResult, CommuneResult, CriterionResult, FailureReason, Gap, GapTarget, IndicatorResult, RulesetStamp, SummaryBatch,
+from chuanxa.engine.results import (BatchResult, CommuneIdentity, CommuneResult, CriterionResult, FailureReason, Gap, GapTarget, IndicatorResult, RulesetStamp, SummaryBatch,
                                     ThresholdUsed)
-from chuanxa.wording import gap_text, reason_text
+from chuanxa.wording import gap_text, notice_text, reason_text, region_text
 from chuanxa.errors import CommuneDataError, Location
 
 SCHEMA_VERSION = 3
@@ -48,7 +48,7 @@ def encode_commune(result: CommuneResult) -> bytes:
     of `commune_json` with a two-space indent, in UTF-8 (the text `dumps(commune_json(result))` writes), encoded
     by orjson from the record's state (about six times faster than pydantic's dump and `json.dumps`)."""
     encoder = _Encoder(compact=False, share=False)
-    encoder.result = result  # its reasons' sentences read it
+    encoder.result = encoder.item = result  # its reasons' and place's sentences read it
     return orjson.dumps(result, default=encoder.default, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_INDENT_2)
 
 
@@ -131,6 +131,7 @@ class _Encoder:
         self.sha = ""
         self.messages: dict[int, tuple[Any, Any]] = {}  # sentences of gaps and reasons by record: interned records are shared
         self.result: CommuneResult | None = None  # the commune being written (its reasons' sentences read it)
+        self.item: Any = None  # the result or summary being written (its place's sentences read its date)
 
     def record(self, item: BaseModel) -> bytes:
         stamp = getattr(item, "ruleset", None)
@@ -140,6 +141,7 @@ class _Encoder:
         else:
             self.section = None
         self.result = item if isinstance(item, CommuneResult) else None
+        self.item = item
         return orjson.dumps(item, default=self.default, option=orjson.OPT_NON_STR_KEYS)
 
     def default(self, obj: Any) -> Any:
@@ -170,6 +172,8 @@ class _Encoder:
             state = self._strip(obj.__dict__, GAP_STATIC, _GAP_GET, "gaps", obj.indicator, "gap")
             state["message"] = self._message(obj)
             return state
+        if kind is CommuneIdentity:
+            return self._place(obj)
         if kind is FailureReason and self.result is not None:
             state = obj.__dict__.copy()
             state["message"] = self._message(obj)
@@ -200,6 +204,15 @@ class _Encoder:
             for name, mine, theirs in zip(keys, values, known):
                 if mine == theirs:
                     del out[name]
+        return out
+
+    def _place(self, commune: CommuneIdentity) -> dict[str, Any]:
+        """The identity's state with its `region_reason` (before `notices`) and each notice's `message`."""
+        out = {k: v for k, v in commune.__dict__.items() if k != "notices"}
+        reason = region_text(commune)
+        out["region_reason"] = reason.__dict__ if reason is not None else None
+        as_of = getattr(self.item, "as_of", None)
+        out["notices"] = [{"code": n.code, "message": notice_text(n, commune, as_of).__dict__} for n in commune.notices]
         return out
 
     def _message(self, record: Gap | FailureReason) -> Any:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from chuanxa.messages import Lang
+from chuanxa.wording import step_text
 
 from .cells import append_row, save_workbook
 from .labels import label, verdict_word
@@ -32,7 +33,7 @@ def write_target_plan_xlsx(result: Any, path: Path, lang: Lang = "vi") -> None:
     append_row(steps, [label("code", lang), label("indicator", lang), "Việc cần làm" if vi else "Action", "+" + label("points", lang), "Chi phí" if vi else "Cost"])
     for p in result.chosen:
         for s in p.steps:
-            append_row(steps, [p.commune, s.indicator, s.message.get(lang), s.gain, s.cost])
+            append_row(steps, [p.commune, s.indicator, step_text(s, p).get(lang), s.gain, s.cost])
     for cell in steps[1]:
         cell.font = Font(bold=True)
     steps.column_dimensions["C"].width = 90

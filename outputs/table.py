@@ -9,7 +9,7 @@ from tabulate import tabulate
 
 from chuanxa.engine.results import BatchResult, CommuneResult, IndicatorResult, SummaryBatch
 from chuanxa.messages import Lang
-from chuanxa.wording import gap_text, reason_text
+from chuanxa.wording import gap_text, notice_text, reason_text, region_text
 
 from .labels import floor_header, label, status_word, verdict_word
 
@@ -49,9 +49,10 @@ def _heading(result: CommuneResult, lang: Lang) -> str:
     lines += [f"  - {reason_text(reason, result).get(lang)}" for reason in result.reasons]
     if result.ruleset.warning is not None:
         lines.insert(2, f"!! {result.ruleset.warning.get(lang)}")
-    if c.region_reason is not None:
-        lines.append(f"{label('region', lang)}: {c.region_reason.get(lang)}")
-    lines += [f"  • {notice.message.get(lang)}" for notice in c.notices]
+    region_reason = region_text(c)
+    if region_reason is not None:
+        lines.append(f"{label('region', lang)}: {region_reason.get(lang)}")
+    lines += [f"  • {notice_text(notice, c, result.as_of).get(lang)}" for notice in c.notices]
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, SummaryBatch
 from chuanxa.messages import Lang
-from chuanxa.wording import gap_text, reason_text
+from chuanxa.wording import gap_text, notice_text, reason_text
 
 from .cells import append_row, save_workbook, set_cell
 from .labels import failure_word, label, status_word, verdict_word
@@ -74,7 +74,7 @@ def _commune_sheet(sheet: Any, r: CommuneResult, lang: Lang) -> None:
     if r.ruleset.warning is not None:
         append_row(sheet, [r.ruleset.warning.get(lang)])
     for notice_record in c.notices:  # the place: a former province mapped, an old code, a former district
-        append_row(sheet, ["", notice_record.message.get(lang)])
+        append_row(sheet, ["", notice_text(notice_record, c, r.as_of).get(lang)])
     for row in sheet.iter_rows(min_row=1, max_row=3):
         row[0].font = Font(bold=True)
     append_row(sheet, [])

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from chuanxa.workspace import CommuneLike, RulesetLike, as_commune, compiled
 from chuanxa.communes.model import AssessedEntry, CommuneData
 from chuanxa.criteria.model import Text
-from chuanxa.criteria.operators import HIGHER_IS_BETTER
 from chuanxa.engine.prepare import PreparedCommune, prepare
 from chuanxa.engine.results import RulesetStamp, Verdict
 
@@ -23,13 +22,14 @@ from .standing import Standing, of_result
 
 
 class PlanStep(BaseModel):
-    """One action of a plan, e.g. raise hygienic latrine coverage from 88% to 90% (+1 point, cost 40)."""
+    """One action of a plan, e.g. raise hygienic latrine coverage from 88% to 90% (+1 point, cost 40): its numbers
+    and ids (its sentence: `chuanxa.wording.step_text`, written into the JSON as `message`)."""
 
     model_config = ConfigDict(frozen=True)
 
     indicator: str
     criterion: str
-    kind: str
+    kind: str  # "value", "answer", "condition", "evidence", "collect"
     input: str | None = None
     value_before: Any = None
     value_after: Any = None
@@ -37,7 +37,32 @@ class PlanStep(BaseModel):
     points_after: float
     gain: float
     cost: float
-    message: Text
+    # What the sentence reads of the ruleset (not written to the JSON, whose `message` is the sentence itself):
+    op: str | None = Field(default=None, exclude=True)  # the level's operator (which way a value with none yet goes)
+    label: Text | None = Field(default=None, exclude=True)  # the input's label
+    unit: str | None = Field(default=None, exclude=True)  # the input's unit
+    answer: Text | None = Field(default=None, exclude=True)  # the words of the choice an "answer" step asks for
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rendered_text_is_not_data(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "message" in data:  # read back from JSON: the sentence is rebuilt when shown
+            data = {k: v for k, v in data.items() if k != "message"}
+        return data
+
+
+class Blocker(BaseModel):
+    """Why no plan exists, as a code and its numbers (its sentence: `chuanxa.wording.blocker_text`, written into the
+    JSON's `blockers` in its place)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str  # INDICATOR_BLOCKED, CRITERION_UNREACHABLE, TOTAL_UNREACHABLE, NO_COMBINATION
+    indicator: str | None = None
+    criterion: str | None = None
+    reachable: float | None = None  # the most points the criterion (or the total) can reach
+    required: float | None = None  # its floor (or the minimum total)
+    note: str | None = None  # why the indicator cannot improve (the costs file's note)
 
 
 class Plan(BaseModel):
@@ -57,7 +82,21 @@ class Plan(BaseModel):
     points_after: float | None = None
     verdict_before: Verdict
     verdict_after: Verdict | None = None
-    blockers: tuple[Text, ...] = ()
+    blockers: tuple[Blocker, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _with_step_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Every document writer (CLI, HTTP, the province targets) dumps plans: each step's `message` is added here, at
+        # write time, from the step's numbers (`chuanxa.wording.step_text`); the record holds no sentence.
+        # The blockers are written as their sentences, in their place.
+        from chuanxa.wording import blocker_text, step_text
+
+        data = handler(self)
+        if isinstance(data, dict) and isinstance(data.get("steps"), (list, tuple)):
+            data["steps"] = [{**item, "message": step_text(step, self).model_dump()} for item, step in zip(data["steps"], self.steps)]
+        if isinstance(data, dict) and isinstance(data.get("blockers"), (list, tuple)):
+            data["blockers"] = [blocker_text(blocker).model_dump() for blocker in self.blockers]
+        return data
 
 
 def plan(commune: CommuneLike, ruleset: RulesetLike = None, costs: CostModel | str | Path | None = None, *, as_of: Any = None) -> Plan:
@@ -65,7 +104,7 @@ def plan(commune: CommuneLike, ruleset: RulesetLike = None, costs: CostModel | s
 
     Example:
         >>> p = plan("examples/xa-thieu-giao.yaml")  # doctest: +SKIP
-        >>> [s.message.en for s in p.steps]  # doctest: +SKIP
+        >>> [step_text(s, p).en for s in p.steps]  # doctest: +SKIP
     """
     data = as_commune(commune)
     engine = compiled(ruleset, as_of=as_of if as_of is not None else data.as_of)
@@ -116,7 +155,7 @@ def search(engine: Any, prepared: PreparedCommune, model: CostModel, standing: S
     if solution is None:
         return Plan(**base, feasible=False, already_recognised=False, blockers=tuple(blockers) or (_generic_blocker(),))
     options = tuple(sorted(solution.options, key=lambda o: order[o.indicator]))
-    return Search(base, options, tuple(_step(o, engine, model) for o in options))
+    return Search(base, options, tuple(_step(o, engine) for o in options))
 
 
 def _order(engine: Any) -> dict[str, int]:
@@ -151,9 +190,8 @@ def _need(before: Standing) -> Need:
                 signed_total=before.minimum - before.points)
 
 
-def _blockers(choices: list[IndicatorChoices], before: Standing, bounds: bool = True) -> list[Text]:
-    found = [Text(vi=f"Chỉ tiêu {c.indicator} bắt buộc phải cải thiện nhưng không thể: {c.blocked}.", en=f"Indicator {c.indicator} must improve but cannot: {c.blocked}.")
-             for c in choices if c.required and not c.options]
+def _blockers(choices: list[IndicatorChoices], before: Standing, bounds: bool = True) -> list[Blocker]:
+    found = [Blocker(code="INDICATOR_BLOCKED", indicator=c.indicator, note=c.blocked) for c in choices if c.required and not c.options]
     if not bounds:
         return found
     best = {c.indicator: c.best_gain for c in choices}
@@ -163,54 +201,32 @@ def _blockers(choices: list[IndicatorChoices], before: Standing, bounds: bool = 
     for crit in before.criteria:
         reachable = crit.points + gains.get(crit.id, 0)
         if reachable < crit.floor - 1e-9:
-            found.append(Text(vi=f"Tiêu chí {crit.id} chỉ có thể đạt tối đa {reachable:g} điểm, dưới mức tối thiểu {crit.floor:g}.",
-                              en=f"Criterion {crit.id} can reach at most {reachable:g} points, below its floor of {crit.floor:g}."))
+            found.append(Blocker(code="CRITERION_UNREACHABLE", criterion=crit.id, reachable=reachable, required=crit.floor))
     reachable_total = before.points + sum(best.values())
     if reachable_total < before.minimum - 1e-9:
-        found.append(Text(vi=f"Tổng điểm chỉ có thể đạt tối đa {reachable_total:g}, dưới mức {before.minimum:g}.",
-                          en=f"The total can reach at most {reachable_total:g}, below the minimum of {before.minimum:g}."))
+        found.append(Blocker(code="TOTAL_UNREACHABLE", reachable=reachable_total, required=before.minimum))
     return found
 
 
-def _generic_blocker() -> Text:
-    return Text(vi="Không có tổ hợp cải thiện nào đáp ứng đồng thời mọi điều kiện công nhận.", en="No combination of improvements meets every recognition condition at once.")
+def _generic_blocker() -> Blocker:
+    return Blocker(code="NO_COMBINATION")
 
 
-def _step(option: Option, engine: Any, model: CostModel) -> PlanStep:
+def _step(option: Option, engine: Any) -> PlanStep:
     spec = engine.ruleset.inputs.get(option.input) if option.input else None
     cost = option.cost[0]  # money with a costs file; with the default model, 1 per indicator changed
     return PlanStep(indicator=option.indicator, criterion=option.criterion, kind=option.kind, input=option.input, value_before=option.value_before,
                     value_after=option.value_after, points_before=option.points_before, points_after=option.points_after, gain=round(option.gain, 6),
-                    cost=round(cost, 6), message=_words(option, spec, model))
+                    cost=round(cost, 6), op=option.op, label=spec.label if spec is not None else None, unit=spec.unit if spec is not None else None,
+                    answer=_answer_words(option, spec))
 
 
-def _words(option: Option, spec: Any, model: CostModel) -> Text:
-    gain_vi, gain_en = f"+{option.gain:g} điểm", f"+{option.gain:g} point" + ("" if option.gain == 1 else "s")
-    cost_vi = f", chi phí {option.cost[0]:g}" if model.monetary else ""
-    cost_en = f", cost {option.cost[0]:g}" if model.monetary else ""
-    unit = (spec.unit or "") if spec else ""
-    if option.kind == "value" and spec is not None:
-        before = "chưa có" if option.value_before is None else f"{option.value_before:g}{unit}"
-        before_en = "unknown" if option.value_before is None else f"{option.value_before:g}{unit}"
-        up = HIGHER_IS_BETTER.get(option.op or "") is not False if option.value_before is None else option.value_after > option.value_before
-        verb_vi, verb_en = ("Nâng", "raise") if up else ("Giảm", "lower")
-        to_vi = "lên" if verb_vi == "Nâng" else "xuống"
-        return Text(vi=f"{verb_vi} {spec.label.vi[0].lower() + spec.label.vi[1:]} từ {before} {to_vi} {option.value_after:g}{unit}: {gain_vi}{cost_vi}",
-                    en=f"{verb_en.capitalize()} {spec.label.en[0].lower() + spec.label.en[1:]} from {before_en} to {option.value_after:g}{unit}: {gain_en}{cost_en}")
-    if option.kind == "answer" and spec is not None and spec.choices and not isinstance(option.value_after, bool):
-        choice = next((c for c in spec.choices if c.id == option.value_after), None)  # a threshold on a choice: which answer
-        vi, en = (choice.vi, choice.en) if choice is not None else (str(option.value_after),) * 2
-        return Text(vi=f"Bảo đảm {spec.label.vi[0].lower() + spec.label.vi[1:]} là «{vi}»: {gain_vi}{cost_vi}",
-                    en=f"Make sure that {spec.label.en[0].lower() + spec.label.en[1:]} is “{en}”: {gain_en}{cost_en}")
-    if option.kind == "answer" and spec is not None:
-        return Text(vi=f"Bảo đảm: {spec.label.vi[0].lower() + spec.label.vi[1:]}: {gain_vi}{cost_vi}", en=f"Make sure that: {spec.label.en[0].lower() + spec.label.en[1:]}: {gain_en}{cost_en}")
-    if option.kind == "collect":
-        return Text(vi=f"Thu thập số liệu cho chỉ tiêu {option.indicator}{cost_vi}", en=f"Collect the data of indicator {option.indicator}{cost_en}")
-    if option.kind == "condition":
-        return Text(vi=f"Đáp ứng điều kiện của chỉ tiêu {option.indicator} để đạt {option.points_after:g} điểm: {gain_vi}{cost_vi}",
-                    en=f"Meet the condition of indicator {option.indicator} for {option.points_after:g} points: {gain_en}{cost_en}")
-    return Text(vi=f"Bổ sung minh chứng chỉ tiêu {option.indicator} để đạt {option.points_after:g} điểm: {gain_vi}{cost_vi}",
-                en=f"Evidence for indicator {option.indicator} worth {option.points_after:g} points: {gain_en}{cost_en}")
+def _answer_words(option: Option, spec: Any) -> Text | None:
+    """The words of the choice an "answer" step asks for (a threshold on a choice input), else None."""
+    if option.kind != "answer" or spec is None or not spec.choices or isinstance(option.value_after, bool):
+        return None
+    choice = next((c for c in spec.choices if c.id == option.value_after), None)
+    return Text(vi=choice.vi, en=choice.en) if choice is not None else Text(vi=str(option.value_after), en=str(option.value_after))
 
 
-__all__ = ["Plan", "PlanStep", "Search", "plan", "search", "apply_options"]
+__all__ = ["Blocker", "Plan", "PlanStep", "Search", "plan", "search", "apply_options"]

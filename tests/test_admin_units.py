@@ -11,6 +11,7 @@ import chuanxa
 from chuanxa.admin import admin_units
 from chuanxa.communes.model import CommuneInfo
 from chuanxa.errors import CommuneDataError
+from chuanxa.wording import notice_text, region_text
 
 UNITS = admin_units()
 REGIONS = {"trung_du_mien_nui_phia_bac", "dong_bang_song_hong", "bac_trung_bo", "duyen_hai_nam_trung_bo", "tay_nguyen", "dong_nam_bo",
@@ -153,7 +154,11 @@ def test_a_former_province_in_an_old_table_is_mapped_with_a_notice() -> None:
     assert result.commune.province == "Gia Lai" and result.commune.former_province == "Bình Định"
     assert result.region == "duyen_hai_nam_trung_bo" and result.commune.region_source == "former_province"
     assert "FORMER_PROVINCE" in [n.code for n in result.commune.notices]
-    assert "Bình Định" in result.commune.region_reason.vi
+    reason = region_text(result.commune)
+    assert reason is not None and "Bình Định" in reason.vi and "former province Bình Định" in reason.en
+    (mapped,) = [n for n in result.commune.notices if n.code == "FORMER_PROVINCE"]
+    assert notice_text(mapped, result.commune).en == ("The former province 'Bình Định' is now part of Gia Lai; the old name is kept as "
+                                                      "'former_province'.")
 
 
 def test_summaries_carry_the_same_place_as_full_results() -> None:

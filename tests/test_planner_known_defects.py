@@ -77,7 +77,8 @@ def test_a_threshold_on_an_answer_is_planned_by_giving_that_answer(input_name: s
 
 def test_a_threshold_on_a_choice_names_the_choice_to_give() -> None:
     found = chuanxa.plan(_commune({"ch": "b"}), _threshold_on("ch", "==", "a"))
-    assert found.steps[0].value_after == "a" and "“a”" in found.steps[0].message.en, found.steps[0].message
+    words = chuanxa.step_text(found.steps[0], found)
+    assert found.steps[0].value_after == "a" and "“a”" in words.en and "«a»" in words.vi, words
 
 
 def _shared_everywhere() -> chuanxa.Ruleset:

@@ -19,6 +19,7 @@ from chuanxa.planning import CostModel, MergeMapping, merge_communes, plan, plan
 from chuanxa.planning.costs import CostsFile
 from chuanxa.planning.options import list_options
 from chuanxa.planning.plan import apply_options
+from chuanxa.wording import blocker_text, step_text
 
 REGIONS = [{"id": "dong_bang_song_hong", "vi": "Đồng bằng sông Hồng", "en": "Red River Delta"}]
 TERRAINS = [{"id": "dong_bang", "vi": "đồng bằng", "en": "lowland", "group": "lowland"}]
@@ -204,14 +205,19 @@ def test_an_impossible_improvement_is_explained(mini) -> None:
     costs = CostModel(CostsFile.model_validate({"indicators": {"4": {"possible": False}, "5": {"possible": False}}}))
     result = plan(commune, engine, costs)
     assert not result.feasible
-    assert any("Criterion 2 can reach at most 0" in b.en for b in result.blockers)
+    assert any(b.code == "CRITERION_UNREACHABLE" and b.criterion == "2" for b in result.blockers)
+    assert any("Criterion 2 can reach at most 0" in blocker_text(b).en for b in result.blockers)
+    assert result.model_dump(mode="json")["blockers"] == [blocker_text(b).model_dump() for b in result.blockers]
 
 
 def test_the_example_commune_plan_reads_as_actions() -> None:
     result = plan("examples/xa-thieu-giao.yaml", "qd1300@2023-03-20", "examples/costs.yaml")
     assert result.feasible and result.verdict_after is Verdict.RECOGNISED
-    assert result.steps[0].message.en.startswith("Raise share of women giving birth")
-    assert "cost 4.5" in result.steps[0].message.en
+    first = step_text(result.steps[0], result)
+    assert first.en.startswith("Raise share of women giving birth") and "cost 4.5" in first.en
+    assert first.vi.startswith("Nâng ") and "chi phí 4.5" in first.vi
+    written = result.model_dump(mode="json")["steps"][0]
+    assert written["message"] == first.model_dump() and not {"op", "label", "unit"} & set(written)
 
 
 def test_simulation_shows_before_after_and_gaps_closed() -> None:
