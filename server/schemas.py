@@ -8,6 +8,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 
+#: Free text a person types that the store keeps (a user's or a token's name): no control characters (PostgreSQL
+#: refuses a NUL in text, and none belongs in a name), stated in the schema so that a client can know it.
+PLAIN_TEXT = r"^[^\u0000-\u001f\u007f]*$"
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -56,14 +61,14 @@ class UserIn(Model):
     login: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
     password: str = Field(min_length=8, max_length=200)
     role: Literal["admin", "province", "appraiser", "commune", "viewer"]
-    name: str = Field(default="", max_length=200)
+    name: str = Field(default="", max_length=200, pattern=PLAIN_TEXT)
     province: str | None = Field(default=None, max_length=16)
     commune: str | None = Field(default=None, max_length=16)
     communes: list[str] = Field(default=[], max_length=5000)
 
 
 class UserPatch(Model):
-    name: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=200, pattern=PLAIN_TEXT)
     disabled: StrictBool | None = None
     password: str | None = Field(default=None, min_length=8, max_length=200)
     # A new role and/or scope, checked as when adding a user: a scope sent replaces the old one as a whole (parts the
@@ -80,7 +85,7 @@ class PasswordChange(Model):
 
 
 class ApiTokenIn(Model):
-    name: str = Field(default="", max_length=100)
+    name: str = Field(default="", max_length=100, pattern=PLAIN_TEXT)
 
 
 class ApiTokenOut(BaseModel):
