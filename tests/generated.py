@@ -9,7 +9,9 @@ every threshold and just beside it, missing values, and counts whose rate leaves
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import itertools
+import math
+from typing import Any, Literal
 
 from hypothesis import strategies as st
 
@@ -17,6 +19,10 @@ import chuanxa
 from chuanxa.criteria.loader import build_ruleset
 from chuanxa.criteria.model import Ruleset
 from chuanxa.criteria.operators import OPERATORS
+from chuanxa.engine.prepare import prepare
+from chuanxa.planning.costs import CostModel
+from chuanxa.planning.options import list_options
+from chuanxa.planning.plan import apply_options
 
 REGIONS = [
     {"id": "trung_du_mien_nui_phia_bac", "vi": "Trung du và miền núi phía Bắc", "en": "Northern midlands and mountains"},
@@ -270,3 +276,26 @@ FEATURES = frozenset({*(f"kind {k}" for k in ("threshold", "yes_no", "conditions
                       "condition all", "condition any", "condition expr", "missing value", "value on a threshold",
                       "threshold on a yes/no or choice input"})
 
+
+def fewest_steps(ruleset: Ruleset, data: chuanxa.CommuneData, most: float = math.inf) -> int | None | Literal[False]:
+    """The fewest of the planner's options (at most one per indicator, each input set once) that make the commune
+    recognised when the engine scores them, by trying every combination; None when none does, False when there are
+    more than `most` combinations."""
+    engine = chuanxa.compiled(ruleset)
+    prepared = prepare(engine, data)
+    lists = [(None, *c.options) for c in list_options(engine, engine.evaluate(data), prepared.env, CostModel(), derived=prepared.derived)]
+    if math.prod(len(x) for x in lists) > most:
+        return False
+    best: int | None = None
+    for combo in itertools.product(*lists):
+        taken = [o for o in combo if o is not None]
+        inputs = [o.input for o in taken if o.kind in ("value", "answer")]
+        if len(inputs) != len(set(inputs)) or (best is not None and len(taken) >= best):
+            continue
+        try:
+            after = engine.evaluate(apply_options(data, taken))
+        except chuanxa.CommuneDataError:
+            continue
+        if after.verdict is chuanxa.Verdict.RECOGNISED:
+            best = len(taken)
+    return best

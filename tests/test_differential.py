@@ -15,11 +15,9 @@ A larger run for maintainers (nightly, or before a release):
 
 from __future__ import annotations
 
-import itertools
-import math
 import os
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pytest
@@ -35,7 +33,7 @@ from chuanxa.planning.groups import shared_inputs
 from chuanxa.planning.options import list_options
 from chuanxa.planning.plan import apply_options
 
-from generated import FEATURES, build, commune_features, features, generated_communes, ruleset_trees
+from generated import FEATURES, build, commune_features, features, fewest_steps, generated_communes, ruleset_trees
 
 RULESETS = int(os.environ.get("CHUANXA_DIFF_RULESETS", "50"))
 COMMUNES = int(os.environ.get("CHUANXA_DIFF_COMMUNES", "40"))
@@ -93,34 +91,10 @@ def _plan_reaches_what_the_planner_computed(ruleset: chuanxa.Ruleset, data: chua
         shared = shared_inputs(chuanxa.compiled(ruleset))  # inputs read by several indicators: planned as one group
         SEEN["feasible plans over a shared input"] += any(step.input in shared for step in found.steps)
         assert found.verdict_after is chuanxa.Verdict.RECOGNISED, (found, data)
-    fewest = _fewest_steps(ruleset, data)
+    fewest = fewest_steps(ruleset, data, most=512)
     if fewest is not False:  # few enough combinations to try them all: the plan is as short as the best of them
         SEEN["plans checked against every combination"] += 1
         assert found.feasible is (fewest is not None) and (not found.feasible or len(found.steps) == fewest), (found, fewest, data)
-
-
-def _fewest_steps(ruleset: chuanxa.Ruleset, data: chuanxa.CommuneData, most: int = 512) -> int | None | Literal[False]:
-    """The fewest of the planner's options (at most one per indicator, each input set once) that make the commune
-    recognised when the engine scores them, by trying every combination; None when none does, False when there are
-    more than `most` combinations."""
-    engine = chuanxa.compiled(ruleset)
-    prepared = prepare(engine, data)
-    lists = [(None, *c.options) for c in list_options(engine, engine.evaluate(data), prepared.env, CostModel(), derived=prepared.derived)]
-    if math.prod(len(x) for x in lists) > most:
-        return False
-    best: int | None = None
-    for combo in itertools.product(*lists):
-        taken = [o for o in combo if o is not None]
-        inputs = [o.input for o in taken if o.kind in ("value", "answer")]
-        if len(inputs) != len(set(inputs)) or (best is not None and len(taken) >= best):
-            continue
-        try:
-            after = engine.evaluate(apply_options(data, taken))
-        except CommuneDataError:
-            continue
-        if after.verdict is chuanxa.Verdict.RECOGNISED:
-            best = len(taken)
-    return best
 
 
 @settings(max_examples=RULESETS, deadline=None, derandomize=False, suppress_health_check=list(HealthCheck))

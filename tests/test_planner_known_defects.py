@@ -10,17 +10,12 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 import chuanxa
-from chuanxa.engine.prepare import prepare
 from chuanxa.planning.costs import CostModel
-from chuanxa.planning.options import list_options
-from chuanxa.planning.plan import apply_options
 
-from generated import build
+from generated import build, fewest_steps
 from test_engine_regressions import _commune, _indicator, _tree
 
 
@@ -93,27 +88,6 @@ def _shared_everywhere() -> chuanxa.Ruleset:
     return build(tree)
 
 
-def _cheapest_by_trying_every_combination(ruleset: chuanxa.Ruleset, data: chuanxa.CommuneData) -> float | None:
-    """The fewest steps that make the commune recognised, over every combination of the planner's options (at most one
-    per indicator, each input set once), each scored by the engine; None when none does."""
-    engine = chuanxa.compiled(ruleset)
-    prepared = prepare(engine, data)
-    lists = [(None, *c.options) for c in list_options(engine, engine.evaluate(data), prepared.env, CostModel(), derived=prepared.derived)]
-    best = None
-    for combo in itertools.product(*lists):
-        taken = [o for o in combo if o is not None]
-        inputs = [o.input for o in taken if o.kind in ("value", "answer")]
-        if len(inputs) != len(set(inputs)) or (best is not None and len(taken) >= best):
-            continue
-        try:
-            after = engine.evaluate(apply_options(data, taken))
-        except chuanxa.CommuneDataError:
-            continue
-        if after.verdict is chuanxa.Verdict.RECOGNISED:
-            best = len(taken)
-    return best
-
-
 @pytest.mark.parametrize("p1", [None, 20.0, 55.0, 65.0, 92.0, 97.0])
 @pytest.mark.parametrize("yn", [None, True, False])
 def test_plans_over_a_shared_input_are_as_short_as_trying_every_combination(p1: float | None, yn: bool | None) -> None:
@@ -123,7 +97,7 @@ def test_plans_over_a_shared_input_are_as_short_as_trying_every_combination(p1: 
     found = chuanxa.plan(data, ruleset)
     if found.already_recognised:
         return
-    fewest = _cheapest_by_trying_every_combination(ruleset, data)
+    fewest = fewest_steps(ruleset, data)
     assert found.feasible is (fewest is not None), (found.blockers, fewest)
     if found.feasible:
         assert found.verdict_after is chuanxa.Verdict.RECOGNISED and len(found.steps) == fewest, [(s.indicator, s.value_after) for s in found.steps]
