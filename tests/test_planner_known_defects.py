@@ -124,3 +124,18 @@ def test_many_communes_planned_at_once_get_the_plans_planned_one_by_one() -> Non
     for ruleset, communes in ((_shared_everywhere(), shared), (_threshold_on("ch", "≠", "a"), [_commune({"ch": v}) for v in ("a", "b", "c", None)])):
         many = communes * (COLUMNAR_FROM // len(communes) + 1)
         assert plan_many(chuanxa.compiled(ruleset), many, CostModel(), cache=None) == [chuanxa.plan(c, ruleset) for c in many]
+
+
+
+@pytest.mark.xfail(strict=True, reason="known planner gap (session 3): no plan found where one of 6 steps exists")
+def test_a_plan_of_evidence_steps_under_unknown_applicability_is_found() -> None:
+    """Found by the differential test (CI run of 2026-12-02): knock-out indicators whose applicability reads a missing
+    input, an answer read by seven indicators; trying every combination finds a plan of 6 steps, the planner none."""
+    import json
+    from pathlib import Path
+
+    case = json.loads((Path(__file__).parent / "cases" / "planner_missed_plan.json").read_text(encoding="utf-8"))
+    ruleset, data = chuanxa.Ruleset.model_validate(case["ruleset"]), chuanxa.CommuneData.model_validate(case["commune"])
+    assert fewest_steps(ruleset, data) == 6
+    found = chuanxa.plan(data, ruleset)
+    assert found.feasible and len(found.steps) == 6 and found.verdict_after is chuanxa.Verdict.RECOGNISED, found
