@@ -43,7 +43,7 @@ try:
     from chuanxa.engine.durable_engine import DurableEngine, durable_available
 except ImportError:  # pragma: no cover - the module itself imports durable lazily
     durable_available = lambda: False  # noqa: E731
-SEEN: dict[str, Any] = {"rulesets": 0, "communes": 0, "refused": 0, "options": 0, "plans": 0, "feasible plans": 0, "feasible plans over a shared input": 0, "plans checked against every combination": 0, "features": set()}
+SEEN: dict[str, Any] = {"rulesets": 0, "communes": 0, "refused": 0, "options": 0, "plans": 0, "feasible plans": 0, "feasible plans over a shared input": 0, "plans checked against every combination": 0, "plans the planner missed": 0, "features": set()}
 
 
 def _key(result: chuanxa.CommuneResult) -> list[tuple[Any, ...]]:
