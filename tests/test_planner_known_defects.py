@@ -19,39 +19,34 @@ from generated import build, fewest_steps
 from test_engine_regressions import _commune, _indicator, _tree
 
 
-def _two_criteria_on_one_input() -> chuanxa.Ruleset:
+def _two_criteria_on_p1(second_op: str, second_threshold: float) -> chuanxa.Ruleset:
+    """Criterion 1: p1 ≥ 90 for its point; criterion 2: p1 `second_op` `second_threshold` for its own."""
     tree = _tree([_indicator("1", kind="threshold", input="p1", op=">=", max_points=1.0, levels=[{"points": 1.0, "threshold": 90}])])
-    tree["criteria"].append({"id": "2", "title": {"vi": "Hai", "en": "Two"}, "max_points": 1.0,
-                             "indicators": [_indicator("2", kind="threshold", input="p1", op=">=", max_points=1.0, levels=[{"points": 1.0, "threshold": 50}])]})
+    tree["criteria"].append({"id": "2", "title": {"vi": "Hai", "en": "Two"}, "max_points": 1.0, "indicators": [
+        _indicator("2", kind="threshold", input="p1", op=second_op, max_points=1.0, levels=[{"points": 1.0, "threshold": second_threshold}])]})
     tree["ruleset"]["total_points"] = 2.0
     return build(tree)
 
 
 def test_a_feasible_plan_whose_steps_share_an_input_makes_the_commune_recognised() -> None:
-    found = chuanxa.plan(_commune({"p1": 40.0}), _two_criteria_on_one_input())
+    found = chuanxa.plan(_commune({"p1": 40.0}), _two_criteria_on_p1(">=", 50))
     assert found.feasible
     assert found.verdict_after is chuanxa.Verdict.RECOGNISED, [(s.indicator, s.input, s.value_after) for s in found.steps]
     assert [(s.indicator, s.input, s.value_after, s.points_after) for s in found.steps] == [("1", "p1", 90.0, 1.0)]  # one step: 90 meets both
 
 
-def _opposite_criteria_on_one_input() -> chuanxa.Ruleset:
-    tree = _tree([_indicator("1", kind="threshold", input="p1", op=">=", max_points=1.0, levels=[{"points": 1.0, "threshold": 90}])])
-    tree["criteria"].append({"id": "2", "title": {"vi": "Hai", "en": "Two"}, "max_points": 1.0,
-                             "indicators": [_indicator("2", kind="threshold", input="p1", op="<=", max_points=1.0, levels=[{"points": 1.0, "threshold": 10}])]})
-    tree["ruleset"]["total_points"] = 2.0
-    return build(tree)
 
 
 def test_a_step_that_costs_another_indicator_its_points_is_not_called_a_feasible_plan() -> None:
-    found = chuanxa.plan(_commune({"p1": 95.0}), _opposite_criteria_on_one_input())  # no value of p1 meets both criteria
+    found = chuanxa.plan(_commune({"p1": 95.0}), _two_criteria_on_p1("<=", 10))  # no value of p1 meets both criteria
     assert not found.feasible, [(s.indicator, s.input, s.value_after) for s in found.steps]
 
 
 def test_a_value_meeting_two_indicators_on_one_input_is_planned_once_with_both_gains() -> None:
     """Two levels on p1 in two criteria whose floors need 1 point each: p1 → 90 gives both; p1 → 50 alone is not enough."""
-    found = chuanxa.plan(_commune({"p1": 95.0}), _opposite_criteria_on_one_input())
+    found = chuanxa.plan(_commune({"p1": 95.0}), _two_criteria_on_p1("<=", 10))
     assert found.points_before == 1.0 and not found.feasible and found.blockers
-    ok = chuanxa.plan(_commune({"p1": 10.0}), _two_criteria_on_one_input())
+    ok = chuanxa.plan(_commune({"p1": 10.0}), _two_criteria_on_p1(">=", 50))
     assert ok.feasible and len(ok.steps) == 1 and ok.points_after == 2.0
 
 

@@ -6,7 +6,6 @@ same row mapping."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from chuanxa.errors import CommuneDataError
 
 from officer_style import officer_file
 from test_officer_tables import FIXTURES
-from test_table_columns import BAD_CELLS, EXAMPLES, HEADER, ROWS, RULESET, TABLES, _xlsx_cell
+from test_table_columns import BAD_CELLS, EXAMPLES, ROWS, RULESET, TABLES, write_edited_table
 
 COUNTRY_WIDE = chuanxa.load_ruleset(RULESET)
 
@@ -100,22 +99,7 @@ def test_officers_layouts_read_the_same_from_parts(name: str, tmp_path: Path) ->
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, len(ROWS) - 1), st.sampled_from(BAD_CELLS)), min_size=1, max_size=8), st.booleans())
 def test_generated_tables_with_bad_rows_read_the_same_from_parts(tmp_path: Path, edits: list, xlsx: bool) -> None:
-    rows = [list(r) for r in ROWS]
-    for row, (column, value) in edits:
-        rows[row][column] = value
-    path = tmp_path / ("bad.xlsx" if xlsx else "bad.csv")
-    if xlsx:  # numbers as numbers, as a workbook holds them
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.append(HEADER)
-        for cells in rows:
-            sheet.append([_xlsx_cell(cell) for cell in cells])
-        book.save(path)
-    else:
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerows([HEADER, *rows])
+    path = write_edited_table(tmp_path, edits, xlsx)
     _assert_same_read(path)
     read = read_table(path, COUNTRY_WIDE)
     assert len(read.rows) + len(read.errors) == len(ROWS), "every data row is kept or refused"

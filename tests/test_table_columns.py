@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -119,25 +120,31 @@ BAD_CELLS = [
 ]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, len(ROWS) - 1), st.sampled_from(BAD_CELLS)), min_size=1, max_size=8), st.booleans())
-def test_generated_tables_with_bad_rows_give_the_same_rejections_in_both_readers(tmp_path: Path, edits: list, xlsx: bool) -> None:
+def write_edited_table(folder: Path, edits: list[tuple[int, tuple[int, Any]]], xlsx: bool) -> Path:
+    """ROWS with each (row, (column, value)) edit applied, written as a CSV or as a workbook (numbers as numbers)."""
     rows = [list(r) for r in ROWS]
     for row, (column, value) in edits:
         rows[row][column] = value
-    path = tmp_path / ("bad.xlsx" if xlsx else "bad.csv")
+    path = folder / ("bad.xlsx" if xlsx else "bad.csv")
     if xlsx:
         from openpyxl import Workbook
 
         book = Workbook()
         sheet = book.active
         sheet.append(HEADER)
-        for row_cells in rows:
-            sheet.append([_xlsx_cell(cell) for cell in row_cells])
+        for cells in rows:
+            sheet.append([_xlsx_cell(cell) for cell in cells])
         book.save(path)
     else:
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
             csv.writer(handle).writerows([HEADER, *rows])
+    return path
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(ROWS) - 1), st.sampled_from(BAD_CELLS)), min_size=1, max_size=8), st.booleans())
+def test_generated_tables_with_bad_rows_give_the_same_rejections_in_both_readers(tmp_path: Path, edits: list, xlsx: bool) -> None:
+    path = write_edited_table(tmp_path, edits, xlsx)
     fast, by_rows = _both(path)
     _assert_same(fast, by_rows)
     _assert_same_records(path)
