@@ -110,7 +110,6 @@ def _group(engine: Any, prepared: PreparedCommune, members: list[str], by_id: di
     data = prepared.data
     crit_of = {ci.model.id: ci.criterion for ci in engine.indicators}
     knockouts = bool(engine.ruleset.recognition.knockouts)
-    needs = {ci.model.id: ci.knockout_needs for ci in engine.indicators if ci.model.knockout}
     criteria = tuple(dict.fromkeys(crit_of[m] for m in members))
     required = any(by_id[m].required for m in members if m in by_id)
     start = engine.evaluate_prepared(prepared)
@@ -129,8 +128,8 @@ def _group(engine: Any, prepared: PreparedCommune, members: list[str], by_id: di
         except CommuneDataError:
             continue  # a derived input beyond its bounds
         results = {m: after.indicator(m) for m in members}
-        if any(r.status is Status.MISSING_DATA or (knockouts and m in needs and r.points < needs[m] - 1e-9) for m, r in results.items()):
-            continue  # a member still lacks data, or a knock-out is not met: the commune cannot be recognised
+        if any(r.status is Status.MISSING_DATA or (knockouts and r.knockout_failed) for r in results.values()):
+            continue  # a member still lacks data, or the rule finds a knock-out failed: the commune cannot be recognised
         slack = _slack(after)
         gains = tuple(round(slack[c] - slack_before[c], 9) for c in criteria)
         total = round(slack[None] - slack_before[None], 9)

@@ -43,7 +43,7 @@ try:
     from chuanxa.engine.durable_engine import DurableEngine, durable_available
 except ImportError:  # pragma: no cover - the module itself imports durable lazily
     durable_available = lambda: False  # noqa: E731
-SEEN: dict[str, Any] = {"rulesets": 0, "communes": 0, "refused": 0, "options": 0, "plans": 0, "feasible plans": 0, "feasible plans over a shared input": 0, "plans checked against every combination": 0, "plans the planner missed": 0, "features": set()}
+SEEN: dict[str, Any] = {"rulesets": 0, "communes": 0, "refused": 0, "options": 0, "plans": 0, "feasible plans": 0, "feasible plans over a shared input": 0, "plans checked against every combination": 0, "features": set()}
 
 
 def _key(result: chuanxa.CommuneResult) -> list[tuple[Any, ...]]:
@@ -94,12 +94,10 @@ def _plan_reaches_what_the_planner_computed(ruleset: chuanxa.Ruleset, data: chua
     fewest = fewest_steps(ruleset, data, most=512)
     if fewest is not False:  # few enough combinations to try them all: a plan found is as short as the best of them
         SEEN["plans checked against every combination"] += 1
+        # the planner finds a plan exactly when one exists (cf. test_planner_known_defects.py, defect 3), as short as the best
+        assert found.feasible is (fewest is not None), (found.blockers, fewest, data)
         if found.feasible:
-            assert fewest is not None and len(found.steps) == fewest, (found, fewest, data)
-        elif fewest is not None:
-            # A plan exists that the planner did not find: a known gap, pinned by
-            # test_planner_known_defects.py::test_a_plan_of_evidence_steps_under_unknown_applicability_is_found.
-            SEEN["plans the planner missed"] += 1
+            assert len(found.steps) == fewest, (found, fewest, data)
 
 
 @settings(max_examples=RULESETS, deadline=None, derandomize=False, suppress_health_check=list(HealthCheck))

@@ -1,4 +1,4 @@
-"""Planner defects the differential test found (session 3 audit), both fixed; these cases keep them fixed.
+"""Planner defects the differential test found (sessions 3 and 4), all fixed; these cases keep them fixed.
 
 1. (Fixed: indicators sharing an input are planned as one group, `planning/groups.py`.) The planner treated
    indicators as independent. When two indicators read one input it could choose a step for each, setting the input
@@ -6,7 +6,11 @@
    had on that input. Either way a plan called feasible left the commune not recognised when scored.
 2. (Fixed.) A `threshold` indicator on a yes/no or choice input (the model accepts `==`, `!=`, `≠` there, and every
    engine scores it alike) was planned as a number (`float('a')`, `yn = 0.01`); it is now planned by giving an
-   answer of the input's type, and the differential test plans such rulesets too."""
+   answer of the input's type, and the differential test plans such rulesets too.
+3. (Fixed, session 4.) A group of indicators sharing an input dropped every combination in which one of its knock-out
+   members had fewer points than it needs, even when that member did not apply (a knock-out that does not apply fails
+   nothing). The planner then answered "no combination" where a plan exists. Groups now ask the recognition rule (the
+   result's `knockout_failed`), so they cannot disagree with it."""
 
 from __future__ import annotations
 
@@ -122,10 +126,10 @@ def test_many_communes_planned_at_once_get_the_plans_planned_one_by_one() -> Non
 
 
 
-@pytest.mark.xfail(strict=True, reason="known planner gap (session 3): no plan found where one of 6 steps exists")
 def test_a_plan_of_evidence_steps_under_unknown_applicability_is_found() -> None:
     """Found by the differential test (CI run of 2026-12-02): knock-out indicators whose applicability reads a missing
-    input, an answer read by seven indicators; trying every combination finds a plan of 6 steps, the planner none."""
+    input, an answer read by seven indicators; trying every combination finds a plan of 6 steps, the planner found none
+    (defect 3: the group of indicators 4 and 9 lost every option to knock-out 9, which does not apply)."""
     import json
     from pathlib import Path
 
@@ -134,3 +138,17 @@ def test_a_plan_of_evidence_steps_under_unknown_applicability_is_found() -> None
     assert fewest_steps(ruleset, data) == 6
     found = chuanxa.plan(data, ruleset)
     assert found.feasible and len(found.steps) == 6 and found.verdict_after is chuanxa.Verdict.RECOGNISED, found
+
+
+def test_a_knock_out_that_does_not_apply_does_not_bar_a_group_option() -> None:
+    """Defect 3 in small: p1 is read by indicator 1 and by knock-out 2, which applies only with yn (here no). Raising
+    p1 to 90 is the plan; knock-out 2 has 0 of its 1 point, but it does not apply, so the rule fails nothing."""
+    tree = _tree([_indicator("1", kind="threshold", input="p1", op=">=", max_points=1.0, levels=[{"points": 1.0, "threshold": 90}]),
+                  _indicator("2", kind="threshold", input="p1", op=">=", max_points=1.0, knockout=True, applies_when="yn",
+                             levels=[{"points": 1.0, "threshold": 50}])], floor=0.5, total=0.5)
+    tree["recognition"]["knockouts"] = True
+    ruleset, commune = build(tree), _commune({"p1": 40.0, "yn": False})
+    assert chuanxa.score(commune, ruleset).indicator("2").status is chuanxa.Status.NOT_APPLICABLE
+    found = chuanxa.plan(commune, ruleset)
+    assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED, found.blockers
+    assert [(s.indicator, s.input, s.value_after) for s in found.steps] == [("1", "p1", 90.0)]
