@@ -52,6 +52,8 @@ _EXPORTS: dict[str, str] = {
     "PlanStep": "chuanxa.planning",
     "Reason": "chuanxa.engine.results",
     "RowError": "chuanxa.engine.results",
+    "RowProblem": "chuanxa.engine.results",
+    "TableNotice": "chuanxa.communes.notices",
     "Ruleset": "chuanxa.criteria.model",
     "RulesetError": "chuanxa.errors",
     "RulesetNotFoundError": "chuanxa.errors",
@@ -73,6 +75,8 @@ _EXPORTS: dict[str, str] = {
     "blocker_text": "chuanxa.wording",
     "gap_text": "chuanxa.wording",
     "notice_text": "chuanxa.wording",
+    "problem_text": "chuanxa.wording",
+    "table_notice_text": "chuanxa.wording",
     "load_histories": "chuanxa.planning.recognitions",
     "load_mapping": "chuanxa.planning",
     "load_ruleset": "chuanxa.api",
@@ -124,6 +128,7 @@ __all__ = [
     "PlanStep",
     "Reason",
     "RowError",
+    "RowProblem",
     "Ruleset",
     "RulesetError",
     "RulesetNotFoundError",
@@ -133,6 +138,7 @@ __all__ = [
     "Status",
     "SummaryBatch",
     "Sweep",
+    "TableNotice",
     "TargetPlan",
     "Verdict",
     "Watcher",
@@ -152,6 +158,7 @@ __all__ = [
     "notice_text",
     "plan",
     "plan_targets",
+    "problem_text",
     "progress_by_area",
     "read_results",
     "reason_text",
@@ -166,6 +173,7 @@ __all__ = [
     "step_text",
     "summarise_many",
     "sweep",
+    "table_notice_text",
 ]
 
 
@@ -198,9 +206,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.outputs.jsonout import read_results as read_results
     from chuanxa.reports.render import render_report as render_report
     from chuanxa.communes.model import Site as Site
-    from chuanxa.engine.results import Notice as Notice
+    from chuanxa.engine.results import Notice as Notice, RowProblem as RowProblem
+    from chuanxa.communes.notices import TableNotice as TableNotice
     from chuanxa.planning.merge import merge_details as merge_details
     from chuanxa.planning.provinces import AreaProgress as AreaProgress, progress_by_area as progress_by_area
     from chuanxa.planning.recognitions import Standing as Standing, load_histories as load_histories, standings as standings
     from chuanxa.workspace import Workspace as Workspace
     from chuanxa.wording import blocker_text as blocker_text, gap_text as gap_text, notice_text as notice_text, reason_text as reason_text, region_text as region_text, step_text as step_text
+    from chuanxa.wording import problem_text as problem_text, table_notice_text as table_notice_text

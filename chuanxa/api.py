@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chuanxa.communes.model import CommuneData
+from chuanxa.communes.notices import TableNotice
 from chuanxa.criteria.model import Ruleset
 from chuanxa.criteria.registry import Registry
 from chuanxa.engine.batching import locate_error as _locate, paused_gc, row_error as _row_error
@@ -107,7 +108,7 @@ class ScoreRun:
                  sheet: str | None = None, pause_gc: bool = False, workspace: Workspace = DEFAULT) -> None:
         self._table: Any = None
         self.items: Iterable[_Item]
-        self.notices: tuple[dict[str, Any], ...]
+        self.notices: tuple[TableNotice, ...]
         if isinstance(communes, (str, Path)) and Path(communes).suffix.lower() in TABLE_SUFFIXES:
             # A table's rows become commune records one at a time, as they are scored: memory stays flat.
             self.items, self.rejected, self._table = _table_items(Path(communes), ruleset, as_of, rulesets_dirs, workspace, header_row, sheet)
@@ -134,7 +135,7 @@ class ScoreRun:
     def envelope(self, results: tuple[CommuneResult, ...] = ()) -> BatchResult:
         """The batch of `results` (none: only the rejected rows and notes), once the communes have been scored."""
         ordered = tuple(error for _, error in sorted(self.rejected, key=lambda pair: pair[0]))
-        notices = tuple(n.to_dict() for n in self._table.notices) if self._table is not None else self.notices
+        notices = tuple(self._table.notices) if self._table is not None else self.notices
         return BatchResult(results=results, rejected=ordered, unknown_columns=tuple(self.unknown), skipped_sheets=tuple(self.skipped),
                            column_hints=self.hints, notices=notices)
 
@@ -217,7 +218,7 @@ def summarise_table_columns(path: Path, ruleset: RulesetLike = None, *, as_of: A
     table = read.table
     found = SummaryBatch(summaries=(), rejected=tuple(error for _, error in rejected), unknown_columns=tuple(table.unknown_columns),
                          skipped_sheets=tuple(table.skipped_sheets), column_hints={k: tuple(v) for k, v in table.column_hints.items()},
-                         column_wise=True, notices=tuple(n.to_dict() for n in table.notices))
+                         column_wise=True, notices=tuple(table.notices))
     return TableSummaries(summaries, found)
 
 
@@ -248,7 +249,7 @@ def _table_items(path: Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: It
 
 def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike, as_of: Any, rulesets_dirs: Iterable[str | Path],
                    workspace: Workspace, header_row: int | None = None, sheet: str | None = None
-                   ) -> tuple[list[_Item], list[tuple[int, RowError]], list[str], list[str], dict[str, tuple[str, ...]], tuple[dict[str, Any], ...]]:
+                   ) -> tuple[list[_Item], list[tuple[int, RowError]], list[str], list[str], dict[str, tuple[str, ...]], tuple[TableNotice, ...]]:
     """Per readable commune: (input order, table row, data, compiled ruleset, location hints); the unreadable
     ones as (input order, error); a table's unknown columns. As in `score_many`, a commune that cannot be read
     or has no ruleset is rejected without stopping the others; and a workbook's sheets that were not read."""
@@ -263,7 +264,7 @@ def _commune_items(communes: Iterable[CommuneLike] | str | Path, ruleset: Rulese
         rejected += [(number, _row_error(exc, str(path), number, exc.location.commune)) for number, exc in table.errors]
         items += [(row.row, row.row, row.data, core, {"file": f"{path} [{row.sheet}]" if row.sheet else str(path), "columns": row.columns}) for row in table.rows]
         return (items, rejected, list(table.unknown_columns), list(table.skipped_sheets), {k: tuple(v) for k, v in table.column_hints.items()},
-                tuple(n.to_dict() for n in table.notices))
+                tuple(table.notices))
     if isinstance(communes, (str, Path)):
         communes = [communes]
     folders = tuple(rulesets_dirs)

@@ -1,5 +1,6 @@
 """The sentences of a result, built from its codes and numbers: why a commune is not recognised (its reasons),
-what each gap needs, why its region was used and what was inferred about its place (its notices). Renderers (table, JSON, XLSX, reports), the CLI and the web call these; the result
+what each gap needs, why its region was used and what was inferred about its place (its notices), what a table
+reader took and skipped (table notices) and why a row was rejected (its problems). Renderers (table, JSON, XLSX, reports), the CLI and the web call these; the result
 records themselves hold no prose. Wording comes from the message catalogue (`reason.*`, `gap.*`), and the floor
 share is the ruleset's own (carried by the result's ruleset stamp), never a number written here.
 """
@@ -7,11 +8,14 @@ share is the ruleset's own (carried by the result's ruleset stamp), never a numb
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from chuanxa.criteria.model import Text
 from chuanxa.criteria.operators import HIGHER_IS_BETTER
-from chuanxa.engine.results import CommuneIdentity, CommuneResult, FailureCode, FailureReason, Gap, GapTarget, Notice, RulesetStamp
+from chuanxa.communes.notices import TableNotice
+from chuanxa.engine.results import CommuneIdentity, CommuneResult, FailureCode, FailureReason, Gap, GapTarget, Notice, RowProblem, RulesetStamp
+from chuanxa.errors import Location
 from chuanxa.messages import CATALOGUE, Lang, render
 
 
@@ -106,6 +110,73 @@ def with_messages(data: dict[str, Any], result: Any) -> dict[str, Any]:
     return data
 
 
+# --- table notices and rejected rows (what a table reader did, why a row could not be scored) ---
+
+def table_notice_text(notice: TableNotice) -> Text:
+    """What a table reader's notice says, with its sheet and rows, e.g. "[Biểu 01] rows 27–29: skipped: after the
+    end of the table.", in both languages."""
+    return _both(lambda lang: _table_notice(notice, lang))
+
+
+def table_notice_json(notice: TableNotice) -> dict[str, Any]:
+    """A table notice as the documents write it: `{code, sheet, rows, params, message_vi, message_en}`."""
+    words = table_notice_text(notice)
+    return {"code": notice.code, "sheet": notice.sheet, "rows": list(notice.rows), "params": dict(notice.params), "message_vi": words.vi, "message_en": words.en}
+
+
+def problem_text(problem: RowProblem) -> Text:
+    """A rejected row's problem, prefixed by where it is (file, row, column, commune…), in both languages."""
+    return _both(lambda lang: _problem(problem, lang))
+
+
+def problem_json(problem: RowProblem) -> dict[str, Any]:
+    """A rejected row's problem as every document and HTTP answer writes it: `{error, code, message (Vietnamese,
+    without the place), location, params, message_en, message_vi}`."""
+    words = problem_text(problem)
+    return {"error": problem.error, "code": problem.code, "message": render(problem.code, "vi", problem.params),
+            "location": {k: v for k, v in problem.location.__dict__.items() if v is not None}, "params": dict(problem.params),
+            "message_en": words.en, "message_vi": words.vi}
+
+
+def rejected_json(rejected: Any) -> dict[str, Any]:
+    """A rejected row (`RowError`) as the store's import runs and their HTTP answers write it: `{row, commune, errors}`."""
+    return {"row": rejected.row, "commune": rejected.commune, "errors": [problem_json(p) for p in rejected.errors]}
+
+
+def _table_notice(notice: TableNotice, lang: Lang) -> str:
+    if notice.code not in CATALOGUE:  # refused when the record is built; kept safe for a record made by model_construct
+        return notice.code
+    where = f"[{notice.sheet}] " if notice.sheet else ""
+    rows = _ranges(notice.rows)
+    prefix = (("hàng " if lang == "vi" else "rows " if len(notice.rows) > 1 else "row ") + rows + ": ") if rows else ""
+    return where + prefix + render(notice.code, lang, notice.params)
+
+
+def _problem(problem: RowProblem, lang: Lang) -> str:
+    at = problem.location
+    where = Location(file=at.file, line=at.line, path=(at.path,) if at.path else (), row=at.row, column=at.column, commune=at.commune,
+                     indicator=at.indicator, cell=at.cell).describe(lang)
+    text = render(problem.code, lang, problem.params)
+    return f"{where}: {text}" if where else text
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    """(3, 4, 5, 9) → "3–5, 9"."""
+    parts: list[str] = []
+    start = prev = None
+    for n in sorted(numbers):
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:  # type: ignore[operator]
+            prev = n
+        else:
+            parts.append(f"{start}" if start == prev else f"{start}–{prev}")
+            start = prev = n
+    if start is not None:
+        parts.append(f"{start}" if start == prev else f"{start}–{prev}")
+    return ", ".join(parts)
+
+
 def _both(build: Any) -> Text:
     return Text.model_construct(vi=build("vi"), en=build("en"))
 
@@ -186,4 +257,5 @@ def _num(value: Any) -> str:
     return "?" if value is None else str(value)
 
 
-__all__ = ["blocker_text", "criterion_share", "gap_text", "notice_text", "percent", "reason_text", "region_text", "step_text", "with_messages", "with_place_words"]
+__all__ = ["blocker_text", "criterion_share", "gap_text", "notice_text", "percent", "problem_json", "problem_text", "reason_text", "region_text", "rejected_json", "step_text",
+           "table_notice_json", "table_notice_text", "with_messages", "with_place_words"]

@@ -16,7 +16,7 @@ from chuanxa.communes.values import parse_number
 from chuanxa.engine.results import BatchResult
 from chuanxa.errors import ChuanxaError
 from chuanxa.messages import Lang
-from chuanxa.wording import blocker_text, reason_text, step_text
+from chuanxa.wording import blocker_text, problem_text, reason_text, step_text
 from chuanxa.outputs.labels import floor_header, label, verdict_word
 from chuanxa.outputs.table import batch_table
 from chuanxa.planning import CostModel, load_mapping, merge_details, plan as make_plan, plan_targets as make_targets, simulate as make_simulation
@@ -161,7 +161,7 @@ def plan_targets(table: Path, target: int | None, target_share: float | None, bu
         write_text_output(_targets_text(result, lang), output)
     for row in rejected:
         for error in row.errors:
-            click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + str(error[f"message_{lang}"]), fg="red", err=True)
+            click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + problem_text(error).get(lang), fg="red", err=True)
     return EXIT_OK if result.target_met and not rejected else EXIT_SOME_FAILED
 
 

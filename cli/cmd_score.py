@@ -11,9 +11,11 @@ import click
 
 from chuanxa.api import TABLE_SUFFIXES, ScoreRun, compiled, evaluator, score_many, summarise_table_columns
 from chuanxa.communes.readers import read_commune_file
-from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, SummaryBatch, Verdict
+from chuanxa.communes.notices import TableNotice
+from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, RowProblem, SummaryBatch, Verdict
 from chuanxa.errors import ChuanxaError, CommuneDataError
 from chuanxa.messages import Lang
+from chuanxa.wording import problem_text, table_notice_text
 from chuanxa.outputs.csvout import results_csv, summary_table_csv
 from chuanxa.outputs.jsonout import DETAILS, Detail, encode_batch, encode_commune, write_stream
 from chuanxa.outputs.table import batch_table, commune_table
@@ -141,7 +143,7 @@ def _score_files(files: tuple[Path, ...], ruleset_ref: str | None, as_of: str | 
     unknown: list[str] = []
     skipped: list[str] = []
     hints: dict[str, tuple[str, ...]] = {}
-    notices: list[dict[str, Any]] = []
+    notices: list[TableNotice] = []
     for file in files:
         if file.suffix.lower() in TABLE_SUFFIXES:
             part = score_many(file, ruleset_ref, as_of=as_of, rulesets_dirs=rulesets_dirs, engine=engine, header_row=header_row, sheet=sheet, pause_gc=True)  # type: ignore[arg-type]
@@ -171,8 +173,7 @@ def _rejected(file: Path, exc: ChuanxaError) -> RowError:
     for item in exc.related or [exc]:
         if item.location.file is None:
             item.location = replace(item.location, file=str(file))
-    errors = tuple(e.to_dict("vi") | {"message_vi": e.message("vi"), "message_en": e.message("en")} for e in (exc.related or [exc]))
-    return RowError(source=str(file), commune=exc.location.commune, errors=errors)
+    return RowError(source=str(file), commune=exc.location.commune, errors=tuple(RowProblem.of(e) for e in (exc.related or [exc])))
 
 
 def _render_summaries(batch: SummaryBatch, fmt: str, output: Path, lang: Lang, detail: Detail = "compact") -> None:
@@ -216,7 +217,7 @@ def _report_rejected(batch: BatchResult | SummaryBatch, lang: Lang) -> None:
     for warning in sorted(warnings):  # e.g. qd4667 chosen by an old as_of: never silently
         click.secho(f"{item_ref(items, warning, lang)}: {warning}", fg="yellow", err=True)
     for notice in batch.notices:
-        click.secho(("Ghi chú: " if lang == "vi" else "Note: ") + str(notice.get(f"message_{lang}")), err=True)
+        click.secho(("Ghi chú: " if lang == "vi" else "Note: ") + table_notice_text(notice).get(lang), err=True)
     if batch.unknown_columns:
         click.secho(("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns), fg="yellow", err=True)
         for column, hints in batch.column_hints.items():
@@ -226,7 +227,7 @@ def _report_rejected(batch: BatchResult | SummaryBatch, lang: Lang) -> None:
                     + ", ".join(batch.skipped_sheets), fg="yellow", err=True)
     for rejected in batch.rejected:
         for error in rejected.errors:
-            click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + str(error.get(f"message_{lang}")), fg="red", err=True)
+            click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + problem_text(error).get(lang), fg="red", err=True)
 
 
 def item_ref(items: Any, warning: str, lang: Lang) -> str:

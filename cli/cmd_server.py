@@ -215,6 +215,8 @@ def _system_user(session: Any) -> Any:
 
 
 def _print_plan(plan: Any, lang: Lang) -> None:
+    from chuanxa.wording import problem_text
+
     counts = plan.counts()
     words = {"vi": ("tạo mới", "thay đổi", "giữ nguyên", "bị từ chối"), "en": ("created", "changed", "unchanged", "rejected")}[lang]
     click.echo(f"{plan.filename} → {plan.year}: " + ", ".join(f"{counts[k]} {w}" for k, w in zip(("create", "change", "unchanged", "rejected"), words)))
@@ -223,5 +225,5 @@ def _print_plan(plan: Any, lang: Lang) -> None:
             changed = ", ".join(f"{c['key']}: {c['before']} → {c['after']}" for c in row.changes[:8])
             click.echo(f"  {row.code} {row.name}: {changed}{' …' if len(row.changes) > 8 else ''}")
     for rejected in plan.rejected:
-        for error in rejected["errors"]:
-            click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + str(error[f"message_{lang}"]), fg="red", err=True)
+        for error in rejected.errors:
+            click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + problem_text(error).get(lang), fg="red", err=True)

@@ -21,7 +21,7 @@ from .headers import COMMUNE_HEADERS, HeaderMatcher
 from .headers import match_headers as _match_headers
 from .model import AsOf, AssessedEntry, CommuneData, CommuneInfo
 from .sheets import DEFAULT_LIMITS, Grid, ReadLimits, read_grids, table_text
-from .tables import FoundTable, Notice, find_table
+from .tables import FoundTable, TableNotice, find_table
 from .values import fold, is_blank, parse_number
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ class TableRead:
     unknown_columns: list[str] = field(default_factory=list)
     column_hints: dict[str, list[str]] = field(default_factory=dict)  # unknown column → the known headers it resembles
     skipped_sheets: list[str] = field(default_factory=list)  # non-empty sheets without a commune-code column
-    notices: list[Notice] = field(default_factory=list)  # header rows taken, rows skipped and why, columns read as fractions
+    notices: list[TableNotice] = field(default_factory=list)  # header rows taken, rows skipped and why, columns read as fractions
 
 
 # Sheets that chuanxa's own data-entry template adds beside the data (lists for validation, the guide).
@@ -329,7 +329,7 @@ def _grids(path: Path, sheet: str | None, limits: ReadLimits) -> list[Grid]:
     return chosen
 
 
-def read_fractions(grid: Grid, found: FoundTable, ruleset: "Ruleset", where: str, notices: list[Notice]) -> dict[int, list[CommuneDataError]]:
+def read_fractions(grid: Grid, found: FoundTable, ruleset: "Ruleset", where: str, notices: list[TableNotice]) -> dict[int, list[CommuneDataError]]:
     """The fraction rule for percentage columns (a rate typed as 0.977 rather than 97.7, without percent format).
 
     A column where at least two communes have a plain number and every one lies between 0 and 1 (one strictly
@@ -355,7 +355,7 @@ def read_fractions(grid: Grid, found: FoundTable, ruleset: "Ruleset", where: str
             for _, cells, value in plain:
                 cells[index] = round(value * 100, 9)
             sample = next(v for _, _, v in plain if 0 < v < 1)
-            notices.append(Notice("notice.fraction_column", found.sheet, (), {"column": found.header[index], "value": _vi_number(sample),
+            notices.append(TableNotice.of("notice.fraction_column", found.sheet, (), {"column": found.header[index], "value": _vi_number(sample),
                                                                                "percent": _vi_number(round(sample * 100, 9))}))
             continue
         for number, _, value in plain:

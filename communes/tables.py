@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .headers import HeaderMatcher, Place, match_headers
+from .notices import TableNotice
 from .sheets import Grid
 from .values import fold, is_blank
 
@@ -29,27 +30,6 @@ _SIGNATURE = re.compile(r"(?:nguoi lap (?:bieu|bang)|ky,? ghi ro ho ten|ky ten|\
                         r"xac nhan cua|ngay \S* thang \S* nam|t/m|tm\.|kt\.)")
 
 
-@dataclass(frozen=True)
-class Notice:
-    """Something the reader did that the officer should know: which row was the header, which rows were skipped."""
-
-    key: str  #: catalogue key (`notice.*` in chuanxa/messages.py)
-    sheet: str | None
-    rows: tuple[int, ...] = ()
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def message(self, lang: str) -> str:
-        from chuanxa.messages import render
-
-        where = (f"[{self.sheet}] " if self.sheet else "")
-        rows = _ranges(self.rows)
-        prefix = (("hàng " if lang == "vi" else "rows " if len(self.rows) > 1 else "row ") + rows + ": ") if rows else ""
-        return where + prefix + render(self.key, lang, self.params)  # type: ignore[arg-type]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.key, "sheet": self.sheet, "rows": list(self.rows), "message_vi": self.message("vi"), "message_en": self.message("en")}
-
-
 @dataclass
 class FoundTable:
     """A sheet's table: the header texts (group row combined), where each column goes, its data rows."""
@@ -60,7 +40,7 @@ class FoundTable:
     mapping: dict[int, Place]
     unknown: list[str]
     rows: list[tuple[int, list[Any]]]
-    notices: list[Notice]
+    notices: list[TableNotice]
 
 
 def find_table(grid: Grid, matcher: HeaderMatcher, header_row: int | None = None) -> FoundTable | None:
@@ -80,19 +60,19 @@ def find_table(grid: Grid, matcher: HeaderMatcher, header_row: int | None = None
     mapping, unknown = match_headers(header, matcher)
     number = rows[index][0]
     grouped = header != [_text(c) for c in rows[index][1]]  # the group row above was combined with it
-    notices = [Notice("notice.header_rows" if grouped else "notice.header_row", grid.name, (number - 1, number) if grouped else (number,),
+    notices = [TableNotice.of("notice.header_rows" if grouped else "notice.header_row", grid.name, (number - 1, number) if grouped else (number,),
                       {"columns": len(mapping)})]
     above = [n for n, _ in rows[: index - 1 if grouped else index]]
     if above:
-        notices.append(Notice("notice.title_rows", grid.name, tuple(above)))
+        notices.append(TableNotice.of("notice.title_rows", grid.name, tuple(above)))
     body = rows[index + 1:]
     if body and _is_numbering(body[0][1], header):
-        notices.append(Notice("notice.numbering_row", grid.name, (body[0][0],)))
+        notices.append(TableNotice.of("notice.numbering_row", grid.name, (body[0][0],)))
         body = body[1:]
     data, skipped = split_rows(body, header, mapping)
-    notices += [Notice(key, grid.name, tuple(numbers)) for key, numbers in skipped.items() if numbers]
+    notices += [TableNotice.of(key, grid.name, tuple(numbers)) for key, numbers in skipped.items() if numbers]
     if grid.stopped_at:
-        notices.append(Notice("notice.stopped", grid.name, (grid.stopped_at,)))
+        notices.append(TableNotice.of("notice.stopped", grid.name, (grid.stopped_at,)))
     return FoundTable(grid.name, number, header, mapping, unknown, data, notices)
 
 
@@ -186,20 +166,3 @@ def _looks_like_code(value: Any) -> bool:
     text = _text(value)
     text = text.lower() if text.isascii() and text.isalnum() else fold(text)  # `fold` of plain letters and digits, without its cache
     return len(text) <= 20 and not (_TOTALS.match(text) or _NOTES.match(text) or _SIGNATURE.search(text))
-
-
-def _ranges(numbers: Sequence[int]) -> str:
-    """(3, 4, 5, 9) → "3–5, 9"."""
-    parts: list[str] = []
-    start = prev = None
-    for n in sorted(numbers):
-        if start is None:
-            start = prev = n
-        elif n == prev + 1:  # type: ignore[operator]
-            prev = n
-        else:
-            parts.append(f"{start}" if start == prev else f"{start}–{prev}")
-            start = prev = n
-    if start is not None:
-        parts.append(f"{start}" if start == prev else f"{start}–{prev}")
-    return ", ".join(parts)

@@ -10,7 +10,7 @@ from typing import Any
 
 from chuanxa.errors import ChuanxaError
 
-from .results import RowError
+from .results import RowError, RowProblem
 
 
 @contextmanager
@@ -39,6 +39,7 @@ def locate_error(exc: ChuanxaError, where: dict[str, Any], row: int | None) -> N
 
 
 def row_error(exc: ChuanxaError, source: str | None, row: int | None, commune: str | None) -> RowError:
-    """A rejected commune as the batch results list it: every error in both languages."""
-    errors = tuple(e.to_dict("vi") | {"message_en": e.message("en"), "message_vi": e.message("vi")} for e in (exc.related or [exc]))
+    """A rejected commune as the batch results list it: every problem found in it, each a code with its place and
+    numbers (its sentence: `chuanxa.wording.problem_text`)."""
+    errors = tuple(RowProblem.of(e) for e in (exc.related or [exc]))
     return RowError(source=source, row=row, commune=exc.location.commune or commune, errors=errors)

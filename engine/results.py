@@ -9,9 +9,11 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_validator, model_serializer, model_validator
 
+from chuanxa.communes.notices import TableNotice
 from chuanxa.criteria.model import Ruleset, Text
+from chuanxa.errors import ChuanxaError, format_path
 
 
 def round_points(value: float) -> float:
@@ -297,11 +299,12 @@ def _without_message(data: Any) -> Any:
     return _without(data, "message")
 
 
-def _without(data: Any, name: str) -> Any:
-    # The JSON writes sentences (a reason's, gap's or notice's `message`, the identity's `region_reason`: rendered
-    # from the other fields by `chuanxa.wording`); reading a result back drops them, rebuilt from the data when shown.
-    if isinstance(data, dict) and name in data:
-        data = {k: v for k, v in data.items() if k != name}
+def _without(data: Any, *names: str) -> Any:
+    # The JSON writes sentences (a reason's, gap's or notice's `message`, the identity's `region_reason`, a rejected
+    # row's problems: rendered from the other fields by `chuanxa.wording`); reading a result back drops them,
+    # rebuilt from the data when shown.
+    if isinstance(data, dict) and any(name in data for name in names):
+        data = {k: v for k, v in data.items() if k not in names}
     return data
 
 
@@ -386,13 +389,102 @@ class CommuneSummary(_Record):
     statuses: dict[str, Status]  # indicator id → status
 
 
+class ProblemLocation(_Record):
+    """Where a problem of a rejected row is: the file, the table row and column, the commune, the indicator, the
+    path into the commune's data (written as `values.households`), a workbook cell."""
+
+    file: str | None = None
+    line: int | None = None
+    path: str | None = None
+    row: int | None = None
+    column: str | None = None
+    commune: str | None = None
+    indicator: str | None = None
+    cell: str | None = None
+
+
+class RowProblem(_Record):
+    """One problem found in a commune that could not be scored: the error's type and catalogue key, where it is and
+    the values its sentence names (`params`). Its sentence is `chuanxa.wording.problem_text`, written into the JSON
+    (`message`, `message_vi`, `message_en`) at write time; the record holds none."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, json_schema_extra=lambda s: _problem_words_in_json(s))
+
+    error: str  # the error's type, e.g. "CommuneDataError"
+    code: str  # its key in the message catalogue, e.g. "data.out_of_bounds"
+    location: ProblemLocation = ProblemLocation()
+    params: dict[str, Any] = {}
+
+    @classmethod
+    def of(cls, exc: ChuanxaError) -> "RowProblem":
+        """The record of a `ChuanxaError` (one problem, not its related ones); its parameters as JSON has them
+        (tuples as lists, other objects as their text), so that a record read back from JSON equals it."""
+        where = exc.location
+        return cls(error=type(exc).__name__, code=exc.key, params=_json_plain(exc.params),
+                   location=ProblemLocation(file=where.file, line=where.line, path=format_path(where.path) if where.path else None, row=where.row,
+                                            column=where.column, commune=where.commune, indicator=where.indicator, cell=where.cell))
+
+    @field_validator("code")
+    @classmethod
+    def _in_the_catalogue(cls, code: str) -> str:
+        from chuanxa.messages import CATALOGUE
+
+        if code not in CATALOGUE:  # its sentence could not be written
+            raise ValueError(f"unknown problem code {code!r}: not in the message catalogue (chuanxa/messages.py)")
+        return code
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rendered_text_is_not_data(cls, data: Any) -> Any:
+        return _without(data, "message", "message_vi", "message_en")
+
+    @model_serializer(mode="wrap")
+    def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Every writer (batch documents, target plans, HTTP answers, the store's import runs) dumps these records:
+        # the sentences are added here, at write time, in the order the JSON has always had them.
+        from chuanxa.wording import problem_json
+
+        data = handler(self)
+        record: Any = self  # (mypy sees this module under two names: as `engine.results` and `chuanxa.engine.results`)
+        return problem_json(record) if isinstance(data, dict) else data
+
+
+def _json_plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_json_plain(v) for v in (sorted(value, key=str) if isinstance(value, (set, frozenset)) else value)]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _problem_words_in_json(schema: dict[str, Any]) -> None:
+    # The JSON carries the sentence (`message`: in Vietnamese, without the location; `message_vi`, `message_en`: with
+    # it), written from the record by `chuanxa.wording`. Declared here so the published schema matches the JSON.
+    properties = schema.setdefault("properties", {})
+    for name, description in (("message", "The problem in Vietnamese, without where it is."), ("message_vi", "Where and what, in Vietnamese."),
+                              ("message_en", "Where and what, in English.")):
+        properties[name] = {"title": name.replace("_", " ").capitalize(), "description": description, "type": "string"}
+
+
 class RowError(_Record):
     """A commune that could not be scored, with every problem found in it."""
 
     source: str | None = None
     row: int | None = None
     commune: str | None = None
-    errors: tuple[dict[str, Any], ...]
+    errors: tuple[RowProblem, ...]
+
+
+def _with_notice_sentences(data: Any, notices: tuple[TableNotice, ...]) -> Any:
+    # The documents carry each table notice's sentence (`message_vi`, `message_en`), written at write time from the
+    # notice's code, place and numbers (`chuanxa.wording.table_notice_text`); the record holds none.
+    if isinstance(data, dict) and isinstance(data.get("notices"), (list, tuple)):
+        from chuanxa.wording import table_notice_json
+
+        data["notices"] = [table_notice_json(notice) for notice in notices]
+    return data
 
 
 class BatchResult(_Record):
@@ -403,11 +495,15 @@ class BatchResult(_Record):
     unknown_columns: tuple[str, ...] = ()
     column_hints: dict[str, tuple[str, ...]] = {}  # unknown column → known headers it resembles
     skipped_sheets: tuple[str, ...] = ()  # workbook sheets without a commune-code column (not read)
-    notices: tuple[dict[str, Any], ...] = ()  # what a table reader took and skipped: {code, sheet, rows, message_vi, message_en}
+    notices: tuple[TableNotice, ...] = ()  # what a table reader took and skipped, and why
 
     @property
     def recognised_count(self) -> int:
         return sum(1 for r in self.results if r.verdict is Verdict.RECOGNISED)
+
+    @model_serializer(mode="wrap")
+    def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return _with_notice_sentences(handler(self), self.notices)
 
     def to_json_dict(self) -> dict[str, Any]:
         from chuanxa.wording import with_messages
@@ -425,12 +521,16 @@ class SummaryBatch(_Record):
     unknown_columns: tuple[str, ...] = ()
     column_hints: dict[str, tuple[str, ...]] = {}  # unknown column → known headers it resembles
     skipped_sheets: tuple[str, ...] = ()  # workbook sheets without a commune-code column (not read)
-    notices: tuple[dict[str, Any], ...] = ()  # what a table reader took and skipped: {code, sheet, rows, message_vi, message_en}
+    notices: tuple[TableNotice, ...] = ()  # what a table reader took and skipped, and why
     column_wise: bool = False  # whether the column-wise evaluator computed them
 
     @property
     def recognised_count(self) -> int:
         return sum(1 for r in self.summaries if r.verdict is Verdict.RECOGNISED)
+
+    @model_serializer(mode="wrap")
+    def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return _with_notice_sentences(handler(self), self.notices)
 
     def to_json_dict(self) -> dict[str, Any]:
         from chuanxa.wording import with_place_words

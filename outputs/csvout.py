@@ -17,6 +17,7 @@ import numpy as np
 from chuanxa.engine.recognition import VERDICTS
 from chuanxa.engine.results import CommuneResult, CommuneSummary, RowError, Verdict
 from chuanxa.messages import Lang
+from chuanxa.wording import problem_text
 
 from .cells import protect_csv_text
 from .labels import failure_word, verdict_word
@@ -109,7 +110,7 @@ def _written(columns: list[Sequence[Any]], criteria: Sequence[str], indicators: 
     shown = [_shown(column, lambda value: _cell(value, protect)) for column in columns]
     writer.writerows(zip(*shown))
     for bad in rejected:
-        messages = " | ".join(str(error.get(f"message_{lang}") or error.get("message")) for error in bad.errors)  # each names file, row, column
+        messages = " | ".join(problem_text(error).get(lang) for error in bad.errors)  # each names file, row, column
         row = [bad.commune or "", "", "", "", "", "", "", "", "", "BỊ TỪ CHỐI" if vi else "rejected", "", messages]
         writer.writerow(_protected(row + [""] * (len(_BASE) - len(row) + len(criteria) + len(indicators)), protect))
     return buffer.getvalue()

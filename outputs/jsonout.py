@@ -23,9 +23,9 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from chuanxa.engine.batching import paused_gc
-from chuanxa.engine.results import (BatchResult, CommuneIdentity, CommuneResult, CriterionResult, FailureReason, Gap, GapTarget, IndicatorResult, RulesetStamp, SummaryBatch,
-                                    ThresholdUsed)
-from chuanxa.wording import gap_text, notice_text, reason_text, region_text
+from chuanxa.engine.results import (BatchResult, CommuneIdentity, CommuneResult, CriterionResult, FailureReason, Gap, GapTarget, IndicatorResult, RowProblem, RulesetStamp,
+                                    SummaryBatch, ThresholdUsed)
+from chuanxa.wording import gap_text, notice_text, problem_json, reason_text, region_text, table_notice_json
 from chuanxa.errors import CommuneDataError, Location
 
 SCHEMA_VERSION = 3
@@ -98,6 +98,8 @@ def write_stream(write: Callable[[bytes], Any], items: Iterable[BaseModel], rest
             write(b",\n" + orjson.dumps(name) + b":")
             if name == "rejected" and value:
                 write(b"[\n" + b",\n".join(encoder.record(item) for item in value) + b"\n]")
+            elif name == "notices":  # each with its sentences (`chuanxa.wording`)
+                write(orjson.dumps([table_notice_json(notice) for notice in value], option=orjson.OPT_NON_STR_KEYS))
             else:
                 write(orjson.dumps(value, default=_plain, option=orjson.OPT_NON_STR_KEYS))
     if encoder.compact:
@@ -174,6 +176,8 @@ class _Encoder:
             return state
         if kind is CommuneIdentity:
             return self._place(obj)
+        if kind is RowProblem:
+            return problem_json(obj)
         if kind is FailureReason and self.result is not None:
             state = obj.__dict__.copy()
             state["message"] = self._message(obj)

@@ -9,7 +9,7 @@ from typing import Any
 
 from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, SummaryBatch
 from chuanxa.messages import Lang
-from chuanxa.wording import gap_text, notice_text, reason_text
+from chuanxa.wording import gap_text, notice_text, problem_text, reason_text, table_notice_text
 
 from .cells import append_row, save_workbook, set_cell
 from .labels import failure_word, label, status_word, verdict_word
@@ -103,7 +103,7 @@ def _rejected_sheet(sheet: Any, batch: BatchResult | SummaryBatch, lang: Lang) -
     _header(sheet, [label("row", lang), label("code", lang), label("errors", lang)])
     for rejected in batch.rejected:
         for error in rejected.errors:
-            append_row(sheet, [rejected.row, rejected.commune, error.get(f"message_{lang}") or error.get("message")])
+            append_row(sheet, [rejected.row, rejected.commune, problem_text(error).get(lang)])
     # What was handed in but not used is recorded here too, so the workbook alone tells the whole story.
     if batch.unknown_columns:
         append_row(sheet, ["", "", ("Cột không dùng đến: " if lang == "vi" else "Columns not used: ") + ", ".join(batch.unknown_columns)])
@@ -113,7 +113,7 @@ def _rejected_sheet(sheet: Any, batch: BatchResult | SummaryBatch, lang: Lang) -
         append_row(sheet, ["", "", ("Trang tính không có cột mã xã, không đọc: " if lang == "vi" else "Sheets without a commune-code column, not read: ")
                       + ", ".join(batch.skipped_sheets)])
     for notice in batch.notices:  # the header row taken and the rows skipped, with why
-        append_row(sheet, [", ".join(str(n) for n in notice.get("rows", ())[:1]), "", notice.get(f"message_{lang}")])
+        append_row(sheet, [", ".join(str(n) for n in notice.rows[:1]), "", table_notice_text(notice).get(lang)])
     _widths(sheet, [8, 12, 120])
 
 

@@ -15,7 +15,7 @@ import yaml
 from chuanxa.engine.kinds import KINDS
 from chuanxa.engine.results import CommuneResult, RowError, Verdict
 from chuanxa.messages import Lang
-from chuanxa.wording import criterion_share, gap_text, percent, reason_text
+from chuanxa.wording import criterion_share, gap_text, percent, problem_text, reason_text
 from chuanxa.outputs.labels import status_word, verdict_word
 
 from .charts import criteria_bars
@@ -74,7 +74,7 @@ def build_report(results: Sequence[CommuneResult], lang: Lang = "vi", *, ruleset
         lang=lang, title=title or L["report_title"], ruleset_ref=f"{first.ruleset.id}@{first.ruleset.version.isoformat()}" if first else "",
         ruleset_title=ruleset_title, sha256=first.ruleset.sha256 if first else "", rows=[_row(r, lang) for r in ordered],
         communes=[_commune(r, lang, L) for r in ordered], summary=summary, area_chart=_area_chart(ordered, L),
-        rejected=[str(e.get(f"message_{lang}") or e.get("message")) for row in rejected for e in row.errors],
+        rejected=[problem_text(e).get(lang) for row in rejected for e in row.errors],
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), L=L,
     )
 

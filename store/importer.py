@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanxa.communes.model import CommuneData
+from chuanxa.engine.results import RowError, RowProblem
 from chuanxa.errors import ChuanxaError, Location
 from chuanxa.store import access, assessments, rulesets, units
 from chuanxa.store.errors import StoreError, not_found
@@ -44,7 +45,7 @@ class ImportPlan:
     sha256: str
     ruleset: str
     rows: list[PlannedRow] = field(default_factory=list)
-    rejected: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[RowError] = field(default_factory=list)  # each a row's problems (worded when written: `rejected_json`)
     unknown_columns: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -56,12 +57,17 @@ class ImportPlan:
     def to_json(self) -> dict[str, Any]:
         return {"year": self.year, "filename": self.filename, "sha256": self.sha256, "ruleset": self.ruleset, "counts": self.counts(),
                 "rows": [{"row": r.row, "code": r.code, "name": r.name, "action": r.action, "new_unit": r.new_unit, "changes": r.changes}
-                         for r in self.rows], "rejected": self.rejected, "unknown_columns": self.unknown_columns}
+                         for r in self.rows], "rejected": self.rejected_json(), "unknown_columns": self.unknown_columns}
+
+    def rejected_json(self) -> list[dict[str, Any]]:
+        """The rejected rows as the HTTP answer and the saved import run write them (`{row, commune, errors}`, worded)."""
+        from chuanxa.wording import rejected_json
+
+        return [rejected_json(r) for r in self.rejected]
 
 
-def _rejection(row: int | None, code: str | None, exc: ChuanxaError) -> dict[str, Any]:
-    return {"row": row, "commune": code, "errors": [e.to_dict("vi") | {"message_vi": e.message("vi"), "message_en": e.message("en")}
-                                                    for e in (exc.related or [exc])]}
+def _rejection(row: int | None, code: str | None, exc: ChuanxaError) -> RowError:
+    return RowError(row=row, commune=code, errors=tuple(RowProblem.of(e) for e in (exc.related or [exc])))
 
 
 def plan_import(session: Session, user: User, path: Path, year: int, *, ruleset: str | None = None, filename: str | None = None,
@@ -88,7 +94,7 @@ def plan_import(session: Session, user: User, path: Path, year: int, *, ruleset:
         except ChuanxaError as exc:
             exc.location = Location(file=plan.filename, row=item.row, commune=item.data.commune.code) if not exc.location.row else exc.location
             plan.rejected.append(_rejection(item.row, item.data.commune.code, exc))
-    plan.rejected.sort(key=lambda r: r["row"] or 0)
+    plan.rejected.sort(key=lambda r: r.row or 0)
     return plan
 
 
@@ -151,7 +157,7 @@ def commit_import(session: Session, user: User, plan: ImportPlan) -> ImportRun:
     """Apply `plan` in the caller's transaction: one import record, one revision per created or changed commune
     (all together: a few statements per 500 communes)."""
     run = ImportRun(year=plan.year, filename=plan.filename[:255], sha256=plan.sha256, user_id=user.id,
-                    summary={"counts": plan.counts(), "rejected": plan.rejected, "ruleset": plan.ruleset})
+                    summary={"counts": plan.counts(), "rejected": plan.rejected_json(), "ruleset": plan.ruleset})
     session.add(run)
     session.flush()
     stamp = rulesets.stamp(plan.ruleset, plan.year)

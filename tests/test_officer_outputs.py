@@ -27,7 +27,7 @@ def _outcome(batch: chuanxa.BatchResult) -> list[tuple[str, float, str]]:
 def test_the_bundled_officer_workbooks_score_like_the_template_layout(name: str) -> None:
     batch = chuanxa.score_many(EXAMPLES / name, RULESET)
     assert not batch.rejected and _outcome(batch) == _outcome(chuanxa.score_many(EXAMPLES / "thieu_hoa_2024.csv", RULESET))
-    codes = {n["code"] for n in batch.notices}
+    codes = {n.code for n in batch.notices}
     assert "notice.totals_row" in codes and "notice.title_rows" in codes
 
 

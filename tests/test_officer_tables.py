@@ -45,7 +45,7 @@ FIXTURES = {
 def test_an_officer_style_table_scores_exactly_like_the_template_layout(name: str, tmp_path: Path, reference: list) -> None:
     path = officer_file(tmp_path, FIXTURES[name], name)
     batch = chuanxa.score_many(path, RULESET)
-    assert not batch.rejected, [e["message_en"] for r in batch.rejected for e in r.errors]
+    assert not batch.rejected, [chuanxa.problem_text(e).en for r in batch.rejected for e in r.errors]
     assert _outcome(batch) == reference
     assert not batch.unknown_columns
     assert main(["batch", str(path), "-o", str(tmp_path / "out.json"), "--ruleset", RULESET]) == 0
@@ -53,14 +53,14 @@ def test_an_officer_style_table_scores_exactly_like_the_template_layout(name: st
 
 def test_notices_say_which_row_was_the_header_and_why_other_rows_were_skipped(tmp_path: Path) -> None:
     path = officer_file(tmp_path, FIXTURES["report_with_title_group_header_and_column_numbers"])
-    notices = {n["code"]: n for n in chuanxa.score_many(path, RULESET).notices}
-    assert notices["notice.header_rows"]["rows"] == [6, 7]  # the merged group row over the label row
-    assert notices["notice.title_rows"]["rows"] == [1, 2, 3, 4]
-    assert notices["notice.numbering_row"]["rows"] == [8]
-    assert notices["notice.totals_row"]["rows"] == [24] and "tổng cộng" in notices["notice.totals_row"]["message_vi"]
-    assert notices["notice.notes_row"]["rows"] == [26]
-    assert notices["notice.after_end"]["rows"] == [27, 28, 29]
-    assert "hàng 6–7" in notices["notice.header_rows"]["message_vi"] and "rows 6–7" in notices["notice.header_rows"]["message_en"]
+    notices = {n.code: n for n in chuanxa.score_many(path, RULESET).notices}
+    assert notices["notice.header_rows"].rows == (6, 7)  # the merged group row over the label row
+    assert notices["notice.title_rows"].rows == (1, 2, 3, 4)
+    assert notices["notice.numbering_row"].rows == (8,)
+    assert notices["notice.totals_row"].rows == (24,) and "tổng cộng" in chuanxa.table_notice_text(notices["notice.totals_row"]).vi
+    assert notices["notice.notes_row"].rows == (26,)
+    assert notices["notice.after_end"].rows == (27, 28, 29)
+    assert "hàng 6–7" in chuanxa.table_notice_text(notices["notice.header_rows"]).vi and "rows 6–7" in chuanxa.table_notice_text(notices["notice.header_rows"]).en
 
 
 def test_a_totals_row_is_never_scored_nor_rejected_even_with_numbers_in_it(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_a_row_with_a_code_and_bad_data_is_still_rejected_with_its_reasons(tmp_p
     _write_csv(path, [["BẢNG TỔNG HỢP"], headers, *rows, ["", "Tổng cộng"]])
     batch = chuanxa.score_many(path, RULESET)
     assert [r.row for r in batch.rejected] == [5]
-    assert "Tổng số hộ gia đình" in batch.rejected[0].errors[0]["message_vi"]
+    assert "Tổng số hộ gia đình" in chuanxa.problem_text(batch.rejected[0].errors[0]).vi
 
 
 def test_header_row_and_sheet_options_force_the_choice(tmp_path: Path) -> None:
@@ -144,9 +144,9 @@ def test_a_single_fraction_among_percentages_is_refused_with_both_readings(tmp_p
     _write_csv(path, [headers, *rows])
     batch = chuanxa.score_many(path, RULESET)
     assert len(batch.results) == 14 and [r.row for r in batch.rejected] == [5]
-    message = batch.rejected[0].errors[0]["message_vi"]
+    message = chuanxa.problem_text(batch.rejected[0].errors[0]).vi
     assert "0,977 — có phải 97,7%?" in message and "Tỷ lệ trẻ em dưới 1 tuổi" in message
-    assert "did you mean 97.7%?" in batch.rejected[0].errors[0]["message_en"]
+    assert "did you mean 97.7%?" in chuanxa.problem_text(batch.rejected[0].errors[0]).en
 
 
 def test_a_small_percentage_written_with_its_sign_is_not_in_doubt(tmp_path: Path) -> None:
@@ -162,8 +162,8 @@ def test_a_whole_column_of_fractions_is_read_as_percentages_with_a_notice(tmp_pa
     path = officer_file(tmp_path, Style(percent="fraction"))
     batch = chuanxa.score_many(path, RULESET)
     assert _outcome(batch) == reference
-    fractions = [n for n in batch.notices if n["code"] == "notice.fraction_column"]
-    assert len(fractions) == 6 and any("0,977 là 97,7%" in n["message_vi"] for n in fractions)
+    fractions = [n for n in batch.notices if n.code == "notice.fraction_column"]
+    assert len(fractions) == 6 and any("0,977 là 97,7%" in chuanxa.table_notice_text(n).vi for n in fractions)
 
 
 @pytest.mark.parametrize("written", [variant for variants in LABEL_VARIANTS.values() for variant in variants])
@@ -190,7 +190,7 @@ def test_messages_name_columns_by_their_vietnamese_label_not_an_internal_path(tm
     path = tmp_path / "nocode.csv"
     _write_csv(path, [headers, *rows])
     errors = chuanxa.score_many(path, RULESET).rejected[0].errors
-    text = " ".join(e["message_vi"] for e in errors)
+    text = " ".join(chuanxa.problem_text(e).vi for e in errors)
     assert "Mã xã" in text and "commune.code" not in text
 
 
@@ -208,7 +208,7 @@ def test_any_officer_formatting_of_a_template_table_scores_identically(style: St
         style = Style(**{**style.__dict__, "percent": "text"})  # a CSV has no cell formats
     path = officer_file(tmp_path, style, "prop")
     batch = chuanxa.score_many(path, RULESET)
-    assert not batch.rejected, [e["message_en"] for r in batch.rejected for e in r.errors][:3]
+    assert not batch.rejected, [chuanxa.problem_text(e).en for r in batch.rejected for e in r.errors][:3]
     assert _outcome(batch) == reference
 
 
@@ -225,7 +225,7 @@ def test_a_section_heading_is_skipped_but_a_row_with_data_and_no_code_is_rejecte
     path = tmp_path / "sections.csv"
     _write_csv(path, [headers, ["", "I. Huyện Thiệu Hóa"], *rows[:4], nameless, ["", "II. Các xã khác"], *rows[5:]])
     batch = chuanxa.score_many(path, RULESET)
-    skipped = {n["code"]: n["rows"] for n in batch.notices}
+    skipped = {n.code: list(n.rows) for n in batch.notices}
     assert skipped["notice.no_commune_row"] == [2, 8]
-    assert [r.row for r in batch.rejected] == [7] and "Mã xã" in batch.rejected[0].errors[0]["message_vi"]
+    assert [r.row for r in batch.rejected] == [7] and "Mã xã" in chuanxa.problem_text(batch.rejected[0].errors[0]).vi
     assert len(batch.results) == 14

@@ -1,6 +1,7 @@
 """The result model holds codes, numbers, ids and the ruleset's (or the user's) own words, never a sentence the
-engine or the planner built: `chuanxa.wording` renders those wherever they are shown, and the JSON writers add
-them (`message`, `region_reason`, a plan's `blockers`) at write time, as they were before."""
+engine, the planner or a table reader built: `chuanxa.wording` renders those wherever they are shown, and the JSON
+writers add them (`message`, `region_reason`, a plan's `blockers`, a table notice's and a rejected row's
+`message_vi`/`message_en`) at write time, as they were before."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pydantic import BaseModel
 
 import chuanxa
@@ -26,7 +28,7 @@ RESULT_MODELS = (chuanxa.CommuneResult, chuanxa.BatchResult, chuanxa.SummaryBatc
 RULESET_WORDS = {"RulesetStamp.warning", "CriterionResult.title", "IndicatorResult.title", "Gap.title", "Gap.label", "PlanStep.label", "PlanStep.answer",
                  "CommuneResult.region_name"}
 #: Names that were sentences built by the engine or planner; they live in `chuanxa.wording` and the JSON only.
-RENDERED_NAMES = {"message", "messages", "region_reason", "text", "sentence", "words", "blockers_text"}
+RENDERED_NAMES = {"message", "messages", "message_vi", "message_en", "region_reason", "text", "sentence", "words", "blockers_text"}
 
 
 def _types(annotation: Any) -> set[Any]:
@@ -48,14 +50,23 @@ def _records(roots: tuple[type[BaseModel], ...]) -> list[type[BaseModel]]:
     return found
 
 
+def _untyped_records(annotation: Any) -> bool:
+    """A list of plain dicts (`tuple[dict[str, Any], ...]`): records without a type, which can carry any sentence."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (tuple, list) and args:
+        return typing.get_origin(args[0]) is dict or args[0] is dict or any(_untyped_records(a) for a in args)
+    return any(_untyped_records(a) for a in args)
+
+
 def prose_fields(roots: tuple[type[BaseModel], ...]) -> list[str]:
     """Every field of the records reachable from `roots` that holds composed words: Text not listed as the ruleset's
-    own, or a field named as a rendered sentence."""
+    own, a field named as a rendered sentence, or a list of untyped dicts (the shape rejected rows' and table
+    notices' words used to hide in)."""
     out = []
     for model in _records(roots):
         for name, field in model.model_fields.items():
             where = f"{model.__name__}.{name}"
-            if (Text in _types(field.annotation) and where not in RULESET_WORDS) or name in RENDERED_NAMES:
+            if (Text in _types(field.annotation) and where not in RULESET_WORDS) or name in RENDERED_NAMES or _untyped_records(field.annotation):
                 out.append(where)
     return sorted(out)
 
@@ -63,7 +74,8 @@ def prose_fields(roots: tuple[type[BaseModel], ...]) -> list[str]:
 def test_no_result_record_holds_a_sentence_built_by_the_engine_or_the_planner() -> None:
     assert prose_fields(RESULT_MODELS) == []
     names = {m.__name__ for m in _records(RESULT_MODELS)}
-    assert {"CommuneIdentity", "Notice", "PlanStep", "Blocker", "FailureReason", "Gap", "CommuneSummary"} <= names  # the walk reaches them
+    assert {"CommuneIdentity", "Notice", "PlanStep", "Blocker", "FailureReason", "Gap", "CommuneSummary", "RowError", "RowProblem", "ProblemLocation",
+            "TableNotice"} <= names  # the walk reaches them
 
 
 def test_the_check_catches_a_sentence_that_comes_back() -> None:
@@ -74,11 +86,20 @@ def test_the_check_catches_a_sentence_that_comes_back() -> None:
     class AgainText(BaseModel):
         why: Text | None = None
 
+    class AgainRow(BaseModel):
+        errors: tuple[dict[str, Any], ...] = ()  # {code, message_vi, message_en}, as rejected rows had them
+
+    class AgainNotice(BaseModel):
+        code: str
+        message_en: str
+
     class Holder(BaseModel):
         items: tuple[Again, ...] = ()
         extra: dict[str, AgainText] = {}
+        rejected: tuple[AgainRow, ...] = ()
+        notices: tuple[AgainNotice, ...] | None = None
 
-    assert prose_fields((Holder,)) == ["Again.message", "AgainText.why"]
+    assert prose_fields((Holder,)) == ["Again.message", "AgainNotice.message_en", "AgainRow.errors", "AgainText.why"]
 
 
 def _commune(**place: Any) -> dict[str, Any]:
@@ -128,3 +149,114 @@ def test_a_plans_steps_and_blockers_are_worded_at_write_time() -> None:
     assert stuck.model_dump(mode="json")["blockers"] == [chuanxa.blocker_text(b).model_dump() for b in stuck.blockers]
     total = [chuanxa.blocker_text(b) for b in stuck.blockers if b.code == "TOTAL_UNREACHABLE"]
     assert not total or total[0].vi.startswith("Tổng điểm chỉ có thể đạt tối đa ")
+
+
+# --- table notices and rejected rows: codes with their place and numbers, worded by `chuanxa.wording` ---
+
+def _officer_table(folder: Path) -> Path:
+    """The example table with a title row above it, a totals row under it, and two communes with bad cells."""
+    import csv
+
+    with open(EXAMPLES / "thieu_hoa_2024.csv", encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    rows[1][header.index("Tổng số hộ gia đình (hộ)")] = "nhiều"
+    rows[3][header.index("Mã xã")] = ""
+    path = folder / "bang.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["BẢNG TỔNG HỢP KẾT QUẢ"], header, *rows, ["", "Tổng cộng"]])
+    return path
+
+
+def _strings(value: Any) -> set[str]:
+    """Every string held anywhere in a record (fields, tuples, dicts such as `params`)."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, BaseModel):
+        return _strings(value.__dict__)
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values()), *(_strings(k) for k in value))
+    if isinstance(value, (tuple, list)):
+        return set().union(*(_strings(v) for v in value))
+    return set()
+
+
+def test_a_tables_notices_and_rejected_rows_are_codes_worded_only_when_shown(tmp_path: Path) -> None:
+    batch = chuanxa.score_many(_officer_table(tmp_path), "qd1300@2023-03-20")
+    assert [n.code for n in batch.notices] == ["notice.header_row", "notice.title_rows", "notice.totals_row"]
+    assert [(n.rows, n.params) for n in batch.notices] == [((2,), {"columns": len(_header_columns())}), ((1,), {}), ((18,), {})]
+    assert [(r.row, [p.code for p in r.errors]) for r in batch.rejected] == [(4, ["data.bad_value"]), (6, ["data.missing_field"])]
+    bad = batch.rejected[0].errors[0]
+    assert (bad.location.row, bad.location.column, bad.location.path, bad.params["value"]) == (4, "Tổng số hộ gia đình (hộ)", "values.households", "nhiều")
+
+    words = [chuanxa.table_notice_text(n) for n in batch.notices] + [chuanxa.problem_text(p) for r in batch.rejected for p in r.errors]
+    assert words[1].vi == "hàng 1: bỏ qua: tiêu đề phía trên bảng." and words[1].en == "row 1: skipped: title rows above the table."
+    assert words[3].en.endswith(", row 4, column 'Tổng số hộ gia đình (hộ)', commune 16024, indicator 23: The value 'nhiều' is not valid for 'Households' "
+                                "(households): expected a whole number, 0 or more (e.g. 120).")
+    assert ", hàng 4, cột 'Tổng số hộ gia đình (hộ)', xã 16024, chỉ tiêu 23: Giá trị 'nhiều' không hợp lệ cho " in words[3].vi
+    held = _strings(batch.rejected) | _strings(batch.notices)
+    assert not {w for text in words for w in (text.vi, text.en)} & held  # no record holds a sentence…
+    assert not any(" bỏ qua" in s or "skipped" in s or "không hợp lệ" in s or "not valid" in s for s in held)  # …nor a piece of one
+
+
+def _header_columns() -> list[str]:
+    import csv
+
+    with open(EXAMPLES / "thieu_hoa_2024.csv", encoding="utf-8-sig", newline="") as handle:
+        return [c for c in next(csv.reader(handle)) if c]
+
+
+def test_the_json_writes_the_same_words_beside_the_codes_and_reads_back_to_the_same_records(tmp_path: Path) -> None:
+    from chuanxa.outputs.jsonout import encode_batch
+
+    for batch in (chuanxa.score_many(_officer_table(tmp_path), "qd1300@2023-03-20"), chuanxa.summarise_many(_officer_table(tmp_path), "qd1300@2023-03-20")):
+        for data in (json.loads(encode_batch(batch)), batch.to_json_dict()):
+            assert data["notices"] == [{"code": n.code, "sheet": None, "rows": list(n.rows), "params": n.params,
+                                        "message_vi": chuanxa.table_notice_text(n).vi, "message_en": chuanxa.table_notice_text(n).en} for n in batch.notices]
+            written = data["rejected"][0]["errors"][0]
+            problem = batch.rejected[0].errors[0]
+            assert list(written) == ["error", "code", "message", "location", "params", "message_en", "message_vi"]
+            assert (written["error"], written["code"], written["message_vi"], written["message_en"]) == (
+                "CommuneDataError", "data.bad_value", chuanxa.problem_text(problem).vi, chuanxa.problem_text(problem).en)
+            assert chuanxa.problem_text(problem).vi.endswith(": " + written["message"]) and written["message"].startswith("Giá trị 'nhiều'")  # no place
+            assert written["location"] == {"file": str(tmp_path / "bang.csv"), "path": "values.households", "row": 4, "column": "Tổng số hộ gia đình (hộ)",
+                                           "commune": "16024", "indicator": "23"}
+        assert chuanxa.read_results(encode_batch(batch)) == batch  # nothing lost: the codes, places and numbers come back
+
+
+def test_every_table_notice_code_has_words_in_both_languages() -> None:
+    import string
+
+    from chuanxa.communes.notices import NOTICE_CODES
+    from chuanxa.messages import CATALOGUE
+
+    for code in sorted(NOTICE_CODES):
+        names = {name for lang in ("vi", "en") for _, name, _, _ in string.Formatter().parse(CATALOGUE[code][lang]) if name}
+        notice = chuanxa.TableNotice.of(code, "Biểu 01", (7, 8, 9, 12), {name: "X1" for name in names})
+        words = chuanxa.table_notice_text(notice)
+        assert words.vi.startswith("[Biểu 01] hàng 7–9, 12: ") and words.en.startswith("[Biểu 01] rows 7–9, 12: "), code
+        assert words.vi != words.en and "{" not in words.vi + words.en, code
+        assert not names or ("X1" in words.vi and "X1" in words.en), code  # its numbers are in the words
+
+
+def test_a_notice_or_problem_code_without_words_is_refused() -> None:
+    from pydantic import ValidationError
+
+    from chuanxa.communes import notices
+
+    with pytest.raises(ValidationError, match="unknown table notice code 'notice.sideways'"):
+        chuanxa.TableNotice(code="notice.sideways", sheet=None)
+    with pytest.raises(ValidationError, match="not in the message catalogue"):
+        chuanxa.RowProblem(error="CommuneDataError", code="data.no_such_message")
+    with pytest.raises(LookupError, match="notice.sideways"):  # what importing the reader does with a code the catalogue lacks
+        notices.check_catalogue(notices.NOTICE_CODES | {"notice.sideways"})
+    notices.check_catalogue()
+
+
+def test_every_notice_the_readers_make_is_a_registered_code() -> None:
+    import re
+
+    from chuanxa.communes.notices import NOTICE_CODES
+
+    root = Path(__file__).resolve().parents[1]
+    made = {code for path in (root / "communes").glob("*.py") for code in re.findall(r'"(notice\.\w+)"', path.read_text(encoding="utf-8"))}
+    assert made and made <= NOTICE_CODES

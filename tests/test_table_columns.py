@@ -43,7 +43,7 @@ def _assert_same_records(path: Path, ruleset: str = RULESET, **kwargs: object) -
     errors = [(n, e) for n, e in got if isinstance(e, Exception)]
     assert [(n, r.data, r.data.model_fields_set, r.columns) for n, r in kept] == [(r.row, r.data, r.data.model_fields_set, r.columns) for r in slow.rows]
     assert [(n, [e.to_dict("en") for e in (exc.related or [exc])]) for n, exc in errors] == [(n, [e.to_dict("en") for e in (exc.related or [exc])]) for n, exc in slow.errors]
-    assert [n.to_dict() for n in table.notices] == [n.to_dict() for n in slow.notices]
+    assert table.notices == slow.notices
 
 
 def _assert_same(fast: chuanxa.SummaryBatch, rows: chuanxa.SummaryBatch) -> None:
@@ -152,7 +152,7 @@ def test_generated_tables_with_bad_rows_give_the_same_rejections_in_both_readers
     found = summarise_table_columns(path, RULESET)
     assert summary_table_csv(found.table, found.found.rejected, "vi") == summaries_csv(by_rows.summaries, by_rows.rejected, "vi"), "the CSV from arrays"
     for rejected in fast.rejected:
-        assert rejected.row is not None and all(e["location"]["row"] == rejected.row for e in rejected.errors)
+        assert rejected.row is not None and all(e.location.row == rejected.row for e in rejected.errors)
 
 
 def _xlsx_cell(text: str) -> object:
@@ -172,7 +172,7 @@ def test_a_derived_input_beyond_its_bounds_is_rejected_with_the_row_paths_messag
     fast, by_rows = _both(path)
     _assert_same(fast, by_rows)
     assert [r.row for r in fast.rejected] == [5]
-    assert fast.rejected[0].errors[0]["code"] == "data.derived_out_of_bounds"
+    assert fast.rejected[0].errors[0].code == "data.derived_out_of_bounds"
 
 
 def test_two_columns_for_one_field_take_the_row_path(tmp_path: Path) -> None:

@@ -107,7 +107,8 @@ async def import_confirm(request: Request, session: DB, user: WebUser) -> Respon
 
 def _in_file_order(plan: importer.ImportPlan) -> list[tuple[str, Any]]:
     """Accepted and rejected rows together, in the file's row order: a rejected row shows where it is."""
-    lines: list[tuple[int, str, Any]] = [(r.row, "row", r) for r in plan.rows] + [(r.get("row") or 0, "rejected", r) for r in plan.rejected]
+    rejected = plan.rejected_json()  # each problem worded (`message_vi`, `message_en`)
+    lines: list[tuple[int, str, Any]] = [(r.row, "row", r) for r in plan.rows] + [(r["row"] or 0, "rejected", r) for r in rejected]
     return [(kind, item) for _, kind, item in sorted(lines, key=lambda line: (line[0], line[1]))]
 
 
