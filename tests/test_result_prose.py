@@ -260,3 +260,20 @@ def test_every_notice_the_readers_make_is_a_registered_code() -> None:
     root = Path(__file__).resolve().parents[1]
     made = {code for path in (root / "communes").glob("*.py") for code in re.findall(r'"(notice\.\w+)"', path.read_text(encoding="utf-8"))}
     assert made and made <= NOTICE_CODES
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_cli_and_the_csv_word_the_notices_and_rejected_rows_from_the_records(tmp_path: Path, lang: str) -> None:
+    from click.testing import CliRunner
+
+    from chuanxa.cli.main import cli
+
+    table = _officer_table(tmp_path)
+    batch = chuanxa.score_many(table, "qd1300@2023-03-20")
+    done = CliRunner().invoke(cli, ["score", str(table), "--ruleset", "qd1300@2023-03-20", "--lang", lang], catch_exceptions=False)
+    note, rejected = ("Ghi chú: ", "Bị từ chối: ") if lang == "vi" else ("Note: ", "Rejected: ")
+    assert done.stderr.splitlines()[:5] == ([note + chuanxa.table_notice_text(n).get(lang) for n in batch.notices]
+                                            + [rejected + chuanxa.problem_text(r.errors[0]).get(lang) for r in batch.rejected])
+    assert done.stderr.splitlines()[1] == ("Ghi chú: hàng 1: bỏ qua: tiêu đề phía trên bảng." if lang == "vi" else "Note: row 1: skipped: title rows above the table.")
+    csv_text = CliRunner().invoke(cli, ["score", str(table), "--ruleset", "qd1300@2023-03-20", "--lang", lang, "--format", "csv"]).stdout
+    assert chuanxa.problem_text(batch.rejected[1].errors[0]).get(lang) in csv_text

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+import chuanxa
+
 from .conftest import EXAMPLE_CSV, YEAR, World
 
 
@@ -57,7 +59,12 @@ def test_a_bad_row_is_listed_with_its_place_and_the_rest_is_imported(client: Any
     assert answer["counts"]["rejected"] == 1 and answer["counts"]["unchanged"] == 14
     [rejected] = answer["rejected"]
     assert rejected["commune"] == world.other and rejected["row"] == 3
-    assert rejected["errors"][0]["message_vi"] and rejected["errors"][0]["message_en"]
+    [problem] = rejected["errors"]
+    assert (problem["code"], problem["location"]["row"], problem["params"]["value"]) == ("data.bad_value", 3, "nhiều lắm")
+    words = chuanxa.problem_text(chuanxa.RowProblem.model_validate(problem))  # the answer's sentences are the record's, worded
+    assert (problem["message_vi"], problem["message_en"]) == (words.vi, words.en) and "hàng 3" in words.vi and "nhiều lắm" in words.en
+    saved = client.get(f"/api/v1/imports?year={YEAR}", headers=auth("admin")).json()[-1]  # the import run keeps them as answered
+    assert saved["rejected"] == answer["rejected"]
 
 
 def test_the_exported_workbook_imports_back_with_no_change(client: Any, auth: Any, world: World) -> None:
