@@ -23,6 +23,7 @@ from chuanxa.authoring.case_text import outcome_lines
 from chuanxa.authoring.overlay_bundle import Upload, read_overlay
 from chuanxa.criteria.diff import diff_rulesets
 from chuanxa.criteria.registry import as_of_date
+from chuanxa.engine.results import RowProblem
 from chuanxa.errors import ChuanxaError
 from chuanxa.store import assessments, ruleset_choice, rulesets
 from chuanxa.store.errors import Conflict, Invalid, forbidden, not_found
@@ -132,6 +133,16 @@ class ImpactRow:
         return self.old_verdict != self.new_verdict
 
 
+@dataclass(frozen=True)
+class ImpactProblem:
+    """An assessment the overlay cannot score: its commune, and why (a code with its place and values; its sentence
+    is `chuanxa.wording.problem_text`)."""
+
+    code: str
+    name: str
+    problem: RowProblem
+
+
 @dataclass(kw_only=True)
 class Impact:
     """A province-year scored with its current rulesets and with the overlay."""
@@ -141,7 +152,7 @@ class Impact:
     year: int
     effective_from: dt.date | None
     rows: list[ImpactRow] = field(default_factory=list)
-    problems: list[dict[str, Any]] = field(default_factory=list)  # assessments the overlay cannot score, with why
+    problems: list[ImpactProblem] = field(default_factory=list)  # assessments the overlay cannot score, with why
 
     @property
     def verdict_changes(self) -> list[ImpactRow]:
@@ -160,7 +171,14 @@ class Impact:
         return {"overlay": self.overlay_id, "province": self.province, "year": self.year,
                 "effective_from": self.effective_from.isoformat() if self.effective_from else None, "compared": len(self.rows),
                 "verdict_changes": [row(r) for r in self.verdict_changes], "total_changes": [row(r) for r in self.total_changes],
-                "problems": self.problems}
+                "problems": [{"code": p.code, "name": p.name, **_words(p.problem)} for p in self.problems]}
+
+
+def _words(problem: RowProblem) -> dict[str, str]:
+    from chuanxa.wording import problem_text
+
+    words = problem_text(problem)
+    return {"message_vi": words.vi, "message_en": words.en}
 
 
 def impact(session: Session, user: User, overlay: RulesetOverlay, province: str, year: int, effective_from: dt.date | None = None) -> Impact:
@@ -181,8 +199,7 @@ def impact(session: Session, user: User, overlay: RulesetOverlay, province: str,
         try:
             new = core.evaluate(assessments.commune_data(session, assessment.commune, assessment.year, rev))
         except ChuanxaError as exc:  # e.g. a value outside a bound the overlay narrowed: activating would fail on it
-            result.problems.append({"code": assessment.commune_code, "name": assessment.commune.name,
-                                    "message_vi": exc.message("vi"), "message_en": exc.message("en")})
+            result.problems.append(ImpactProblem(code=assessment.commune_code, name=assessment.commune.name, problem=RowProblem.of(exc)))
             continue
         result.rows.append(ImpactRow(code=assessment.commune_code, name=assessment.commune.name, state=assessment.state, as_of=rev.as_of or str(year),
                                      applies=_concerns(overlay, assessment, rev, effective_from), old_ruleset=f"{old.ruleset.id}@{old.ruleset.version.isoformat()}",

@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse
 from chuanxa.engine.results import CommuneResult
 from chuanxa.messages import Lang
 from chuanxa.reports.model import build_report
-from chuanxa.wording import blocker_text, step_text
+from chuanxa.wording import blocker_text, problem_text, step_text
 
 from . import csrf
 from .i18n import pick_lang, word
@@ -32,6 +32,7 @@ def environment() -> jinja2.Environment:
     env.filters["num"] = lambda v: "—" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
     env.globals["step_text"] = step_text  # a plan step's sentence (the record holds its numbers only)
     env.globals["blocker_text"] = blocker_text  # why a plan cannot exist, likewise
+    env.globals["problem_text"] = problem_text  # why a commune cannot be scored (a rejected row's or an assessment's problem)
     return env
 
 

@@ -149,6 +149,7 @@ def test_assessments_the_overlay_cannot_score_are_listed_and_activation_is_refus
     impact = client.get(f"/api/v1/ruleset-overlays/{overlay}/impact?province={world.province}&year={YEAR}", headers=auth("admin")).json()
     above = {row["Mã xã"] for row in _rows() if float(row["Tỷ lệ dân số tham gia bảo hiểm y tế (%)"] or 0) > 95}
     assert above and {p["code"] for p in impact["problems"]} == above and impact["compared"] == 15 - len(above)
+    assert all("0 đến 95" in p["message_vi"] and "0 to 95" in p["message_en"] for p in impact["problems"])  # worded from the problem's values
     answer = client.post(f"/api/v1/ruleset-overlays/{overlay}/activations", json={"province": world.province, "effective_from": "2024-01-01"},
                          headers=auth("admin"))
     assert answer.status_code == 422 and client.get("/api/v1/ruleset-activations", headers=auth("admin")).json() == []
