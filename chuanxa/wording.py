@@ -14,7 +14,7 @@ from typing import Any
 from chuanxa.criteria.model import Text
 from chuanxa.criteria.operators import HIGHER_IS_BETTER
 from chuanxa.communes.notices import TableNotice
-from chuanxa.engine.results import CommuneIdentity, CommuneResult, FailureCode, FailureReason, Gap, GapTarget, Notice, RowProblem, RulesetStamp
+from chuanxa.engine.results import CommuneIdentity, CommuneResult, FailureCode, FailureReason, Gap, GapTarget, Notice, NoticeJSON, ProblemJSON, RowProblem, RulesetStamp
 from chuanxa.errors import Location
 from chuanxa.messages import CATALOGUE, Lang, render
 
@@ -118,7 +118,7 @@ def table_notice_text(notice: TableNotice) -> Text:
     return _both(lambda lang: _table_notice(notice, lang))
 
 
-def table_notice_json(notice: TableNotice) -> dict[str, Any]:
+def table_notice_json(notice: TableNotice) -> NoticeJSON:
     """A table notice as the documents write it: `{code, sheet, rows, params, message_vi, message_en}`."""
     words = table_notice_text(notice)
     return {"code": notice.code, "sheet": notice.sheet, "rows": list(notice.rows), "params": dict(notice.params), "message_vi": words.vi, "message_en": words.en}
@@ -129,7 +129,7 @@ def problem_text(problem: RowProblem) -> Text:
     return _both(lambda lang: _problem(problem, lang))
 
 
-def problem_json(problem: RowProblem) -> dict[str, Any]:
+def problem_json(problem: RowProblem) -> ProblemJSON:
     """A rejected row's problem as every document and HTTP answer writes it: `{error, code, message (Vietnamese,
     without the place), location, params, message_en, message_vi}`."""
     words = problem_text(problem)

@@ -9,7 +9,8 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_validator, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_serializer, field_validator, model_serializer, model_validator
+from typing_extensions import TypedDict
 
 from chuanxa.communes.notices import TableNotice
 from chuanxa.criteria.model import Ruleset, Text
@@ -403,6 +404,29 @@ class ProblemLocation(_Record):
     cell: str | None = None
 
 
+class ProblemJSON(TypedDict):
+    """A rejected row's problem as the documents and HTTP answers write it (the sentences from `chuanxa.wording`)."""
+
+    error: str
+    code: str
+    message: str  # in Vietnamese, without where it is
+    location: dict[str, str | int]
+    params: dict[str, Any]
+    message_en: str  # where and what
+    message_vi: str
+
+
+class NoticeJSON(TypedDict):
+    """A table notice as the batch documents write it (the sentences from `chuanxa.wording`)."""
+
+    code: str
+    sheet: str | None
+    rows: list[int]
+    params: dict[str, Any]
+    message_vi: str
+    message_en: str
+
+
 class RowProblem(_Record):
     """One problem found in a commune that could not be scored: the error's type and catalogue key, where it is and
     the values its sentence names (`params`). Its sentence is `chuanxa.wording.problem_text`, written into the JSON
@@ -439,14 +463,13 @@ class RowProblem(_Record):
         return _without(data, "message", "message_vi", "message_en")
 
     @model_serializer(mode="wrap")
-    def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
+    def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> ProblemJSON:
         # Every writer (batch documents, target plans, HTTP answers, the store's import runs) dumps these records:
         # the sentences are added here, at write time, in the order the JSON has always had them.
         from chuanxa.wording import problem_json
 
-        data = handler(self)
         record: Any = self  # (mypy sees this module under two names: as `engine.results` and `chuanxa.engine.results`)
-        return problem_json(record) if isinstance(data, dict) else data
+        return problem_json(record)
 
 
 def _json_plain(value: Any) -> Any:
@@ -477,14 +500,12 @@ class RowError(_Record):
     errors: tuple[RowProblem, ...]
 
 
-def _with_notice_sentences(data: Any, notices: tuple[TableNotice, ...]) -> Any:
+def _notices_with_sentences(notices: tuple[TableNotice, ...]) -> list[NoticeJSON]:
     # The documents carry each table notice's sentence (`message_vi`, `message_en`), written at write time from the
     # notice's code, place and numbers (`chuanxa.wording.table_notice_text`); the record holds none.
-    if isinstance(data, dict) and isinstance(data.get("notices"), (list, tuple)):
-        from chuanxa.wording import table_notice_json
+    from chuanxa.wording import table_notice_json
 
-        data["notices"] = [table_notice_json(notice) for notice in notices]
-    return data
+    return [table_notice_json(notice) for notice in notices]
 
 
 class BatchResult(_Record):
@@ -501,9 +522,9 @@ class BatchResult(_Record):
     def recognised_count(self) -> int:
         return sum(1 for r in self.results if r.verdict is Verdict.RECOGNISED)
 
-    @model_serializer(mode="wrap")
-    def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
-        return _with_notice_sentences(handler(self), self.notices)
+    @field_serializer("notices")
+    def _notices_worded(self, notices: tuple[TableNotice, ...]) -> list[NoticeJSON]:
+        return _notices_with_sentences(notices)
 
     def to_json_dict(self) -> dict[str, Any]:
         from chuanxa.wording import with_messages
@@ -528,9 +549,9 @@ class SummaryBatch(_Record):
     def recognised_count(self) -> int:
         return sum(1 for r in self.summaries if r.verdict is Verdict.RECOGNISED)
 
-    @model_serializer(mode="wrap")
-    def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
-        return _with_notice_sentences(handler(self), self.notices)
+    @field_serializer("notices")
+    def _notices_worded(self, notices: tuple[TableNotice, ...]) -> list[NoticeJSON]:
+        return _notices_with_sentences(notices)
 
     def to_json_dict(self) -> dict[str, Any]:
         from chuanxa.wording import with_place_words

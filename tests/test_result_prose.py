@@ -277,3 +277,17 @@ def test_the_cli_and_the_csv_word_the_notices_and_rejected_rows_from_the_records
     assert done.stderr.splitlines()[1] == ("Ghi chú: hàng 1: bỏ qua: tiêu đề phía trên bảng." if lang == "vi" else "Note: row 1: skipped: title rows above the table.")
     csv_text = CliRunner().invoke(cli, ["score", str(table), "--ruleset", "qd1300@2023-03-20", "--lang", lang, "--format", "csv"]).stdout
     assert chuanxa.problem_text(batch.rejected[1].errors[0]).get(lang) in csv_text
+
+
+def test_the_published_schema_of_a_batch_matches_its_json_notices_and_rejected_rows_included(tmp_path: Path) -> None:
+    import jsonschema
+
+    for batch in (chuanxa.score_many(_officer_table(tmp_path), "qd1300@2023-03-20"), chuanxa.summarise_many(_officer_table(tmp_path), "qd1300@2023-03-20")):
+        schema = type(batch).model_json_schema(mode="serialization")
+        data = json.loads(json.dumps(batch.to_json_dict()))
+        assert data["notices"] and data["rejected"]
+        jsonschema.validate(data, schema)
+        for broken in ({**data, "notices": [{k: v for k, v in data["notices"][0].items() if k != "message_en"}]},
+                       {**data, "rejected": [{**data["rejected"][0], "errors": [{**data["rejected"][0]["errors"][0], "message_vi": None}]}]}):
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.validate(broken, schema)
