@@ -395,6 +395,15 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "cột '{column}' ghi tỷ lệ dạng số thập phân từ 0 đến 1: đọc là phần trăm (ví dụ {value} là {percent}%).",
         "en": "the column '{column}' holds rates as fractions from 0 to 1: read as percentages (e.g. {value} is {percent}%).",
     },
+    # where a table notice is, before its words: "hàng 6–7: …" / "rows 6–7: …"
+    "table.at_row": {
+        "vi": "hàng {rows}: ",
+        "en": "row {rows}: ",
+    },
+    "table.at_rows": {
+        "vi": "hàng {rows}: ",
+        "en": "rows {rows}: ",
+    },
     "watch.bad_assessed": {
         "vi": "Điểm thẩm định của chỉ tiêu {indicator} phải là một số hoặc {{\"points\": số, \"note\": \"…\"}}, không phải {value!r}.",
         "en": "The assessed points of indicator {indicator} must be a number or {{\"points\": number, \"note\": \"…\"}}, not {value!r}.",

@@ -147,9 +147,8 @@ def _table_notice(notice: TableNotice, lang: Lang) -> str:
     if notice.code not in CATALOGUE:  # refused when the record is built; kept safe for a record made by model_construct
         return notice.code
     where = f"[{notice.sheet}] " if notice.sheet else ""
-    rows = _ranges(notice.rows)
-    prefix = (("hàng " if lang == "vi" else "rows " if len(notice.rows) > 1 else "row ") + rows + ": ") if rows else ""
-    return where + prefix + render(notice.code, lang, notice.params)
+    rows = render("table.at_rows" if len(notice.rows) > 1 else "table.at_row", lang, {"rows": _ranges(notice.rows)}) if notice.rows else ""
+    return where + rows + render(notice.code, lang, notice.params)
 
 
 def _problem(problem: RowProblem, lang: Lang) -> str:
