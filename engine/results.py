@@ -9,12 +9,13 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, field_serializer, field_validator, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, field_serializer, field_validator, model_serializer, model_validator
 from typing_extensions import TypedDict
 
 from chuanxa.communes.notices import TableNotice
 from chuanxa.criteria.model import Ruleset, Text
 from chuanxa.errors import ChuanxaError, format_path
+from chuanxa.messages import CATALOGUE
 
 
 def round_points(value: float) -> float:
@@ -451,8 +452,6 @@ class RowProblem(_Record):
     @field_validator("code")
     @classmethod
     def _in_the_catalogue(cls, code: str) -> str:
-        from chuanxa.messages import CATALOGUE
-
         if code not in CATALOGUE:  # its sentence could not be written
             raise ValueError(f"unknown problem code {code!r}: not in the message catalogue (chuanxa/messages.py)")
         return code
@@ -462,8 +461,8 @@ class RowProblem(_Record):
     def _rendered_text_is_not_data(cls, data: Any) -> Any:
         return _without(data, "message", "message_vi", "message_en")
 
-    @model_serializer(mode="wrap")
-    def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> ProblemJSON:
+    @model_serializer
+    def _with_sentences(self) -> ProblemJSON:
         # Every writer (batch documents, target plans, HTTP answers, the store's import runs) dumps these records:
         # the sentences are added here, at write time, in the order the JSON has always had them.
         from chuanxa.wording import problem_json
