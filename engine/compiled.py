@@ -14,14 +14,14 @@ from chuanxa.communes.values import fold
 from chuanxa.criteria.checks import COMMUNE_ATTRIBUTES, expression_env
 from chuanxa.criteria.expressions import parse_expression
 from chuanxa.criteria.loader import content_hash
-from chuanxa.criteria.model import IndicatorModel, Ruleset, Text
+from chuanxa.criteria.model import IndicatorModel, Recognition, Ruleset, Text
 
 from .expr_eval import compile_expression
 from .gaps import GAP_STATE, VALUED_LIMIT, blocking, build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .lowering import STATUS_OF, compile_scalar
 from .prepare import PreparedCommune, converter, prepare
-from .recognition import CriterionShape, RecognitionRule, judge, knockout_need
+from .recognition import CriterionShape, RecognitionRule, counts_as_knockout, judge, knockout_need
 from .fast import NO_VALUES, FrozenDict, StateTemplate, intern, set_extra, set_fields_set, set_private, set_state, template_of
 from .results import (
     CommuneIdentity,
@@ -41,7 +41,8 @@ Env = Mapping[str, Any]
 class CompiledIndicator:
     """One indicator ready to score: its kind's evaluator, applicability test and fixed explanation parts."""
 
-    def __init__(self, ind: IndicatorModel, criterion: str, ctx: KindContext, award_not_applicable: bool, inputs: Mapping[str, Any]) -> None:
+    def __init__(self, ind: IndicatorModel, criterion: str, ctx: KindContext, recognition: Recognition, inputs: Mapping[str, Any]) -> None:
+        award_not_applicable = recognition.not_applicable == "award"
         self.model = ind
         self.criterion = criterion
         self.kind: KindEvaluator = KINDS[ind.kind](ind, ctx)
@@ -56,6 +57,7 @@ class CompiledIndicator:
         self.rule = describe_rule(ind)
         self.award_not_applicable = award_not_applicable
         self.knockout_needs = knockout_need(ind)
+        self.counts_as_knockout = counts_as_knockout(ind, recognition)  # the rule's answer: can it fail as a knock-out here
         # The explanation record's state with every field in declaration order (pydantic serialises in the
         # state's order); per commune it is copied and only the changing fields are set.
         self.static: dict[str, Any] = _INDICATOR_STATE.state(
@@ -243,8 +245,7 @@ class CompiledRuleset:
         self.stamp = RulesetStamp.of(ruleset, content_hash(ruleset))
         env = expression_env(ruleset)
         ctx = KindContext(env=env)
-        award = ruleset.recognition.not_applicable == "award"
-        self.indicators = tuple(CompiledIndicator(ind, crit.id, ctx, award, ruleset.inputs) for crit in ruleset.criteria for ind in crit.indicators)
+        self.indicators = tuple(CompiledIndicator(ind, crit.id, ctx, ruleset.recognition, ruleset.inputs) for crit in ruleset.criteria for ind in crit.indicators)
         fixed = tuple(ci for ci in self.indicators if ci.usual is not None)  # see `evaluate_prepared`
         self.fixed, self.fixed_ids, self.fixed_tables, self.no_entries = fixed, tuple(ci.id for ci in fixed), tuple(ci.by_entry for ci in fixed), (_NO_ENTRY,) * len(fixed)
         self.scorers = tuple(None if ci.usual is not None else ci.scored for ci in self.indicators)

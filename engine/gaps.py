@@ -58,7 +58,9 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
             compiled.no_gap = res
             continue
         situation = total_short
-        if compiled.knockout and (status is _MISSING or res.knockout_failed):  # only a knock-out indicator fails as one
+        # Only a knock-out indicator that counts as one (the rule's `counts_as_knockout`) can fail as one: failed, or
+        # lacking the data that decides it.
+        if compiled.counts_as_knockout and (status is _MISSING or res.knockout_failed):
             situation += 4
         if failing and compiled.criterion in failing:
             situation += 2

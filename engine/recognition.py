@@ -47,6 +47,12 @@ def knockout_need(ind: IndicatorModel) -> float:
     return ind.knockout_min_points if ind.knockout_min_points is not None else ind.max_points
 
 
+def counts_as_knockout(ind: IndicatorModel, rule: Recognition) -> bool:
+    """Whether `ind` can fail as a knock-out: a knock-out indicator of a ruleset with knock-outs on. With them off
+    (`recognition.knockouts: false`) no indicator fails as one: none is marked, listed, or ranked as blocking one."""
+    return ind.knockout and rule.knockouts
+
+
 @dataclass(frozen=True)
 class CriterionShape:
     """A criterion and the positions of its indicators in the ruleset's indicator order."""
@@ -81,7 +87,7 @@ class Answer(NamedTuple):
     total: Any
     total_max: Any
     minimum: Any
-    knocked: Any  # mask: the knock-out indicators failed
+    knocked: Any  # mask: the knock-out indicators failed (none with knock-outs off)
     verdict: Any  # index into VERDICTS
     provisional_decides: Any  # correcting provisional indicators could flip the verdict
     provisional_count: Any  # provisional indicators that apply
@@ -106,7 +112,7 @@ def decide(b: Backend, rule: Recognition, points: Any, na: Any, missing: Any) ->
             low = b.each(add, low, b.sums_over(b.maximum, missing & others))
         high = b.each(add, low, b.sums_over(b.maximum, counted))
     limits = _limits(b, rule, na)
-    # 2. A knock-out indicator that applies and has data fails below the points it needs.
+    # 2. A knock-out indicator (knock-outs on: `b.knockout`) that applies and has data fails below the points it needs.
     knocked = b.below(points, b.need, b.knockout & ~(na | missing))
 
     # 3. A scenario passes when every criterion reaches its floor and the total its minimum; with knock-outs on, a
@@ -182,7 +188,7 @@ class RecognitionRule:
         if [i for shape in self.shapes for i in shape.positions] != list(range(len(indicators))):
             raise ValueError("indicator positions must follow the criteria in order")
         constants = ([ind.max_points for ind in indicators], [knockout_need(ind) - _EPS for ind in indicators],
-                     [ind.provisional for ind in indicators], [ind.knockout for ind in indicators], [shape.positions for shape in self.shapes], VERDICT_TABLE)
+                     [ind.provisional for ind in indicators], [counts_as_knockout(ind, rule) for ind in indicators], [shape.positions for shape in self.shapes], VERDICT_TABLE)
         self.arrays, self.scalars = ArrayBackend(*constants), ScalarBackend(*constants)
 
     def apply(self, points: np.ndarray, status: np.ndarray) -> Recognised:

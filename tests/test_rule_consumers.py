@@ -1,0 +1,107 @@
+"""Code outside the recognition rule reads the rule's answers instead of working a piece of the rule out again
+(issue 14: one source of truth per scoring rule). Each test here failed while a consumer had its own copy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import chuanxa
+from chuanxa.engine.prepare import prepare
+from chuanxa.errors import CommuneDataError
+from chuanxa.planning.costs import CostModel
+from chuanxa.planning.options import list_options
+from chuanxa.reports.model import build_report
+
+from generated import INPUTS, REGIONS, TERRAINS, ZONING, build, generated_communes, ruleset_trees
+
+
+def _indicator(ident: str, **fields: Any) -> dict[str, Any]:
+    return {"id": ident, "title": {"vi": ident, "en": ident}, "source": "test", "provisional": False, **fields}
+
+
+def _tree(criteria: list[list[dict[str, Any]]], **recognition: Any) -> dict[str, Any]:
+    tops = [round(sum(i["max_points"] for i in inds), 6) for inds in criteria]
+    return {
+        "ruleset": {"id": "consumers", "version": "2024-01-01", "title": {"vi": "Thử", "en": "Test"}, "legal_basis": {"vi": "Không", "en": "None"},
+                    "issued": "2024-01-01", "effective": "2024-01-01", "total_points": round(sum(tops), 6)},
+        "classification": {"regions": REGIONS, "terrains": TERRAINS, "zoning": ZONING},
+        "inputs": INPUTS,
+        "criteria": [{"id": str(n + 1), "title": {"vi": f"TC {n + 1}", "en": f"C {n + 1}"}, "max_points": top, "indicators": inds}
+                     for n, (inds, top) in enumerate(zip(criteria, tops))],
+        "recognition": {"min_total_share": 0.5, "min_criterion_share": 0.5, **recognition},
+    }
+
+
+def _commune(**values: Any) -> chuanxa.CommuneData:
+    return chuanxa.CommuneData.model_validate({"commune": {"code": "K1", "name": "Xã Thử", "terrain": "dong_bang", "distance_km": 4}, "values": values})
+
+
+def _knockout_ruleset(knockouts: bool) -> chuanxa.Ruleset:
+    return build(_tree([[_indicator("ko", kind="yes_no", max_points=1, input="yn", expected=True, knockout=True),
+                         _indicator("rate", kind="threshold", max_points=2, input="p1", op=">=", levels=[{"points": 2, "threshold": 50}])]],
+                       knockouts=knockouts))
+
+
+def test_with_knock_outs_turned_off_no_indicator_fails_as_one_on_any_engine_nor_in_the_gaps() -> None:
+    """`recognition.knockouts: false`: the commune below a knock-out's need is recognised, and nothing says the
+    knock-out failed (indicator mark, `knockouts_failed` per commune and column-wise) or that its gap blocks a
+    knock-out. With knock-outs on, the same commune has all of these (so the test reads real marks)."""
+    failing = _commune(yn=False, p1=60.0)
+    for knockouts in (True, False):
+        ruleset = _knockout_ruleset(knockouts)
+        result = chuanxa.score(failing, ruleset)
+        table = chuanxa.summarise_many([failing] * 40, ruleset, column_wise=True)
+        gap = next(g for g in result.gaps if g.indicator == "ko")
+        marked = (result.indicators[0].knockout_failed, result.knockouts_failed, table.summaries[0].knockouts_failed, "knockout" in gap.blocks, gap.priority == 0)
+        assert marked == ((True, ("ko",), ("ko",), True, True) if knockouts else (False, (), (), False, False)), knockouts
+        assert result.verdict is (chuanxa.Verdict.NOT_RECOGNISED if knockouts else chuanxa.Verdict.RECOGNISED)
+
+
+def test_a_knock_out_lacking_its_answer_blocks_a_knock_out_only_when_knock_outs_are_on() -> None:
+    missing = _commune(p1=60.0)
+    for knockouts in (True, False):
+        gap = next(g for g in chuanxa.score(missing, _knockout_ruleset(knockouts)).gaps if g.indicator == "ko")
+        assert ("knockout" in gap.blocks) is knockouts
+
+
+def _knock_out_blocks(ruleset: chuanxa.Ruleset, commune: chuanxa.CommuneData) -> tuple[dict[str, bool], dict[str, bool]] | None:
+    """Per indicator with a gap, whether its gap blocks a knock-out, and whether the planner requires the knock-out's
+    points of it; None for a commune the engine refuses."""
+    engine = chuanxa.compiled(ruleset)
+    try:
+        prepared = prepare(engine, commune)
+    except CommuneDataError:
+        return None
+    result = engine.evaluate_prepared(prepared)
+    choices = {c.indicator: c.minimum_after > 0 for c in list_options(engine, result, prepared.env, CostModel(), derived=prepared.derived)}
+    gaps = {g.indicator: "knockout" in g.blocks for g in result.gaps}
+    return gaps, {i: choices[i] for i in gaps if i in choices}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_the_gap_list_and_the_planner_agree_on_which_knock_outs_must_be_met(data: st.DataObject) -> None:
+    """On generated rulesets (knock-outs on and off, `knockout_min_points`, applicability, missing data), a gap blocks
+    a knock-out exactly when the planner requires that indicator to reach a knock-out's points: both read the rule's
+    `counts_as_knockout` and its `knockout_failed`, not a copy of the condition each."""
+    tree = data.draw(ruleset_trees())
+    ruleset = build(tree)
+    for _ in range(5):
+        found = _knock_out_blocks(ruleset, data.draw(generated_communes(tree)))
+        if found is not None:
+            gaps, planner = found
+            assert {i: gaps[i] for i in planner} == planner
+
+
+def test_a_commune_report_colours_each_criterion_by_the_rules_floor_met() -> None:
+    """A criterion whose every indicator does not apply (excluded: its maximum is 0) meets its floor of 0. The
+    commune chart once worked the colour out again from the share (0 of 0 points: 0% < 50%, red)."""
+    ruleset = build(_tree([[_indicator("a", kind="yes_no", max_points=1, input="yn", expected=True)],
+                           [_indicator("b", kind="threshold", max_points=2, input="p1", op=">=", levels=[{"points": 2, "threshold": 50}], applies_when="c2 > 10")]]))
+    result = chuanxa.score(_commune(yn=True, p1=10.0, c2=5.0), ruleset)
+    assert [c.floor_met for c in result.criteria] == [True, True] and result.criteria[1].max == 0
+    chart = build_report([result], "en").communes[0]["chart"]
+    assert chart.count('fill="#2e7d32"') == 2 and 'fill="#c62828"' not in chart
