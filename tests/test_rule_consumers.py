@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -105,3 +106,39 @@ def test_a_commune_report_colours_each_criterion_by_the_rules_floor_met() -> Non
     assert [c.floor_met for c in result.criteria] == [True, True] and result.criteria[1].max == 0
     chart = build_report([result], "en").communes[0]["chart"]
     assert chart.count('fill="#2e7d32"') == 2 and 'fill="#c62828"' not in chart
+
+
+def test_a_required_value_unknown_decides_before_a_level_on_every_engine() -> None:
+    """The form's steps in order (`engine/lowering.py`): a required value unknown gives missing data before any level.
+    The durable engine once read its fired rules first, so a level holding on another of its parts (here: the input
+    in the band, or the answer yes) scored there while every other engine said missing data. Shown with a kind
+    registered here (`band`'s model, levels "in the band or yn"), as a plugin would write it."""
+    pytest.importorskip("durable.lang")
+    from chuanxa.criteria.expressions import BoolOp, Name
+    from chuanxa.engine.durable_engine import DurableEngine
+    from chuanxa.engine.kinds import register_kind, unregister_kind
+    from chuanxa.engine.lowering import Level, Lowered, applies_node, comparison_node
+    from chuanxa.engine.results import Reason
+
+    from test_added_kind import BandKind, _ruleset
+
+    class BandOrYes(BandKind):
+        def lower(self, ctx: Any, award_not_applicable: bool) -> Lowered:
+            ind = self.ind
+            levels = tuple(Level(lv.points, BoolOp(op="or", values=(comparison_node(ind.input, ">=", lv.low), comparison_node("yn", "==", True))))
+                           for lv in self.levels)
+            return Lowered(ind.id, ind.max_points, applies_node(ind, ctx.env), award_not_applicable, ((Name(ind.input), Reason.MISSING_VALUE),), levels,
+                           Reason.CONDITION_NOT_MET)
+
+    register_kind("band", BandOrYes)
+    try:
+        engine = chuanxa.compiled(_ruleset(note="band or yes"))  # its own content hash: engines and durable rules are kept by it
+        unreported = chuanxa.CommuneData.model_validate({"commune": {"code": "K1", "name": "Xã", "terrain": "dong_bang"}, "values": {"yn": True}})
+        core = engine.evaluate(unreported).indicators[0]
+        durable = DurableEngine(engine).evaluate(unreported).indicators[0]
+        table = chuanxa.summarise_many([unreported] * 40, engine.ruleset, column_wise=True).summaries[0]
+        assert (core.status, core.reason, core.points) == (chuanxa.Status.MISSING_DATA, Reason.MISSING_VALUE, 0.0)
+        assert (durable.status, durable.reason, durable.points) == (core.status, core.reason, core.points)
+        assert (table.statuses["1"], table.points["1"]) == (core.status, core.points)
+    finally:
+        unregister_kind("band")
