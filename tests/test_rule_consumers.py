@@ -142,3 +142,24 @@ def test_a_required_value_unknown_decides_before_a_level_on_every_engine() -> No
         assert (table.statuses["1"], table.points["1"]) == (core.status, core.points)
     finally:
         unregister_kind("band")
+
+
+def test_every_operators_words_come_from_the_operator_table_alone() -> None:
+    """The score sheet writes each operator as the table's words and reads the words and the symbol back as its ASCII
+    spelling; the ruleset views print the same words. No module keeps a table of its own (an operator added to the
+    table needed two more before)."""
+    import re
+    from pathlib import Path
+
+    from chuanxa.authoring.sheet_layout import OPS_READ, OPS_WORDS
+    from chuanxa.criteria.operators import OPERATORS
+    from chuanxa.outputs.ruleset_view import rule_words
+
+    for symbol, op in OPERATORS.items():
+        assert OPS_READ[OPS_WORDS[symbol]] == OPS_READ[symbol] == op.durable and OPERATORS[op.durable].scalar is op.scalar
+    ruleset = build(_tree([[_indicator("t", kind="threshold", max_points=1, input="p1", op="!=", levels=[{"points": 1, "threshold": 50}])]]))
+    assert "≠ 50" in rule_words(ruleset.indicators[0], ruleset, "en")
+    root = Path(__file__).parent.parent
+    for path in root.glob("[a-z]*/**/*.py"):
+        if path.parts[len(root.parts)] not in ("tests", "build", "benchmarks") and path.relative_to(root).as_posix() != "criteria/operators.py":
+            assert not re.search(r"[\"']≥[\"']\s*[:,}]", path.read_text(encoding="utf-8")), path  # a table entry
