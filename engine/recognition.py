@@ -191,6 +191,12 @@ class RecognitionRule:
                      [ind.provisional for ind in indicators], [counts_as_knockout(ind, rule) for ind in indicators], [shape.positions for shape in self.shapes], VERDICT_TABLE)
         self.arrays, self.scalars = ArrayBackend(*constants), ScalarBackend(*constants)
 
+    def stated(self) -> tuple[list[float], float]:
+        """Each criterion's floor and the total minimum when every indicator applies: the ruleset's own figures (what
+        `rulesets show` prints), from the rule's limits rather than worked out again."""
+        limits = _limits(self.scalars, self.rule, 0)
+        return list(limits.floor), limits.minimum
+
     def apply(self, points: np.ndarray, status: np.ndarray) -> Recognised:
         """The rule for the communes whose indicators scored `points` (float64) with `status` (codes), both [k, n],
         a block of communes at a time: the rule's [k, block] temporaries then stay in cache, whatever n."""

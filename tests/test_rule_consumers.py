@@ -163,3 +163,19 @@ def test_every_operators_words_come_from_the_operator_table_alone() -> None:
     for path in root.glob("[a-z]*/**/*.py"):
         if path.parts[len(root.parts)] not in ("tests", "build", "benchmarks") and path.relative_to(root).as_posix() != "criteria/operators.py":
             assert not re.search(r"[\"']≥[\"']\s*[:,}]", path.read_text(encoding="utf-8")), path  # a table entry
+
+
+def test_the_floors_a_ruleset_states_are_those_its_communes_are_judged_by() -> None:
+    """`rulesets show` prints the rule's own floors and minimum (`RecognitionRule.stated`): those of every commune
+    whose indicators all apply, here with shares of 0.7 and 0.3 on points in tenths."""
+    from click.testing import CliRunner
+
+    from chuanxa.cli.main import cli
+
+    ruleset = build(_tree([[_indicator("a", kind="threshold", max_points=0.7, input="p1", op=">=", levels=[{"points": 0.7, "threshold": 50}, {"points": 0.3, "threshold": 20}])],
+                           [_indicator("b", kind="yes_no", max_points=0.3, input="yn", expected=True)]],
+                          min_criterion_share=0.7, min_total_share=0.3))
+    result = chuanxa.score(_commune(p1=30.0, yn=False), ruleset)
+    floors, minimum = chuanxa.compiled(ruleset).recognition.stated()
+    assert (floors, minimum) == ([c.floor for c in result.criteria], result.total.minimum) == ([0.49, 0.21], 0.3)
+    assert CliRunner().invoke(cli, ["rulesets", "show", "qd1300@2023-03-20", "--lang", "en"]).output.count(" 4.5 ") == 1
