@@ -138,8 +138,8 @@ class ColumnarEvaluator:
             given = cols.get(name)
             computed = fn(cols, n)
             low, high = self.engine.derived_bounds[name]
-            with np.errstate(invalid="ignore"):
-                beyond = (computed < low) | (computed > high)  # NaN (unknown) is not beyond
+            with np.errstate(invalid="ignore"):  # `CompiledRuleset.beyond_bounds` over a column; NaN (unknown) is not beyond
+                beyond = (computed < low) | (computed > high)
             out_of_bounds |= beyond if given is None else (beyond & np.isnan(given))
             cols[name] = computed if given is None else np.where(np.isnan(given), computed, given)
         cols["zone"] = self._zone(cols, n)

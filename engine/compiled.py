@@ -287,6 +287,12 @@ class CompiledRuleset:
                     computed.append(name)
         return computed
 
+    def beyond_bounds(self, name: str, value: Any) -> bool:
+        """Whether `value`, computed for the derived input `name`, leaves its declared bounds: the row is refused (`prepare`)
+        and a plan may not go there (`planning/options.py`); the column-wise evaluator marks such rows alike (`out_of_bounds`)."""
+        low, high = self.derived_bounds[name]
+        return isinstance(value, float) and not low <= value <= high
+
     def zone_of(self, given: int | None, env: Env) -> tuple[int | None, str]:
         """The zone stated by the province, else the first zoning rule that holds, else the default."""
         if given is not None:

@@ -201,11 +201,8 @@ def _checked(engine: CompiledRuleset, compiled: CompiledIndicator, option: Optio
     trial = {k: v for k, v in env.items() if k not in fed}
     trial[option.input] = option.value_after  # type: ignore[index]
     engine.derive(trial)
-    for name in fed:
-        low, high = engine.derived_bounds[name]
-        value = trial.get(name)
-        if isinstance(value, float) and not low <= value <= high:
-            return None
+    if any(engine.beyond_bounds(name, trial.get(name)) for name in fed):
+        return None
     outcome = compiled.outcome(trial)
     if outcome.status is Status.MISSING_DATA or outcome.points <= option.points_before + 1e-9:
         return None
