@@ -34,6 +34,7 @@ VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
 STATUS_CODE = {s: np.int8(i) for i, s in enumerate(STATUSES)}
 #: The failure codes in the order a commune's reasons list them (knock-outs, criterion floors, total, missing data).
 FAILURES: tuple[FailureCode, ...] = (FailureCode.KNOCKOUT_FAILED, FailureCode.CRITERION_BELOW_FLOOR, FailureCode.TOTAL_BELOW_MINIMUM, FailureCode.MISSING_DATA)
+_TOTAL_SHORT = FAILURES.index(FailureCode.TOTAL_BELOW_MINIMUM)
 _NA, _MISSING = STATUS_CODE[Status.NOT_APPLICABLE], STATUS_CODE[Status.MISSING_DATA]
 _NA_S, _MISSING_S = Status.NOT_APPLICABLE, Status.MISSING_DATA
 _RECOGNISED, _NOT, _INCOMPLETE = (VERDICTS.index(v) for v in (Verdict.RECOGNISED, Verdict.NOT_RECOGNISED, Verdict.INCOMPLETE))
@@ -254,6 +255,7 @@ class Judgement(NamedTuple):
     missing_count: int
     provisional_decides: bool
     provisional_count: int  # provisional indicators that apply to the commune
+    total_short: bool  # the total is below its minimum (the rule's flag, as FailureCode.TOTAL_BELOW_MINIMUM)
 
 
 def judge(results: MutableSequence[IndicatorResult], rule: RecognitionRule) -> Judgement:
@@ -271,7 +273,8 @@ def judge(results: MutableSequence[IndicatorResult], rule: RecognitionRule) -> J
     knockouts = tuple(results[i].id for i in knocked)
     missing_total = sum(missing)
     reasons = failure_reasons(found.failures, criteria, total, knockouts, missing_total, rule.rule)
-    return Judgement(criteria, total, VERDICTS[found.verdict], reasons, knockouts, missing_total, found.provisional_decides, found.provisional_count)
+    return Judgement(criteria, total, VERDICTS[found.verdict], reasons, knockouts, missing_total, found.provisional_decides, found.provisional_count,
+                     bool(found.failures[_TOTAL_SHORT]))
 
 
 def _knocked_out(record: IndicatorResult) -> IndicatorResult:
