@@ -179,3 +179,21 @@ def test_the_floors_a_ruleset_states_are_those_its_communes_are_judged_by() -> N
     floors, minimum = chuanxa.compiled(ruleset).recognition.stated()
     assert (floors, minimum) == ([c.floor for c in result.criteria], result.total.minimum) == ([0.49, 0.21], 0.3)
     assert CliRunner().invoke(cli, ["rulesets", "show", "qd1300@2023-03-20", "--lang", "en"]).output.count(" 4.5 ") == 1
+
+
+def test_planning_many_communes_pauses_the_garbage_collector_only_when_the_caller_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The collector is the whole process's: a library call (the server plans in several threads) leaves it as it
+    is unless `pause_gc=True` (the command line's choice)."""
+    import gc
+
+    import chuanxa.planning.batch as batch
+
+    seen: list[bool] = []
+    original = batch.prepare
+    monkeypatch.setattr(batch, "prepare", lambda *args: seen.append(gc.isenabled()) or original(*args))
+    assert gc.isenabled()
+    communes = [_commune(yn=False, p1=60.0), _commune(yn=True, p1=10.0)]
+    chuanxa.plan_targets(communes, _knockout_ruleset(True), target=2, cache=None)
+    assert seen == [True, True] and gc.isenabled()
+    chuanxa.plan_targets(communes, _knockout_ruleset(True), target=2, cache=None, pause_gc=True)
+    assert seen[2:] == [False, False] and gc.isenabled()
