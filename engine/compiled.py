@@ -21,7 +21,7 @@ from .gaps import GAP_STATE, VALUED_LIMIT, blocking, build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
 from .lowering import STATUS_OF, compile_scalar
 from .prepare import PreparedCommune, converter, prepare
-from .recognition import CriterionShape, RecognitionRule, counts_as_knockout, judge, knockout_need
+from .recognition import RECOGNISED_FLAG, CriterionShape, RecognitionRule, counts_as_knockout, judge, knockout_need
 from .fast import NO_VALUES, FrozenDict, StateTemplate, intern, set_extra, set_fields_set, set_private, set_state, template_of
 from .results import (
     CommuneIdentity,
@@ -31,7 +31,6 @@ from .results import (
     Reason,
     RulesetStamp,
     Status,
-    Verdict,
 )
 from .rules_text import describe_rule
 
@@ -341,7 +340,7 @@ class CompiledRuleset:
         return _RESULT.new({
             "ruleset": self.stamp, "commune": _IDENTITY.new(identity_state(data.commune, as_of)), "as_of": as_of, "zone": prepared.zone,
             "zone_source": prepared.zone_source, "region": region, "total": judgement.total, "criteria": judgement.criteria,
-            "indicators": tuple(results), "verdict": judgement.verdict, "recognised": _RECOGNISED.get(judgement.verdict), "reasons": judgement.reasons,
+            "indicators": tuple(results), "verdict": judgement.verdict, "recognised": RECOGNISED_FLAG[judgement.verdict], "reasons": judgement.reasons,
             "gaps": gaps, "provisional_count": judgement.provisional_count, "provisional_decides": judgement.provisional_decides,
             "knockouts_failed": judgement.knockouts_failed, "missing_count": judgement.missing_count,
             "region_name": self.region_names.get(region) if region else None,
@@ -349,7 +348,6 @@ class CompiledRuleset:
 
 
 _RESULT, _IDENTITY = template_of(CommuneResult), template_of(CommuneIdentity)
-_RECOGNISED = {Verdict.RECOGNISED: True, Verdict.NOT_RECOGNISED: False}  # and None while incomplete
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:

@@ -41,6 +41,8 @@ _RECOGNISED, _NOT, _INCOMPLETE = (VERDICTS.index(v) for v in (Verdict.RECOGNISED
 #: Verdict by (data missing, passes now, passes with missing data at full marks): without missing data, passing now
 #: recognises; with it, the commune is incomplete if it could still pass, else not recognised.
 VERDICT_TABLE = (((_NOT, _NOT), (_RECOGNISED, _RECOGNISED)), ((_NOT, _INCOMPLETE), (_NOT, _INCOMPLETE)))
+#: A result's `recognised` by its verdict: yes, no, or not known while data is missing.
+RECOGNISED_FLAG: dict[Verdict, bool | None] = {Verdict.RECOGNISED: True, Verdict.NOT_RECOGNISED: False, Verdict.INCOMPLETE: None}
 
 
 def knockout_need(ind: IndicatorModel) -> float:
