@@ -293,16 +293,18 @@ class CompiledRuleset:
         return isinstance(value, float) and not low <= value <= high
 
     def zone_of(self, given: int | None, env: Env) -> tuple[int | None, str]:
-        """The zone stated by the province, else the first zoning rule that holds, else the default."""
+        """The zone stated by the province, else the first zoning rule that holds, else the default (unknown when a
+        rule before the one that holds cannot be decided); and where it came from (`zone_source`)."""
         if given is not None:
-            return given, "given"
+            return given, zone_source(given, given)
         for zone, rule in self.zoning:
             holds = rule(env)
             if holds is None:
-                return None, "unknown"
+                return None, zone_source(None, None)
             if holds:
-                return zone, "derived"
-        return self.ruleset.classification.zoning.default, "derived"
+                return zone, zone_source(None, zone)
+        default = self.ruleset.classification.zoning.default
+        return default, zone_source(None, default)
 
     def first_reader(self, input_id: str) -> str | None:
         readers = self.readers.get(input_id)
@@ -348,6 +350,11 @@ class CompiledRuleset:
 
 
 _RESULT, _IDENTITY = template_of(CommuneResult), template_of(CommuneIdentity)
+
+
+def zone_source(given: int | None, zone: int | None) -> str:
+    """Where a commune's zone came from: stated by the province, derived by the zoning rules, or unknown."""
+    return "given" if given is not None else "derived" if zone is not None else "unknown"
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:

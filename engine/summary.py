@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from .columnar import ColumnarEvaluator, ColumnarResult
-from .compiled import _as_of
+from .compiled import _as_of, zone_source
 from .fast import from_state
 from .prepare import PreparedCommune
 from .recognition import RECOGNISED_FLAG, STATUSES, VERDICTS, criterion_records, failure_codes
@@ -115,7 +115,7 @@ class SummaryTable:
                 "ruleset": engine.stamp,
                 "commune": from_state(CommuneIdentity, identity_state(info, as_of)),
                 "as_of": as_of, "zone": zone,
-                "zone_source": "given" if info.zone is not None else ("derived" if zone is not None else "unknown"),
+                "zone_source": zone_source(info.zone, zone),
                 "region": identity.region, "total": total, "criteria": criterion_records(engine.shapes, crit_points[n], crit_max[n], crit_missing[n], share),
                 "verdict": verdict, "recognised": RECOGNISED_FLAG[verdict], "reason_codes": failure_codes(failures[n]),
                 "knockouts_failed": tuple(ids[j] for j in np.flatnonzero(knocked[n]).tolist()), "missing_count": sum(crit_missing[n]),
