@@ -19,7 +19,7 @@ from chuanxa.criteria.model import IndicatorModel, Recognition, Ruleset, Text
 from .expr_eval import compile_expression
 from .gaps import GAP_STATE, VALUED_LIMIT, blocking, build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
-from .lowering import STATUS_OF, compile_scalar
+from .lowering import ASSESSED_REPLACES, STATUS_OF, compile_scalar
 from .prepare import PreparedCommune, converter, prepare
 from .recognition import RECOGNISED_FLAG, CriterionShape, RecognitionRule, counts_as_knockout, judge, knockout_need
 from .fast import NO_VALUES, FrozenDict, StateTemplate, intern, set_extra, set_fields_set, set_private, set_state, template_of
@@ -199,7 +199,7 @@ class CompiledIndicator:
     def _record(self, data: Outcome, env: Env, entry: AssessedEntry | None, shared: bool = False) -> IndicatorResult:
         state = self.static.copy()
         points, status = data.points, data.status
-        if entry is not None and status is not _NA:
+        if entry is not None and status in ASSESSED_REPLACES:
             if not self.evidence_only:
                 state["data_points"], state["data_status"] = points, status
             points, status = entry.points, _ASSESSED
@@ -226,7 +226,7 @@ class CompiledIndicator:
 
 # Outcomes of data that cannot decide (the same for every indicator): status from the reason, no points.
 _UNKNOWN = {reason: Outcome(0.0, STATUS_OF[reason], reason) for reason in Reason if STATUS_OF[reason] is Status.MISSING_DATA}
-_NA, _MISSING, _ASSESSED, _ASSESSED_REASON, _NA_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED, Reason.NOT_APPLICABLE
+_ASSESSED, _ASSESSED_REASON, _NA_REASON = Status.ASSESSED, Reason.ASSESSED, Reason.NOT_APPLICABLE
 _new = object.__new__
 _ENTRY_KEY = operator.attrgetter("points", "note")  # what fixes the record of an evidence-judged indicator
 _NO_ENTRY = SimpleNamespace(points=None, note=None)  # no assessors' entry, for `_ENTRY_KEY`
