@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -197,3 +199,39 @@ def test_planning_many_communes_pauses_the_garbage_collector_only_when_the_calle
     assert seen == [True, True] and gc.isenabled()
     chuanxa.plan_targets(communes, _knockout_ruleset(True), target=2, cache=None, pause_gc=True)
     assert seen[2:] == [False, False] and gc.isenabled()
+
+
+def test_the_templates_points_check_accepts_exactly_the_points_the_engine_accepts(tmp_path: Path) -> None:
+    """The workbook template checks assessed points with a formula: evaluated by LibreOffice on points on and off a
+    step of 0.3, it answers as the engine's own test (`assessed_points_ok`). The formula once multiplied by the
+    step's rounded reciprocal (3.33333) and refused 0.3, 0.6 and 0.9."""
+    import shutil
+    import subprocess
+
+    from openpyxl import Workbook, load_workbook
+
+    from chuanxa.engine.prepare import assessed_points_ok
+    from chuanxa.outputs.templates import write_xlsx_template
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    ruleset = build(_tree([[_indicator("a", kind="assessed", max_points=0.9, step=0.3)], [_indicator("b", kind="assessed", max_points=3, step=0.75)]]))
+    write_xlsx_template(ruleset, "en", tmp_path / "template.xlsx")
+    sheet = load_workbook(tmp_path / "template.xlsx").worksheets[0]
+    formulas = {str(dv.sqref).split(":")[0][:-1]: dv.formula1 for dv in sheet.data_validations.dataValidation if dv.type == "custom"}
+    assert len(formulas) == 2
+    values = [0.0, 0.3, 0.6, 0.75, 0.9, 1.5, 2.25, 3.0, 0.35, 1.0, 3.1, -0.3]
+    book = Workbook()
+    grid = book.active
+    for row, value in enumerate(values, start=1):
+        grid.cell(row=row, column=1, value=value)
+        for column, formula in enumerate(formulas.values(), start=2):
+            letter = next(k for k, v in formulas.items() if v == formula)
+            grid.cell(row=row, column=column, value="=" + formula.replace(f"{letter}2", f"A{row}"))
+    book.save(tmp_path / "check.xlsx")
+    subprocess.run([soffice, "--headless", "--calc", "--convert-to", "csv", "--outdir", str(tmp_path), str(tmp_path / "check.xlsx")],
+                   check=True, capture_output=True, timeout=300, env={**os.environ, "HOME": str(tmp_path)})
+    answers = [line.split(",")[1:] for line in (tmp_path / "check.csv").read_text().splitlines()]
+    limits = [(0.9, 0.3), (3.0, 0.75)]
+    assert answers == [[str(assessed_points_ok(limit, value)).upper() for limit in limits] for value in values]
