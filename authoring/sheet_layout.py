@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ConditionLevel, ExprCondition, IndicatorModel, Ruleset, ThresholdTable
-from chuanxa.criteria.operators import OPERATORS
+from chuanxa.criteria.operators import OPERATORS, WORDS
 
 SHEET = "Bảng điểm"
 INFO_SHEET = "Thông tin"
@@ -70,10 +70,11 @@ def _tables(ruleset: Ruleset) -> list[ThresholdTable]:
     return found
 
 
-OPS_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠", "≥": "≥", "≤": "≤", "≠": "≠"}
-if set(OPS_WORDS) != set(OPERATORS):  # an operator added to the table without its words on the sheet fails at import
-    raise ImportError(f"operators without sheet words: {sorted(set(OPERATORS) - set(OPS_WORDS))}")
-OPS_READ = {"≥": ">=", ">=": ">=", "=>": ">=", ">": ">", "≤": "<=", "<=": "<=", "=<": "<=", "<": "<", "=": "==", "==": "==", "≠": "!=", "!=": "!=", "<>": "!="}
+OPS_WORDS = WORDS  # the operator table's words (as the decisions print them)
+# What the sheet reads back as each operator's ASCII spelling: its symbol and its words (from the operator table), and
+# the spellings officers also type.
+OPS_READ = {**{op.words: op.durable for op in OPERATORS.values()}, **{symbol: op.durable for symbol, op in OPERATORS.items()},
+            "=>": ">=", "=<": "<=", "<>": "!="}
 KIND_WORDS = {"threshold": "Theo ngưỡng", "yes_no": "Có/không", "conditions": "Theo điều kiện", "assessed": "Đoàn thẩm định chấm"}  # a kind added later: its name
 
 

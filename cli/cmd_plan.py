@@ -143,7 +143,7 @@ def plan_targets(table: Path, target: int | None, target_share: float | None, bu
     if by_province:
         return _by_province(table, engine, target_share, target, budget, costs, fmt, output, lang)
     # One process plans once: no cache (its keys, a digest of every commune's data, would only cost time).
-    result = make_targets(table, engine, target=target, target_share=target_share, budget=budget, costs=costs, cache=None)
+    result = make_targets(table, engine, target=target, target_share=target_share, budget=budget, costs=costs, cache=None, pause_gc=True)
     rejected = result.rejected
     if fmt == "json":
         from chuanxa.outputs.jsonout import encode_document
@@ -174,7 +174,7 @@ def _by_province(table: Path, engine: Any, share: float | None, target: int | No
     if share is None or target is not None or budget is not None or fmt == "xlsx":
         raise click.UsageError("--by-province cần --target-share hoặc --year (không dùng --target, --budget, xlsx)." if lang == "vi" else
                                "--by-province takes --target-share or --year (not --target, --budget or xlsx).")
-    plans = plan_targets_by_province(table, engine, target_share=share, costs=costs, cache=None)  # one process plans once
+    plans = plan_targets_by_province(table, engine, target_share=share, costs=costs, cache=None, pause_gc=True)  # one process plans once
     if fmt == "json":
         from chuanxa.outputs.jsonout import encode_document
 

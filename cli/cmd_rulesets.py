@@ -10,7 +10,7 @@ import click
 from tabulate import tabulate
 
 from chuanxa.wording import percent
-from chuanxa.api import registry
+from chuanxa.api import compiled, registry
 from chuanxa.authoring.case_text import outcome_lines, summary_line
 from chuanxa.authoring.cases import CaseOutcome, find_cases, registry_for, run_all
 from chuanxa.authoring.sheet_export import export_score_sheet
@@ -63,8 +63,9 @@ def show(ref: str, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ...]) -> Non
         return
     meta = ruleset.ruleset
     click.echo(f"{ruleset.ref} — {meta.title.get(lang)}\n{meta.legal_basis.get(lang)}\n")
-    rows = [[c.id, c.title.get(lang), f"{c.max_points:g}", f"{c.max_points * ruleset.recognition.min_criterion_share:g}", len(c.indicators)] for c in ruleset.criteria]
-    rows.append(["", label("total", lang), f"{meta.total_points:g}", f"≥ {meta.total_points * ruleset.recognition.min_total_share:g}", len(ruleset.indicators)])
+    floors, minimum = compiled(ruleset).recognition.stated()  # the recognition rule's own floors and minimum
+    rows = [[c.id, c.title.get(lang), f"{c.max_points:g}", f"{floor:g}", len(c.indicators)] for c, floor in zip(ruleset.criteria, floors)]
+    rows.append(["", label("total", lang), f"{meta.total_points:g}", f"≥ {minimum:g}", len(ruleset.indicators)])
     click.echo(tabulate(rows, headers=[label("criterion", lang), label("title", lang), label("max", lang), label("floor", lang), label("indicator", lang)], tablefmt="simple"))
     click.echo("")
     ind_rows = []

@@ -55,21 +55,25 @@ class Operator:
     #: The value nearest to `threshold` that satisfies the comparison, on a grid of `unit` (1 for counts, a hundredth
     #: otherwise); the answer for yes/no and choices is the threshold itself (or None where no single value is right).
     reachable: Callable[[float, float], float | None]
-    durable: str  # the Python operator durable_rules overloads for it
+    durable: str  # its ASCII spelling: the Python operator durable_rules overloads for it, and what the score sheet reads it back as
+    words: str  # how the decisions print it ("≥"), in the officers' views of a ruleset and on the score sheet
 
 
 OPERATORS: dict[str, Operator] = {op.symbol: op for op in (
-    Operator(">=", operator.ge, np.greater_equal, "<", True, "BELOW_THRESHOLD", _at_least, ">="),
-    Operator(">", operator.gt, np.greater, "<=", True, "BELOW_THRESHOLD", _up, ">"),
-    Operator("<=", operator.le, np.less_equal, ">", False, "ABOVE_CEILING", _at_most, "<="),
-    Operator("<", operator.lt, np.less, ">=", False, "ABOVE_CEILING", _down, "<"),
-    Operator("==", operator.eq, np.equal, "!=", None, "CONDITION_NOT_MET", _exactly, "=="),
-    Operator("!=", operator.ne, np.not_equal, "==", None, "CONDITION_NOT_MET", _up, "!="),
+    Operator(">=", operator.ge, np.greater_equal, "<", True, "BELOW_THRESHOLD", _at_least, ">=", "≥"),
+    Operator(">", operator.gt, np.greater, "<=", True, "BELOW_THRESHOLD", _up, ">", ">"),
+    Operator("<=", operator.le, np.less_equal, ">", False, "ABOVE_CEILING", _at_most, "<=", "≤"),
+    Operator("<", operator.lt, np.less, ">=", False, "ABOVE_CEILING", _down, "<", "<"),
+    Operator("==", operator.eq, np.equal, "!=", None, "CONDITION_NOT_MET", _exactly, "==", "="),
+    Operator("!=", operator.ne, np.not_equal, "==", None, "CONDITION_NOT_MET", _up, "!=", "≠"),
     # As the decisions print them.
-    Operator("≥", operator.ge, np.greater_equal, "<", True, "BELOW_THRESHOLD", _at_least, ">="),
-    Operator("≤", operator.le, np.less_equal, ">", False, "ABOVE_CEILING", _at_most, "<="),
-    Operator("≠", operator.ne, np.not_equal, "==", None, "CONDITION_NOT_MET", _up, "!="),
+    Operator("≥", operator.ge, np.greater_equal, "<", True, "BELOW_THRESHOLD", _at_least, ">=", "≥"),
+    Operator("≤", operator.le, np.less_equal, ">", False, "ABOVE_CEILING", _at_most, "<=", "≤"),
+    Operator("≠", operator.ne, np.not_equal, "==", None, "CONDITION_NOT_MET", _up, "!=", "≠"),
 )}
+
+#: How the decisions print each operator (the score sheet writes these; the ruleset views show them).
+WORDS: dict[str, str] = {symbol: op.words for symbol, op in OPERATORS.items()}
 
 #: Whether more is better, per operator (None: neither).
 HIGHER_IS_BETTER: dict[str, bool | None] = {symbol: op.direction for symbol, op in OPERATORS.items()}
@@ -80,4 +84,4 @@ def durable_test(symbol: str, field: Any, value: Any) -> Any:
     return {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq, "!=": operator.ne}[OPERATORS[symbol].durable](field, value)
 
 
-__all__ = ["Operator", "OPERATORS", "HIGHER_IS_BETTER", "durable_test"]
+__all__ = ["Operator", "OPERATORS", "HIGHER_IS_BETTER", "WORDS", "durable_test"]

@@ -26,7 +26,7 @@ from chuanxa.criteria.expressions import parse_expression
 
 from .columnar_expr import ArrayFn, Vocabulary, compile_array, compile_array_node
 from .compiled import CompiledRuleset
-from .lowering import STATUS_OF, Lowered, reached
+from .lowering import ASSESSED_REPLACES, STATUS_OF, Lowered, reached
 from .prepare import PreparedCommune, prepare
 from .recognition import STATUSES, VERDICTS, Recognised
 from .results import CommuneResult, Reason, Status, Verdict
@@ -36,6 +36,7 @@ S = {s: np.int8(i) for i, s in enumerate(STATUSES)}
 R = {r: np.int8(i) for i, r in enumerate(REASONS)}
 _PLAIN = {float, int, bool, type(None)}  # values NumPy turns into float64 as `_number` does
 _STATUS_BY_REASON = np.array([S[STATUS_OF[r]] for r in REASONS], dtype=np.int8)  # reason code → status code (one table)
+_REPLACED = np.array([s in ASSESSED_REPLACES for s in STATUSES])  # status code → whether the assessors' points replace it (step 5)
 
 
 @dataclass
@@ -138,8 +139,8 @@ class ColumnarEvaluator:
             given = cols.get(name)
             computed = fn(cols, n)
             low, high = self.engine.derived_bounds[name]
-            with np.errstate(invalid="ignore"):
-                beyond = (computed < low) | (computed > high)  # NaN (unknown) is not beyond
+            with np.errstate(invalid="ignore"):  # `CompiledRuleset.beyond_bounds` over a column; NaN (unknown) is not beyond
+                beyond = (computed < low) | (computed > high)
             out_of_bounds |= beyond if given is None else (beyond & np.isnan(given))
             cols[name] = computed if given is None else np.where(np.isnan(given), computed, given)
         cols["zone"] = self._zone(cols, n)
@@ -196,7 +197,7 @@ class ColumnarEvaluator:
         np.take(_STATUS_BY_REASON, reason, out=status)
         given = cols.get(f"assessed:{ci.model.id}")
         if given is not None:
-            use = ~np.isnan(given) & (status != S[Status.NOT_APPLICABLE])
+            use = ~np.isnan(given) & _REPLACED[status]
             np.copyto(points, given, where=use)
             np.copyto(status, S[Status.ASSESSED], where=use)
             np.copyto(reason, R[Reason.ASSESSED], where=use)

@@ -14,14 +14,14 @@ from chuanxa.communes.values import fold
 from chuanxa.criteria.checks import COMMUNE_ATTRIBUTES, expression_env
 from chuanxa.criteria.expressions import parse_expression
 from chuanxa.criteria.loader import content_hash
-from chuanxa.criteria.model import IndicatorModel, Ruleset, Text
+from chuanxa.criteria.model import IndicatorModel, Recognition, Ruleset, Text
 
 from .expr_eval import compile_expression
 from .gaps import GAP_STATE, VALUED_LIMIT, blocking, build_gaps
 from .kinds import KINDS, KindContext, KindEvaluator, Outcome
-from .lowering import STATUS_OF, compile_scalar
+from .lowering import ASSESSED_REPLACES, STATUS_OF, compile_scalar
 from .prepare import PreparedCommune, converter, prepare
-from .recognition import CriterionShape, RecognitionRule, judge, knockout_need
+from .recognition import RECOGNISED_FLAG, CriterionShape, RecognitionRule, counts_as_knockout, judge, knockout_need
 from .fast import NO_VALUES, FrozenDict, StateTemplate, intern, set_extra, set_fields_set, set_private, set_state, template_of
 from .results import (
     CommuneIdentity,
@@ -31,7 +31,6 @@ from .results import (
     Reason,
     RulesetStamp,
     Status,
-    Verdict,
 )
 from .rules_text import describe_rule
 
@@ -41,7 +40,8 @@ Env = Mapping[str, Any]
 class CompiledIndicator:
     """One indicator ready to score: its kind's evaluator, applicability test and fixed explanation parts."""
 
-    def __init__(self, ind: IndicatorModel, criterion: str, ctx: KindContext, award_not_applicable: bool, inputs: Mapping[str, Any]) -> None:
+    def __init__(self, ind: IndicatorModel, criterion: str, ctx: KindContext, recognition: Recognition, inputs: Mapping[str, Any]) -> None:
+        award_not_applicable = recognition.not_applicable == "award"
         self.model = ind
         self.criterion = criterion
         self.kind: KindEvaluator = KINDS[ind.kind](ind, ctx)
@@ -56,6 +56,7 @@ class CompiledIndicator:
         self.rule = describe_rule(ind)
         self.award_not_applicable = award_not_applicable
         self.knockout_needs = knockout_need(ind)
+        self.counts_as_knockout = counts_as_knockout(ind, recognition)  # the rule's answer: can it fail as a knock-out here
         # The explanation record's state with every field in declaration order (pydantic serialises in the
         # state's order); per commune it is copied and only the changing fields are set.
         self.static: dict[str, Any] = _INDICATOR_STATE.state(
@@ -198,7 +199,7 @@ class CompiledIndicator:
     def _record(self, data: Outcome, env: Env, entry: AssessedEntry | None, shared: bool = False) -> IndicatorResult:
         state = self.static.copy()
         points, status = data.points, data.status
-        if entry is not None and status is not _NA:
+        if entry is not None and status in ASSESSED_REPLACES:
             if not self.evidence_only:
                 state["data_points"], state["data_status"] = points, status
             points, status = entry.points, _ASSESSED
@@ -225,7 +226,7 @@ class CompiledIndicator:
 
 # Outcomes of data that cannot decide (the same for every indicator): status from the reason, no points.
 _UNKNOWN = {reason: Outcome(0.0, STATUS_OF[reason], reason) for reason in Reason if STATUS_OF[reason] is Status.MISSING_DATA}
-_NA, _MISSING, _ASSESSED, _ASSESSED_REASON, _NA_REASON = Status.NOT_APPLICABLE, Status.MISSING_DATA, Status.ASSESSED, Reason.ASSESSED, Reason.NOT_APPLICABLE
+_ASSESSED, _ASSESSED_REASON, _NA_REASON = Status.ASSESSED, Reason.ASSESSED, Reason.NOT_APPLICABLE
 _new = object.__new__
 _ENTRY_KEY = operator.attrgetter("points", "note")  # what fixes the record of an evidence-judged indicator
 _NO_ENTRY = SimpleNamespace(points=None, note=None)  # no assessors' entry, for `_ENTRY_KEY`
@@ -243,8 +244,7 @@ class CompiledRuleset:
         self.stamp = RulesetStamp.of(ruleset, content_hash(ruleset))
         env = expression_env(ruleset)
         ctx = KindContext(env=env)
-        award = ruleset.recognition.not_applicable == "award"
-        self.indicators = tuple(CompiledIndicator(ind, crit.id, ctx, award, ruleset.inputs) for crit in ruleset.criteria for ind in crit.indicators)
+        self.indicators = tuple(CompiledIndicator(ind, crit.id, ctx, ruleset.recognition, ruleset.inputs) for crit in ruleset.criteria for ind in crit.indicators)
         fixed = tuple(ci for ci in self.indicators if ci.usual is not None)  # see `evaluate_prepared`
         self.fixed, self.fixed_ids, self.fixed_tables, self.no_entries = fixed, tuple(ci.id for ci in fixed), tuple(ci.by_entry for ci in fixed), (_NO_ENTRY,) * len(fixed)
         self.scorers = tuple(None if ci.usual is not None else ci.scored for ci in self.indicators)
@@ -286,17 +286,25 @@ class CompiledRuleset:
                     computed.append(name)
         return computed
 
+    def beyond_bounds(self, name: str, value: Any) -> bool:
+        """Whether `value`, computed for the derived input `name`, leaves its declared bounds: the row is refused (`prepare`)
+        and a plan may not go there (`planning/options.py`); the column-wise evaluator marks such rows alike (`out_of_bounds`)."""
+        low, high = self.derived_bounds[name]
+        return isinstance(value, float) and not low <= value <= high
+
     def zone_of(self, given: int | None, env: Env) -> tuple[int | None, str]:
-        """The zone stated by the province, else the first zoning rule that holds, else the default."""
+        """The zone stated by the province, else the first zoning rule that holds, else the default (unknown when a
+        rule before the one that holds cannot be decided); and where it came from (`zone_source`)."""
         if given is not None:
-            return given, "given"
+            return given, zone_source(given, given)
         for zone, rule in self.zoning:
             holds = rule(env)
             if holds is None:
-                return None, "unknown"
+                return None, zone_source(None, None)
             if holds:
-                return zone, "derived"
-        return self.ruleset.classification.zoning.default, "derived"
+                return zone, zone_source(None, zone)
+        default = self.ruleset.classification.zoning.default
+        return default, zone_source(None, default)
 
     def first_reader(self, input_id: str) -> str | None:
         readers = self.readers.get(input_id)
@@ -334,7 +342,7 @@ class CompiledRuleset:
         return _RESULT.new({
             "ruleset": self.stamp, "commune": _IDENTITY.new(identity_state(data.commune, as_of)), "as_of": as_of, "zone": prepared.zone,
             "zone_source": prepared.zone_source, "region": region, "total": judgement.total, "criteria": judgement.criteria,
-            "indicators": tuple(results), "verdict": judgement.verdict, "recognised": _RECOGNISED.get(judgement.verdict), "reasons": judgement.reasons,
+            "indicators": tuple(results), "verdict": judgement.verdict, "recognised": RECOGNISED_FLAG[judgement.verdict], "reasons": judgement.reasons,
             "gaps": gaps, "provisional_count": judgement.provisional_count, "provisional_decides": judgement.provisional_decides,
             "knockouts_failed": judgement.knockouts_failed, "missing_count": judgement.missing_count,
             "region_name": self.region_names.get(region) if region else None,
@@ -342,7 +350,11 @@ class CompiledRuleset:
 
 
 _RESULT, _IDENTITY = template_of(CommuneResult), template_of(CommuneIdentity)
-_RECOGNISED = {Verdict.RECOGNISED: True, Verdict.NOT_RECOGNISED: False}  # and None while incomplete
+
+
+def zone_source(given: int | None, zone: int | None) -> str:
+    """Where a commune's zone came from: stated by the province, derived by the zoning rules, or unknown."""
+    return "given" if given is not None else "derived" if zone is not None else "unknown"
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:

@@ -171,19 +171,23 @@ class DurableEngine:
         return self.engine.assemble(prepared, results)
 
     def _outcome(self, j: int, ci: Any, env: Any, fired: set[tuple[int, int, bool]]) -> Outcome:
-        """The intermediate form's steps (`engine/lowering.py`) read from the rules that fired."""
+        """The intermediate form's steps (`engine/lowering.py`), in their order, with the levels read from the rules
+        that fired: a required value unknown decides before any level (as on the other engines), even where a level's
+        rule fired without it (a level that holds on another of its parts)."""
         lowered, form = ci.lowered, ci.form
         if form.applies is not None:
             if form.applies(env) is None:
                 return ci.explained(-1, Reason.MISSING_VALUE, env)
             if (j, -1, False) in fired:
                 return ci.explained(-1, Reason.NOT_APPLICABLE, env)
+        for required, why in form.requires:
+            if required(env) is None:
+                return ci.explained(-1, why, env)
         for k, level in enumerate(lowered.levels):
             if (j, k, True) in fired:
                 return ci.explained(k, reached(level.points, lowered.max_points), env)
             if (j, k, False) not in fired:  # neither rule fired: a value it needs is unknown
-                reason = next((why for required, why in form.requires if required(env) is None), level.unknown)
-                return ci.explained(-1, reason, env)
+                return ci.explained(-1, level.unknown, env)
         return ci.explained(-1, lowered.otherwise, env)
 
 

@@ -40,7 +40,7 @@ def blocking(criterion: str) -> Blocking:
 def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], env: Mapping[str, Any], judgement: Judgement) -> tuple[Gap, ...]:
     """Gaps of every indicator below its maximum, in priority order (`indicators`: the compiled ones)."""
     failing = {c.id for c in judgement.criteria if not c.floor_met}
-    total_short = 1 if judgement.total.points < judgement.total.minimum else 0
+    total_short = 1 if judgement.total_short else 0  # the rule's answers, as the criteria's `floor_met`
     ranked: list[tuple[int, float, int, Gap]] = []
     position = -1
     # What does not change between communes is read from the compiled indicator, not the record: a result record's
@@ -58,7 +58,9 @@ def build_gaps(results: Sequence[IndicatorResult], indicators: Sequence[Any], en
             compiled.no_gap = res
             continue
         situation = total_short
-        if compiled.knockout and (status is _MISSING or res.knockout_failed):  # only a knock-out indicator fails as one
+        # Only a knock-out indicator that counts as one (the rule's `counts_as_knockout`) can fail as one: failed, or
+        # lacking the data that decides it.
+        if compiled.counts_as_knockout and (status is _MISSING or res.knockout_failed):
             situation += 4
         if failing and compiled.criterion in failing:
             situation += 2

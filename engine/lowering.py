@@ -13,7 +13,7 @@ planner reads its levels' targets (`Shown`). The status of every outcome comes f
 3. the first level whose predicate holds gives its points (MET at the maximum, else LEVEL_MET); a level whose
    predicate is unknown before any level held → missing data, with the level's `unknown` reason;
 4. no level holds → 0 points, `otherwise`;
-5. the assessors' points, when given, replace the outcome of an applicable indicator (ASSESSED).
+5. the assessors' points, when given, replace the outcome of an applicable indicator (ASSESSED; `ASSESSED_REPLACES`).
 """
 
 from __future__ import annotations
@@ -44,6 +44,10 @@ STATUS_OF: dict[Reason, Status] = {
 }
 if set(STATUS_OF) != set(Reason):  # a reason added without its status fails at import
     raise ImportError(f"reasons without a status: {sorted(set(Reason) - set(STATUS_OF))}")
+
+#: Step 5: the data outcomes the assessors' points replace, by status (every one but "not applicable": the appraisal
+#: gives no points to an indicator that does not apply). Read by every engine.
+ASSESSED_REPLACES: frozenset[Status] = frozenset(s for s in Status if s is not Status.NOT_APPLICABLE)
 
 
 def reached(points: float, maximum: float) -> Reason:

@@ -94,8 +94,9 @@ def prepare(compiled: "CompiledRuleset", data: CommuneData) -> PreparedCommune:
     not_entered = tuple([name for name, _ in compiled.derived if env.get(name) is None])
     computed = compiled.derive(env)
     for name in computed:
-        value, (low, high) = env[name], compiled.derived_bounds[name]
-        if isinstance(value, float) and not (low <= value <= high):
+        value = env[name]
+        if compiled.beyond_bounds(name, value):
+            low, high = compiled.derived_bounds[name]
             spec = compiled.ruleset.inputs[name]
             errors.append(_error("data.derived_out_of_bounds", code, ("values", name), compiled.first_reader(name), input=name, label_vi=spec.label.vi,
                                  label_en=spec.label.en, value=f"{value:.4g}", expr=spec.expr, low=_fmt(None if low == -math.inf else low),

@@ -34,17 +34,26 @@ VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
 STATUS_CODE = {s: np.int8(i) for i, s in enumerate(STATUSES)}
 #: The failure codes in the order a commune's reasons list them (knock-outs, criterion floors, total, missing data).
 FAILURES: tuple[FailureCode, ...] = (FailureCode.KNOCKOUT_FAILED, FailureCode.CRITERION_BELOW_FLOOR, FailureCode.TOTAL_BELOW_MINIMUM, FailureCode.MISSING_DATA)
+_TOTAL_SHORT = FAILURES.index(FailureCode.TOTAL_BELOW_MINIMUM)
 _NA, _MISSING = STATUS_CODE[Status.NOT_APPLICABLE], STATUS_CODE[Status.MISSING_DATA]
 _NA_S, _MISSING_S = Status.NOT_APPLICABLE, Status.MISSING_DATA
 _RECOGNISED, _NOT, _INCOMPLETE = (VERDICTS.index(v) for v in (Verdict.RECOGNISED, Verdict.NOT_RECOGNISED, Verdict.INCOMPLETE))
 #: Verdict by (data missing, passes now, passes with missing data at full marks): without missing data, passing now
 #: recognises; with it, the commune is incomplete if it could still pass, else not recognised.
 VERDICT_TABLE = (((_NOT, _NOT), (_RECOGNISED, _RECOGNISED)), ((_NOT, _INCOMPLETE), (_NOT, _INCOMPLETE)))
+#: A result's `recognised` by its verdict: yes, no, or not known while data is missing.
+RECOGNISED_FLAG: dict[Verdict, bool | None] = {Verdict.RECOGNISED: True, Verdict.NOT_RECOGNISED: False, Verdict.INCOMPLETE: None}
 
 
 def knockout_need(ind: IndicatorModel) -> float:
     """The points a knock-out indicator needs: its `knockout_min_points`, else its maximum."""
     return ind.knockout_min_points if ind.knockout_min_points is not None else ind.max_points
+
+
+def counts_as_knockout(ind: IndicatorModel, rule: Recognition) -> bool:
+    """Whether `ind` can fail as a knock-out: a knock-out indicator of a ruleset with knock-outs on. With them off
+    (`recognition.knockouts: false`) no indicator fails as one: none is marked, listed, or ranked as blocking one."""
+    return ind.knockout and rule.knockouts
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ class Answer(NamedTuple):
     total: Any
     total_max: Any
     minimum: Any
-    knocked: Any  # mask: the knock-out indicators failed
+    knocked: Any  # mask: the knock-out indicators failed (none with knock-outs off)
     verdict: Any  # index into VERDICTS
     provisional_decides: Any  # correcting provisional indicators could flip the verdict
     provisional_count: Any  # provisional indicators that apply
@@ -106,7 +115,7 @@ def decide(b: Backend, rule: Recognition, points: Any, na: Any, missing: Any) ->
             low = b.each(add, low, b.sums_over(b.maximum, missing & others))
         high = b.each(add, low, b.sums_over(b.maximum, counted))
     limits = _limits(b, rule, na)
-    # 2. A knock-out indicator that applies and has data fails below the points it needs.
+    # 2. A knock-out indicator (knock-outs on: `b.knockout`) that applies and has data fails below the points it needs.
     knocked = b.below(points, b.need, b.knockout & ~(na | missing))
 
     # 3. A scenario passes when every criterion reaches its floor and the total its minimum; with knock-outs on, a
@@ -182,8 +191,14 @@ class RecognitionRule:
         if [i for shape in self.shapes for i in shape.positions] != list(range(len(indicators))):
             raise ValueError("indicator positions must follow the criteria in order")
         constants = ([ind.max_points for ind in indicators], [knockout_need(ind) - _EPS for ind in indicators],
-                     [ind.provisional for ind in indicators], [ind.knockout for ind in indicators], [shape.positions for shape in self.shapes], VERDICT_TABLE)
+                     [ind.provisional for ind in indicators], [counts_as_knockout(ind, rule) for ind in indicators], [shape.positions for shape in self.shapes], VERDICT_TABLE)
         self.arrays, self.scalars = ArrayBackend(*constants), ScalarBackend(*constants)
+
+    def stated(self) -> tuple[list[float], float]:
+        """Each criterion's floor and the total minimum when every indicator applies: the ruleset's own figures (what
+        `rulesets show` prints), from the rule's limits rather than worked out again."""
+        limits = _limits(self.scalars, self.rule, 0)
+        return list(limits.floor), limits.minimum
 
     def apply(self, points: np.ndarray, status: np.ndarray) -> Recognised:
         """The rule for the communes whose indicators scored `points` (float64) with `status` (codes), both [k, n],
@@ -242,6 +257,7 @@ class Judgement(NamedTuple):
     missing_count: int
     provisional_decides: bool
     provisional_count: int  # provisional indicators that apply to the commune
+    total_short: bool  # the total is below its minimum (the rule's flag, as FailureCode.TOTAL_BELOW_MINIMUM)
 
 
 def judge(results: MutableSequence[IndicatorResult], rule: RecognitionRule) -> Judgement:
@@ -259,7 +275,8 @@ def judge(results: MutableSequence[IndicatorResult], rule: RecognitionRule) -> J
     knockouts = tuple(results[i].id for i in knocked)
     missing_total = sum(missing)
     reasons = failure_reasons(found.failures, criteria, total, knockouts, missing_total, rule.rule)
-    return Judgement(criteria, total, VERDICTS[found.verdict], reasons, knockouts, missing_total, found.provisional_decides, found.provisional_count)
+    return Judgement(criteria, total, VERDICTS[found.verdict], reasons, knockouts, missing_total, found.provisional_decides, found.provisional_count,
+                     bool(found.failures[_TOTAL_SHORT]))
 
 
 def _knocked_out(record: IndicatorResult) -> IndicatorResult:

@@ -31,7 +31,7 @@ class Backend(Protocol):
     maximum: Any  # per indicator: the indicator's maximum points
     need: Any  # per indicator: the points a knock-out indicator needs (less the tolerance)
     provisional: Any  # mask: provisional indicators
-    knockout: Any  # mask: knock-out indicators
+    knockout: Any  # mask: knock-out indicators (none when the ruleset turns knock-outs off)
     every: Any  # mask: every indicator
 
     def sums(self, x: Any) -> Any:

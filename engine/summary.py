@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from .columnar import ColumnarEvaluator, ColumnarResult
-from .compiled import _as_of
+from .compiled import _as_of, zone_source
 from .fast import from_state
 from .prepare import PreparedCommune
-from .recognition import STATUSES, VERDICTS, criterion_records, failure_codes
+from .recognition import RECOGNISED_FLAG, STATUSES, VERDICTS, criterion_records, failure_codes
 from .results import CommuneIdentity, CommuneSummary, FailureCode, RulesetStamp, SummaryBatch, identity_state, Total, Verdict
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
     from .compiled import CompiledRuleset
 
-_RECOGNISED = {Verdict.RECOGNISED: True, Verdict.NOT_RECOGNISED: False, Verdict.INCOMPLETE: None}
 
 
 class Identity(NamedTuple):
@@ -116,9 +115,9 @@ class SummaryTable:
                 "ruleset": engine.stamp,
                 "commune": from_state(CommuneIdentity, identity_state(info, as_of)),
                 "as_of": as_of, "zone": zone,
-                "zone_source": "given" if info.zone is not None else ("derived" if zone is not None else "unknown"),
+                "zone_source": zone_source(info.zone, zone),
                 "region": identity.region, "total": total, "criteria": criterion_records(engine.shapes, crit_points[n], crit_max[n], crit_missing[n], share),
-                "verdict": verdict, "recognised": _RECOGNISED[verdict], "reason_codes": failure_codes(failures[n]),
+                "verdict": verdict, "recognised": RECOGNISED_FLAG[verdict], "reason_codes": failure_codes(failures[n]),
                 "knockouts_failed": tuple(ids[j] for j in np.flatnonzero(knocked[n]).tolist()), "missing_count": sum(crit_missing[n]),
                 "provisional_count": provisional_count[n], "provisional_decides": decides[n],
                 "points": dict(zip(ids, points[n].tolist())), "statuses": dict(zip(ids, (STATUSES[i] for i in statuses[n]))),

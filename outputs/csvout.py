@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from chuanxa.engine.recognition import VERDICTS
-from chuanxa.engine.results import CommuneResult, CommuneSummary, RowError, Verdict
+from chuanxa.engine.recognition import RECOGNISED_FLAG, VERDICTS
+from chuanxa.engine.results import CommuneResult, CommuneSummary, RowError
 from chuanxa.messages import Lang
 from chuanxa.wording import problem_text
 
@@ -76,14 +76,13 @@ def summary_table_csv(table: SummaryTable, rejected: Sequence[RowError] = (), la
     infos = [identity.commune for identity in table.identities]
     stamp = table.stamp
     verdict_values = [VERDICTS[i].value for i in found.verdict.tolist()]
-    recognised = {Verdict.RECOGNISED.value: True, Verdict.NOT_RECOGNISED.value: False}
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(found.total_max != 0, found.total / found.total_max, 0.0)
     columns: list[Sequence[Any]] = [
         [c.code for c in infos], [c.name for c in infos], [c.province for c in infos], [c.former_district for c in infos],
         [None if z != z else int(z) for z in table.result.zone.tolist()], [identity.region for identity in table.identities],
         _numbers(found.total.tolist(), "g"), _numbers(found.total_max.tolist(), "g"), _numbers(share.tolist(), ".4f"),
-        _verdicts(verdict_values, lang), _recognised([recognised.get(v) for v in verdict_values], lang),
+        _verdicts(verdict_values, lang), _recognised([RECOGNISED_FLAG[VERDICTS[i]] for i in found.verdict.tolist()], lang),
         _shown([tuple(sorted(code.value for code in codes)) for codes in table.reason_codes()], lambda codes: _reasons(codes, lang)),
         _shown(table.knockouts_failed(), " ".join), table.missing_counts.tolist(), found.provisional_count.tolist(),
         [f"{stamp.id}@{stamp.version.isoformat()}"] * n, [stamp.sha256] * n, [stamp.warning.get(lang) if stamp.warning else ""] * n,

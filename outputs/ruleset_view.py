@@ -7,6 +7,7 @@ from typing import Any
 
 from chuanxa.criteria.loader import content_hash
 from chuanxa.criteria.model import IndicatorModel, Ruleset
+from chuanxa.criteria.operators import WORDS
 from chuanxa.engine.rules_text import describe_rule
 from chuanxa.messages import Lang
 
@@ -22,7 +23,7 @@ def rule_text(ind: IndicatorModel) -> str:
     return describe_rule(ind)
 
 
-_OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
+_OPS = WORDS  # the operator table's words ("≥" as the decisions print it)
 
 
 def rule_words(ind: IndicatorModel, ruleset: Ruleset, lang: Lang) -> str:
@@ -31,7 +32,7 @@ def rule_words(ind: IndicatorModel, ruleset: Ruleset, lang: Lang) -> str:
     pts = "điểm" if lang == "vi" else "points"
     if ind.kind == "threshold":
         levels = sorted(ind.levels, key=lambda lv: -lv.points)
-        return f"{_input(ind.input, ruleset, lang)} " + "; ".join(f"{_OPS.get(ind.op, ind.op)} {_value(lv.threshold, ruleset, lang)}: {_num(lv.points, lang)} {pts}"
+        return f"{_input(ind.input, ruleset, lang)} " + "; ".join(f"{_OPS[ind.op]} {_value(lv.threshold, ruleset, lang)}: {_num(lv.points, lang)} {pts}"
                                                                for lv in levels)
     if ind.kind == "yes_no":
         answer = ("có" if ind.expected else "không") if lang == "vi" else ("yes" if ind.expected else "no")
@@ -51,7 +52,7 @@ def _condition(cond: Any, ruleset: Ruleset, lang: Lang) -> str:
     from chuanxa.criteria.model import AllOf, AnyOf, Comparison
 
     if isinstance(cond, Comparison):
-        return f"{_input(cond.input, ruleset, lang)} {_OPS.get(cond.op, cond.op)} {_value(cond.threshold, ruleset, lang)}"
+        return f"{_input(cond.input, ruleset, lang)} {_OPS[cond.op]} {_value(cond.threshold, ruleset, lang)}"
     if isinstance(cond, AllOf):
         return "(" + (" và " if lang == "vi" else " and ").join(_condition(c, ruleset, lang) for c in cond.all) + ")"
     if isinstance(cond, AnyOf):

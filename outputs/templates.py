@@ -136,12 +136,15 @@ def _validations(sheet: Any, lists: Any, ruleset: Ruleset, lang: Lang, rows: int
 
 
 def _points_validation(letter: str, top: float, step: float | None, header: str, lang: Lang) -> Any:
-    """Assessed points from 0 to the maximum, on the indicator's step (0.5 → 0, 0.5, 1 …)."""
+    """Assessed points from 0 to the maximum, on the indicator's step (0.5 → 0, 0.5, 1 …): the engine's own test
+    (`prepare.assessed_points_ok`: within 1e-9 of a whole number of steps) written as a formula. A product with the
+    step's reciprocal, rounded for printing (0.3 → 3.33333), refused 0.3, 0.6 and 0.9 that the engine accepts."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     cell = f"{letter}2"
     if step:
-        dv = DataValidation(type="custom", formula1=f"AND(ISNUMBER({cell}),{cell}>=0,{cell}<={top:g},MOD({cell}*{1 / step:g},1)=0)", allow_blank=True)
+        dv = DataValidation(type="custom", formula1=f"AND(ISNUMBER({cell}),{cell}>=0,{cell}<={float(top)!r},ABS({cell}/{float(step)!r}-ROUND({cell}/{float(step)!r},0))<=1E-9)",
+                            allow_blank=True)
     else:
         dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=f"{top:g}", allow_blank=True)
     steps = (f", bước {step:g}" if lang == "vi" else f", in steps of {step:g}") if step else ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -82,8 +83,9 @@ class PlanCache:
 PLAN_CACHE = PlanCache()
 
 
-def plan_many(engine: Any, communes: Sequence[CommuneData], model: CostModel, *, cache: PlanCache | None = PLAN_CACHE) -> list[Plan]:
-    """`[plan(c, engine, model) for c in communes]`, equal plan for plan, in far less time for many communes."""
+def plan_many(engine: Any, communes: Sequence[CommuneData], model: CostModel, *, cache: PlanCache | None = PLAN_CACHE, pause_gc: bool = False) -> list[Plan]:
+    """`[plan(c, engine, model) for c in communes]`, equal plan for plan, in far less time for many communes;
+    `pause_gc` as in `plan_targets` (the caller's choice)."""
     model.check(engine.ruleset)
     model_key = PlanCache.model_key(model) if cache is not None else ""
     plans: list[Plan | None] = [None] * len(communes)
@@ -95,7 +97,7 @@ def plan_many(engine: Any, communes: Sequence[CommuneData], model: CostModel, *,
             plans[i] = cache.get(keys[i])  # type: ignore[arg-type]
         if plans[i] is None:
             todo.append(i)
-    with paused_gc():
+    with paused_gc() if pause_gc else nullcontext():
         prepared = [prepare(engine, communes[i]) for i in todo]
         if len(todo) >= COLUMNAR_FROM:
             found = _many(engine, prepared, model)

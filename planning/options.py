@@ -77,13 +77,13 @@ def list_options(engine: CompiledRuleset, result: CommuneResult | Standing, env:
     `memo` (one dict per ruleset and cost model) keeps the choices of indicators that only the appraisal can raise:
     those depend on nothing but the indicator, its points and whether it must change, so communes share them."""
     found = []
-    knockouts = engine.ruleset.recognition.knockouts
     indicators = engine.indicators
     opened = result.open if isinstance(result, Standing) else [(j, res) for j, res in enumerate(result.indicators) if could_gain(res)]
     for j, res in opened:
         compiled = indicators[j]
         missing = res.status is Status.MISSING_DATA
-        knockout_short = bool(compiled.model.knockout and knockouts and (res.knockout_failed or missing))
+        # A knock-out (as the rule counts them) the rule failed, or one lacking its data, must reach what it needs.
+        knockout_short = compiled.counts_as_knockout and (res.knockout_failed or missing)
         if _by_appraisal(compiled, res, env, missing):
             key = (res.id, res.points, missing, knockout_short)
             held = memo.get(key) if memo is not None else None
@@ -201,11 +201,8 @@ def _checked(engine: CompiledRuleset, compiled: CompiledIndicator, option: Optio
     trial = {k: v for k, v in env.items() if k not in fed}
     trial[option.input] = option.value_after  # type: ignore[index]
     engine.derive(trial)
-    for name in fed:
-        low, high = engine.derived_bounds[name]
-        value = trial.get(name)
-        if isinstance(value, float) and not low <= value <= high:
-            return None
+    if any(engine.beyond_bounds(name, trial.get(name)) for name in fed):
+        return None
     outcome = compiled.outcome(trial)
     if outcome.status is Status.MISSING_DATA or outcome.points <= option.points_before + 1e-9:
         return None

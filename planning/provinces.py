@@ -89,7 +89,7 @@ def _row(province: str | None, code: int | None, district: str | None, members: 
 
 
 def plan_targets_by_province(communes: "str | Path | Iterable[Any]", ruleset: Any = None, *, target_share: float,
-                             costs: Any = None, cache: Any = "process") -> dict[str, "TargetPlan"]:
+                             costs: Any = None, cache: Any = "process", pause_gc: bool = False) -> dict[str, "TargetPlan"]:
     """`plan_targets` for each province separately (targets are set per province), province name → plan.
     A table's rejected rows are counted in no province (they have none that could be trusted). `cache` is passed
     on to `plan_targets` ("process": the process's plan cache; None: none)."""
@@ -110,7 +110,7 @@ def plan_targets_by_province(communes: "str | Path | Iterable[Any]", ruleset: An
     groups: dict[str, list[Any]] = {}
     for data in datas:
         groups.setdefault(data.commune.province or "?", []).append(data)
-    return {province: plan_targets(groups[province], engine, target_share=target_share, costs=costs, cache=cache) for province in sorted(groups)}
+    return {province: plan_targets(groups[province], engine, target_share=target_share, costs=costs, cache=cache, pause_gc=pause_gc) for province in sorted(groups)}
 
 
 __all__ = ["NationalTarget", "AreaProgress", "national_targets", "target_for", "progress_by_area", "plan_targets_by_province"]

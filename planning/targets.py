@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -45,14 +46,18 @@ class TargetPlan(BaseModel):
 
 def plan_targets(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLike = None, *, target: int | None = None, target_share: float | None = None,
                  budget: float | None = None, costs: CostModel | str | Path | None = None, rejected: Sequence[RowError] = (),
-                 cache: PlanCache | None = PLAN_CACHE) -> TargetPlan:
+                 cache: PlanCache | None = PLAN_CACHE, pause_gc: bool = False) -> TargetPlan:
     """Reach `target` recognised communes (or `target_share` of them) at least cost, or the most within `budget`.
 
     `communes` is an iterable of communes or the path of a CSV/XLSX table (its bad rows count as communes and
     are listed in `rejected`). With only a budget, as many communes as the budget allows are chosen. Plans are
     made together (`batch.plan_many`, the same plans as `plan` gives each commune) and kept in `cache`.
+
+    `pause_gc=True` pauses Python's cyclic garbage collector for the call (many records, no reference cycles: its
+    passes cost more than a second at 10,000 communes). The collector is the whole process's, so that is the
+    caller's choice: a command line run makes it, a server that plans in several threads does not.
     """
-    with paused_gc():  # many records, no reference cycles: the collector's passes over them would only cost time
+    with paused_gc() if pause_gc else nullcontext():
         return _plan_targets(communes, ruleset, target=target, target_share=target_share, budget=budget, costs=costs, rejected=rejected, cache=cache)
 
 

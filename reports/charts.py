@@ -8,9 +8,12 @@ from html import escape
 from chuanxa.wording import percent
 
 
-def criteria_bars(labels: Sequence[str], shares: Sequence[float], floor: float | None, title: str = "", width: int = 640) -> str:
+def criteria_bars(labels: Sequence[str], shares: Sequence[float], floor: float | None, title: str = "", width: int = 640,
+                  met: Sequence[bool] | None = None) -> str:
     """Horizontal bars, one per criterion, 0–100% of its points, with the floor (the ruleset's share, or None when
-    not known) drawn as a dashed line."""
+    not known) drawn as a dashed line. A bar is green when its criterion meets its floor: `met`, the recognition
+    rule's answer for one commune (`CriterionResult.floor_met`), else (a district's shares added up) its share
+    reaching the floor share."""
     row, left, right = 22, 150, 50
     height = row * len(labels) + 40
     plot = width - left - right
@@ -20,7 +23,8 @@ def criteria_bars(labels: Sequence[str], shares: Sequence[float], floor: float |
     for i, (label, share) in enumerate(zip(labels, shares)):
         y = 24 + i * row
         bar = max(0.0, min(1.0, share)) * plot
-        color = "#2e7d32" if floor is None or share >= floor - 1e-9 else "#c62828"
+        ok = met[i] if met is not None else floor is None or share >= floor - 1e-9
+        color = "#2e7d32" if ok else "#c62828"
         parts.append(f'<text x="{left - 6}" y="{y + 13}" text-anchor="end">{escape(label)}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{plot}" height="{row - 6}" fill="#eeeeee"/>')
         parts.append(f'<rect x="{left}" y="{y}" width="{bar:.1f}" height="{row - 6}" fill="{color}"/>')

@@ -113,7 +113,7 @@ def _commune(r: CommuneResult, lang: Lang, L: dict[str, str]) -> dict[str, Any]:
             "recognised": r.verdict is Verdict.RECOGNISED, "reasons": [reason_text(x, r).get(lang) for x in r.reasons], "knockouts": ", ".join(r.knockouts_failed),
             "gaps": [gap_text(g).get(lang) for g in r.gaps], "provisional_notice": notice,
             "chart": criteria_bars([f"{L['criterion']} {x.id}" for x in r.criteria], [x.points / x.max if x.max else 0 for x in r.criteria],
-                                   floor=_floor_share([r]), title=L["chart_commune"])}
+                                   floor=_floor_share([r]), title=L["chart_commune"], met=[x.floor_met for x in r.criteria])}
 
 
 def _evidence(ind: Any) -> str:

@@ -143,8 +143,8 @@ def _rules_and_communes(draw: st.DrawFn) -> tuple[RecognitionRule, list[_Indicat
 @given(case=_rules_and_communes())
 def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_table(case: tuple[RecognitionRule, list[_Indicator], list[list[_Scored]]]) -> None:
     """`apply_one` (Python values, per commune) and `apply` (arrays, column-wise) run one rule on two backends; the
-    knock-outs failed are those of an independent reading of the rule: a knock-out indicator that applies, has data
-    and scores below what it needs."""
+    knock-outs failed are those of an independent reading of the rule: with knock-outs on, a knock-out indicator that
+    applies, has data and scores below what it needs."""
     rule, indicators, communes = case
     points = np.array([[r.points for r in c] for c in communes]).T
     status = np.array([[STATUS_CODE[r.status] for r in c] for c in communes], dtype=np.int8).T
@@ -156,7 +156,7 @@ def test_the_rule_for_one_commune_answers_what_the_array_rule_answers_for_a_tabl
         for name in ("total", "total_max", "minimum", "verdict", "provisional_decides", "provisional_count"):
             assert getattr(one, name) == getattr(table, name)[i].item(), name
         assert positions(one.knocked) == np.flatnonzero(table.knockout_failed[:, i]).tolist() == [
-            j for j, (r, ind) in enumerate(zip(commune, indicators)) if ind.knockout and r.status not in (Status.NOT_APPLICABLE, Status.MISSING_DATA)
+            j for j, (r, ind) in enumerate(zip(commune, indicators)) if rule.rule.knockouts and ind.knockout and r.status not in (Status.NOT_APPLICABLE, Status.MISSING_DATA)
             and r.points < (ind.max_points if ind.knockout_min_points is None else ind.knockout_min_points) - 1e-9]
         assert list(one.failures) == table.failures[:, i].tolist()
 
