@@ -479,8 +479,8 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "Evidence for indicator {indicator} worth {points} points: {gain}{cost}",
     },
     "blocker.INDICATOR_BLOCKED": {
-        "vi": "Chỉ tiêu {indicator} bắt buộc phải cải thiện nhưng không thể: {note}.",
-        "en": "Indicator {indicator} must improve but cannot: {note}.",
+        "vi": "Chỉ tiêu {indicator} bắt buộc phải cải thiện nhưng không thể: {cause}.",
+        "en": "Indicator {indicator} must improve but cannot: {cause}.",
     },
     "blocker.CRITERION_UNREACHABLE": {
         "vi": "Tiêu chí {criterion} chỉ có thể đạt tối đa {reachable} điểm, dưới mức tối thiểu {required}.",
@@ -493,6 +493,14 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     "blocker.NO_COMBINATION": {
         "vi": "Không có tổ hợp cải thiện nào đáp ứng đồng thời mọi điều kiện công nhận.",
         "en": "No combination of improvements meets every recognition condition at once.",
+    },
+    # why a required indicator cannot improve (a blocker's `cause`), and a blocker code this version does not know
+    "blocked.COSTS_IMPOSSIBLE": {"vi": "tệp chi phí ghi là không thể cải thiện", "en": "the costs file marks it impossible"},
+    "blocked.COSTS_IMPOSSIBLE_NOTE": {"vi": "tệp chi phí ghi là không thể cải thiện ({note})", "en": "the costs file marks it impossible ({note})"},
+    "blocked.NO_OPTION": {"vi": "không có cách cải thiện nào đạt số điểm bắt buộc", "en": "no option reaches the required points"},
+    "blocker.unknown": {
+        "vi": "Không có lộ trình ({code}: lý do do một phiên bản chuanxa mới hơn ghi lại).",
+        "en": "No plan ({code}: a reason written by a newer version of chuanxa).",
     },
     "step.gain": {"vi": "+{gain} điểm", "en": "+{gain} points"},
     "step.gain_one": {"vi": "+{gain} điểm", "en": "+{gain} point"},

@@ -74,10 +74,21 @@ def step_text(step: Any, plan: Any) -> Text:
 
 def blocker_text(blocker: Any) -> Text:
     """Why a plan cannot exist, for one of its `blockers` (a `Blocker`), in both languages."""
-    params: dict[str, Any] = {"indicator": blocker.indicator, "criterion": blocker.criterion, "note": blocker.note,
+    params: dict[str, Any] = {"indicator": blocker.indicator, "criterion": blocker.criterion, "code": blocker.code,
                               "reachable": "?" if blocker.reachable is None else f"{blocker.reachable:g}",
                               "required": "?" if blocker.required is None else f"{blocker.required:g}"}
-    return _both(lambda lang: render(f"blocker.{blocker.code}", lang, params))
+    key = f"blocker.{blocker.code}"
+    if key not in CATALOGUE:  # a code from a newer version, read back from JSON
+        key = "blocker.unknown"
+    return _both(lambda lang: render(key, lang, params | {"cause": _blocked_cause(blocker, lang)}))
+
+
+def _blocked_cause(blocker: Any, lang: Lang) -> str:
+    """Why an indicator that must improve cannot (a blocker's `cause`); the costs file's note is the user's own words."""
+    cause = blocker.cause or ("COSTS_IMPOSSIBLE" if blocker.note else "NO_OPTION")
+    if cause == "COSTS_IMPOSSIBLE" and blocker.note:
+        return render("blocked.COSTS_IMPOSSIBLE_NOTE", lang, {"note": blocker.note})
+    return render(f"blocked.{cause}" if f"blocked.{cause}" in CATALOGUE else "blocked.NO_OPTION", lang, {})
 
 
 def criterion_share(stamp: RulesetStamp, criteria: Any = ()) -> float | None:
