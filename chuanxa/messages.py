@@ -498,6 +498,14 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     "blocked.COSTS_IMPOSSIBLE": {"vi": "tệp chi phí ghi là không thể cải thiện", "en": "the costs file marks it impossible"},
     "blocked.COSTS_IMPOSSIBLE_NOTE": {"vi": "tệp chi phí ghi là không thể cải thiện ({note})", "en": "the costs file marks it impossible ({note})"},
     "blocked.NO_OPTION": {"vi": "không có cách cải thiện nào đạt số điểm bắt buộc", "en": "no option reaches the required points"},
+    "blocker.UNRECORDED": {
+        "vi": "Không có lộ trình (tệp do phiên bản chuanxa cũ hơn ghi chỉ giữ câu giải thích, không giữ lý do; hãy lập lại lộ trình để xem lý do).",
+        "en": "No plan (the file, written by an older chuanxa, kept the explanation's sentence, not its reason; plan again to see why).",
+    },
+    "plan.unreadable": {
+        "vi": "Đây không phải là tệp lộ trình JSON của chuanxa đọc được ({detail_vi}). Hãy dùng tệp do 'chuanxa plan --format json' hoặc 'chuanxa plan-targets --format json' ghi ra.",
+        "en": "This is not a chuanxa plan JSON file that can be read ({detail_en}). Use a file written by 'chuanxa plan --format json' or 'chuanxa plan-targets --format json'.",
+    },
     "blocker.unknown": {
         "vi": "Không có lộ trình ({code}: lý do do một phiên bản chuanxa mới hơn ghi lại).",
         "en": "No plan ({code}: a reason written by a newer version of chuanxa).",

@@ -126,6 +126,8 @@ def _step_words(step: Any, monetary: bool, lang: Lang) -> str:
     cost = render("step.cost", lang, {"cost": f"{step.cost:g}"}) if monetary else ""
     params: dict[str, Any] = {"indicator": step.indicator, "points": f"{step.points_after:g}", "gain": gain, "cost": cost}
     label = step.label
+    if label is None and step.input is not None and step.kind in ("value", "answer"):
+        label = Text.model_construct(vi=step.input, en=step.input)  # a step read from a file written before steps kept their label
     if label is not None:
         params.update(label_vi=label.vi[0].lower() + label.vi[1:], label_en=label.en[0].lower() + label.en[1:])
     if step.kind == "value" and label is not None:

@@ -59,7 +59,7 @@ class Blocker(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: str  # INDICATOR_BLOCKED, CRITERION_UNREACHABLE, TOTAL_UNREACHABLE, NO_COMBINATION
+    code: str  # INDICATOR_BLOCKED, CRITERION_UNREACHABLE, TOTAL_UNREACHABLE, NO_COMBINATION (UNRECORDED: read from an older file)
     indicator: str | None = None
     criterion: str | None = None
     reachable: float | None = None  # the most points the criterion (or the total) can reach
@@ -71,7 +71,8 @@ class Blocker(BaseModel):
     @classmethod
     def _rendered_text_is_not_data(cls, data: Any) -> Any:
         if isinstance(data, dict) and ("vi" in data or "en" in data):  # read back from JSON: the sentence is rebuilt when shown
-            data = {k: v for k, v in data.items() if k not in ("vi", "en")}
+            # A document written before blockers carried their record holds the sentence alone: its reason is unknown.
+            data = {k: v for k, v in data.items() if k not in ("vi", "en")} or {"code": "UNRECORDED"}
         return data
 
 

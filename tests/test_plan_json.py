@@ -198,3 +198,74 @@ def test_a_required_indicator_with_no_option_at_all_says_so_in_both_languages() 
     words = chuanxa.blocker_text(Blocker(code="INDICATOR_BLOCKED", indicator="7", cause="NO_OPTION"))
     assert words.vi == "Chỉ tiêu 7 bắt buộc phải cải thiện nhưng không thể: không có cách cải thiện nào đạt số điểm bắt buộc."
     assert words.en == "Indicator 7 must improve but cannot: no option reaches the required points."
+
+
+# --- a plan file: written with -o, read back by `chuanxa.read_plan`, shown again by `chuanxa plan-show` ---
+
+
+def test_a_saved_plan_is_shown_again_in_the_words_plan_printed_in_either_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from chuanxa.cli.main import main
+
+    saved = tmp_path / "ke-hoach.json"
+    args = ["plan", str(EXAMPLES / "xa-thieu-giao.yaml"), "--costs", str(EXAMPLES / "costs.yaml")]
+    assert main([*args, "-o", str(saved)]) == 0 and capsys.readouterr().out == ""
+    assert chuanxa.read_plan(saved) == chuanxa.plan(EXAMPLES / "xa-thieu-giao.yaml", costs=EXAMPLES / "costs.yaml")
+    for lang in (["--lang", "en"], []):
+        assert main([*args, *lang]) == 0
+        printed = capsys.readouterr().out
+        assert main(["plan-show", str(saved), *lang]) == 0
+        assert capsys.readouterr().out == printed and "4.5" in printed
+
+
+def test_saved_target_plans_are_shown_again_by_province_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from chuanxa.cli.main import main
+
+    for extra in ([], ["--by-province"]):
+        saved = tmp_path / f"targets{len(extra)}.json"
+        args = ["plan-targets", str(EXAMPLES / "thieu_hoa_2024.csv"), "--target-share", "0.9", "--costs", str(EXAMPLES / "costs.yaml"), *extra]
+        main([*args, "-o", str(saved)])
+        capsys.readouterr()
+        main(args)
+        printed = capsys.readouterr().out
+        back = chuanxa.read_plan(saved)
+        assert isinstance(back, dict if extra else TargetPlan)
+        assert main(["plan-show", str(saved)]) == 0
+        assert capsys.readouterr().out == printed and "Xã Thiệu Giao" in printed
+
+
+def test_a_plan_saved_on_windows_reads_back(tmp_path: Path) -> None:
+    found = chuanxa.plan(EXAMPLES / "xa-thieu-giao.yaml", costs=EXAMPLES / "costs.yaml")
+    text = json.dumps(found.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    for name, data in (("bom", b"\xef\xbb\xbf" + text.encode("utf-8")), ("utf16", text.encode("utf-16"))):  # Notepad; PowerShell 5's `>`
+        (tmp_path / name).write_bytes(data)
+        assert chuanxa.read_plan(tmp_path / name) == found
+
+
+@pytest.mark.parametrize("content,words", [(b"{\"a\": 1}", "không có lộ trình"), (b"not json", "không phải là tệp lộ trình"),
+                                           (b"{\"commune\": \"1\", \"feasible\": true}", "không phải là tệp lộ trình")])
+def test_a_file_that_is_not_a_plan_is_refused_in_both_languages_with_its_name(tmp_path: Path, content: bytes, words: str,
+                                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from chuanxa.cli.main import main
+
+    path = tmp_path / "x.json"
+    path.write_bytes(content)
+    with pytest.raises(chuanxa.CommuneDataError) as caught:
+        chuanxa.read_plan(path)
+    assert words in caught.value.message("vi") and "not a chuanxa plan" in caught.value.message("en") and "x.json" in str(caught.value.location.file)
+    assert main(["plan-show", str(path)]) == 2 and words in capsys.readouterr().err
+    assert main(["plan-show", str(path), "--lang", "en"]) == 2 and "not a chuanxa plan JSON file" in capsys.readouterr().err
+
+
+def test_a_plan_written_before_plans_could_be_read_back_still_reads(tmp_path: Path, mini: chuanxa.Ruleset) -> None:
+    """Older files: steps without the ruleset's words (their input named instead), blockers as sentences only."""
+    found = chuanxa.plan(EXAMPLES / "xa-thieu-giao.yaml", costs=EXAMPLES / "costs.yaml")
+    older = found.model_dump(mode="json")
+    older["steps"] = [{k: v for k, v in s.items() if k not in ("op", "label", "unit", "answer")} for s in older["steps"]]
+    back = chuanxa.read_plan(older)
+    assert isinstance(back, Plan) and [s.value_after for s in back.steps] == [s.value_after for s in found.steps]
+    assert chuanxa.step_text(back.steps[0], back).en == "Raise antenatal_3_visits_rate from 78.5 to 80: +1 point, cost 4.5"
+    stuck = _mini_stuck(mini, {"indicators": {"4": {"possible": False}, "5": {"possible": False}}}).model_dump(mode="json")
+    stuck["blockers"] = [{"vi": b["vi"], "en": b["en"]} for b in stuck["blockers"]]
+    back = chuanxa.read_plan(stuck)
+    assert isinstance(back, Plan) and back.blockers and {b.code for b in back.blockers} == {"UNRECORDED"}
+    assert "plan again" in chuanxa.blocker_text(back.blockers[0]).en and "lập lại lộ trình" in chuanxa.blocker_text(back.blockers[0]).vi
