@@ -74,7 +74,7 @@ def step_text(step: Any, plan: Any) -> Text:
 
 def blocker_text(blocker: Any) -> Text:
     """Why a plan cannot exist, for one of its `blockers` (a `Blocker`), in both languages."""
-    params: dict[str, Any] = {"indicator": blocker.indicator, "criterion": blocker.criterion, "code": blocker.code,
+    params: dict[str, Any] = {"indicator": blocker.indicator, "criterion": blocker.criterion, "code": blocker.code, "note": blocker.note,
                               "reachable": "?" if blocker.reachable is None else f"{blocker.reachable:g}",
                               "required": "?" if blocker.required is None else f"{blocker.required:g}"}
     key = f"blocker.{blocker.code}"
@@ -88,7 +88,7 @@ def _blocked_cause(blocker: Any, lang: Lang) -> str:
     cause = blocker.cause or ("COSTS_IMPOSSIBLE" if blocker.note else "NO_OPTION")
     if cause == "COSTS_IMPOSSIBLE" and blocker.note:
         return render("blocked.COSTS_IMPOSSIBLE_NOTE", lang, {"note": blocker.note})
-    return render(f"blocked.{cause}" if f"blocked.{cause}" in CATALOGUE else "blocked.NO_OPTION", lang, {})
+    return render(f"blocked.{cause}", lang, {}) if f"blocked.{cause}" in CATALOGUE else str(cause)  # a newer version's cause: its code
 
 
 def criterion_share(stamp: RulesetStamp, criteria: Any = ()) -> float | None:
