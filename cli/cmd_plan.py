@@ -107,10 +107,14 @@ def plan_show(file: Path, lang: Lang) -> int:
     from chuanxa.planning.targets import TargetPlan
 
     found = read_plan(file)
+    plans = {"": found} if isinstance(found, TargetPlan) else found if isinstance(found, dict) else {}
+    stamps = {found.ruleset} if isinstance(found, Plan) else {p.ruleset for t in plans.values() for p in (*t.chosen, *t.not_chosen, *t.infeasible, *t.already)}
+    for stamp in sorted(stamps, key=lambda s: (s.id, s.version)):  # the warning `plan` gave when it was made, as it was then
+        if stamp.warning is not None:
+            click.secho(f"{stamp.id}@{stamp.version}: {stamp.warning.get(lang)}", fg="yellow", err=True)
     if isinstance(found, Plan):
         click.echo(plan_text(found, lang))
         return EXIT_OK
-    plans = {"": found} if isinstance(found, TargetPlan) else found
     click.echo("\n\n".join((f"== {name} ==\n" if name else "") + _targets_text(p, lang) for name, p in plans.items()))
     return EXIT_OK
 

@@ -269,3 +269,16 @@ def test_a_plan_written_before_plans_could_be_read_back_still_reads(tmp_path: Pa
     back = chuanxa.read_plan(stuck)
     assert isinstance(back, Plan) and back.blockers and {b.code for b in back.blockers} == {"UNRECORDED"}
     assert "plan again" in chuanxa.blocker_text(back.blockers[0]).en and "lập lại lộ trình" in chuanxa.blocker_text(back.blockers[0]).vi
+
+
+def test_a_saved_plan_shows_again_the_warning_its_ruleset_gave(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from chuanxa.cli.main import main
+
+    written = chuanxa.plan(EXAMPLES / "xa-thieu-giao.yaml").model_dump(mode="json")
+    written["ruleset"]["warning"] = {"vi": "KHÔNG DÙNG ĐỂ CÔNG NHẬN", "en": "NOT FOR CERTIFICATION"}
+    saved = tmp_path / "plan.json"
+    saved.write_text(json.dumps(written, ensure_ascii=False), encoding="utf-8")
+    assert main(["plan-show", str(saved), "--lang", "en"]) == 0
+    shown = capsys.readouterr()
+    assert shown.err.startswith(f"qd1300@{written['ruleset']['version']}: NOT FOR CERTIFICATION") and "NOT FOR" not in shown.out
+    assert main(["plan-show", str(saved)]) == 0 and "KHÔNG DÙNG ĐỂ CÔNG NHẬN" in capsys.readouterr().err
