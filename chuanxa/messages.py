@@ -494,6 +494,9 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Không có tổ hợp cải thiện nào đáp ứng đồng thời mọi điều kiện công nhận.",
         "en": "No combination of improvements meets every recognition condition at once.",
     },
+    "step.gain": {"vi": "+{gain} điểm", "en": "+{gain} points"},
+    "step.gain_one": {"vi": "+{gain} điểm", "en": "+{gain} point"},
+    "step.cost": {"vi": ", chi phí {cost}", "en": ", cost {cost}"},
     # why a required indicator cannot improve (a blocker's `cause`), and a blocker code this version does not know
     "blocked.COSTS_IMPOSSIBLE": {"vi": "tệp chi phí ghi là không thể cải thiện", "en": "the costs file marks it impossible"},
     "blocked.COSTS_IMPOSSIBLE_NOTE": {"vi": "tệp chi phí ghi là không thể cải thiện ({note})", "en": "the costs file marks it impossible ({note})"},
@@ -510,9 +513,6 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Không có lộ trình ({code}: lý do do một phiên bản chuanxa mới hơn ghi lại).",
         "en": "No plan ({code}: a reason written by a newer version of chuanxa).",
     },
-    "step.gain": {"vi": "+{gain} điểm", "en": "+{gain} points"},
-    "step.gain_one": {"vi": "+{gain} điểm", "en": "+{gain} point"},
-    "step.cost": {"vi": ", chi phí {cost}", "en": ", cost {cost}"},
     # --- reasons and gaps of a result (chuanxa.wording: built from the records' codes and numbers) ---
     "reason.knockout_failed": {
         "vi": "Không đạt chỉ tiêu điểm liệt {indicator}: không được công nhận dù tổng điểm bao nhiêu.",

@@ -59,13 +59,15 @@ class Blocker(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: str  # INDICATOR_BLOCKED, CRITERION_UNREACHABLE, TOTAL_UNREACHABLE, NO_COMBINATION (UNRECORDED: read from an older file)
+    code: str  # INDICATOR_BLOCKED, CRITERION_UNREACHABLE, TOTAL_UNREACHABLE, NO_COMBINATION
     indicator: str | None = None
     criterion: str | None = None
+    # INDICATOR_BLOCKED: why it cannot improve, COSTS_IMPOSSIBLE (then `note`: the costs file's own, as its author
+    # wrote it) or NO_OPTION (`options.BLOCKED_CAUSES`). A blocker read from an older file, its sentence alone: UNRECORDED.
+    cause: str | None = None
     reachable: float | None = None  # the most points the criterion (or the total) can reach
     required: float | None = None  # its floor (or the minimum total)
-    cause: str | None = None  # INDICATOR_BLOCKED: why it cannot improve, COSTS_IMPOSSIBLE or NO_OPTION (`options.BLOCKED_CAUSES`)
-    note: str | None = None  # with COSTS_IMPOSSIBLE: the costs file's own note, as its author wrote it
+    note: str | None = None  # why the indicator cannot improve (the costs file's note)
 
     @model_validator(mode="before")
     @classmethod
