@@ -88,6 +88,7 @@ _EXPORTS: dict[str, str] = {
     "reason_text": "chuanxa.wording",
     "step_text": "chuanxa.wording",
     "region_text": "chuanxa.wording",
+    "read_plan": "chuanxa.outputs.planjson",
     "read_results": "chuanxa.outputs.jsonout",
     "registry": "chuanxa.api",
     "render_report": "chuanxa.reports.render",
@@ -160,6 +161,7 @@ __all__ = [
     "plan_targets",
     "problem_text",
     "progress_by_area",
+    "read_plan",
     "read_results",
     "reason_text",
     "region_text",
@@ -204,6 +206,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.errors import ChuanxaError as ChuanxaError, CommuneDataError as CommuneDataError, CostsFileError as CostsFileError, EngineUnavailableError as EngineUnavailableError, ExpressionError as ExpressionError, NoRulesetInForceError as NoRulesetInForceError, OutputError as OutputError, RulesetError as RulesetError, RulesetNotFoundError as RulesetNotFoundError
     from chuanxa.planning import CostModel as CostModel, MergeMapping as MergeMapping, Plan as Plan, PlanStep as PlanStep, Simulation as Simulation, Sweep as Sweep, TargetPlan as TargetPlan, frange as frange, load_mapping as load_mapping, merge_communes as merge_communes, plan as plan, plan_targets as plan_targets, simulate as simulate, sweep as sweep
     from chuanxa.outputs.jsonout import read_results as read_results
+    from chuanxa.outputs.planjson import read_plan as read_plan
     from chuanxa.reports.render import render_report as render_report
     from chuanxa.communes.model import Site as Site
     from chuanxa.engine.results import Notice as Notice, RowProblem as RowProblem

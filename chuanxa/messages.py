@@ -488,8 +488,8 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "en": "Evidence for indicator {indicator} worth {points} points: {gain}{cost}",
     },
     "blocker.INDICATOR_BLOCKED": {
-        "vi": "Chỉ tiêu {indicator} bắt buộc phải cải thiện nhưng không thể: {note}.",
-        "en": "Indicator {indicator} must improve but cannot: {note}.",
+        "vi": "Chỉ tiêu {indicator} bắt buộc phải cải thiện nhưng không thể: {cause}.",
+        "en": "Indicator {indicator} must improve but cannot: {cause}.",
     },
     "blocker.CRITERION_UNREACHABLE": {
         "vi": "Tiêu chí {criterion} chỉ có thể đạt tối đa {reachable} điểm, dưới mức tối thiểu {required}.",
@@ -506,6 +506,22 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     "step.gain": {"vi": "+{gain} điểm", "en": "+{gain} points"},
     "step.gain_one": {"vi": "+{gain} điểm", "en": "+{gain} point"},
     "step.cost": {"vi": ", chi phí {cost}", "en": ", cost {cost}"},
+    # why a required indicator cannot improve (a blocker's `cause`), and a blocker code this version does not know
+    "blocked.COSTS_IMPOSSIBLE": {"vi": "tệp chi phí ghi là không thể cải thiện", "en": "the costs file marks it impossible"},
+    "blocked.COSTS_IMPOSSIBLE_NOTE": {"vi": "tệp chi phí ghi là không thể cải thiện ({note})", "en": "the costs file marks it impossible ({note})"},
+    "blocked.NO_OPTION": {"vi": "không có cách cải thiện nào đạt số điểm bắt buộc", "en": "no option reaches the required points"},
+    "blocker.UNRECORDED": {
+        "vi": "Không có lộ trình (tệp do phiên bản chuanxa cũ hơn ghi chỉ giữ câu giải thích, không giữ lý do; hãy lập lại lộ trình để xem lý do).",
+        "en": "No plan (the file, written by an older chuanxa, kept the explanation's sentence, not its reason; plan again to see why).",
+    },
+    "plan.unreadable": {
+        "vi": "Đây không phải là tệp lộ trình JSON của chuanxa đọc được ({detail_vi}). Hãy dùng tệp do 'chuanxa plan --format json' hoặc 'chuanxa plan-targets --format json' ghi ra.",
+        "en": "This is not a chuanxa plan JSON file that can be read ({detail_en}). Use a file written by 'chuanxa plan --format json' or 'chuanxa plan-targets --format json'.",
+    },
+    "blocker.unknown": {
+        "vi": "Không có lộ trình ({code}: lý do do một phiên bản chuanxa mới hơn ghi lại).",
+        "en": "No plan ({code}: a reason written by a newer version of chuanxa).",
+    },
     # --- reasons and gaps of a result (chuanxa.wording: built from the records' codes and numbers) ---
     "reason.knockout_failed": {
         "vi": "Không đạt chỉ tiêu điểm liệt {indicator}: không được công nhận dù tổng điểm bao nhiêu.",

@@ -78,10 +78,21 @@ def step_text(step: Any, plan: Any) -> Text:
 
 def blocker_text(blocker: Any) -> Text:
     """Why a plan cannot exist, for one of its `blockers` (a `Blocker`), in both languages."""
-    params: dict[str, Any] = {"indicator": blocker.indicator, "criterion": blocker.criterion, "note": blocker.note,
+    params: dict[str, Any] = {"indicator": blocker.indicator, "criterion": blocker.criterion, "code": blocker.code, "note": blocker.note,
                               "reachable": "?" if blocker.reachable is None else f"{blocker.reachable:g}",
                               "required": "?" if blocker.required is None else f"{blocker.required:g}"}
-    return _both(lambda lang: render(f"blocker.{blocker.code}", lang, params))
+    key = f"blocker.{blocker.code}"
+    if key not in CATALOGUE:  # a code from a newer version, read back from JSON
+        key = "blocker.unknown"
+    return _both(lambda lang: render(key, lang, params | {"cause": _blocked_cause(blocker, lang)}))
+
+
+def _blocked_cause(blocker: Any, lang: Lang) -> str:
+    """Why an indicator that must improve cannot (a blocker's `cause`); the costs file's note is the user's own words."""
+    cause = blocker.cause or ("COSTS_IMPOSSIBLE" if blocker.note else "NO_OPTION")
+    if cause == "COSTS_IMPOSSIBLE" and blocker.note:
+        return render("blocked.COSTS_IMPOSSIBLE_NOTE", lang, {"note": blocker.note})
+    return render(f"blocked.{cause}", lang, {}) if f"blocked.{cause}" in CATALOGUE else str(cause)  # a newer version's cause: its code
 
 
 def criterion_share(stamp: RulesetStamp, criteria: Any = ()) -> float | None:
@@ -185,6 +196,8 @@ def _step_words(step: Any, monetary: bool, lang: Lang) -> str:
     cost = render("step.cost", lang, {"cost": f"{step.cost:g}"}) if monetary else ""
     params: dict[str, Any] = {"indicator": step.indicator, "points": f"{step.points_after:g}", "gain": gain, "cost": cost}
     label = step.label
+    if label is None and step.input is not None and step.kind in ("value", "answer"):
+        label = Text.model_construct(vi=step.input, en=step.input)  # a step read from a file written before steps kept their label
     if label is not None:
         params.update(label_vi=label.vi[0].lower() + label.vi[1:], label_en=label.en[0].lower() + label.en[1:])
     if step.kind == "value" and label is not None:

@@ -81,19 +81,42 @@ def simulate(file: Path, sets: tuple[str, ...], assessments: tuple[str, ...], sw
 @ruleset_option
 @as_of_option
 @lang_option
-@format_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None, help="Mặc định theo đuôi tệp -o, hoặc bảng / Default: from the -o suffix, else table.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Ghi ra tệp (.json để lưu và xem lại bằng 'chuanxa plan-show') / Write to a file (.json to keep it and show it again with 'chuanxa plan-show').")
 @rulesets_dir_option
-def plan(file: Path, costs: Path | None, ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ...]) -> int:
+def plan(file: Path, costs: Path | None, ruleset_ref: str | None, as_of: str | None, lang: Lang, fmt: str | None, output: Path | None,
+         rulesets_dirs: tuple[Path, ...]) -> int:
     """Lộ trình chi phí thấp nhất để xã đạt chuẩn / The cheapest path for FILE to be recognised."""
+    fmt = output_format(output, fmt, {".txt": "table", ".json": "json"}, "table")
+    check_output(output, [file] + ([costs] if costs else []))
     data = read_commune_file(file)
     engine = compiled(ruleset_ref or data.ruleset, as_of=as_of if as_of is not None else data.as_of, rulesets_dirs=rulesets_dirs)
     _warn_ruleset(engine, lang)
     result = make_plan(data, engine, CostModel.load(costs) if costs else CostModel())
-    if fmt == "json":
-        click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
-    else:
-        click.echo(plan_text(result, lang))
+    write_text_output(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) if fmt == "json" else plan_text(result, lang), output)
     return EXIT_OK if result.feasible else EXIT_SOME_FAILED
+
+
+@click.command("plan-show")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@lang_option
+def plan_show(file: Path, lang: Lang) -> int:
+    """Xem lại lộ trình đã lưu (JSON của plan hoặc plan-targets) / Show a saved plan (the JSON of plan or plan-targets)."""
+    from chuanxa.outputs.planjson import read_plan
+    from chuanxa.planning.targets import TargetPlan
+
+    found = read_plan(file)
+    plans = {"": found} if isinstance(found, TargetPlan) else found if isinstance(found, dict) else {}
+    stamps = {found.ruleset} if isinstance(found, Plan) else {p.ruleset for t in plans.values() for p in (*t.chosen, *t.not_chosen, *t.infeasible, *t.already)}
+    for stamp in sorted(stamps, key=lambda s: (s.id, s.version)):  # the warning `plan` gave when it was made, as it was then
+        if stamp.warning is not None:
+            click.secho(f"{stamp.id}@{stamp.version}: {stamp.warning.get(lang)}", fg="yellow", err=True)
+    if isinstance(found, Plan):
+        click.echo(plan_text(found, lang))
+        return EXIT_OK
+    click.echo("\n\n".join((f"== {name} ==\n" if name else "") + _targets_text(p, lang) for name, p in plans.items()))
+    return EXIT_OK
 
 
 def plan_text(result: Plan, lang: Lang) -> str:

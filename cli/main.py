@@ -25,6 +25,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("chuanxa.cli.cmd_plan:simulate", "Mô phỏng nếu thay đổi số liệu / What-if simulation"),
     "plan": ("chuanxa.cli.cmd_plan:plan", "Lộ trình rẻ nhất để đạt chuẩn / Cheapest path to recognition"),
     "plan-targets": ("chuanxa.cli.cmd_plan:plan_targets", "Chọn xã để đạt chỉ tiêu / Choose communes to reach a target"),
+    "plan-show": ("chuanxa.cli.cmd_plan:plan_show", "Xem lại lộ trình đã lưu / Show a saved plan"),
     "merge": ("chuanxa.cli.cmd_plan:merge", "Gộp xã sáp nhập: một trạm, nhiều điểm trạm / Merge communes: one station, several sites"),
     "watch": ("chuanxa.cli.cmd_watch:watch", "Theo dõi cập nhật trực tiếp / Live monitoring of updates"),
     "progress": ("chuanxa.cli.cmd_progress:progress", "Tiến độ đạt chỉ tiêu theo tỉnh / Progress per province towards the target"),

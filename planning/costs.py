@@ -116,13 +116,17 @@ class CostModel:
         return self.file.indicators.get(option.indicator) or (self.file.inputs.get(option.input) if option.input else None) or self.file.default
 
     def allows(self, option: "Option") -> bool:
-        rule = self._rule(option)
-        return rule is None or rule.possible or option.kind == "collect"
+        return self.refusing(option) is None
 
-    def reason_blocked(self, indicator: str) -> str | None:
-        if self.file and indicator in self.file.indicators and not self.file.indicators[indicator].possible:
-            return self.file.indicators[indicator].note or "marked impossible in the costs file"
-        return None
+    def refusing(self, option: "Option") -> CostRule | None:
+        """The rule of the costs file that forbids `option` (`possible: false`; collecting data is never forbidden), else None."""
+        rule = self._rule(option)
+        return rule if rule is not None and not rule.possible and option.kind != "collect" else None
+
+    def marked_impossible(self, indicator: str) -> CostRule | None:
+        """The indicator's own rule when the costs file marks it `possible: false`, else None."""
+        rule = self.file.indicators.get(indicator) if self.file is not None else None
+        return rule if rule is not None and not rule.possible else None
 
     def cost_of(self, option: "Option") -> Cost:
         if self.file is None:

@@ -51,8 +51,9 @@ class IndicatorChoices:
     criterion: str
     options: tuple[Option, ...]
     required: bool  # missing data or a failed knock-out: one option must be taken
-    blocked: str | None = None  # why no option exists although one is required
+    blocked: str | None = None  # why no option exists although one is required: a code of `BLOCKED_CAUSES`
     minimum_after: float = 0.0  # a knock-out's required points
+    note: str | None = None  # with COSTS_IMPOSSIBLE: the costs file's own note, as its author wrote it
     # The search's working form of the options, by (cap, scale) (see `optimise._frontier`): choices shared
     # between communes (`list_options`'s memo) are worked out once.
     frontiers: dict[tuple[int, int], Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
@@ -101,15 +102,17 @@ def list_options(engine: CompiledRuleset, result: CommuneResult | Standing, env:
 def _choices(engine: CompiledRuleset, compiled: CompiledIndicator, res: Any, candidates: list[Option], env: Mapping[str, Any], derived: Collection[str],
              costs: CostModel, missing: bool, knockout_short: bool) -> IndicatorChoices:
     """The indicator's options as the engine scores them, allowed by the costs, enough for a knock-out, and priced."""
-    options = [o for o in (_checked(engine, compiled, o, env, derived) for o in candidates) if o is not None and costs.allows(o)]
+    valid = [o for o in (_checked(engine, compiled, o, env, derived) for o in candidates) if o is not None]
     if knockout_short:
-        options = [o for o in options if o.points_after >= compiled.knockout_needs - 1e-9]
-    options = [_priced(o, costs) for o in options]
+        valid = [o for o in valid if o.points_after >= compiled.knockout_needs - 1e-9]
+    options = [_priced(o, costs) for o in valid if costs.allows(o)]
     required = missing or knockout_short
-    blocked = None
+    blocked = note = None
     if required and not options:
-        blocked = costs.reason_blocked(res.id) or "no option reaches the required points"
-    return IndicatorChoices(res.id, res.criterion, tuple(options), required, blocked, compiled.knockout_needs if knockout_short else 0.0)
+        # Why (a code, worded by `chuanxa.wording.blocker_text`): the costs file forbids every option that would do, or none does.
+        refused = costs.marked_impossible(res.id) or next((r for r in map(costs.refusing, valid) if r is not None), None)
+        blocked, note = ("COSTS_IMPOSSIBLE", refused.note) if refused is not None else ("NO_OPTION", None)
+    return IndicatorChoices(res.id, res.criterion, tuple(options), required, blocked, compiled.knockout_needs if knockout_short else 0.0, note)
 
 
 def _priced(option: Option, costs: CostModel) -> Option:
@@ -208,6 +211,8 @@ def _checked(engine: CompiledRuleset, compiled: CompiledIndicator, option: Optio
         return None
     return option if outcome.points == option.points_after else Option(**{**option.__dict__, "points_after": outcome.points})
 
+
+BLOCKED_CAUSES = ("COSTS_IMPOSSIBLE", "NO_OPTION")  # why a required indicator has no option (`IndicatorChoices.blocked`)
 
 ANSWER_TYPES = frozenset(("yes_no", "choice"))  # input types whose values are answers, not numbers
 

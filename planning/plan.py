@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from chuanxa.workspace import CommuneLike, RulesetLike, as_commune, compiled
 from chuanxa.communes.model import AssessedEntry, CommuneData
@@ -22,8 +22,9 @@ from .standing import Standing, of_result
 
 
 class PlanStep(BaseModel):
-    """One action of a plan, e.g. raise hygienic latrine coverage from 88% to 90% (+1 point, cost 40): its numbers
-    and ids (its sentence: `chuanxa.wording.step_text`, written into the JSON as `message`)."""
+    """One action of a plan, e.g. raise hygienic latrine coverage from 88% to 90% (+1 point, cost 40): its numbers,
+    ids and the ruleset's words its sentence reads (the sentence: `chuanxa.wording.step_text`, written into the JSON
+    as `message` and rebuilt from the record when a plan is read back)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -37,11 +38,12 @@ class PlanStep(BaseModel):
     points_after: float
     gain: float
     cost: float
-    # What the sentence reads of the ruleset (not written to the JSON, whose `message` is the sentence itself):
-    op: str | None = Field(default=None, exclude=True)  # the level's operator (which way a value with none yet goes)
-    label: Text | None = Field(default=None, exclude=True)  # the input's label
-    unit: str | None = Field(default=None, exclude=True)  # the input's unit
-    answer: Text | None = Field(default=None, exclude=True)  # the words of the choice an "answer" step asks for
+    # The ruleset's words the sentence reads, kept with the step so that a plan read back years later (the ruleset
+    # edited or gone) says what it said when it was made:
+    op: str | None = None  # the level's operator (which way a value with none yet goes)
+    label: Text | None = None  # the input's label
+    unit: str | None = None  # the input's unit
+    answer: Text | None = None  # the words of the choice an "answer" step asks for
 
     @model_validator(mode="before")
     @classmethod
@@ -53,20 +55,32 @@ class PlanStep(BaseModel):
 
 class Blocker(BaseModel):
     """Why no plan exists, as a code and its numbers (its sentence: `chuanxa.wording.blocker_text`, written into the
-    JSON's `blockers` in its place)."""
+    JSON beside the record as `vi` and `en`, and rebuilt from the record when a plan is read back)."""
 
     model_config = ConfigDict(frozen=True)
 
     code: str  # INDICATOR_BLOCKED, CRITERION_UNREACHABLE, TOTAL_UNREACHABLE, NO_COMBINATION
     indicator: str | None = None
     criterion: str | None = None
+    # INDICATOR_BLOCKED: why it cannot improve, COSTS_IMPOSSIBLE (then `note`: the costs file's own, as its author
+    # wrote it) or NO_OPTION (`options.BLOCKED_CAUSES`). A blocker read from an older file, its sentence alone: UNRECORDED.
+    cause: str | None = None
     reachable: float | None = None  # the most points the criterion (or the total) can reach
     required: float | None = None  # its floor (or the minimum total)
     note: str | None = None  # why the indicator cannot improve (the costs file's note)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _rendered_text_is_not_data(cls, data: Any) -> Any:
+        if isinstance(data, dict) and ("vi" in data or "en" in data):  # read back from JSON: the sentence is rebuilt when shown
+            # A document written before blockers carried their record holds the sentence alone: its reason is unknown.
+            data = {k: v for k, v in data.items() if k not in ("vi", "en")} or {"code": "UNRECORDED"}
+        return data
+
 
 class Plan(BaseModel):
-    """The cheapest improvements that make a commune recognised, or why none exists."""
+    """The cheapest improvements that make a commune recognised, or why none exists. Its JSON reads back into an
+    equal plan (`Plan.model_validate_json`), whose sentences `chuanxa.wording` rebuilds word for word."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -85,17 +99,17 @@ class Plan(BaseModel):
     blockers: tuple[Blocker, ...] = ()
 
     @model_serializer(mode="wrap")
-    def _with_step_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # Every document writer (CLI, HTTP, the province targets) dumps plans: each step's `message` is added here, at
-        # write time, from the step's numbers (`chuanxa.wording.step_text`); the record holds no sentence.
-        # The blockers are written as their sentences, in their place.
+    def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Every document writer (CLI, HTTP, the province targets) dumps plans: each step's `message`, and each
+        # blocker's `vi` and `en` (the only fields blockers had before they were written as records), are added here,
+        # at write time, from the records (`chuanxa.wording`); the records hold no sentence.
         from chuanxa.wording import blocker_text, step_text
 
         data = handler(self)
         if isinstance(data, dict) and isinstance(data.get("steps"), (list, tuple)):
             data["steps"] = [{**item, "message": step_text(step, self).model_dump()} for item, step in zip(data["steps"], self.steps)]
         if isinstance(data, dict) and isinstance(data.get("blockers"), (list, tuple)):
-            data["blockers"] = [blocker_text(blocker).model_dump() for blocker in self.blockers]
+            data["blockers"] = [{**item, **blocker_text(blocker).model_dump()} for item, blocker in zip(data["blockers"], self.blockers)]
         return data
 
 
@@ -191,7 +205,7 @@ def _need(before: Standing) -> Need:
 
 
 def _blockers(choices: list[IndicatorChoices], before: Standing, bounds: bool = True) -> list[Blocker]:
-    found = [Blocker(code="INDICATOR_BLOCKED", indicator=c.indicator, note=c.blocked) for c in choices if c.required and not c.options]
+    found = [Blocker(code="INDICATOR_BLOCKED", indicator=c.indicator, cause=c.blocked, note=c.note) for c in choices if c.required and not c.options]
     if not bounds:
         return found
     best = {c.indicator: c.best_gain for c in choices}

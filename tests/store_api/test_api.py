@@ -53,6 +53,10 @@ def test_simulate_and_plan_give_the_cli_json(client: Any, auth: Any) -> None:
     costs = yaml.safe_load((ROOT / "examples" / "costs.yaml").read_text(encoding="utf-8"))
     answer = client.post("/api/v1/plan", json={"commune": _document(), "costs": costs}, headers=auth("xa"))
     assert answer.status_code == 200 and answer.text == cli.stdout.rstrip("\n")
+    import chuanxa  # and the answer reads back into the library's plan, with the same sentences
+
+    back, library = chuanxa.Plan.model_validate(answer.json()), chuanxa.plan(EXAMPLE, costs=ROOT / "examples" / "costs.yaml")
+    assert back == library and [chuanxa.step_text(s, back) for s in back.steps] == [chuanxa.step_text(s, library) for s in library.steps]
 
 
 def test_bad_commune_data_gets_the_cli_message_and_location_in_both_languages(client: Any, auth: Any) -> None:

@@ -30,6 +30,18 @@ def test_by_default_the_province_target_is_reached_with_the_same_communes_the_li
     assert body["ruleset"].startswith("qd1300@")
 
 
+def test_the_answers_plans_read_back_into_the_librarys_records_with_the_same_words(client: Any, auth: Any, world: World) -> None:
+    import chuanxa
+
+    costs = yaml.safe_load(COSTS.read_text(encoding="utf-8"))
+    body = client.post(_url(world), json={"share": 1.0, "costs": costs}, headers=auth("tinh")).json()
+    back = chuanxa.TargetPlan.model_validate(body["plan"])
+    library = chuanxa.plan_targets(EXAMPLE_CSV, None, target_share=1.0, costs=COSTS)
+    assert back.chosen == library.chosen and back.not_chosen == library.not_chosen and back.infeasible == library.infeasible and back.chosen
+    assert [chuanxa.step_text(s, p) for p in back.chosen for s in p.steps] == [chuanxa.step_text(s, p) for p in library.chosen for s in p.steps]
+    assert back.model_dump(mode="json") == body["plan"]  # written again, it is the answer the API gave
+
+
 def test_within_a_budget_the_cheapest_communes_are_chosen_until_it_runs_out(client: Any, auth: Any, world: World) -> None:
     costs = yaml.safe_load(COSTS.read_text(encoding="utf-8"))
     answer = client.post(_url(world), json={"budget": 30, "costs": costs}, headers=auth("admin")).json()
