@@ -9,7 +9,7 @@ from chuanxa.criteria.model import ConditionsIndicator
 from ..fast import construct
 from ..lowering import Level, Lowered, applies_node, condition_node
 from ..results import GapTarget, Reason, Status
-from ..rules_text import describe_condition
+from ..rules_text import RuleWords, condition_text
 from .base import Env, KindContext, Outcome, condition_reads, status_for, targets_memo, unmet_comparisons
 
 
@@ -42,9 +42,10 @@ class ConditionsKind:
     records_follow_values = True
 
     @staticmethod
-    def rule_text(ind: Any) -> str:
+    def rule_text(ind: Any, words: RuleWords) -> str:
+        """Each level's condition and points, best first: "(a = có và b ≥ 80): 2 điểm; …"."""
         levels = sorted(ind.levels, key=lambda lv: -lv.points)
-        return "; ".join(f"{describe_condition(lv.when)} → {lv.points:g}" for lv in levels)
+        return words.levels([f"{condition_text(lv.when, words)}{words.award(lv.points)}" for lv in levels])
 
     def hit(self, index: int, env: Env) -> Outcome:
         return self.hits[index]
