@@ -7,8 +7,10 @@ share is the ruleset's own (carried by the result's ruleset stamp), never a numb
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
+from chuanxa.authoring.sheet_layout import OPS_WORDS  # the operators' symbols (≥), checked against the operator table at import
 from chuanxa.criteria.model import IndicatorModel, Ruleset, Text, ThresholdTable
 from chuanxa.criteria.operators import HIGHER_IS_BETTER
 from chuanxa.engine.results import CommuneIdentity, CommuneResult, FailureCode, FailureReason, Gap, GapTarget, Notice, RulesetStamp
@@ -158,8 +160,6 @@ class _RuleWords:
         return spec.label.get(self.lang) if spec is not None and self.lang is not None else name
 
     def op(self, symbol: str) -> str:
-        from chuanxa.authoring.sheet_layout import OPS_WORDS  # one table of the operators' symbols, checked at import
-
         return symbol if self.lang is None else OPS_WORDS.get(symbol, symbol)
 
     def value(self, value: Any) -> str:
@@ -203,11 +203,10 @@ class _RuleWords:
         return f"[{render('rule.by_zone' if table.by == 'zone' else 'rule.by_region', lang, {})}: " + ", ".join(parts) + "]"
 
 
-def _rules_of(stamp: RulesetStamp, lang: Lang | None) -> dict[str, str] | Any:
-    definition = stamp.definition
-    if definition is None:
-        definition = _registered(stamp)
-    if definition is None or not isinstance(definition, Ruleset):  # nothing known, or the rules a file wrote
+def _rules_of(stamp: RulesetStamp, lang: Lang | None) -> Mapping[str, str]:
+    """Indicator id → rule, for the ruleset `stamp` names (built once per content hash and language)."""
+    definition = stamp.definition if stamp.definition is not None else _registered(stamp)
+    if not isinstance(definition, Ruleset):  # nothing known, or the rules a file wrote
         return definition or {}
     key = (stamp.sha256, lang)
     found = _RULES.get(key)

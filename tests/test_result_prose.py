@@ -183,3 +183,13 @@ def test_a_result_read_back_writes_the_rules_of_its_file_again() -> None:
     assert again.to_json_dict() == edited and json.loads(encode_commune(again)) == edited
     by_hand = chuanxa.CommuneResult.model_validate({**json.loads(json.dumps(data)), "indicators": [{k: v for k, v in item.items() if k != "rule"} for item in data["indicators"]]})
     assert by_hand.to_json_dict() == data  # no rule given: the registry's ruleset of the stamp's id, version and content hash writes them
+
+
+@pytest.mark.parametrize("lang,words,other", [("vi", "đoàn thẩm định chấm từ 0 đến", "the appraisal team"), ("en", "the appraisal team awards 0 to", "đoàn thẩm định")])
+def test_rulesets_show_writes_each_rule_in_the_readers_language_not_the_jsons_mixed_notation(lang: str, words: str, other: str) -> None:
+    from click.testing import CliRunner
+
+    from chuanxa.cli.main import cli
+
+    shown = CliRunner().invoke(cli, ["rulesets", "show", "qd1300", "--lang", lang], catch_exceptions=False).output
+    assert words in shown and other not in shown and "thẩm định / assessed" not in shown and "→" not in shown
