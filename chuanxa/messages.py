@@ -541,6 +541,7 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     "gap.percent_change": {"vi": "{change:+.1f} điểm phần trăm", "en": "{change:+.1f} points of percentage"},
     # An indicator's rule in the officer's words (`chuanxa.wording.rule_text`; each kind arranges its own).
     "rule.award": {"vi": ": {points} điểm", "en": ": {points} points"},
+    "rule.award_one": {"vi": ": {points} điểm", "en": ": {points} point"},
     "rule.and": {"vi": " và ", "en": " and "},
     "rule.or": {"vi": " hoặc ", "en": " or "},
     "rule.by_zone": {"vi": "theo vùng", "en": "by zone"},

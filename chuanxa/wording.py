@@ -174,7 +174,9 @@ class _RuleWords:
         return text.replace(".", ",") if self.lang == "vi" else text
 
     def award(self, points: float) -> str:
-        return f" → {points:g}" if self.lang is None else render("rule.award", self.lang, {"points": self.number(points)})
+        if self.lang is None:
+            return f" → {points:g}"
+        return render("rule.award_one" if points == 1 else "rule.award", self.lang, {"points": self.number(points)})
 
     def all_of(self, parts: Any) -> str:
         return "(" + (" and " if self.lang is None else render("rule.and", self.lang, {})).join(parts) + ")"

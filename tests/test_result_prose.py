@@ -171,6 +171,7 @@ def test_the_json_rule_is_the_notation_schema_3_has_always_written_and_officers_
     assert chuanxa.rule_text(assessed, ruleset, "en") == "the appraisal team awards 0 to 3 points on evidence (in steps of 0.5)"
     assert chuanxa.rule_text(threshold, ruleset, "en") == "Share of the population with health insurance ≥ 95: 4 points; ≥ 90: 2 points"
     assert chuanxa.indicator_rule(result.ruleset, "5", "vi") == "Tỷ lệ dân số tham gia bảo hiểm y tế ≥ 95: 4 điểm; ≥ 90: 2 điểm"
+    assert chuanxa.indicator_rule(result.ruleset, "13", "en").endswith(": 1 point")  # one point, in English
 
 
 def test_a_result_read_back_writes_the_rules_of_its_file_again() -> None:
