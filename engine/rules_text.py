@@ -56,17 +56,4 @@ def describe_rule(ind: IndicatorModel, words: RuleWords) -> str:
     return KINDS[ind.kind].rule_text(ind, words)  # type: ignore[no-any-return]
 
 
-def condition_text(cond: Any, words: RuleWords) -> str:
-    """A structured condition (a comparison, all or any of some, an expression) in `words`."""
-    from chuanxa.criteria.model import AllOf, AnyOf, Comparison
-
-    if isinstance(cond, Comparison):
-        return f"{words.input(cond.input)} {words.op(cond.op)} {words.value(cond.threshold)}"
-    if isinstance(cond, AllOf):
-        return words.all_of([condition_text(c, words) for c in cond.all])
-    if isinstance(cond, AnyOf):
-        return words.any_of([condition_text(c, words) for c in cond.any])
-    return words.expression(cond.expr)
-
-
-__all__ = ["RuleWords", "condition_text", "describe_rule"]
+__all__ = ["RuleWords", "describe_rule"]

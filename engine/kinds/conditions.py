@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chuanxa.criteria.model import ConditionsIndicator
+from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ConditionsIndicator
 
 from ..fast import construct
 from ..lowering import Level, Lowered, applies_node, condition_node
 from ..results import GapTarget, Reason, Status
-from ..rules_text import RuleWords, condition_text
+from ..rules_text import RuleWords
 from .base import Env, KindContext, Outcome, condition_reads, status_for, targets_memo, unmet_comparisons
 
 
@@ -56,3 +56,14 @@ class ConditionsKind:
 
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         return targets_memo(self, points, lambda: tuple(construct(GapTarget, op=None, target=None, change=None, points=p, gain=p - points) for p in reversed(self.points) if p > points))
+
+
+def condition_text(cond: Any, words: RuleWords) -> str:
+    """A structured condition (a comparison, all or any of some, an expression) in `words`."""
+    if isinstance(cond, Comparison):
+        return f"{words.input(cond.input)} {words.op(cond.op)} {words.value(cond.threshold)}"
+    if isinstance(cond, AllOf):
+        return words.all_of([condition_text(c, words) for c in cond.all])
+    if isinstance(cond, AnyOf):
+        return words.any_of([condition_text(c, words) for c in cond.any])
+    return words.expression(cond.expr)
