@@ -5,9 +5,9 @@ and gaps are built from them by the renderers' text module (`chuanxa.wording`), 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import Enum
 from functools import lru_cache
-from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
