@@ -86,6 +86,8 @@ _EXPORTS: dict[str, str] = {
     "plan_targets": "chuanxa.planning",
     "progress_by_area": "chuanxa.planning.provinces",
     "reason_text": "chuanxa.wording",
+    "rule_text": "chuanxa.wording",
+    "indicator_rule": "chuanxa.wording",
     "step_text": "chuanxa.wording",
     "region_text": "chuanxa.wording",
     "read_plan": "chuanxa.outputs.planjson",
@@ -151,6 +153,7 @@ __all__ = [
     "frange",
     "gap_text",
     "import_score_sheet",
+    "indicator_rule",
     "load_histories",
     "load_mapping",
     "load_ruleset",
@@ -167,6 +170,7 @@ __all__ = [
     "region_text",
     "registry",
     "render_report",
+    "rule_text",
     "run_cases",
     "score",
     "score_many",
@@ -217,3 +221,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.workspace import Workspace as Workspace
     from chuanxa.wording import blocker_text as blocker_text, gap_text as gap_text, notice_text as notice_text, reason_text as reason_text, region_text as region_text, step_text as step_text
     from chuanxa.wording import problem_text as problem_text, table_notice_text as table_notice_text
+    from chuanxa.wording import indicator_rule as indicator_rule, rule_text as rule_text

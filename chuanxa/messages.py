@@ -564,6 +564,16 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
     "gap.yes": {"vi": "có", "en": "yes"},
     "gap.no": {"vi": "không", "en": "no"},
     "gap.percent_change": {"vi": "{change:+.1f} điểm phần trăm", "en": "{change:+.1f} points of percentage"},
+    # An indicator's rule in the officer's words (`chuanxa.wording.rule_text`; each kind arranges its own).
+    "rule.award": {"vi": ": {points} điểm", "en": ": {points} points"},
+    "rule.award_one": {"vi": ": {points} điểm", "en": ": {points} point"},
+    "rule.and": {"vi": " và ", "en": " and "},
+    "rule.or": {"vi": " hoặc ", "en": " or "},
+    "rule.by_zone": {"vi": "theo vùng", "en": "by zone"},
+    "rule.by_region": {"vi": "theo vùng KT-XH", "en": "by region"},
+    "rule.zone": {"vi": "vùng {zone}", "en": "zone {zone}"},
+    "rule.assessed": {"vi": "đoàn thẩm định chấm từ 0 đến {max} điểm theo minh chứng", "en": "the appraisal team awards 0 to {max} points on evidence"},
+    "rule.assessed_step": {"vi": " (bước {step})", "en": " (in steps of {step})"},
     # --- `chuanxa watch` events (chuanxa.monitoring.events) ---
     "watch.event.commune_added": {
         "vi": "Xã mới được theo dõi: {after_vi} ({total:g} điểm).",

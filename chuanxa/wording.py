@@ -8,10 +8,11 @@ share is the ruleset's own (carried by the result's ruleset stamp), never a numb
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chuanxa.criteria.model import Text
+from chuanxa.criteria.operators import WORDS as OPS_WORDS  # the operators' printed words (≥), from the operator table
+from chuanxa.criteria.model import IndicatorModel, Ruleset, Text, ThresholdTable
 from chuanxa.criteria.operators import HIGHER_IS_BETTER
 from chuanxa.communes.notices import TableNotice
 from chuanxa.engine.results import CommuneIdentity, CommuneResult, FailureCode, FailureReason, Gap, GapTarget, Notice, NoticeJSON, ProblemJSON, RowProblem, RulesetStamp
@@ -109,13 +110,15 @@ def percent(share: float) -> str:
 
 
 def with_messages(data: dict[str, Any], result: Any) -> dict[str, Any]:
-    """A commune's JSON data (`model_dump(mode="json")`) with each reason's, gap's and notice's `message` and the
-    commune's `region_reason` (the contract); `result`: its
+    """A commune's JSON data (`model_dump(mode="json")`) with each reason's, gap's and notice's `message`, each
+    indicator's `rule` (in the notation, `indicator_rule`) and the commune's `region_reason` (the contract); `result`: its
     `CommuneResult` (typed loosely: the result model calls this from its `to_json_dict`)."""
     for item, reason in zip(data.get("reasons", ()), result.reasons):
         item["message"] = reason_text(reason, result).model_dump()
     for item, gap in zip(data.get("gaps", ()), result.gaps):
         item["message"] = gap_text(gap).model_dump()
+    if "indicators" in data:
+        data["indicators"] = [with_rule(item, indicator_rule(result.ruleset, item["id"])) for item in data["indicators"]]
     if isinstance(data.get("commune"), dict):
         data["commune"] = with_place_words(data["commune"], result.commune, result.as_of)
     return data
@@ -185,6 +188,127 @@ def _ranges(numbers: Sequence[int]) -> str:
     if start is not None:
         parts.append(f"{start}" if start == prev else f"{start}–{prev}")
     return ", ".join(parts)
+# --- An indicator's rule: its kind arranges it (`rule_text(ind, words)` of its class), the words come from here ---
+
+def rule_text(ind: IndicatorModel, ruleset: Ruleset | None = None, lang: Lang | None = "vi") -> str:
+    """Indicator `ind`'s rule as its kind writes it, in `lang` for officers ("Tỷ lệ hộ gia đình có nhà tiêu hợp vệ sinh
+    ≥ 95: 3 điểm; ≥ 90: 1,5 điểm"; inputs by their labels and regions by their names from `ruleset`), or with
+    `lang=None` in the notation an indicator's `rule` carries in schema 3's JSON ("hygienic_latrine_rate >= 95 → 3;
+    >= 90 → 1.5", "0–3 (thẩm định / assessed)")."""
+    from chuanxa.engine.rules_text import describe_rule
+
+    return describe_rule(ind, _RuleWords(lang, ruleset))
+
+
+def indicator_rule(stamp: RulesetStamp, indicator_id: str, lang: Lang | None = None) -> str:
+    """The rule (see `rule_text`) of indicator `indicator_id` of the ruleset a result's `stamp` names: the ruleset it
+    was scored with, else the registry's ruleset of that id, version and content hash. A result read back from JSON
+    gives the rule its file wrote, in any language. "" when the stamp names no definition found."""
+    return _rules_of(stamp, lang).get(indicator_id, "")
+
+
+def with_rule(item: dict[str, Any], rule: str) -> dict[str, Any]:
+    """An indicator's JSON data with its `rule`, where schema 3 has it (after `knockout_failed`)."""
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        if key == "values" and "rule" not in out:
+            out["rule"] = rule
+        out[key] = value
+    if "rule" not in out:
+        out["rule"] = rule
+    return out
+
+
+#: The notation's phrases (`lang=None`): schema 3's JSON has always written an assessed indicator's rule as this
+#: bilingual text, and keeps it.
+_NOTATION_PHRASES = {"assessed": "0–{max} (thẩm định / assessed)", "assessed_step": ""}
+_RULES: dict[tuple[str, Lang | None], dict[str, str]] = {}  # (content hash, language) → indicator id → rule
+_REGISTERED: dict[str, Any] = {}  # content hash → the registry's ruleset of that hash (or None, not found)
+
+
+class _RuleWords:
+    """The words of a rule in one language (`chuanxa.engine.rules_text.RuleWords`): officers' (vi, en) or the notation (None)."""
+
+    def __init__(self, lang: Lang | None, ruleset: Ruleset | None) -> None:
+        self.lang = lang
+        self.ruleset = ruleset
+
+    def input(self, name: str) -> str:
+        spec = self.ruleset.inputs.get(name) if self.lang is not None and self.ruleset is not None else None
+        return spec.label.get(self.lang) if spec is not None and self.lang is not None else name
+
+    def op(self, symbol: str) -> str:
+        return symbol if self.lang is None else OPS_WORDS.get(symbol, symbol)
+
+    def value(self, value: Any) -> str:
+        if isinstance(value, ThresholdTable):
+            return self._table(value)
+        if isinstance(value, bool):
+            return ("yes" if value else "no") if self.lang is None else render("gap.yes" if value else "gap.no", self.lang, {})
+        return self.number(value) if isinstance(value, (int, float)) else str(value)
+
+    def number(self, value: float) -> str:
+        text = f"{value:g}"
+        return text.replace(".", ",") if self.lang == "vi" else text
+
+    def award(self, points: float) -> str:
+        if self.lang is None:
+            return f" → {points:g}"
+        return render("rule.award_one" if points == 1 else "rule.award", self.lang, {"points": self.number(points)})
+
+    def all_of(self, parts: Any) -> str:
+        return "(" + (" and " if self.lang is None else render("rule.and", self.lang, {})).join(parts) + ")"
+
+    def any_of(self, parts: Any) -> str:
+        return "(" + (" or " if self.lang is None else render("rule.or", self.lang, {})).join(parts) + ")"
+
+    def expression(self, text: str) -> str:
+        return f"({text})"
+
+    def levels(self, parts: Any) -> str:
+        return "; ".join(parts)
+
+    def phrase(self, key: str, **params: Any) -> str:
+        return _NOTATION_PHRASES[key].format(**params) if self.lang is None else render(f"rule.{key}", self.lang, params)
+
+    def _table(self, table: ThresholdTable) -> str:
+        if self.lang is None:
+            return f"[by {table.by}: " + ", ".join(f"{k} {v:g}" for k, v in table.values.items()) + "]"
+        lang = self.lang
+        if table.by == "region":
+            names = {r.id: r.vi if lang == "vi" else r.en for r in self.ruleset.classification.regions} if self.ruleset is not None else {}
+            parts = [f"{names.get(k, k)} {self.number(v)}" for k, v in table.values.items()]
+        else:
+            parts = [f"{render('rule.zone', lang, {'zone': k})} {self.number(v)}" for k, v in table.values.items()]
+        return f"[{render('rule.by_zone' if table.by == 'zone' else 'rule.by_region', lang, {})}: " + ", ".join(parts) + "]"
+
+
+def _rules_of(stamp: RulesetStamp, lang: Lang | None) -> Mapping[str, str]:
+    """Indicator id → rule, for the ruleset `stamp` names (built once per content hash and language)."""
+    definition = stamp.definition if stamp.definition is not None else _registered(stamp)
+    if not isinstance(definition, Ruleset):  # nothing known, or the rules a file wrote
+        return definition or {}
+    key = (stamp.sha256, lang)
+    found = _RULES.get(key)
+    if found is None:
+        if len(_RULES) >= 256:
+            _RULES.clear()
+        found = _RULES[key] = {ind.id: rule_text(ind, definition, lang) for crit in definition.criteria for ind in crit.indicators}
+    return found
+
+
+def _registered(stamp: RulesetStamp) -> Ruleset | None:
+    """The registry's ruleset that `stamp` names, when its content is the stamp's (a result built without its definition)."""
+    if stamp.sha256 not in _REGISTERED:
+        from chuanxa.errors import ChuanxaError
+        from chuanxa.workspace import DEFAULT
+
+        try:
+            engine = DEFAULT.compiled(f"{stamp.id}@{stamp.version.isoformat()}")
+        except ChuanxaError:  # an unknown id or version, or a ruleset file that no longer loads: no definition
+            engine = None
+        _REGISTERED[stamp.sha256] = engine.ruleset if engine is not None and engine.stamp.sha256 == stamp.sha256 else None
+    return _REGISTERED[stamp.sha256]  # type: ignore[no-any-return]
 
 
 def _both(build: Any) -> Text:
@@ -269,5 +393,5 @@ def _num(value: Any) -> str:
     return "?" if value is None else str(value)
 
 
-__all__ = ["blocker_text", "criterion_share", "gap_text", "notice_text", "percent", "problem_json", "problem_text", "reason_text", "region_text", "rejected_json", "step_text",
-           "table_notice_json", "table_notice_text", "with_messages", "with_place_words"]
+__all__ = ["blocker_text", "criterion_share", "gap_text", "indicator_rule", "notice_text", "percent", "problem_json", "problem_text", "reason_text", "region_text",
+           "rejected_json", "rule_text", "step_text", "table_notice_json", "table_notice_text", "with_messages", "with_place_words", "with_rule"]

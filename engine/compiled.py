@@ -32,7 +32,6 @@ from .results import (
     RulesetStamp,
     Status,
 )
-from .rules_text import describe_rule
 
 Env = Mapping[str, Any]
 
@@ -53,7 +52,6 @@ class CompiledIndicator:
         self.applies_reads = parse_expression(ind.applies_when, ctx.env, "bool").names if ind.applies_when else frozenset()
         self.id = ind.id
         self.reads = tuple(self.kind.reads)
-        self.rule = describe_rule(ind)
         self.award_not_applicable = award_not_applicable
         self.knockout_needs = knockout_need(ind)
         self.counts_as_knockout = counts_as_knockout(ind, recognition)  # the rule's answer: can it fail as a knock-out here
@@ -62,7 +60,7 @@ class CompiledIndicator:
         self.static: dict[str, Any] = _INDICATOR_STATE.state(
             id=ind.id, criterion=criterion, title=ind.title, kind=ind.kind, points=0.0, max=ind.max_points,
             status=None, reason=None, provisional=ind.provisional, knockout=ind.knockout, knockout_failed=False,
-            rule=self.rule, values=None, threshold=None, source=ind.source, note=ind.note,
+            values=None, threshold=None, source=ind.source, note=ind.note,
             data_points=None, data_status=None, assessed_note=None,
         )
         self.blocking = blocking(criterion)  # what its gap blocks, by situation
@@ -233,7 +231,7 @@ _NO_ENTRY = SimpleNamespace(points=None, note=None)  # no assessors' entry, for 
 _INDICATOR_FIELDS = set(IndicatorResult.model_fields)
 # The records this module fills by hand, checked against their models at import (see `StateTemplate`).
 _INDICATOR_STATE = StateTemplate(IndicatorResult, ("id", "criterion", "title", "kind", "points", "max", "status", "reason", "provisional", "knockout",
-                                                   "knockout_failed", "rule", "values", "threshold", "source", "note", "data_points", "data_status", "assessed_note"))
+                                                   "knockout_failed", "values", "threshold", "source", "note", "data_points", "data_status", "assessed_note"))
 
 
 class CompiledRuleset:

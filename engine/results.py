@@ -5,11 +5,12 @@ and gaps are built from them by the renderers' text module (`chuanxa.wording`), 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_serializer, field_validator, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, field_serializer, field_validator, model_serializer, model_validator
 from typing_extensions import TypedDict
 
 from chuanxa.communes.notices import TableNotice
@@ -80,13 +81,29 @@ class RulesetStamp(_Record):
     # of its maximum): renderers write the floor as the ruleset states it. None in results written before schema 3.
     min_criterion_share: float | None = None
     min_total_share: float | None = None
+    # The definition the stamp names, for the words written from it (an indicator's rule: `chuanxa.wording.rule_text`):
+    # the `Ruleset` it was made from, or for a result read back from JSON the rules the file wrote (indicator id →
+    # text). Not data: neither written nor compared (two stamps of one content hash name the same definition).
+    _definition: "Ruleset | Mapping[str, str] | None" = PrivateAttr(default=None)
 
     @classmethod
     def of(cls, ruleset: Ruleset, sha256: str) -> "RulesetStamp":
         """The stamp of a validated `Ruleset` whose content hash is `sha256`."""
         rule = ruleset.recognition
-        return cls(id=ruleset.ruleset.id, version=ruleset.ruleset.version, sha256=sha256, warning=ruleset.ruleset.warning,
-                   min_criterion_share=rule.min_criterion_share, min_total_share=rule.min_total_share)
+        stamp = cls(id=ruleset.ruleset.id, version=ruleset.ruleset.version, sha256=sha256, warning=ruleset.ruleset.warning,
+                    min_criterion_share=rule.min_criterion_share, min_total_share=rule.min_total_share)
+        stamp._definition = ruleset
+        return stamp
+
+    @property
+    def definition(self) -> "Ruleset | Mapping[str, str] | None":
+        """The ruleset this stamp was made from (None for a stamp built by hand; the file's rules for one read back)."""
+        return self._definition
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RulesetStamp):
+            return NotImplemented
+        return self.__dict__ == other.__dict__  # the fields only: the definition it names is not data
 
 
 def _place_words_in_json(schema: dict[str, Any], words: dict[str, str]) -> None:
@@ -186,9 +203,17 @@ class ThresholdUsed(_Record):
     input: str | None = None
 
 
+def _rule_in_json(schema: dict[str, Any]) -> None:
+    # The JSON (and an HTTP response) carries the indicator's rule, written from its definition by `chuanxa.wording`;
+    # the record itself holds none. Declared here so the published schema matches the JSON.
+    schema.setdefault("properties", {})["rule"] = {"title": "Rule", "type": "string",
+                                                   "description": "The rule, e.g. \"full_immunisation_rate >= 95 → 3; >= 90 → 1.5\"."}
+
+
 class IndicatorResult(_Record):
     """One indicator's points and the explanation behind them."""
 
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, json_schema_extra=_rule_in_json)
     id: str
     criterion: str
     title: Text
@@ -200,7 +225,8 @@ class IndicatorResult(_Record):
     provisional: bool
     knockout: bool
     knockout_failed: bool = False
-    rule: str  # the rule in words, e.g. "full_immunisation_rate >= 95 → 3; >= 90 → 1.5"
+    # The rule itself (e.g. "full_immunisation_rate >= 95 → 3; >= 90 → 1.5") is the indicator's, not the result's:
+    # its kind writes it (`chuanxa.wording.rule_text`), and the JSON carries it as `rule` (schema 3).
     values: dict[str, Any] = {}  # the inputs read, as used
     threshold: ThresholdUsed | None = None  # the level reached, or else the first level to reach
     source: str
@@ -212,6 +238,11 @@ class IndicatorResult(_Record):
     @property
     def withheld(self) -> float:
         return self.max - self.points
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rule_is_not_data(cls, data: Any) -> Any:
+        return _without(data, "rule")  # the JSON's rule text: kept on the result's stamp (`CommuneResult`)
 
 
 class CriterionResult(_Record):
@@ -331,6 +362,18 @@ class CommuneResult(_Record):
     knockouts_failed: tuple[str, ...] = ()
     missing_count: int = 0
     region_name: Text | None = None  # the region's name in Vietnamese and English
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _rules_read_back(cls, data: Any, handler: Any) -> Any:
+        # A result read back from JSON keeps the rules its file wrote (its indicators' `rule`) on its stamp, where
+        # the JSON writers find them again: the records hold no rule text (the kinds write it from the definition).
+        rules = {item["id"]: item["rule"] for item in data.get("indicators", ()) if isinstance(item, dict) and isinstance(item.get("rule"), str)
+                 and isinstance(item.get("id"), str)} if isinstance(data, dict) else None
+        result = handler(data)
+        if rules and result.ruleset.definition is None:
+            result.ruleset._definition = rules
+        return result
 
     def indicator(self, indicator_id: str | int) -> IndicatorResult:
         for item in self.indicators:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from chuanxa.engine.batching import paused_gc
 from chuanxa.engine.results import (BatchResult, CommuneIdentity, CommuneResult, CriterionResult, FailureReason, Gap, GapTarget, IndicatorResult, RowProblem, RulesetStamp,
                                     SummaryBatch, ThresholdUsed)
-from chuanxa.wording import gap_text, notice_text, problem_json, reason_text, region_text, table_notice_json
+from chuanxa.wording import gap_text, indicator_rule, notice_text, problem_json, reason_text, region_text, table_notice_json, with_rule
 from chuanxa.errors import CommuneDataError, Location
 
 SCHEMA_VERSION = 3
@@ -134,6 +134,8 @@ class _Encoder:
         self.messages: dict[int, tuple[Any, Any]] = {}  # sentences of gaps and reasons by record: interned records are shared
         self.result: CommuneResult | None = None  # the commune being written (its reasons' sentences read it)
         self.item: Any = None  # the result or summary being written (its place's sentences read its date)
+        self.rules_of: Any = None  # the stamp whose rules `rules` holds (indicator id → rule)
+        self.rules: dict[str, str] = {}
 
     def record(self, item: BaseModel) -> bytes:
         stamp = getattr(item, "ruleset", None)
@@ -182,9 +184,10 @@ class _Encoder:
             state = obj.__dict__.copy()
             state["message"] = self._message(obj)
             return state
+        if kind is IndicatorResult:  # with its rule, which its kind writes from the ruleset the result's stamp names
+            state = with_rule(obj.__dict__, self._rule(obj.id))
+            return self._strip(state, INDICATOR_STATIC, _INDICATOR_GET, "indicators", obj.id, "indicator") if self.section is not None else state
         if self.section is not None:
-            if kind is IndicatorResult:
-                return self._strip(obj.__dict__, INDICATOR_STATIC, _INDICATOR_GET, "indicators", obj.id, "indicator")
             if kind is CriterionResult:
                 return self._strip(obj.__dict__, CRITERION_STATIC, _CRITERION_GET, "criteria", obj.id, "criterion")
         return _plain(obj)
@@ -209,6 +212,18 @@ class _Encoder:
                 if mine == theirs:
                     del out[name]
         return out
+
+    def _rule(self, indicator_id: str) -> str:
+        """The rule of an indicator of the commune being written, in the notation (`chuanxa.wording.indicator_rule`)."""
+        stamp = self.result.ruleset if self.result is not None else None
+        if stamp is None:
+            return ""
+        if stamp is not self.rules_of:
+            self.rules_of, self.rules = stamp, {}
+        found = self.rules.get(indicator_id)
+        if found is None:
+            found = self.rules[indicator_id] = indicator_rule(stamp, indicator_id)
+        return found
 
     def _place(self, commune: CommuneIdentity) -> dict[str, Any]:
         """The identity's state with its `region_reason` (before `notices`) and each notice's `message`."""

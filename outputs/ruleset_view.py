@@ -7,9 +7,8 @@ from typing import Any
 
 from chuanxa.criteria.loader import content_hash
 from chuanxa.criteria.model import IndicatorModel, Ruleset
-from chuanxa.criteria.operators import WORDS
-from chuanxa.engine.rules_text import describe_rule
 from chuanxa.messages import Lang
+from chuanxa.wording import rule_text
 
 
 def ruleset_json(ruleset: Ruleset) -> dict[str, Any]:
@@ -19,69 +18,11 @@ def ruleset_json(ruleset: Ruleset) -> dict[str, Any]:
     return data
 
 
-def rule_text(ind: IndicatorModel) -> str:
-    return describe_rule(ind)
-
-
-_OPS = WORDS  # the operator table's words ("≥" as the decisions print it)
-
-
 def rule_words(ind: IndicatorModel, ruleset: Ruleset, lang: Lang) -> str:
-    """A rule in the officer's words: inputs by their label, yes/no as có/không, points as points, thresholds
-    by region or zone by name: "Tỷ lệ dân số tham gia bảo hiểm y tế ≥ 95: 4 điểm; ≥ 90: 2 điểm"."""
-    pts = "điểm" if lang == "vi" else "points"
-    if ind.kind == "threshold":
-        levels = sorted(ind.levels, key=lambda lv: -lv.points)
-        return f"{_input(ind.input, ruleset, lang)} " + "; ".join(f"{_OPS[ind.op]} {_value(lv.threshold, ruleset, lang)}: {_num(lv.points, lang)} {pts}"
-                                                               for lv in levels)
-    if ind.kind == "yes_no":
-        answer = ("có" if ind.expected else "không") if lang == "vi" else ("yes" if ind.expected else "no")
-        return f"{_input(ind.input, ruleset, lang)} = {answer}: {_num(ind.max_points, lang)} {pts}"
-    if ind.kind == "conditions":
-        conditions: list[Any] = sorted(ind.levels, key=lambda lv: -lv.points)
-        return "; ".join(f"{_condition(lv.when, ruleset, lang)}: {_num(lv.points, lang)} {pts}" for lv in conditions)
-    if not ind.entered_by_assessors:  # a kind added later: its own rule text (`rule_text` of its kind class)
-        return describe_rule(ind)
-    step = getattr(ind, "step", None)
-    if lang == "vi":
-        return f"đoàn thẩm định chấm từ 0 đến {_num(ind.max_points, lang)} điểm theo minh chứng" + (f" (bước {_num(step, lang)})" if step else "")
-    return f"the appraisal team awards 0 to {_num(ind.max_points, lang)} points on evidence" + (f" (in steps of {_num(step, lang)})" if step else "")
-
-
-def _condition(cond: Any, ruleset: Ruleset, lang: Lang) -> str:
-    from chuanxa.criteria.model import AllOf, AnyOf, Comparison
-
-    if isinstance(cond, Comparison):
-        return f"{_input(cond.input, ruleset, lang)} {_OPS[cond.op]} {_value(cond.threshold, ruleset, lang)}"
-    if isinstance(cond, AllOf):
-        return "(" + (" và " if lang == "vi" else " and ").join(_condition(c, ruleset, lang) for c in cond.all) + ")"
-    if isinstance(cond, AnyOf):
-        return "(" + (" hoặc " if lang == "vi" else " or ").join(_condition(c, ruleset, lang) for c in cond.any) + ")"
-    return f"({cond.expr})"
-
-
-def _input(name: str, ruleset: Ruleset, lang: Lang) -> str:
-    spec = ruleset.inputs.get(name)
-    return spec.label.get(lang) if spec is not None else name
-
-
-def _value(value: Any, ruleset: Ruleset, lang: Lang) -> str:
-    from chuanxa.criteria.model import ThresholdTable
-
-    if isinstance(value, ThresholdTable):
-        names = {r.id: r.get(lang) if hasattr(r, "get") else (r.vi if lang == "vi" else r.en) for r in ruleset.classification.regions}
-        by = ("theo vùng" if lang == "vi" else "by zone") if value.by == "zone" else ("theo vùng KT-XH" if lang == "vi" else "by region")
-        zone = "vùng" if lang == "vi" else "zone"
-        parts = [f"{names.get(k, k) if value.by == 'region' else f'{zone} {k}'} {_num(v, lang)}" for k, v in value.values.items()]
-        return f"[{by}: " + ", ".join(parts) + "]"
-    if isinstance(value, bool):
-        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
-    return _num(value, lang) if isinstance(value, (int, float)) else str(value)
-
-
-def _num(value: Any, lang: Lang) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "vi" else text
+    """A rule in the officer's words, as the indicator's kind writes it (`chuanxa.wording.rule_text`): inputs by their
+    label, yes/no as có/không, points as points, thresholds by region or zone by name: "Tỷ lệ dân số tham gia bảo
+    hiểm y tế ≥ 95: 4 điểm; ≥ 90: 2 điểm"."""
+    return rule_text(ind, ruleset, lang)
 
 
 #: Documents the bundled rulesets' notes cite by a short tag (the users' own documents of shared/seeds), by name.

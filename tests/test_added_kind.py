@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
 import pytest
 from pydantic import Field
 
@@ -78,8 +79,11 @@ class BandKind:
         return Outcome(0.0, Status.NOT_MET, Reason.CONDITION_NOT_MET)
 
     @staticmethod
-    def rule_text(ind: Any) -> str:
-        return f"{ind.input} " + "; ".join(f"in [{lv.low:g}, {lv.high:g}] → {lv.points:g}" for lv in sorted(ind.levels, key=lambda lv: -lv.points))
+    def rule_text(ind: Any, words: Any) -> str:
+        """Its rule, in the words `chuanxa.wording` gives for the reader's language (its own word for "in" a band)."""
+        inside = "trong khoảng" if words.lang == "vi" else "in"
+        levels = sorted(ind.levels, key=lambda lv: -lv.points)
+        return f"{words.input(ind.input)} " + words.levels([f"{inside} [{words.number(lv.low)}, {words.number(lv.high)}]{words.award(lv.points)}" for lv in levels])
 
     def targets(self, env: Any, points: float) -> tuple[GapTarget, ...]:
         return tuple(GapTarget(op=None, target=None, change=None, points=lv.points, gain=lv.points - points) for lv in reversed(self.levels) if lv.points > points)
@@ -109,7 +113,7 @@ WANT = [(0.0, "not_met"), (0.5, "partly_met"), (0.5, "partly_met"), (2.0, "met")
 def test_a_registered_kind_loads_from_a_ruleset_and_is_scored_per_commune() -> None:
     results = [chuanxa.score(c, _ruleset()) for c in COMMUNES]
     assert [(r.indicator("1").points, r.indicator("1").status.value) for r in results] == WANT
-    assert results[3].indicator("1").rule == "n1 in [10, 20] → 2; in [5, 30] → 0.5"
+    assert chuanxa.indicator_rule(results[3].ruleset, "1") == "n1 in [10, 20] → 2; in [5, 30] → 0.5"  # the JSON's rule, as its kind writes it
     assert [r.verdict for r in results[:4]] == [chuanxa.Verdict.NOT_RECOGNISED, chuanxa.Verdict.RECOGNISED, chuanxa.Verdict.RECOGNISED, chuanxa.Verdict.RECOGNISED]
     assert results[-1].verdict is chuanxa.Verdict.INCOMPLETE
 
@@ -204,13 +208,17 @@ def test_the_officer_facing_outputs_take_the_new_kind_without_an_edit(tmp_path: 
 
     ruleset = _ruleset()
     band = ruleset.indicator("1")
-    assert rule_words(band, ruleset, "en") == "n1 in [10, 20] → 2; in [5, 30] → 0.5"  # not the assessed kind's words
+    assert rule_words(band, ruleset, "en") == "Measure in [10, 20]: 2 points; in [5, 30]: 0.5 points"  # its own words, not the assessed kind's
+    assert chuanxa.rule_text(band, ruleset, "vi") == f"{ruleset.inputs['n1'].label.vi} trong khoảng [10, 20]: 2 điểm; trong khoảng [5, 30]: 0,5 điểm"
     assert "  n1: null" in yaml_template(ruleset, "vi").splitlines() and "Measure" in csv_template(ruleset, "en").splitlines()[0].split(",")
     assert '"1": {points' not in yaml_template(ruleset, "vi")  # not a points column: the band is scored from data
     write_xlsx_template(ruleset, "vi", tmp_path / "t.xlsx")
     batch = chuanxa.score_many(COMMUNES, ruleset)
-    again = read_results(bytes(encode_batch(batch)))
+    written = encode_batch(batch)
+    assert orjson.loads(written)["rulesets"][batch.results[0].ruleset.sha256]["indicators"]["1"]["rule"] == "n1 in [10, 20] → 2; in [5, 30] → 0.5"
+    again = read_results(bytes(written))
     assert [r.indicator("1").points for r in again.results] == [p for p, _ in WANT]
+    assert encode_batch(again) == written  # the rules the file wrote are written again
     report = build_report(batch.results, "en")
     shown = [next(i for c in commune["criteria"] for i in c["indicators"] if i["id"] == "1") for commune in report.communes]
     assert [(i["points"], i["status"], i["evidence"]) for i in shown[3:5]] == [("2", "met", "10"), ("2", "met", "15")]

@@ -1,6 +1,6 @@
 """The result model holds codes, numbers, ids and the ruleset's (or the user's) own words, never a sentence the
 engine, the planner or a table reader built: `chuanxa.wording` renders those wherever they are shown, and the JSON
-writers add them (`message`, `region_reason`, a plan's `blockers`, a table notice's and a rejected row's
+writers add them (`message`, `region_reason`, an indicator's `rule`, a plan's `blockers`, a table notice's and a rejected row's
 `message_vi`/`message_en`) at write time, as they were before."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ RESULT_MODELS = (chuanxa.CommuneResult, chuanxa.BatchResult, chuanxa.SummaryBatc
 RULESET_WORDS = {"RulesetStamp.warning", "CriterionResult.title", "IndicatorResult.title", "Gap.title", "Gap.label", "PlanStep.label", "PlanStep.answer",
                  "CommuneResult.region_name"}
 #: Names that were sentences built by the engine or planner; they live in `chuanxa.wording` and the JSON only.
-RENDERED_NAMES = {"message", "messages", "message_vi", "message_en", "region_reason", "text", "sentence", "words", "blockers_text"}
+RENDERED_NAMES = {"message", "messages", "message_vi", "message_en", "region_reason", "text", "sentence", "words", "blockers_text", "rule", "rules", "rule_text", "rule_words"}
 
 
 def _types(annotation: Any) -> set[Any]:
@@ -82,6 +82,7 @@ def test_the_check_catches_a_sentence_that_comes_back() -> None:
     class Again(BaseModel):
         code: str
         message: Text
+        rule: str  # an indicator's rule composed into its result again
 
     class AgainText(BaseModel):
         why: Text | None = None
@@ -99,7 +100,7 @@ def test_the_check_catches_a_sentence_that_comes_back() -> None:
         rejected: tuple[AgainRow, ...] = ()
         notices: tuple[AgainNotice, ...] | None = None
 
-    assert prose_fields((Holder,)) == ["Again.message", "AgainNotice.message_en", "AgainRow.errors", "AgainText.why"]
+    assert prose_fields((Holder,)) == ["Again.message", "Again.rule", "AgainNotice.message_en", "AgainRow.errors", "AgainText.why"]
 
 
 def _commune(**place: Any) -> dict[str, Any]:
@@ -292,3 +293,67 @@ def test_the_published_schema_of_a_batch_matches_its_json_notices_and_rejected_r
                        {**data, "rejected": [{**data["rejected"][0], "errors": [{**data["rejected"][0]["errors"][0], "message_vi": None}]}]}):
             with pytest.raises(jsonschema.ValidationError):
                 jsonschema.validate(broken, schema)
+
+
+def _strings(data: Any) -> set[str]:
+    if isinstance(data, str):
+        return {data}
+    if isinstance(data, dict):
+        return set().union(*map(_strings, data.values())) if data else set()
+    if isinstance(data, (list, tuple)):
+        return set().union(*map(_strings, data)) if data else set()
+    return set()
+
+
+def _rule_texts(ruleset: chuanxa.Ruleset) -> set[str]:
+    return {chuanxa.rule_text(ind, ruleset, lang) for crit in ruleset.criteria for ind in crit.indicators for lang in (None, "vi", "en")}
+
+
+@pytest.mark.parametrize("source", ["xa-thieu-giao.yaml", "thieu_hoa_2024.csv"])
+def test_no_result_record_carries_an_indicators_rule_under_any_name(source: str) -> None:
+    """An indicator's rule is its kind's text, written from the ruleset: no string of the records (only of the JSON) is one."""
+    results = chuanxa.score_many(EXAMPLES / source).results if source.endswith(".csv") else (chuanxa.score(EXAMPLES / source),)
+    ruleset = results[0].ruleset.definition
+    assert isinstance(ruleset, chuanxa.Ruleset)
+    rules = _rule_texts(ruleset)
+    assert len(rules) > 40 and "0–3 (thẩm định / assessed)" in rules
+    for result in results:
+        assert not _strings(result.model_dump(mode="json")) & rules
+        assert {item["rule"] for item in result.to_json_dict()["indicators"]} <= rules
+
+
+def test_the_json_rule_is_the_notation_schema_3_has_always_written_and_officers_read_their_own_language() -> None:
+    result = chuanxa.score(EXAMPLES / "xa-thieu-giao.yaml")
+    written = {item["id"]: item["rule"] for item in json.loads(encode_commune(result))["indicators"]}
+    assert (written["1"], written["5"], written["7"]) == ("0–3 (thẩm định / assessed)", "health_insurance_rate >= 95 → 4; >= 90 → 2", "has_doctor == yes → 3")
+    assert written["13"].startswith("(station_clean_water == yes and station_hygienic_latrine == yes and medical_waste_managed == yes) → 2; ")
+    ruleset = result.ruleset.definition
+    assert isinstance(ruleset, chuanxa.Ruleset)
+    assessed, threshold = ruleset.indicator("1"), ruleset.indicator("5")
+    assert chuanxa.rule_text(assessed, ruleset, "vi") == "đoàn thẩm định chấm từ 0 đến 3 điểm theo minh chứng (bước 0,5)"
+    assert chuanxa.rule_text(assessed, ruleset, "en") == "the appraisal team awards 0 to 3 points on evidence (in steps of 0.5)"
+    assert chuanxa.rule_text(threshold, ruleset, "en") == "Share of the population with health insurance ≥ 95: 4 points; ≥ 90: 2 points"
+    assert chuanxa.indicator_rule(result.ruleset, "5", "vi") == "Tỷ lệ dân số tham gia bảo hiểm y tế ≥ 95: 4 điểm; ≥ 90: 2 điểm"
+    assert chuanxa.indicator_rule(result.ruleset, "13", "en").endswith(": 1 point")  # one point, in English
+
+
+def test_a_result_read_back_writes_the_rules_of_its_file_again() -> None:
+    result = chuanxa.score(EXAMPLES / "xa-thieu-giao.yaml")
+    data = result.to_json_dict()
+    edited = json.loads(json.dumps(data))
+    edited["indicators"][0]["rule"] = "the rule a file of an older chuanxa wrote"
+    again = chuanxa.CommuneResult.model_validate(edited)
+    assert again == result and again.ruleset.definition == {item["id"]: item["rule"] for item in edited["indicators"]}
+    assert again.to_json_dict() == edited and json.loads(encode_commune(again)) == edited
+    by_hand = chuanxa.CommuneResult.model_validate({**json.loads(json.dumps(data)), "indicators": [{k: v for k, v in item.items() if k != "rule"} for item in data["indicators"]]})
+    assert by_hand.to_json_dict() == data  # no rule given: the registry's ruleset of the stamp's id, version and content hash writes them
+
+
+@pytest.mark.parametrize("lang,words,other", [("vi", "đoàn thẩm định chấm từ 0 đến", "the appraisal team"), ("en", "the appraisal team awards 0 to", "đoàn thẩm định")])
+def test_rulesets_show_writes_each_rule_in_the_readers_language_not_the_jsons_mixed_notation(lang: str, words: str, other: str) -> None:
+    from click.testing import CliRunner
+
+    from chuanxa.cli.main import cli
+
+    shown = CliRunner().invoke(cli, ["rulesets", "show", "qd1300", "--lang", lang], catch_exceptions=False).output
+    assert words in shown and other not in shown and "thẩm định / assessed" not in shown and "→" not in shown

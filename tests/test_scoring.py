@@ -121,8 +121,9 @@ def test_not_applicable_indicators_leave_the_total_when_the_rule_excludes_them(t
 
 
 def test_explanations_carry_rule_values_threshold_and_source(mini_engine, make_commune) -> None:
-    ind = mini_engine.evaluate(make_commune(values={"immunisation_rate": 92.0})).indicator(1)
-    assert ind.rule == "immunisation_rate >= 95 → 2; >= 90 → 1"
+    result = mini_engine.evaluate(make_commune(values={"immunisation_rate": 92.0}))
+    ind = result.indicator(1)
+    assert chuanxa.indicator_rule(result.ruleset, ind.id) == "immunisation_rate >= 95 → 2; >= 90 → 1"  # the JSON's rule
     assert ind.values == {"immunisation_rate": 92.0}
     assert ind.source == "test" and ind.provisional is False
 

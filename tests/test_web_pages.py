@@ -218,6 +218,13 @@ def test_every_page_also_shows_in_english(server: Any, path: str) -> None:
     assert "Đăng xuất" not in answer.text
 
 
+@pytest.mark.parametrize("lang,words,other", [("vi", "Tỷ lệ dân số tham gia bảo hiểm y tế ≥ 95: 4 điểm; ≥ 90: 2 điểm", "the appraisal team"),
+                                               ("en", "Share of the population with health insurance ≥ 95: 4 points; ≥ 90: 2 points", "đoàn thẩm định")])
+def test_the_ruleset_page_shows_each_indicators_rule_in_the_readers_language(server: Any, lang: str, words: str, other: str) -> None:
+    shown = _client(server, "admin").get(f"/rulesets/qd1300@2023-03-20?lang={lang}").text
+    assert words in shown and other not in shown and "thẩm định / assessed" not in shown  # never the JSON's mixed notation
+
+
 def test_static_files_are_served_when_the_installed_package_links_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The README's strict editable install puts links to the source files in the package: the stylesheet and
     htmx must still be served (they were 404 there, an unstyled page with no htmx), and nothing outside the folder."""

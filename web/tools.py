@@ -213,7 +213,8 @@ async def ruleset_show(request: Request, ref: str) -> HTMLResponse:
     except ChuanxaError as exc:
         return page(request, "error.html.j2", status=404, message=exc.message(lang))
     provisional = [ind for ind in ruleset.indicators if ind.provisional]
-    return page(request, "ruleset.html.j2", ruleset=ruleset, provisional=provisional)
+    rules = {ind.id: chuanxa.rule_text(ind, ruleset, lang) for ind in ruleset.indicators}  # each as its kind writes it, in the reader's language
+    return page(request, "ruleset.html.j2", ruleset=ruleset, provisional=provisional, rules=rules)
 
 
 __all__ = ["router", "whatif_page"]

@@ -21,7 +21,7 @@ KindEvaluator = ThresholdKind | YesNoKind | ConditionsKind | AssessedKind
 
 #: What every kind class provides: its intermediate form (`lower`, which every engine compiles: per commune, NumPy,
 #: durable rules), the outcomes it explains (`hit`, `failed`) and its gap targets (`targets`), its rule in words
-#: (`rule_text`), what its gaps, plans and reports are about (`gap_kind`, `plan_as`, `evidence_only`, `shows_threshold`), whether
+#: (`rule_text(ind, words)`: it arranges the rule, `chuanxa.wording` gives the words in the reader's language), what its gaps, plans and reports are about (`gap_kind`, `plan_as`, `evidence_only`, `shows_threshold`), whether
 #: its records follow from the values it reads alone (`records_follow_values`: the per-commune engine may then share them
 #: between communes with the same answers), and its declaration (`model`, the ruleset model's class for the kind).
 KIND_PROTOCOL = ("model", "lower", "hit", "failed", "targets", "plan_as", "rule_text", "gap_kind", "evidence_only", "shows_threshold",

@@ -9,6 +9,7 @@ from chuanxa.criteria.model import AssessedIndicator
 from ..fast import construct
 from ..lowering import Lowered, applies_node
 from ..results import GapTarget, Reason
+from ..rules_text import RuleWords
 from .base import NOT_ASSESSED, Env, KindContext, Outcome, targets_memo
 
 
@@ -42,8 +43,10 @@ class AssessedKind:
         return NOT_ASSESSED
 
     @staticmethod
-    def rule_text(ind: Any) -> str:
-        return f"0–{ind.max_points:g} (thẩm định / assessed)"
+    def rule_text(ind: Any, words: RuleWords) -> str:
+        """"đoàn thẩm định chấm từ 0 đến 3 điểm theo minh chứng (bước 0,5)" (notation: "0–3 (thẩm định / assessed)")."""
+        step = getattr(ind, "step", None)
+        return words.phrase("assessed", max=words.number(ind.max_points)) + (words.phrase("assessed_step", step=words.number(step)) if step else "")
 
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         return targets_memo(self, points, lambda: (construct(GapTarget, op=None, target=None, change=None, points=self.ind.max_points, gain=self.ind.max_points - points),))

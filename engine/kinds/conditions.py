@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chuanxa.criteria.model import ConditionsIndicator
+from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ConditionsIndicator
 
 from ..fast import construct
 from ..lowering import Level, Lowered, applies_node, condition_node
 from ..results import GapTarget, Reason, Status
-from ..rules_text import describe_condition
+from ..rules_text import RuleWords
 from .base import Env, KindContext, Outcome, condition_reads, status_for, targets_memo, unmet_comparisons
 
 
@@ -42,9 +42,10 @@ class ConditionsKind:
     records_follow_values = True
 
     @staticmethod
-    def rule_text(ind: Any) -> str:
+    def rule_text(ind: Any, words: RuleWords) -> str:
+        """Each level's condition and points, best first: "(a = có và b ≥ 80): 2 điểm; …"."""
         levels = sorted(ind.levels, key=lambda lv: -lv.points)
-        return "; ".join(f"{describe_condition(lv.when)} → {lv.points:g}" for lv in levels)
+        return words.levels([f"{condition_text(lv.when, words)}{words.award(lv.points)}" for lv in levels])
 
     def hit(self, index: int, env: Env) -> Outcome:
         return self.hits[index]
@@ -55,3 +56,14 @@ class ConditionsKind:
 
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         return targets_memo(self, points, lambda: tuple(construct(GapTarget, op=None, target=None, change=None, points=p, gain=p - points) for p in reversed(self.points) if p > points))
+
+
+def condition_text(cond: Any, words: RuleWords) -> str:
+    """A structured condition (a comparison, all or any of some, an expression) in `words`."""
+    if isinstance(cond, Comparison):
+        return f"{words.input(cond.input)} {words.op(cond.op)} {words.value(cond.threshold)}"
+    if isinstance(cond, AllOf):
+        return words.all_of([condition_text(c, words) for c in cond.all])
+    if isinstance(cond, AnyOf):
+        return words.any_of([condition_text(c, words) for c in cond.any])
+    return words.expression(cond.expr)

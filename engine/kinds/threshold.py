@@ -11,7 +11,7 @@ from chuanxa.criteria.operators import OPERATORS
 from ..fast import construct, template_of
 from ..lowering import Level, Lowered, Shown, applies_node, comparison_node
 from ..results import GapTarget, Reason, Status, ThresholdUsed
-from ..rules_text import describe_threshold
+from ..rules_text import RuleWords
 from .base import Env, KindContext, Outcome, numeric, status_for
 
 
@@ -95,9 +95,10 @@ class ThresholdKind:
     records_follow_values = False
 
     @staticmethod
-    def rule_text(ind: Any) -> str:
+    def rule_text(ind: Any, words: RuleWords) -> str:
+        """"Tỷ lệ tiêm chủng đầy đủ ≥ 95: 2 điểm; ≥ 90: 1 điểm" (notation: "full_immunisation_rate >= 95 → 2; >= 90 → 1")."""
         levels = sorted(ind.levels, key=lambda lv: -lv.points)
-        return f"{ind.input} " + "; ".join(f"{ind.op} {describe_threshold(lv.threshold)} → {lv.points:g}" for lv in levels)
+        return f"{words.input(ind.input)} " + words.levels([f"{words.op(ind.op)} {words.value(lv.threshold)}{words.award(lv.points)}" for lv in levels])
 
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         value = env.get(self.input)

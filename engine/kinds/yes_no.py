@@ -10,6 +10,7 @@ from chuanxa.criteria.model import YesNoIndicator
 from ..fast import construct
 from ..lowering import Level, Lowered, Shown, applies_node, comparison_node
 from ..results import GapTarget, Reason, Status, ThresholdUsed
+from ..rules_text import RuleWords
 from .base import Env, KindContext, Outcome, targets_memo
 
 
@@ -45,8 +46,9 @@ class YesNoKind:
         return self.not_met
 
     @staticmethod
-    def rule_text(ind: Any) -> str:
-        return f"{ind.input} == {'yes' if ind.expected else 'no'} → {ind.max_points:g}"
+    def rule_text(ind: Any, words: RuleWords) -> str:
+        """"Trạm có bác sĩ = có: 3 điểm" (notation: "has_doctor == yes → 3")."""
+        return f"{words.input(ind.input)} {words.op('==')} {words.value(ind.expected)}{words.award(ind.max_points)}"
 
     def targets(self, env: Env, points: float) -> tuple[GapTarget, ...]:
         return targets_memo(self, points, lambda: (construct(GapTarget, op="==", target=self.ind.expected, change=None, points=self.ind.max_points, gain=self.ind.max_points - points),))
