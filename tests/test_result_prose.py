@@ -5,12 +5,14 @@ writers add them (`message`, `region_reason`, a plan's `blockers`, a table notic
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 from pydantic import BaseModel
 
 import chuanxa
@@ -18,6 +20,7 @@ from chuanxa.criteria.model import Text
 from chuanxa.outputs.jsonout import encode_commune
 from chuanxa.planning import CostModel, MergedCommune
 from chuanxa.planning.costs import CostsFile
+from chuanxa.planning.recognitions import CommuneHistory, standing
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -313,14 +316,10 @@ STANDING_WORDS = {
 
 
 def _standings() -> list[chuanxa.Standing]:
-    import datetime as dt
-
     return chuanxa.standings(chuanxa.load_histories(EXAMPLES / "recognitions.yaml"), dt.date(2026, 3, 1))
 
 
 def test_a_recognition_standings_notes_are_codes_with_dates_worded_as_before() -> None:
-    import datetime as dt
-
     rows = {s.code: s for s in _standings()}
     assert [(n.code, n.due) for n in rows["15820"].notes] == [("MAINTENANCE_OVERDUE", dt.date(2025, 6, 20)), ("PREPARE_RERECOGNITION", None)]
     assert [(n.code, n.decision, n.date, n.established, n.former) for n in rows["15853"].notes] == [
@@ -402,8 +401,6 @@ def test_a_merged_communes_json_writes_each_notes_words_and_reads_back_and_the_m
 
 
 def test_every_standing_and_merge_note_code_and_sites_rule_has_words_in_both_languages() -> None:
-    import datetime as dt
-
     from chuanxa.criteria.model import SiteRule
     from chuanxa.messages import render
 
@@ -418,3 +415,20 @@ def test_every_standing_and_merge_note_code_and_sites_rule_has_words_in_both_lan
             assert words.vi != words.en and "{" not in words.vi + words.en and words.vi != code, (code, method)
             if code == "INPUT_COMBINED":  # the sites rule in words, never its method's name
                 assert all(render(f"merge.method.{method}", lang, {}) in words.get(lang) for lang in ("vi", "en")), method
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dates=st.lists(st.dates(dt.date(2015, 1, 1), dt.date(2029, 12, 31)), min_size=0, max_size=4), kinds=st.lists(st.booleans(), min_size=4, max_size=4),
+       on=st.dates(dt.date(2016, 1, 1), dt.date(2032, 12, 31)), merged=st.booleans())
+def test_any_standings_notes_name_their_dates_in_both_languages_and_its_json_reads_back(dates: list[dt.date], kinds: list[bool], on: dt.date, merged: bool) -> None:
+    history = CommuneHistory.model_validate({
+        "code": "15853", "name": "Phường Đông Tiến", "former": ["16036", "16039"] if merged else [],
+        "recognitions": [{"decision": f"{i + 1}/QĐ-UBND", "date": day, "kind": "maintenance" if kinds[i] and i else "recognition"} for i, day in enumerate(dates)]})
+    found = standing(history, on)
+    for note in found.notes:
+        words = chuanxa.standing_note_text(note)
+        for day in (note.date, note.established, note.due):
+            assert day is None or (f"{day:%d/%m/%Y}" in words.vi and day.isoformat() in words.en)
+        assert note.decision is None or (note.decision in words.vi and note.decision in words.en)
+        assert ("16036, 16039" in words.vi) == (note.code == "MERGED_NO_INHERITANCE")
+    assert chuanxa.Standing.model_validate(json.loads(json.dumps(found.model_dump(mode="json")))) == found
