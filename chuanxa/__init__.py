@@ -82,6 +82,8 @@ _EXPORTS: dict[str, str] = {
     "load_ruleset": "chuanxa.api",
     "merge_communes": "chuanxa.planning",
     "merge_details": "chuanxa.planning.merge",
+    "merge_note_text": "chuanxa.wording",
+    "MergeNote": "chuanxa.planning.merge",
     "plan": "chuanxa.planning",
     "plan_targets": "chuanxa.planning",
     "progress_by_area": "chuanxa.planning.provinces",
@@ -99,6 +101,8 @@ _EXPORTS: dict[str, str] = {
     "score_many": "chuanxa.api",
     "simulate": "chuanxa.planning",
     "standings": "chuanxa.planning.recognitions",
+    "standing_note_text": "chuanxa.wording",
+    "StandingNote": "chuanxa.planning.recognitions",
     "summarise_many": "chuanxa.api",
     "sweep": "chuanxa.planning",
 }
@@ -124,6 +128,7 @@ __all__ = [
     "Gap",
     "IndicatorResult",
     "MergeMapping",
+    "MergeNote",
     "NoRulesetInForceError",
     "OutputError",
     "Notice",
@@ -138,6 +143,7 @@ __all__ = [
     "Simulation",
     "Site",
     "Standing",
+    "StandingNote",
     "Status",
     "SummaryBatch",
     "Sweep",
@@ -159,6 +165,7 @@ __all__ = [
     "load_ruleset",
     "merge_communes",
     "merge_details",
+    "merge_note_text",
     "notice_text",
     "plan",
     "plan_targets",
@@ -175,6 +182,7 @@ __all__ = [
     "score",
     "score_many",
     "simulate",
+    "standing_note_text",
     "standings",
     "step_text",
     "summarise_many",
@@ -222,3 +230,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only (names r
     from chuanxa.wording import blocker_text as blocker_text, gap_text as gap_text, notice_text as notice_text, reason_text as reason_text, region_text as region_text, step_text as step_text
     from chuanxa.wording import problem_text as problem_text, table_notice_text as table_notice_text
     from chuanxa.wording import indicator_rule as indicator_rule, rule_text as rule_text
+    from chuanxa.planning.merge import MergeNote as MergeNote
+    from chuanxa.planning.recognitions import StandingNote as StandingNote
+    from chuanxa.wording import merge_note_text as merge_note_text, standing_note_text as standing_note_text

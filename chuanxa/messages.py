@@ -707,6 +707,36 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Biểu thức quá lớn: {detail_vi} (giới hạn {limit}). Hãy chia thành các đầu vào dẫn xuất nhỏ hơn.",
         "en": "The expression is too large: {detail} (limit {limit}). Split it into smaller derived inputs.",
     },
+    # --- a commune's recognition standing and a merged commune's notes (chuanxa.wording: standing_note_text, merge_note_text) ---
+    "standing.DECISION_PREDATES_COMMUNE": {
+        "vi": "Quyết định {decision} ({date_vi}) có trước khi xã được thành lập ({established_vi}): không tính.",
+        "en": "Decision {decision} ({date_en}) predates the commune ({established_en}): not counted.",
+    },
+    "standing.MERGED_NO_INHERITANCE": {
+        "vi": "Xã mới sáp nhập từ {former}: không kế thừa công nhận của các xã cũ.",
+        "en": "Merged from {former}: inherits no recognition from the old communes.",
+    },
+    "standing.MAINTENANCE_OVERDUE": {"vi": "Quá hạn kiểm tra duy trì hằng năm (hạn {due_vi}).", "en": "Yearly maintenance check overdue (due {due_en})."},
+    "standing.RERECOGNITION_NEEDED": {"vi": "Cần công nhận lại.", "en": "Re-recognition needed."},
+    "standing.PREPARE_RERECOGNITION": {"vi": "Chuẩn bị hồ sơ công nhận lại.", "en": "Prepare the re-recognition dossier."},
+    "merge.STATION_SITES": {
+        "vi": "{commune}: một trạm y tế với {count} điểm trạm ({sites}).",
+        "en": "{commune}: one health station with {count} sites ({sites}).",
+    },
+    "merge.INPUT_COMBINED": {"vi": "{label_vi}: {method}{provisional}.", "en": "{label_en}: {method}{provisional}."},
+    "merge.NO_INHERITANCE": {
+        "vi": "Xã mới không kế thừa công nhận đạt chuẩn của các xã cũ; điểm thẩm định của xã cũ không được chuyển sang.",
+        "en": "The new commune inherits no recognition from the old communes; their assessed points are not carried over.",
+    },
+    # how a station-level input combines across the sites (its ruleset's `sites.method`), and the mark of a provisional rule
+    "merge.method.sum": {"vi": "cộng số của các điểm trạm", "en": "the sites' figures added up"},
+    "merge.method.any": {"vi": "có nếu ít nhất một điểm trạm có", "en": "yes if at least one site has it"},
+    "merge.method.all": {"vi": "có chỉ khi mọi điểm trạm đều có", "en": "yes only if every site has it"},
+    "merge.method.min": {"vi": "lấy giá trị thấp nhất của các điểm trạm", "en": "the lowest value among the sites"},
+    "merge.method.max": {"vi": "lấy giá trị cao nhất của các điểm trạm", "en": "the highest value among the sites"},
+    "merge.method.mean": {"vi": "trung bình của các điểm trạm", "en": "the mean of the sites"},
+    "merge.method.weighted_mean": {"vi": "trung bình có trọng số của các điểm trạm", "en": "the sites' weighted mean"},
+    "merge.provisional": {"vi": " (tạm thời: QĐ 1300 ban hành trước khi có điểm trạm)", "en": " (provisional: 1300 predates sites)"},
     # --- engines ---
     "report.pdf_missing": {
         "vi": "Không tìm thấy trình duyệt Chromium để in PDF. Cài Chromium (Debian/Ubuntu: apt-get install chromium) hoặc đặt CHUANXA_BROWSER; định dạng html và xlsx vẫn dùng được.",

@@ -1,6 +1,7 @@
 """The sentences of a result, built from its codes and numbers: why a commune is not recognised (its reasons),
 what each gap needs, why its region was used and what was inferred about its place (its notices), what a table
-reader took and skipped (table notices) and why a row was rejected (its problems). Renderers (table, JSON, XLSX, reports), the CLI and the web call these; the result
+reader took and skipped (table notices), why a row was rejected (its problems), and the notes on a recognition
+standing and on a merged commune. Renderers (table, JSON, XLSX, reports), the CLI and the web call these; the result
 records themselves hold no prose. Wording comes from the message catalogue (`reason.*`, `gap.*`), and the floor
 share is the ruleset's own (carried by the result's ruleset stamp), never a number written here.
 """
@@ -155,6 +156,42 @@ def problem_json(problem: RowProblem) -> ProblemJSON:
 def rejected_json(rejected: Any) -> dict[str, Any]:
     """A rejected row (`RowError`) as the store's import runs and their HTTP answers write it: `{row, commune, errors}`."""
     return {"row": rejected.row, "commune": rejected.commune, "errors": [problem_json(p) for p in rejected.errors]}
+
+
+# --- a commune's recognition standing and a merged commune's notes (what `recognitions` and `merge` print) ---
+
+def standing_note_text(note: Any) -> Text:
+    """What a note on a recognition standing says (`note`: a `StandingNote`, typed loosely as the standing calls this),
+    e.g. "Yearly maintenance check overdue (due 2025-06-20).", in both languages; dates as officers write them (vi) or ISO (en)."""
+    params: dict[str, Any] = {"decision": note.decision, "former": ", ".join(note.former)}
+    for name in ("date", "established", "due"):
+        day = getattr(note, name)
+        if day is not None:
+            params.update({f"{name}_vi": f"{day:%d/%m/%Y}", f"{name}_en": day.isoformat()})
+    key = f"standing.{note.code}"
+    if key not in CATALOGUE:  # a code from a newer version, read back from JSON: shown as it is
+        return Text.model_construct(vi=note.code, en=note.code)
+    return _both(lambda lang: render(key, lang, params))
+
+
+def merge_note_text(note: Any) -> Text:
+    """What a note on a merged commune says (`note`: a `MergeNote`, typed loosely as the merged commune calls this),
+    e.g. "Phường Đông Tiến: one health station with 2 sites (…)." or "Staff working at the health station: the sites'
+    figures added up (provisional: 1300 predates sites).", in both languages; an input's label is the ruleset's own
+    words, kept in the note."""
+    key = f"merge.{note.code}"
+    if key not in CATALOGUE:  # a code from a newer version, read back from JSON: shown as it is
+        return Text.model_construct(vi=note.code, en=note.code)
+    params: dict[str, Any] = {"commune": note.commune, "count": len(note.sites), "sites": ", ".join(note.sites)}
+    label = note.label or Text.model_construct(vi=note.input or "?", en=note.input or "?")
+    params.update(label_vi=label.vi, label_en=label.en)
+
+    def words(lang: Lang) -> str:
+        method = render(f"merge.method.{note.method}", lang, {}) if f"merge.method.{note.method}" in CATALOGUE else str(note.method)
+        provisional = render("merge.provisional", lang, {}) if note.provisional else ""
+        return render(key, lang, params | {"method": method, "provisional": provisional})
+
+    return _both(words)
 
 
 def _table_notice(notice: TableNotice, lang: Lang) -> str:
@@ -393,5 +430,6 @@ def _num(value: Any) -> str:
     return "?" if value is None else str(value)
 
 
-__all__ = ["blocker_text", "criterion_share", "gap_text", "indicator_rule", "notice_text", "percent", "problem_json", "problem_text", "reason_text", "region_text",
-           "rejected_json", "rule_text", "step_text", "table_notice_json", "table_notice_text", "with_messages", "with_place_words", "with_rule"]
+__all__ = ["blocker_text", "criterion_share", "gap_text", "indicator_rule", "merge_note_text", "notice_text", "percent", "problem_json", "problem_text", "reason_text",
+           "region_text", "rejected_json", "rule_text", "standing_note_text", "step_text", "table_notice_json", "table_notice_text", "with_messages", "with_place_words",
+           "with_rule"]

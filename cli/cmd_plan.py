@@ -16,7 +16,7 @@ from chuanxa.communes.values import parse_number
 from chuanxa.engine.results import BatchResult
 from chuanxa.errors import ChuanxaError
 from chuanxa.messages import Lang
-from chuanxa.wording import blocker_text, problem_text, reason_text, step_text
+from chuanxa.wording import blocker_text, merge_note_text, problem_text, reason_text, step_text
 from chuanxa.outputs.labels import floor_header, label, verdict_word
 from chuanxa.outputs.table import batch_table
 from chuanxa.planning import CostModel, load_mapping, merge_details, plan as make_plan, plan_targets as make_targets, simulate as make_simulation
@@ -264,7 +264,7 @@ def merge(mapping: Path, data: Path, output: Path, ruleset_ref: str | None, as_o
     batch = score_many(merged, engine, pause_gc=True)
     click.echo(batch_table(batch, lang))
     for item in details:  # how each station's sites were combined: never summed silently
-        click.echo("\n".join(["", *(("  " if n else "") + note.get(lang) for n, note in enumerate(item.notes))]))
+        click.echo("\n".join(["", *(("  " if n else "") + merge_note_text(note).get(lang) for n, note in enumerate(item.notes))]))
     predecessors = {code for entry in plan_of_merges.merges for code in entry.predecessors}
     dropped = sum(len(c.assessed) for c in communes if c.commune.code in predecessors)
     if dropped:

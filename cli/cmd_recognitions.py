@@ -13,6 +13,7 @@ from tabulate import tabulate
 from chuanxa.communes.values import parse_date
 from chuanxa.messages import Lang
 from chuanxa.planning.recognitions import Standing, load_histories, standings
+from chuanxa.wording import standing_note_text
 
 from chuanxa.outputs.cells import SafeCsvWriter
 
@@ -56,12 +57,16 @@ def recognitions(history: Path, within_months: int, as_of: str | None, show_all:
 def _text(rows: list[Standing], lang: Lang, on: dt.date, within: int) -> str:
     vi = lang == "vi"
     table = [[s.code, s.name, s.province or "", _STATUS[s.status][0 if vi else 1], s.decision or "", _day(s.recognised_on), _day(s.expires),
-              "" if s.months_left is None else s.months_left, " ".join(n.get(lang) for n in s.notes)] for s in rows]
+              "" if s.months_left is None else s.months_left, _notes(s, lang)] for s in rows]
     headers = (["Mã xã", "Xã", "Tỉnh", "Tình trạng", "Quyết định", "Ngày", "Hết hạn", "Còn (tháng)", "Ghi chú"] if vi else
                ["Code", "Commune", "Province", "Status", "Decision", "Date", "Expires", "Months left", "Notes"])
     head = (f"Tình trạng công nhận đến {on:%d/%m/%Y} (sắp hết hạn: trong {within} tháng)" if vi else
             f"Recognition standing on {on.isoformat()} (expiring: within {within} months)")
     return head + "\n\n" + (tabulate(table, headers=headers, tablefmt="simple") if table else ("Không có xã nào cần lưu ý." if vi else "No commune needs attention."))
+
+
+def _notes(standing: Standing, lang: Lang) -> str:
+    return " ".join(standing_note_text(note).get(lang) for note in standing.notes)
 
 
 def _day(day: dt.date | None) -> str:
@@ -78,5 +83,5 @@ def _csv(rows: list[Standing], lang: Lang, on: dt.date, within: int) -> str:
     writer.writerow(["code", "name", "province", "status", "decision", "recognised_on", "expires", "months_left", "next_maintenance", "notes"])
     for s in rows:
         writer.writerow([s.code, s.name, s.province or "", s.status, s.decision or "", _day(s.recognised_on), _day(s.expires),
-                         "" if s.months_left is None else s.months_left, _day(s.next_maintenance), " ".join(n.get(lang) for n in s.notes)])
+                         "" if s.months_left is None else s.months_left, _day(s.next_maintenance), _notes(s, lang)])
     return buffer.getvalue()

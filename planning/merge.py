@@ -7,15 +7,18 @@ missing (partial sums would under-count). Assessed points are not carried over: 
 appraisal. The predecessors' stations become the sites (điểm trạm) of one station: station-level inputs
 combine by their ruleset's `sites` rule, and `merge_details` says how each was combined. Districts no longer
 exist: the new commune gets none; its predecessors are listed in `former`.
+
+The notes on a merged commune are records (`MergeNote`: a code with the names, input and rule they name); their words
+come from `chuanxa.wording.merge_note_text`, and a `MergedCommune`'s JSON writes them beside each note as `vi` and `en`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, ValidationError, model_serializer, model_validator
 
 from chuanxa.communes.model import CommuneData, CommuneInfo
 from chuanxa.criteria.model import Aggregation, Ruleset, Text
@@ -49,13 +52,51 @@ def load_mapping(path: Path) -> MergeMapping:
                                location=Location(file=str(path), path=tuple(str(p) for p in first["loc"]))) from None
 
 
+class MergeNote(BaseModel):
+    """A note on a merged commune (its sentence: `chuanxa.wording.merge_note_text`, written into the JSON beside the
+    record as `vi` and `en`): STATION_SITES (one station, its sites), INPUT_COMBINED (how a station-level input
+    combined across the sites, by its ruleset's `sites` rule) or NO_INHERITANCE (no recognition, no assessed points
+    carried over)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: Literal["STATION_SITES", "INPUT_COMBINED", "NO_INHERITANCE"]
+    commune: str | None = None  # STATION_SITES: the new commune's name…
+    sites: tuple[str, ...] = ()  # …and its sites' names
+    input: str | None = None  # INPUT_COMBINED: the input's id…
+    label: Text | None = None  # …its label, as the ruleset words it (kept so the note reads without the ruleset)…
+    method: str | None = None  # …the sites rule's method (sum, any, all, min, max, mean)…
+    provisional: bool = False  # …and whether that rule is provisional
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rendered_text_is_not_data(cls, data: Any) -> Any:
+        if isinstance(data, dict) and ("vi" in data or "en" in data):  # read back from JSON: the sentence is rebuilt when shown
+            data = {k: v for k, v in data.items() if k not in ("vi", "en")}
+        return data
+
+    @model_serializer(mode="wrap")
+    def _what_it_names(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return {k: v for k, v in handler(self).items() if k == "code" or v not in (None, (), [], False)}  # only what this code names
+
+
 class MergedCommune(BaseModel):
-    """A new commune built by `merge_details`, and in words how its station's inputs were combined."""
+    """A new commune built by `merge_details`, and notes on how its station's inputs were combined."""
 
     model_config = ConfigDict(frozen=True)
 
     data: CommuneData
-    notes: tuple[Text, ...]
+    notes: tuple[MergeNote, ...]
+
+    @model_serializer(mode="wrap")
+    def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Each note's `vi` and `en` (all that notes had before they were records) are added at write time.
+        from chuanxa.wording import merge_note_text
+
+        data = handler(self)
+        if isinstance(data, dict) and isinstance(data.get("notes"), (list, tuple)):
+            data["notes"] = [{**item, **merge_note_text(note).model_dump()} for item, note in zip(data["notes"], self.notes)]
+        return data
 
 
 def merge_communes(mapping: MergeMapping, communes: Sequence[CommuneData], ruleset: Ruleset, source: str | None = None) -> list[CommuneData]:
@@ -107,29 +148,13 @@ def _new_identity(identity: CommuneInfo, parts: Sequence[CommuneData]) -> Commun
     return CommuneInfo.model_validate(raw)
 
 
-_METHOD_WORDS = {
-    "sum": ("cộng số của các điểm trạm", "the sites' figures added up"),
-    "any": ("có nếu ít nhất một điểm trạm có", "yes if at least one site has it"),
-    "all": ("có chỉ khi mọi điểm trạm đều có", "yes only if every site has it"),
-    "min": ("lấy giá trị thấp nhất của các điểm trạm", "the lowest value among the sites"),
-    "max": ("lấy giá trị cao nhất của các điểm trạm", "the highest value among the sites"),
-    "mean": ("trung bình của các điểm trạm", "the mean of the sites"),
-    "weighted_mean": ("trung bình có trọng số của các điểm trạm", "the sites' weighted mean"),
-}
-
-
-def _station_notes(ruleset: Ruleset, identity: CommuneInfo, parts: Sequence[CommuneData]) -> tuple[Text, ...]:
-    names = ", ".join(site.name for site in identity.sites)
-    notes = [Text(vi=f"{identity.name}: một trạm y tế với {len(identity.sites)} điểm trạm ({names}).",
-                  en=f"{identity.name}: one health station with {len(identity.sites)} sites ({names}).")]
+def _station_notes(ruleset: Ruleset, identity: CommuneInfo, parts: Sequence[CommuneData]) -> tuple[MergeNote, ...]:
+    notes = [MergeNote(code="STATION_SITES", commune=identity.name, sites=tuple(site.name for site in identity.sites))]
     for name, spec in ruleset.inputs.items():
         if spec.sites is None or all(p.values.get(name) is None for p in parts):
             continue
-        vi, en = _METHOD_WORDS[spec.sites.method]
-        mark_vi, mark_en = (" (tạm thời: QĐ 1300 ban hành trước khi có điểm trạm)", " (provisional: 1300 predates sites)") if spec.sites.provisional else ("", "")
-        notes.append(Text(vi=f"{spec.label.vi}: {vi}{mark_vi}.", en=f"{spec.label.en}: {en}{mark_en}."))
-    notes.append(Text(vi="Xã mới không kế thừa công nhận đạt chuẩn của các xã cũ; điểm thẩm định của xã cũ không được chuyển sang.",
-                      en="The new commune inherits no recognition from the old communes; their assessed points are not carried over."))
+        notes.append(MergeNote(code="INPUT_COMBINED", input=name, label=spec.label, method=spec.sites.method, provisional=spec.sites.provisional))
+    notes.append(MergeNote(code="NO_INHERITANCE"))
     return tuple(notes)
 
 
@@ -191,4 +216,4 @@ def _error(source: str | None, code: str, name: str | None, en: str, vi: str) ->
                             location=Location(file=source, commune=code, path=("values", name) if name else ("predecessors",)))
 
 
-__all__ = ["MergeMapping", "MergeEntry", "MergedCommune", "load_mapping", "merge_communes", "merge_details"]
+__all__ = ["MergeMapping", "MergeEntry", "MergedCommune", "MergeNote", "load_mapping", "merge_communes", "merge_details"]

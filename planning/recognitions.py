@@ -5,6 +5,9 @@ records later.
 
 A merged commune (one with `former` predecessors) inherits no recognition: only its own records, dated on or
 after it came into being, count; older ones are reported, not used.
+
+A standing's notes are codes with the decision, dates and predecessors they name (`StandingNote`); their words come
+from `chuanxa.wording.standing_note_text`, and a standing's JSON writes them beside each note as `vi` and `en`.
 """
 
 from __future__ import annotations
@@ -16,11 +19,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, ValidationError, model_serializer, model_validator
 
 from chuanxa.communes.model import _text_list
 from chuanxa.communes.values import fold, is_blank, parse_date, parse_number
-from chuanxa.criteria.model import Text
 from chuanxa.errors import CommuneDataError, Location
 
 Status = Literal["valid", "expiring", "expired", "never_recognised"]
@@ -64,6 +66,37 @@ class CommuneHistory(BaseModel):
     recognitions: tuple[RecognitionRecord, ...] = ()
 
 
+#: What a standing's note says: a decision dated before the merged commune existed (not counted), a merged commune
+#: inherits no recognition, the yearly maintenance check is overdue, re-recognition is needed (expired) or its
+#: dossier should be prepared (expiring).
+NoteCode = Literal["DECISION_PREDATES_COMMUNE", "MERGED_NO_INHERITANCE", "MAINTENANCE_OVERDUE", "RERECOGNITION_NEEDED", "PREPARE_RERECOGNITION"]
+
+
+class StandingNote(BaseModel):
+    """A note on a commune's standing, as a code and what it names (its sentence: `chuanxa.wording.standing_note_text`,
+    written into the JSON beside the record as `vi` and `en`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: NoteCode
+    decision: str | None = None  # DECISION_PREDATES_COMMUNE: the decision not counted…
+    date: dt.date | None = None  # …and its date
+    established: dt.date | None = None  # DECISION_PREDATES_COMMUNE: when the merged commune came into being
+    former: tuple[str, ...] = ()  # MERGED_NO_INHERITANCE: the predecessors' codes
+    due: dt.date | None = None  # MAINTENANCE_OVERDUE: when the check was due
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rendered_text_is_not_data(cls, data: Any) -> Any:
+        if isinstance(data, dict) and ("vi" in data or "en" in data):  # read back from JSON: the sentence is rebuilt when shown
+            data = {k: v for k, v in data.items() if k not in ("vi", "en")}
+        return data
+
+    @model_serializer(mode="wrap")
+    def _what_it_names(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return {k: v for k, v in handler(self).items() if k == "code" or v not in (None, (), [], False)}  # only what this code names
+
+
 class Standing(BaseModel):
     """Where a commune's recognition stands on a date."""
 
@@ -80,7 +113,17 @@ class Standing(BaseModel):
     next_maintenance: dt.date | None = None
     ruleset: str | None = None
     score: float | None = None
-    notes: tuple[Text, ...] = ()
+    notes: tuple[StandingNote, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Each note's `vi` and `en` (all that notes had before they were records) are added at write time.
+        from chuanxa.wording import standing_note_text
+
+        data = handler(self)
+        if isinstance(data, dict) and isinstance(data.get("notes"), (list, tuple)):
+            data["notes"] = [{**item, **standing_note_text(note).model_dump()} for item, note in zip(data["notes"], self.notes)]
+        return data
 
 
 def load_histories(path: Path) -> list[CommuneHistory]:
@@ -138,17 +181,14 @@ def standings(histories: Sequence[CommuneHistory], on: dt.date, within_months: i
 def standing(history: CommuneHistory, on: dt.date, within_months: int = 12, rulesets_dirs: Sequence[str | Path] = ()) -> Standing:
     from chuanxa.admin import REFORM_DATE
 
-    notes: list[Text] = []
+    notes: list[StandingNote] = []
     records = sorted(history.recognitions, key=lambda r: r.date)
     if history.former:
         born = history.established or dt.date.fromisoformat(REFORM_DATE)
         older = [r for r in records if r.date < born]
-        for record in older:
-            notes.append(Text(vi=f"Quyết định {record.decision} ({record.date:%d/%m/%Y}) có trước khi xã được thành lập ({born:%d/%m/%Y}): không tính.",
-                              en=f"Decision {record.decision} ({record.date.isoformat()}) predates the commune ({born.isoformat()}): not counted."))
+        notes += [StandingNote(code="DECISION_PREDATES_COMMUNE", decision=r.decision, date=r.date, established=born) for r in older]
         records = [r for r in records if r.date >= born]
-        notes.append(Text(vi=f"Xã mới sáp nhập từ {', '.join(history.former)}: không kế thừa công nhận của các xã cũ.",
-                          en=f"Merged from {', '.join(history.former)}: inherits no recognition from the old communes."))
+        notes.append(StandingNote(code="MERGED_NO_INHERITANCE", former=history.former))
     recognitions = [r for r in records if r.kind == "recognition"]
     base: dict[str, Any] = {"code": history.code, "name": history.name, "province": history.province}
     if not recognitions:
@@ -165,10 +205,9 @@ def standing(history: CommuneHistory, on: dt.date, within_months: int = 12, rule
         if next_check >= expires:
             next_check = None  # re-recognition is due instead
         elif next_check < on:
-            notes.append(Text(vi=f"Quá hạn kiểm tra duy trì hằng năm (hạn {next_check:%d/%m/%Y}).", en=f"Yearly maintenance check overdue (due {next_check.isoformat()})."))
+            notes.append(StandingNote(code="MAINTENANCE_OVERDUE", due=next_check))
     if status != "valid":
-        notes.append(Text(vi="Cần công nhận lại." if status == "expired" else "Chuẩn bị hồ sơ công nhận lại.",
-                          en="Re-recognition needed." if status == "expired" else "Prepare the re-recognition dossier."))
+        notes.append(StandingNote(code="RERECOGNITION_NEEDED" if status == "expired" else "PREPARE_RERECOGNITION"))
     return Standing(**base, status=status, decision=last.decision, recognised_on=last.date, expires=expires, months_left=months_left,
                     next_maintenance=next_check, ruleset=last.ruleset, score=last.score, notes=tuple(notes))
 
@@ -188,4 +227,4 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-__all__ = ["RecognitionRecord", "CommuneHistory", "Standing", "load_histories", "standings", "standing"]
+__all__ = ["RecognitionRecord", "CommuneHistory", "Standing", "StandingNote", "load_histories", "standings", "standing"]

@@ -31,7 +31,7 @@ def test_merging_three_old_communes_into_one_ward_gives_one_station_with_three_s
     assert info.unit_type == "phuong" and info.former_district is None  # no district for a commune born after districts ended
     # staff add up across sites, a doctor at any site serves the station, clean water must hold at every site
     assert merged.data.values == {"station_staff": 15.0, "has_doctor": True, "station_clean_water": False}
-    words = " ".join(note.en for note in merged.notes)
+    words = " ".join(chuanxa.merge_note_text(note).en for note in merged.notes)
     assert "3 sites" in words and "added up" in words and "at least one site" in words and "every site" in words and "provisional" in words
     assert "inherits no recognition" in words
     result = chuanxa.score(merged.data, ruleset)
@@ -64,7 +64,9 @@ def test_the_recognition_listing_gives_the_expected_rows(tmp_path: Path) -> None
     assert rows["15835"].status == "never_recognised"
     merged = rows["15853"]
     assert merged.status == "never_recognised" and merged.decision is None  # the 2022 decision belonged to the old communes
-    assert any("inherits no recognition" in n.en for n in merged.notes) and any("predates the commune" in n.en for n in merged.notes)
+    assert [n.code for n in merged.notes] == ["DECISION_PREDATES_COMMUNE", "MERGED_NO_INHERITANCE"]
+    words = [chuanxa.standing_note_text(n).en for n in merged.notes]
+    assert "predates the commune" in words[0] and "inherits no recognition" in words[1]
     assert (rows["15778"].status, rows["15778"].expires) == ("expired", dt.date(2023, 4, 1))
     assert (rows["15796"].status, rows["15796"].expires) == ("valid", dt.date(2028, 11, 20))
 

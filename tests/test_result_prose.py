@@ -1,32 +1,36 @@
 """The result model holds codes, numbers, ids and the ruleset's (or the user's) own words, never a sentence the
 engine, the planner or a table reader built: `chuanxa.wording` renders those wherever they are shown, and the JSON
 writers add them (`message`, `region_reason`, an indicator's `rule`, a plan's `blockers`, a table notice's and a rejected row's
-`message_vi`/`message_en`) at write time, as they were before."""
+`message_vi`/`message_en`, a recognition standing's and a merged commune's `notes`) at write time, as they were before."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 from pydantic import BaseModel
 
 import chuanxa
 from chuanxa.criteria.model import Text
 from chuanxa.outputs.jsonout import encode_commune
-from chuanxa.planning import CostModel
+from chuanxa.planning import CostModel, MergedCommune
 from chuanxa.planning.costs import CostsFile
+from chuanxa.planning.recognitions import CommuneHistory, standing
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 #: The records a library user, a renderer or the HTTP API receives.
-RESULT_MODELS = (chuanxa.CommuneResult, chuanxa.BatchResult, chuanxa.SummaryBatch, chuanxa.Plan, chuanxa.TargetPlan, chuanxa.Simulation, chuanxa.Sweep)
+RESULT_MODELS = (chuanxa.CommuneResult, chuanxa.BatchResult, chuanxa.SummaryBatch, chuanxa.Plan, chuanxa.TargetPlan, chuanxa.Simulation, chuanxa.Sweep,
+                 chuanxa.Standing, MergedCommune)
 
 #: Text-valued fields that carry words someone wrote (the ruleset's authors), copied, never composed.
 RULESET_WORDS = {"RulesetStamp.warning", "CriterionResult.title", "IndicatorResult.title", "Gap.title", "Gap.label", "PlanStep.label", "PlanStep.answer",
-                 "CommuneResult.region_name"}
+                 "CommuneResult.region_name", "MergeNote.label"}
 #: Names that were sentences built by the engine or planner; they live in `chuanxa.wording` and the JSON only.
 RENDERED_NAMES = {"message", "messages", "message_vi", "message_en", "region_reason", "text", "sentence", "words", "blockers_text", "rule", "rules", "rule_text", "rule_words"}
 
@@ -75,7 +79,7 @@ def test_no_result_record_holds_a_sentence_built_by_the_engine_or_the_planner() 
     assert prose_fields(RESULT_MODELS) == []
     names = {m.__name__ for m in _records(RESULT_MODELS)}
     assert {"CommuneIdentity", "Notice", "PlanStep", "Blocker", "FailureReason", "Gap", "CommuneSummary", "RowError", "RowProblem", "ProblemLocation",
-            "TableNotice"} <= names  # the walk reaches them
+            "TableNotice", "StandingNote", "MergeNote"} <= names  # the walk reaches them
 
 
 def test_the_check_catches_a_sentence_that_comes_back() -> None:
@@ -94,13 +98,17 @@ def test_the_check_catches_a_sentence_that_comes_back() -> None:
         code: str
         message_en: str
 
+    class AgainStanding(BaseModel):
+        notes: tuple[Text, ...] = ()  # a recognition standing's notes, as they were built before they were records
+
     class Holder(BaseModel):
         items: tuple[Again, ...] = ()
         extra: dict[str, AgainText] = {}
         rejected: tuple[AgainRow, ...] = ()
         notices: tuple[AgainNotice, ...] | None = None
+        standing: AgainStanding | None = None
 
-    assert prose_fields((Holder,)) == ["Again.message", "Again.rule", "AgainNotice.message_en", "AgainRow.errors", "AgainText.why"]
+    assert prose_fields((Holder,)) == ["Again.message", "Again.rule", "AgainNotice.message_en", "AgainRow.errors", "AgainStanding.notes", "AgainText.why"]
 
 
 def _commune(**place: Any) -> dict[str, Any]:
@@ -357,3 +365,135 @@ def test_rulesets_show_writes_each_rule_in_the_readers_language_not_the_jsons_mi
 
     shown = CliRunner().invoke(cli, ["rulesets", "show", "qd1300", "--lang", lang], catch_exceptions=False).output
     assert words in shown and other not in shown and "thẩm định / assessed" not in shown and "→" not in shown
+
+
+# --- a recognition standing's notes and a merged commune's notes: codes and what they name, worded by `chuanxa.wording` ---
+
+#: The words `chuanxa recognitions` printed for the example history on 1 March 2026 before notes were records.
+STANDING_WORDS = {
+    "15820": [("Quá hạn kiểm tra duy trì hằng năm (hạn 20/06/2025).", "Yearly maintenance check overdue (due 2025-06-20)."),
+              ("Chuẩn bị hồ sơ công nhận lại.", "Prepare the re-recognition dossier.")],
+    "15853": [("Quyết định 987/QĐ-UBND (10/05/2022) có trước khi xã được thành lập (01/07/2025): không tính.",
+               "Decision 987/QĐ-UBND (2022-05-10) predates the commune (2025-07-01): not counted."),
+              ("Xã mới sáp nhập từ 16036, 16039: không kế thừa công nhận của các xã cũ.", "Merged from 16036, 16039: inherits no recognition from the old communes.")],
+    "15778": [("Cần công nhận lại.", "Re-recognition needed.")],
+}
+
+
+def _standings() -> list[chuanxa.Standing]:
+    return chuanxa.standings(chuanxa.load_histories(EXAMPLES / "recognitions.yaml"), dt.date(2026, 3, 1))
+
+
+def test_a_recognition_standings_notes_are_codes_with_dates_worded_as_before() -> None:
+    rows = {s.code: s for s in _standings()}
+    assert [(n.code, n.due) for n in rows["15820"].notes] == [("MAINTENANCE_OVERDUE", dt.date(2025, 6, 20)), ("PREPARE_RERECOGNITION", None)]
+    assert [(n.code, n.decision, n.date, n.established, n.former) for n in rows["15853"].notes] == [
+        ("DECISION_PREDATES_COMMUNE", "987/QĐ-UBND", dt.date(2022, 5, 10), dt.date(2025, 7, 1), ()), ("MERGED_NO_INHERITANCE", None, None, None, ("16036", "16039"))]
+    assert [n.code for n in rows["15778"].notes] == ["RERECOGNITION_NEEDED"] and rows["15796"].notes == ()
+    words = {code: [(w.vi, w.en) for w in map(chuanxa.standing_note_text, rows[code].notes)] for code in STANDING_WORDS}
+    assert words == STANDING_WORDS
+    held = _strings(list(rows.values()))
+    assert not {w for pairs in STANDING_WORDS.values() for pair in pairs for w in pair} & held  # no record holds a sentence…
+    assert not any("không tính" in s or "not counted" in s or "overdue" in s or "công nhận lại" in s or "Merged from" in s or "20/06/2025" in s for s in held)  # …nor a piece
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_recognitions_command_writes_each_notes_words_beside_its_code_and_the_json_reads_back(lang: str) -> None:
+    import csv
+
+    from click.testing import CliRunner
+
+    from chuanxa.cli.main import cli
+
+    rows = _standings()
+    run = ["recognitions", str(EXAMPLES / "recognitions.yaml"), "--as-of", "2026-03-01", "--all", "--lang", lang]
+    written = json.loads(CliRunner().invoke(cli, [*run, "--format", "json"], catch_exceptions=False).stdout)["communes"]
+    assert [[{"vi": n["vi"], "en": n["en"]} for n in s["notes"]] for s in written] == [[chuanxa.standing_note_text(n).model_dump() for n in s.notes] for s in rows]
+    assert written[2]["notes"][0] == {"code": "DECISION_PREDATES_COMMUNE", "decision": "987/QĐ-UBND", "date": "2022-05-10", "established": "2025-07-01",
+                                      "vi": STANDING_WORDS["15853"][0][0], "en": STANDING_WORDS["15853"][0][1]}  # only what the code names, then its words
+    assert [chuanxa.Standing.model_validate(s) for s in written] == rows  # the sentences are dropped, the records read back
+    shown = CliRunner().invoke(cli, [*run, "--format", "csv"], catch_exceptions=False).stdout
+    notes = [row[-1] for row in list(csv.reader(shown.strip().splitlines()))[1:]]
+    assert notes == [" ".join(chuanxa.standing_note_text(n).get(lang) for n in s.notes) for s in rows]
+    text = CliRunner().invoke(cli, [*run], catch_exceptions=False).stdout
+    assert all(" ".join(pair[0 if lang == "vi" else 1] for pair in pairs) in text for pairs in STANDING_WORDS.values())
+
+
+def _merged() -> list[MergedCommune]:
+    from chuanxa.communes.readers import read_table
+
+    ruleset = chuanxa.load_ruleset("qd1300@2023-03-20")
+    communes = [row.data for row in read_table(EXAMPLES / "thieu_hoa_2024.csv", ruleset).rows]
+    return chuanxa.merge_details(chuanxa.load_mapping(EXAMPLES / "merge_mapping.yaml"), communes, ruleset)
+
+
+def test_a_merged_communes_notes_are_codes_with_the_input_and_its_sites_rule_worded_as_before() -> None:
+    ward = _merged()[1]
+    assert [n.code for n in ward.notes] == ["STATION_SITES", *["INPUT_COMBINED"] * 6, "NO_INHERITANCE"]
+    sites, staff = ward.notes[0], ward.notes[1]
+    assert (sites.commune, sites.sites) == ("Phường Đông Tiến", ("Điểm trạm Xã Tân Châu", "Điểm trạm Xã Thiệu Giao"))
+    assert (staff.input, staff.method, staff.provisional, staff.label) == ("station_staff", "sum", True, chuanxa.load_ruleset("qd1300@2023-03-20").inputs["station_staff"].label)
+    words = [chuanxa.merge_note_text(n) for n in ward.notes]
+    assert words[0].vi == "Phường Đông Tiến: một trạm y tế với 2 điểm trạm (Điểm trạm Xã Tân Châu, Điểm trạm Xã Thiệu Giao)."
+    assert words[0].en == "Phường Đông Tiến: one health station with 2 sites (Điểm trạm Xã Tân Châu, Điểm trạm Xã Thiệu Giao)."
+    assert words[1].vi == "Số nhân lực làm việc tại trạm y tế: cộng số của các điểm trạm (tạm thời: QĐ 1300 ban hành trước khi có điểm trạm)."
+    assert words[2].en == "A doctor works at the health station: yes if at least one site has it (provisional: 1300 predates sites)."
+    assert words[-1].en == "The new commune inherits no recognition from the old communes; their assessed points are not carried over."
+    held = _strings(ward.notes)
+    assert not {w for text in words for w in (text.vi, text.en)} & held
+    assert not any("một trạm y tế" in s or "health station with" in s or "added up" in s or "predates sites" in s or "tạm thời" in s for s in held)
+    settled = staff.model_copy(update={"provisional": False, "method": "max"})  # a rule that is not provisional has no mark
+    assert chuanxa.merge_note_text(settled).en == "Staff working at the health station: the highest value among the sites."
+
+
+def test_a_merged_communes_json_writes_each_notes_words_and_reads_back_and_the_merge_command_prints_them(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from chuanxa.cli.main import cli
+
+    merged = _merged()
+    for item in merged:
+        written = item.model_dump(mode="json")
+        assert [{"vi": n["vi"], "en": n["en"]} for n in written["notes"]] == [chuanxa.merge_note_text(n).model_dump() for n in item.notes]
+        assert written["notes"][-1] == {"code": "NO_INHERITANCE", **chuanxa.merge_note_text(item.notes[-1]).model_dump()}
+        assert MergedCommune.model_validate(json.loads(json.dumps(written))) == item
+    for lang in ("vi", "en"):
+        shown = CliRunner().invoke(cli, ["merge", str(EXAMPLES / "merge_mapping.yaml"), str(EXAMPLES / "thieu_hoa_2024.csv"), "-o", str(tmp_path / f"moi-{lang}.csv"),
+                                         "--lang", lang], catch_exceptions=False).stdout
+        for item in merged:
+            lines = [("  " if n else "") + chuanxa.merge_note_text(note).get(lang) for n, note in enumerate(item.notes)]
+            assert "\n".join(lines) in shown
+
+
+def test_every_standing_and_merge_note_code_and_sites_rule_has_words_in_both_languages() -> None:
+    from chuanxa.criteria.model import SiteRule
+    from chuanxa.messages import render
+
+    day = dt.date(2025, 2, 3)
+    for code in typing.get_args(chuanxa.StandingNote.model_fields["code"].annotation):
+        words = chuanxa.standing_note_text(chuanxa.StandingNote(code=code, decision="9/QĐ", date=day, established=day, former=("1", "2"), due=day))
+        assert words.vi != words.en and "{" not in words.vi + words.en and words.vi != code, code
+    label = Text(vi="Nhãn", en="Label")
+    for code in typing.get_args(chuanxa.MergeNote.model_fields["code"].annotation):
+        for method in typing.get_args(SiteRule.model_fields["method"].annotation):
+            words = chuanxa.merge_note_text(chuanxa.MergeNote(code=code, commune="Xã A", sites=("B", "C"), input="x", label=label, method=method, provisional=True))
+            assert words.vi != words.en and "{" not in words.vi + words.en and words.vi != code, (code, method)
+            if code == "INPUT_COMBINED":  # the sites rule in words, never its method's name
+                assert all(render(f"merge.method.{method}", lang, {}) in words.get(lang) for lang in ("vi", "en")), method
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dates=st.lists(st.dates(dt.date(2015, 1, 1), dt.date(2029, 12, 31)), min_size=0, max_size=4), kinds=st.lists(st.booleans(), min_size=4, max_size=4),
+       on=st.dates(dt.date(2016, 1, 1), dt.date(2032, 12, 31)), merged=st.booleans())
+def test_any_standings_notes_name_their_dates_in_both_languages_and_its_json_reads_back(dates: list[dt.date], kinds: list[bool], on: dt.date, merged: bool) -> None:
+    history = CommuneHistory.model_validate({
+        "code": "15853", "name": "Phường Đông Tiến", "former": ["16036", "16039"] if merged else [],
+        "recognitions": [{"decision": f"{i + 1}/QĐ-UBND", "date": day, "kind": "maintenance" if kinds[i] and i else "recognition"} for i, day in enumerate(dates)]})
+    found = standing(history, on)
+    for note in found.notes:
+        words = chuanxa.standing_note_text(note)
+        for day in (note.date, note.established, note.due):
+            assert day is None or (f"{day:%d/%m/%Y}" in words.vi and day.isoformat() in words.en)
+        assert note.decision is None or (note.decision in words.vi and note.decision in words.en)
+        assert ("16036, 16039" in words.vi) == (note.code == "MERGED_NO_INHERITANCE")
+    assert chuanxa.Standing.model_validate(json.loads(json.dumps(found.model_dump(mode="json")))) == found
