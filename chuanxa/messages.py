@@ -815,6 +815,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Dữ liệu gửi lên quá lớn (tối đa {limit} byte).",
         "en": "The request is too large (at most {limit} bytes).",
     },
+    "store.unstorable": {
+        "vi": "Yêu cầu có giá trị cơ sở dữ liệu không lưu được (ký tự điều khiển, số quá lớn): hãy sửa giá trị rồi gửi lại.",
+        "en": "The request holds a value the database cannot keep (a control character, a number too large): correct it and send it again.",
+    },
     "store.bad_request": {
         "vi": "Yêu cầu không hợp lệ: {detail}.",
         "en": "Invalid request: {detail}.",

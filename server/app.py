@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chuanxa.errors import ChuanxaError
@@ -21,7 +22,7 @@ from chuanxa.server import problems
 from chuanxa.server.context import AppContext
 from chuanxa.server.docs import register_docs
 from chuanxa.server.openapi import complete as complete_openapi, operation_id
-from chuanxa.server.middleware import BodyLimit, SecurityHeaders
+from chuanxa.server.middleware import BodyLimit, PathValues, SecurityHeaders
 from chuanxa.server.settings import Settings
 from chuanxa.store import db
 from chuanxa.store.errors import Forbidden
@@ -63,6 +64,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, setti
     app.state.chuanxa = ctx
     _handlers(app, ctx)
     app.add_middleware(BodyLimit, max_json=settings.max_json_bytes, max_upload=settings.max_upload_bytes)
+    app.add_middleware(PathValues)
     app.add_middleware(SecurityHeaders)
     _routes(app)
     complete_openapi(app)
@@ -104,12 +106,16 @@ def _handlers(app: FastAPI, ctx: AppContext) -> None:
         assert isinstance(exc, RequestValidationError)
         return problems.validation_problem(request, exc)
 
+    async def on_unstorable(request: Request, exc: Exception) -> JSONResponse:
+        return problems.unstorable_problem(request)  # the database refused a value the request carried (a NUL in a query value…)
+
     async def on_internal(request: Request, exc: Exception) -> JSONResponse:
         return problems.internal_problem(request, exc)
 
     app.add_exception_handler(ChuanxaError, on_chuanxa)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(DataError, on_unstorable)
     app.add_exception_handler(Exception, on_internal)
 
 

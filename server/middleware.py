@@ -1,4 +1,5 @@
-"""Security headers and request size limits (plain ASGI middleware: the body is counted as it arrives)."""
+"""Security headers, request size limits (plain ASGI middleware: the body is counted as it arrives) and paths that
+can name nothing."""
 
 from __future__ import annotations
 
@@ -98,3 +99,23 @@ async def _too_large(send: Send, limit: int, headers: dict[bytes, bytes]) -> Non
     await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(data)).encode()),
                                                                       (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": data})
+
+
+class PathValues:
+    """Answers 404 (problem details) to a path holding a control character (a NUL, DEL…): no commune, user or
+    ruleset is named so, and PostgreSQL cannot even compare text with a NUL (it raised an error, a 500)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not any(ord(ch) < 32 or ord(ch) == 127 for ch in scope.get("path", "")):
+            await self.app(scope, receive, send)
+            return
+        from chuanxa.server.problems import http_problem_body
+
+        headers = dict(scope.get("headers", []))
+        lang: Lang = "en" if headers.get(b"accept-language", b"").lower().startswith(b"en") else "vi"
+        data = json.dumps(http_problem_body(404, None, lang, scope.get("path", "").encode("unicode_escape").decode("ascii")), ensure_ascii=False).encode("utf-8")
+        await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(data)).encode())]})
+        await send({"type": "http.response.body", "body": data})

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chuanxa.errors import ChuanxaError
-from chuanxa.messages import Lang
+from chuanxa.messages import Lang, render
 from chuanxa.store.errors import StoreError
 
 PROBLEM_TYPE = "https://chuanxa.invalid/problems/"
@@ -68,15 +68,28 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+def http_problem_body(status: int, detail: Any, lang: Lang, instance: str) -> dict[str, Any]:
+    """The problem details of an HTTP error (404, 405, 415…), in `lang` with both languages beside."""
+    key, vi, en = _HTTP_KEYS.get(status, ("http.error", str(detail), str(detail)))
+    return {"type": PROBLEM_TYPE + key, "title": en, "status": status, "detail": vi if lang == "vi" else en, "instance": instance,
+            "code": key, "detail_vi": vi, "detail_en": en, "errors": []}
+
+
 def http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    key, vi, en = _HTTP_KEYS.get(exc.status_code, ("http.error", str(exc.detail), str(exc.detail)))
     headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 405:
         headers["Allow"] = allowed_methods(request)
-    lang = request_lang(request)
-    body = {"type": PROBLEM_TYPE + key, "title": en, "status": exc.status_code, "detail": vi if lang == "vi" else en, "instance": request.url.path,
-            "code": key, "detail_vi": vi, "detail_en": en, "errors": []}
+    body = http_problem_body(exc.status_code, exc.detail, request_lang(request), request.url.path)
     return JSONResponse(body, status_code=exc.status_code, media_type=MEDIA_TYPE, headers=headers or None)
+
+
+def unstorable_problem(request: Request) -> JSONResponse:
+    """422: the database refused a value of the request (PostgreSQL: a NUL in text, a number out of its range)."""
+    vi, en = render("store.unstorable", "vi", {}), render("store.unstorable", "en", {})
+    lang = request_lang(request)
+    body = {"type": PROBLEM_TYPE + "store.unstorable", "title": "Unprocessable content", "status": 422, "detail": vi if lang == "vi" else en,
+            "instance": request.url.path, "code": "store.unstorable", "detail_vi": vi, "detail_en": en, "errors": []}
+    return JSONResponse(body, status_code=422, media_type=MEDIA_TYPE)
 
 
 def validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:
