@@ -222,6 +222,8 @@ def _print_plan(plan: Any, lang: Lang) -> None:
         if row.action == "change":
             changed = ", ".join(f"{c['key']}: {c['before']} → {c['after']}" for c in row.changes[:8])
             click.echo(f"  {row.code} {row.name}: {changed}{' …' if len(row.changes) > 8 else ''}")
+    for notice in plan.notices:
+        click.echo(("Ghi chú: " if lang == "vi" else "Note: ") + str(notice[f"message_{lang}"]), err=True)
     for rejected in plan.rejected:
         for error in rejected["errors"]:
             click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + str(error[f"message_{lang}"]), fg="red", err=True)

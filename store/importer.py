@@ -46,6 +46,9 @@ class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    #: the table reader's notes (`code`, `sheet`, `rows`, `message_vi`, `message_en`): which row was taken as the
+    #: header and which rows were skipped and why, as `chuanxa batch` says them
+    notices: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = {"create": 0, "change": 0, "unchanged": 0, "rejected": len(self.rejected)}
@@ -56,7 +59,8 @@ class ImportPlan:
     def to_json(self) -> dict[str, Any]:
         return {"year": self.year, "filename": self.filename, "sha256": self.sha256, "ruleset": self.ruleset, "counts": self.counts(),
                 "rows": [{"row": r.row, "code": r.code, "name": r.name, "action": r.action, "new_unit": r.new_unit, "changes": r.changes}
-                         for r in self.rows], "rejected": self.rejected, "unknown_columns": self.unknown_columns}
+                         for r in self.rows], "rejected": self.rejected, "unknown_columns": self.unknown_columns,
+                "notices": self.notices}
 
 
 def _rejection(row: int | None, code: str | None, exc: ChuanxaError) -> dict[str, Any]:
@@ -78,7 +82,7 @@ def plan_import(session: Session, user: User, path: Path, year: int, *, ruleset:
     ref = f"{core.stamp.id}@{core.stamp.version.isoformat()}"
     table = read_table(path, core.ruleset)
     plan = ImportPlan(year=year, filename=filename or path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), ruleset=ref,
-                      unknown_columns=list(table.unknown_columns))
+                      unknown_columns=list(table.unknown_columns), notices=[notice.to_dict() for notice in table.notices])
     plan.rejected += [_rejection(number, exc.location.commune, exc) for number, exc in table.errors]
     known = _Known.read(session, [item.data.commune.code for item in table.rows], year)
     scorable = _all_scorable(core, [item.data for item in table.rows])
