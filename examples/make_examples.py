@@ -151,7 +151,8 @@ def _officer_report(headers: list[str], table: list[list[Any]], folder: Path) ->
     sheet.title = "Biểu 01"
     for text in _TITLES:
         sheet.append([text])
-    top, low = ["STT"], [None]
+    top: list[Any] = ["STT"]
+    low: list[Any] = [None]
     for i in order:
         if i in points or i in notes:
             top.append(("Điểm thẩm định" if i in points else "Ghi chú") if i in (points[0], notes[0]) else None)
