@@ -88,9 +88,13 @@ def _make_demo(db_url: str | None, lang: Lang) -> str:
     with db.transaction(db.sessions(engine)) as session:
         logins = demo.load_demo(session, DEMO_PASSWORD)
     engine.dispose()
+    from chuanxa.web.site import ROLE_WORDS
+
     click.echo(("Dữ liệu mẫu: " if lang == "vi" else "Demo data: ") + db_url)
     for login, role in logins:
-        click.echo(("  đăng nhập " if lang == "vi" else "  sign in as ") + f"{login} / {DEMO_PASSWORD}  ({role})")
+        name, _, scope = role.partition(" ")  # "commune 16021": the role and its scope
+        words = " ".join(filter(None, (ROLE_WORDS.get(name, {}).get(lang, name), scope)))
+        click.echo(("  đăng nhập " if lang == "vi" else "  sign in as ") + f"{login} / {DEMO_PASSWORD}  ({words})")
     return db_url
 
 

@@ -4,6 +4,7 @@ no note-taking marks from the reference files in what chuanxa prints."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 from hypothesis import given, strategies as st
@@ -34,3 +35,14 @@ def test_a_percent_sign_closes_up_and_a_word_unit_is_spaced(number: str, unit: s
 def test_the_national_target_names_its_resolution_without_reference_marks() -> None:
     source = target_for(2030).source
     assert source.startswith("NQ 262/2025/QH15") and "[" not in source
+
+
+def test_serve_demo_names_each_sign_in_s_role_in_the_user_s_language(tmp_path: Path, capsys: Any) -> None:
+    from chuanxa.cli.cmd_server import _make_demo
+
+    _make_demo(f"sqlite:///{tmp_path / 'vi.db'}", "vi")
+    said = capsys.readouterr().out
+    assert "xa / demo-chuanxa  (trạm y tế xã 16021)" in said and "tinh / demo-chuanxa  (Sở Y tế)" in said
+    assert "(province)" not in said and "(commune" not in said
+    _make_demo(f"sqlite:///{tmp_path / 'en.db'}", "en")
+    assert "sign in as xa / demo-chuanxa  (commune staff 16021)" in capsys.readouterr().out
