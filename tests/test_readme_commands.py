@@ -69,3 +69,11 @@ def _has_chromium() -> bool:
     from chuanxa.reports.render import find_browser
 
     return find_browser() is not None
+
+
+def test_ci_runs_exactly_the_readme_s_test_command() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line for block in re.findall(r"```bash\n(.*?)```", text, re.S) for line in block.splitlines()]
+    [test_command] = [line for line in lines if "python -m pytest" in line]
+    ci = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    assert ci[-1] == test_command and test_command.startswith("python -m pip install -e \".[test")
