@@ -15,7 +15,7 @@ from chuanxa.criteria.registry import Registry
 from chuanxa.engine.batching import locate_error as _locate, paused_gc, row_error as _row_error
 from chuanxa.engine.compiled import CompiledRuleset
 from chuanxa.engine.results import BatchResult, CommuneResult, CommuneSummary, RowError, SummaryBatch
-from chuanxa.errors import ChuanxaError
+from chuanxa.errors import ChuanxaError, EngineUnavailableError
 from chuanxa.workspace import COLUMN_WISE_FROM, DEFAULT, CommuneLike, EngineName, RulesetLike, Workspace, as_commune
 
 if TYPE_CHECKING:
@@ -89,6 +89,7 @@ def score_many(communes: Iterable[CommuneLike] | str | Path, ruleset: RulesetLik
     per commune; headers are input ids or their labels). A table is scored with one ruleset: `ruleset`, or
     the one in force on `as_of` (default today). Its header row is found among the first rows (`header_row`
     forces one, `sheet` reads one sheet of a workbook); `notices` say what was taken and skipped.
+    `engine="durable"` without durable-rules installed raises `EngineUnavailableError` (no commune is scored).
     `pause_gc=True` pauses Python's cyclic garbage collector for the batch (2.7 times faster on 10,000
     communes, see `paused_gc`); it is process-wide, so a program running other threads decides for itself
     (the CLI pauses it, a server does not).
@@ -126,6 +127,8 @@ class ScoreRun:
             for order, row, data, core, where in self.items:
                 try:
                     result = self.workspace.evaluator(core, self.engine)(data)
+                except EngineUnavailableError:
+                    raise  # a missing engine is the set-up's fault, not each commune's: said once, not as every row rejected
                 except ChuanxaError as exc:
                     _locate(exc, where, row)
                     self.rejected.append((order, _row_error(exc, where.get("file"), row, data.commune.code)))

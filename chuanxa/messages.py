@@ -750,6 +750,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Chưa cài bộ máy durable-rules. Cài bằng: pip install 'chuanxa[durable]'.",
         "en": "The durable-rules engine is not installed. Install it with: pip install 'chuanxa[durable]'.",
     },
+    "cli.extra_missing": {
+        "vi": "Lệnh này cần gói tùy chọn '{extra}' (chưa cài mô-đun {module}). Cài bằng: python -m pip install \"chuanxa[{extra}]\"",
+        "en": "This command needs the optional extra '{extra}' (the module {module} is not installed). Install it with: python -m pip install \"chuanxa[{extra}]\"",
+    },
     # --- the assessment store and the HTTP API (chuanxa.store, chuanxa.server) ---
     "store.database_unavailable": {
         "vi": "Không kết nối được cơ sở dữ liệu {url}: {detail}. Hãy kiểm tra địa chỉ (--db hoặc CHUANXA_DB), máy chủ cơ sở dữ liệu và quyền truy cập.",

@@ -362,10 +362,9 @@ def _step_words(step: Any, monetary: bool, lang: Lang) -> str:
     if label is not None:
         params.update(label_vi=label.vi[0].lower() + label.vi[1:], label_en=label.en[0].lower() + label.en[1:])
     if step.kind == "value" and label is not None:
-        unit = step.unit or ""
-        before = render("step.no_value", lang, {}) if step.value_before is None else f"{step.value_before:g}{unit}"
+        before = render("step.no_value", lang, {}) if step.value_before is None else with_unit(f"{step.value_before:g}", step.unit)
         up = HIGHER_IS_BETTER.get(step.op or "") is not False if step.value_before is None else step.value_after > step.value_before
-        return render("step.raise" if up else "step.lower", lang, params | {"before": before, "after": f"{step.value_after:g}{unit}"})
+        return render("step.raise" if up else "step.lower", lang, params | {"before": before, "after": with_unit(f"{step.value_after:g}", step.unit)})
     if step.kind == "answer" and label is not None:
         answer = getattr(step, "answer", None)  # a threshold on a choice input: which answer to give
         if answer is not None:
@@ -409,6 +408,11 @@ def _gap(gap: Gap, lang: Lang) -> str:
     return render("gap.steps", lang, params | {"steps": "; ".join(_step(gap, t, lang) for t in gap.targets)})
 
 
+def with_unit(number: str, unit: str | None) -> str:
+    """A number with its unit as both languages write it: "78.5%" and "5‰" close up, "5 người", "6.5 km" spaced."""
+    return f"{number}{unit or ''}" if not unit or unit in ("%", "‰") else f"{number} {unit}"
+
+
 def _step(gap: Gap, target: GapTarget, lang: Lang) -> str:
     points = render("gap.gain", lang, {"gain": target.gain})
     value = gap.value
@@ -417,7 +421,7 @@ def _step(gap: Gap, target: GapTarget, lang: Lang) -> str:
         return f"{yes if value else no} → {yes if target.target else no}: {points}"
     unit = gap.unit or ""
     if target.change is None:
-        return f"{_num(value)}{unit} → {target.op} {_num(target.target)}{unit}: {points}"
+        return f"{with_unit(_num(value), unit)} → {target.op} {with_unit(_num(target.target), unit)}: {points}"
     if gap.input_type == "percent":
         return f"{value:.1f}% → {target.target:.1f}%: {render('gap.percent_change', lang, {'change': target.change})}, {points}"
     amount = f"{target.change:+g} {unit}".rstrip()

@@ -88,9 +88,13 @@ def _make_demo(db_url: str | None, lang: Lang) -> str:
     with db.transaction(db.sessions(engine)) as session:
         logins = demo.load_demo(session, DEMO_PASSWORD)
     engine.dispose()
+    from chuanxa.web.site import ROLE_WORDS
+
     click.echo(("Dữ liệu mẫu: " if lang == "vi" else "Demo data: ") + db_url)
     for login, role in logins:
-        click.echo(("  đăng nhập " if lang == "vi" else "  sign in as ") + f"{login} / {DEMO_PASSWORD}  ({role})")
+        name, _, scope = role.partition(" ")  # "commune 16021": the role and its scope
+        words = " ".join(filter(None, (ROLE_WORDS.get(name, {}).get(lang, name), scope)))
+        click.echo(("  đăng nhập " if lang == "vi" else "  sign in as ") + f"{login} / {DEMO_PASSWORD}  ({words})")
     return db_url
 
 
@@ -215,7 +219,7 @@ def _system_user(session: Any) -> Any:
 
 
 def _print_plan(plan: Any, lang: Lang) -> None:
-    from chuanxa.wording import problem_text
+    from chuanxa.wording import problem_text, table_notice_text
 
     counts = plan.counts()
     words = {"vi": ("tạo mới", "thay đổi", "giữ nguyên", "bị từ chối"), "en": ("created", "changed", "unchanged", "rejected")}[lang]
@@ -224,6 +228,8 @@ def _print_plan(plan: Any, lang: Lang) -> None:
         if row.action == "change":
             changed = ", ".join(f"{c['key']}: {c['before']} → {c['after']}" for c in row.changes[:8])
             click.echo(f"  {row.code} {row.name}: {changed}{' …' if len(row.changes) > 8 else ''}")
+    for notice in plan.notices:
+        click.echo(("Ghi chú: " if lang == "vi" else "Note: ") + table_notice_text(notice).get(lang), err=True)
     for rejected in plan.rejected:
         for error in rejected.errors:
             click.secho(("Bị từ chối: " if lang == "vi" else "Rejected: ") + problem_text(error).get(lang), fg="red", err=True)

@@ -117,6 +117,22 @@ def usage_message(exc: click.ClickException, lang: Lang) -> str:
     return ("Lỗi: " if lang == "vi" else "Error: ") + text + "\n" + hint
 
 
+#: The top-level modules of each optional extra (pyproject.toml), so that a command run without its extra says
+#: which one to install instead of reporting an internal error.
+EXTRA_OF_MODULE: Final[dict[str, str]] = {
+    **dict.fromkeys(("sqlalchemy", "alembic", "fastapi", "starlette", "uvicorn", "psycopg", "argon2", "multipart", "python_multipart"), "server"),
+    "durable": "durable",
+    **dict.fromkeys(("vietnamadminunits", "geopy", "shapely"), "old-addresses"),
+}
+
+
+def missing_extra(exc: BaseException) -> str | None:
+    """The optional extra whose module `exc` (a `ModuleNotFoundError`) did not find, if it is one."""
+    if not isinstance(exc, ModuleNotFoundError) or not exc.name:
+        return None
+    return EXTRA_OF_MODULE.get(exc.name.partition(".")[0])
+
+
 def run_safely(body: Callable[[], Any], argv: Sequence[str] | None = None) -> int:
     """Run the CLI body, turning every failure into a message and an exit code, never a traceback."""
     try:
@@ -140,6 +156,14 @@ def run_safely(body: Callable[[], Any], argv: Sequence[str] | None = None) -> in
     except Exception as exc:  # the last line of defence: a health officer never sees a traceback
         if os.environ.get("CHUANXA_DEBUG"):
             raise
+        extra = missing_extra(exc)
+        if extra is not None:
+            from chuanxa.messages import render
+
+            lang = current_lang(argv)
+            text = render("cli.extra_missing", lang, {"extra": extra, "module": getattr(exc, "name", "?")})
+            click.secho(("Lỗi: " if lang == "vi" else "Error: ") + text, fg="red", err=True)
+            return EXIT_USAGE
         click.secho(
             f"Lỗi nội bộ của chuanxa / Internal error in chuanxa: {type(exc).__name__}: {exc}\n"
             "Dữ liệu của bạn không bị thay đổi. Hãy báo lỗi kèm lệnh đã chạy (đặt CHUANXA_DEBUG=1 để xem chi tiết). / "

@@ -160,7 +160,7 @@ def load_yaml_text(text: str, file: str | None = None, error_cls: type[RulesetEr
     if _FastLoader is not None and not _REFERENCE_ONLY.search(text):
         try:
             return _load(text, file, error_cls, _FastLoader)
-        except RulesetError:
+        except error_cls:  # a commune or costs file's error class too, not only a ruleset's
             pass  # loaded again below, so that the error (wording, line) is the pure-Python parser's, as always
     return _load(text, file, error_cls, _BoundedLoader)
 

@@ -26,8 +26,8 @@ from .summary import Identity
 
 _COMMUNE_PROBE = {"code": "0", "name": "0"}
 #: The commune model's own code and name fields, to check a whole column of codes or names in one call.
-_CODES: TypeAdapter[list[Any]] = TypeAdapter(list[Annotated[(CommuneInfo.model_fields["code"].annotation, *CommuneInfo.model_fields["code"].metadata)]])  # type: ignore[misc]
-_NAMES: TypeAdapter[list[Any]] = TypeAdapter(list[Annotated[(CommuneInfo.model_fields["name"].annotation, *CommuneInfo.model_fields["name"].metadata)]])  # type: ignore[misc]
+_CODES: TypeAdapter[list[Any]] = TypeAdapter(list[Annotated[(CommuneInfo.model_fields["code"].annotation, *CommuneInfo.model_fields["code"].metadata)]])  # type: ignore[misc, arg-type]  # arg-type: pydantic 2.14 types TypeAdapter's argument
+_NAMES: TypeAdapter[list[Any]] = TypeAdapter(list[Annotated[(CommuneInfo.model_fields["name"].annotation, *CommuneInfo.model_fields["name"].metadata)]])  # type: ignore[misc, arg-type]  # arg-type: pydantic 2.14 types TypeAdapter's argument
 _ATTRIBUTES = ("region", "terrain", "terrain_group", "distance_km", "difficult_terrain", "zone_given")
 
 

@@ -23,10 +23,14 @@ from typing import Any
 import yaml
 
 import chuanxa
-from chuanxa.communes.templates import COMMUNE_COLUMNS, input_header
+from chuanxa.communes.templates import input_header
 
 HERE = Path(__file__).parent
 RULESET = "qd1300@2023-03-20"
+#: The place columns of the example district: a pre-reform district's own layout (with its district), not the
+#: data-entry template's (which has the reform's columns); the cells below are written in this order.
+PLACE_HEADERS = ("Mã xã", "Tên xã", "Tỉnh", "Huyện", "Vùng kinh tế - xã hội", "Địa hình", "Khoảng cách (km)", "Địa hình đặc biệt khó khăn",
+                 "Vùng", "Năm đánh giá")
 
 GOOD = {
     "population": 9800, "households": 2650, "households_with_hygienic_latrine": 2560, "health_insurance_rate": 95.6,
@@ -80,12 +84,13 @@ def commune_data(code: str, name: str, distance: float, zone: int | None, change
     return {"commune": identity, "as_of": 2024, "values": values, "assessed": assessed}
 
 
-def main() -> None:
+def main(folder: Path = HERE) -> None:
+    """Write the example files into `folder` (default: this one, over the committed files)."""
     ruleset = chuanxa.load_ruleset(RULESET)
     rows = [commune_data(*spec, ruleset=ruleset) for spec in COMMUNES]
     inputs = [(name, spec) for name, spec in ruleset.inputs.items() if not spec.derived]
     assessed_ids = [ind.id for ind in ruleset.indicators if ind.kind == "assessed" and ind.applies_when is None]
-    headers = [vi for _, vi, _ in COMMUNE_COLUMNS] + [input_header(spec, "vi") for _, spec in inputs]
+    headers = list(PLACE_HEADERS) + [input_header(spec, "vi") for _, spec in inputs]
     headers += [h for i in assessed_ids for h in (f"Điểm thẩm định {i}", f"Ghi chú {i}")]
     table = []
     for data in rows:
@@ -94,16 +99,16 @@ def main() -> None:
         cells += [_cell(data["values"].get(name)) for name, _ in inputs]
         cells += [x for i in assessed_ids for x in (data["assessed"][i]["points"], data["assessed"][i]["note"])]
         table.append(cells)
-    with open(HERE / "thieu_hoa_2024.csv", "w", encoding="utf-8-sig", newline="") as handle:
+    with open(folder / "thieu_hoa_2024.csv", "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(headers)
         writer.writerows(table)
-    _xlsx(headers, table)
-    _officer_report(headers, table)
-    _rounds(headers, table)
+    _xlsx(headers, table, folder)
+    _officer_report(headers, table, folder)
+    _rounds(headers, table, folder)
     single = rows[6]
     text = "# DỮ LIỆU MẪU (số liệu giả định) — SAMPLE DATA (invented values)\n" + yaml.safe_dump(single, allow_unicode=True, sort_keys=False)
-    (HERE / "xa-thieu-giao.yaml").write_text(text, encoding="utf-8")
+    (folder / "xa-thieu-giao.yaml").write_text(text, encoding="utf-8")
 
 
 def _cell(value: Any) -> Any:
@@ -112,7 +117,7 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _xlsx(headers: list[str], table: list[list[Any]]) -> None:
+def _xlsx(headers: list[str], table: list[list[Any]], folder: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -125,14 +130,14 @@ def _xlsx(headers: list[str], table: list[list[Any]]) -> None:
     for row in table:
         sheet.append(row)
     sheet.freeze_panes = "C2"
-    book.save(HERE / "thieu_hoa_2024.xlsx")
+    book.save(folder / "thieu_hoa_2024.xlsx")
 
 
 _TITLES = ["UBND HUYỆN THIỆU HÓA", "TRUNG TÂM Y TẾ", "",
            "BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ BỘ TIÊU CHÍ QUỐC GIA VỀ Y TẾ XÃ NĂM 2024", "(Kèm theo Báo cáo số 25/BC-TTYT ngày 16/12/2024; số liệu mẫu)"]
 
 
-def _officer_report(headers: list[str], table: list[list[Any]]) -> None:
+def _officer_report(headers: list[str], table: list[list[Any]], folder: Path) -> None:
     """The table as a district officer lays it out: titles, group headers merged over their columns, column numbers,
     rates formatted as percentages (stored as fractions), thousands separators shown, totals, notes, signatures."""
     from openpyxl import Workbook
@@ -146,7 +151,8 @@ def _officer_report(headers: list[str], table: list[list[Any]]) -> None:
     sheet.title = "Biểu 01"
     for text in _TITLES:
         sheet.append([text])
-    top, low = ["STT"], [None]
+    top: list[Any] = ["STT"]
+    low: list[Any] = [None]
     for i in order:
         if i in points or i in notes:
             top.append(("Điểm thẩm định" if i in points else "Ghi chú") if i in (points[0], notes[0]) else None)
@@ -187,10 +193,10 @@ def _officer_report(headers: list[str], table: list[list[Any]]) -> None:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
     sheet.freeze_panes = sheet.cell(row=header_row + 3, column=4)
-    book.save(HERE / "thieu_hoa_2024_bao_cao.xlsx")
+    book.save(folder / "thieu_hoa_2024_bao_cao.xlsx")
 
 
-def _rounds(headers: list[str], table: list[list[Any]]) -> None:
+def _rounds(headers: list[str], table: list[list[Any]], folder: Path) -> None:
     """One sheet per assessment round (the communes assessed in it), each ending with a totals row."""
     from openpyxl import Workbook
 
@@ -204,7 +210,7 @@ def _rounds(headers: list[str], table: list[list[Any]]) -> None:
         for row in rows:
             sheet.append(row)
         sheet.append(["", "Cộng"] + [sum(int(r[i]) for r in rows if r[i] != "") if i in counts else "" for i in range(2, len(headers))])
-    book.save(HERE / "thieu_hoa_2024_theo_dot.xlsx")
+    book.save(folder / "thieu_hoa_2024_theo_dot.xlsx")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanxa.communes.model import CommuneData
+from chuanxa.communes.notices import TableNotice
 from chuanxa.engine.results import RowError, RowProblem
 from chuanxa.errors import ChuanxaError, Location
 from chuanxa.store import access, assessments, rulesets, units
@@ -47,6 +48,9 @@ class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)  # each a row's problems (worded when written: `rejected_json`)
     unknown_columns: list[str] = field(default_factory=list)
+    #: the table reader's notes (`code`, `sheet`, `rows`, `message_vi`, `message_en`): which row was taken as the
+    #: header and which rows were skipped and why, as `chuanxa batch` says them
+    notices: list[TableNotice] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = {"create": 0, "change": 0, "unchanged": 0, "rejected": len(self.rejected)}
@@ -57,13 +61,20 @@ class ImportPlan:
     def to_json(self) -> dict[str, Any]:
         return {"year": self.year, "filename": self.filename, "sha256": self.sha256, "ruleset": self.ruleset, "counts": self.counts(),
                 "rows": [{"row": r.row, "code": r.code, "name": r.name, "action": r.action, "new_unit": r.new_unit, "changes": r.changes}
-                         for r in self.rows], "rejected": self.rejected_json(), "unknown_columns": self.unknown_columns}
+                         for r in self.rows], "rejected": self.rejected_json(), "unknown_columns": self.unknown_columns,
+                "notices": self.notices_json()}
 
     def rejected_json(self) -> list[dict[str, Any]]:
         """The rejected rows as the HTTP answer and the saved import run write them (`{row, commune, errors}`, worded)."""
         from chuanxa.wording import rejected_json
 
         return [rejected_json(r) for r in self.rejected]
+
+    def notices_json(self) -> list[dict[str, Any]]:
+        """What the table reader did (the header row it took, the rows it skipped and why), worded in vi and en."""
+        from chuanxa.wording import table_notice_json
+
+        return [dict(table_notice_json(n)) for n in self.notices]
 
 
 def _rejection(row: int | None, code: str | None, exc: ChuanxaError) -> RowError:
@@ -84,7 +95,7 @@ def plan_import(session: Session, user: User, path: Path, year: int, *, ruleset:
     ref = f"{core.stamp.id}@{core.stamp.version.isoformat()}"
     table = read_table(path, core.ruleset)
     plan = ImportPlan(year=year, filename=filename or path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), ruleset=ref,
-                      unknown_columns=list(table.unknown_columns))
+                      unknown_columns=list(table.unknown_columns), notices=list(table.notices))
     plan.rejected += [_rejection(number, exc.location.commune, exc) for number, exc in table.errors]
     known = _Known.read(session, [item.data.commune.code for item in table.rows], year)
     scorable = _all_scorable(core, [item.data for item in table.rows])

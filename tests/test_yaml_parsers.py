@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from chuanxa.criteria import yamlio
 from chuanxa.criteria.yamlio import LocatedDict, LocatedList, load_yaml_text
-from chuanxa.errors import RulesetError
+from chuanxa.errors import CommuneDataError, CostsFileError, RulesetError
 
 REPO = Path(__file__).resolve().parent.parent
 needs_libyaml = pytest.mark.skipif(yamlio._FastLoader is None, reason="PyYAML was built without libyaml")
@@ -101,6 +101,19 @@ def test_a_syntax_error_keeps_pyyaml_s_wording_and_line() -> None:
     assert caught.value.location.line == 3
     assert caught.value.params["detail"] == "mapping values are not allowed here"  # libyaml says "… in this context"
     assert caught.value.params["detail_vi"].startswith("dấu ':' đặt sai chỗ")
+
+
+@needs_libyaml
+@pytest.mark.parametrize("error_cls", [RulesetError, CommuneDataError, CostsFileError], ids=lambda cls: cls.__name__)
+def test_a_commune_or_costs_file_the_fast_parser_refuses_gets_the_reference_parser_s_words_and_limits(error_cls: type[RulesetError]) -> None:
+    # Seen in a fresh venv (PyYAML 6.0.4's libyaml stops at 1,000 nested brackets): a commune file got libyaml's
+    # "exceeded maximum nesting depth" instead of chuanxa's own limit, as only a ruleset's refusals were read again.
+    with pytest.raises(error_cls) as caught:
+        load_yaml_text("commune:\n  id: x\n  name: a: b\n", "c.yaml", error_cls)
+    assert caught.value.params["detail"] == "mapping values are not allowed here"  # libyaml says "… in this context"
+    with pytest.raises(error_cls) as caught:
+        load_yaml_text("commune: " + "[" * 5000 + "]" * 5000 + "\n", "c.yaml", error_cls)
+    assert (caught.value.key, caught.value.params["detail"]) == ("yaml.too_large", "nested more than 64 levels deep")
 
 
 def test_a_tab_is_refused_at_its_line_as_before() -> None:

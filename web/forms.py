@@ -61,6 +61,9 @@ class Entry:
         """The entry as form field values (to fill the form again); with `engine`, yes/no values however written
         ("có", True, 1) become the form's choices, so that a stored answer is never shown as unanswered."""
         shown = {f"{VALUE}{k}": _as_field_text(_as_choice(engine, k, v)) for k, v in self.values.items()}
+        for k, v in self.values.items():  # a stored rate below 1% is shown with its sign, so saving it again is not in doubt
+            if engine is not None and _fraction_in_doubt(engine.ruleset.inputs.get(k), v) is not None:
+                shown[f"{VALUE}{k}"] += "%"
         for ind, entry in self.assessed.items():
             if entry.get("points") is not None:
                 shown[f"{POINTS}{ind}"] = _as_field_text(entry["points"])
@@ -77,6 +80,18 @@ def _as_choice(engine: CompiledRuleset | None, name: str, value: Any) -> Any:
         return parse_yes_no(value)
     except ValueError:
         return value  # shown as typed; checking it gives the error in place
+
+
+def _fraction_in_doubt(spec: InputDef | None, value: Any) -> float | None:
+    """A percentage typed as a plain number strictly between 0 and 1 ("0,956": 95.6% or 0.956%?), else None. The
+    table reader's fraction rule (`communes.readers.read_fractions`) for one commune: it is refused, not guessed."""
+    if spec is None or spec.type != "percent" or isinstance(value, bool) or (isinstance(value, str) and "%" in value):
+        return None
+    try:
+        number = parse_number(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 1 else None
 
 
 def _as_field_text(value: Any) -> str:
@@ -165,6 +180,14 @@ def check_entry(engine: CompiledRuleset, commune: CommuneInfo, entry: Entry, lan
             assessed[ind] = AssessedEntry(points=parse_number(given["points"]), note=given.get("note"))
         except ValueError:
             errors[f"{POINTS}{ind}"] = ("Điểm phải là một số, ví dụ 1,5." if lang == "vi" else "Points must be a number, e.g. 1.5.")
+    for name, text in entry.values.items():
+        spec = engine.ruleset.inputs.get(name)
+        value = _fraction_in_doubt(spec, text)
+        if spec is not None and value is not None:
+            percent = round(value * 100, 9)
+            errors[f"{VALUE}{name}"] = render("data.fraction_ambiguous", lang, {
+                "value": f"{value:g}".replace(".", ","), "value_en": f"{value:g}", "percent": f"{percent:g}".replace(".", ","),
+                "percent_en": f"{percent:g}", "label_vi": spec.label.vi, "label_en": spec.label.en})
     data = CommuneData(commune=commune, as_of=as_of, values=dict(entry.values), assessed=assessed)
     try:
         prepare(engine, data)
