@@ -12,7 +12,9 @@ one, so that the load of the (shared, 2-core) machine weighs on both alike. Meas
 - importing the 3,321-commune table (dry run + commit in one transaction; issue 15's target < 10 s);
 - `GET /api/v1/provinces/{code}/summary` of a 150-commune province, the first request after the server started
   (nothing cached) and warm (median of 5), round trip on loopback (target < 100 ms server time);
-- the web province overview (150 communes) and a commune page, first visit and warm (issue 16: < 300 ms);
+- the web province overview (150 communes) and a commune page, first visit and warm (issue 16: < 300 ms); the first
+  visits come once the server says it has warmed up (`/healthz` `warm`, a build that warms up in the background);
+- how long each server takes to listen, and to warm up, after it is launched;
 - stateless `POST /api/v1/score` of the example commune with 1, 10 and 50 concurrent clients, and at a fixed
   100 requests/s for 10 s, latency counted from each request's scheduled time (target: p99 < 25 ms at 100/s);
 - the server's memory (RSS): idle, after the scoring load, and after every province's summary (caches full).
@@ -126,12 +128,18 @@ def _start(build: Build) -> None:
     build.server = subprocess.Popen([sys.executable, "-m", "chuanxa.cli.main", "serve", "--db", build.url, "--port", str(port)], cwd=build.root,
                                     env=build.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     build.base = f"http://127.0.0.1:{port}"
+    launched = time.perf_counter()
     for _ in range(600):
         try:
             if httpx.get(build.base + "/healthz", timeout=2).status_code == 200:
                 break
         except httpx.HTTPError:
             time.sleep(0.1)
+    build.figures["ready_s"] = time.perf_counter() - launched
+    while not httpx.get(build.base + "/healthz", timeout=60).json().get("warm", True):  # a build that warms up in the background
+        time.sleep(0.1)
+    build.figures["warm_s"] = time.perf_counter() - launched
+    build.figures["start_cpu_s"] = build.cpu_seconds()
     token = httpx.post(build.base + "/api/v1/auth/token", data={"username": "admin", "password": PASSWORD}, timeout=60).json()["access_token"]
     build.headers = {"Authorization": f"Bearer {token}"}
 
@@ -302,6 +310,8 @@ def report(builds: list[Build]) -> str:
     imported = builds[-1].figures["import"]["counts"]
     row(f"import {sum(imported.values()):,} communes (dry run)", lambda b: f"{b.figures['import']['seconds']:.1f} s ({b.figures['import']['plan_seconds']:.1f} s)")
     row("  CPU of the importing process (whole run)", lambda b: f"{b.figures['import']['cpu_seconds']:.1f} s")
+    row("server start: listening / warmed up", lambda b: f"{b.figures['ready_s']:.1f} / {b.figures['warm_s']:.1f} s")
+    row("  server CPU by then", lambda b: f"{b.figures['start_cpu_s']:.1f} s")
     n = builds[-1].figures["summary_communes"]
     row(f"summary of {n} communes: first / warm", lambda b: f"{b.figures['summary']['first_ms']:.0f} / {b.figures['summary']['warm_ms']:.0f} ms")
     row(f"web overview, {n} communes: first / warm", lambda b: f"{b.figures['overview']['first_ms']:.0f} / {b.figures['overview']['warm_ms']:.0f} ms")
