@@ -157,8 +157,9 @@ def _first_and_warm(builds: list[Build], name: str, path: str, compare: bool = T
     """The first request to `path` on each server, then the median of 5 more, taking the builds in turn."""
     answers = {}
     for build in builds:
+        before = build.cpu_seconds()
         first, answer = _timed_get(build, path)
-        build.figures[name] = {"first_ms": first}
+        build.figures[name] = {"first_ms": first, "first_cpu_ms": (build.cpu_seconds() - before) * 1000}
         answers[build.name] = answer
     runs: dict[str, list[float]] = {b.name: [] for b in builds}
     cpu = {b.name: 0.0 for b in builds}
@@ -317,7 +318,7 @@ def report(builds: list[Build]) -> str:
     row(f"web overview, {n} communes: first / warm", lambda b: f"{b.figures['overview']['first_ms']:.0f} / {b.figures['overview']['warm_ms']:.0f} ms")
     row("web commune page: first / warm", lambda b: f"{b.figures['commune_page']['first_ms']:.0f} / {b.figures['commune_page']['warm_ms']:.0f} ms")
     for key, label in (("summary", "summary"), ("overview", "web overview"), ("commune_page", "commune page")):
-        row(f"  server CPU per warm {label}", lambda b, k=key: f"{b.figures[k]['cpu_ms']:.0f} ms")
+        row(f"  server CPU, {label}: first / warm", lambda b, k=key: f"{b.figures[k]['first_cpu_ms']:.0f} / {b.figures[k]['cpu_ms']:.0f} ms")
     for label in ("1 client", "10 clients", "50 clients", "100/s"):
         title = "POST /score at 100 requests/s (open loop)" if label == "100/s" else f"POST /score, {label}"
         row(title + ": p50 / p99", lambda b, k=label: f"{b.figures[k]['p50_ms']:.1f} / {b.figures[k]['p99_ms']:.1f} ms")
