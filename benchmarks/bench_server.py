@@ -12,7 +12,9 @@ one, so that the load of the (shared, 2-core) machine weighs on both alike. Meas
 - importing the 3,321-commune table (dry run + commit in one transaction; issue 15's target < 10 s);
 - `GET /api/v1/provinces/{code}/summary` of a 150-commune province, the first request after the server started
   (nothing cached) and warm (median of 5), round trip on loopback (target < 100 ms server time);
-- the web province overview (150 communes) and a commune page, first visit and warm (issue 16: < 300 ms);
+- the web province overview (150 communes) and a commune page, first visit and warm (issue 16: < 300 ms); the first
+  visits come once the server says it has warmed up (`/healthz` `warm`, a build that warms up in the background);
+- how long each server takes to listen, and to warm up, after it is launched;
 - stateless `POST /api/v1/score` of the example commune with 1, 10 and 50 concurrent clients, and at a fixed
   100 requests/s for 10 s, latency counted from each request's scheduled time (target: p99 < 25 ms at 100/s);
 - the server's memory (RSS): idle, after the scoring load, and after every province's summary (caches full).
@@ -126,12 +128,18 @@ def _start(build: Build) -> None:
     build.server = subprocess.Popen([sys.executable, "-m", "chuanxa.cli.main", "serve", "--db", build.url, "--port", str(port)], cwd=build.root,
                                     env=build.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     build.base = f"http://127.0.0.1:{port}"
+    launched = time.perf_counter()
     for _ in range(600):
         try:
             if httpx.get(build.base + "/healthz", timeout=2).status_code == 200:
                 break
         except httpx.HTTPError:
             time.sleep(0.1)
+    build.figures["ready_s"] = time.perf_counter() - launched
+    while not httpx.get(build.base + "/healthz", timeout=60).json().get("warm", True):  # a build that warms up in the background
+        time.sleep(0.1)
+    build.figures["warm_s"] = time.perf_counter() - launched
+    build.figures["start_cpu_s"] = build.cpu_seconds()
     token = httpx.post(build.base + "/api/v1/auth/token", data={"username": "admin", "password": PASSWORD}, timeout=60).json()["access_token"]
     build.headers = {"Authorization": f"Bearer {token}"}
 
@@ -149,8 +157,9 @@ def _first_and_warm(builds: list[Build], name: str, path: str, compare: bool = T
     """The first request to `path` on each server, then the median of 5 more, taking the builds in turn."""
     answers = {}
     for build in builds:
+        before = build.cpu_seconds()
         first, answer = _timed_get(build, path)
-        build.figures[name] = {"first_ms": first}
+        build.figures[name] = {"first_ms": first, "first_cpu_ms": (build.cpu_seconds() - before) * 1000}
         answers[build.name] = answer
     runs: dict[str, list[float]] = {b.name: [] for b in builds}
     cpu = {b.name: 0.0 for b in builds}
@@ -302,12 +311,14 @@ def report(builds: list[Build]) -> str:
     imported = builds[-1].figures["import"]["counts"]
     row(f"import {sum(imported.values()):,} communes (dry run)", lambda b: f"{b.figures['import']['seconds']:.1f} s ({b.figures['import']['plan_seconds']:.1f} s)")
     row("  CPU of the importing process (whole run)", lambda b: f"{b.figures['import']['cpu_seconds']:.1f} s")
+    row("server start: listening / warmed up", lambda b: f"{b.figures['ready_s']:.1f} / {b.figures['warm_s']:.1f} s")
+    row("  server CPU by then", lambda b: f"{b.figures['start_cpu_s']:.1f} s")
     n = builds[-1].figures["summary_communes"]
     row(f"summary of {n} communes: first / warm", lambda b: f"{b.figures['summary']['first_ms']:.0f} / {b.figures['summary']['warm_ms']:.0f} ms")
     row(f"web overview, {n} communes: first / warm", lambda b: f"{b.figures['overview']['first_ms']:.0f} / {b.figures['overview']['warm_ms']:.0f} ms")
     row("web commune page: first / warm", lambda b: f"{b.figures['commune_page']['first_ms']:.0f} / {b.figures['commune_page']['warm_ms']:.0f} ms")
     for key, label in (("summary", "summary"), ("overview", "web overview"), ("commune_page", "commune page")):
-        row(f"  server CPU per warm {label}", lambda b, k=key: f"{b.figures[k]['cpu_ms']:.0f} ms")
+        row(f"  server CPU, {label}: first / warm", lambda b, k=key: f"{b.figures[k]['first_cpu_ms']:.0f} / {b.figures[k]['cpu_ms']:.0f} ms")
     for label in ("1 client", "10 clients", "50 clients", "100/s"):
         title = "POST /score at 100 requests/s (open loop)" if label == "100/s" else f"POST /score, {label}"
         row(title + ": p50 / p99", lambda b, k=label: f"{b.figures[k]['p50_ms']:.1f} / {b.figures[k]['p99_ms']:.1f} ms")

@@ -44,9 +44,9 @@ def is_local(host: str) -> bool:
 @lang_option
 def serve(db_url: str | None, host: str, port: int, demo: bool, lang: Lang) -> int:
     """Chạy máy chủ chuanxa (API và ứng dụng web) / Run the chuanxa server (API and web application)."""
-    import uvicorn
-
     from chuanxa.server import create_app
+    from chuanxa.server.running import Serving
+    from chuanxa.server.settings import Settings
 
     if demo:
         db_url = _make_demo(db_url, lang)
@@ -54,12 +54,11 @@ def serve(db_url: str | None, host: str, port: int, demo: bool, lang: Lang) -> i
     if not is_local(host) and not _has_users(engine):
         click.secho(render("store.refuse_bind", lang, {"host": host}), fg="red", err=True)
         return EXIT_USAGE
-    app = create_app(engine=engine, migrate=False)
-    from chuanxa.store.results import warm_up
-
-    warm_up()  # rulesets, evaluators and unit lists loaded now, not by the first requests
-    click.echo(("Máy chủ chạy tại" if lang == "vi" else "Serving at") + f" http://{host}:{port}/  (API: /api/v1, /api/docs)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # rulesets, evaluators, templates and the newest standings are computed in the background once it listens
+    app = create_app(engine=engine, migrate=False, settings=Settings(warm_up=True))
+    words = "Máy chủ chạy tại" if lang == "vi" else "Serving at"
+    # said once connections are accepted, with the port actually bound (with --port 0, the one the system chose)
+    Serving(app, host, port, ready=lambda url: click.echo(f"{words} {url}  (API: /api/v1, /api/docs)")).run()
     return EXIT_OK
 
 

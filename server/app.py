@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chuanxa.errors import ChuanxaError
@@ -24,7 +25,8 @@ from chuanxa.server.docs import register_docs
 from chuanxa.server.openapi import complete as complete_openapi, operation_id
 from chuanxa.server.middleware import BodyLimit, PathValues, SecurityHeaders
 from chuanxa.server.settings import Settings
-from chuanxa.store import db
+from chuanxa.server.warming import WarmUp, prepare_routes
+from chuanxa.store import db, results
 from chuanxa.store.errors import Forbidden
 
 Extension = Callable[[FastAPI], None]
@@ -54,7 +56,13 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, setti
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_up:
+            ctx.warming = warming = WarmUp(ctx.warm_steps)
+            warming.steps.append(("standings", lambda: results.warm_standings(ctx.sessions, stopping=warming.stopping.is_set)))
+            warming.start()
         yield
+        if ctx.warming is not None:
+            await run_in_threadpool(ctx.warming.stop)
         engine.dispose()
 
     app = FastAPI(title="chuanxa", version=__version__, openapi_url=OPENAPI_URL, docs_url=None, redoc_url=None, lifespan=lifespan,
@@ -62,6 +70,7 @@ def create_app(db_url: str | None = None, *, engine: Engine | None = None, setti
                   description="Chấm điểm Bộ tiêu chí quốc gia về y tế xã: lưu phiếu đánh giá, quy trình thẩm định, công nhận. "
                               "Scores communes against the national commune-health criteria; stores assessments with full history.")
     app.state.chuanxa = ctx
+    ctx.warm_steps += [("rulesets", results.warm_up), ("routes", lambda: prepare_routes(app))]
     _handlers(app, ctx)
     app.add_middleware(BodyLimit, max_json=settings.max_json_bytes, max_upload=settings.max_upload_bytes)
     app.add_middleware(PathValues)
@@ -81,9 +90,11 @@ def _routes(app: FastAPI) -> None:
 
     @app.get("/healthz", response_model=Health, tags=["health"])
     def healthz(request: Request) -> JSONResponse:
-        """`{"status": "ok"}` when the database answers (503 otherwise)."""
-        if db.ping(request.app.state.chuanxa.engine):
-            return JSONResponse({"status": "ok"})
+        """`{"status": "ok"}` when the database answers (503 otherwise); `warm` says whether the background warm-up
+        (`chuanxa serve`) has finished: from then on, a first visit is as quick as the next ones."""
+        ctx: AppContext = request.app.state.chuanxa
+        if db.ping(ctx.engine):
+            return JSONResponse({"status": "ok", "warm": ctx.warming is None or ctx.warming.done.is_set()})
         return JSONResponse({"status": "unavailable"}, status_code=503)
 
     for module in (routes_auth, routes_stateless, routes_store, routes_data, routes_targets, routes_overlays):
@@ -95,7 +106,7 @@ def _handlers(app: FastAPI, ctx: AppContext) -> None:
         assert isinstance(exc, ChuanxaError)
         pending = getattr(request.state, "audit_after_error", None)
         if isinstance(exc, Forbidden) or pending:
-            _audit_denial(ctx, request, exc, pending)
+            await run_in_threadpool(_audit_denial, ctx, request, exc, pending)  # a database write: never on the event loop
         return problems.chuanxa_problem(request, exc)
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:

@@ -1,4 +1,4 @@
-"""What the app holds while it runs: the database engine and sessions, the settings, the sign-in limiter."""
+"""What the app holds while it runs: the database engine and sessions, the settings, the sign-in limiter, the warm-up."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from chuanxa.server.settings import Settings
+from chuanxa.server.warming import Step, WarmUp
 
 
 class SigninLimiter:
@@ -50,6 +51,8 @@ class AppContext:
     sessions: sessionmaker[Session]
     settings: Settings
     limiter: SigninLimiter = field(init=False)
+    warm_steps: list[Step] = field(default_factory=list)  # run in the background once started (with `settings.warm_up`)
+    warming: WarmUp | None = None
 
     def __post_init__(self) -> None:
         self.limiter = SigninLimiter(self.settings.signin_attempts, self.settings.signin_window_seconds)

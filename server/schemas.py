@@ -44,6 +44,7 @@ class TokenOut(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok"]
+    warm: bool = Field(default=True, description="the background warm-up (`chuanxa serve`) has finished")
 
 
 class UserOut(BaseModel):

@@ -17,3 +17,4 @@ class Settings:
     signin_attempts: int = 5  # failed sign-ins allowed per login and per address …
     signin_window_seconds: int = 300  # … within this window, then 429 until it passes
     docs: bool = True  # the OpenAPI docs page at /api/docs
+    warm_up: bool = False  # once started, compute in the background what the first requests would wait for (`chuanxa serve`)

@@ -424,6 +424,12 @@ def for_year(session: Session, year: int, province: str | None = None) -> list[A
     return list(session.scalars(query))
 
 
+def years(session: Session, province: str) -> list[int]:
+    """The years the province's communes have assessments of, oldest first."""
+    query = select(Assessment.year).join(Commune, Commune.code == Assessment.commune_code).where(Commune.province_code == province).distinct()
+    return sorted(session.scalars(query))
+
+
 def stale_error(saved: Saved) -> Stale:
     """The 412 error for a stale save (after the conflict revision was committed)."""
     a = saved.assessment

@@ -16,17 +16,19 @@ summaries equal the per-commune ones), and keeps them in a cache of their own (s
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from threading import Lock
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from chuanxa.communes.model import CommuneData
 from chuanxa.engine.compiled import CompiledRuleset
 from chuanxa.engine.results import CommuneResult, CommuneSummary
-from chuanxa.store import assessments, ruleset_choice, rulesets, units
+from chuanxa.errors import ChuanxaError
+from chuanxa.store import assessments, db, ruleset_choice, rulesets, units
 from chuanxa.store.models import Assessment, Revision
 
 V = TypeVar("V")
@@ -176,6 +178,32 @@ def warm_up() -> None:
             rulesets.warm(rulesets.compiled(None, year))
         except ChuanxaError:  # no ruleset in force that year: nothing to load
             continue
+
+
+def warm_standings(sessions: sessionmaker[Session], *, limit: int = STANDINGS_SIZE // 2, chunk: int = 500,
+                   stopping: Callable[[], bool] = lambda: False) -> int:
+    """Compute the standings of the newest years' assessments, newest year first while a whole year fits in `limit`
+    (half the cache by default), so that the first list or summary of a province is as quick as the next. Each chunk
+    of `chunk` assessments is read in a short read-only transaction; a chunk the ruleset cannot score is left to the
+    request that needs it (which reports its error). Returns how many assessments were warmed."""
+    with db.transaction(sessions, write=False) as session:
+        years = list(session.scalars(select(Assessment.year).distinct().order_by(Assessment.year.desc())))
+        ids = {year: list(session.scalars(select(Assessment.id).where(Assessment.year == year).order_by(Assessment.id))) for year in years}
+    warmed = 0
+    for year in years:
+        if warmed + len(ids[year]) > limit:
+            break
+        for start in range(0, len(ids[year]), chunk):
+            if stopping():
+                return warmed
+            with db.transaction(sessions, write=False) as session:
+                found = list(session.scalars(select(Assessment).where(Assessment.id.in_(ids[year][start:start + chunk]))))
+                try:
+                    standings(session, found)
+                except ChuanxaError:
+                    continue
+            warmed += len(found)
+    return warmed
 
 
 def clear_cache() -> None:

@@ -31,7 +31,8 @@ from chuanxa.store.models import AuditEvent, Commune, Province, Role, User
 
 from .render import lang_of, page
 from .site import ROLE_WORDS, WebUser, committed, need
-from .uploads import MAX_BYTES
+from .posted import Posted
+from .uploads import MAX_BYTES, read_bytes
 
 router = APIRouter()
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -50,19 +51,18 @@ def _waiting(user: User, sha: str, suffix: str) -> Path:
 
 
 @router.get("/import", response_class=HTMLResponse)
-async def import_form(request: Request, session: DB, user: WebUser) -> Response:
+def import_form(request: Request, session: DB, user: WebUser) -> Response:
     me = need(user)
     _may_import(me)
     return page(request, "import.html.j2", plan=None, error=None, year="", token=None)
 
 
 @router.post("/import", response_class=HTMLResponse)
-async def import_dry_run(request: Request, session: DB, user: WebUser) -> Response:
+def import_dry_run(request: Request, session: DB, user: WebUser, form: Posted) -> Response:
     """The dry run: what each row would create or change, and each rejected row with its reasons."""
     me = need(user)
     _may_import(me)
     lang = lang_of(request)
-    form = await request.form()
     upload, year_text = form.get("file"), str(form.get("year") or "").strip()
     if not year_text.isdigit() or not 1990 <= int(year_text) <= 2100:
         return page(request, "import.html.j2", status=422, plan=None, error="Năm đánh giá phải là một năm, ví dụ 2025." if lang == "vi" else "The year must be a year, e.g. 2025.",
@@ -71,7 +71,7 @@ async def import_dry_run(request: Request, session: DB, user: WebUser) -> Respon
     if not isinstance(upload, UploadFile) or suffix not in SUFFIXES:
         return page(request, "import.html.j2", status=422, plan=None, error=ChuanxaError(key="data.bad_format", params={"suffix": suffix or "?"}).message(lang),
                     year=year_text, token=None)
-    content = await upload.read(MAX_BYTES + 1)
+    content = read_bytes(upload, MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
         return page(request, "import.html.j2", status=413, plan=None, error=ChuanxaError(key="upload.too_large", params={"limit": MAX_BYTES // 2**20}).message(lang),
                     year=year_text, token=None)
@@ -89,10 +89,9 @@ async def import_dry_run(request: Request, session: DB, user: WebUser) -> Respon
 
 
 @router.post("/import/confirm", response_class=HTMLResponse)
-async def import_confirm(request: Request, session: DB, user: WebUser) -> Response:
+def import_confirm(request: Request, session: DB, user: WebUser, form: Posted) -> Response:
     me = need(user)
     _may_import(me)
-    form = await request.form()
     path = _waiting(me, str(form.get("sha") or ""), str(form.get("suffix") or ""))
     year = int(str(form.get("year") or "0"))
     if not path.exists():
@@ -113,7 +112,7 @@ def _in_file_order(plan: importer.ImportPlan) -> list[tuple[str, Any]]:
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-async def users_page(request: Request, session: DB, user: WebUser) -> Response:
+def users_page(request: Request, session: DB, user: WebUser) -> Response:
     return _users(request, session, need(user), None)
 
 
@@ -147,11 +146,11 @@ def _scope_form(form: Any) -> dict[str, Any]:
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
-async def user_add(request: Request, session: DB, user: WebUser) -> Response:
+def user_add(request: Request, session: DB, user: WebUser, form: Posted) -> Response:
     me = need(user)
     if not access.can_manage_users(me):
         raise forbidden("manage_users")
-    values = _scope_form(await request.form())
+    values = _scope_form(form)
     parts = _ROLE_PARTS.get(values["role"], ())
     if not re.fullmatch(r"[A-Za-z0-9._@-]{1,100}", values["login"]):  # a login is part of the user's page address
         words = ("Tên đăng nhập chỉ gồm chữ không dấu, chữ số và . _ @ - (không dấu cách)." if lang_of(request) == "vi"
@@ -181,7 +180,7 @@ def _target(session: DB, login: str) -> User:
 
 
 @router.get("/admin/users/{login}", response_class=HTMLResponse)
-async def user_page(request: Request, session: DB, user: WebUser, login: str) -> Response:
+def user_page(request: Request, session: DB, user: WebUser, login: str) -> Response:
     """One user: role and scope to edit, disable or enable, reset the password, and the audit log about them."""
     me = need(user)
     if not access.can_manage_users(me):
@@ -230,12 +229,11 @@ def _detail_words(detail: dict[str, Any]) -> str:
 
 
 @router.post("/admin/users/{login}", response_class=HTMLResponse)
-async def user_change(request: Request, session: DB, user: WebUser, login: str) -> Response:
+def user_change(request: Request, session: DB, user: WebUser, login: str, form: Posted) -> Response:
     """Change a user's role and scope, disable or enable them, or reset their password (each audited)."""
     me = need(user)
     if not access.can_manage_users(me):
         raise forbidden("manage_users")
-    form = await request.form()
     lang = lang_of(request)
     target = _target(session, login)
     action = str(form.get("action") or "")

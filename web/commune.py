@@ -32,6 +32,7 @@ from .province import state_word
 from .render import lang_of, page, score_sheet
 from .site import WebUser, committed, need
 from .tools import whatif_answer, whatif_page
+from .posted import Posted
 from .uploads import read_upload
 
 router = APIRouter()
@@ -60,7 +61,7 @@ def _readable(session: Any, user: User, commune: Commune, year: int) -> Assessme
 
 
 @router.get("/communes/{code}", response_class=HTMLResponse)
-async def commune_page(request: Request, session: DB, user: WebUser, code: str) -> Response:
+def commune_page(request: Request, session: DB, user: WebUser, code: str) -> Response:
     """Score sheet of the chosen year, every year's total (chart), history of revisions and workflow steps."""
     me = need(user)
     lang = lang_of(request)
@@ -107,7 +108,7 @@ def _entry_of(assessment: Assessment | None, session: Any) -> Entry:
 
 
 @router.get("/communes/{code}/{year}/edit", response_class=HTMLResponse)
-async def edit_form(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
+def edit_form(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
     me = need(user)
     commune = _visible_commune(session, me, code)
     found = _readable(session, me, commune, year)
@@ -138,13 +139,12 @@ def _engine(session: Any, commune: Commune, year: int, found: Assessment | None)
 
 
 @router.post("/communes/{code}/{year}/edit", response_class=HTMLResponse)
-async def edit_save(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
+def edit_save(request: Request, session: DB, user: WebUser, code: str, year: int, form: Posted) -> Response:
     """Save a new revision (draft), or save and submit; errors are shown in place and nothing typed is lost."""
     me = need(user)
     lang = lang_of(request)
     commune = _visible_commune(session, me, code)
     found = _readable(session, me, commune, year)
-    form = await request.form()
     entry = read_entry(form)
     state = found.state if found is not None else "draft"
     values_ok = access.can_edit(me, "values", code, commune.province_code, state) if found else access.can_create(me, code, commune.province_code)
@@ -199,13 +199,12 @@ def _stored_assessed(entry: Entry) -> dict[str, Any]:
 
 
 @router.post("/communes/{code}/{year}/workflow", response_class=HTMLResponse)
-async def workflow_step(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
+def workflow_step(request: Request, session: DB, user: WebUser, code: str, year: int, form: Posted) -> Response:
     """Take a workflow step (submit, return with a comment, approve, recognise with the decision, …)."""
     me = need(user)
     lang = lang_of(request)
     commune = _visible_commune(session, me, code)
     found = _readable(session, me, commune, year)
-    form = await request.form()
     action = str(form.get("action") or "")
     if found is None or action not in STEPS:
         return page(request, "error.html.j2", status=404, message_key="not_found")
@@ -222,7 +221,7 @@ async def workflow_step(request: Request, session: DB, user: WebUser, code: str,
 
 
 @router.get("/communes/{code}/{year}/revisions/{number}", response_class=HTMLResponse)
-async def revision_page(request: Request, session: DB, user: WebUser, code: str, year: int, number: int) -> Response:
+def revision_page(request: Request, session: DB, user: WebUser, code: str, year: int, number: int) -> Response:
     """Any revision, scored again with its own ruleset."""
     me = need(user)
     commune = _visible_commune(session, me, code)
@@ -242,7 +241,7 @@ def _stored_data(session: Any, user: User, code: str, year: int) -> tuple[Commun
 
 
 @router.get("/communes/{code}/{year}/whatif", response_class=HTMLResponse)
-async def stored_whatif(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
+def stored_whatif(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
     me = need(user)
     _, found, data = _stored_data(session, me, code, year)
     engine = _result_engine(session, found)
@@ -250,12 +249,12 @@ async def stored_whatif(request: Request, session: DB, user: WebUser, code: str,
 
 
 @router.post("/communes/{code}/{year}/whatif", response_class=HTMLResponse)
-async def stored_whatif_result(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
+def stored_whatif_result(request: Request, session: DB, user: WebUser, code: str, year: int, form: Posted) -> Response:
     """What-if of a stored assessment: recomputed with the ruleset its result uses (nothing is saved)."""
     me = need(user)
     _, found, _ = _stored_data(session, me, code, year)
     engine = _result_engine(session, found)
-    return whatif_answer(request, await request.form(), lambda _ruleset, _as_of: engine, action=f"/communes/{code}/{year}/whatif",
+    return whatif_answer(request, form, lambda _ruleset, _as_of: engine, action=f"/communes/{code}/{year}/whatif",
                          back=f"/communes/{code}?year={year}")
 
 
@@ -271,21 +270,20 @@ def _result_engine(session: Any, found: Assessment) -> Any:
 
 
 @router.get("/communes/{code}/{year}/plan", response_class=HTMLResponse)
-async def stored_plan_form(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
+def stored_plan_form(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
     me = need(user)
     commune, found, data = _stored_data(session, me, code, year)
     return page(request, "commune_plan.html.j2", commune=commune, year=year, plan=chuanxa.plan(data, _engine(session, commune, year, found).ruleset), error=None)
 
 
 @router.post("/communes/{code}/{year}/plan", response_class=HTMLResponse)
-async def stored_plan(request: Request, session: DB, user: WebUser, code: str, year: int) -> Response:
+def stored_plan(request: Request, session: DB, user: WebUser, code: str, year: int, form: Posted) -> Response:
     """The cheapest path to recognition of the stored data, priced by the chosen costs file."""
     me = need(user)
     commune, found, data = _stored_data(session, me, code, year)
-    form = await request.form()
     costs = form.get("costs")
     try:
-        model = await read_upload(costs, (".yaml", ".yml"), CostModel.load) if isinstance(costs, UploadFile) and costs.filename else None
+        model = read_upload(costs, (".yaml", ".yml"), CostModel.load) if isinstance(costs, UploadFile) and costs.filename else None
     except ChuanxaError as exc:
         return page(request, "commune_plan.html.j2", status=422, commune=commune, year=year, plan=None, error=exc.message(lang_of(request)))
     return page(request, "commune_plan.html.j2", commune=commune, year=year, plan=chuanxa.plan(data, _engine(session, commune, year, found).ruleset, costs=model), error=None)

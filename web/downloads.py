@@ -31,7 +31,7 @@ def _send(results: list[Any], fmt: str, name: str, lang: Any, **options: Any) ->
 
 
 @router.get("/communes/{code}/{year}/report.{fmt}")
-async def commune_report(request: Request, session: DB, user: WebUser, code: str, year: int, fmt: str) -> Response:
+def commune_report(request: Request, session: DB, user: WebUser, code: str, year: int, fmt: str) -> Response:
     me = need(user)
     if fmt not in MEDIA:
         raise not_found("report", fmt)
@@ -45,7 +45,7 @@ async def commune_report(request: Request, session: DB, user: WebUser, code: str
 
 
 @router.get("/province/{code}/{year}/report.{fmt}")
-async def province_report(request: Request, session: DB, user: WebUser, code: str, year: int, fmt: str) -> Response:
+def province_report(request: Request, session: DB, user: WebUser, code: str, year: int, fmt: str) -> Response:
     """Every commune of the province-year the user may read, with the summary against the province's target."""
     me = need(user)
     if fmt not in MEDIA:

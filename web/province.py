@@ -2,8 +2,10 @@
 against the target with a chart; recognitions expiring soon) and province targets (which communes to bring
 to standard at least cost or within a budget).
 
-The rows, the summary and the access rules are the store's (`chuanxa.server.routes_store`, whose functions
-the API serves too); this module only filters, orders and draws them.
+The rows, the summary, the trend's figures, the targets' plan and the access rules are the store's
+(`chuanxa.server.routes_store`, whose functions the API serves too, and `chuanxa.store.province_plan`, which the
+API's targets use); this module only filters, orders and draws them. Its pages are plain functions, run in the
+thread pool: a province's figures take a while to compute the first time, and must not hold up other users.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 import chuanxa
@@ -24,14 +25,13 @@ from chuanxa.planning import CostModel
 from chuanxa.reports.collation import vietnamese_key
 from chuanxa.server import routes_store
 from chuanxa.server.auth import DB
-from chuanxa.store import access, assessments
-from chuanxa.store.models import Assessment, Commune, CommuneClass
-from chuanxa.store.results import standings
+from chuanxa.store import assessments, province_plan, units
 
 from .charts import target_bar
 from .i18n import word
 from .render import lang_of, page
 from .site import WebUser, need
+from .posted import Posted
 from .uploads import read_upload
 
 router = APIRouter()
@@ -48,34 +48,16 @@ def state_word(state: str | None, lang: str) -> str:
     return vi if lang == "vi" else en
 
 
-def _years(session: Any, province: str) -> list[int]:
-    query = select(Assessment.year).join(Commune, Commune.code == Assessment.commune_code).where(Commune.province_code == province).distinct()
-    return sorted(session.scalars(query))
-
-
 def _trend(session: Any, user: Any, province: str, years: list[int], year: int, rows: list[dict[str, Any]]) -> dict[str, list[float | None]]:
-    """Each commune's total by year (None where there is no readable assessment); the shown year's from `rows`."""
+    """Each commune's total by year (None where there is no readable assessment): the shown year's from `rows`, the
+    others' from the store's list of the province's communes in that year (what the user may read)."""
+    by_year = {year: rows} | {other: routes_store.list_communes(session, user, year=other, province=province) for other in years if other != year}
     totals: dict[str, dict[int, float]] = {}
-    for row in rows:
-        if row.get("total") is not None:
-            totals.setdefault(row["code"], {})[year] = row["total"]
-    for other in years:
-        if other == year:
-            continue
-        readable = [a for a in assessments.for_year(session, other, province)
-                    if access.can_read(user, a.commune_code, a.commune.province_code, a.state, user.province_code)]
-        found = standings(session, readable)  # all together, from the cache or column-wise
-        for a in readable:
-            if a.id in found:
-                totals.setdefault(a.commune_code, {})[other] = found[a.id].total
-    return {code: [by_year.get(y) for y in years] for code, by_year in totals.items()}
-
-
-def _regions(session: Any, province: str, year: int) -> dict[str, str | None]:
-    """The 1300 region of each commune of the province in `year` (one query)."""
-    query = (select(CommuneClass.commune_code, CommuneClass.region).join(Commune, Commune.code == CommuneClass.commune_code)
-             .where(Commune.province_code == province, CommuneClass.year == year))
-    return {code: region for code, region in session.execute(query)}
+    for when, listed in by_year.items():
+        for row in listed:
+            if row.get("total") is not None:
+                totals.setdefault(row["code"], {})[when] = row["total"]
+    return {code: [found.get(y) for y in years] for code, found in totals.items()}
 
 
 def _trend_words(values: list[float | None]) -> str:
@@ -88,7 +70,7 @@ def _trend_words(values: list[float | None]) -> str:
 
 
 @router.get("/province", response_class=HTMLResponse)
-async def overview(request: Request, session: DB, user: WebUser) -> Response:
+def overview(request: Request, session: DB, user: WebUser) -> Response:
     me = need(user)
     lang = lang_of(request)
     q = request.query_params
@@ -98,13 +80,13 @@ async def overview(request: Request, session: DB, user: WebUser) -> Response:
     codes = [p.code for p in provinces]
     asked, own = q.get("province") or "", me.province_code or ""
     code: str = asked if asked in codes else own if own in codes else codes[0]
-    years = _years(session, code)
+    years = assessments.years(session, code)
     year = int(q["year"]) if q.get("year", "").isdigit() and int(q["year"]) in years else (years[-1] if years else dt.date.today().year)
     rows = routes_store.list_communes(session, me, year=year, province=code)
-    regions = _regions(session, code, year)
+    classes = units.classifications(session, [row["code"] for row in rows], year)  # as scoring has them: the one in force in `year`
     engine = chuanxa.compiled(None, as_of=year)
     for row in rows:  # a stored region is as the table wrote it ("Bắc Trung Bộ" or "bac_trung_bo"): filter and show by its id
-        raw = regions.get(row["code"])
+        raw = getattr(classes.get(row["code"]), "region", None)
         row["region"] = engine.region_ids.get(fold(raw), raw) if raw else None
     trend = _trend(session, me, code, years, year, rows)
     chosen = {k: q.get(k) or "" for k in ("state", "verdict", "kind", "region", "sort")}
@@ -149,45 +131,43 @@ def _sorted(rows: list[dict[str, Any]], how: str) -> list[dict[str, Any]]:
 
 
 @router.get("/targets", response_class=HTMLResponse)
-async def targets_form(request: Request, session: DB, user: WebUser) -> Response:
+def targets_form(request: Request, session: DB, user: WebUser) -> Response:
     me = need(user)
     provinces = routes_store.list_provinces(session, me)
     code = me.province_code or (provinces[0].code if provinces else "")
     return page(request, "targets.html.j2", provinces=provinces, code=code, plan=None, error=None, share="90", budget="", year="", costs_name="",
-                years=_years(session, code) if code else [], asked_year="")
+                years=assessments.years(session, code) if code else [], asked_year="")
 
 
 @router.post("/targets", response_class=HTMLResponse)
-async def targets_run(request: Request, session: DB, user: WebUser) -> Response:
-    """Which communes to bring to standard: the province's latest assessments, priced by an optional costs file."""
+def targets_run(request: Request, session: DB, user: WebUser, form: Posted) -> Response:
+    """Which communes to bring to standard: the province's assessments of a year (the latest unless one is chosen), planned
+    by the store as the API plans them (`chuanxa.store.province_plan`), priced by an optional costs file."""
     me = need(user)
-    form = await request.form()
     lang = lang_of(request)
     provinces = routes_store.list_provinces(session, me)
     code = str(form.get("province") or "")
     share, budget, costs = str(form.get("share") or "").strip(), str(form.get("budget") or "").strip(), form.get("costs")
     asked_year = str(form.get("year") or "")
+    known = code in [p.code for p in provinces]
+    years = assessments.years(session, code) if known else []
     context: dict[str, Any] = {"provinces": provinces, "code": code, "share": share, "budget": budget, "year": "", "costs_name": "", "asked_year": asked_year,
-                               "years": _years(session, code) if code in [p.code for p in provinces] else []}
+                               "years": years}
     try:
-        if code not in [p.code for p in provinces]:
+        if not known:
             raise ChuanxaError(key="store.not_found", params={"what": "province", "what_vi": "tỉnh", "ref": code})
-        years = _years(session, code)
         if not years:
             return page(request, "targets.html.j2", plan=None, error=word("none", lang), **context)
-        year = int(asked_year) if asked_year.isdigit() and int(asked_year) in years else years[-1]  # the latest year unless one is chosen
-        datas = []
-        for a in assessments.for_year(session, year, code):
-            if access.can_read(me, a.commune_code, a.commune.province_code, a.state, me.province_code):
-                datas.append(assessments.commune_data(session, a.commune, year, assessments.revision(session, a)))
-        model = await read_upload(costs, (".yaml", ".yml"), CostModel.load) if isinstance(costs, UploadFile) and costs.filename else None
-        plan = chuanxa.plan_targets(datas, None, target_share=float(share.replace(",", ".")) / 100 if share else None,
-                                    budget=float(budget.replace(",", ".")) if budget else None, costs=model)
+        year = int(asked_year) if asked_year.isdigit() and int(asked_year) in years else years[-1]
+        model = read_upload(costs, (".yaml", ".yml"), CostModel.load) if isinstance(costs, UploadFile) and costs.filename else None
+        answer = province_plan.plan_province(session, me, code, year, share=float(share.replace(",", ".")) / 100 if share else None,
+                                             budget=float(budget.replace(",", ".")) if budget else None, costs=model,
+                                             default_share=units.target_of(session, code, year)[0])
     except ValueError:
         return page(request, "targets.html.j2", status=422, plan=None, error="Chỉ tiêu và ngân sách phải là số." if lang == "vi" else "Target and budget must be numbers.", **context)
     except ChuanxaError as exc:
         return page(request, "targets.html.j2", status=422, plan=None, error=exc.message(lang), **context)
-    return page(request, "targets.html.j2", plan=plan, error=None, **(context | {"year": year, "costs_name": Path(getattr(costs, "filename", "") or "").name if model else ""}))
-
+    return page(request, "targets.html.j2", plan=answer.plan, error=None,
+                **(context | {"year": year, "costs_name": Path(getattr(costs, "filename", "") or "").name if model else ""}))
 
 __all__ = ["router", "state_word"]

@@ -23,9 +23,11 @@ from chuanxa.store import ruleset_activation as activation
 from chuanxa.store.errors import Invalid
 from chuanxa.store.models import Province, User
 
+from .posted import Posted
 from .province import state_word
 from .render import lang_of, page
 from .site import WebUser, committed, need
+from .uploads import read_bytes
 
 router = APIRouter()
 
@@ -47,21 +49,20 @@ def _provinces(session: Any) -> list[Province]:
 
 
 @router.get("/admin/rulesets", response_class=HTMLResponse)
-async def overlays_page(request: Request, session: DB, user: WebUser) -> Response:
+def overlays_page(request: Request, session: DB, user: WebUser) -> Response:
     _admin(user)
     return _list_page(request, session)
 
 
 @router.post("/admin/rulesets", response_class=HTMLResponse)
-async def overlay_upload(request: Request, session: DB, user: WebUser) -> Response:
+def overlay_upload(request: Request, session: DB, user: WebUser, form: Posted) -> Response:
     """Upload: the overlay is checked and its cases run; on success its page shows the outcome."""
     me = _admin(user)
     lang = lang_of(request)
-    form = await request.form()
     uploads = []
     for item in form.getlist("files")[: MAX_FILES + 1]:
         if isinstance(item, UploadFile) and item.filename:
-            data = await item.read(MAX_WORKBOOK_BYTES + 1)
+            data = read_bytes(item, MAX_WORKBOOK_BYTES + 1)
             if len(data) > MAX_WORKBOOK_BYTES:
                 return _list_page(request, session, status=413, error=ChuanxaError(key="upload.too_large", params={"limit": MAX_WORKBOOK_BYTES // 2**20}).message(lang))
             uploads.append(Upload(item.filename, data))
@@ -73,7 +74,7 @@ async def overlay_upload(request: Request, session: DB, user: WebUser) -> Respon
 
 
 @router.get("/admin/rulesets/{overlay_id}", response_class=HTMLResponse)
-async def overlay_page(request: Request, session: DB, user: WebUser, overlay_id: int) -> Response:
+def overlay_page(request: Request, session: DB, user: WebUser, overlay_id: int) -> Response:
     """An overlay: cases, diff, activations; with `province` and `year`, the communes whose verdict would change."""
     me = _admin(user)
     return _overlay_page(request, session, me, overlay_id)
@@ -101,10 +102,9 @@ def _overlay_page(request: Request, session: Any, me: User, overlay_id: int, *, 
 
 
 @router.post("/admin/rulesets/{overlay_id}/activate", response_class=HTMLResponse)
-async def overlay_activate(request: Request, session: DB, user: WebUser, overlay_id: int) -> Response:
+def overlay_activate(request: Request, session: DB, user: WebUser, overlay_id: int, form: Posted) -> Response:
     me = _admin(user)
     lang = lang_of(request)
-    form = await request.form()
     overlay = activation.get_overlay(session, overlay_id)
     try:
         _, done = activation.activate(session, me, overlay, str(form.get("province") or ""), _date(str(form.get("effective_from") or ""), lang))
@@ -114,7 +114,7 @@ async def overlay_activate(request: Request, session: DB, user: WebUser, overlay
 
 
 @router.post("/admin/rulesets/activations/{activation_id}/deactivate", response_class=HTMLResponse)
-async def activation_end(request: Request, session: DB, user: WebUser, activation_id: int) -> Response:
+def activation_end(request: Request, session: DB, user: WebUser, activation_id: int) -> Response:
     me = _admin(user)
     lang = lang_of(request)
     record = activation.get_activation(session, activation_id)

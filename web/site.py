@@ -26,7 +26,8 @@ from chuanxa.store.errors import StoreError, TooMany, Unauthenticated
 from chuanxa.store.models import Role, User
 
 from . import csrf
-from .render import HOOKS, environment, lang_of, page
+from .posted import Posted
+from .render import HOOKS, compile_templates, environment, lang_of, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -112,18 +113,17 @@ def signin_redirect(request: Request) -> RedirectResponse:
 
 
 @router.get("/signin", response_class=HTMLResponse)
-async def signin_form(request: Request, user: WebUser) -> Response:
+def signin_form(request: Request, user: WebUser) -> Response:
     if user is not None:
         return RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     return page(request, "signin.html.j2", error=None, login="", next=safe_next(request.query_params.get("next")))
 
 
 @router.post("/signin", response_class=HTMLResponse)
-async def signin_submit(request: Request, session: DB) -> Response:
-    form = await request.form()
+def signin_submit(request: Request, session: DB, form: Posted) -> Response:
     login, password, target = str(form.get("login") or ""), str(form.get("password") or ""), safe_next(str(form.get("next") or ""))
     lang = lang_of(request)
-    if not await csrf.is_valid(request):
+    if not csrf.form_is_valid(request, form):
         return page(request, "signin.html.j2", status=403, error=render("store.csrf", lang, {}), login=login, next=target)
     try:
         found = auth.sign_in(request, session, login[:100], password[:200])
@@ -135,7 +135,7 @@ async def signin_submit(request: Request, session: DB) -> Response:
 
 
 @router.post("/signout")
-async def signout(request: Request, session: DB, user: WebUser) -> Response:
+def signout(request: Request, session: DB, user: WebUser) -> Response:
     response = RedirectResponse("/signin", status_code=303)
     if user is not None:
         auth.end_session(request, response, session)
@@ -143,15 +143,14 @@ async def signout(request: Request, session: DB, user: WebUser) -> Response:
 
 
 @router.get("/account/password", response_class=HTMLResponse)
-async def password_form(request: Request, user: WebUser) -> Response:
+def password_form(request: Request, user: WebUser) -> Response:
     need(user)
     return page(request, "password.html.j2", error=None, done=False)
 
 
 @router.post("/account/password", response_class=HTMLResponse)
-async def password_change(request: Request, session: DB, user: WebUser) -> Response:
+def password_change(request: Request, session: DB, user: WebUser, form: Posted) -> Response:
     me = need(user)
-    form = await request.form()
     lang = lang_of(request)
     current, new, again = (str(form.get(k) or "") for k in ("current", "new", "again"))
     if users.authenticate(session, me.login, current) is None:
@@ -208,6 +207,7 @@ def register(app: FastAPI) -> None:
 
     from . import admin, commune, downloads, province, rulesets_admin, tools
 
+    app.state.chuanxa.warm_steps.append(("templates", compile_templates))
     HOOKS["user"] = _template_user
     HOOKS["csrf_token"] = _csrf_for_templates
     environment().globals["nav_items"] = _template_nav
@@ -220,7 +220,7 @@ def register(app: FastAPI) -> None:
     _html_errors(app)
 
     @app.get("/", include_in_schema=False)
-    async def home(request: Request, user: WebUser) -> Response:
+    def home(request: Request, user: WebUser) -> Response:
         return RedirectResponse("/province" if user is not None else "/signin", status_code=303)
 
 

@@ -22,6 +22,7 @@ from chuanxa.planning import CostModel
 from chuanxa.communes.readers import read_commune_file
 
 from .forms import Entry, check_entry, entry_sections, read_entry
+from .posted import Posted
 from .render import lang_of, page, score_sheet
 from .uploads import read_upload
 
@@ -77,29 +78,28 @@ def _simulation_view(request: Request, base: CommuneData, engine: Any, entry: En
 
 
 @router.get("/whatif", response_class=HTMLResponse)
-async def whatif_start(request: Request) -> HTMLResponse:
+def whatif_start(request: Request) -> HTMLResponse:
     """Choose the commune to start from (a commune file; a stored assessment links here with its data)."""
     return page(request, "whatif_start.html.j2", error=None)
 
 
 @router.post("/whatif/open", response_class=HTMLResponse)
-async def whatif_open(request: Request) -> HTMLResponse:
-    form = await request.form()
+def whatif_open(request: Request, form: Posted) -> HTMLResponse:
     upload = form.get("file")
     lang = lang_of(request)
     if not isinstance(upload, UploadFile) or not upload.filename:
         return page(request, "whatif_start.html.j2", status=400, error="Hãy chọn một tệp xã (.yaml hoặc .json)." if lang == "vi" else "Choose a commune file (.yaml or .json).")
     try:
-        base = await read_upload(upload, (".yaml", ".yml", ".json"), read_commune_file)
+        base = read_upload(upload, (".yaml", ".yml", ".json"), read_commune_file)
         return whatif_page(request, base, _ruleset_ref(form.get("ruleset")))
     except ChuanxaError as exc:
         return page(request, "whatif_start.html.j2", status=422, error=exc.message(lang))
 
 
 @router.post("/whatif/result", response_class=HTMLResponse)
-async def whatif_result(request: Request) -> Response:
+def whatif_result(request: Request, form: Posted) -> Response:
     """Recompute with the changed values: the result fragment for htmx, or the whole page without JavaScript."""
-    return whatif_answer(request, await request.form(), lambda ruleset, as_of: chuanxa.compiled(ruleset, as_of=as_of))
+    return whatif_answer(request, form, lambda ruleset, as_of: chuanxa.compiled(ruleset, as_of=as_of))
 
 
 def whatif_answer(request: Request, form: FormData, engine_for: Callable[[str | None, Any], Any], *, action: str = WHATIF_ACTION,
@@ -127,14 +127,13 @@ def whatif_answer(request: Request, form: FormData, engine_for: Callable[[str | 
 
 
 @router.get("/check", response_class=HTMLResponse)
-async def check_form(request: Request) -> HTMLResponse:
+def check_form(request: Request) -> HTMLResponse:
     """Data entry without saving: type a commune's data, see errors in place or its score sheet."""
     return _check_page(request, request.query_params.get("ruleset"), Entry(), {}, None, {})
 
 
 @router.post("/check", response_class=HTMLResponse)
-async def check_submit(request: Request) -> HTMLResponse:
-    form = await request.form()
+def check_submit(request: Request, form: Posted) -> HTMLResponse:
     lang = lang_of(request)
     ruleset = _ruleset_ref(form.get("ruleset"))
     engine = chuanxa.compiled(ruleset)
@@ -168,35 +167,34 @@ def _all_refs() -> list[tuple[str, str]]:
 
 
 @router.get("/plan", response_class=HTMLResponse)
-async def plan_start(request: Request) -> HTMLResponse:
+def plan_start(request: Request) -> HTMLResponse:
     return page(request, "plan.html.j2", plan=None, error=None)
 
 
 @router.post("/plan", response_class=HTMLResponse)
-async def plan_run(request: Request) -> HTMLResponse:
+def plan_run(request: Request, form: Posted) -> HTMLResponse:
     """The cheapest path to recognition for an uploaded commune file, priced by an optional costs file."""
-    form = await request.form()
     lang = lang_of(request)
     commune, costs = form.get("file"), form.get("costs")
     try:
         if not isinstance(commune, UploadFile) or not commune.filename:
             raise ChuanxaError(key="data.bad_format", params={"suffix": "?"})
-        data = await read_upload(commune, (".yaml", ".yml", ".json"), read_commune_file)
-        model = await read_upload(costs, (".yaml", ".yml"), CostModel.load) if isinstance(costs, UploadFile) and costs.filename else None
+        data = read_upload(commune, (".yaml", ".yml", ".json"), read_commune_file)
+        model = read_upload(costs, (".yaml", ".yml"), CostModel.load) if isinstance(costs, UploadFile) and costs.filename else None
         return page(request, "plan.html.j2", plan=chuanxa.plan(data, costs=model), error=None)
     except ChuanxaError as exc:
         return page(request, "plan.html.j2", status=422, plan=None, error=exc.message(lang))
 
 
 @router.get("/rulesets", response_class=HTMLResponse)
-async def rulesets_list(request: Request) -> HTMLResponse:
+def rulesets_list(request: Request) -> HTMLResponse:
     registry = chuanxa.registry()
     entries = sorted((e for family in registry.families() for e in registry.versions(family)), key=lambda e: (str(e.effective), e.ref), reverse=True)
     return page(request, "rulesets.html.j2", entries=entries, refs=_all_refs())  # newest first; compare the two newest by default
 
 
 @router.get("/rulesets/compare", response_class=HTMLResponse)
-async def rulesets_compare(request: Request, old: str, new: str) -> HTMLResponse:
+def rulesets_compare(request: Request, old: str, new: str) -> HTMLResponse:
     lang = lang_of(request)
     try:
         before, after = chuanxa.load_ruleset(old), chuanxa.load_ruleset(new)
@@ -206,7 +204,7 @@ async def rulesets_compare(request: Request, old: str, new: str) -> HTMLResponse
 
 
 @router.get("/rulesets/{ref}", response_class=HTMLResponse)
-async def ruleset_show(request: Request, ref: str) -> HTMLResponse:
+def ruleset_show(request: Request, ref: str) -> HTMLResponse:
     lang = lang_of(request)
     try:
         ruleset = chuanxa.load_ruleset(ref)

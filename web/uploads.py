@@ -17,12 +17,18 @@ T = TypeVar("T")
 MAX_BYTES = 5 * 1024 * 1024  # a commune file or a costs file is a few KB; a province workbook well under 5 MB
 
 
-async def read_upload(upload: UploadFile, allowed: tuple[str, ...], reader: Callable[[Path], T]) -> T:
+def read_bytes(upload: UploadFile, limit: int) -> bytes:
+    """At most `limit` bytes of an uploaded file (a plain read: pages run in the thread pool)."""
+    upload.file.seek(0)
+    return upload.file.read(limit)
+
+
+def read_upload(upload: UploadFile, allowed: tuple[str, ...], reader: Callable[[Path], T]) -> T:
     """`reader(path)` on the uploaded file saved as `upload<suffix>` in a fresh temporary folder."""
     suffix = Path(upload.filename or "").suffix.lower()
     if suffix not in allowed:
         raise CommuneDataError(key="data.bad_format", params={"suffix": suffix or "?"})
-    content = await upload.read(MAX_BYTES + 1)
+    content = read_bytes(upload, MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
         raise CommuneDataError(key="upload.too_large", params={"limit": MAX_BYTES // (1024 * 1024)})
     with tempfile.TemporaryDirectory(prefix="chuanxa-upload-") as folder:
@@ -36,4 +42,4 @@ async def read_upload(upload: UploadFile, allowed: tuple[str, ...], reader: Call
             raise
 
 
-__all__ = ["MAX_BYTES", "read_upload"]
+__all__ = ["MAX_BYTES", "read_bytes", "read_upload"]

@@ -1,46 +1,62 @@
-"""A real `chuanxa serve` process (uvicorn) on a free local port, for the concurrency and durability tests."""
+"""A real `chuanxa serve --port 0` process (uvicorn on a port the system chooses, read from what the command prints),
+for the concurrency and durability tests."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
+import re
 import signal
-import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def served_url(process: subprocess.Popen[str], seconds: float = 120) -> str:
+    """The address `chuanxa serve` prints once it accepts connections ('' if it ends or stays silent)."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            if process.poll() is not None:
+                return ""
+            continue
+        found = re.search(r"(http://\S+?)/?\s", line)
+        if found:
+            return found.group(1)
+    return ""
 
 
 class LiveServer:
     def __init__(self, db_url: str) -> None:
         self.db_url = db_url
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        self.base = ""
+        self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> "LiveServer":
         env = dict(os.environ)
-        self.process = subprocess.Popen([sys.executable, "-m", "chuanxa.cli.main", "serve", "--db", self.db_url, "--port", str(self.port)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.base + "/healthz", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("the server did not start")
+        self.process = subprocess.Popen([sys.executable, "-m", "chuanxa.cli.main", "serve", "--db", self.db_url, "--port", "0"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        self.base = served_url(self.process)
+        if not self.base:
+            self.stop()
+            raise RuntimeError("the server did not start")
+        return self
 
     def kill(self) -> None:
         """kill -9: no clean shutdown at all."""
@@ -60,3 +76,22 @@ class LiveServer:
         answer = httpx.post(self.base + "/api/v1/auth/token", data={"username": login, "password": password}, timeout=60)
         answer.raise_for_status()
         return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+@contextlib.contextmanager
+def in_thread(app: Any, seconds: float = 120) -> Iterator[str]:
+    """`app` served by uvicorn on a port the system chooses, in a thread of this process (so that a test may hold a
+    function it calls): the base address."""
+    from chuanxa.server.running import Serving
+
+    ready = threading.Event()
+    serving = Serving(app, "127.0.0.1", 0, ready=lambda _url: ready.set())
+    thread = threading.Thread(target=serving.run, daemon=True)
+    thread.start()
+    if not ready.wait(seconds):
+        raise RuntimeError("the server did not start")
+    try:
+        yield serving.url.rstrip("/")
+    finally:
+        serving.stop()
+        thread.join(seconds)

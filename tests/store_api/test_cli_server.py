@@ -91,3 +91,22 @@ def test_a_provincial_officer_is_added_with_the_province_named_as_officers_write
     assert "tinh\tprovince\tthanh-hoa" in _chuanxa("users", "list", "--db", url).stdout
     unknown = _chuanxa("users", "add", "khac", "--role", "province", "--province", "Tỉnh Không Có", "--db", url, stdin="mat-khau-du-dai-123\n")
     assert unknown.returncode == 2 and "Tỉnh Không Có" in unknown.stderr
+
+
+def test_serve_on_port_0_says_the_port_it_listens_on_and_answers_there(tmp_path: Path) -> None:
+    import os
+
+    import httpx
+
+    from .live import served_url
+
+    url = f"sqlite:///{tmp_path / 'zero.db'}"
+    process = subprocess.Popen([sys.executable, "-m", "chuanxa.cli.main", "serve", "--port", "0", "--db", url], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, env=dict(os.environ, CHUANXA_LANG="en"))
+    try:
+        said = served_url(process)
+        assert said.startswith("http://127.0.0.1:") and not said.endswith(":0"), said
+        assert httpx.get(said + "/healthz", timeout=30).json()["status"] == "ok"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

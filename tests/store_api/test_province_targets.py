@@ -84,3 +84,25 @@ def test_a_commune_officer_plans_over_what_they_may_read_only(client: Any, auth:
     body = client.post(_url(world), json={"share": 0.9}, headers=auth("xa2")).json()
     assert body["communes"] == 15 and body["assessed"] == 1  # every other assessment is a draft of another commune
     assert body["not_assessed"] and world.other not in body["not_assessed"]
+
+
+def test_the_web_targets_page_plans_as_the_api_does_with_the_province_target_by_default(world: World, auth: Any) -> None:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from chuanxa.server import create_app
+
+    def chosen(page: str) -> list[str]:
+        table = page.split('id="tg-result"', 1)[1].split("</tbody>", 1)[0]
+        return re.findall(r'href="/communes/(\d+)\?year=', table)
+
+    with TestClient(create_app(engine=world.engine, migrate=False)) as web:
+        headers = {"Authorization": "Bearer " + web.post("/api/v1/auth/token", data={"username": "tinh", "password": "mat-khau-dai"}).json()["access_token"]}
+        for share, body in (("", {}), ("100", {"share": 1.0})):
+            page = web.post("/targets", data={"province": world.province, "share": share, "budget": "", "year": ""}, files={"costs": ("", b"")},
+                            headers=headers)
+            api = web.post(_url(world), json=body, headers=headers).json()["plan"]
+            assert page.status_code == 200, page.text[:500]
+            assert chosen(page.text) == [p["commune"] for p in api["chosen"]] and chosen(page.text), share
+            assert f"{'Cần đạt'}: {api['target']}" in page.text
