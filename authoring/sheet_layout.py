@@ -13,6 +13,7 @@ from typing import Any
 
 from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ConditionLevel, ExprCondition, IndicatorModel, Ruleset, ThresholdTable
 from chuanxa.criteria.operators import OPERATORS, WORDS
+from chuanxa.engine.kinds import kind_label
 
 SHEET = "Bảng điểm"
 INFO_SHEET = "Thông tin"
@@ -75,7 +76,6 @@ OPS_WORDS = WORDS  # the operator table's words (as the decisions print them)
 # the spellings officers also type.
 OPS_READ = {**{op.words: op.durable for op in OPERATORS.values()}, **{symbol: op.durable for symbol, op in OPERATORS.items()},
             "=>": ">=", "=<": "<=", "<>": "!="}
-KIND_WORDS = {"threshold": "Theo ngưỡng", "yes_no": "Có/không", "conditions": "Theo điều kiện", "assessed": "Đoàn thẩm định chấm"}  # a kind added later: its name
 
 
 def number(value: float) -> str:
@@ -119,7 +119,7 @@ def condition_words(ruleset: Ruleset, cond: Any) -> str:
 
 def indicator_words(ind: IndicatorModel) -> str:
     """The words of an indicator row: its kind, and for yes/no and assessed the whole rule."""
-    text = KIND_WORDS.get(ind.kind, ind.kind)
+    text = kind_label(ind.kind).sheet_words  # the kind's own words
     if ind.entered_by_assessors:
         step = getattr(ind, "step", None)
         text += f": 0 – {number(ind.max_points)} điểm" + (f", bước {number(step)}" if step else "")

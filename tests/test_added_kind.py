@@ -22,7 +22,7 @@ import chuanxa
 from chuanxa.criteria.expressions import BoolOp, Name
 from chuanxa.criteria.model import Comparison, IndicatorBase, Part, RulesetPart
 from chuanxa.engine.columnar import REASONS, STATUSES, VERDICTS, ColumnarEvaluator
-from chuanxa.engine.kinds import KINDS, KindContext, Outcome, model_kinds, register_kind, status_for, unregister_kind
+from chuanxa.engine.kinds import KINDS, KindContext, KindLabel, Outcome, model_kinds, register_kind, status_for, unregister_kind
 from chuanxa.engine.lowering import Level, Lowered, applies_node, comparison_node
 from chuanxa.engine.results import GapTarget, Reason, Status
 
@@ -53,6 +53,7 @@ class BandIndicator(IndicatorBase):
 
 class BandKind:
     model = BandIndicator
+    label = KindLabel("khoảng", "band")  # its name; the score sheet writes "Khoảng" before its rule
     shows_threshold = False
     gap_kind = "condition"
     plan_as = "condition"  # a plan brings the value into a band (one step, as a condition to meet)

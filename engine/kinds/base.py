@@ -27,6 +27,24 @@ class Outcome:
     unmet: tuple[str, ...] = ()  # comparisons still to satisfy (conditions kind), in words
 
 
+@dataclass(frozen=True, slots=True)
+class KindLabel:
+    """What people call a kind: a short name in each language (`chuanxa rulesets show`) and the words the score
+    sheet puts on an indicator's row before its rule (the sheet's words are Vietnamese; default: the name,
+    capitalised)."""
+
+    vi: str
+    en: str
+    sheet: str = ""
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+    @property
+    def sheet_words(self) -> str:
+        return self.sheet or self.vi[:1].upper() + self.vi[1:]
+
+
 def status_for(points: float, maximum: float) -> tuple[Status, Reason]:
     if points >= maximum:
         return Status.MET, Reason.MET
