@@ -283,14 +283,8 @@ class _Reader:
                 self.error("sheet.provisional_needs_source", self.ref("provisional", row.number), id=ind.id)
         elif provisional and not ind.provisional:
             changes["provisional"] = True
-        if ind.kind == "threshold":
-            op = self._op(row, key)
-            if op is not None and op != OPS_READ.get(ind.op, ind.op):  # type: ignore[union-attr]  # "≥" as the decision prints it is ">="
-                changes["op"] = op
-        if ind.kind == "yes_no":
-            expected = self.read(read_yes_no, row, "threshold")
-            if expected is not None and expected != ind.expected:  # type: ignore[union-attr]
-                changes["expected"] = expected
+        read = self._rule_cells(ind, row, key, changes)
+        self._unread(ind, row, read)
         if ind.kind in ("threshold", "conditions"):
             new_levels = self._levels(ind, levels)
             old_levels = [lv.model_dump(mode="json", exclude_none=True) for lv in ind.levels]  # type: ignore[union-attr]
@@ -300,6 +294,32 @@ class _Reader:
             for extra in levels:
                 self.error("sheet.no_levels", self.ref("points", extra.number), id=ind.id, kind=ind.kind)
         return changes
+
+    def _rule_cells(self, ind: IndicatorModel, row: _Row, key: Key, changes: dict[str, Any]) -> set[str]:
+        """The rule cells of an indicator row (a threshold's comparison, a yes/no's answer) into `changes`; the columns read."""
+        if ind.kind == "threshold":
+            op = self._op(row, key)
+            if op is not None and op != OPS_READ.get(ind.op, ind.op):  # type: ignore[union-attr]  # "≥" as the decision prints it is ">="
+                changes["op"] = op
+            return {"op"}
+        if ind.kind == "yes_no":
+            expected = self.read(read_yes_no, row, "threshold")
+            if expected is not None and expected != ind.expected:  # type: ignore[union-attr]
+                changes["expected"] = expected
+            return {"threshold"}
+        return set()
+
+    def _unread(self, ind: IndicatorModel, row: _Row, read: set[str]) -> None:
+        """An edited rule cell the indicator's row does not use (a comparison typed beside a kind that has none): refused
+        where it stands, never dropped without a word."""
+        expected = self._expected_row("indicator", ind.id)
+        for col in self.columns:
+            if col.key in read or not (col.key in ("op", "threshold", "points") or ":" in col.key):
+                continue
+            was = expected.cells.get(col.key) if expected is not None else None
+            now = row.cells.get(col.key)
+            if (None if blank(was) else str(was)) != (None if blank(now) else str(now)):
+                self.error("sheet.cell_unused", self.ref(col.key, row.number), id=ind.id, kind=ind.kind, column=col.vi, column_en=col.en)
 
     # --- fields ---
     def _title(self, row: _Row, title: Any, key: Key, changes: dict[str, Any]) -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ConditionLevel, ExprCondition, IndicatorModel, Ruleset, ThresholdTable
+from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ConditionLevel, ExprCondition, IndicatorModel, Ruleset, ThresholdLevel, ThresholdTable
 from chuanxa.criteria.operators import OPERATORS, WORDS
 from chuanxa.engine.kinds import kind_label
+from chuanxa.wording import rule_text
 
 SHEET = "Bảng điểm"
 INFO_SHEET = "Thông tin"
@@ -117,9 +118,17 @@ def condition_words(ruleset: Ruleset, cond: Any) -> str:
     return f"({cond.expr})"
 
 
-def indicator_words(ind: IndicatorModel) -> str:
-    """The words of an indicator row: its kind, and for yes/no and assessed the whole rule."""
+def level_rows(ind: IndicatorModel) -> bool:
+    """Whether the sheet lays out `ind`'s levels as rows (threshold and condition levels, with their thresholds in
+    columns); another kind's levels are edited in YAML, and its indicator row shows its whole rule in words."""
+    return all(isinstance(level, (ThresholdLevel, ConditionLevel)) for level in getattr(ind, "levels", ()))
+
+
+def indicator_words(ruleset: Ruleset, ind: IndicatorModel) -> str:
+    """The words of an indicator row: its kind, and for yes/no, assessed and a kind whose levels have no rows the whole rule."""
     text = kind_label(ind.kind).sheet_words  # the kind's own words
+    if not level_rows(ind):
+        text += ": " + rule_text(ind, ruleset, "vi")
     if ind.entered_by_assessors:
         step = getattr(ind, "step", None)
         text += f": 0 – {number(ind.max_points)} điểm" + (f", bước {number(step)}" if step else "")
