@@ -28,7 +28,7 @@ from chuanxa.errors import Location, RulesetError, close_matches, file_problem
 
 from .sheet_cells import Cells, cell_of
 from .sheet_export import INFO_FIELDS, SheetRow, default_overlay_header, sheet_rows
-from .sheet_layout import FORMAT, INFO_SHEET, META_SHEET, OPS_READ, SHEET, columns
+from .sheet_layout import FORMAT, INFO_SHEET, META_SHEET, OPS_READ, SHEET, columns, level_rows
 from .sheet_values import CellProblem, blank, id_text, invalid, read_mark, read_number, read_op, read_threshold, read_yes_no
 
 Key = tuple[Any, ...]  # ("criterion", id, column) / ("indicator", id, column) / ("level", id, index, column) / ("info", field)
@@ -285,7 +285,7 @@ class _Reader:
             changes["provisional"] = True
         read = self._rule_cells(ind, row, key, changes)
         self._unread(ind, row, read)
-        if ind.kind in ("threshold", "conditions"):
+        if level_rows(ind):
             new_levels = self._levels(ind, levels)
             old_levels = [lv.model_dump(mode="json", exclude_none=True) for lv in ind.levels]  # type: ignore[union-attr]
             if new_levels is not None and new_levels != _ascii_ops(old_levels):
