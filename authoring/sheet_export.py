@@ -18,7 +18,7 @@ from chuanxa.criteria.loader import content_hash
 from chuanxa.criteria.model import Comparison, ConditionLevel, Criterion, IndicatorModel, Ruleset, ThresholdTable
 
 from .sheet_layout import (FORMAT, FORMAT_VERSION, INFO_SHEET, META_SHEET, OPS_WORDS, SHEET, Column, cell_number, columns,
-                           indicator_words, input_words, level_rows, level_words, yes_no_word)
+                           indicator_words, input_words, level_rows, level_words, sheet_cells, yes_no_word)
 from chuanxa.outputs.cells import save_workbook, set_cell as put
 
 HEADING_ROW = 4  # rows 1–3: the ruleset's title, legal basis and the provisional notice
@@ -56,11 +56,12 @@ def _indicator_row(ruleset: Ruleset, crit: Criterion, ind: IndicatorModel) -> Sh
     cells: dict[str, Any] = {"indicator": ind.id, "title_vi": ind.title.vi, "title_en": ind.title.en, "max": cell_number(ind.max_points),
                              "words": indicator_words(ruleset, ind), "input": input_words(ruleset, getattr(ind, "input", None)),
                              "knockout": "x" if ind.knockout else None, "source": ind.source, "provisional": "x" if ind.provisional else None, "note": ind.note}
-    if ind.kind == "threshold":
-        cells["op"] = OPS_WORDS[ind.op]  # type: ignore[union-attr]
-    if ind.kind == "yes_no":
+    rule = sheet_cells(ind)  # the rule cells of the indicator row, as its kind lays them out
+    if rule is not None and rule.op is not None:
+        cells["op"] = OPS_WORDS[getattr(ind, rule.op)]
+    if rule is not None and rule.answer is not None:
         cells["op"] = "="
-        cells["threshold"] = yes_no_word(ind.expected)  # type: ignore[union-attr]
+        cells["threshold"] = yes_no_word(getattr(ind, rule.answer))
     return SheetRow("indicator", crit.id, ind.id, cells=cells)
 
 

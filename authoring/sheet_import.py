@@ -28,7 +28,7 @@ from chuanxa.errors import Location, RulesetError, close_matches, file_problem
 
 from .sheet_cells import Cells, cell_of
 from .sheet_export import INFO_FIELDS, SheetRow, default_overlay_header, sheet_rows
-from .sheet_layout import FORMAT, INFO_SHEET, META_SHEET, OPS_READ, SHEET, columns, level_rows
+from .sheet_layout import FORMAT, INFO_SHEET, META_SHEET, OPS_READ, SHEET, columns, level_rows, sheet_cells
 from .sheet_values import CellProblem, blank, id_text, invalid, read_mark, read_number, read_op, read_threshold, read_yes_no
 
 Key = tuple[Any, ...]  # ("criterion", id, column) / ("indicator", id, column) / ("level", id, index, column) / ("info", field)
@@ -297,17 +297,18 @@ class _Reader:
 
     def _rule_cells(self, ind: IndicatorModel, row: _Row, key: Key, changes: dict[str, Any]) -> set[str]:
         """The rule cells of an indicator row (a threshold's comparison, a yes/no's answer) into `changes`; the columns read."""
-        if ind.kind == "threshold":
-            op = self._op(row, key)
-            if op is not None and op != OPS_READ.get(ind.op, ind.op):  # type: ignore[union-attr]  # "≥" as the decision prints it is ">="
-                changes["op"] = op
-            return {"op"}
-        if ind.kind == "yes_no":
+        rule, read = sheet_cells(ind), set()
+        if rule is not None and rule.op is not None:
+            op, old = self._op(row, key), getattr(ind, rule.op)
+            if op is not None and op != OPS_READ.get(old, old):  # "≥" as the decision prints it is ">="
+                changes[rule.op] = op
+            read.add("op")
+        if rule is not None and rule.answer is not None:
             expected = self.read(read_yes_no, row, "threshold")
-            if expected is not None and expected != ind.expected:  # type: ignore[union-attr]
-                changes["expected"] = expected
-            return {"threshold"}
-        return set()
+            if expected is not None and expected != getattr(ind, rule.answer):
+                changes[rule.answer] = expected
+            read.add("threshold")
+        return read
 
     def _unread(self, ind: IndicatorModel, row: _Row, read: set[str]) -> None:
         """An edited rule cell the indicator's row does not use (a comparison typed beside a kind that has none): refused
@@ -367,6 +368,7 @@ class _Reader:
     # --- levels ---
     def _levels(self, ind: IndicatorModel, rows: list[_Row]) -> list[dict[str, Any]] | None:
         old = list(ind.levels)  # type: ignore[union-attr]
+        thresholds = getattr(sheet_cells(ind), "levels", None) == "thresholds"  # each row a threshold against the indicator's input
         levels = []
         for index, row in enumerate(rows):
             key = ("level", ind.id, index)
@@ -375,7 +377,7 @@ class _Reader:
             self.cells[key + ("row",)] = self.ref("points", row.number)
             level: dict[str, Any] = {"points": self._number(row, "points")}
             base_level = old[index] if index < len(old) else None
-            if ind.kind == "threshold":
+            if thresholds:
                 level["threshold"] = self._threshold(row, ind.input, key)  # type: ignore[union-attr]
             elif isinstance(base_level, ConditionLevel) and isinstance(base_level.when, Comparison):
                 op = self._op(row, key)

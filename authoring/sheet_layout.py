@@ -13,7 +13,7 @@ from typing import Any
 
 from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ConditionLevel, ExprCondition, IndicatorModel, Ruleset, ThresholdTable
 from chuanxa.criteria.operators import OPERATORS, WORDS
-from chuanxa.engine.kinds import kind_label
+from chuanxa.engine.kinds import KINDS, SheetCells, kind_label
 from chuanxa.wording import rule_text
 
 SHEET = "Bảng điểm"
@@ -118,23 +118,22 @@ def condition_words(ruleset: Ruleset, cond: Any) -> str:
     return f"({cond.expr})"
 
 
-#: The kinds whose rule the sheet lays out in its columns: a threshold's comparison and a yes/no's answer on the
-#: indicator row, a row per threshold or condition level, an assessed indicator's range in words. Any other kind (one
-#: registered later) shows its whole rule in words on its row; the sheet edits its other fields, its rule is edited in YAML.
-RULE_IN_COLUMNS = frozenset({"threshold", "yes_no", "conditions", "assessed"})
-LEVEL_ROWS = frozenset({"threshold", "conditions"})
+def sheet_cells(ind: IndicatorModel) -> SheetCells | None:
+    """How the sheet lays out `ind`'s rule, as its kind says (`sheet`); None: the rule is shown in words only."""
+    return getattr(KINDS.get(ind.kind), "sheet", None)
 
 
 def level_rows(ind: IndicatorModel) -> bool:
     """Whether the sheet lays out `ind`'s levels as rows (threshold and condition levels, their thresholds in columns)."""
-    return ind.kind in LEVEL_ROWS
+    cells = sheet_cells(ind)
+    return cells is not None and cells.levels is not None
 
 
 def indicator_words(ruleset: Ruleset, ind: IndicatorModel) -> str:
     """The words of an indicator row: its kind in the kind's own words; for assessed its range, for a kind the columns
     do not lay out its whole rule."""
     text = kind_label(ind.kind).sheet_words
-    if ind.kind not in RULE_IN_COLUMNS:
+    if sheet_cells(ind) is None:
         text += ": " + rule_text(ind, ruleset, "vi")
     if ind.entered_by_assessors:
         step = getattr(ind, "step", None)

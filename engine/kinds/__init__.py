@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .assessed import AssessedKind
-from .base import NOT_ASSESSED, Env, KindContext, KindLabel, Outcome, resolve_threshold, status_for, unmet_comparisons
+from .base import NOT_ASSESSED, Env, KindContext, KindLabel, Outcome, SheetCells, resolve_threshold, status_for, unmet_comparisons
 from .conditions import ConditionsKind
 from .threshold import ThresholdKind
 from .yes_no import YesNoKind
@@ -24,7 +24,8 @@ KindEvaluator = ThresholdKind | YesNoKind | ConditionsKind | AssessedKind
 #: (`rule_text(ind, words)`: it arranges the rule, `chuanxa.wording` gives the words in the reader's language), what its gaps, plans and reports are about (`gap_kind`, `plan_as`, `evidence_only`, `shows_threshold`), whether
 #: its records follow from the values it reads alone (`records_follow_values`: the per-commune engine may then share them
 #: between communes with the same answers), what people call it (`label`, a `KindLabel`: its name in vi and en, and the
-#: score sheet's words for its rule) and its declaration (`model`, the ruleset model's class for the kind).
+#: score sheet's words for its rule) and its declaration (`model`, the ruleset model's class for the kind). Optional:
+#: `sheet`, a `SheetCells` saying how the ruleset score sheet lays out its rule (without one: in words, edited in YAML).
 KIND_PROTOCOL = ("model", "lower", "hit", "failed", "targets", "plan_as", "rule_text", "gap_kind", "evidence_only", "shows_threshold",
                  "records_follow_values", "label")
 
@@ -85,5 +86,5 @@ for _name, _cls in zip(_BUNDLED, (ThresholdKind, YesNoKind, ConditionsKind, Asse
 if set(KINDS) != model_kinds():  # a kind added to the model without its class fails here, at import
     raise ImportError(f"indicator kinds without a class: {sorted(model_kinds() - set(KINDS))}")
 
-__all__ = ["KINDS", "KIND_PROTOCOL", "AssessedKind", "ConditionsKind", "Env", "KindContext", "KindEvaluator", "KindLabel", "NOT_ASSESSED", "Outcome", "ThresholdKind",
+__all__ = ["KINDS", "KIND_PROTOCOL", "AssessedKind", "ConditionsKind", "Env", "KindContext", "KindEvaluator", "KindLabel", "NOT_ASSESSED", "Outcome", "SheetCells", "ThresholdKind",
            "YesNoKind", "kind_label", "model_kinds", "register_kind", "unregister_kind", "resolve_threshold", "status_for", "unmet_comparisons"]
