@@ -306,3 +306,42 @@ def test_rulesets_show_names_the_new_kind_in_its_own_words_in_both_languages(tmp
              for lang in ("vi", "en")}
     kinds = {lang: [line.split()[3] for line in out.split("\n\n")[2].splitlines()[2:]] for lang, out in shown.items()}  # the indicators' table
     assert kinds == {"vi": ["khoảng", "có/không"], "en": ["band", "yes/no"]}
+
+
+def test_a_kind_that_lays_out_its_rule_on_the_score_sheet_is_edited_there_by_its_hook_not_its_name(tmp_path: Path) -> None:
+    """A kind's `sheet` (SheetCells) says which of its fields the sheet's cells edit: an added kind declaring threshold
+    levels gets the threshold's comparison cell and level rows, and an edited threshold imports into its levels."""
+    import openpyxl
+
+    from chuanxa.authoring.sheet_export import export_score_sheet
+    from chuanxa.authoring.sheet_import import import_score_sheet
+    from chuanxa.authoring.sheet_layout import SHEET
+    from chuanxa.criteria.model import ThresholdIndicator
+    from chuanxa.engine.kinds import SheetCells, ThresholdKind
+
+    class AtLeastIndicator(ThresholdIndicator):
+        kind: Literal["at_least"]  # type: ignore[assignment]
+
+    class AtLeastKind(ThresholdKind):
+        model = AtLeastIndicator
+        label = KindLabel("tối thiểu", "at least")
+        sheet = SheetCells(op="op", levels="thresholds")
+
+    register_kind("at_least", AtLeastKind)
+    try:
+        ruleset = build(_tree([_indicator("1", kind="at_least", input="n1", op=">=", max_points=2.0, levels=[{"points": 2.0, "threshold": 10}, {"points": 1.0, "threshold": 5}])]))
+        path = tmp_path / "s.xlsx"
+        export_score_sheet(ruleset, path)
+        _sheet_edit(path, "1", {"So sánh": ">"})
+        book = openpyxl.load_workbook(path)
+        sheet = book[SHEET]
+        row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 2).value == "1")
+        words = [cell.value for cell in sheet[row]]
+        assert "Tối thiểu" in words and ">" in words and [sheet.cell(row + n, 8).value for n in (1, 2)] == [10, 5]  # its words; a row per level
+        sheet.cell(row + 1, 8).value = 12
+        book.save(path)
+        edited = import_score_sheet(path, ruleset)
+        ind = edited.ruleset.indicator("1")
+        assert (ind.kind, ind.op, [lv.threshold for lv in ind.levels]) == ("at_least", ">", [12.0, 5.0])
+    finally:
+        unregister_kind("at_least")
