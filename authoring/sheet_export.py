@@ -15,10 +15,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 import chuanxa
 from chuanxa.criteria.loader import content_hash
-from chuanxa.criteria.model import Comparison, ConditionLevel, Criterion, IndicatorModel, Ruleset, ThresholdLevel, ThresholdTable
+from chuanxa.criteria.model import Comparison, ConditionLevel, Criterion, IndicatorModel, Ruleset, ThresholdTable
 
 from .sheet_layout import (FORMAT, FORMAT_VERSION, INFO_SHEET, META_SHEET, OPS_WORDS, SHEET, Column, cell_number, columns,
-                           indicator_words, input_words, level_words, yes_no_word)
+                           indicator_words, input_words, level_rows, level_words, sheet_cells, yes_no_word)
 from chuanxa.outputs.cells import save_workbook, set_cell as put
 
 HEADING_ROW = 4  # rows 1–3: the ruleset's title, legal basis and the provisional notice
@@ -42,9 +42,8 @@ def sheet_rows(ruleset: Ruleset) -> list[SheetRow]:
         rows.append(_criterion_row(crit))
         for ind in crit.indicators:
             rows.append(_indicator_row(ruleset, crit, ind))
-            for index, level in enumerate(getattr(ind, "levels", ())):
-                if isinstance(level, (ThresholdLevel, ConditionLevel)):  # the levels the sheet knows; another kind's are edited in YAML
-                    rows.append(_level_row(ruleset, crit, ind, index, level))
+            if level_rows(ind):  # the levels the sheet knows; another kind's are edited in YAML (its rule in words on its row)
+                rows.extend(_level_row(ruleset, crit, ind, index, level) for index, level in enumerate(getattr(ind, "levels", ())))
     return rows
 
 
@@ -55,13 +54,14 @@ def _criterion_row(crit: Criterion) -> SheetRow:
 
 def _indicator_row(ruleset: Ruleset, crit: Criterion, ind: IndicatorModel) -> SheetRow:
     cells: dict[str, Any] = {"indicator": ind.id, "title_vi": ind.title.vi, "title_en": ind.title.en, "max": cell_number(ind.max_points),
-                             "words": indicator_words(ind), "input": input_words(ruleset, getattr(ind, "input", None)),
+                             "words": indicator_words(ruleset, ind), "input": input_words(ruleset, getattr(ind, "input", None)),
                              "knockout": "x" if ind.knockout else None, "source": ind.source, "provisional": "x" if ind.provisional else None, "note": ind.note}
-    if ind.kind == "threshold":
-        cells["op"] = OPS_WORDS[ind.op]  # type: ignore[union-attr]
-    if ind.kind == "yes_no":
+    rule = sheet_cells(ind)  # the rule cells of the indicator row, as its kind lays them out
+    if rule is not None and rule.op is not None:
+        cells["op"] = OPS_WORDS[getattr(ind, rule.op)]
+    if rule is not None and rule.answer is not None:
         cells["op"] = "="
-        cells["threshold"] = yes_no_word(ind.expected)  # type: ignore[union-attr]
+        cells["threshold"] = yes_no_word(getattr(ind, rule.answer))
     return SheetRow("indicator", crit.id, ind.id, cells=cells)
 
 

@@ -28,7 +28,7 @@ from chuanxa.errors import Location, RulesetError, close_matches, file_problem
 
 from .sheet_cells import Cells, cell_of
 from .sheet_export import INFO_FIELDS, SheetRow, default_overlay_header, sheet_rows
-from .sheet_layout import FORMAT, INFO_SHEET, META_SHEET, OPS_READ, SHEET, columns
+from .sheet_layout import FORMAT, INFO_SHEET, META_SHEET, OPS_READ, SHEET, columns, level_rows, sheet_cells
 from .sheet_values import CellProblem, blank, id_text, invalid, read_mark, read_number, read_op, read_threshold, read_yes_no
 
 Key = tuple[Any, ...]  # ("criterion", id, column) / ("indicator", id, column) / ("level", id, index, column) / ("info", field)
@@ -283,15 +283,9 @@ class _Reader:
                 self.error("sheet.provisional_needs_source", self.ref("provisional", row.number), id=ind.id)
         elif provisional and not ind.provisional:
             changes["provisional"] = True
-        if ind.kind == "threshold":
-            op = self._op(row, key)
-            if op is not None and op != OPS_READ.get(ind.op, ind.op):  # type: ignore[union-attr]  # "≥" as the decision prints it is ">="
-                changes["op"] = op
-        if ind.kind == "yes_no":
-            expected = self.read(read_yes_no, row, "threshold")
-            if expected is not None and expected != ind.expected:  # type: ignore[union-attr]
-                changes["expected"] = expected
-        if ind.kind in ("threshold", "conditions"):
+        read = self._rule_cells(ind, row, key, changes)
+        self._unread(ind, row, read)
+        if level_rows(ind):
             new_levels = self._levels(ind, levels)
             old_levels = [lv.model_dump(mode="json", exclude_none=True) for lv in ind.levels]  # type: ignore[union-attr]
             if new_levels is not None and new_levels != _ascii_ops(old_levels):
@@ -300,6 +294,33 @@ class _Reader:
             for extra in levels:
                 self.error("sheet.no_levels", self.ref("points", extra.number), id=ind.id, kind=ind.kind)
         return changes
+
+    def _rule_cells(self, ind: IndicatorModel, row: _Row, key: Key, changes: dict[str, Any]) -> set[str]:
+        """The rule cells of an indicator row (a threshold's comparison, a yes/no's answer) into `changes`; the columns read."""
+        rule, read = sheet_cells(ind), set()
+        if rule is not None and rule.op is not None:
+            op, old = self._op(row, key), getattr(ind, rule.op)
+            if op is not None and op != OPS_READ.get(old, old):  # "≥" as the decision prints it is ">="
+                changes[rule.op] = op
+            read.add("op")
+        if rule is not None and rule.answer is not None:
+            expected = self.read(read_yes_no, row, "threshold")
+            if expected is not None and expected != getattr(ind, rule.answer):
+                changes[rule.answer] = expected
+            read.add("threshold")
+        return read
+
+    def _unread(self, ind: IndicatorModel, row: _Row, read: set[str]) -> None:
+        """An edited rule cell the indicator's row does not use (a comparison typed beside a kind that has none): refused
+        where it stands, never dropped without a word."""
+        expected = self._expected_row("indicator", ind.id)
+        for col in self.columns:
+            if col.key in read or not (col.key in ("op", "threshold", "points") or ":" in col.key):
+                continue
+            was = expected.cells.get(col.key) if expected is not None else None
+            now = row.cells.get(col.key)
+            if (None if blank(was) else str(was)) != (None if blank(now) else str(now)):
+                self.error("sheet.cell_unused", self.ref(col.key, row.number), id=ind.id, kind=ind.kind, column=col.vi, column_en=col.en)
 
     # --- fields ---
     def _title(self, row: _Row, title: Any, key: Key, changes: dict[str, Any]) -> None:
@@ -347,6 +368,7 @@ class _Reader:
     # --- levels ---
     def _levels(self, ind: IndicatorModel, rows: list[_Row]) -> list[dict[str, Any]] | None:
         old = list(ind.levels)  # type: ignore[union-attr]
+        thresholds = getattr(sheet_cells(ind), "levels", None) == "thresholds"  # each row a threshold against the indicator's input
         levels = []
         for index, row in enumerate(rows):
             key = ("level", ind.id, index)
@@ -355,7 +377,7 @@ class _Reader:
             self.cells[key + ("row",)] = self.ref("points", row.number)
             level: dict[str, Any] = {"points": self._number(row, "points")}
             base_level = old[index] if index < len(old) else None
-            if ind.kind == "threshold":
+            if thresholds:
                 level["threshold"] = self._threshold(row, ind.input, key)  # type: ignore[union-attr]
             elif isinstance(base_level, ConditionLevel) and isinstance(base_level.when, Comparison):
                 op = self._op(row, key)

@@ -13,6 +13,8 @@ from typing import Any
 
 from chuanxa.criteria.model import AllOf, AnyOf, Comparison, ConditionLevel, ExprCondition, IndicatorModel, Ruleset, ThresholdTable
 from chuanxa.criteria.operators import OPERATORS, WORDS
+from chuanxa.engine.kinds import KINDS, SheetCells, kind_label
+from chuanxa.wording import rule_text
 
 SHEET = "Bảng điểm"
 INFO_SHEET = "Thông tin"
@@ -75,7 +77,6 @@ OPS_WORDS = WORDS  # the operator table's words (as the decisions print them)
 # the spellings officers also type.
 OPS_READ = {**{op.words: op.durable for op in OPERATORS.values()}, **{symbol: op.durable for symbol, op in OPERATORS.items()},
             "=>": ">=", "=<": "<=", "<>": "!="}
-KIND_WORDS = {"threshold": "Theo ngưỡng", "yes_no": "Có/không", "conditions": "Theo điều kiện", "assessed": "Đoàn thẩm định chấm"}  # a kind added later: its name
 
 
 def number(value: float) -> str:
@@ -117,9 +118,23 @@ def condition_words(ruleset: Ruleset, cond: Any) -> str:
     return f"({cond.expr})"
 
 
-def indicator_words(ind: IndicatorModel) -> str:
-    """The words of an indicator row: its kind, and for yes/no and assessed the whole rule."""
-    text = KIND_WORDS.get(ind.kind, ind.kind)
+def sheet_cells(ind: IndicatorModel) -> SheetCells | None:
+    """How the sheet lays out `ind`'s rule, as its kind says (`sheet`); None: the rule is shown in words only."""
+    return getattr(KINDS.get(ind.kind), "sheet", None)
+
+
+def level_rows(ind: IndicatorModel) -> bool:
+    """Whether the sheet lays out `ind`'s levels as rows (threshold and condition levels, their thresholds in columns)."""
+    cells = sheet_cells(ind)
+    return cells is not None and cells.levels is not None
+
+
+def indicator_words(ruleset: Ruleset, ind: IndicatorModel) -> str:
+    """The words of an indicator row: its kind in the kind's own words; for assessed its range, for a kind the columns
+    do not lay out its whole rule."""
+    text = kind_label(ind.kind).sheet_words
+    if sheet_cells(ind) is None:
+        text += ": " + rule_text(ind, ruleset, "vi")
     if ind.entered_by_assessors:
         step = getattr(ind, "step", None)
         text += f": 0 – {number(ind.max_points)} điểm" + (f", bước {number(step)}" if step else "")

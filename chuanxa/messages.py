@@ -244,6 +244,10 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Chỉ tiêu {id} (loại {kind}) không có mức điểm: hãy xóa dòng này.",
         "en": "Indicator {id} (kind {kind}) has no levels: delete this row.",
     },
+    "sheet.cell_unused": {
+        "vi": "Chỉ tiêu {id} (loại {kind}) không dùng cột '{column}' ở dòng chỉ tiêu: ô này đã bị sửa nhưng sẽ không có tác dụng. Hãy để ô như lúc xuất; quy tắc của loại này sửa trong tệp YAML.",
+        "en": "Indicator {id} (kind {kind}) does not use the column '{column_en}' on its indicator row: this cell was edited but would have no effect. Leave it as exported; this kind's rule is edited in the YAML file.",
+    },
     "sheet.bad_op": {
         "vi": "Phép so sánh '{value}' không hợp lệ: dùng một trong ≥ > ≤ < = ≠ (hoặc >= <= != ==).",
         "en": "The comparison '{value}' is not valid: use one of ≥ > ≤ < = ≠ (or >= <= != ==).",

@@ -20,9 +20,10 @@ from chuanxa.communes.values import parse_date
 from chuanxa.criteria.diff import diff_rulesets, path_words as _path_words
 from chuanxa.criteria.registry import Registry
 from chuanxa.criteria.model import Ruleset
+from chuanxa.engine.kinds import kind_label
 from chuanxa.errors import ChuanxaError, NoRulesetInForceError, RulesetError
 from chuanxa.messages import Lang
-from chuanxa.outputs.labels import KIND, label
+from chuanxa.outputs.labels import label
 from chuanxa.outputs.ruleset_view import cite_documents, rule_words, ruleset_json
 
 from .common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, fail, format_from_suffix, lang_option, rulesets_dir_option
@@ -72,7 +73,7 @@ def show(ref: str, lang: Lang, fmt: str, rulesets_dirs: tuple[Path, ...]) -> Non
     for crit in ruleset.criteria:
         for ind in crit.indicators:
             flags = ("*" if ind.provisional else "") + (" KO" if ind.knockout else "")
-            ind_rows.append([ind.id, crit.id, ind.title.get(lang), KIND[ind.kind][lang], f"{ind.max_points:g}", rule_words(ind, ruleset, lang), flags])
+            ind_rows.append([ind.id, crit.id, ind.title.get(lang), kind_label(ind.kind).get(lang), f"{ind.max_points:g}", rule_words(ind, ruleset, lang), flags])
     # Long titles and rules wrap inside their column rather than being cut.
     click.echo(tabulate(ind_rows, headers=[label("indicator", lang), label("criterion", lang), label("title", lang), label("kind", lang), label("max", lang), label("rule", lang), ""],
                         tablefmt="simple", maxcolwidths=[None, None, 40, None, None, 60, None]))

@@ -74,7 +74,7 @@ def commune_data(code: str, name: str, distance: float, zone: int | None, change
     values = {k: v for k, v in values.items() if v is not None}
     assessed = {}
     for ind in ruleset.indicators:
-        if ind.kind == "assessed" and (ind.applies_when is None):
+        if ind.entered_by_assessors and ind.applies_when is None:  # the kind's template hint, not its name
             points = short.get(ind.id, ind.max_points)
             assessed[ind.id] = {"points": points, "note": NOTES.get(ind.id, "Có minh chứng" if points == ind.max_points else "Minh chứng chưa đầy đủ")}
     identity = {"code": code, "name": name, "province": "Thanh Hóa", "district": "Thiệu Hóa", "region": "bac_trung_bo", "terrain": "dong_bang",
@@ -89,7 +89,7 @@ def main(folder: Path = HERE) -> None:
     ruleset = chuanxa.load_ruleset(RULESET)
     rows = [commune_data(*spec, ruleset=ruleset) for spec in COMMUNES]
     inputs = [(name, spec) for name, spec in ruleset.inputs.items() if not spec.derived]
-    assessed_ids = [ind.id for ind in ruleset.indicators if ind.kind == "assessed" and ind.applies_when is None]
+    assessed_ids = [ind.id for ind in ruleset.indicators if ind.entered_by_assessors and ind.applies_when is None]
     headers = list(PLACE_HEADERS) + [input_header(spec, "vi") for _, spec in inputs]
     headers += [h for i in assessed_ids for h in (f"Điểm thẩm định {i}", f"Ghi chú {i}")]
     table = []

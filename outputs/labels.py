@@ -77,14 +77,6 @@ VERDICT: Final[dict[str, dict[Lang, str]]] = {
     "incomplete": {"vi": "CHƯA ĐỦ SỐ LIỆU", "en": "INCOMPLETE"},
 }
 
-KIND: Final[dict[str, dict[Lang, str]]] = {
-    "threshold": {"vi": "ngưỡng", "en": "threshold"},
-    "yes_no": {"vi": "có/không", "en": "yes/no"},
-    "conditions": {"vi": "điều kiện", "en": "conditions"},
-    "assessed": {"vi": "thẩm định", "en": "assessed"},
-}
-
-
 #: Why a commune is not recognised, in a few words (summaries carry codes, not sentences).
 FAILURE: Final[dict[str, dict[Lang, str]]] = {
     "KNOCKOUT_FAILED": {"vi": "không đạt chỉ tiêu điểm liệt", "en": "a knock-out indicator failed"},

@@ -22,7 +22,7 @@ import chuanxa
 from chuanxa.criteria.expressions import BoolOp, Name
 from chuanxa.criteria.model import Comparison, IndicatorBase, Part, RulesetPart
 from chuanxa.engine.columnar import REASONS, STATUSES, VERDICTS, ColumnarEvaluator
-from chuanxa.engine.kinds import KINDS, KindContext, Outcome, model_kinds, register_kind, status_for, unregister_kind
+from chuanxa.engine.kinds import KINDS, KindContext, KindLabel, Outcome, model_kinds, register_kind, status_for, unregister_kind
 from chuanxa.engine.lowering import Level, Lowered, applies_node, comparison_node
 from chuanxa.engine.results import GapTarget, Reason, Status
 
@@ -53,6 +53,7 @@ class BandIndicator(IndicatorBase):
 
 class BandKind:
     model = BandIndicator
+    label = KindLabel("khoảng", "band")  # its name; the score sheet writes "Khoảng" before its rule
     shows_threshold = False
     gap_kind = "condition"
     plan_as = "condition"  # a plan brings the value into a band (one step, as a condition to meet)
@@ -184,6 +185,8 @@ def test_an_incomplete_or_mismatched_kind_class_is_refused_and_an_unregistered_k
         register_kind("band2", Other)
     with pytest.raises(ValueError, match="registered already"):
         register_kind("band", BandKind)
+    with pytest.raises(ValueError, match="label is not a KindLabel"):  # its name in both languages, not a bare string
+        register_kind("band2", type("Unnamed", (Other,), {"label": "band"}))
     with pytest.raises(ValueError, match="not an indicator declaration"):
         register_kind("band2", type("Plain", (Other,), {"model": dict}))
     assert "band" in model_kinds() and "band2" not in model_kinds() and "band2" not in KINDS
@@ -225,3 +228,120 @@ def test_the_officer_facing_outputs_take_the_new_kind_without_an_edit(tmp_path: 
     export_score_sheet(ruleset, tmp_path / "s.xlsx")
     unedited = import_score_sheet(tmp_path / "s.xlsx", ruleset)
     assert not unedited.changed and unedited.ruleset.criteria == ruleset.criteria
+
+
+def _sheet_edit(path: Path, indicator: str, edits: dict[str, Any], *, add_row: bool = False) -> None:
+    """Type `edits` (column heading → value) into `indicator`'s row of the score sheet; `add_row`: a level row below it."""
+    import openpyxl
+
+    from chuanxa.authoring.sheet_layout import SHEET
+
+    book = openpyxl.load_workbook(path)
+    sheet = book[SHEET]
+    heading = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "Tiêu chí")
+    cols = {sheet.cell(heading, c).value: c for c in range(1, sheet.max_column + 1)}
+    row = next(r for r in range(heading + 2, sheet.max_row + 1) if sheet.cell(r, 2).value == indicator)
+    if add_row:
+        sheet.insert_rows(row + 1)
+        row += 1
+    for column, value in edits.items():
+        sheet.cell(row, cols[column]).value = value
+    book.save(path)
+
+
+def test_the_score_sheet_shows_the_new_kinds_own_words_and_rule_and_round_trips_its_edits(tmp_path: Path) -> None:
+    """The band's levels have no rows on the sheet (their columns are a threshold's): its row names the kind in its
+    own words with its whole rule, the fields every indicator has are edited there, and its levels are kept."""
+    import openpyxl
+
+    from chuanxa.authoring.sheet_export import export_score_sheet
+    from chuanxa.authoring.sheet_import import import_score_sheet
+    from chuanxa.authoring.sheet_layout import SHEET
+
+    ruleset = _ruleset()
+    path = tmp_path / "s.xlsx"
+    export_score_sheet(ruleset, path)
+    rows = [row for row in openpyxl.load_workbook(path)[SHEET].iter_rows(values_only=True) if row[1] in ("1", "2")]
+    assert [row[:3] for row in rows] == [(None, "1", "1"), (None, "2", "2")]  # no level rows under the band
+    assert "Khoảng: Số đo trong khoảng [10, 20]: 2 điểm; trong khoảng [5, 30]: 0,5 điểm" in rows[0]
+    _sheet_edit(path, "1", {"Nội dung": "Số cán bộ trên 1000 dân", "Căn cứ": "QĐ 1300, chỉ tiêu 1", "Ghi chú": "thử", "Điểm liệt (x)": "x"})
+    edited = import_score_sheet(path, ruleset)
+    assert edited.overlay["criteria"] == [{"id": "1", "indicators": [{"id": "1", "title": {"vi": "Số cán bộ trên 1000 dân"}, "source": "QĐ 1300, chỉ tiêu 1",
+                                                                       "note": "thử", "knockout": True}]}]
+    band = edited.ruleset.indicator("1")
+    assert (band.kind, band.title.vi, band.knockout, band.levels) == ("band", "Số cán bộ trên 1000 dân", True, ruleset.indicator("1").levels)
+    assert [chuanxa.score(c, edited.ruleset).indicator("1").points for c in COMMUNES] == [p for p, _ in WANT]
+
+
+@pytest.mark.parametrize("edits,add_row,key,column", [
+    ({"So sánh": "≥", "Ngưỡng": 12}, False, "sheet.cell_unused", "G"),  # typed beside the band: would be dropped
+    ({"Điểm của mức": 1, "Ngưỡng": 12}, True, "sheet.no_levels", "F"),  # a level row the band's levels cannot hold
+])
+def test_a_rule_typed_into_the_new_kinds_rows_is_refused_where_it_stands_not_dropped(edits: dict[str, Any], add_row: bool, key: str, column: str,
+                                                                                      tmp_path: Path) -> None:
+    from chuanxa.authoring.sheet_export import export_score_sheet
+    from chuanxa.authoring.sheet_import import import_score_sheet
+
+    ruleset = _ruleset()
+    path = tmp_path / "s.xlsx"
+    export_score_sheet(ruleset, path)
+    _sheet_edit(path, "1", edits, add_row=add_row)
+    with pytest.raises(chuanxa.RulesetError) as caught:
+        import_score_sheet(path, ruleset)
+    error = (caught.value.related or [caught.value])[0]
+    assert error.key == key and error.location.cell == f"Bảng điểm!{column}{8 if add_row else 7}"
+    assert all("band" in error.message(lang) for lang in ("vi", "en"))  # located, and naming the kind, in both languages
+
+
+def test_rulesets_show_names_the_new_kind_in_its_own_words_in_both_languages(tmp_path: Path) -> None:
+    import yaml
+    from click.testing import CliRunner
+
+    from chuanxa.cli.main import cli
+
+    tree = _tree([_indicator("1", kind="band", input="n1", max_points=2.0, levels=[{"points": 2.0, "low": 10, "high": 20}]),
+                  _indicator("2", kind="yes_no", input="yn", max_points=1.0)])
+    (tmp_path / "regress.yaml").write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    shown = {lang: CliRunner().invoke(cli, ["rulesets", "show", "regress", "--rulesets", str(tmp_path), "--lang", lang], catch_exceptions=False).output
+             for lang in ("vi", "en")}
+    kinds = {lang: [line.split()[3] for line in out.split("\n\n")[2].splitlines()[2:]] for lang, out in shown.items()}  # the indicators' table
+    assert kinds == {"vi": ["khoảng", "có/không"], "en": ["band", "yes/no"]}
+
+
+def test_a_kind_that_lays_out_its_rule_on_the_score_sheet_is_edited_there_by_its_hook_not_its_name(tmp_path: Path) -> None:
+    """A kind's `sheet` (SheetCells) says which of its fields the sheet's cells edit: an added kind declaring threshold
+    levels gets the threshold's comparison cell and level rows, and an edited threshold imports into its levels."""
+    import openpyxl
+
+    from chuanxa.authoring.sheet_export import export_score_sheet
+    from chuanxa.authoring.sheet_import import import_score_sheet
+    from chuanxa.authoring.sheet_layout import SHEET
+    from chuanxa.criteria.model import ThresholdIndicator
+    from chuanxa.engine.kinds import SheetCells, ThresholdKind
+
+    class AtLeastIndicator(ThresholdIndicator):
+        kind: Literal["at_least"]  # type: ignore[assignment]
+
+    class AtLeastKind(ThresholdKind):
+        model = AtLeastIndicator
+        label = KindLabel("tối thiểu", "at least")
+        sheet = SheetCells(op="op", levels="thresholds")
+
+    register_kind("at_least", AtLeastKind)
+    try:
+        ruleset = build(_tree([_indicator("1", kind="at_least", input="n1", op=">=", max_points=2.0, levels=[{"points": 2.0, "threshold": 10}, {"points": 1.0, "threshold": 5}])]))
+        path = tmp_path / "s.xlsx"
+        export_score_sheet(ruleset, path)
+        _sheet_edit(path, "1", {"So sánh": ">"})
+        book = openpyxl.load_workbook(path)
+        sheet = book[SHEET]
+        row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 2).value == "1")
+        words = [cell.value for cell in sheet[row]]
+        assert "Tối thiểu" in words and ">" in words and [sheet.cell(row + n, 8).value for n in (1, 2)] == [10, 5]  # its words; a row per level
+        sheet.cell(row + 1, 8).value = 12
+        book.save(path)
+        edited = import_score_sheet(path, ruleset)
+        ind = edited.ruleset.indicator("1")
+        assert (ind.kind, ind.op, [lv.threshold for lv in ind.levels]) == ("at_least", ">", [12.0, 5.0])
+    finally:
+        unregister_kind("at_least")

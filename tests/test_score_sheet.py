@@ -161,6 +161,9 @@ def _errors(path: Path, base: Any) -> list[RulesetError]:
     ([({"indicator": "7"}, "Chỉ tiêu", "77")], "sheet.unknown_indicator", "Bảng điểm!B18"),
     ([({"indicator": "5"}, "Tạm thời (x)", None)], "sheet.provisional_needs_source", "Bảng điểm!W11"),
     ([({"indicator": "5", "level": 0}, "Cách chấm (chuanxa tự viết)", "≥ 96 %")], "sheet.read_only", "Bảng điểm!S12"),
+    ([({"indicator": "7"}, "So sánh", "≠")], "sheet.cell_unused", "Bảng điểm!G18"),  # a yes/no's "=" is written, never read
+    ([({"indicator": "1"}, "Ngưỡng", 3)], "sheet.cell_unused", "Bảng điểm!H7"),  # an assessed indicator has no threshold
+    ([({"indicator": "5"}, "Ngưỡng", 96)], "sheet.cell_unused", "Bảng điểm!H11"),  # a threshold's levels hold its thresholds
 ])
 def test_a_mistake_in_the_sheet_is_located_by_sheet_and_cell(edits: Any, key: str, cell: str, tmp_path: Path) -> None:
     base = chuanxa.load_ruleset("qd1300@2023-03-20")

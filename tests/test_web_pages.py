@@ -223,6 +223,7 @@ def test_every_page_also_shows_in_english(server: Any, path: str) -> None:
 def test_the_ruleset_page_shows_each_indicators_rule_in_the_readers_language(server: Any, lang: str, words: str, other: str) -> None:
     shown = _client(server, "admin").get(f"/rulesets/qd1300@2023-03-20?lang={lang}").text
     assert words in shown and other not in shown and "thẩm định / assessed" not in shown  # never the JSON's mixed notation
+    assert f"<td>{'có/không' if lang == 'vi' else 'yes/no'}</td>" in shown and "<td>yes_no</td>" not in shown  # each kind by its name
 
 
 def test_static_files_are_served_when_the_installed_package_links_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

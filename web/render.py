@@ -12,6 +12,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from chuanxa.engine.kinds import kind_label
 from chuanxa.engine.results import CommuneResult
 from chuanxa.messages import Lang
 from chuanxa.reports.model import build_report
@@ -33,6 +34,7 @@ def environment() -> jinja2.Environment:
     env.globals["step_text"] = step_text  # a plan step's sentence (the record holds its numbers only)
     env.globals["blocker_text"] = blocker_text  # why a plan cannot exist, likewise
     env.globals["problem_text"] = problem_text  # why a commune cannot be scored (a rejected row's or an assessment's problem)
+    env.globals["kind_label"] = kind_label  # an indicator kind's name, in its own class's words
     return env
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .assessed import AssessedKind
-from .base import NOT_ASSESSED, Env, KindContext, Outcome, resolve_threshold, status_for, unmet_comparisons
+from .base import NOT_ASSESSED, Env, KindContext, KindLabel, Outcome, SheetCells, resolve_threshold, status_for, unmet_comparisons
 from .conditions import ConditionsKind
 from .threshold import ThresholdKind
 from .yes_no import YesNoKind
@@ -23,12 +23,20 @@ KindEvaluator = ThresholdKind | YesNoKind | ConditionsKind | AssessedKind
 #: durable rules), the outcomes it explains (`hit`, `failed`) and its gap targets (`targets`), its rule in words
 #: (`rule_text(ind, words)`: it arranges the rule, `chuanxa.wording` gives the words in the reader's language), what its gaps, plans and reports are about (`gap_kind`, `plan_as`, `evidence_only`, `shows_threshold`), whether
 #: its records follow from the values it reads alone (`records_follow_values`: the per-commune engine may then share them
-#: between communes with the same answers), and its declaration (`model`, the ruleset model's class for the kind).
+#: between communes with the same answers), what people call it (`label`, a `KindLabel`: its name in vi and en, and the
+#: score sheet's words for its rule) and its declaration (`model`, the ruleset model's class for the kind). Optional:
+#: `sheet`, a `SheetCells` saying how the ruleset score sheet lays out its rule (without one: in words, edited in YAML).
 KIND_PROTOCOL = ("model", "lower", "hit", "failed", "targets", "plan_as", "rule_text", "gap_kind", "evidence_only", "shows_threshold",
-                 "records_follow_values")
+                 "records_follow_values", "label")
 
 #: The registry of indicator kinds: `kind:` in YAML → its class. Fill it with `register_kind` only.
 KINDS: dict[str, Any] = {}
+
+
+def kind_label(name: str) -> KindLabel:
+    """What people call kind `name` (its class's `label`); a kind no longer registered, by its bare name."""
+    cls = KINDS.get(name)
+    return cls.label if cls is not None else KindLabel(name, name, sheet=name)
 
 
 def model_kinds() -> frozenset[str]:
@@ -50,6 +58,8 @@ def register_kind(name: str, cls: Any) -> None:
     lacking = [part for part in KIND_PROTOCOL if not hasattr(cls, part)]
     if lacking:
         raise ValueError(f"indicator kind {name!r}: {cls.__name__} lacks {lacking}")
+    if not isinstance(cls.label, KindLabel):
+        raise ValueError(f"indicator kind {name!r}: {cls.__name__}.label is not a KindLabel (its name in vi and en)")
     declared = declared_kind(cls.model)
     if declared is None:
         raise ValueError(f"unknown indicator kind {name!r}: {cls.__name__}.model is not an indicator declaration (IndicatorBase with kind: Literal[{name!r}])")
@@ -76,5 +86,5 @@ for _name, _cls in zip(_BUNDLED, (ThresholdKind, YesNoKind, ConditionsKind, Asse
 if set(KINDS) != model_kinds():  # a kind added to the model without its class fails here, at import
     raise ImportError(f"indicator kinds without a class: {sorted(model_kinds() - set(KINDS))}")
 
-__all__ = ["KINDS", "KIND_PROTOCOL", "AssessedKind", "ConditionsKind", "Env", "KindContext", "KindEvaluator", "NOT_ASSESSED", "Outcome", "ThresholdKind",
-           "YesNoKind", "model_kinds", "register_kind", "unregister_kind", "resolve_threshold", "status_for", "unmet_comparisons"]
+__all__ = ["KINDS", "KIND_PROTOCOL", "AssessedKind", "ConditionsKind", "Env", "KindContext", "KindEvaluator", "KindLabel", "NOT_ASSESSED", "Outcome", "SheetCells", "ThresholdKind",
+           "YesNoKind", "kind_label", "model_kinds", "register_kind", "unregister_kind", "resolve_threshold", "status_for", "unmet_comparisons"]

@@ -10,7 +10,7 @@ from ..fast import construct
 from ..lowering import Lowered, applies_node
 from ..results import GapTarget, Reason
 from ..rules_text import RuleWords
-from .base import NOT_ASSESSED, Env, KindContext, Outcome, targets_memo
+from .base import NOT_ASSESSED, Env, KindContext, KindLabel, Outcome, SheetCells, targets_memo
 
 
 class AssessedKind:
@@ -18,6 +18,8 @@ class AssessedKind:
 
     model = AssessedIndicator  # its declaration: the YAML shape, the parts the load-time checks read, the template hint
     shows_threshold = False  # a report shows the threshold applied beside the values read
+    label = KindLabel("thẩm định", "assessed", sheet="Đoàn thẩm định chấm")  # its name (`rulesets show`) and the score sheet's words for its rule
+    sheet = SheetCells()  # its rule on the score sheet
 
     def __init__(self, ind: AssessedIndicator, ctx: KindContext) -> None:
         self.ind = ind

@@ -27,6 +27,37 @@ class Outcome:
     unmet: tuple[str, ...] = ()  # comparisons still to satisfy (conditions kind), in words
 
 
+@dataclass(frozen=True, slots=True)
+class KindLabel:
+    """What people call a kind: a short name in each language (`chuanxa rulesets show`) and the words the score
+    sheet puts on an indicator's row before its rule (the sheet's words are Vietnamese; default: the name,
+    capitalised)."""
+
+    vi: str
+    en: str
+    sheet: str = ""
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+    @property
+    def sheet_words(self) -> str:
+        return self.sheet or self.vi[:1].upper() + self.vi[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class SheetCells:
+    """How the ruleset score sheet (`rulesets export`/`import`) lays out a kind's rule, a kind's optional `sheet`: the
+    declaration's field its indicator row's comparison cell edits (`op`), the field its threshold cell edits as a
+    yes/no answer (`answer`, its comparison written "="), and its levels as rows (`levels`: "thresholds" against the
+    indicator's input, or "conditions"). A kind without one shows its whole rule in words on its row, and the sheet
+    refuses a rule typed there (its rule is edited in YAML)."""
+
+    op: str | None = None
+    answer: str | None = None
+    levels: str | None = None
+
+
 def status_for(points: float, maximum: float) -> tuple[Status, Reason]:
     if points >= maximum:
         return Status.MET, Reason.MET

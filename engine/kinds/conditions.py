@@ -10,7 +10,7 @@ from ..fast import construct
 from ..lowering import Level, Lowered, applies_node, condition_node
 from ..results import GapTarget, Reason, Status
 from ..rules_text import RuleWords
-from .base import Env, KindContext, Outcome, condition_reads, status_for, targets_memo, unmet_comparisons
+from .base import Env, KindContext, KindLabel, Outcome, SheetCells, condition_reads, status_for, targets_memo, unmet_comparisons
 
 
 class ConditionsKind:
@@ -18,6 +18,8 @@ class ConditionsKind:
 
     model = ConditionsIndicator  # its declaration: the YAML shape, the parts the load-time checks read, the template hint
     shows_threshold = False  # a report shows the threshold applied beside the values read
+    label = KindLabel("điều kiện", "conditions", sheet="Theo điều kiện")  # its name (`rulesets show`) and the score sheet's words for its rule
+    sheet = SheetCells(levels="conditions")  # its rule on the score sheet
 
     def __init__(self, ind: ConditionsIndicator, ctx: KindContext) -> None:
         self.ind = ind

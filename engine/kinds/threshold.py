@@ -12,7 +12,7 @@ from ..fast import construct, template_of
 from ..lowering import Level, Lowered, Shown, applies_node, comparison_node
 from ..results import GapTarget, Reason, Status, ThresholdUsed
 from ..rules_text import RuleWords
-from .base import Env, KindContext, Outcome, numeric, status_for
+from .base import Env, KindContext, KindLabel, Outcome, SheetCells, numeric, status_for
 
 
 _TARGET = template_of(GapTarget)
@@ -23,6 +23,8 @@ class ThresholdKind:
 
     model = ThresholdIndicator  # its declaration: the YAML shape, the parts the load-time checks read, the template hint
     shows_threshold = True  # a report shows the threshold applied beside the values read
+    label = KindLabel("ngưỡng", "threshold", sheet="Theo ngưỡng")  # its name (`rulesets show`) and the score sheet's words for its rule
+    sheet = SheetCells(op="op", levels="thresholds")  # its rule on the score sheet
 
     def __init__(self, ind: ThresholdIndicator, ctx: KindContext) -> None:
         self.ind = ind

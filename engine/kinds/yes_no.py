@@ -11,7 +11,7 @@ from ..fast import construct
 from ..lowering import Level, Lowered, Shown, applies_node, comparison_node
 from ..results import GapTarget, Reason, Status, ThresholdUsed
 from ..rules_text import RuleWords
-from .base import Env, KindContext, Outcome, targets_memo
+from .base import Env, KindContext, KindLabel, Outcome, SheetCells, targets_memo
 
 
 class YesNoKind:
@@ -19,6 +19,8 @@ class YesNoKind:
 
     model = YesNoIndicator  # its declaration: the YAML shape, the parts the load-time checks read, the template hint
     shows_threshold = False  # a report shows the threshold applied beside the values read
+    label = KindLabel("có/không", "yes/no")  # its name (`rulesets show`) and the score sheet's words for its rule
+    sheet = SheetCells(answer="expected")  # its rule on the score sheet
 
     def __init__(self, ind: YesNoIndicator, ctx: KindContext) -> None:
         self.ind = ind
