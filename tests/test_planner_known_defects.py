@@ -10,7 +10,11 @@
 3. (Fixed, session 4.) A group of indicators sharing an input dropped every combination in which one of its knock-out
    members had fewer points than it needs, even when that member did not apply (a knock-out that does not apply fails
    nothing). The planner then answered "no combination" where a plan exists. Groups now ask the recognition rule (the
-   result's `knockout_failed`), so they cannot disagree with it."""
+   result's `knockout_failed`), so they cannot disagree with it.
+4. (Fixed, session 4.) A group whose members have too many combinations of options (`groups._COMBINATIONS`) kept
+   the first ones silently, and counted among them the combinations it skips (one input set twice): a plan beyond
+   the cut was answered "no combination". The skipped ones no longer count, and a cut search that finds no plan
+   says so (blocker SEARCH_CUT: a plan may exist among the combinations not tried)."""
 
 from __future__ import annotations
 
@@ -152,3 +156,35 @@ def test_a_knock_out_that_does_not_apply_does_not_bar_a_group_option() -> None:
     found = chuanxa.plan(commune, ruleset)
     assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED, found.blockers
     assert [(s.indicator, s.input, s.value_after) for s in found.steps] == [("1", "p1", 90.0)]
+
+
+def test_a_group_search_cut_short_says_so_instead_of_no_combination(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defect 4: the plan needs p1 → 90 (indicator 1), which the group's first combination does not try."""
+    from chuanxa.planning import groups
+
+    ruleset, data = _shared_everywhere(), _commune({"p2": 50.0, "c1": 30, "c2": 60})
+    assert chuanxa.plan(data, ruleset).feasible
+    monkeypatch.setattr(groups, "_COMBINATIONS", 1)
+    found = chuanxa.plan(data, ruleset)
+    assert not found.feasible and [(b.code, b.indicator, b.note) for b in found.blockers] == [("SEARCH_CUT", "1", "1, 3, 4")]
+    words = chuanxa.blocker_text(found.blockers[0])
+    assert "1, 3, 4" in words.vi and "một phần" in words.vi and "only part of them was tried" in words.en, words
+    assert found.model_dump(mode="json")["blockers"] == [words.model_dump()]
+
+
+def test_a_group_tries_every_combination_setting_each_input_once_in_product_order() -> None:
+    """The combinations a group scores (and counts under its cap) are `itertools.product`'s over (nothing, *options)
+    per member, without doing nothing and without those setting one input twice."""
+    import itertools
+
+    from chuanxa.planning.groups import _combinations
+    from chuanxa.planning.options import Option
+
+    def value(ind: str, name: str, to: float) -> Option:
+        return Option(ind, "1", 0.0, 1.0, "value", input=name, value_after=to)
+
+    lists = [(value("1", "p1", 90.0), value("1", "p1", 60.0)), (Option("2", "1", 0.0, 0.0, "collect"), value("2", "p1", 50.0)),
+             (), (value("4", "p2", 80.0),)]
+    product = [tuple(o for o in combo if o is not None) for combo in itertools.product(*((None, *x) for x in lists))][1:]
+    once = [c for c in product if len({o.input for o in c if o.kind == "value"}) == sum(o.kind == "value" for o in c)]
+    assert list(_combinations(lists)) == once and len(once) < len(product)
