@@ -14,7 +14,10 @@
 4. (Fixed, session 4.) A group whose members have too many combinations of options (`groups._COMBINATIONS`) kept
    the first ones silently, and counted among them the combinations it skips (one input set twice): a plan beyond
    the cut was answered "no combination". The skipped ones no longer count, and a cut search that finds no plan
-   says so (blocker SEARCH_CUT: a plan may exist among the combinations not tried)."""
+   says so (blocker SEARCH_CUT: a plan may exist among the combinations not tried).
+5. (Fixed, session 4.) The search counts points in whole units of a scale it chose at most 100, rounding each gain
+   up: with eighths beside hundredths (0.875 and 0.33) a gain of 0.875 counted as 0.88, and a plan short of the
+   minimum by 0.005 was called feasible. The scale is now exact (the engine's grid of 6 decimals at most)."""
 
 from __future__ import annotations
 
@@ -188,3 +191,14 @@ def test_a_group_tries_every_combination_setting_each_input_once_in_product_orde
     product = [tuple(o for o in combo if o is not None) for combo in itertools.product(*((None, *x) for x in lists))][1:]
     once = [c for c in product if len({o.input for o in c if o.kind == "value"}) == sum(o.kind == "value" for o in c)]
     assert list(_combinations(lists)) == once and len(once) < len(product)
+
+
+def test_a_gain_in_eighths_beside_hundredths_is_not_rounded_up_into_a_plan() -> None:
+    """Defect 5: the minimum is 0.73 × 1.205 = 0.87965; evidence for A (0.875) alone is 0.00465 short, so B must be
+    raised too (the scratch hunt's generated rulesets with steps 0.875 and 0.33 found it)."""
+    ruleset = build(_tree([_indicator("A", kind="assessed", max_points=0.875, step=0.875), _indicator("B", kind="assessed", max_points=0.33, step=0.33)],
+                          total=0.73))
+    data = _commune(assessed={"A": {"points": 0.0}, "B": {"points": 0.0}})
+    found = chuanxa.plan(data, ruleset)
+    assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED, [(s.indicator, s.points_after) for s in found.steps]
+    assert [(s.indicator, s.points_after) for s in found.steps] == [("A", 0.875), ("B", 0.33)] and fewest_steps(ruleset, data) == 2
