@@ -17,7 +17,11 @@
    says so (blocker SEARCH_CUT: a plan may exist among the combinations not tried).
 5. (Fixed, session 4.) The search counts points in whole units of a scale it chose at most 100, rounding each gain
    up: with eighths beside hundredths (0.875 and 0.33) a gain of 0.875 counted as 0.88, and a plan short of the
-   minimum by 0.005 was called feasible. The scale is now exact (the engine's grid of 6 decimals at most)."""
+   minimum by 0.005 was called feasible. The scale is now exact (the engine's grid of 6 decimals at most).
+6. (Fixed, session 4, in the recognition rule.) The verdict compared with the unrounded floor (0.5 × 1.000001 =
+   0.5000005) while the records, their failures and the planner read the floor rounded to 6 decimals (0.5): a
+   commune with 0.5 points was "not recognised" with its floor shown met and no reason, and the planner called 0.5
+   points enough. The verdict now compares with the rounded floor and minimum, as the records do."""
 
 from __future__ import annotations
 
@@ -202,3 +206,16 @@ def test_a_gain_in_eighths_beside_hundredths_is_not_rounded_up_into_a_plan() -> 
     found = chuanxa.plan(data, ruleset)
     assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED, [(s.indicator, s.points_after) for s in found.steps]
     assert [(s.indicator, s.points_after) for s in found.steps] == [("A", 0.875), ("B", 0.33)] and fewest_steps(ruleset, data) == 2
+
+
+def test_a_floor_rounded_in_the_records_is_the_floor_of_the_verdict_and_of_the_plan() -> None:
+    """Defect 6: the criterion's maximum is 1.000001, its floor and the minimum 0.5 × 1.000001, shown as 0.5."""
+    ruleset = build(_tree([_indicator("A", kind="assessed", max_points=0.500001, step=0.500001), _indicator("B", kind="assessed", max_points=0.5, step=0.5)],
+                          total=0.5))
+    half = _commune(assessed={"A": {"points": 0.0}, "B": {"points": 0.5}})
+    scored = chuanxa.score(half, ruleset)
+    assert (scored.criteria[0].floor, scored.criteria[0].floor_met, scored.total.minimum) == (0.5, True, 0.5)
+    assert scored.verdict is chuanxa.Verdict.RECOGNISED and not scored.reasons
+    assert {s.verdict for s in chuanxa.summarise_many([half] * 40, ruleset).summaries} == {chuanxa.Verdict.RECOGNISED}  # column-wise too
+    found = chuanxa.plan(_commune(assessed={"A": {"points": 0.0}, "B": {"points": 0.0}}), ruleset)
+    assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED and [(s.indicator, s.points_after) for s in found.steps] == [("B", 0.5)]
