@@ -21,7 +21,12 @@
 6. (Fixed, session 4, in the recognition rule.) The verdict compared with the unrounded floor (0.5 × 1.000001 =
    0.5000005) while the records, their failures and the planner read the floor rounded to 6 decimals (0.5): a
    commune with 0.5 points was "not recognised" with its floor shown met and no reason, and the planner called 0.5
-   points enough. The verdict now compares with the rounded floor and minimum, as the records do."""
+   points enough. The verdict now compares with the rounded floor and minimum, as the records do.
+7. (Fixed, session 4.) On an input several indicators read, each indicator offered only the nearest value of each
+   of its levels. Where that value costs another indicator its points (p1 ≥ 90 beside p1 ≠ 90) or keeps a failed
+   knock-out applicable, the plan needs a farther value (90.01; n1 = 20, past the knock-out's `n1 < 20`), which no
+   option offered: the planner and trying every combination of its options both missed it. There the options are
+   now the nearest value of each stretch between the thresholds other indicators compare that input with."""
 
 from __future__ import annotations
 
@@ -219,3 +224,25 @@ def test_a_floor_rounded_in_the_records_is_the_floor_of_the_verdict_and_of_the_p
     assert {s.verdict for s in chuanxa.summarise_many([half] * 40, ruleset).summaries} == {chuanxa.Verdict.RECOGNISED}  # column-wise too
     found = chuanxa.plan(_commune(assessed={"A": {"points": 0.0}, "B": {"points": 0.0}}), ruleset)
     assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED and [(s.indicator, s.points_after) for s in found.steps] == [("B", 0.5)]
+
+
+def test_a_value_beyond_the_nearest_is_offered_where_the_nearest_costs_another_indicator_its_points() -> None:
+    """Defect 7: criterion 1 wants p1 ≥ 90, criterion 2 has its point for p1 ≠ 90; p1 = 90 loses it, 90.01 keeps it."""
+    ruleset, data = _two_criteria_on_p1("!=", 90), _commune({"p1": 50.0})
+    found = chuanxa.plan(data, ruleset)
+    assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED, found.blockers
+    assert [(s.indicator, s.input, s.value_after) for s in found.steps] == [("1", "p1", 90.01)] and fewest_steps(ruleset, data) == 1
+
+
+def test_a_value_past_a_failed_knock_outs_applicability_is_offered() -> None:
+    """Defect 7, as the scratch hunt found it: knock-out K (applies when n1 < 20, not awarded its maximum) fails; the
+    awarded rule gives a knock-out that does not apply its maximum. n1 > 10.4 gives indicator 2 its points; n1 = 20
+    does that and takes K out: one step, where n1 = 10.41 needs K's evidence as well (0.9 of the points are needed)."""
+    tree = _tree([_indicator("2", kind="threshold", input="n1", op=">", max_points=1.0, levels=[{"points": 1.0, "threshold": 10.4}]),
+                  _indicator("K", kind="assessed", max_points=1.0, step=0.5, knockout=True, applies_when="n1 < 20")], floor=0.9, total=0.9)
+    tree["recognition"] |= {"knockouts": True, "not_applicable": "award"}
+    ruleset, data = build(tree), _commune({"n1": 5.0}, assessed={"K": {"points": 0.5}})
+    assert chuanxa.score(data, ruleset).knockouts_failed == ("K",)
+    found = chuanxa.plan(data, ruleset)
+    assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED, found.blockers
+    assert [(s.indicator, s.input, s.value_after) for s in found.steps] == [("2", "n1", 20.0)] and fewest_steps(ruleset, data) == 1
