@@ -1,4 +1,4 @@
-"""Planner defects the differential test found (sessions 3 and 4), all fixed; these cases keep them fixed.
+"""Planner defects the differential test and its scratch variants found (sessions 3 and 4), all fixed; these cases keep them fixed.
 
 1. (Fixed: indicators sharing an input are planned as one group, `planning/groups.py`.) The planner treated
    indicators as independent. When two indicators read one input it could choose a step for each, setting the input
