@@ -507,6 +507,12 @@ CATALOGUE: Final[dict[str, dict[Lang, str]]] = {
         "vi": "Không có tổ hợp cải thiện nào đáp ứng đồng thời mọi điều kiện công nhận.",
         "en": "No combination of improvements meets every recognition condition at once.",
     },
+    "blocker.SEARCH_CUT": {
+        "vi": "Các chỉ tiêu {note} dùng chung số liệu và có quá nhiều tổ hợp cải thiện: chỉ xét được một phần, "
+              "trong đó không có phương án nào; có thể vẫn có phương án trong các tổ hợp chưa xét.",
+        "en": "Indicators {note} share data and have too many combinations of improvements: only part of them was "
+              "tried and none of those works; a plan may exist among the others.",
+    },
     "step.gain": {"vi": "+{gain} điểm", "en": "+{gain} points"},
     "step.gain_one": {"vi": "+{gain} điểm", "en": "+{gain} point"},
     "step.cost": {"vi": ", chi phí {cost}", "en": ", cost {cost}"},

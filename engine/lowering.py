@@ -112,6 +112,17 @@ def node_names(node: Node) -> frozenset[str]:
     return frozenset(found)
 
 
+def comparisons(node: Node) -> list[tuple[str, str, Node]]:
+    """Every `name op threshold` of a tree where a name is compared with a constant or a table, as (name, operator,
+    threshold node): where what an indicator gets changes as the value of `name` moves (the planner's candidates)."""
+    found: list[tuple[str, str, Node]] = []
+    if isinstance(node, Compare) and isinstance(node.left, Name) and len(node.ops) == 1 and isinstance(node.comparators[0], (Const, Lookup)):
+        found.append((node.left.id, node.ops[0], node.comparators[0]))
+    for child in getattr(node, "values", ()) if isinstance(node, BoolOp) else _children(node):
+        found += comparisons(child)
+    return found
+
+
 def _children(node: Node) -> tuple[Node, ...]:
     if isinstance(node, Compare):
         return (node.left, *node.comparators)

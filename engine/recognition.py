@@ -67,8 +67,11 @@ class CriterionShape:
 
 
 class Limits(NamedTuple):
-    """What each criterion's floor and the total minimum need (unrounded, for the verdict), and the rounded
-    maxima, floors, total maximum and minimum (for the records)."""
+    """What each criterion's floor and the total minimum need for the verdict, and the rounded maxima, floors,
+    total maximum and minimum of the records. The verdict compares with the rounded floor and minimum (less the
+    tolerance), as the records' `floor_met` and the failures do: a floor of 0.5 × 1.000001 is 0.5 in the records, so
+    0.5 points meet it there and for the verdict alike (the unrounded 0.5000005 gave "not recognised" with every
+    floor shown met and no reason)."""
 
     need: Any
     total_need: Any
@@ -156,8 +159,8 @@ def _limits_of(b: Backend, rule: Recognition, crit_max: Any) -> Limits:
     summed = b.total(crit_max)
     top, total_max = b.rounds(crit_max), b.round(summed)
     floor = b.rounds(b.each(lambda t: share * t, top))
-    return Limits(b.each(lambda m: share * m - _EPS, crit_max), total_share * summed - _EPS, top, floor, b.each(lambda f: f - _EPS, floor),
-                  total_max, b.round(total_share * total_max))
+    floor_need, minimum = b.each(lambda f: f - _EPS, floor), b.round(total_share * total_max)
+    return Limits(floor_need, minimum - _EPS, top, floor, floor_need, total_max, minimum)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 from chuanxa.engine.prepare import PreparedCommune
@@ -24,7 +25,8 @@ from chuanxa.errors import CommuneDataError
 from .costs import Cost
 from .options import IndicatorChoices, Option
 
-_COMBINATIONS = 4096  # a group with more combinations of its members' options keeps the first ones, in ruleset order
+_COMBINATIONS = 4096  # a group tries at most this many combinations of its members' options (the first, in ruleset order);
+# one cut short says so (`GroupChoices.cut`), and a plan not found then is the blocker SEARCH_CUT, not "no combination"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class GroupChoices:
     options: tuple[Joint, ...]
     required: bool  # a member must change (missing data, a failed knock-out): doing nothing is no option
     members: tuple[str, ...]
+    cut: bool = False  # more than `_COMBINATIONS` combinations: only the first were tried, a cheaper one may be missed
 
 
 def shared_inputs(engine: Any) -> dict[str, frozenset[str]]:
@@ -114,19 +117,22 @@ def _group(engine: Any, prepared: PreparedCommune, members: list[str], by_id: di
     required = any(by_id[m].required for m in members if m in by_id)
     start = engine.evaluate_prepared(prepared)
     slack_before = _slack(start)
-    lists = [((None,) + tuple(by_id[m].options)) if m in by_id else (None,) for m in members]
+    lists = [tuple(by_id[m].options) if m in by_id else () for m in members]
     joints: list[Joint] = []
+    scored: dict[tuple[Any, ...], Any] = {}  # what the options do to the commune → the engine's result (None: refused)
     from .plan import apply_options  # one module applies options to a commune (plan.py imports this one)
 
-    for combo in itertools.islice(itertools.product(*lists), 1, _COMBINATIONS + 1):  # the first is "nothing"
-        taken = tuple(o for o in combo if o is not None)
-        inputs = [o.input for o in taken if o.kind in ("value", "answer")]
-        if len(inputs) != len(set(inputs)):
-            continue  # one input set twice: the combination setting it once is among the others
-        try:
-            after = engine.evaluate(apply_options(data, list(taken)))
-        except CommuneDataError:
-            continue  # a derived input beyond its bounds
+    combinations = _combinations(lists)
+    for taken in itertools.islice(combinations, _COMBINATIONS):
+        effect = _effect(taken)
+        if effect not in scored:
+            try:
+                scored[effect] = engine.evaluate(apply_options(data, list(taken)))
+            except CommuneDataError:
+                scored[effect] = None  # a derived input beyond its bounds
+        after = scored[effect]
+        if after is None:
+            continue
         results = {m: after.indicator(m) for m in members}
         if any(r.status is Status.MISSING_DATA or (knockouts and r.knockout_failed) for r in results.values()):
             continue  # a member still lacks data, or the rule finds a knock-out failed: the commune cannot be recognised
@@ -137,7 +143,37 @@ def _group(engine: Any, prepared: PreparedCommune, members: list[str], by_id: di
             continue
         options = tuple(Option(**{**o.__dict__, "points_after": results[o.indicator].points}) for o in taken)
         joints.append(Joint(options, gains, total, (round(sum(o.cost[0] for o in taken), 9), round(sum(o.cost[1] for o in taken), 9))))
-    return GroupChoices(members[0], criteria, tuple(joints), required, tuple(members))
+    cut = next(combinations, None) is not None
+    return GroupChoices(members[0], criteria, tuple(joints), required, tuple(members), cut)
+
+
+def _combinations(lists: list[tuple[Option, ...]]) -> Iterator[tuple[Option, ...]]:
+    """Every choice of at most one option per member (`lists`, in ruleset order) that sets each input at most once,
+    doing nothing excluded, in the order of `itertools.product` over (nothing, *options) with the first member
+    varying slowest. Choices setting one input twice are never made (the combination setting it once is among the
+    others), so they take no place under `_COMBINATIONS`."""
+
+    def walk(i: int, taken: tuple[Option, ...], inputs: frozenset[str]) -> Iterator[tuple[Option, ...]]:
+        if i == len(lists):
+            if taken:
+                yield taken
+            return
+        yield from walk(i + 1, taken, inputs)
+        for option in lists[i]:
+            sets = option.input if option.kind in ("value", "answer") else None
+            if sets is None:
+                yield from walk(i + 1, taken + (option,), inputs)
+            elif sets not in inputs:
+                yield from walk(i + 1, taken + (option,), inputs | {sets})
+
+    return walk(0, (), frozenset())
+
+
+def _effect(taken: tuple[Option, ...]) -> tuple[Any, ...]:
+    """What `taken` changes in the commune (as `plan.apply_options` applies it): combinations with one effect are
+    scored once."""
+    return tuple(sorted(((o.input, repr(o.value_after)) if o.kind in ("value", "answer") else (o.indicator, o.kind, o.points_after) for o in taken),
+                        key=repr))
 
 
 def _slack(result: Any) -> dict[str | None, float]:

@@ -281,19 +281,25 @@ def _signature(chosen: tuple[Option, ...], order: dict[str, int]) -> tuple[tuple
 
 
 def _scale(values: Sequence[float]) -> int:
-    """The smallest whole multiplier that makes every value an integer (points are halves, quarters…)."""
+    """The smallest whole multiplier that makes every value an integer (points are halves, quarters, tenths…; the
+    engine rounds points and floors to 6 decimals, so it is at most a million). Exact: a gain rounded up to a
+    coarser unit would promise points the engine does not give (0.875 taken as 0.88, defect 5)."""
     if all((2.0 * v).is_integer() for v in values):  # the usual case, whole and half points: exact, without fractions
         return 1 if all((1.0 * v).is_integer() for v in values) else 2
     lcm = 1
     for value in values:
         lcm = math.lcm(lcm, _denominator(value))
-    return min(lcm, 100)
+    return min(lcm, _FINEST)
+
+
+_FINEST = 1_000_000  # points on the engine's grid of 6 decimals (`engine.results.round_points`)
 
 
 @functools.lru_cache(maxsize=4096)
 def _denominator(value: float) -> int:
-    """The denominator of `value` as a fraction (points take few distinct values: each is worked out once)."""
-    return Fraction(value).limit_denominator(100).denominator
+    """The denominator of `value` as a fraction on the engine's grid (0.1 + 0.2 is 3/10; points take few distinct
+    values: each is worked out once)."""
+    return Fraction(value).limit_denominator(_FINEST).denominator
 
 
 def _units(points: float, scale: int) -> int:

@@ -15,7 +15,8 @@ from typing import Any
 
 from chuanxa.criteria.operators import OPERATORS
 from chuanxa.engine.compiled import CompiledIndicator, CompiledRuleset
-from chuanxa.engine.expr_eval import COMPARATORS
+from chuanxa.engine.expr_eval import COMPARATORS, compile_node
+from chuanxa.engine.lowering import comparisons
 from chuanxa.engine.results import CommuneResult, Reason, Status
 
 from .costs import CostModel, Cost
@@ -94,7 +95,7 @@ def list_options(engine: CompiledRuleset, result: CommuneResult | Standing, env:
                     memo[key] = held
             found.append(held)
         else:
-            options = _options(compiled, res, env, missing, engine.ruleset.inputs)
+            options = _options(compiled, res, env, missing, engine.ruleset.inputs, cuts_on(engine))
             found.append(_choices(engine, compiled, res, options, env, derived, costs, missing, knockout_short))
     return found
 
@@ -138,8 +139,13 @@ def _evidence(compiled: CompiledIndicator, res: Any, missing: bool) -> list[Opti
     return found
 
 
-def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], missing: bool, inputs: Mapping[str, Any]) -> list[Option]:
-    """Options of an indicator whose points a value, an answer or a condition raises."""
+def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], missing: bool, inputs: Mapping[str, Any],
+             cuts: Mapping[str, tuple[tuple[str, Any], ...]] | None = None) -> list[Option]:
+    """Options of an indicator whose points a value, an answer or a condition raises. On an input other indicators
+    read too (`cuts`: the comparisons they make on it), one option per points level is not enough: the nearest value
+    may cost another indicator its points or make it apply, where a farther one would not. There the options are
+    the nearest value of each stretch between those comparisons' thresholds that gives the indicator more points
+    (and every answer, on a yes/no or choice input)."""
     ind = compiled.model
     mode = compiled.kind.plan_as
     spec = inputs.get(compiled.single_read or "") if mode == "value" else None
@@ -157,6 +163,9 @@ def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], miss
         return found
     name: str = ind.input  # type: ignore[union-attr]  # a kind that reads one input (the others returned above)
     value = env.get(name)
+    shared = (cuts or {}).get(name, ())
+    if shared:
+        return found + _across(compiled, before, env, name, value, inputs.get(name), shared)
     best: dict[float, Option] = {}  # points reached → the smallest change reaching them
     for target in targets:
         if target.value is None:
@@ -178,6 +187,89 @@ def _options(compiled: CompiledIndicator, res: Any, env: Mapping[str, Any], miss
             if points > before + 1e-9 and (points not in best or size < best[points].size):
                 best[points] = Option(ind.id, crit, before, points, "value", input=name, value_before=value, value_after=goal, op=target.op, size=size)
     return found + sorted(best.values(), key=lambda o: o.points_after)
+
+
+def _across(compiled: CompiledIndicator, before: float, env: Mapping[str, Any], name: str, value: Any, spec: Any,
+            cuts: tuple[tuple[str, Any], ...]) -> list[Option]:
+    """The options of a value or answer indicator on an input other indicators read (see `_options`): for each
+    points level, the nearest value in each stretch the comparisons `cuts` cut the input's range into (nearest: on
+    a threshold or just beside it, by the operator table's `reachable`); every answer of a yes/no or choice input."""
+    ind, crit = compiled.model, compiled.criterion
+    thresholds = [(op, threshold(env)) for op, threshold in cuts]
+    thresholds = [(op, t) for op, t in thresholds if t is not None]
+    mode = compiled.kind.plan_as
+    if mode == "answer" or (spec is not None and spec.type in ANSWER_TYPES):
+        goals: list[Any] = [True, False] if spec is None or spec.type == "yes_no" else [c.id for c in spec.choices or ()]
+        kind, op = "answer", "=="
+    else:
+        if spec is None:
+            return []
+        found_goals: set[float] = set()
+        for op_, t in thresholds:
+            if isinstance(t, bool) or not isinstance(t, (int, float)):
+                continue
+            for side in (op_, OPERATORS[op_].negation):
+                found_goals.update(_reachable(side, t, spec))
+        for target in compiled.form.targets(env, before):
+            if target.value is not None and not isinstance(target.value, bool) and isinstance(target.value, (int, float)):
+                found_goals.update(_reachable(target.op, target.value, spec))
+        goals = sorted(found_goals, key=lambda g: (abs(g - value) if value is not None else 0.0, g))
+        kind, op = "value", None
+    seen: set[tuple[Any, ...]] = set()
+    out: list[Option] = []
+    for goal in goals:
+        if goal == value:
+            continue
+        points = compiled.level_outcome(_With(env, name, goal)).points  # type: ignore[arg-type]
+        stretch = (points, *(_holds(o, goal, t) for o, t in thresholds))
+        if points <= before + 1e-9 or stretch in seen:
+            continue
+        seen.add(stretch)
+        size = 1.0 if kind == "answer" else round(abs(goal - value), 6) if value is not None else 0.0
+        out.append(Option(ind.id, crit, before, points, kind, input=name, value_before=value, value_after=goal, op=op or _level_op(compiled, env, before, points),
+                          size=size))
+    return sorted(out, key=lambda o: (o.points_after, o.size))
+
+
+def _holds(op: str, value: Any, threshold: Any) -> bool | None:
+    try:
+        return bool(COMPARATORS[op](value, threshold))
+    except TypeError:
+        return None
+
+
+def _level_op(compiled: CompiledIndicator, env: Mapping[str, Any], before: float, points: float) -> str | None:
+    """The operator of the level giving `points` (which way the step's sentence says the value goes)."""
+    targets = compiled.form.targets(env, before)
+    return next((t.op for t in targets if t.points == points), next((t.op for t in targets), None))
+
+
+_CUTS: dict[int, tuple[Any, dict[str, tuple[tuple[str, Any], ...]]]] = {}
+
+
+def cuts_on(engine: CompiledRuleset) -> dict[str, tuple[tuple[str, Any], ...]]:
+    """Input → the comparisons `input op threshold` (operator, the threshold as a function of a commune's values) that
+    the indicators' levels, requirements and applicability make on it, for the inputs more than one indicator reads
+    (none in the bundled rulesets); worked out once per compiled ruleset."""
+    held = _CUTS.get(id(engine))
+    if held is not None and held[0] is engine:
+        return held[1]
+    readers: dict[str, set[str]] = {}
+    found: dict[str, dict[tuple[str, Any], None]] = {}
+    for compiled in engine.indicators:
+        lowered = compiled.lowered
+        for name in {*compiled.reads, *compiled.applies_reads}:
+            readers.setdefault(name, set()).add(compiled.model.id)
+        nodes = [level.when for level in lowered.levels] + [node for node, _ in lowered.requires] + ([lowered.applies] if lowered.applies is not None else [])
+        for node in nodes:
+            for name, op, threshold in comparisons(node):
+                if op in OPERATORS:
+                    found.setdefault(name, {})[(op, threshold)] = None
+    shared = {name: tuple((op, compile_node(threshold)) for op, threshold in found.get(name, {})) for name, ids in readers.items() if len(ids) > 1}
+    if len(_CUTS) >= 64:
+        _CUTS.clear()
+    _CUTS[id(engine)] = (engine, shared)
+    return shared
 
 
 class _With:

@@ -59,7 +59,7 @@ class Blocker(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: str  # INDICATOR_BLOCKED, CRITERION_UNREACHABLE, TOTAL_UNREACHABLE, NO_COMBINATION
+    code: str  # INDICATOR_BLOCKED, CRITERION_UNREACHABLE, TOTAL_UNREACHABLE, NO_COMBINATION, SEARCH_CUT
     indicator: str | None = None
     criterion: str | None = None
     # INDICATOR_BLOCKED: why it cannot improve, COSTS_IMPOSSIBLE (then `note`: the costs file's own, as its author
@@ -67,7 +67,7 @@ class Blocker(BaseModel):
     cause: str | None = None
     reachable: float | None = None  # the most points the criterion (or the total) can reach
     required: float | None = None  # its floor (or the minimum total)
-    note: str | None = None  # why the indicator cannot improve (the costs file's note)
+    note: str | None = None  # why the indicator cannot improve (the costs file's note); SEARCH_CUT: the group's indicators
 
     @model_validator(mode="before")
     @classmethod
@@ -167,7 +167,7 @@ def search(engine: Any, prepared: PreparedCommune, model: CostModel, standing: S
     blockers = _blockers([c for c in items if isinstance(c, IndicatorChoices)], before, bounds=not grouped)
     solution = None if blockers else solve(items, [c.id for c in before.criteria], _need(before), order)
     if solution is None:
-        return Plan(**base, feasible=False, already_recognised=False, blockers=tuple(blockers) or (_generic_blocker(),))
+        return Plan(**base, feasible=False, already_recognised=False, blockers=tuple(blockers) or _unsolved(items))
     options = tuple(sorted(solution.options, key=lambda o: order[o.indicator]))
     return Search(base, options, tuple(_step(o, engine) for o in options))
 
@@ -222,8 +222,11 @@ def _blockers(choices: list[IndicatorChoices], before: Standing, bounds: bool = 
     return found
 
 
-def _generic_blocker() -> Blocker:
-    return Blocker(code="NO_COMBINATION")
+def _unsolved(items: list[IndicatorChoices | GroupChoices]) -> tuple[Blocker, ...]:
+    """Why the search found no plan: its groups tried only their first combinations (SEARCH_CUT: a plan may exist
+    among the others), else no combination of the options meets every condition."""
+    cut = [Blocker(code="SEARCH_CUT", indicator=g.indicator, note=", ".join(g.members)) for g in items if isinstance(g, GroupChoices) and g.cut]
+    return tuple(cut) or (Blocker(code="NO_COMBINATION"),)
 
 
 def _step(option: Option, engine: Any) -> PlanStep:

@@ -1,4 +1,4 @@
-"""Planner defects the differential test found (sessions 3 and 4), all fixed; these cases keep them fixed.
+"""Planner defects the differential test and its scratch variants found (sessions 3 and 4), all fixed; these cases keep them fixed.
 
 1. (Fixed: indicators sharing an input are planned as one group, `planning/groups.py`.) The planner treated
    indicators as independent. When two indicators read one input it could choose a step for each, setting the input
@@ -10,7 +10,23 @@
 3. (Fixed, session 4.) A group of indicators sharing an input dropped every combination in which one of its knock-out
    members had fewer points than it needs, even when that member did not apply (a knock-out that does not apply fails
    nothing). The planner then answered "no combination" where a plan exists. Groups now ask the recognition rule (the
-   result's `knockout_failed`), so they cannot disagree with it."""
+   result's `knockout_failed`), so they cannot disagree with it.
+4. (Fixed, session 4.) A group whose members have too many combinations of options (`groups._COMBINATIONS`) kept
+   the first ones silently, and counted among them the combinations it skips (one input set twice): a plan beyond
+   the cut was answered "no combination". The skipped ones no longer count, and a cut search that finds no plan
+   says so (blocker SEARCH_CUT: a plan may exist among the combinations not tried).
+5. (Fixed, session 4.) The search counts points in whole units of a scale it chose at most 100, rounding each gain
+   up: with eighths beside hundredths (0.875 and 0.33) a gain of 0.875 counted as 0.88, and a plan short of the
+   minimum by 0.005 was called feasible. The scale is now exact (the engine's grid of 6 decimals at most).
+6. (Fixed, session 4, in the recognition rule.) The verdict compared with the unrounded floor (0.5 × 1.000001 =
+   0.5000005) while the records, their failures and the planner read the floor rounded to 6 decimals (0.5): a
+   commune with 0.5 points was "not recognised" with its floor shown met and no reason, and the planner called 0.5
+   points enough. The verdict now compares with the rounded floor and minimum, as the records do.
+7. (Fixed, session 4.) On an input several indicators read, each indicator offered only the nearest value of each
+   of its levels. Where that value costs another indicator its points (p1 ≥ 90 beside p1 ≠ 90) or keeps a failed
+   knock-out applicable, the plan needs a farther value (90.01; n1 = 20, past the knock-out's `n1 < 20`), which no
+   option offered: the planner and trying every combination of its options both missed it. There the options are
+   now the nearest value of each stretch between the thresholds other indicators compare that input with."""
 
 from __future__ import annotations
 
@@ -152,3 +168,81 @@ def test_a_knock_out_that_does_not_apply_does_not_bar_a_group_option() -> None:
     found = chuanxa.plan(commune, ruleset)
     assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED, found.blockers
     assert [(s.indicator, s.input, s.value_after) for s in found.steps] == [("1", "p1", 90.0)]
+
+
+def test_a_group_search_cut_short_says_so_instead_of_no_combination(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defect 4: the plan needs p1 → 90 (indicator 1), which the group's first combination does not try."""
+    from chuanxa.planning import groups
+
+    ruleset, data = _shared_everywhere(), _commune({"p2": 50.0, "c1": 30, "c2": 60})
+    assert chuanxa.plan(data, ruleset).feasible
+    monkeypatch.setattr(groups, "_COMBINATIONS", 1)
+    found = chuanxa.plan(data, ruleset)
+    assert not found.feasible and [(b.code, b.indicator, b.note) for b in found.blockers] == [("SEARCH_CUT", "1", "1, 3, 4")]
+    words = chuanxa.blocker_text(found.blockers[0])
+    assert "1, 3, 4" in words.vi and "một phần" in words.vi and "only part of them was tried" in words.en, words
+    assert found.model_dump(mode="json")["blockers"] == [words.model_dump()]
+
+
+def test_a_group_tries_every_combination_setting_each_input_once_in_product_order() -> None:
+    """The combinations a group scores (and counts under its cap) are `itertools.product`'s over (nothing, *options)
+    per member, without doing nothing and without those setting one input twice."""
+    import itertools
+
+    from chuanxa.planning.groups import _combinations
+    from chuanxa.planning.options import Option
+
+    def value(ind: str, name: str, to: float) -> Option:
+        return Option(ind, "1", 0.0, 1.0, "value", input=name, value_after=to)
+
+    lists = [(value("1", "p1", 90.0), value("1", "p1", 60.0)), (Option("2", "1", 0.0, 0.0, "collect"), value("2", "p1", 50.0)),
+             (), (value("4", "p2", 80.0),)]
+    product = [tuple(o for o in combo if o is not None) for combo in itertools.product(*((None, *x) for x in lists))][1:]
+    once = [c for c in product if len({o.input for o in c if o.kind == "value"}) == sum(o.kind == "value" for o in c)]
+    assert list(_combinations(lists)) == once and len(once) < len(product)
+
+
+def test_a_gain_in_eighths_beside_hundredths_is_not_rounded_up_into_a_plan() -> None:
+    """Defect 5: the minimum is 0.73 × 1.205 = 0.87965; evidence for A (0.875) alone is 0.00465 short, so B must be
+    raised too (the scratch hunt's generated rulesets with steps 0.875 and 0.33 found it)."""
+    ruleset = build(_tree([_indicator("A", kind="assessed", max_points=0.875, step=0.875), _indicator("B", kind="assessed", max_points=0.33, step=0.33)],
+                          total=0.73))
+    data = _commune(assessed={"A": {"points": 0.0}, "B": {"points": 0.0}})
+    found = chuanxa.plan(data, ruleset)
+    assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED, [(s.indicator, s.points_after) for s in found.steps]
+    assert [(s.indicator, s.points_after) for s in found.steps] == [("A", 0.875), ("B", 0.33)] and fewest_steps(ruleset, data) == 2
+
+
+def test_a_floor_rounded_in_the_records_is_the_floor_of_the_verdict_and_of_the_plan() -> None:
+    """Defect 6: the criterion's maximum is 1.000001, its floor and the minimum 0.5 × 1.000001, shown as 0.5."""
+    ruleset = build(_tree([_indicator("A", kind="assessed", max_points=0.500001, step=0.500001), _indicator("B", kind="assessed", max_points=0.5, step=0.5)],
+                          total=0.5))
+    half = _commune(assessed={"A": {"points": 0.0}, "B": {"points": 0.5}})
+    scored = chuanxa.score(half, ruleset)
+    assert (scored.criteria[0].floor, scored.criteria[0].floor_met, scored.total.minimum) == (0.5, True, 0.5)
+    assert scored.verdict is chuanxa.Verdict.RECOGNISED and not scored.reasons
+    assert {s.verdict for s in chuanxa.summarise_many([half] * 40, ruleset).summaries} == {chuanxa.Verdict.RECOGNISED}  # column-wise too
+    found = chuanxa.plan(_commune(assessed={"A": {"points": 0.0}, "B": {"points": 0.0}}), ruleset)
+    assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED and [(s.indicator, s.points_after) for s in found.steps] == [("B", 0.5)]
+
+
+def test_a_value_beyond_the_nearest_is_offered_where_the_nearest_costs_another_indicator_its_points() -> None:
+    """Defect 7: criterion 1 wants p1 ≥ 90, criterion 2 has its point for p1 ≠ 90; p1 = 90 loses it, 90.01 keeps it."""
+    ruleset, data = _two_criteria_on_p1("!=", 90), _commune({"p1": 50.0})
+    found = chuanxa.plan(data, ruleset)
+    assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED, found.blockers
+    assert [(s.indicator, s.input, s.value_after) for s in found.steps] == [("1", "p1", 90.01)] and fewest_steps(ruleset, data) == 1
+
+
+def test_a_value_past_a_failed_knock_outs_applicability_is_offered() -> None:
+    """Defect 7, as the scratch hunt found it: knock-out K (applies when n1 < 20, not awarded its maximum) fails; the
+    awarded rule gives a knock-out that does not apply its maximum. n1 > 10.4 gives indicator 2 its points; n1 = 20
+    does that and takes K out: one step, where n1 = 10.41 needs K's evidence as well (0.9 of the points are needed)."""
+    tree = _tree([_indicator("2", kind="threshold", input="n1", op=">", max_points=1.0, levels=[{"points": 1.0, "threshold": 10.4}]),
+                  _indicator("K", kind="assessed", max_points=1.0, step=0.5, knockout=True, applies_when="n1 < 20")], floor=0.9, total=0.9)
+    tree["recognition"] |= {"knockouts": True, "not_applicable": "award"}
+    ruleset, data = build(tree), _commune({"n1": 5.0}, assessed={"K": {"points": 0.5}})
+    assert chuanxa.score(data, ruleset).knockouts_failed == ("K",)
+    found = chuanxa.plan(data, ruleset)
+    assert found.feasible and found.verdict_after is chuanxa.Verdict.RECOGNISED, found.blockers
+    assert [(s.indicator, s.input, s.value_after) for s in found.steps] == [("2", "n1", 20.0)] and fewest_steps(ruleset, data) == 1

@@ -179,14 +179,15 @@ def _plainly(rule: RecognitionRule, indicators: list[_Indicator], scored: list[_
     def passes(name: str) -> bool:
         sums = [sum(scenarios[name][j] for j in group) for group in groups]
         blocked = recognition.knockouts and (firm if name == "high" else knocked)
-        return not blocked and sum(sums) >= recognition.min_total_share * sum(crit_max) - 1e-9 and all(
-            got >= recognition.min_criterion_share * most - 1e-9 for got, most in zip(sums, crit_max))
+        # the floors and the minimum as the records show them (rounded to 6 decimals), less the tolerance
+        return not blocked and sum(sums) >= minimum - 1e-9 and all(got >= floor - 1e-9 for got, floor in zip(sums, floors))
 
+    floors = [round(recognition.min_criterion_share * round(most, 6), 6) for most in crit_max]
+    minimum = round(recognition.min_total_share * round(sum(crit_max), 6), 6)
     has_missing = any(r.status is missing for r in scored)
     verdict = (Verdict.INCOMPLETE if passes("best") else Verdict.NOT_RECOGNISED) if has_missing else (Verdict.RECOGNISED if passes("now") else Verdict.NOT_RECOGNISED)
     now = [round(sum(scenarios["now"][j] for j in group), 6) for group in groups]
-    floors = [round(recognition.min_criterion_share * round(most, 6), 6) for most in crit_max]
-    total, minimum = round(sum(scenarios["now"]), 6), round(recognition.min_total_share * round(sum(crit_max), 6), 6)
+    total = round(sum(scenarios["now"]), 6)
     failures = [bool(recognition.knockouts and knocked), any(got < floor - 1e-9 for got, floor in zip(now, floors)), total < minimum - 1e-9, has_missing]
     return verdict, sum(counted) > 0 and passes("high") != passes("low"), sum(counted), failures
 
