@@ -18,12 +18,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, ValidationError, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, ValidationError, model_serializer
 
 from chuanxa.communes.model import CommuneData, CommuneInfo
 from chuanxa.criteria.model import Aggregation, Ruleset, Text
 from chuanxa.criteria.yamlio import load_yaml_file, strip
 from chuanxa.errors import CommuneDataError, Location
+
+from .notes import CodedNote
 
 
 class MergeEntry(BaseModel):
@@ -52,13 +54,11 @@ def load_mapping(path: Path) -> MergeMapping:
                                location=Location(file=str(path), path=tuple(str(p) for p in first["loc"]))) from None
 
 
-class MergeNote(BaseModel):
+class MergeNote(CodedNote):
     """A note on a merged commune (its sentence: `chuanxa.wording.merge_note_text`, written into the JSON beside the
     record as `vi` and `en`): STATION_SITES (one station, its sites), INPUT_COMBINED (how a station-level input
     combined across the sites, by its ruleset's `sites` rule) or NO_INHERITANCE (no recognition, no assessed points
     carried over)."""
-
-    model_config = ConfigDict(frozen=True)
 
     code: Literal["STATION_SITES", "INPUT_COMBINED", "NO_INHERITANCE"]
     commune: str | None = None  # STATION_SITES: the new commune's name…
@@ -67,17 +67,6 @@ class MergeNote(BaseModel):
     label: Text | None = None  # …its label, as the ruleset words it (kept so the note reads without the ruleset)…
     method: str | None = None  # …the sites rule's method (sum, any, all, min, max, mean)…
     provisional: bool = False  # …and whether that rule is provisional
-
-    @model_validator(mode="before")
-    @classmethod
-    def _rendered_text_is_not_data(cls, data: Any) -> Any:
-        if isinstance(data, dict) and ("vi" in data or "en" in data):  # read back from JSON: the sentence is rebuilt when shown
-            data = {k: v for k, v in data.items() if k not in ("vi", "en")}
-        return data
-
-    @model_serializer(mode="wrap")
-    def _what_it_names(self, handler: SerializerFunctionWrapHandler) -> Any:
-        return {k: v for k, v in handler(self).items() if k == "code" or v not in (None, (), [], False)}  # only what this code names
 
 
 class MergedCommune(BaseModel):

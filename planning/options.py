@@ -200,7 +200,7 @@ def _across(compiled: CompiledIndicator, before: float, env: Mapping[str, Any], 
     mode = compiled.kind.plan_as
     if mode == "answer" or (spec is not None and spec.type in ANSWER_TYPES):
         goals: list[Any] = [True, False] if spec is None or spec.type == "yes_no" else [c.id for c in spec.choices or ()]
-        kind, op = "answer", "=="
+        step_kind, op = "answer", "=="
     else:
         if spec is None:
             return []
@@ -214,7 +214,7 @@ def _across(compiled: CompiledIndicator, before: float, env: Mapping[str, Any], 
             if target.value is not None and not isinstance(target.value, bool) and isinstance(target.value, (int, float)):
                 found_goals.update(_reachable(target.op, target.value, spec))
         goals = sorted(found_goals, key=lambda g: (abs(g - value) if value is not None else 0.0, g))
-        kind, op = "value", None
+        step_kind, op = "value", None
     seen: set[tuple[Any, ...]] = set()
     out: list[Option] = []
     for goal in goals:
@@ -225,8 +225,8 @@ def _across(compiled: CompiledIndicator, before: float, env: Mapping[str, Any], 
         if points <= before + 1e-9 or stretch in seen:
             continue
         seen.add(stretch)
-        size = 1.0 if kind == "answer" else round(abs(goal - value), 6) if value is not None else 0.0
-        out.append(Option(ind.id, crit, before, points, kind, input=name, value_before=value, value_after=goal, op=op or _level_op(compiled, env, before, points),
+        size = 1.0 if step_kind == "answer" else round(abs(goal - value), 6) if value is not None else 0.0
+        out.append(Option(ind.id, crit, before, points, step_kind, input=name, value_before=value, value_after=goal, op=op or _level_op(compiled, env, before, points),
                           size=size))
     return sorted(out, key=lambda o: (o.points_after, o.size))
 

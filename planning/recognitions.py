@@ -19,11 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, ValidationError, model_serializer, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, ValidationError, model_serializer
 
 from chuanxa.communes.model import _text_list
 from chuanxa.communes.values import fold, is_blank, parse_date, parse_number
 from chuanxa.errors import CommuneDataError, Location
+
+from .notes import CodedNote
 
 Status = Literal["valid", "expiring", "expired", "never_recognised"]
 
@@ -72,11 +74,9 @@ class CommuneHistory(BaseModel):
 NoteCode = Literal["DECISION_PREDATES_COMMUNE", "MERGED_NO_INHERITANCE", "MAINTENANCE_OVERDUE", "RERECOGNITION_NEEDED", "PREPARE_RERECOGNITION"]
 
 
-class StandingNote(BaseModel):
+class StandingNote(CodedNote):
     """A note on a commune's standing, as a code and what it names (its sentence: `chuanxa.wording.standing_note_text`,
     written into the JSON beside the record as `vi` and `en`)."""
-
-    model_config = ConfigDict(frozen=True)
 
     code: NoteCode
     decision: str | None = None  # DECISION_PREDATES_COMMUNE: the decision not counted…
@@ -84,17 +84,6 @@ class StandingNote(BaseModel):
     established: dt.date | None = None  # DECISION_PREDATES_COMMUNE: when the merged commune came into being
     former: tuple[str, ...] = ()  # MERGED_NO_INHERITANCE: the predecessors' codes
     due: dt.date | None = None  # MAINTENANCE_OVERDUE: when the check was due
-
-    @model_validator(mode="before")
-    @classmethod
-    def _rendered_text_is_not_data(cls, data: Any) -> Any:
-        if isinstance(data, dict) and ("vi" in data or "en" in data):  # read back from JSON: the sentence is rebuilt when shown
-            data = {k: v for k, v in data.items() if k not in ("vi", "en")}
-        return data
-
-    @model_serializer(mode="wrap")
-    def _what_it_names(self, handler: SerializerFunctionWrapHandler) -> Any:
-        return {k: v for k, v in handler(self).items() if k == "code" or v not in (None, (), [], False)}  # only what this code names
 
 
 class Standing(BaseModel):
