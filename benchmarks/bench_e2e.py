@@ -171,7 +171,7 @@ def plan_targets_rows(builds: dict[str, str], communes: Sequence[chuanxa.Commune
             print(f"plan-targets, {n:,} communes ({build})…", flush=True)
             runs[build] = run_cli(python, ["plan-targets", str(table), "--target-share", "0.9", "--costs", str(COSTS)], tmp)
         texts = {run.stdout for run in runs.values() if not run.why}
-        if len(texts) > 1:
+        if len(texts) > 1 and len({plan_answers(python, table, tmp) for python in builds.values()}) > 1:  # words alone may change
             for run in runs.values():
                 run.why = run.why or "plan-targets output differs between the builds"
         if n == sizes[0]:
@@ -184,6 +184,19 @@ def plan_targets_rows(builds: dict[str, str], communes: Sequence[chuanxa.Commune
                     run.why = run.why or "plan-targets chose other communes than the library"
         found.append((n, runs))
     return found
+
+
+def plan_answers(python: str, table: Path, tmp: Path) -> tuple[Any, ...]:
+    """What `plan-targets` decides (total cost; each chosen commune with its steps' indicator, input, value and points),
+    read from its JSON, without its words: a build that words a step better (a unit spaced from its number) decides
+    the same; a failed run is an answer of its own."""
+    out = tmp / "plan-answers.json"
+    run = run_cli(python, ["plan-targets", str(table), "--target-share", "0.9", "--costs", str(COSTS), "-o", str(out)], tmp)
+    if run.why:
+        return ("failed", run.why)
+    data = json.loads(out.read_bytes())
+    steps = lambda plan: tuple((s["indicator"], s.get("input"), json.dumps(s.get("value_after")), s["points_after"]) for s in plan.get("steps", []))  # noqa: E731
+    return (data.get("total_cost"), tuple((plan["commune"], steps(plan)) for plan in data.get("chosen", [])))
 
 
 def render(rows: list[tuple[str, dict[str, Run]]], plan_rows: list[tuple[int, dict[str, Run]]], latency: dict[str, float], big: int, quick: bool,
