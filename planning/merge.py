@@ -25,7 +25,7 @@ from chuanxa.criteria.model import Aggregation, Ruleset, Text
 from chuanxa.criteria.yamlio import load_yaml_file, strip
 from chuanxa.errors import CommuneDataError, Location
 
-from .notes import CodedNote
+from .notes import CodedNote, with_note_words
 
 
 class MergeEntry(BaseModel):
@@ -79,13 +79,9 @@ class MergedCommune(BaseModel):
 
     @model_serializer(mode="wrap")
     def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # Each note's `vi` and `en` (all that notes had before they were records) are added at write time.
         from chuanxa.wording import merge_note_text
 
-        data = handler(self)
-        if isinstance(data, dict) and isinstance(data.get("notes"), (list, tuple)):
-            data["notes"] = [{**item, **merge_note_text(note).model_dump()} for item, note in zip(data["notes"], self.notes)]
-        return data
+        return with_note_words(handler(self), self.notes, merge_note_text)
 
 
 def merge_communes(mapping: MergeMapping, communes: Sequence[CommuneData], ruleset: Ruleset, source: str | None = None) -> list[CommuneData]:

@@ -3,9 +3,12 @@ and is written into the JSON beside the record as `vi` and `en`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer, model_validator
+
+from chuanxa.criteria.model import Text
 
 
 class CodedNote(BaseModel):
@@ -25,4 +28,12 @@ class CodedNote(BaseModel):
         return {k: v for k, v in handler(self).items() if k == "code" or v not in (None, (), [], False)}  # only what this code names
 
 
-__all__ = ["CodedNote"]
+def with_note_words(data: Any, notes: Sequence[CodedNote], words: Callable[[Any], Text]) -> Any:
+    """A record's JSON `data` with each of its `notes` followed by its sentence's `vi` and `en` (all that notes had
+    before they were records), added at write time by the record's serializer."""
+    if isinstance(data, dict) and isinstance(data.get("notes"), (list, tuple)):
+        data["notes"] = [{**item, **words(note).model_dump()} for item, note in zip(data["notes"], notes)]
+    return data
+
+
+__all__ = ["CodedNote", "with_note_words"]

@@ -25,7 +25,7 @@ from chuanxa.communes.model import _text_list
 from chuanxa.communes.values import fold, is_blank, parse_date, parse_number
 from chuanxa.errors import CommuneDataError, Location
 
-from .notes import CodedNote
+from .notes import CodedNote, with_note_words
 
 Status = Literal["valid", "expiring", "expired", "never_recognised"]
 
@@ -106,13 +106,9 @@ class Standing(BaseModel):
 
     @model_serializer(mode="wrap")
     def _with_sentences(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # Each note's `vi` and `en` (all that notes had before they were records) are added at write time.
         from chuanxa.wording import standing_note_text
 
-        data = handler(self)
-        if isinstance(data, dict) and isinstance(data.get("notes"), (list, tuple)):
-            data["notes"] = [{**item, **standing_note_text(note).model_dump()} for item, note in zip(data["notes"], self.notes)]
-        return data
+        return with_note_words(handler(self), self.notes, standing_note_text)
 
 
 def load_histories(path: Path) -> list[CommuneHistory]:

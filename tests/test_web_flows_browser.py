@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from web_browser_support import ROOT, Watcher, axe_violations, browser, needs_browser, record_timing, screenshot, serve, timing
+from web_browser_support import ROOT, Watcher, axe_violations, browser, demo_store, needs_browser, record_timing, screenshot, serve, timing
 
 pytestmark = [needs_browser(), pytest.mark.slow]
 PASSWORD = "demo-chuanxa"
@@ -49,14 +49,12 @@ def _big_province(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any, Path]]:
     from chuanxa.server import create_app
-    from chuanxa.store import assessments, db, demo, importer
+    from chuanxa.store import assessments, db, importer
     from chuanxa.store.models import User
 
     folder = tmp_path_factory.mktemp("web-flows")
-    engine = db.make_engine(f"sqlite:///{folder / 'web.db'}")
-    db.upgrade(engine)
+    engine = demo_store(folder, PASSWORD)
     with db.transaction(db.sessions(engine)) as session:
-        demo.load_demo(session, PASSWORD)
         admin = session.query(User).filter_by(login="admin").one()
         importer.commit_import(session, admin, importer.plan_import(session, admin, _big_province(folder), 2024, create_units=True))
         old = assessments.get(session, "90003", 2024)  # recognised by a decision of mid-2022: valid until mid-2025, so expiring (and expired)

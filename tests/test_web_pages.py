@@ -16,6 +16,8 @@ import chuanxa
 from chuanxa.communes.model import CommuneInfo
 from chuanxa.web.forms import Entry, check_entry, entry_sections, read_entry
 
+from web_browser_support import demo_store
+
 ENGINE = chuanxa.compiled("qd1300@2023-03-20")
 INFO = CommuneInfo(code="1", name="Xã Một", region="bac_trung_bo", terrain="dong_bang")
 
@@ -77,13 +79,8 @@ def test_what_a_person_typed_survives_a_round_trip_through_the_form(values: dict
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from chuanxa.server import create_app
-    from chuanxa.store import db, demo
 
-    folder = tmp_path_factory.mktemp("web-pages")
-    engine = db.make_engine(f"sqlite:///{folder / 'w.db'}")
-    db.upgrade(engine)
-    with db.transaction(db.sessions(engine)) as session:
-        demo.load_demo(session, "demo-chuanxa")
+    engine = demo_store(tmp_path_factory.mktemp("web-pages"))
     yield create_app(engine=engine, migrate=False)
     engine.dispose()
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from web_browser_support import ARTIFACTS, ROOT, Watcher, axe_violations, browser, needs_browser, screenshot, serve
+from web_browser_support import ARTIFACTS, ROOT, Watcher, axe_violations, browser, demo_store, needs_browser, screenshot, serve
 
 pytestmark = [needs_browser(), pytest.mark.slow]
 PASSWORD = "demo-chuanxa"
@@ -24,13 +24,8 @@ TABLE = ROOT / "examples" / "thieu_hoa_2024.csv"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any, Any]]:
     from chuanxa.server import create_app
-    from chuanxa.store import db, demo
 
-    folder = tmp_path_factory.mktemp("web-rulesets")
-    engine = db.make_engine(f"sqlite:///{folder / 'web.db'}")
-    db.upgrade(engine)
-    with db.transaction(db.sessions(engine)) as session:
-        demo.load_demo(session, PASSWORD)
+    engine = demo_store(tmp_path_factory.mktemp("web-rulesets"), PASSWORD)
     with serve(create_app(engine=engine, migrate=False)) as base, browser() as chromium:
         yield base, chromium, engine
     engine.dispose()

@@ -1,6 +1,6 @@
 """What the browser tests share: Debian's headless Chromium driven by Playwright, a server on a free port of
 127.0.0.1 started in a thread, axe-core injected from tests/vendor, screenshots and page timings written to
-test-artifacts/web/ (not committed)."""
+test-artifacts/web/ (not committed), and the demo store the web tests serve."""
 
 from __future__ import annotations
 
@@ -121,3 +121,15 @@ def record_timing(name: str, values: dict[str, float]) -> None:
     known = json.loads(path.read_text()) if path.exists() else {}
     known[name] = values
     path.write_text(json.dumps(known, indent=2, ensure_ascii=False))
+
+
+def demo_store(folder: Path, password: str = "demo-chuanxa") -> Any:
+    """A migrated SQLite store in `folder` holding the demo province and its users (`chuanxa serve --demo`'s data),
+    signed in with `password`; the caller disposes of the engine."""
+    from chuanxa.store import db, demo
+
+    engine = db.make_engine(f"sqlite:///{folder / 'web.db'}")
+    db.upgrade(engine)
+    with db.transaction(db.sessions(engine)) as session:
+        demo.load_demo(session, password)
+    return engine

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from web_browser_support import demo_store
+
 from .conftest import ROOT, YEAR
 
 REPORT = ROOT / "examples" / "thieu_hoa_2024_bao_cao.xlsx"  # laid out as a district officer's report
@@ -33,12 +35,8 @@ def test_a_dry_run_over_http_lists_the_header_and_the_skipped_rows(client: Any, 
 @pytest.fixture(scope="module")
 def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from chuanxa.server import create_app
-    from chuanxa.store import db, demo
 
-    engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('import-notices') / 'w.db'}")
-    db.upgrade(engine)
-    with db.transaction(db.sessions(engine)) as session:
-        demo.load_demo(session, "demo-chuanxa")
+    engine = demo_store(tmp_path_factory.mktemp("import-notices"))
     yield create_app(engine=engine, migrate=False)
     engine.dispose()
 
